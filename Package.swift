@@ -1,0 +1,141 @@
+// swift-tools-version:6.0
+// The package graph points one way: YAML → model → expressions → runtime → HTTP executor → CLI.
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 language mode is the package default; these add the
+/// upcoming features that keep imports honest.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-arazzo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Arazzo", targets: ["Arazzo"]),
+        .library(name: "ArazzoHTTP", targets: ["ArazzoHTTP"]),
+        .executable(name: "arazzo-run", targets: ["arazzo-run"]),
+        .executable(name: "arazzo-bench", targets: ["arazzo-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // C libraries from Debian, kept behind `internal import`.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // Values and locations every layer speaks.
+        .target(
+            name: "ArazzoJSON",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: strictSettings),
+        .target(name: "ArazzoDiagnostics", swiftSettings: strictSettings),
+
+        // YAML / JSON text → located node tree.
+        .target(
+            name: "ArazzoYAML",
+            dependencies: ["CYAML", "ArazzoJSON", "ArazzoDiagnostics"],
+            swiftSettings: strictSettings),
+
+        // The Arazzo objects (AST) and the document validator.
+        .target(
+            name: "ArazzoModel",
+            dependencies: [
+                "ArazzoYAML", "ArazzoJSON", "ArazzoDiagnostics",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings),
+
+        // Criterion engines: RFC 9535 JSONPath, ECMA-262 regex on ICU, XPath 1.0 on libxml2.
+        .target(name: "ArazzoJSONPath", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
+        .target(name: "ArazzoRegex", swiftSettings: strictSettings),
+        .target(name: "ArazzoXPath", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+
+        // Runtime expressions, templates and success criteria.
+        .target(
+            name: "ArazzoExpressions",
+            dependencies: [
+                "ArazzoJSON", "ArazzoDiagnostics", "ArazzoModel",
+                "ArazzoJSONPath", "ArazzoRegex", "ArazzoXPath",
+            ],
+            swiftSettings: strictSettings),
+
+        // JSON Schema for workflow inputs.
+        .target(name: "ArazzoJSONSchema", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
+
+        // The step-executor contract: requests, responses and the protocol executors implement.
+        .target(name: "ArazzoExecutor", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
+
+        // The engine people embed.
+        .target(
+            name: "Arazzo",
+            dependencies: [
+                "ArazzoJSON", "ArazzoDiagnostics", "ArazzoYAML", "ArazzoModel", "ArazzoExpressions",
+                "ArazzoJSONSchema", "ArazzoExecutor", "ArazzoXPath",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+
+        // The default executor, over AsyncHTTPClient.
+        .target(
+            name: "ArazzoHTTP",
+            dependencies: [
+                "ArazzoExecutor",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+
+        // The command-line tool: commands live in a library so tests drive the real code path.
+        .target(
+            name: "ArazzoCLI",
+            dependencies: [
+                "Arazzo", "ArazzoHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(name: "arazzo-run", dependencies: ["ArazzoCLI"], swiftSettings: strictSettings),
+
+        // Loopback HTTP servers for tests and benchmarks (scripted replay, Stytch-shaped, faults).
+        .target(
+            name: "ArazzoTestServer",
+            dependencies: [
+                "ArazzoJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings),
+
+        .executableTarget(
+            name: "arazzo-bench",
+            dependencies: [
+                "Arazzo", "ArazzoHTTP", "ArazzoCLI", "ArazzoTestServer", "ArazzoJSONPath",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSettings),
+
+        // Tests (Swift Testing).
+        .testTarget(name: "ArazzoYAMLTests", dependencies: ["ArazzoYAML"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoModel", "ArazzoYAML"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoRegex"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions", "ArazzoYAML"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoTests", dependencies: ["Arazzo"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "Arazzo"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,165 @@
+/// An ordered list of HTTP header fields with case-insensitive lookup (RFC 9110 §5.1).
+public struct HeaderFields: Sendable, Hashable, Codable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One header field.
+    public struct Field: Sendable, Hashable, Codable {
+        /// The field name as written.
+        public var name: String
+        /// The field value.
+        public var value: String
+
+        /// Creates a field.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The fields in order, repeated names kept.
+    public private(set) var fields: [Field]
+
+    /// Creates a list of fields.
+    public init(_ fields: [Field] = []) {
+        self.fields = fields
+    }
+
+    /// Creates fields from name/value pairs, in order.
+    public init(dictionaryLiteral elements: (String, String)...) {
+        fields = elements.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    /// The first value of `name`, compared case-insensitively.
+    public subscript(name: String) -> String? {
+        let lowered = name.lowercased()
+        return fields.first { $0.name.lowercased() == lowered }?.value
+    }
+
+    /// Every value of `name`, compared case-insensitively.
+    public func values(for name: String) -> [String] {
+        let lowered = name.lowercased()
+        return fields.filter { $0.name.lowercased() == lowered }.map(\.value)
+    }
+
+    /// Appends a field (keeping any existing ones of the same name).
+    public mutating func append(name: String, value: String) {
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// Replaces every field of `name` with one field.
+    public mutating func set(name: String, value: String) {
+        remove(name: name)
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// Removes every field of `name`.
+    public mutating func remove(name: String) {
+        let lowered = name.lowercased()
+        fields.removeAll { $0.name.lowercased() == lowered }
+    }
+
+    /// Whether no fields are present.
+    public var isEmpty: Bool { fields.isEmpty }
+
+    /// Iterates the fields in order.
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+}
+
+/// A fully built HTTP request, ready for a ``StepExecutor`` to send.
+public struct HTTPRequest: Sendable, Hashable, Codable {
+    /// The method in upper case (`GET`, `POST`, ...).
+    public var method: String
+    /// The absolute URL, query string included, already percent-encoded.
+    public var url: String
+    /// The header fields (including `Content-Type` when there is a body).
+    public var headers: HeaderFields
+    /// The body bytes, if any.
+    public var body: [UInt8]?
+    /// How long the executor may take for the whole exchange.
+    public var timeout: Duration
+    /// The most response-body bytes the executor may accept before failing with `.bodyTooLarge`.
+    public var maxResponseBytes: Int
+
+    /// Creates a request.
+    public init(
+        method: String, url: String, headers: HeaderFields = [:], body: [UInt8]? = nil,
+        timeout: Duration = .seconds(30), maxResponseBytes: Int = 16 << 20
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+}
+
+/// The response an executor returns: status, headers, the whole body, and how long it took.
+public struct HTTPResponse: Sendable, Hashable, Codable {
+    /// The status code.
+    public var status: Int
+    /// The header fields.
+    public var headers: HeaderFields
+    /// The body bytes.
+    public var body: [UInt8]
+    /// Time from sending the request to the end of the body.
+    public var duration: Duration
+
+    /// Creates a response.
+    public init(status: Int, headers: HeaderFields = [:], body: [UInt8] = [], duration: Duration = .zero) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.duration = duration
+    }
+}
+
+/// Why an exchange produced no HTTP response. The engine treats it as a step failure whose
+/// reason is this value (it goes through `onFailure` like any failure).
+public struct TransportError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The kinds of transport failure.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// Nothing listens at the address.
+        case connectionRefused
+        /// The peer closed or reset the connection before the response was complete.
+        case connectionReset
+        /// The request's deadline passed.
+        case timeout
+        /// The TLS handshake or certificate check failed.
+        case tls
+        /// The host name could not be resolved.
+        case dns
+        /// The response body exceeded the request's size cap.
+        case bodyTooLarge
+        /// The peer did not speak valid HTTP.
+        case invalidResponse
+        /// The URL cannot be used (bad scheme, bad host, refused by policy).
+        case invalidURL
+        /// The run was cancelled.
+        case cancelled
+        /// Anything else.
+        case other
+    }
+
+    /// What kind of failure.
+    public var kind: Kind
+    /// One line for people; never contains credentials.
+    public var message: String
+
+    /// Creates a transport error.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// `kind: message`.
+    public var description: String { "\(kind.rawValue): \(message)" }
+}
+
+/// Sends built requests. The engine calls it once per HTTP exchange; implementations decide how
+/// (a real network client, a mock that answers from an OpenAPI description, scripted responses).
+///
+/// Implementations must not follow redirects (the engine sees every 3xx) and must honour
+/// ``HTTPRequest/timeout`` and ``HTTPRequest/maxResponseBytes``.
+public protocol StepExecutor: Sendable {
+    /// Sends `request` and returns the response, or the transport failure that prevented one.
+    func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse
+}

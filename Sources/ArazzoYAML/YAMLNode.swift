@@ -1,0 +1,135 @@
+public import ArazzoDiagnostics
+public import ArazzoJSON
+
+/// One node of a parsed YAML (or JSON) document, with where it was written.
+///
+/// The tree is immutable and `Sendable`. Scalars keep their raw text and style alongside the value
+/// the YAML 1.2 core schema gives them, so `version: 1.0` can still be read as the text `1.0`.
+public struct YAMLNode: Sendable, Hashable {
+    /// What the node is.
+    public enum Kind: Sendable, Hashable {
+        /// A scalar.
+        case scalar(Scalar)
+        /// A sequence of nodes.
+        case sequence([YAMLNode])
+        /// A mapping of scalar keys to nodes, in document order (keys are unique).
+        case mapping([Pair])
+    }
+
+    /// How a scalar was written.
+    public enum ScalarStyle: String, Sendable, Hashable, Codable {
+        /// Unquoted.
+        case plain
+        /// `'single quoted'`.
+        case singleQuoted
+        /// `"double quoted"`.
+        case doubleQuoted
+        /// `|` block.
+        case literal
+        /// `>` block.
+        case folded
+    }
+
+    /// A scalar: its text, how it was written, and its value under the YAML 1.2 core schema.
+    public struct Scalar: Sendable, Hashable {
+        /// The scalar's content after YAML unescaping/folding (not including quotes).
+        public let text: String
+        /// How it was written.
+        public let style: ScalarStyle
+        /// The typed value: quoted and block scalars are strings; plain ones follow the core schema.
+        public let value: JSONValue
+
+        /// Creates a scalar.
+        public init(text: String, style: ScalarStyle, value: JSONValue) {
+            self.text = text
+            self.style = style
+            self.value = value
+        }
+    }
+
+    /// One mapping entry.
+    public struct Pair: Sendable, Hashable {
+        /// The key's text.
+        public let key: String
+        /// Where the key was written.
+        public let keyLocation: SourceLocation
+        /// The value node.
+        public let value: YAMLNode
+
+        /// Creates a pair.
+        public init(key: String, keyLocation: SourceLocation, value: YAMLNode) {
+            self.key = key
+            self.keyLocation = keyLocation
+            self.value = value
+        }
+    }
+
+    /// The node's content.
+    public let kind: Kind
+    /// Where the node starts (for a scalar, its first character, or its opening quote).
+    public let location: SourceLocation
+    /// The explicit tag, if one was written (`!!str`, `!!int`, ...), in its long form.
+    public let tag: String?
+
+    /// Creates a node.
+    public init(kind: Kind, location: SourceLocation, tag: String? = nil) {
+        self.kind = kind
+        self.location = location
+        self.tag = tag
+    }
+}
+
+extension YAMLNode {
+    /// The scalar, when this is one.
+    public var scalar: Scalar? {
+        if case .scalar(let s) = kind { return s }
+        return nil
+    }
+
+    /// The elements, when this is a sequence.
+    public var sequence: [YAMLNode]? {
+        if case .sequence(let s) = kind { return s }
+        return nil
+    }
+
+    /// The entries, when this is a mapping.
+    public var mapping: [Pair]? {
+        if case .mapping(let m) = kind { return m }
+        return nil
+    }
+
+    /// The value for `key`, when this is a mapping that has it.
+    public subscript(key: String) -> YAMLNode? {
+        guard case .mapping(let pairs) = kind else { return nil }
+        for pair in pairs where pair.key == key { return pair.value }
+        return nil
+    }
+
+    /// The entry for `key` (with the key's own location), when this is a mapping that has it.
+    public func pair(_ key: String) -> Pair? {
+        guard case .mapping(let pairs) = kind else { return nil }
+        return pairs.first { $0.key == key }
+    }
+
+    /// A short name of the node's kind for messages: `mapping`, `sequence`, or the scalar's
+    /// JSON type (`string`, `integer`, `number`, `boolean`, `null`).
+    public var kindName: String {
+        switch kind {
+        case .mapping: return "mapping"
+        case .sequence: return "sequence"
+        case .scalar(let s): return s.value.typeName
+        }
+    }
+
+    /// The node as a plain JSON value (mappings become objects in document order).
+    public var jsonValue: JSONValue {
+        switch kind {
+        case .scalar(let s): return s.value
+        case .sequence(let items): return .array(items.map(\.jsonValue))
+        case .mapping(let pairs):
+            var object = JSONObject(minimumCapacity: pairs.count)
+            for pair in pairs { object[pair.key] = pair.value.jsonValue }
+            return .object(object)
+        }
+    }
+}
