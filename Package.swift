@@ -62,8 +62,7 @@ let package = Package(
         .target(
             name: "ArazzoExpressions",
             dependencies: [
-                "ArazzoJSON", "ArazzoDiagnostics", "ArazzoModel",
-                "ArazzoJSONPath", "ArazzoRegex", "ArazzoXPath",
+                "ArazzoJSON", "ArazzoDiagnostics", "ArazzoJSONPath", "ArazzoRegex", "ArazzoXPath",
             ],
             swiftSettings: strictSettings),
 
@@ -132,7 +131,7 @@ let package = Package(
         .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoRegex"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions", "ArazzoYAML"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoTests", dependencies: ["Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "Arazzo"], swiftSettings: strictSettings),
