@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "arazzo-bench",
             dependencies: [
-                "Arazzo", "ArazzoHTTP", "ArazzoCLI", "ArazzoTestServer", "ArazzoJSONPath",
+                "Arazzo", "ArazzoHTTP", "ArazzoCLI", "ArazzoTestServer", "ArazzoJSONPath", "ArazzoYAML", "CYAML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings),

@@ -1,1 +1,23 @@
-print("arazzo-bench")
+// arazzo-bench: release-built benchmarks. Each figure is printed next to a baseline measured in the
+// same run, so the ratio, not the absolute number, is what to compare across machines.
+import Foundation
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else {
+    FileHandle.standardError.write(Data(usage.utf8))
+    exit(2)
+}
+do {
+    switch command {
+    case "parse":
+        try ParseBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "help", "--help", "-h":
+        print(usage)
+    default:
+        FileHandle.standardError.write(Data("unknown benchmark '\(command)'\n\(usage)".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("arazzo-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Timing helpers shared by the benchmarks: run a closure repeatedly and keep every sample.
+enum Measure {
+    /// Runs `body` `iterations` times after `warmup` untimed runs; returns the samples in seconds.
+    static func samples(iterations: Int, warmup: Int = 1, _ body: () throws -> Void) rethrows -> [Double] {
+        for _ in 0..<warmup { try body() }
+        var result: [Double] = []
+        result.reserveCapacity(iterations)
+        let clock = ContinuousClock()
+        for _ in 0..<iterations {
+            let elapsed = try clock.measure(body)
+            result.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        return result
+    }
+
+    /// The median of `values` (the mean of the middle two for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
+    /// Formats a number with `digits` decimals.
+    static func format(_ value: Double, _ digits: Int = 1) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+
+    /// Prints a table with left-aligned first column and right-aligned others.
+    static func table(_ header: [String], _ rows: [[String]]) {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        for (index, row) in all.enumerated() {
+            let cells = row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }
+            print(cells.joined(separator: "  "))
+            if index == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+    }
+}
+
+let usage = """
+    usage: arazzo-bench <benchmark> [options]
+
+    benchmarks:
+      parse FILE [--iterations N]   YAML → located tree and → Arazzo AST, in MB/s, against libyaml's bare event rate
+
+    """
