@@ -1,0 +1,101 @@
+import Foundation
+
+/// An ECMA-262 regular expression, compiled once and safe to share between tasks.
+///
+/// The pattern is translated to ICU syntax (see `translatedPattern`) and run by
+/// `NSRegularExpression`, so results follow ECMA-262: `\d`, `\w`, `\b` and `\s` use the ECMA
+/// character sets, `$` means end of input, `.` excludes only the four ECMA line terminators.
+///
+/// Supported flags: `i` (ignore case), `m` (multiline `^`/`$`), `s` (dotAll), `u` (Unicode mode:
+/// strict escapes, `\u{…}`, `\p{…}`), `y` (sticky: `test` matches only at offset 0), and `g`/`d`,
+/// which do not change the result of a single `test`. The `v` flag is rejected.
+///
+/// Known deviations, all rare in API conditions:
+/// - Matching is by code point in every mode, as ECMA does only with `u`: without `u`, `.` still
+///   matches a whole astral character.
+/// - A back-reference to a group that has not captured (yet) fails to match, where ECMA matches
+///   the empty string.
+/// - Lookbehind must have a bounded length (an ICU limit); otherwise construction throws.
+/// - Case-insensitive matching uses Unicode case folding rather than ECMA's upper-casing.
+/// - Inputs longer than `maximumInputLength` UTF-16 units are not searched (see `test`).
+public struct ECMARegex: Sendable, Hashable {
+    /// The pattern as written (ECMA-262 syntax, without slashes).
+    public let pattern: String
+    /// The flags as written.
+    public let flags: String
+    /// The equivalent ICU pattern handed to `NSRegularExpression`.
+    public let translatedPattern: String
+    private let sticky: Bool
+    private let compiled: NSRegularExpression
+
+    /// Inputs longer than this many UTF-16 code units are never searched: ICU has no time limit
+    /// reachable through Foundation on Linux, so the length cap is the guard against catastrophic
+    /// backtracking on hostile bodies (1 MiB).
+    public static let maximumInputLength = 1 << 20
+
+    /// Compiles `pattern` with `flags` (e.g. `"i"`, `"ms"`); throws when ECMA-262 would reject
+    /// the pattern or the flags, or when the platform engine cannot run it.
+    public init(_ pattern: String, flags: String = "") throws(RegexSyntaxError) {
+        var options = ECMAPatternTranslator.Options()
+        var icuOptions: NSRegularExpression.Options = []
+        var sticky = false
+        var seen = Set<Character>()
+        for flag in flags {
+            guard seen.insert(flag).inserted else {
+                throw RegexSyntaxError(message: "flag `\(flag)` is given twice", offset: 0)
+            }
+            switch flag {
+            case "i": icuOptions.insert(.caseInsensitive)
+            case "m": options.multiline = true
+            case "s": options.dotAll = true
+            case "u": options.unicode = true
+            case "y": sticky = true
+            case "g", "d": break
+            case "v":
+                throw RegexSyntaxError(message: "the `v` (unicodeSets) flag is not supported; use `u`", offset: 0)
+            default:
+                throw RegexSyntaxError(
+                    message: "unknown flag `\(flag)`; ECMA-262 flags are d, g, i, m, s, u, y", offset: 0)
+            }
+        }
+        let translated = try ECMAPatternTranslator.translate(pattern, options: options)
+        let compiled: NSRegularExpression
+        do {
+            compiled = try NSRegularExpression(pattern: translated, options: icuOptions)
+        } catch {
+            let hint =
+                translated.contains("(?<=") || translated.contains("(?<!")
+                ? "; lookbehind must have a bounded length on this platform" : ""
+            throw RegexSyntaxError(
+                message: "the platform regex engine (ICU) cannot compile this pattern\(hint)", offset: 0)
+        }
+        self.pattern = pattern
+        self.flags = flags
+        self.translatedPattern = translated
+        self.sticky = sticky
+        self.compiled = compiled
+    }
+
+    /// Whether the pattern matches anywhere in `input`, like `RegExp.prototype.test` on a fresh
+    /// expression (with `y`, only at the start).
+    ///
+    /// Returns `false` without searching when `input` is longer than `maximumInputLength` UTF-16
+    /// code units.
+    public func test(_ input: String) -> Bool {
+        let length = input.utf16.count
+        guard length <= Self.maximumInputLength else { return false }
+        let options: NSRegularExpression.MatchingOptions = sticky ? [.anchored] : []
+        return compiled.firstMatch(in: input, options: options, range: NSRange(location: 0, length: length)) != nil
+    }
+
+    /// Two expressions are equal when written with the same pattern and flags.
+    public static func == (lhs: ECMARegex, rhs: ECMARegex) -> Bool {
+        lhs.pattern == rhs.pattern && lhs.flags == rhs.flags
+    }
+
+    /// Hashes the pattern and flags, consistently with `==`.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(pattern)
+        hasher.combine(flags)
+    }
+}

@@ -1,0 +1,18 @@
+/// A pattern (or flag string) that is not a valid ECMA-262 regular expression, or that the platform
+/// engine cannot run.
+public struct RegexSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// One line saying what is wrong and, where possible, what to write instead.
+    public let message: String
+    /// 0-based offset, in `Character`s, of the offending spot in the pattern. Errors in the flag
+    /// string, and errors only the platform engine detects, report offset 0.
+    public let offset: Int
+
+    /// Creates an error; the translator is the only producer outside tests.
+    public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
+
+    /// `offset N: message`, for logs and diagnostics.
+    public var description: String { "offset \(offset): \(message)" }
+}
