@@ -1,0 +1,146 @@
+public import ArazzoJSON
+
+/// A compiled JSON Schema (the 2020-12 subset workflow `inputs` use) that validates instances,
+/// fills in `default`s and tells which values are secrets (`format: password`).
+///
+/// Supported keywords: `type` (a name or an array; `integer` is any number without a fractional
+/// part), `enum`, `const`; `required`, `properties`, `patternProperties`, `additionalProperties`,
+/// `propertyNames`, `dependentRequired`, `minProperties`, `maxProperties`; `prefixItems`, `items`
+/// (the older array form too), `contains`, `minContains`, `maxContains`, `minItems`, `maxItems`,
+/// `uniqueItems`; `minLength`, `maxLength` (counted in Unicode code points), `pattern`;
+/// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf` (exact for
+/// integers and for decimal fractions); `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`;
+/// `$ref` (with `$defs`); boolean schemas. `format` is an annotation only. Other keywords —
+/// including `unevaluatedProperties`, `unevaluatedItems`, `$id`, `$anchor` and `dependentSchemas` —
+/// are ignored; `$dynamicRef` is rejected.
+///
+/// Compilation resolves every `$ref` eagerly, so a compiled schema needs nothing else to validate
+/// and is safe to share between tasks.
+public struct JSONSchema: Sendable, Hashable {
+    /// Limits that keep hostile schemas and instances from exhausting the stack or the CPU.
+    public struct Options: Sendable, Hashable {
+        /// Deepest nesting of subschemas allowed while compiling (inline nesting, not `$ref` chains).
+        public var maxSchemaDepth: Int
+        /// Most subschemas a schema may compile to, counting each `$ref` target once.
+        public var maxSchemaNodes: Int
+        /// Deepest chain of schema applications while validating; a `$ref` that recurses without
+        /// descending into the instance stops here with a violation instead of looping.
+        public var maxEvaluationDepth: Int
+        /// Most schema applications one `validate` call may make, for exponential `anyOf`/`oneOf`
+        /// nestings.
+        public var maxEvaluationSteps: Int
+
+        /// Creates options; the defaults suit workflow inputs with room to spare.
+        public init(
+            maxSchemaDepth: Int = 128, maxSchemaNodes: Int = 50_000,
+            maxEvaluationDepth: Int = 256, maxEvaluationSteps: Int = 1_000_000
+        ) {
+            self.maxSchemaDepth = maxSchemaDepth
+            self.maxSchemaNodes = maxSchemaNodes
+            self.maxEvaluationDepth = maxEvaluationDepth
+            self.maxEvaluationSteps = maxEvaluationSteps
+        }
+    }
+
+    /// The schema as given.
+    public let source: JSONValue
+    /// The limits it was compiled with and validates under.
+    public let options: Options
+    let program: Program
+
+    /// Compiles a schema.
+    ///
+    /// - Parameters:
+    ///   - schema: the schema, an object or a boolean.
+    ///   - options: resource limits.
+    ///   - resolveRef: called for each distinct `$ref` the schema cannot resolve itself, with the
+    ///     reference text as written (e.g. `#/components/inputs/pet`), returning the referenced schema
+    ///     or `nil` when unknown. A fragment reference (`#…`) is first looked up inside the schema
+    ///     that contains it (so `#/$defs/x` works without a hook); only when that fails is the hook
+    ///     asked. Schemas the hook returns may hold further references, resolved the same way.
+    ///     `fragmentResolver(in:)` builds a hook for references into an enclosing document such as
+    ///     the Arazzo description.
+    /// - Throws: `SchemaError` for a malformed keyword, an invalid pattern or an unresolvable `$ref`.
+    public init(
+        _ schema: JSONValue, options: Options = Options(),
+        resolveRef: (String) -> JSONValue? = { _ in nil }
+    ) throws(SchemaError) {
+        self.source = schema
+        self.options = options
+        self.program = try withoutActuallyEscaping(resolveRef) { (hook) throws(SchemaError) -> Program in
+            var compiler = Compiler(options: options, resolveRef: hook)
+            return try compiler.compile(schema)
+        }
+    }
+
+    /// A `resolveRef` hook for references that are JSON pointer fragments into `document`
+    /// (`#/components/inputs/x`, percent-encoded or not), such as the Arazzo description a workflow's
+    /// `inputs` schema is embedded in. Other references resolve to `nil`.
+    public static func fragmentResolver(in document: JSONValue) -> @Sendable (String) -> JSONValue? {
+        { reference in
+            guard reference.hasPrefix("#") else { return nil }
+            let raw = String(reference.dropFirst())
+            let fragment = raw.removingPercentEncodingIfValid
+            guard let pointer = try? JSONPointer(parsing: fragment) else { return nil }
+            return try? pointer.resolve(in: document)
+        }
+    }
+
+    /// Every way `instance` violates the schema, in schema order; empty when it is valid.
+    public func validate(_ instance: JSONValue) -> [SchemaViolation] {
+        var evaluator = Evaluator(program: program, options: options)
+        var violations: [SchemaViolation] = []
+        evaluator.evaluate(0, instance, .root, depth: 0, into: &violations)
+        if let stop = evaluator.stopViolation, !violations.contains(stop) {
+            violations.append(stop)
+        }
+        return violations
+    }
+
+    /// Whether `instance` is valid.
+    public func isValid(_ instance: JSONValue) -> Bool {
+        validate(instance).isEmpty
+    }
+
+    /// Schemas compare equal when their source and every schema the hook supplied are equal.
+    public static func == (lhs: JSONSchema, rhs: JSONSchema) -> Bool {
+        lhs.source == rhs.source && lhs.options == rhs.options && lhs.program.externals == rhs.program.externals
+    }
+
+    /// Hashes the source and the hook-supplied schemas.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(source)
+        hasher.combine(options)
+        hasher.combine(program.externals)
+    }
+}
+
+extension String {
+    /// The string with `%XX` escapes decoded, or unchanged when it holds an invalid escape.
+    var removingPercentEncodingIfValid: String {
+        guard contains("%") else { return self }
+        var bytes: [UInt8] = []
+        var utf8 = Array(self.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == 37 {
+                guard utf8.count >= 2, let high = hexValue(utf8[utf8.startIndex]), let low = hexValue(utf8[utf8.startIndex + 1]) else {
+                    return self
+                }
+                bytes.append(high << 4 | low)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self) ?? self
+    }
+}
+
+private func hexValue(_ b: UInt8) -> UInt8? {
+    switch b {
+    case 48...57: return b - 48
+    case 65...70: return b - 55
+    case 97...102: return b - 87
+    default: return nil
+    }
+}

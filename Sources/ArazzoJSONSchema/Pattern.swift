@@ -1,0 +1,63 @@
+import Foundation
+
+/// A compiled `pattern` / `patternProperties` regular expression.
+///
+/// JSON Schema patterns are ECMA-262 regular expressions with search (not whole-string) semantics.
+/// They run on ICU through `NSRegularExpression` after a small rewrite of the differences that most
+/// often change results: `\d`, `\w` (and their negations) are ASCII-only in ECMA-262 but Unicode in
+/// ICU, and `$` in ECMA-262 matches only at the very end, never before a final newline.
+/// Known dialect gaps left as they are: `\s` and `\b` use ICU's definitions, `[^]` and `[]` are not
+/// accepted, and no flags (`u`, `i`, …) exist in JSON Schema anyway.
+struct Pattern: Sendable {
+    let source: String
+    let regex: NSRegularExpression
+
+    init?(_ source: String) {
+        guard let regex = try? NSRegularExpression(pattern: Pattern.translate(source), options: []) else {
+            return nil
+        }
+        self.source = source
+        self.regex = regex
+    }
+
+    /// Whether the pattern matches anywhere in `text`.
+    func matches(_ text: String) -> Bool {
+        let range = NSRange(text.startIndex..<text.endIndex, in: text)
+        return regex.firstMatch(in: text, options: [], range: range) != nil
+    }
+
+    /// Rewrites the ECMA-262 constructs whose ICU meaning differs (see the type's documentation).
+    static func translate(_ pattern: String) -> String {
+        var out = ""
+        var inClass = false
+        var iterator = pattern.unicodeScalars.makeIterator()
+        while let ch = iterator.next() {
+            switch ch {
+            case "\\":
+                guard let next = iterator.next() else { out += "\\"; continue }
+                switch next {
+                case "d": out += inClass ? "0-9" : "[0-9]"
+                case "D": out += inClass ? "\\D" : "[^0-9]"
+                case "w": out += inClass ? "a-zA-Z0-9_" : "[a-zA-Z0-9_]"
+                case "W": out += inClass ? "\\W" : "[^a-zA-Z0-9_]"
+                default:
+                    out += "\\"
+                    out.unicodeScalars.append(next)
+                }
+            case "[" where !inClass:
+                inClass = true
+                out += "["
+                // A `]` right after `[` or `[^` is literal in ICU but ends an empty class in ECMA;
+                // both readings are rare, so only the class state is tracked here.
+            case "]" where inClass:
+                inClass = false
+                out += "]"
+            case "$" where !inClass:
+                out += "\\z"
+            default:
+                out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,143 @@
+public import ArazzoJSON
+
+extension JSONSchema {
+    /// Whether any subschema is marked `format: password`.
+    public var hasSecrets: Bool { program.hasSecrets }
+
+    /// Whether the value at `path` (member names and array indices from the instance root) is a
+    /// secret: some schema that may apply there, or at an enclosing location, has `format: password`.
+    ///
+    /// The answer is conservative for redaction: every `anyOf`/`oneOf`/`then`/`else` branch counts, as
+    /// do `$ref` targets and `allOf` members.
+    public func isSecret(_ path: [PathComponent]) -> Bool {
+        let walker = SecretWalker(program: program)
+        var nodes = [0]
+        for component in path {
+            let closure = walker.closure(nodes)
+            if walker.isPassword(closure) { return true }
+            nodes = walker.children(closure, component)
+            if nodes.isEmpty { return false }
+        }
+        return walker.isPassword(walker.closure(nodes))
+    }
+
+    /// The locations in `instance` holding secret values (see `isSecret(_:)`), in the path syntax of
+    /// `SchemaViolation.instancePath`, outermost first; a secret object's members are not listed
+    /// separately.
+    public func secretPaths(in instance: JSONValue) -> [String] {
+        var found: [(InstancePath, JSONValue)] = []
+        if hasSecrets { SecretWalker(program: program).collect([0], instance, .root, depth: 0, options: options, into: &found) }
+        return found.map { $0.0.rendered }
+    }
+
+    /// The secret values in `instance`, e.g. to scrub them from headers derived from them.
+    public func secretValues(in instance: JSONValue) -> [JSONValue] {
+        var found: [(InstancePath, JSONValue)] = []
+        if hasSecrets { SecretWalker(program: program).collect([0], instance, .root, depth: 0, options: options, into: &found) }
+        return found.map { $0.1 }
+    }
+
+    /// `instance` with every secret value replaced by `replacement`, for traces and logs.
+    public func redactingSecrets(in instance: JSONValue, replacement: JSONValue = "<redacted>") -> JSONValue {
+        guard hasSecrets else { return instance }
+        return SecretWalker(program: program).redact([0], instance, depth: 0, options: options, replacement: replacement)
+    }
+}
+
+/// Finds `format: password` locations by walking schema and instance together.
+struct SecretWalker {
+    let program: Program
+
+    /// `start` plus every node reachable through `$ref`, `allOf`, `anyOf`, `oneOf`, `then`, `else`.
+    func closure(_ start: [Int]) -> [Int] {
+        var result: [Int] = []
+        var seen: Set<Int> = []
+        var work = start
+        while let index = work.popLast() {
+            guard seen.insert(index).inserted else { continue }
+            result.append(index)
+            let node = program.nodes[index]
+            if let ref = node.ref { work.append(ref) }
+            work += node.allOf
+            work += node.anyOf
+            work += node.oneOf
+            if let then = node.thenNode { work.append(then) }
+            if let otherwise = node.elseNode { work.append(otherwise) }
+        }
+        return result
+    }
+
+    func isPassword(_ nodes: [Int]) -> Bool {
+        nodes.contains { program.nodes[$0].format == "password" }
+    }
+
+    func children(_ nodes: [Int], _ component: JSONSchema.PathComponent) -> [Int] {
+        var result: [Int] = []
+        for index in nodes {
+            let node = program.nodes[index]
+            switch component {
+            case .key(let name):
+                var matched = false
+                for property in node.properties where property.name == name {
+                    matched = true
+                    result.append(property.node)
+                }
+                for entry in node.patternProperties where entry.pattern.matches(name) {
+                    matched = true
+                    result.append(entry.node)
+                }
+                if !matched, let additional = node.additionalProperties { result.append(additional) }
+            case .index(let i):
+                if i < node.prefixItems.count {
+                    result.append(node.prefixItems[i])
+                } else if let items = node.items {
+                    result.append(items)
+                }
+            }
+        }
+        return result
+    }
+
+    func collect(_ start: [Int], _ instance: JSONValue, _ path: InstancePath, depth: Int, options: JSONSchema.Options, into found: inout [(InstancePath, JSONValue)]) {
+        guard depth <= options.maxEvaluationDepth, !start.isEmpty else { return }
+        let nodes = closure(start)
+        if isPassword(nodes) {
+            found.append((path, instance))
+            return
+        }
+        switch instance {
+        case .object(let members):
+            for (name, value) in members {
+                collect(children(nodes, .key(name)), value, path.appending(name), depth: depth + 1, options: options, into: &found)
+            }
+        case .array(let elements):
+            for (i, element) in elements.enumerated() {
+                collect(children(nodes, .index(i)), element, path.appending(i), depth: depth + 1, options: options, into: &found)
+            }
+        default:
+            break
+        }
+    }
+
+    func redact(_ start: [Int], _ instance: JSONValue, depth: Int, options: JSONSchema.Options, replacement: JSONValue) -> JSONValue {
+        guard !start.isEmpty else { return instance }
+        let nodes = closure(start)
+        if isPassword(nodes) { return replacement }
+        // Past the depth limit the walk cannot tell, so it errs on the side of hiding.
+        guard depth <= options.maxEvaluationDepth else { return replacement }
+        switch instance {
+        case .object(var members):
+            for (name, value) in members {
+                members[name] = redact(children(nodes, .key(name)), value, depth: depth + 1, options: options, replacement: replacement)
+            }
+            return .object(members)
+        case .array(var elements):
+            for i in elements.indices {
+                elements[i] = redact(children(nodes, .index(i)), elements[i], depth: depth + 1, options: options, replacement: replacement)
+            }
+            return .array(elements)
+        default:
+            return instance
+        }
+    }
+}
