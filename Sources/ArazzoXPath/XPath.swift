@@ -66,7 +66,7 @@ public enum XPath {
                 return .failure(collector.documentError())
             }
             defer { xmlFreeDoc(document) }
-            if let subset = document.pointee.intSubset, subset.pointee.entities != nil || subset.pointee.pEntities != nil {
+            if let subset = document.pointee.intSubset, subset.pointee.entities != nil || subset.pointee.pentities != nil {
                 return .failure(XPathError(
                     kind: .malformedXML,
                     message: "the XML document declares entities; entity declarations are refused for safety"))
