@@ -104,6 +104,9 @@ struct JSONPathParser {
                 return selectors
             }
             guard c == "," else {
+                if c == "=" {
+                    throw error("'=' is not a JSONPath operator; compare with '=='", at: pos)
+                }
                 throw error("unexpected \(describe(c)) in bracketed selection; expected ',' or ']'", at: pos)
             }
             pos += 1
