@@ -160,15 +160,12 @@ struct Evaluator {
 
     private func allowedNames(_ node: SchemaNode) -> String {
         if node.properties.isEmpty && node.patternProperties.isEmpty { return "this object allows no properties" }
-        var parts: [String] = []
-        if !node.properties.isEmpty {
-            let names = node.properties.prefix(10).map { "'\($0.name)'" }
-            parts.append("expected " + listing(names + (node.properties.count > 10 ? ["…"] : []), conjunction: "or"))
-        }
+        var parts = node.properties.prefix(10).map { "'\($0.name)'" }
+        if node.properties.count > 10 { parts.append("…") }
         if !node.patternProperties.isEmpty {
             parts.append("names matching " + node.patternProperties.map { "'\($0.pattern.source)'" }.joined(separator: ", "))
         }
-        return parts.joined(separator: " or ")
+        return "expected " + listing(parts, conjunction: "or")
     }
 
     private mutating func evaluateArray(_ node: SchemaNode, _ elements: [JSONValue], _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) {
