@@ -20,9 +20,26 @@ enum IRegexp {
     }
 
     /// Whether `regex` finds a match in `subject`.
+    ///
+    /// ICU backtracks, so a pattern such as `(a*)*b` can take exponential time. ICU reports
+    /// progress about every 10,000 steps; after a budget that grows with the subject's length the
+    /// attempt is abandoned and counts as no match, so one hostile pattern cannot hang a run.
     static func matches(_ regex: NSRegularExpression, _ subject: String) -> Bool {
-        let range = NSRange(location: 0, length: subject.utf16.count)
-        return regex.firstMatch(in: subject, options: [], range: range) != nil
+        let length = subject.utf16.count
+        let budget = 200 + length / 500
+        var found = false
+        var ticks = 0
+        regex.enumerateMatches(in: subject, options: [.reportProgress], range: NSRange(location: 0, length: length)) {
+            result, _, stop in
+            if result != nil {
+                found = true
+                stop.pointee = true
+                return
+            }
+            ticks += 1
+            if ticks > budget { stop.pointee = true }
+        }
+        return found
     }
 
     /// The ICU form of an I-Regexp, or `nil` when `pattern` is not valid I-Regexp.

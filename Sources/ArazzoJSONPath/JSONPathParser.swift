@@ -104,8 +104,13 @@ struct JSONPathParser {
                 return selectors
             }
             guard c == "," else {
-                if c == "=" {
+                let offsetBeforeOperator = pos
+                if c == "=" && peek(1) != "=" {
                     throw error("'=' is not a JSONPath operator; compare with '=='", at: pos)
+                }
+                if parseComparisonOperator() != nil {
+                    pos = offsetBeforeOperator
+                    throw error("comparisons cannot be chained; join them with '&&' or '||'", at: pos)
                 }
                 throw error("unexpected \(describe(c)) in bracketed selection; expected ',' or ']'", at: pos)
             }

@@ -70,6 +70,7 @@ struct ErrorTests {
         Case(query: "$[1 2]", offset: 4, message: "unexpected '2' in bracketed selection; expected ',' or ']'"),
         Case(query: "$[?(@.a]", offset: 7, message: "expected ')' to close the '(' at offset 3, found ']'"),
         Case(query: "$[?@.a = 1]", offset: 7, message: "'=' is not a JSONPath operator; compare with '=='"),
+        Case(query: "$[?@.a == 1 == true]", offset: 12, message: "comparisons cannot be chained; join them with '&&' or '||'"),
         Case(query: "$[?@.a == 01]", offset: 10, message: "leading zeros are not allowed in a number literal"),
         Case(query: "$[?!1]", offset: 4, message: "'!' must be followed by '(', a query or a function call"),
         Case(

@@ -71,6 +71,14 @@ struct SemanticsTests {
         #expect(query.values([.string(subject)]).count == (matches ? 1 : 0))
     }
 
+    @Test("catastrophic backtracking gives up and counts as no match instead of hanging")
+    func backtrackingBudget() throws {
+        let subject = JSONValue.string(String(repeating: "a", count: 40))
+        #expect(try JSONPathQuery("$[?match(@, '(a*)*b')]").values([subject]) == [])
+        #expect(try JSONPathQuery("$[?search(@, '(a|aa)+b')]").values([subject]) == [])
+        #expect(try JSONPathQuery("$[?match(@, '(a*)*')]").values([subject]) == [subject])
+    }
+
     @Test("match is anchored to the whole string; search is not")
     func anchoring() throws {
         let document: JSONValue = ["xaby", "ab"]
