@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoRegex"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoTests", dependencies: ["Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer"], swiftSettings: strictSettings),
