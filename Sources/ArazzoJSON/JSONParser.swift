@@ -1,0 +1,577 @@
+/// A JSON text that is not valid RFC 8259 JSON, with where the problem is.
+public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// One line saying what is wrong.
+    public let message: String
+    /// 1-based line (lines end at `\n`).
+    public let line: Int
+    /// 1-based column, counted in Unicode scalars like `SourceLocation`.
+    public let column: Int
+    /// 0-based byte offset in the UTF-8 input (a leading BOM counts).
+    public let offset: Int
+
+    /// Creates an error value.
+    public init(message: String, line: Int, column: Int, offset: Int) {
+        self.message = message
+        self.line = line
+        self.column = column
+        self.offset = offset
+    }
+
+    /// `line:column: message`.
+    public var description: String { "\(line):\(column): \(message)" }
+}
+
+extension JSONValue {
+    /// Parses RFC 8259 JSON text from UTF-8 bytes.
+    ///
+    /// The grammar is applied strictly: no comments, trailing commas, leading zeros, `NaN`,
+    /// single quotes or unescaped control characters; the input must be valid UTF-8 (a leading
+    /// UTF-8 byte-order mark is skipped). Numbers written without fraction or exponent that fit
+    /// in `Int` become `.int`; every other number becomes `.double` (so does `-0`, to keep its
+    /// sign). A `\u` escape of a lone surrogate is an error rather than a silent U+FFFD, because
+    /// the replacement would change the data. When an object repeats a key the last value wins,
+    /// at the position of the first occurrence. Containers nested deeper than `maxDepth` are an
+    /// error; parsing is iterative, so depth costs heap, not stack.
+    public init(parsing bytes: [UInt8], maxDepth: Int = 512) throws(JSONParseError) {
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONTextParser(buffer, maxDepth: maxDepth)
+            return parser.parseDocument()
+        }
+        self = try result.get()
+    }
+
+    /// Parses RFC 8259 JSON text; see `init(parsing:maxDepth:)` for bytes.
+    public init(parsing text: String, maxDepth: Int = 512) throws(JSONParseError) {
+        var text = text
+        let result = text.withUTF8 { buffer in
+            var parser = JSONTextParser(buffer, maxDepth: maxDepth)
+            return parser.parseDocument()
+        }
+        self = try result.get()
+    }
+}
+
+/// The parser proper: one pass over a byte buffer with an explicit container stack.
+private struct JSONTextParser {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let maxDepth: Int
+    private var index = 0
+
+    /// Open containers, innermost last. Arrays and objects are kept in separate stacks so that
+    /// appending to the innermost one mutates it in place.
+    private var kinds: [Bool] = []  // true = object
+    private var arrays: [[JSONValue]] = []
+    private var objects: [JSONObject] = []
+    private var keys: [String] = []
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    private struct Failure: Error {
+        let message: String
+        let offset: Int
+    }
+
+    mutating func parseDocument() -> Result<JSONValue, JSONParseError> {
+        do {
+            return .success(try parseAll())
+        } catch {
+            return .failure(locate(error))
+        }
+    }
+
+    /// Converts a byte offset into line and column only on failure, so the fast path never
+    /// tracks them.
+    private func locate(_ failure: Failure) -> JSONParseError {
+        var line = 1
+        var column = 1
+        var position = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        let end = min(failure.offset, bytes.count)
+        while position < end {
+            let byte = bytes[position]
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+            position += 1
+        }
+        return JSONParseError(message: failure.message, line: line, column: column, offset: failure.offset)
+    }
+
+    // MARK: - Structure
+
+    private mutating func parseAll() throws(Failure) -> JSONValue {
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
+        var value: JSONValue
+        nextValue: while true {
+            skipWhitespace()
+            guard index < bytes.count else {
+                throw Failure(message: kinds.isEmpty ? "the JSON text is empty" : "unexpected end of input; expected a value", offset: index)
+            }
+            switch bytes[index] {
+            case UInt8(ascii: "{"):
+                try open()
+                index += 1
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    value = .object(JSONObject())
+                } else {
+                    kinds.append(true)
+                    objects.append(JSONObject())
+                    keys.append(try parseKey())
+                    continue nextValue
+                }
+            case UInt8(ascii: "["):
+                try open()
+                index += 1
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    value = .array([])
+                } else {
+                    kinds.append(false)
+                    arrays.append([])
+                    continue nextValue
+                }
+            case UInt8(ascii: "\""):
+                value = .string(try parseString())
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                value = try parseNumber()
+            case UInt8(ascii: "t"):
+                try expectLiteral("true")
+                value = .bool(true)
+            case UInt8(ascii: "f"):
+                try expectLiteral("false")
+                value = .bool(false)
+            case UInt8(ascii: "n"):
+                try expectLiteral("null")
+                value = .null
+            default:
+                throw unexpected(expecting: "a value")
+            }
+
+            // Attach the finished value to the open containers, closing as many as end here.
+            while let isObject = kinds.last {
+                skipWhitespace()
+                let separator = index < bytes.count ? bytes[index] : 0
+                if isObject {
+                    objects[objects.count - 1][keys.removeLast()] = value
+                    if separator == UInt8(ascii: ",") {
+                        index += 1
+                        skipWhitespace()
+                        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                            throw Failure(message: "trailing comma before `}`", offset: index - 1)
+                        }
+                        keys.append(try parseKey())
+                        continue nextValue
+                    }
+                    guard separator == UInt8(ascii: "}") else {
+                        throw unexpected(expecting: "`,` or `}` after an object member")
+                    }
+                    index += 1
+                    kinds.removeLast()
+                    value = .object(objects.removeLast())
+                } else {
+                    arrays[arrays.count - 1].append(value)
+                    if separator == UInt8(ascii: ",") {
+                        index += 1
+                        skipWhitespace()
+                        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                            throw Failure(message: "trailing comma before `]`", offset: index - 1)
+                        }
+                        continue nextValue
+                    }
+                    guard separator == UInt8(ascii: "]") else {
+                        throw unexpected(expecting: "`,` or `]` after an array element")
+                    }
+                    index += 1
+                    kinds.removeLast()
+                    value = .array(arrays.removeLast())
+                }
+            }
+            break
+        }
+        skipWhitespace()
+        guard index == bytes.count else {
+            throw Failure(message: "unexpected text after the JSON value", offset: index)
+        }
+        return value
+    }
+
+    /// Checks that one more container fits within `maxDepth` (open, non-empty containers are
+    /// the entries of `kinds`).
+    private func open() throws(Failure) {
+        guard kinds.count < maxDepth else {
+            throw Failure(message: "containers are nested deeper than \(maxDepth) levels", offset: index)
+        }
+    }
+
+    /// Reads `"key"` and the `:` after it.
+    private mutating func parseKey() throws(Failure) -> String {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            throw unexpected(expecting: "a member name in double quotes")
+        }
+        let key = try parseString()
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+            throw unexpected(expecting: "`:` after a member name")
+        }
+        index += 1
+        return key
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    private func unexpected(expecting what: String) -> Failure {
+        guard index < bytes.count else {
+            return Failure(message: "unexpected end of input; expected \(what)", offset: index)
+        }
+        let byte = bytes[index]
+        switch byte {
+        case UInt8(ascii: "/"):
+            return Failure(message: "comments are not allowed in JSON", offset: index)
+        case UInt8(ascii: "'"):
+            return Failure(message: "strings must use double quotes", offset: index)
+        case UInt8(ascii: "N"), UInt8(ascii: "I"):
+            return Failure(message: "NaN and Infinity are not JSON numbers", offset: index)
+        case UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ","), UInt8(ascii: ":"):
+            return Failure(message: "unexpected `\(Character(Unicode.Scalar(byte)))`; expected \(what)", offset: index)
+        case 0x21...0x7E:
+            return Failure(message: "unexpected character `\(Character(Unicode.Scalar(byte)))`; expected \(what)", offset: index)
+        default:
+            return Failure(message: "unexpected byte 0x\(hex(byte)); expected \(what)", offset: index)
+        }
+    }
+
+    private func hex(_ byte: UInt8) -> String {
+        let text = String(byte, radix: 16, uppercase: true)
+        return byte < 16 ? "0" + text : text
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
+        let count = literal.utf8CodeUnitCount
+        let start = literal.utf8Start
+        guard index + count <= bytes.count else {
+            throw Failure(message: "invalid literal; expected `\(literal)`", offset: index)
+        }
+        for offset in 0..<count where bytes[index + offset] != start[offset] {
+            throw Failure(message: "invalid literal; expected `\(literal)`", offset: index)
+        }
+        index += count
+    }
+
+    // MARK: - Strings
+
+    /// Reads a string starting at its opening quote. The common case (no escapes) validates and
+    /// copies the bytes in one step.
+    private mutating func parseString() throws(Failure) -> String {
+        let start = index + 1
+        var position = start
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                guard let text = String(validating: slice, as: UTF8.self) else {
+                    throw invalidUTF8(in: start..<position)
+                }
+                index = position + 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            position += 1
+        }
+        return try parseEscapedString(from: start, prefixEnd: position)
+    }
+
+    private mutating func parseEscapedString(from start: Int, prefixEnd: Int) throws(Failure) -> String {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(prefixEnd - start + 16)
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<prefixEnd]))
+        var position = prefixEnd
+        // Where each raw (unescaped) run began in the input, to report bad UTF-8 exactly.
+        var rawRunStart = start
+        while true {
+            guard position < bytes.count else {
+                throw Failure(message: "unterminated string; add the closing `\"`", offset: start - 1)
+            }
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index = position + 1
+                guard let text = String(validating: buffer, as: UTF8.self) else {
+                    throw invalidUTF8(in: rawRunStart..<position)
+                }
+                return text
+            case UInt8(ascii: "\\"):
+                try checkUTF8(rawRunStart..<position)
+                let escapeStart = position
+                guard position + 1 < bytes.count else {
+                    throw Failure(message: "unterminated string; add the closing `\"`", offset: start - 1)
+                }
+                let escaped = bytes[position + 1]
+                position += 2
+                switch escaped {
+                case UInt8(ascii: "\""): buffer.append(0x22)
+                case UInt8(ascii: "\\"): buffer.append(0x5C)
+                case UInt8(ascii: "/"): buffer.append(0x2F)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4(at: position, escapeStart: escapeStart)
+                    position += 4
+                    if (0xDC00...0xDFFF).contains(scalar) {
+                        throw Failure(message: "lone low surrogate \\u\(hex16(scalar)) in string", offset: escapeStart)
+                    }
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                            bytes[position + 1] == UInt8(ascii: "u")
+                        else {
+                            throw Failure(
+                                message: "lone high surrogate \\u\(hex16(scalar)); it must be followed by a \\uDC00–\\uDFFF escape",
+                                offset: escapeStart)
+                        }
+                        let low = try hex4(at: position + 2, escapeStart: position)
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            throw Failure(
+                                message: "lone high surrogate \\u\(hex16(scalar)); it must be followed by a \\uDC00–\\uDFFF escape",
+                                offset: escapeStart)
+                        }
+                        position += 6
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    appendUTF8(scalar, to: &buffer)
+                default:
+                    throw Failure(
+                        message: "invalid escape `\\\(printable(escaped))`; JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
+                        offset: escapeStart)
+                }
+                rawRunStart = position
+            case 0x00..<0x20:
+                throw Failure(
+                    message: "control character U+00\(hex(byte)) in string must be escaped", offset: position)
+            default:
+                buffer.append(byte)
+                position += 1
+            }
+        }
+    }
+
+    private func printable(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? String(Character(Unicode.Scalar(byte))) : "0x" + hex(byte)
+    }
+
+    private func hex16(_ value: UInt32) -> String {
+        let text = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - text.count)) + text
+    }
+
+    private func hex4(at position: Int, escapeStart: Int) throws(Failure) -> UInt32 {
+        guard position + 4 <= bytes.count else {
+            throw Failure(message: "`\\u` must be followed by four hex digits", offset: escapeStart)
+        }
+        var value: UInt32 = 0
+        for offset in 0..<4 {
+            let byte = bytes[position + offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw Failure(message: "`\\u` must be followed by four hex digits", offset: escapeStart)
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    private func appendUTF8(_ scalar: UInt32, to buffer: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            buffer.append(UInt8(scalar))
+        case 0x80..<0x800:
+            buffer.append(UInt8(0xC0 | scalar >> 6))
+            buffer.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            buffer.append(UInt8(0xE0 | scalar >> 12))
+            buffer.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            buffer.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            buffer.append(UInt8(0xF0 | scalar >> 18))
+            buffer.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            buffer.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            buffer.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    private func checkUTF8(_ range: Range<Int>) throws(Failure) {
+        guard !range.isEmpty else { return }
+        if String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) == nil {
+            throw invalidUTF8(in: range)
+        }
+    }
+
+    /// Finds the first byte of `range` that starts an invalid UTF-8 sequence (slow path, errors only).
+    private func invalidUTF8(in range: Range<Int>) -> Failure {
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let lead = bytes[position]
+            let length: Int
+            var lowest: UInt8 = 0x80
+            var highest: UInt8 = 0xBF
+            switch lead {
+            case 0x00..<0x80: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lowest = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; highest = 0x9F
+            case 0xF0: length = 4; lowest = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; highest = 0x8F
+            default: return Failure(message: "invalid UTF-8 byte 0x\(hex(lead)) in string", offset: position)
+            }
+            for offset in 1..<max(length, 1) {
+                let at = position + offset
+                guard at < range.upperBound else {
+                    return Failure(message: "truncated UTF-8 sequence in string", offset: position)
+                }
+                let byte = bytes[at]
+                let low = offset == 1 ? lowest : 0x80
+                let high = offset == 1 ? highest : 0xBF
+                guard byte >= low && byte <= high else {
+                    return Failure(message: "invalid UTF-8 sequence in string", offset: position)
+                }
+            }
+            position += length
+        }
+        return Failure(message: "invalid UTF-8 in string", offset: range.lowerBound)
+    }
+
+    // MARK: - Numbers
+
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    private mutating func parseNumber() throws(Failure) -> JSONValue {
+        let start = index
+        var position = index
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        guard position < bytes.count, isDigit(bytes[position]) else {
+            throw Failure(message: "`-` must be followed by a digit", offset: start)
+        }
+        // Accumulate the integer digits as a negative number so Int.min fits; in parallel keep
+        // up to 19 significant digits for the floating-point fast path.
+        var accumulator = 0
+        var overflow = false
+        var mantissa: UInt64 = 0
+        var mantissaDigits = 0
+        var truncated = false
+        var fractionDigits = 0
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+            if position < bytes.count, isDigit(bytes[position]) {
+                throw Failure(message: "leading zeros are not allowed in JSON numbers", offset: start)
+            }
+        } else {
+            while position < bytes.count, isDigit(bytes[position]) {
+                let digit = Int(bytes[position] &- UInt8(ascii: "0"))
+                if !overflow {
+                    let (times, o1) = accumulator.multipliedReportingOverflow(by: 10)
+                    let (next, o2) = times.subtractingReportingOverflow(digit)
+                    if o1 || o2 { overflow = true } else { accumulator = next }
+                }
+                if mantissaDigits < 19 {
+                    mantissa = mantissa * 10 + UInt64(digit)
+                    mantissaDigits += 1
+                } else {
+                    truncated = true
+                }
+                position += 1
+            }
+        }
+        var integral = true
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            integral = false
+            position += 1
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw Failure(message: "a digit must follow the decimal point", offset: position)
+            }
+            while position < bytes.count, isDigit(bytes[position]) {
+                if !truncated {
+                    if mantissaDigits < 19 {
+                        mantissa = mantissa * 10 + UInt64(bytes[position] &- UInt8(ascii: "0"))
+                        if mantissa != 0 { mantissaDigits += 1 }
+                        fractionDigits += 1
+                    } else {
+                        truncated = true
+                    }
+                }
+                position += 1
+            }
+        }
+        var exponent = 0
+        var exponentOverflow = false
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            integral = false
+            position += 1
+            var exponentNegative = false
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                exponentNegative = bytes[position] == UInt8(ascii: "-")
+                position += 1
+            }
+            guard position < bytes.count, isDigit(bytes[position]) else {
+                throw Failure(message: "a digit must follow the exponent marker", offset: position)
+            }
+            while position < bytes.count, isDigit(bytes[position]) {
+                if exponent < 100_000 {
+                    exponent = exponent * 10 + Int(bytes[position] &- UInt8(ascii: "0"))
+                } else {
+                    exponentOverflow = true
+                }
+                position += 1
+            }
+            if exponentNegative { exponent = -exponent }
+        }
+        index = position
+        if integral && !overflow {
+            if accumulator == 0 && negative { return .double(-0.0) }
+            if negative { return .int(accumulator) }
+            if accumulator != Int.min { return .int(-accumulator) }
+        }
+        // Clinger's fast path: both the significand and the power of ten are exact doubles, so
+        // one IEEE multiplication or division rounds correctly.
+        let scale = exponent - fractionDigits
+        if !exponentOverflow, !truncated, mantissa < (1 << 53), abs(scale) <= 22 {
+            var value = Double(mantissa)
+            value = scale < 0 ? value / Self.exactPowersOfTen[-scale] : value * Self.exactPowersOfTen[scale]
+            return .double(negative ? -value : value)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        guard let value = Double(text) else {
+            throw Failure(message: "number out of range", offset: start)
+        }
+        return .double(value)
+    }
+
+    @inline(__always)
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte &- UInt8(ascii: "0") < 10
+    }
+}
