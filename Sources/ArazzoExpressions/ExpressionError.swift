@@ -1,0 +1,110 @@
+public import ArazzoDiagnostics
+
+/// A malformed runtime expression, template or `simple` condition, found while parsing.
+///
+/// `offset` counts Unicode scalars from the start of the parsed string (0-based), the same unit
+/// as ``SourceLocation/column``, so a caller that knows where the string's first character sits
+/// in the file gets the exact column with `location.advanced(byColumns: offset)`.
+public struct ExpressionError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// One line saying what is wrong and, where possible, what to write instead.
+    public var message: String
+    /// The 0-based Unicode-scalar offset of the offending character in the parsed text.
+    public var offset: Int
+    /// A stable identifier for tests and tools (e.g. `expression-syntax`, `condition-syntax`).
+    public var code: String
+
+    /// Creates an error.
+    public init(_ message: String, offset: Int, code: String = "expression-syntax") {
+        self.message = message
+        self.offset = offset
+        self.code = code
+    }
+
+    /// `offset N: message`.
+    public var description: String { "offset \(offset): \(message)" }
+
+    /// The error as an ``ExpressionIssue`` of severity error.
+    public var issue: ExpressionIssue {
+        ExpressionIssue(.error, message, offset: offset, code: code)
+    }
+}
+
+/// One problem found by a static check or by compiling a criterion: a diagnostic that is located
+/// by an offset inside the checked string instead of a file position.
+///
+/// The caller knows where the string sits in the document and turns the issue into a located
+/// ``Diagnostic`` with ``diagnostic(at:path:)`` or ``diagnostic(in:startingAt:path:)``.
+public struct ExpressionIssue: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Which field of a Criterion Object an issue belongs to, so the caller can point at the
+    /// right scalar. Plain expression, template and condition checks use ``checked``.
+    public enum Field: String, Sendable, Hashable, Codable {
+        /// The string handed to the check (or the criterion's `condition`).
+        case checked
+        /// A criterion's `context`.
+        case context
+        /// A criterion's `type`.
+        case type
+        /// A criterion's (expression type object's) `version`.
+        case version
+    }
+
+    /// How serious the issue is.
+    public var severity: Diagnostic.Severity
+    /// One line saying what is wrong and what to do about it.
+    public var message: String
+    /// The 0-based Unicode-scalar offset of the offending character in the checked string.
+    public var offset: Int
+    /// A stable rule identifier (e.g. `unknown-step`, `undeclared-output`).
+    public var code: String
+    /// The field the offset refers to.
+    public var field: Field
+    /// Further hints.
+    public var notes: [String]
+
+    /// Creates an issue.
+    public init(
+        _ severity: Diagnostic.Severity, _ message: String, offset: Int, code: String,
+        field: Field = .checked, notes: [String] = []
+    ) {
+        self.severity = severity
+        self.message = message
+        self.offset = offset
+        self.code = code
+        self.field = field
+        self.notes = notes
+    }
+
+    /// `severity at offset N: message`.
+    public var description: String { "\(severity.rawValue) at offset \(offset): \(message)" }
+
+    /// A diagnostic at `location` moved right by ``offset`` columns; pass the location of the
+    /// string's first character (for a single-line plain or quoted scalar, the column after the
+    /// opening quote).
+    public func diagnostic(at location: SourceLocation?, path: String? = nil) -> Diagnostic {
+        Diagnostic(
+            severity, message, at: location?.advanced(byColumns: offset), path: path, code: code, notes: notes)
+    }
+
+    /// A diagnostic located inside multi-line `text` (e.g. a block scalar's content) whose first
+    /// character is at `start`: lines after the first restart at column `continuationColumn`.
+    public func diagnostic(
+        in text: String, startingAt start: SourceLocation, continuationColumn: Int = 1, path: String? = nil
+    ) -> Diagnostic {
+        var line = start.line
+        var column = start.column
+        var index = 0
+        for scalar in text.unicodeScalars {
+            if index == offset { break }
+            if scalar == "\n" {
+                line += 1
+                column = continuationColumn
+            } else {
+                column += 1
+            }
+            index += 1
+        }
+        return Diagnostic(
+            severity, message, at: SourceLocation(file: start.file, line: line, column: column), path: path,
+            code: code, notes: notes)
+    }
+}

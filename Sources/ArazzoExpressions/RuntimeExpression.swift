@@ -1,0 +1,554 @@
+public import ArazzoJSON
+
+/// A parsed Arazzo 1.0.1 runtime expression such as `$steps.login.outputs.token` or
+/// `$response.body#/items/0/id`.
+///
+/// Parse once (``init(parsing:)``), evaluate as often as needed with
+/// ``evaluate(in:)``: evaluation never looks at the text again.
+///
+/// Grammar decisions (interpreter notes §2.15):
+/// - A1: a bare expression ends at whitespace or the end of the string; inside `{…}` it ends at
+///   `}`; inside a `simple` condition at whitespace or one of `( ) = ! < > & | [`.
+/// - A2: names may contain dots (`$inputs.a.b` names the input `a.b`); evaluation and the static
+///   checks match the longest declared name, and only `simple` conditions may treat the rest as
+///   `.member` navigation. Everywhere else use a JSON pointer (`$inputs.a#/b`).
+/// - A3: `$steps.<id>.<name>` without `.outputs.` is an error with a fix-it.
+/// - `$components.parameters.<name>` is the general `$components.<kind>.<name>` form; the kinds
+///   are `inputs`, `parameters`, `successActions` and `failureActions`.
+/// - A JSON pointer (`#/…`) is accepted after `$request.body`, `$response.body`, `$inputs.<name>`,
+///   `$outputs.<name>`, `$steps.<id>.outputs.<name>` and `$workflows.<id>.inputs|outputs.<name>`.
+public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
+    /// The kinds of component a `$components.<kind>.<name>` expression can name.
+    public enum ComponentKind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// `components.inputs` (JSON Schemas for workflow inputs).
+        case inputs
+        /// `components.parameters`.
+        case parameters
+        /// `components.successActions`.
+        case successActions
+        /// `components.failureActions`.
+        case failureActions
+    }
+
+    /// What an expression refers to (without the JSON pointer, see ``RuntimeExpression/pointer``).
+    public enum Source: Sendable, Hashable {
+        /// `$url`: the full URL of the request sent.
+        case url
+        /// `$method`: the HTTP method of the request sent.
+        case method
+        /// `$statusCode`: the response status code.
+        case statusCode
+        /// `$request.header.<token>` (case-insensitive name).
+        case requestHeader(String)
+        /// `$request.query.<name>`.
+        case requestQuery(String)
+        /// `$request.path.<name>`.
+        case requestPath(String)
+        /// `$request.body`.
+        case requestBody
+        /// `$response.header.<token>` (case-insensitive name).
+        case responseHeader(String)
+        /// `$response.body`.
+        case responseBody
+        /// `$inputs.<name>`: an input of the current workflow.
+        case inputs(String)
+        /// `$outputs.<name>`: an output of the current workflow, or in a `workflowId` step of the
+        /// called workflow (A13).
+        case outputs(String)
+        /// `$steps.<stepId>.outputs.<name>`.
+        case stepOutput(stepId: String, name: String)
+        /// `$workflows.<workflowId>.inputs.<name>`.
+        case workflowInput(workflowId: String, name: String)
+        /// `$workflows.<workflowId>.outputs.<name>`.
+        case workflowOutput(workflowId: String, name: String)
+        /// `$sourceDescriptions.<name>.<reference>`: an operationId, workflowId or field (`url`).
+        case sourceDescription(name: String, reference: String)
+        /// `$components.<kind>.<name>`.
+        case component(ComponentKind, name: String)
+    }
+
+    /// The expression text exactly as written (without surrounding braces).
+    public let text: String
+    /// What the expression refers to.
+    public let source: Source
+    /// The JSON pointer after `#`, if one was written (`#` alone is the empty pointer).
+    public let pointer: JSONPointer?
+    /// Offset (in Unicode scalars, within ``text``) of the step, workflow or source description
+    /// id, for the forms that have one.
+    public let idOffset: Int?
+    /// Offset (in Unicode scalars, within ``text``) of the name (input, output, header, parameter,
+    /// component name or source reference), for the forms that have one.
+    public let nameOffset: Int?
+
+    /// Parses `text`, which must be one runtime expression and nothing else.
+    ///
+    /// - Throws: ``ExpressionError`` with the offset of the first bad character.
+    public init(parsing text: String) throws(ExpressionError) {
+        let scalars = Array(text.unicodeScalars)
+        var parser = ExpressionParser(scalars, mode: .standalone, at: 0)
+        let expression = try parser.parse()
+        if parser.i < scalars.count {
+            throw ExpressionError(
+                ExpressionParser.trailingMessage(scalars[parser.i], after: expression.text), offset: parser.i)
+        }
+        self = expression
+    }
+
+    init(text: String, source: Source, pointer: JSONPointer?, idOffset: Int?, nameOffset: Int?) {
+        self.text = text
+        self.source = source
+        self.pointer = pointer
+        self.idOffset = idOffset
+        self.nameOffset = nameOffset
+    }
+
+    /// Whether `text` starts like a runtime expression (`$` followed by a letter); such strings in
+    /// `Any | {expression}` positions are expressions iff they parse (A20).
+    public static func looksLikeExpression(_ text: String) -> Bool {
+        var it = text.unicodeScalars.makeIterator()
+        guard it.next() == "$", let next = it.next() else { return false }
+        return next.properties.isAlphabetic
+    }
+
+    /// Whether `text` starts with `$` and a word equal or close to an expression keyword
+    /// (`$inputs`, `$step`, `$respons`…): a literal like that is probably a broken expression.
+    public static func looksLikeKnownExpression(_ text: String) -> Bool {
+        var word = ""
+        for (i, c) in text.unicodeScalars.enumerated() {
+            if i == 0 {
+                guard c == "$" else { return false }
+                continue
+            }
+            guard c.isASCII, c.properties.isAlphabetic else { break }
+            word.unicodeScalars.append(c)
+        }
+        return !word.isEmpty && suggest(word, among: ExpressionParser.keywords) != nil
+    }
+
+    /// The text.
+    public var description: String { text }
+
+    /// The name part of named forms (`$inputs.<name>`, `$steps.x.outputs.<name>`, headers,
+    /// parameters, components, source references); `nil` for `$url`, `$method`, `$statusCode`
+    /// and bodies.
+    public var name: String? {
+        switch source {
+        case .url, .method, .statusCode, .requestBody, .responseBody: return nil
+        case .requestHeader(let n), .requestQuery(let n), .requestPath(let n), .responseHeader(let n),
+            .inputs(let n), .outputs(let n):
+            return n
+        case .stepOutput(_, let n), .workflowInput(_, let n), .workflowOutput(_, let n): return n
+        case .sourceDescription(_, let r): return r
+        case .component(_, let n): return n
+        }
+    }
+
+    /// Whether the expression reads the HTTP exchange of the current step (`$url`, `$method`,
+    /// `$statusCode`, `$request.*`, `$response.*`).
+    public var readsHTTPExchange: Bool {
+        switch source {
+        case .url, .method, .statusCode, .requestHeader, .requestQuery, .requestPath, .requestBody,
+            .responseHeader, .responseBody:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+/// Where an expression sits, which decides where it ends (A1).
+enum ExpressionMode {
+    /// The whole string (a `{expression}` field): ends at whitespace or the end.
+    case standalone
+    /// Inside `{…}` in a template: ends at `}`.
+    case embedded
+    /// An operand of a `simple` condition: ends at whitespace or a condition character.
+    case condition
+}
+
+/// A hand-written recursive-descent parser over Unicode scalars; offsets are scalar indices.
+struct ExpressionParser {
+    let s: [Unicode.Scalar]
+    let mode: ExpressionMode
+    var i: Int
+    let start: Int
+
+    init(_ scalars: [Unicode.Scalar], mode: ExpressionMode, at index: Int) {
+        self.s = scalars
+        self.mode = mode
+        self.i = index
+        self.start = index
+    }
+
+    static let keywords = [
+        "url", "method", "statusCode", "request", "response", "inputs", "outputs", "steps", "workflows",
+        "sourceDescriptions", "components",
+    ]
+
+    static func isConditionSpace(_ c: Unicode.Scalar) -> Bool {
+        c == " " || c == "\t" || c == "\n" || c == "\r"
+    }
+
+    /// Characters that end an expression in the current mode.
+    func isBoundary(_ c: Unicode.Scalar) -> Bool {
+        if c == "{" || c == "}" { return true }
+        switch mode {
+        case .standalone, .embedded:
+            return c.properties.isWhitespace
+        case .condition:
+            switch c {
+            case " ", "\t", "\n", "\r", "(", ")", "=", "!", "<", ">", "&", "|", "[": return true
+            default: return false
+            }
+        }
+    }
+
+    /// Characters that end a JSON pointer: like ``isBoundary(_:)`` but `[` belongs to the pointer.
+    func isPointerBoundary(_ c: Unicode.Scalar) -> Bool {
+        c == "[" ? false : isBoundary(c)
+    }
+
+    var atEnd: Bool { i >= s.count }
+    var atBoundary: Bool { i >= s.count || isBoundary(s[i]) }
+
+    func text(_ from: Int, _ to: Int) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: s[from..<to])
+        return String(view)
+    }
+
+    static func quoted(_ c: Unicode.Scalar) -> String {
+        if c == " " { return "a space" }
+        if c == "\t" { return "a tab" }
+        if c == "\n" || c == "\r" { return "a line break" }
+        return "`\(Character(c))`"
+    }
+
+    static func trailingMessage(_ c: Unicode.Scalar, after expression: String) -> String {
+        if c.properties.isWhitespace {
+            return "unexpected \(quoted(c)) after `\(expression)`; a runtime expression ends at whitespace (use `{\(expression)}` to embed it in text)"
+        }
+        return "unexpected \(quoted(c)) after `\(expression)`"
+    }
+
+    func error(_ message: String, at offset: Int) -> ExpressionError {
+        ExpressionError(message, offset: offset)
+    }
+
+    mutating func parse() throws(ExpressionError) -> RuntimeExpression {
+        guard !atEnd, s[i] == "$" else {
+            throw error("a runtime expression starts with `$`", at: i)
+        }
+        i += 1
+        let keywordStart = i
+        while !atEnd, s[i].isASCII, s[i].properties.isAlphabetic { i += 1 }
+        let keyword = text(keywordStart, i)
+        switch keyword {
+        case "url": return try fixed(.url, keyword)
+        case "method": return try fixed(.method, keyword)
+        case "statusCode": return try fixed(.statusCode, keyword)
+        case "request", "response": return try httpSource(request: keyword == "request")
+        case "inputs", "outputs":
+            try expectDot(after: "$\(keyword)", expecting: keyword == "inputs" ? "an input name" : "an output name")
+            let nameOffset = i
+            let name = try readName(stopAtDot: false, stopAtHash: true, what: keyword == "inputs" ? "an input name" : "an output name", after: "$\(keyword).")
+            let pointer = try optionalPointer()
+            return make(keyword == "inputs" ? .inputs(name) : .outputs(name), pointer: pointer, id: nil, name: nameOffset)
+        case "steps": return try steps()
+        case "workflows": return try workflows()
+        case "sourceDescriptions":
+            try expectDot(after: "$sourceDescriptions", expecting: "a source description name")
+            let idOffset = i
+            let sourceName = try readName(stopAtDot: true, stopAtHash: true, what: "a source description name", after: "$sourceDescriptions.")
+            guard !atEnd, s[i] == "." else {
+                throw error("expected `.` and an operationId, workflowId or field after `$sourceDescriptions.\(sourceName)`", at: i)
+            }
+            i += 1
+            let nameOffset = i
+            let reference = try readName(stopAtDot: false, stopAtHash: false, what: "an operationId, workflowId or field name", after: "$sourceDescriptions.\(sourceName).")
+            return make(.sourceDescription(name: sourceName, reference: reference), pointer: nil, id: idOffset, name: nameOffset)
+        case "components": return try components()
+        case "self", "message":
+            throw error("`$\(keyword)` is an Arazzo 1.1 runtime expression; this document is Arazzo 1.0.1", at: start)
+        default:
+            if keyword.isEmpty {
+                throw error("expected an expression name after `$` (one of \(Self.keywords.map { "`$\($0)`" }.joined(separator: ", ")))", at: i)
+            }
+            var message = "unknown runtime expression `$\(keyword)`"
+            if let suggestion = suggest(keyword, among: Self.keywords) {
+                message += "; did you mean `$\(suggestion)`?"
+            } else {
+                message += " (expected one of \(Self.keywords.map { "`$\($0)`" }.joined(separator: ", ")))"
+            }
+            throw error(message, at: keywordStart)
+        }
+    }
+
+    func make(_ source: RuntimeExpression.Source, pointer: JSONPointer?, id: Int?, name: Int?) -> RuntimeExpression {
+        RuntimeExpression(
+            text: text(start, i), source: source, pointer: pointer, idOffset: id.map { $0 - start },
+            nameOffset: name.map { $0 - start })
+    }
+
+    /// `$url`, `$method`, `$statusCode`: nothing may follow except, in conditions, navigation.
+    mutating func fixed(_ source: RuntimeExpression.Source, _ keyword: String) throws(ExpressionError) -> RuntimeExpression {
+        if !atBoundary {
+            if mode == .condition && s[i] == "." {
+                return make(source, pointer: nil, id: nil, name: nil)
+            }
+            throw error("unexpected \(Self.quoted(s[i])) after `$\(keyword)`", at: i)
+        }
+        return make(source, pointer: nil, id: nil, name: nil)
+    }
+
+    mutating func expectDot(after prefix: String, expecting what: String) throws(ExpressionError) {
+        guard !atEnd, s[i] == "." else {
+            throw error("expected `.` and \(what) after `\(prefix)`", at: i)
+        }
+        i += 1
+    }
+
+    /// Reads a name up to the boundary (and `.`/`#` when asked); empty names are errors.
+    mutating func readName(stopAtDot: Bool, stopAtHash: Bool, what: String, after prefix: String) throws(ExpressionError) -> String {
+        let from = i
+        while !atBoundary {
+            let c = s[i]
+            if stopAtDot && c == "." { break }
+            if stopAtHash && c == "#" { break }
+            i += 1
+        }
+        if from == i {
+            throw error("expected \(what) after `\(prefix)`", at: i)
+        }
+        return text(from, i)
+    }
+
+    mutating func optionalPointer() throws(ExpressionError) -> JSONPointer? {
+        guard !atEnd, s[i] == "#" else { return nil }
+        i += 1
+        let from = i
+        while !atEnd, !isPointerBoundary(s[i]) { i += 1 }
+        let pointerText = text(from, i)
+        do {
+            return try JSONPointer(parsing: pointerText)
+        } catch {
+            throw ExpressionError("invalid JSON pointer: \(error.message)", offset: from + (error.offset ?? 0))
+        }
+    }
+
+    mutating func httpSource(request: Bool) throws(ExpressionError) -> RuntimeExpression {
+        let prefix = request ? "$request" : "$response"
+        try expectDot(after: prefix, expecting: "`header`, `query`, `path` or `body`")
+        let fieldStart = i
+        while !atEnd, s[i].isASCII, s[i].properties.isAlphabetic { i += 1 }
+        let field = text(fieldStart, i)
+        switch field {
+        case "header":
+            try expectDot(after: "\(prefix).header", expecting: "a header name")
+            let nameOffset = i
+            let token = try headerToken(after: "\(prefix).header.")
+            return make(request ? .requestHeader(token) : .responseHeader(token), pointer: nil, id: nil, name: nameOffset)
+        case "query", "path":
+            try expectDot(after: "\(prefix).\(field)", expecting: "a parameter name")
+            let nameOffset = i
+            let name = try readName(stopAtDot: false, stopAtHash: false, what: "a parameter name", after: "\(prefix).\(field).")
+            let source: RuntimeExpression.Source =
+                field == "query" ? .requestQuery(name) : .requestPath(name)
+            if !request {
+                throw error("`$response.\(field)` does not exist: responses have only `header` and `body`", at: fieldStart)
+            }
+            return make(source, pointer: nil, id: nil, name: nameOffset)
+        case "body":
+            let pointer = try optionalPointer()
+            if pointer == nil, !atBoundary {
+                if mode == .condition && s[i] == "." {
+                    return make(request ? .requestBody : .responseBody, pointer: nil, id: nil, name: nil)
+                }
+                if s[i] == "." {
+                    throw error("to reach a member of the body write a JSON pointer: `\(prefix).body#/member`", at: i)
+                }
+                throw error("unexpected \(Self.quoted(s[i])) after `\(prefix).body`", at: i)
+            }
+            return make(request ? .requestBody : .responseBody, pointer: pointer, id: nil, name: nil)
+        default:
+            let fields = request ? ["header", "query", "path", "body"] : ["header", "body"]
+            var message = field.isEmpty ? "expected \(fields.map { "`\($0)`" }.joined(separator: ", ")) after `\(prefix).`" : "unknown field `\(field)` in `\(prefix).\(field)`"
+            if !field.isEmpty {
+                if let suggestion = suggest(field, among: fields) {
+                    message += "; did you mean `\(suggestion)`?"
+                } else {
+                    message += " (expected \(fields.map { "`\($0)`" }.joined(separator: ", ")))"
+                }
+            }
+            throw error(message, at: fieldStart)
+        }
+    }
+
+    static func isTokenChar(_ c: Unicode.Scalar) -> Bool {
+        guard c.isASCII else { return false }
+        switch c {
+        case "!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~": return true
+        default: return c.properties.isAlphabetic || ("0"..."9").contains(c)
+        }
+    }
+
+    /// A header name (RFC 9110 token). In conditions `!`, `&` and `|` are token characters too,
+    /// so an operator glued to a header name is ambiguous and rejected (notes §2.15 item 6).
+    mutating func headerToken(after prefix: String) throws(ExpressionError) -> String {
+        let from = i
+        while !atEnd, Self.isTokenChar(s[i]) {
+            if mode == .condition {
+                let c = s[i]
+                let next: Unicode.Scalar? = i + 1 < s.count ? s[i + 1] : nil
+                if (c == "!" && next == "=") || (c == "&" && next == "&") || (c == "|" && next == "|") {
+                    let op = c == "!" ? "!=" : (c == "&" ? "&&" : "||")
+                    throw error("put a space before `\(op)`: header names may contain `\(Character(c))`, so `\(op)` right after one is ambiguous", at: i)
+                }
+            }
+            i += 1
+        }
+        if from == i {
+            if atEnd || isBoundary(s[i]) {
+                throw error("expected a header name after `\(prefix)`", at: i)
+            }
+        }
+        if !atBoundary {
+            throw error("\(Self.quoted(s[i])) is not allowed in a header name", at: i)
+        }
+        return text(from, i)
+    }
+
+    mutating func steps() throws(ExpressionError) -> RuntimeExpression {
+        try expectDot(after: "$steps", expecting: "a step id")
+        let idOffset = i
+        let stepId = try readName(stopAtDot: true, stopAtHash: true, what: "a step id", after: "$steps.")
+        guard !atEnd, s[i] == "." else {
+            throw error("expected `.outputs.<name>` after `$steps.\(stepId)`", at: i)
+        }
+        i += 1
+        let fieldStart = i
+        while !atBoundary, s[i] != ".", s[i] != "#" { i += 1 }
+        let field = text(fieldStart, i)
+        if field != "outputs" {
+            // A3: `$steps.<id>.<name>` (the bnpl example) or a misspelt `outputs`.
+            if !field.isEmpty, field.lowercased() != "outputs", editDistance(field.lowercased(), "outputs") <= 2, !atEnd, s[i] == "." {
+                throw error("unknown field `\(field)`; did you mean `outputs`?", at: fieldStart)
+            }
+            if field.lowercased() == "outputs" {
+                throw error("unknown field `\(field)`; did you mean `outputs`?", at: fieldStart)
+            }
+            var end = i
+            while end < s.count, !isBoundary(s[end]) { end += 1 }
+            var rest = text(fieldStart, end)
+            if rest.isEmpty { rest = "<name>" }
+            throw error("`.outputs.` is missing: step outputs are read as `$steps.\(stepId).outputs.\(rest)`", at: fieldStart)
+        }
+        guard !atEnd, s[i] == "." else {
+            throw error("expected `.` and an output name after `$steps.\(stepId).outputs`", at: i)
+        }
+        i += 1
+        let nameOffset = i
+        let name = try readName(stopAtDot: false, stopAtHash: true, what: "an output name", after: "$steps.\(stepId).outputs.")
+        let pointer = try optionalPointer()
+        return make(.stepOutput(stepId: stepId, name: name), pointer: pointer, id: idOffset, name: nameOffset)
+    }
+
+    mutating func workflows() throws(ExpressionError) -> RuntimeExpression {
+        try expectDot(after: "$workflows", expecting: "a workflow id")
+        let idOffset = i
+        let workflowId = try readName(stopAtDot: true, stopAtHash: true, what: "a workflow id", after: "$workflows.")
+        guard !atEnd, s[i] == "." else {
+            throw error("expected `.inputs.<name>` or `.outputs.<name>` after `$workflows.\(workflowId)`", at: i)
+        }
+        i += 1
+        let fieldStart = i
+        while !atBoundary, s[i] != ".", s[i] != "#" { i += 1 }
+        let field = text(fieldStart, i)
+        guard field == "inputs" || field == "outputs" else {
+            var message = field.isEmpty ? "expected `inputs` or `outputs` after `$workflows.\(workflowId).`" : "unknown field `\(field)`"
+            if !field.isEmpty {
+                if let suggestion = suggest(field, among: ["inputs", "outputs"]) {
+                    message += "; did you mean `\(suggestion)`?"
+                } else {
+                    message += "; expected `inputs` or `outputs`"
+                }
+            }
+            throw error(message, at: fieldStart)
+        }
+        guard !atEnd, s[i] == "." else {
+            throw error("expected `.` and a name after `$workflows.\(workflowId).\(field)`", at: i)
+        }
+        i += 1
+        let nameOffset = i
+        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a name", after: "$workflows.\(workflowId).\(field).")
+        let pointer = try optionalPointer()
+        let source: RuntimeExpression.Source =
+            field == "inputs"
+            ? .workflowInput(workflowId: workflowId, name: name) : .workflowOutput(workflowId: workflowId, name: name)
+        return make(source, pointer: pointer, id: idOffset, name: nameOffset)
+    }
+
+    mutating func components() throws(ExpressionError) -> RuntimeExpression {
+        try expectDot(after: "$components", expecting: "a component kind")
+        let kindStart = i
+        while !atBoundary, s[i] != ".", s[i] != "#" { i += 1 }
+        let kindText = text(kindStart, i)
+        let kinds = RuntimeExpression.ComponentKind.allCases.map(\.rawValue)
+        guard let kind = RuntimeExpression.ComponentKind(rawValue: kindText) else {
+            var message = kindText.isEmpty ? "expected a component kind after `$components.`" : "unknown component kind `\(kindText)`"
+            if !kindText.isEmpty, let suggestion = suggest(kindText, among: kinds) {
+                message += "; did you mean `\(suggestion)`?"
+            } else {
+                message += " (expected one of \(kinds.map { "`\($0)`" }.joined(separator: ", ")))"
+            }
+            throw error(message, at: kindStart)
+        }
+        guard !atEnd, s[i] == "." else {
+            throw error("expected `.` and a component name after `$components.\(kindText)`", at: i)
+        }
+        i += 1
+        let nameOffset = i
+        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a component name", after: "$components.\(kindText).")
+        if !atEnd, s[i] == "#" {
+            throw error("`$components.\(kindText).\(name)` names a component; it takes no JSON pointer", at: i)
+        }
+        return make(.component(kind, name: name), pointer: nil, id: nil, name: nameOffset)
+    }
+}
+
+/// Levenshtein distance, bounded by the short inputs it is used on (names, keywords).
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.unicodeScalars)
+    let y = Array(b.unicodeScalars)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    if x.count > 64 || y.count > 64 { return max(x.count, y.count) }
+    var previous = Array(0...y.count)
+    var current = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+        current[0] = i
+        for j in 1...y.count {
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        }
+        swap(&previous, &current)
+    }
+    return previous[y.count]
+}
+
+/// The closest candidate to `word`: an exact case-insensitive match first, then the smallest edit
+/// distance within a third of the word's length (at least 1, at most 3).
+func suggest(_ word: String, among candidates: some Sequence<String>) -> String? {
+    let lower = word.lowercased()
+    var best: (String, Int)?
+    for candidate in candidates {
+        let c = candidate.lowercased()
+        if c == lower { return candidate }
+        let d = editDistance(lower, c)
+        if let current = best, current.1 <= d { continue }
+        best = (candidate, d)
+    }
+    guard let (candidate, distance) = best else { return nil }
+    let limit = min(3, max(1, word.count / 3))
+    return distance <= limit ? candidate : nil
+}
