@@ -1,0 +1,129 @@
+import ArazzoDiagnostics
+import ArazzoJSON
+import ArazzoYAML
+
+/// Collects every problem found while turning a node tree into the AST.
+struct DecodingContext {
+    var diagnostics: [Diagnostic] = []
+    let file: String
+
+    mutating func error(_ rule: ArazzoRule, _ message: String, at location: SourceLocation, path: String) {
+        diagnostics.append(.error(message, at: location, path: path, code: rule.rawValue))
+    }
+
+    mutating func warning(_ rule: ArazzoRule, _ message: String, at location: SourceLocation, path: String) {
+        diagnostics.append(.warning(message, at: location, path: path, code: rule.rawValue))
+    }
+}
+
+/// The fields of one object's mapping, after unknown fields and extensions were sorted out.
+struct ObjectFields {
+    /// The mapping node.
+    let node: YAMLNode
+    /// The spec's name for the object, for messages ("Step").
+    let objectName: String
+    /// The JSON pointer of the object.
+    let path: String
+    /// Where "missing field" problems point: the key that holds the object, or the item itself.
+    let anchor: SourceLocation
+    /// The known fields present.
+    let pairs: [String: YAMLNode.Pair]
+    /// `x-*` fields.
+    let extensions: Extensions
+    /// Fixed fields that an unknown key was reported as a likely typo of (`operationID` →
+    /// `operationId`); a "missing field" error for them would only repeat the same problem.
+    let misspelt: Set<String>
+
+    /// Value locations of every known field present.
+    var locations: [String: SourceLocation] {
+        pairs.mapValues(\.value.location)
+    }
+
+    func has(_ key: String) -> Bool { pairs[key] != nil }
+
+    func childPath(_ key: String) -> String { path + "/" + JSONPointerText.escape(key) }
+}
+
+enum JSONPointerText {
+    static func escape(_ token: String) -> String {
+        var out = ""
+        for c in token {
+            switch c {
+            case "~": out += "~0"
+            case "/": out += "~1"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+/// `^[A-Za-z0-9_\-]+$`
+func isValidIdentifier(_ s: String) -> Bool {
+    !s.isEmpty && s.unicodeScalars.allSatisfy { c in
+        (c >= "A" && c <= "Z") || (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c == "_" || c == "-"
+    }
+}
+
+/// `^[a-zA-Z0-9\.\-_]+$`
+func isValidComponentKey(_ s: String) -> Bool {
+    !s.isEmpty && s.unicodeScalars.allSatisfy { c in
+        (c >= "A" && c <= "Z") || (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c == "_" || c == "-" || c == "."
+    }
+}
+
+/// Levenshtein distance, bounded to short strings (field names), case-sensitive.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.unicodeScalars.prefix(64)), y = Array(b.unicodeScalars.prefix(64))
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var previous = Array(0...y.count)
+    var current = [Int](repeating: 0, count: y.count + 1)
+    for i in 1...x.count {
+        current[0] = i
+        for j in 1...y.count {
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        }
+        swap(&previous, &current)
+    }
+    return previous[y.count]
+}
+
+/// The closest candidate to `word` if it is close enough to be a likely typo.
+func suggestion(for word: String, among candidates: [String]) -> String? {
+    let lower = word.lowercased()
+    if let exact = candidates.first(where: { $0.lowercased() == lower }) { return exact }
+    var best: (String, Int)?
+    for candidate in candidates {
+        let d = editDistance(lower, candidate.lowercased())
+        // One-letter ids would "match" anything one edit away; only suggest for longer names.
+        let limit = candidate.count < 3 ? 0 : max(1, min(3, candidate.count / 3))
+        if d <= limit, best.map({ d < $0.1 }) ?? true { best = (candidate, d) }
+    }
+    return best?.0
+}
+
+/// "`a`, `b` or `c`"
+func listing(_ items: [String]) -> String {
+    let quoted = items.map { "`\($0)`" }
+    guard quoted.count > 1 else { return quoted.first ?? "" }
+    return quoted.dropLast().joined(separator: ", ") + " or " + (quoted.last ?? "")
+}
+
+/// "integer `42`" for non-string scalars (numbers written with a fraction say "number"), the kind
+/// name otherwise.
+func describeKind(_ node: YAMLNode) -> String {
+    guard let scalar = node.scalar else { return node.kindName }
+    switch scalar.value {
+    case .double: return "number `\(scalar.text)`"
+    case .string, .null: return node.kindName
+    default: return "\(node.kindName) `\(scalar.text)`"
+    }
+}
+
+/// "a mapping" / "an integer"
+func article(_ kind: String) -> String {
+    if let first = kind.first, "aeiou".contains(first) { return "an \(kind)" }
+    return "a \(kind)"
+}

@@ -1,0 +1,173 @@
+import OrderedCollections
+typealias OrderedDictionaryOfExpressions = OrderedDictionary<String, ExpressionString>
+import ArazzoDiagnostics
+import ArazzoJSON
+import ArazzoYAML
+
+extension DecodingContext {
+    /// Checks that `node` is a mapping, splits its entries into known fields and `x-` extensions,
+    /// and reports unknown fields (with a "did you mean"). Returns nil when it is not a mapping.
+    mutating func open(
+        _ node: YAMLNode, as objectName: String, path: String, anchor: SourceLocation? = nil,
+        fields known: [String], extensible: Bool = true
+    ) -> ObjectFields? {
+        guard let entries = node.mapping else {
+            let what = path.isEmpty ? "the document must be a mapping (an Arazzo Specification Object)" : "\(objectName) must be a mapping"
+            error(.typeMismatch, "\(what), found \(describeKind(node))", at: node.location, path: path)
+            return nil
+        }
+        var misspelt: Set<String> = []
+        var pairs: [String: YAMLNode.Pair] = [:]
+        var extValues = JSONObject()
+        var extLocations: [String: SourceLocation] = [:]
+        for pair in entries {
+            if known.contains(pair.key) {
+                pairs[pair.key] = pair
+            } else if extensible && pair.key.hasPrefix("x-") {
+                extValues[pair.key] = pair.value.jsonValue
+                extLocations[pair.key] = pair.value.location
+            } else if !extensible {
+                warning(
+                    .reusableExtraField,
+                    "`\(pair.key)` is not a field of a \(objectName) and is ignored; remove it (only `reference` and `value` are allowed)",
+                    at: pair.keyLocation, path: path + "/" + JSONPointerText.escape(pair.key))
+            } else {
+                var message = "unknown field `\(pair.key)` in \(objectName)"
+                if let near = suggestion(for: pair.key, among: known) {
+                    misspelt.insert(near)
+                    message += "; did you mean `\(near)`?"
+                } else {
+                    message += "; allowed fields are \(listing(known)), or `x-` extensions"
+                }
+                error(.unknownField, message, at: pair.keyLocation, path: path + "/" + JSONPointerText.escape(pair.key))
+            }
+        }
+        return ObjectFields(
+            node: node, objectName: objectName, path: path, anchor: anchor ?? node.location, pairs: pairs,
+            extensions: Extensions(values: extValues, locations: extLocations), misspelt: misspelt)
+    }
+
+    mutating func missing(_ fields: ObjectFields, _ key: String, hint: String = "") {
+        guard !fields.misspelt.contains(key) else { return }
+        error(
+            .missingField, "\(fields.objectName) is missing required field `\(key)`\(hint)", at: fields.anchor,
+            path: fields.path)
+    }
+
+    /// A string field. Reports a missing required field or a non-string value.
+    mutating func string(_ fields: ObjectFields, _ key: String, required: Bool = false) -> String? {
+        expression(fields, key, required: required)?.text
+    }
+
+    /// A string field kept with its location.
+    mutating func expression(_ fields: ObjectFields, _ key: String, required: Bool = false) -> ExpressionString? {
+        guard let pair = fields.pairs[key] else {
+            if required { missing(fields, key) }
+            return nil
+        }
+        return stringValue(pair.value, field: key, path: fields.childPath(key))
+    }
+
+    /// A node that must be a string scalar.
+    mutating func stringValue(_ node: YAMLNode, field: String, path: String) -> ExpressionString? {
+        if let scalar = node.scalar, case .string(let s) = scalar.value {
+            return ExpressionString(text: s, location: node.location)
+        }
+        var message = "`\(field)` must be a string, found \(describeKind(node))"
+        if let scalar = node.scalar, scalar.style == .plain, !scalar.value.isNull {
+            message += "; quote it: '\(scalar.text)'"
+        }
+        error(.typeMismatch, message, at: node.location, path: path)
+        return nil
+    }
+
+    /// A field of any type.
+    mutating func any(_ fields: ObjectFields, _ key: String, required: Bool = false) -> LocatedValue? {
+        guard let pair = fields.pairs[key] else {
+            if required { missing(fields, key) }
+            return nil
+        }
+        return LocatedValue(node: pair.value)
+    }
+
+    /// A sequence field; reports a wrong type and, with `minItems`, an empty list.
+    mutating func sequence(
+        _ fields: ObjectFields, _ key: String, required: Bool = false, minItems: Int = 0
+    ) -> [YAMLNode]? {
+        guard let pair = fields.pairs[key] else {
+            if required { missing(fields, key) }
+            return nil
+        }
+        guard let items = pair.value.sequence else {
+            error(
+                .typeMismatch, "`\(key)` must be a sequence, found \(describeKind(pair.value))", at: pair.value.location,
+                path: fields.childPath(key))
+            return nil
+        }
+        if items.count < minItems {
+            error(
+                .emptyList, "`\(key)` must have at least \(minItems == 1 ? "one entry" : "\(minItems) entries")",
+                at: pair.value.location, path: fields.childPath(key))
+        }
+        return items
+    }
+
+    /// A mapping field, as its entries.
+    mutating func mapping(_ fields: ObjectFields, _ key: String) -> [YAMLNode.Pair]? {
+        guard let pair = fields.pairs[key] else { return nil }
+        guard let entries = pair.value.mapping else {
+            error(
+                .typeMismatch, "`\(key)` must be a mapping, found \(describeKind(pair.value))", at: pair.value.location,
+                path: fields.childPath(key))
+            return nil
+        }
+        return entries
+    }
+
+    /// A string field whose value must be one of an enumeration's raw values.
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(
+        _ fields: ObjectFields, _ key: String, _ type: E.Type, required: Bool = false, what: String? = nil,
+        extraHint: [String: String] = [:]
+    ) -> E? where E.RawValue == String {
+        guard let value = expression(fields, key, required: required) else { return nil }
+        if let e = E(rawValue: value.text) { return e }
+        let allowed = E.allCases.map(\.rawValue)
+        var message = "\(what ?? "`\(key)`") must be \(allowed.count == 2 ? "" : "one of ")\(listing(allowed)), found `\(value.text)`"
+        if let hint = extraHint[value.text] {
+            message += "; \(hint)"
+        } else if let near = suggestion(for: value.text, among: allowed) {
+            message += "; did you mean `\(near)`?"
+        }
+        error(.invalidValue, message, at: value.location, path: fields.childPath(key))
+        return nil
+    }
+
+    /// Checks an id against `^[A-Za-z0-9_\-]+$`.
+    mutating func checkIdentifier(_ id: ExpressionString?, field: String, path: String) {
+        guard let id, !isValidIdentifier(id.text) else { return }
+        error(
+            .invalidId,
+            "`\(field)` `\(id.text)` may only contain letters, digits, `_` and `-` (it is used in runtime expressions)",
+            at: id.location, path: path)
+    }
+
+    /// `outputs`: keys matching `^[a-zA-Z0-9\.\-_]+$`, values strings.
+    mutating func outputs(_ fields: ObjectFields) -> OrderedDictionaryOfExpressions {
+        var result = OrderedDictionaryOfExpressions()
+        guard let entries = mapping(fields, "outputs") else { return result }
+        let base = fields.childPath("outputs")
+        for pair in entries {
+            let path = base + "/" + JSONPointerText.escape(pair.key)
+            if !isValidComponentKey(pair.key) {
+                error(
+                    .invalidKey,
+                    "output name `\(pair.key)` may only contain letters, digits, `.`, `-` and `_`",
+                    at: pair.keyLocation, path: path)
+            }
+            if let value = stringValue(pair.value, field: "outputs.\(pair.key)", path: path) {
+                result[pair.key] = value
+            }
+        }
+        return result
+    }
+}

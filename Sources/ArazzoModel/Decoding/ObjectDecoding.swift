@@ -1,0 +1,526 @@
+import ArazzoDiagnostics
+import ArazzoJSON
+import ArazzoYAML
+import OrderedCollections
+
+/// Field names per object, in the spec's order (used for unknown-field suggestions too).
+enum FieldNames {
+    static let root = ["arazzo", "info", "sourceDescriptions", "workflows", "components"]
+    static let info = ["title", "summary", "description", "version"]
+    static let source = ["name", "url", "type"]
+    static let workflow = [
+        "workflowId", "summary", "description", "inputs", "dependsOn", "steps", "successActions", "failureActions",
+        "outputs", "parameters",
+    ]
+    static let step = [
+        "description", "stepId", "operationId", "operationPath", "workflowId", "parameters", "requestBody",
+        "successCriteria", "onSuccess", "onFailure", "outputs",
+    ]
+    static let parameter = ["name", "in", "value"]
+    static let successAction = ["name", "type", "workflowId", "stepId", "criteria"]
+    static let failureAction = ["name", "type", "workflowId", "stepId", "retryAfter", "retryLimit", "criteria"]
+    static let components = ["inputs", "parameters", "successActions", "failureActions"]
+    static let reusable = ["reference", "value"]
+    static let criterion = ["context", "condition", "type"]
+    static let expressionType = ["type", "version"]
+    static let requestBody = ["contentType", "payload", "replacements"]
+    static let replacement = ["target", "value"]
+}
+
+extension DecodingContext {
+    /// The whole document. Returns nil only when the root is not a mapping or the version is one
+    /// this engine does not run (then nothing else is checked: the fields would differ).
+    mutating func decodeDocument(_ root: YAMLNode) -> ArazzoSpecification? {
+        // The version decides which fields exist, so it is checked before anything else; a
+        // document for another feature set gets that one error only.
+        let placeholder = ArazzoVersion(text: "1.0.0", major: 1, minor: 0, patch: 0, suffix: nil)
+        var version = placeholder
+        var versionProblem: Diagnostic?
+        if let pair = root.pair("arazzo") {
+            if let scalar = pair.value.scalar, case .string(let text) = scalar.value {
+                if let v = ArazzoVersion(text) {
+                    switch v.featureSet {
+                    case .v1_0?:
+                        version = v
+                    case .v1_1?:
+                        error(
+                            .unsupportedVersion, "Arazzo 1.1 is not supported yet (this engine runs 1.0.x); found `arazzo: \(text)`",
+                            at: pair.value.location, path: "/arazzo")
+                        return nil
+                    case nil:
+                        error(
+                            .unsupportedVersion, "Arazzo \(text) is not supported (this engine runs 1.0.x)",
+                            at: pair.value.location, path: "/arazzo")
+                        return nil
+                    }
+                } else {
+                    versionProblem = .error(
+                        "`arazzo` must be a version like `1.0.1` (major.minor.patch), found `\(text)`",
+                        at: pair.value.location, path: "/arazzo", code: ArazzoRule.invalidVersion.rawValue)
+                }
+            } else if let scalar = pair.value.scalar, scalar.style == .plain, !scalar.value.isNull {
+                versionProblem = .error(
+                    "`arazzo` must be a string, found \(describeKind(pair.value)); write the full version in quotes, e.g. '1.0.1'",
+                    at: pair.value.location, path: "/arazzo", code: ArazzoRule.typeMismatch.rawValue)
+            } else {
+                versionProblem = .error(
+                    "`arazzo` must be a string, found \(describeKind(pair.value))", at: pair.value.location, path: "/arazzo",
+                    code: ArazzoRule.typeMismatch.rawValue)
+            }
+        }
+        guard let f = open(root, as: "Arazzo Specification Object", path: "", fields: FieldNames.root) else { return nil }
+        if let versionProblem { diagnostics.append(versionProblem) }
+        if !f.has("arazzo") { missing(f, "arazzo", hint: "; add `arazzo: 1.0.1` at the top") }
+
+        let info: Info
+        if let pair = f.pairs["info"], let decoded = decodeInfo(pair.value, anchor: pair.keyLocation) {
+            info = decoded
+        } else {
+            if !f.has("info") { missing(f, "info") }
+            info = Info(
+                title: "", summary: nil, description: nil, version: "", extensions: .none, location: root.location,
+                locations: [:])
+        }
+
+        var sources: [SourceDescription] = []
+        if let items = sequence(f, "sourceDescriptions", required: true, minItems: 1) {
+            for (i, item) in items.enumerated() {
+                if let s = decodeSource(item, path: "/sourceDescriptions/\(i)") { sources.append(s) }
+            }
+        }
+
+        var components: Components?
+        if let pair = f.pairs["components"] {
+            components = decodeComponents(pair.value, anchor: pair.keyLocation)
+        }
+
+        var workflows: [Workflow] = []
+        if let items = sequence(f, "workflows", required: true, minItems: 1) {
+            for (i, item) in items.enumerated() {
+                if let w = decodeWorkflow(item, path: "/workflows/\(i)") { workflows.append(w) }
+            }
+        }
+
+        return ArazzoSpecification(
+            arazzo: version, info: info, sourceDescriptions: sources, workflows: workflows, components: components,
+            extensions: f.extensions, location: root.location, locations: f.locations, root: root)
+    }
+
+    mutating func decodeInfo(_ node: YAMLNode, anchor: SourceLocation) -> Info? {
+        guard let f = open(node, as: "Info Object", path: "/info", anchor: anchor, fields: FieldNames.info) else {
+            return nil
+        }
+        let title = string(f, "title", required: true)
+        let summary = string(f, "summary")
+        let description = string(f, "description")
+        // `version: 1.0` is a number in YAML; keep its text rather than reject it (notes §2.2).
+        var version = ""
+        if let pair = f.pairs["version"] {
+            if let scalar = pair.value.scalar, !scalar.value.isNull {
+                version = scalar.text
+            } else {
+                error(
+                    .typeMismatch, "`version` must be a string, found \(pair.value.kindName)", at: pair.value.location,
+                    path: "/info/version")
+            }
+        } else {
+            missing(f, "version", hint: "; add the document's own version, e.g. `version: 1.0.0`")
+        }
+        return Info(
+            title: title ?? "", summary: summary, description: description, version: version,
+            extensions: f.extensions, location: node.location, locations: f.locations)
+    }
+
+    mutating func decodeSource(_ node: YAMLNode, path: String) -> SourceDescription? {
+        guard let f = open(node, as: "Source Description Object", path: path, fields: FieldNames.source) else {
+            return nil
+        }
+        let name = expression(f, "name", required: true)
+        checkIdentifier(name, field: "name", path: f.childPath("name"))
+        let url = string(f, "url", required: true)
+        let type = enumeration(f, "type", SourceDescription.SourceType.self)
+        return SourceDescription(
+            name: name?.text ?? "", url: url ?? "", type: type, extensions: f.extensions, location: node.location,
+            locations: f.locations)
+    }
+
+    mutating func decodeWorkflow(_ node: YAMLNode, path: String) -> Workflow? {
+        guard let f = open(node, as: "Workflow Object", path: path, fields: FieldNames.workflow) else { return nil }
+        let workflowId = expression(f, "workflowId", required: true)
+        checkIdentifier(workflowId, field: "workflowId", path: f.childPath("workflowId"))
+        let summary = string(f, "summary")
+        let description = string(f, "description")
+        var inputs: LocatedValue?
+        if let pair = f.pairs["inputs"] {
+            if pair.value.mapping == nil, pair.value.scalar?.value.boolValue == nil {
+                error(
+                    .typeMismatch, "`inputs` must be a JSON Schema (a mapping), found \(describeKind(pair.value))",
+                    at: pair.value.location, path: f.childPath("inputs"))
+            } else {
+                inputs = LocatedValue(node: pair.value)
+            }
+        }
+        var dependsOn: [ExpressionString] = []
+        if let items = sequence(f, "dependsOn") {
+            for (i, item) in items.enumerated() {
+                if let e = stringValue(item, field: "dependsOn entry", path: f.childPath("dependsOn") + "/\(i)") {
+                    dependsOn.append(e)
+                }
+            }
+        }
+        var steps: [Step] = []
+        if let items = sequence(f, "steps", required: true, minItems: 1) {
+            for (i, item) in items.enumerated() {
+                if let s = decodeStep(item, path: f.childPath("steps") + "/\(i)") { steps.append(s) }
+            }
+        }
+        let successActions = actionList(f, "successActions", decode: { ctx, n, p in ctx.decodeSuccessAction(n, path: p) })
+        let failureActions = actionList(f, "failureActions", decode: { ctx, n, p in ctx.decodeFailureAction(n, path: p) })
+        let outputs = outputs(f)
+        let parameters = parameterList(f)
+        return Workflow(
+            workflowId: workflowId?.text ?? "", summary: summary, description: description, inputs: inputs,
+            dependsOn: dependsOn, steps: steps, successActions: successActions, failureActions: failureActions,
+            outputs: outputs, parameters: parameters, extensions: f.extensions, location: node.location,
+            locations: f.locations)
+    }
+
+    mutating func decodeStep(_ node: YAMLNode, path: String) -> Step? {
+        guard let f = open(node, as: "Step Object", path: path, fields: FieldNames.step) else { return nil }
+        let stepId = expression(f, "stepId", required: true)
+        checkIdentifier(stepId, field: "stepId", path: f.childPath("stepId"))
+        let description = string(f, "description")
+
+        // Exactly one of the three targets; the second one written is the one to remove.
+        let targetKeys = ["operationId", "operationPath", "workflowId"]
+        let present = node.mapping?.filter { targetKeys.contains($0.key) } ?? []
+        var target: Step.Target?
+        if present.isEmpty {
+            // `operationID: x` was already reported as a typo of `operationId`.
+            if f.misspelt.isDisjoint(with: targetKeys) {
+                error(
+                    .stepTarget, "Step Object needs one of `operationId`, `operationPath` or `workflowId`",
+                    at: f.anchor, path: path)
+            }
+        } else {
+            for extra in present.dropFirst() {
+                error(
+                    .stepTarget,
+                    "`\(extra.key)` cannot be combined with `\(present[0].key)`; a step calls exactly one operation or workflow",
+                    at: extra.keyLocation, path: f.childPath(extra.key))
+            }
+            let first = present[0]
+            if let value = stringValue(first.value, field: first.key, path: f.childPath(first.key)) {
+                switch first.key {
+                case "operationId": target = .operationId(value)
+                case "operationPath": target = .operationPath(value)
+                default: target = .workflowId(value)
+                }
+            }
+        }
+        for extra in present.dropFirst() { _ = stringValue(extra.value, field: extra.key, path: f.childPath(extra.key)) }
+
+        let parameters = parameterList(f)
+        var requestBody: RequestBody?
+        if let pair = f.pairs["requestBody"] {
+            requestBody = decodeRequestBody(pair.value, path: f.childPath("requestBody"), anchor: pair.keyLocation)
+            if case .workflowId? = target {
+                error(
+                    .requestBodyOnWorkflowStep,
+                    "a step that calls a workflow takes no `requestBody`; pass values as `parameters` (they become the workflow's inputs)",
+                    at: pair.keyLocation, path: f.childPath("requestBody"))
+            }
+        }
+        var criteria: [Criterion] = []
+        if let items = sequence(f, "successCriteria") {
+            if items.isEmpty, let pair = f.pairs["successCriteria"] {
+                warning(
+                    .emptySuccessCriteria,
+                    "`successCriteria` is empty, so the step succeeds on any response; add a criterion or remove the field",
+                    at: pair.value.location, path: f.childPath("successCriteria"))
+            }
+            for (i, item) in items.enumerated() {
+                if let c = decodeCriterion(item, path: f.childPath("successCriteria") + "/\(i)") { criteria.append(c) }
+            }
+        }
+        let onSuccess = actionList(f, "onSuccess", decode: { ctx, n, p in ctx.decodeSuccessAction(n, path: p) })
+        let onFailure = actionList(f, "onFailure", decode: { ctx, n, p in ctx.decodeFailureAction(n, path: p) })
+        let outputs = outputs(f)
+        return Step(
+            stepId: stepId?.text ?? "", description: description,
+            target: target ?? .operationId(ExpressionString(text: "", location: f.anchor)), parameters: parameters,
+            requestBody: requestBody, successCriteria: criteria, onSuccess: onSuccess, onFailure: onFailure,
+            outputs: outputs, extensions: f.extensions, location: node.location, locations: f.locations)
+    }
+
+    /// A `parameters` list: Parameter Objects or Reusable Objects.
+    mutating func parameterList(_ f: ObjectFields) -> [OrReusable<Parameter>] {
+        var result: [OrReusable<Parameter>] = []
+        guard let items = sequence(f, "parameters") else { return result }
+        for (i, item) in items.enumerated() {
+            let path = f.childPath("parameters") + "/\(i)"
+            if item["reference"] != nil {
+                if let r = decodeReusable(item, path: path) { result.append(.reusable(r)) }
+            } else if let p = decodeParameter(item, path: path) {
+                result.append(.object(p))
+            }
+        }
+        return result
+    }
+
+    /// An action list: action objects or Reusable Objects.
+    mutating func actionList<A>(
+        _ f: ObjectFields, _ key: String, decode: (inout DecodingContext, YAMLNode, String) -> A?
+    ) -> [OrReusable<A>] {
+        var result: [OrReusable<A>] = []
+        guard let items = sequence(f, key) else { return result }
+        for (i, item) in items.enumerated() {
+            let path = f.childPath(key) + "/\(i)"
+            if item["reference"] != nil {
+                if let r = decodeReusable(item, path: path) { result.append(.reusable(r)) }
+            } else if let a = decode(&self, item, path) {
+                result.append(.object(a))
+            }
+        }
+        return result
+    }
+
+    mutating func decodeParameter(_ node: YAMLNode, path: String, anchor: SourceLocation? = nil) -> Parameter? {
+        guard let f = open(node, as: "Parameter Object", path: path, anchor: anchor, fields: FieldNames.parameter) else {
+            return nil
+        }
+        let name = string(f, "name", required: true)
+        let location = enumeration(
+            f, "in", Parameter.Location.self,
+            extraHint: ["body": "`in: body` was removed in Arazzo 1.0.1; send the body with the step's `requestBody`"])
+        let value = any(f, "value", required: true)
+        return Parameter(
+            name: name ?? "", in: location, value: value ?? LocatedValue(node: YAMLNode(kind: .scalar(.init(text: "", style: .plain, value: .null)), location: f.anchor)),
+            extensions: f.extensions, location: node.location, locations: f.locations)
+    }
+
+    mutating func decodeReusable(_ node: YAMLNode, path: String) -> ReusableObject? {
+        guard let f = open(node, as: "Reusable Object", path: path, fields: FieldNames.reusable, extensible: false) else {
+            return nil
+        }
+        guard let reference = expression(f, "reference", required: true) else { return nil }
+        let value = any(f, "value")
+        return ReusableObject(reference: reference, value: value, location: node.location, locations: f.locations)
+    }
+
+    /// `stepId` / `workflowId` of an action, checked against its type.
+    mutating func actionTarget(_ f: ObjectFields, typeName: String?, name: String?) -> ActionTarget? {
+        let keys = f.node.mapping?.filter { $0.key == "stepId" || $0.key == "workflowId" } ?? []
+        var values: [(String, ExpressionString)] = []
+        for pair in keys {
+            if let v = stringValue(pair.value, field: pair.key, path: f.childPath(pair.key)) { values.append((pair.key, v)) }
+        }
+        let label = name.map { "`\(typeName ?? "")` action `\($0)`" } ?? "`\(typeName ?? "")` action"
+        switch typeName {
+        case "end"?:
+            for pair in keys {
+                error(
+                    .endWithTarget, "an `end` action does not take `\(pair.key)`; remove it, or use `type: goto`",
+                    at: pair.keyLocation, path: f.childPath(pair.key))
+            }
+            return nil
+        case "goto"?, "retry"?:
+            if keys.count > 1 {
+                error(
+                    .actionTarget, "`stepId` and `workflowId` are mutually exclusive; keep one", at: keys[1].keyLocation,
+                    path: f.childPath(keys[1].key))
+            } else if keys.isEmpty && typeName == "goto" {
+                error(.actionTarget, "\(label) needs a `stepId` or a `workflowId` to go to", at: f.anchor, path: f.path)
+            }
+        default:
+            break
+        }
+        guard let first = values.first else { return nil }
+        return first.0 == "stepId" ? .stepId(first.1) : .workflowId(first.1)
+    }
+
+    mutating func criteriaList(_ f: ObjectFields) -> [Criterion] {
+        var criteria: [Criterion] = []
+        guard let items = sequence(f, "criteria", minItems: 1) else { return criteria }
+        for (i, item) in items.enumerated() {
+            if let c = decodeCriterion(item, path: f.childPath("criteria") + "/\(i)") { criteria.append(c) }
+        }
+        return criteria
+    }
+
+    mutating func decodeSuccessAction(_ node: YAMLNode, path: String, anchor: SourceLocation? = nil) -> SuccessAction? {
+        guard let f = open(node, as: "Success Action Object", path: path, anchor: anchor, fields: FieldNames.successAction)
+        else { return nil }
+        let name = string(f, "name", required: true)
+        let type = enumeration(f, "type", SuccessAction.ActionType.self, required: true)
+        let target = actionTarget(f, typeName: type?.rawValue, name: name)
+        let criteria = criteriaList(f)
+        return SuccessAction(
+            name: name ?? "", type: type ?? .end, target: target, criteria: criteria, extensions: f.extensions,
+            location: node.location, locations: f.locations)
+    }
+
+    mutating func decodeFailureAction(_ node: YAMLNode, path: String, anchor: SourceLocation? = nil) -> FailureAction? {
+        guard let f = open(node, as: "Failure Action Object", path: path, anchor: anchor, fields: FieldNames.failureAction)
+        else { return nil }
+        let name = string(f, "name", required: true)
+        let type = enumeration(f, "type", FailureAction.ActionType.self, required: true)
+        let target = actionTarget(f, typeName: type?.rawValue, name: name)
+        var retryAfter: Double?
+        var retryLimit: Int?
+        for key in ["retryAfter", "retryLimit"] {
+            guard let pair = f.pairs[key] else { continue }
+            if let type, type != .retry {
+                error(
+                    .retryField, "`\(key)` only applies to `retry` actions; remove it or set `type: retry`",
+                    at: pair.keyLocation, path: f.childPath(key))
+            }
+            let value = pair.value.scalar?.value
+            if key == "retryAfter" {
+                if let n = value?.numberValue?.doubleValue, n >= 0, n.isFinite {
+                    retryAfter = n
+                } else {
+                    error(
+                        .retryValue,
+                        "`retryAfter` must be a non-negative number of seconds, found \(describe(pair.value))",
+                        at: pair.value.location, path: f.childPath(key))
+                }
+            } else {
+                if case .int(let n)? = value, n >= 0 {
+                    retryLimit = n
+                } else {
+                    error(
+                        .retryValue, "`retryLimit` must be a non-negative integer, found \(describe(pair.value))",
+                        at: pair.value.location, path: f.childPath(key))
+                }
+            }
+        }
+        let criteria = criteriaList(f)
+        return FailureAction(
+            name: name ?? "", type: type ?? .end, target: target, retryAfter: retryAfter, retryLimit: retryLimit,
+            criteria: criteria, extensions: f.extensions, location: node.location, locations: f.locations)
+    }
+
+    /// "`-1`" for scalars, "a mapping" otherwise.
+    func describe(_ node: YAMLNode) -> String {
+        if let s = node.scalar {
+            if case .string = s.value { return "the string '\(s.text)'" }
+            return "`\(s.text)`"
+        }
+        return article(node.kindName)
+    }
+
+    mutating func decodeCriterion(_ node: YAMLNode, path: String) -> Criterion? {
+        guard let f = open(node, as: "Criterion Object", path: path, fields: FieldNames.criterion) else { return nil }
+        let context = expression(f, "context")
+        let condition = expression(f, "condition", required: true)
+        var type: Criterion.TypeValue?
+        if let pair = f.pairs["type"] {
+            if pair.value.mapping != nil {
+                if let t = decodeExpressionType(pair.value, path: f.childPath("type"), anchor: pair.keyLocation) {
+                    type = .expressionType(t)
+                }
+            } else if let kind = enumeration(f, "type", Criterion.Kind.self, what: "criterion `type`") {
+                type = .kind(kind)
+            }
+        }
+        if let type, type.kind != .simple, context == nil {
+            error(
+                .missingContext,
+                "\(type.kind == .xpath ? "an" : "a") `\(type.kind.rawValue)` criterion needs a `context`: the runtime expression the condition applies to (e.g. `$response.body`)",
+                at: f.anchor, path: path)
+        }
+        return Criterion(
+            context: context, condition: condition ?? ExpressionString(text: "", location: f.anchor), type: type,
+            extensions: f.extensions, location: node.location, locations: f.locations)
+    }
+
+    mutating func decodeExpressionType(_ node: YAMLNode, path: String, anchor: SourceLocation) -> CriterionExpressionType? {
+        guard let f = open(node, as: "Criterion Expression Type Object", path: path, anchor: anchor, fields: FieldNames.expressionType)
+        else { return nil }
+        let kind = enumeration(f, "type", CriterionExpressionType.ExpressionKind.self, required: true)
+        let version = expression(f, "version", required: true)
+        guard let kind, let version else { return nil }
+        if !kind.allowedVersions.contains(version.text) {
+            var message = "`\(version.text)` is not \(kind == .jsonpath ? "a JSONPath" : "an XPath") version Arazzo 1.0 allows; use \(listing(kind.allowedVersions))"
+            if kind == .xpath, version.text == "xpath-31" {
+                message += " (XPath 3.1 is the default: omit the Criterion Expression Type Object and write `type: xpath`)"
+            } else if kind == .jsonpath, version.text.lowercased().contains("9535") {
+                message += " (RFC 9535 is the default: write `type: jsonpath`)"
+            }
+            error(.criterionVersion, message, at: version.location, path: f.childPath("version"))
+            return nil
+        }
+        return CriterionExpressionType(
+            type: kind, version: version.text, extensions: f.extensions, location: node.location, locations: f.locations)
+    }
+
+    mutating func decodeRequestBody(_ node: YAMLNode, path: String, anchor: SourceLocation) -> RequestBody? {
+        guard let f = open(node, as: "Request Body Object", path: path, anchor: anchor, fields: FieldNames.requestBody) else {
+            return nil
+        }
+        let contentType = string(f, "contentType")
+        let payload = any(f, "payload")
+        var replacements: [PayloadReplacement] = []
+        if let items = sequence(f, "replacements") {
+            for (i, item) in items.enumerated() {
+                let p = f.childPath("replacements") + "/\(i)"
+                guard let rf = open(item, as: "Payload Replacement Object", path: p, fields: FieldNames.replacement) else {
+                    continue
+                }
+                let target = string(rf, "target", required: true)
+                let value = any(rf, "value", required: true)
+                if let target, let value {
+                    replacements.append(
+                        PayloadReplacement(
+                            target: target, value: value, extensions: rf.extensions, location: item.location,
+                            locations: rf.locations))
+                }
+            }
+        }
+        return RequestBody(
+            contentType: contentType, payload: payload, replacements: replacements, extensions: f.extensions,
+            location: node.location, locations: f.locations)
+    }
+
+    mutating func decodeComponents(_ node: YAMLNode, anchor: SourceLocation) -> Components? {
+        guard let f = open(node, as: "Components Object", path: "/components", anchor: anchor, fields: FieldNames.components) else {
+            return nil
+        }
+        func keyed(_ ctx: inout DecodingContext, _ key: String) -> [(YAMLNode.Pair, String)] {
+            guard let entries = ctx.mapping(f, key) else { return [] }
+            return entries.map { pair in
+                let path = f.childPath(key) + "/" + JSONPointerText.escape(pair.key)
+                if !isValidComponentKey(pair.key) {
+                    ctx.error(
+                        .invalidKey, "component key `\(pair.key)` may only contain letters, digits, `.`, `-` and `_`",
+                        at: pair.keyLocation, path: path)
+                }
+                return (pair, path)
+            }
+        }
+        var inputs = OrderedDictionary<String, LocatedValue>()
+        for (pair, path) in keyed(&self, "inputs") {
+            if pair.value.mapping == nil && pair.value.scalar?.value.boolValue == nil {
+                error(.typeMismatch, "`inputs.\(pair.key)` must be a JSON Schema (a mapping), found \(describeKind(pair.value))", at: pair.value.location, path: path)
+            } else {
+                inputs[pair.key] = LocatedValue(node: pair.value)
+            }
+        }
+        var parameters = OrderedDictionary<String, Parameter>()
+        for (pair, path) in keyed(&self, "parameters") {
+            if let p = decodeParameter(pair.value, path: path, anchor: pair.keyLocation) { parameters[pair.key] = p }
+        }
+        var successActions = OrderedDictionary<String, SuccessAction>()
+        for (pair, path) in keyed(&self, "successActions") {
+            if let a = decodeSuccessAction(pair.value, path: path, anchor: pair.keyLocation) { successActions[pair.key] = a }
+        }
+        var failureActions = OrderedDictionary<String, FailureAction>()
+        for (pair, path) in keyed(&self, "failureActions") {
+            if let a = decodeFailureAction(pair.value, path: path, anchor: pair.keyLocation) { failureActions[pair.key] = a }
+        }
+        return Components(
+            inputs: inputs, parameters: parameters, successActions: successActions, failureActions: failureActions,
+            extensions: f.extensions, location: node.location, locations: f.locations)
+    }
+}

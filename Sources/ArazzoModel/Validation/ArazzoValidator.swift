@@ -1,0 +1,463 @@
+public import ArazzoDiagnostics
+import OrderedCollections
+
+/// The semantic checks of an Arazzo document that need the whole AST: uniqueness of ids, names
+/// and parameters; that goto targets, `dependsOn` entries, `$components.*` references and
+/// `$sourceDescriptions.<name>` prefixes resolve; `dependsOn` cycles; and the static parts of
+/// operation references (`operationPath` form, ambiguous bare `operationId`).
+///
+/// It does not parse runtime expressions in general (the expression layer does) and does not load
+/// the source descriptions (the engine checks operations against them).
+public enum ArazzoValidator {
+    /// All semantic problems of `document`, in discovery order.
+    public static func validate(_ document: ArazzoSpecification) -> Diagnostics {
+        var v = Checker(document: document)
+        v.run()
+        return Diagnostics(v.diagnostics)
+    }
+}
+
+private let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+
+private struct Checker {
+    let document: ArazzoSpecification
+    var diagnostics: [Diagnostic] = []
+
+    init(document: ArazzoSpecification) {
+        self.document = document
+    }
+
+    mutating func error(_ rule: ArazzoRule, _ message: String, at location: SourceLocation, notes: [String] = []) {
+        diagnostics.append(.error(message, at: location, code: rule.rawValue, notes: notes))
+    }
+
+    mutating func warning(_ rule: ArazzoRule, _ message: String, at location: SourceLocation) {
+        diagnostics.append(.warning(message, at: location, code: rule.rawValue))
+    }
+
+    func line(_ location: SourceLocation?) -> String {
+        location.map { "line \($0.line)" } ?? "earlier"
+    }
+
+    mutating func run() {
+        checkSources()
+        checkWorkflowIds()
+        checkComponents()
+        for workflow in document.workflows { checkWorkflow(workflow) }
+        checkDependsOnCycles()
+    }
+
+    // MARK: Sources and ids
+
+    mutating func checkSources() {
+        var seen: [String: SourceDescription] = [:]
+        for source in document.sourceDescriptions where !source.name.isEmpty {
+            if let first = seen[source.name] {
+                error(
+                    .duplicateSourceName,
+                    "source description name `\(source.name)` is already used at \(line(first.locations["name"])); names must be unique",
+                    at: source.locations["name"] ?? source.location)
+            } else {
+                seen[source.name] = source
+            }
+        }
+    }
+
+    mutating func checkWorkflowIds() {
+        var seen: [String: Workflow] = [:]
+        for workflow in document.workflows where !workflow.workflowId.isEmpty {
+            if let first = seen[workflow.workflowId] {
+                error(
+                    .duplicateWorkflowId,
+                    "workflowId `\(workflow.workflowId)` is already used at \(line(first.locations["workflowId"])); workflowIds must be unique",
+                    at: workflow.locations["workflowId"] ?? workflow.location)
+            } else {
+                seen[workflow.workflowId] = workflow
+            }
+        }
+    }
+
+    var openAPISourceCount: Int {
+        document.sourceDescriptions.filter { $0.type != .arazzo }.count
+    }
+
+    /// Checks `$sourceDescriptions.<name>.<id>`: the source exists and is of the expected kind.
+    /// Returns false when the text is not of that form.
+    mutating func checkSourceReference(_ e: ExpressionString, field: String, expecting: SourceDescription.SourceType) -> Bool {
+        guard e.text.hasPrefix("$sourceDescriptions.") else { return false }
+        guard let (sourceName, id) = e.sourceDescriptionReference, !id.isEmpty else {
+            error(
+                .unknownSource, "`\(field)` `\(e.text)` must have the form `$sourceDescriptions.<name>.<\(expecting == .arazzo ? "workflowId" : "operationId")>`",
+                at: e.location)
+            return true
+        }
+        guard let source = document.sourceDescription(sourceName) else {
+            error(.unknownSource, unknownSourceMessage(sourceName), at: e.location)
+            return true
+        }
+        if let type = source.type, type != expecting {
+            let what = expecting == .arazzo ? "a workflow" : "an operation"
+            error(
+                .sourceType,
+                "`\(field)` names \(what) in source `\(sourceName)`, but that source has `type: \(type.rawValue)`; \(expecting == .arazzo ? "workflows come from `arazzo` sources" : "operations come from `openapi` sources")",
+                at: e.location)
+        }
+        return true
+    }
+
+    func unknownSourceMessage(_ name: String) -> String {
+        let names = document.sourceDescriptions.map(\.name).filter { !$0.isEmpty }
+        var message = "no source description is named `\(name)`"
+        if let near = suggestion(for: name, among: names) {
+            message += "; did you mean `\(near)`?"
+        } else if !names.isEmpty {
+            message += "; defined: \(names.map { "`\($0)`" }.joined(separator: ", "))"
+        }
+        return message
+    }
+
+    /// A workflowId in a step, action or dependsOn: local or `$sourceDescriptions.<name>.<id>`.
+    mutating func checkWorkflowReference(_ e: ExpressionString, field: String) {
+        if checkSourceReference(e, field: field, expecting: .arazzo) { return }
+        guard !e.text.isEmpty, document.workflow(e.text) == nil else { return }
+        var message = "no workflow has workflowId `\(e.text)`"
+        let ids = document.workflows.map(\.workflowId).filter { !$0.isEmpty }
+        if let near = suggestion(for: e.text, among: ids) {
+            message += "; did you mean `\(near)`?"
+        } else {
+            message += "; a workflow in another Arazzo document is written `$sourceDescriptions.<name>.<workflowId>`"
+        }
+        error(.unknownWorkflow, message, at: e.location)
+    }
+
+    // MARK: Components
+
+    mutating func checkComponents() {
+        guard let components = document.components else { return }
+        for (_, action) in components.successActions {
+            if case .workflowId(let e)? = action.target { checkWorkflowReference(e, field: "workflowId") }
+        }
+        for (_, action) in components.failureActions {
+            if case .workflowId(let e)? = action.target { checkWorkflowReference(e, field: "workflowId") }
+        }
+    }
+
+    /// Resolves a Reusable Object for a list position; reports bad form, wrong kind or missing key.
+    mutating func checkReusable(_ r: ReusableObject, expected: ReusableObject.ComponentKind) -> Bool {
+        guard let (kind, key) = r.component else {
+            error(
+                .invalidReference,
+                "`reference` must have the form `$components.\(expected.rawValue).<key>`, found `\(r.reference.text)`",
+                at: r.reference.location)
+            return false
+        }
+        guard kind == expected else {
+            error(
+                .componentKind,
+                "this list takes `$components.\(expected.rawValue).<key>` references, found `$components.\(kind.rawValue).\(key)`",
+                at: r.reference.location)
+            return false
+        }
+        let keys: [String]
+        switch kind {
+        case .parameters: keys = Array(document.components?.parameters.keys ?? [])
+        case .successActions: keys = Array(document.components?.successActions.keys ?? [])
+        case .failureActions: keys = Array(document.components?.failureActions.keys ?? [])
+        }
+        guard keys.contains(key) else {
+            var message = "`\(r.reference.text)` does not resolve: components.\(kind.rawValue) has no `\(key)`"
+            if let near = suggestion(for: key, among: keys) {
+                message += "; did you mean `\(near)`?"
+            } else if keys.isEmpty {
+                message += " (there are no \(kind.rawValue) components)"
+            }
+            error(.unresolvedComponent, message, at: r.reference.location)
+            return false
+        }
+        if kind != .parameters, let value = r.value {
+            warning(
+                .reusableValueOnAction,
+                "`value` only applies to parameter references and is ignored here; remove it", at: value.location)
+        }
+        return true
+    }
+
+    // MARK: Workflows
+
+    mutating func checkWorkflow(_ workflow: Workflow) {
+        // dependsOn targets.
+        var seenDeps: Set<String> = []
+        for dep in workflow.dependsOn {
+            if !seenDeps.insert(dep.text).inserted {
+                error(.duplicateDependsOn, "`\(dep.text)` is listed twice in `dependsOn`; remove one", at: dep.location)
+                continue
+            }
+            checkWorkflowReference(dep, field: "dependsOn")
+        }
+
+        // Step ids.
+        var seenSteps: [String: Step] = [:]
+        for step in workflow.steps where !step.stepId.isEmpty {
+            if let first = seenSteps[step.stepId] {
+                error(
+                    .duplicateStepId,
+                    "stepId `\(step.stepId)` is already used at \(line(first.locations["stepId"])) in workflow `\(workflow.workflowId)`; stepIds must be unique within a workflow",
+                    at: step.locations["stepId"] ?? step.location)
+            } else {
+                seenSteps[step.stepId] = step
+            }
+        }
+
+        let workflowParameters = checkParameters(workflow.parameters)
+        checkSuccessActions(workflow.successActions, in: workflow)
+        checkFailureActions(workflow.failureActions, in: workflow)
+
+        for step in workflow.steps {
+            checkStep(step, in: workflow)
+        }
+
+        // Workflow-level parameters without `in` reach every operation step (A19 / spec "In all
+        // other scenarios … the `in` field MUST be specified").
+        if let operationStep = workflow.steps.first(where: { !$0.target.isWorkflow && !$0.target.expression.text.isEmpty }) {
+            for (parameter, location) in workflowParameters where parameter.in == nil && parameter.locations["in"] == nil {
+                error(
+                    .parameterMissingIn,
+                    "workflow parameter `\(parameter.name)` needs `in` (path, query, header or cookie): step `\(operationStep.stepId)` calls an operation",
+                    at: location)
+            }
+        }
+    }
+
+    /// Checks references and duplicates of a parameter list; returns the resolved parameters with
+    /// the location to report them at.
+    mutating func checkParameters(_ list: [OrReusable<Parameter>]) -> [(Parameter, SourceLocation)] {
+        var resolved: [(Parameter, SourceLocation)] = []
+        var seen: [String: SourceLocation] = [:]
+        for entry in list {
+            var location: SourceLocation
+            switch entry {
+            case .object(let p): location = p.locations["name"] ?? p.location
+            case .reusable(let r):
+                location = r.reference.location
+                guard checkReusable(r, expected: .parameters) else { continue }
+            }
+            guard let p = document.resolve(entry), !p.name.isEmpty else { continue }
+            let identity = "\(p.in?.rawValue ?? "")\u{0}\(p.in == .header ? p.name.lowercased() : p.name)"
+            if let first = seen[identity] {
+                let place = p.in.map { " in \($0.rawValue)" } ?? ""
+                error(
+                    .duplicateParameter,
+                    "parameter `\(p.name)`\(place) is already in this list at \(line(first)); a list may hold each name+in pair once",
+                    at: location)
+            } else {
+                seen[identity] = location
+            }
+            resolved.append((p, location))
+            location = p.location
+        }
+        return resolved
+    }
+
+    mutating func checkSuccessActions(_ list: [OrReusable<SuccessAction>], in workflow: Workflow) {
+        var seen: [String: SourceLocation] = [:]
+        for entry in list {
+            var location: SourceLocation
+            var via: String?
+            switch entry {
+            case .object(let a): location = a.locations["name"] ?? a.location
+            case .reusable(let r):
+                location = r.reference.location
+                via = r.reference.text
+                guard checkReusable(r, expected: .successActions) else { continue }
+            }
+            guard let action = document.resolve(entry) else { continue }
+            checkDuplicateAction(action.name, at: location, seen: &seen)
+            checkActionTarget(action.target, in: workflow, via: via, at: location)
+        }
+    }
+
+    mutating func checkFailureActions(_ list: [OrReusable<FailureAction>], in workflow: Workflow) {
+        var seen: [String: SourceLocation] = [:]
+        for entry in list {
+            var location: SourceLocation
+            var via: String?
+            switch entry {
+            case .object(let a): location = a.locations["name"] ?? a.location
+            case .reusable(let r):
+                location = r.reference.location
+                via = r.reference.text
+                guard checkReusable(r, expected: .failureActions) else { continue }
+            }
+            guard let action = document.resolve(entry) else { continue }
+            checkDuplicateAction(action.name, at: location, seen: &seen)
+            checkActionTarget(action.target, in: workflow, via: via, at: location)
+        }
+    }
+
+    mutating func checkDuplicateAction(_ name: String, at location: SourceLocation, seen: inout [String: SourceLocation]) {
+        guard !name.isEmpty else { return }
+        if let first = seen[name] {
+            error(
+                .duplicateAction,
+                "action name `\(name)` is already in this list at \(line(first)); action names in a list must be unique",
+                at: location)
+        } else {
+            seen[name] = location
+        }
+    }
+
+    /// A goto/retry target: the step must be in `workflow`; a workflow must exist. For component
+    /// actions (`via` set) the stepId is checked against each workflow that uses the component.
+    mutating func checkActionTarget(_ target: ActionTarget?, in workflow: Workflow, via: String?, at useSite: SourceLocation) {
+        switch target {
+        case .stepId(let e)?:
+            guard !e.text.isEmpty, workflow.step(e.text) == nil else { return }
+            var message = "no step `\(e.text)` in workflow `\(workflow.workflowId)`"
+            if let via { message += " (goto target of `\(via)`)" }
+            let ids = workflow.steps.map(\.stepId).filter { !$0.isEmpty }
+            if let near = suggestion(for: e.text, among: ids) {
+                message += "; did you mean `\(near)`?"
+            } else {
+                message += "; a goto `stepId` must name a step of the same workflow"
+            }
+            error(.unknownStep, message, at: via == nil ? e.location : useSite)
+        case .workflowId(let e)?:
+            // Component actions are checked once, in checkComponents.
+            if via == nil { checkWorkflowReference(e, field: "workflowId") }
+        case nil:
+            break
+        }
+    }
+
+    // MARK: Steps
+
+    mutating func checkStep(_ step: Step, in workflow: Workflow) {
+        let stepParameters = checkParameters(step.parameters)
+        checkSuccessActions(step.onSuccess, in: workflow)
+        checkFailureActions(step.onFailure, in: workflow)
+
+        switch step.target {
+        case .operationId(let e):
+            guard !e.text.isEmpty else { break }
+            if !checkSourceReference(e, field: "operationId", expecting: .openapi), openAPISourceCount > 1 {
+                error(
+                    .ambiguousOperationId,
+                    "with \(openAPISourceCount) OpenAPI sources, `operationId` must name its source: write `$sourceDescriptions.<name>.\(e.text)`",
+                    at: e.location)
+            }
+        case .operationPath(let e):
+            checkOperationPath(e)
+        case .workflowId(let e):
+            checkWorkflowReference(e, field: "workflowId")
+        }
+
+        if !step.target.isWorkflow {
+            // A present but invalid `in` was already reported by the reader.
+            for (parameter, location) in stepParameters where parameter.in == nil && parameter.locations["in"] == nil {
+                error(
+                    .parameterMissingIn,
+                    "parameter `\(parameter.name)` needs `in` (path, query, header or cookie) because step `\(step.stepId)` calls an operation",
+                    at: location)
+            }
+        }
+    }
+
+    /// `{$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>`.
+    mutating func checkOperationPath(_ e: ExpressionString) {
+        let text = e.text
+        let prefix = "{$sourceDescriptions."
+        guard text.hasPrefix(prefix), let close = text.firstIndex(of: "}") else {
+            error(
+                .operationPath,
+                "`operationPath` must start with `{$sourceDescriptions.<name>.url}` followed by `#` and a JSON pointer to the operation",
+                at: e.location)
+            return
+        }
+        let inner = text[text.index(text.startIndex, offsetBy: prefix.count)..<close]
+        guard inner.hasSuffix(".url") else {
+            error(
+                .operationPath, "`operationPath` must embed `{$sourceDescriptions.<name>.url}`, found `\(text[...close])`",
+                at: e.location)
+            return
+        }
+        let sourceName = String(inner.dropLast(4))
+        if let source = document.sourceDescription(sourceName) {
+            if source.type == .arazzo {
+                error(
+                    .sourceType,
+                    "`operationPath` points into source `\(sourceName)`, which has `type: arazzo`; operations come from `openapi` sources",
+                    at: e.location)
+            }
+        } else {
+            error(.unknownSource, unknownSourceMessage(sourceName), at: e.location)
+        }
+        let rest = text[text.index(after: close)...]
+        guard rest.hasPrefix("#") else {
+            error(
+                .operationPath, "`operationPath` needs `#` and a JSON pointer to the operation after the source URL, e.g. `#/paths/~1pets/get`",
+                at: e.location)
+            return
+        }
+        let pointer = rest.dropFirst()
+        let tokens = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard pointer.hasPrefix("/"), let first = tokens.first else {
+            error(.operationPath, "the fragment of `operationPath` must be a JSON pointer starting with `/`, found `#\(pointer)`", at: e.location)
+            return
+        }
+        // Only the common `/paths/<path>/<method>` shape is checked statically; the engine resolves
+        // every other pointer against the loaded description.
+        if first == "paths" {
+            if tokens.count == 2 {
+                error(
+                    .operationPath,
+                    "`operationPath` `#\(pointer)` points at a path item, not an operation; append the HTTP method, e.g. `#\(pointer)/get`",
+                    at: e.location)
+            } else if tokens.count == 3, let method = tokens.last, !httpMethods.contains(String(method)) {
+                error(
+                    .operationPath,
+                    "`operationPath` ends in `\(method)`, which is not an HTTP method; the pointer must end in get, put, post, delete, options, head, patch or trace",
+                    at: e.location)
+            }
+        }
+    }
+
+    // MARK: dependsOn cycles
+
+    mutating func checkDependsOnCycles() {
+        var edges: [String: [ExpressionString]] = [:]
+        for w in document.workflows where !w.workflowId.isEmpty && edges[w.workflowId] == nil {
+            edges[w.workflowId] = w.dependsOn.filter { document.workflow($0.text) != nil }
+        }
+        // Iterative DFS with colours; each cycle is reported once, at the entry that closes it.
+        var state: [String: Int] = [:]  // 1 = on the stack, 2 = done
+        for w in document.workflows where !w.workflowId.isEmpty && state[w.workflowId] == nil {
+            var stack: [(id: String, next: Int)] = [(w.workflowId, 0)]
+            state[w.workflowId] = 1
+            while let top = stack.last {
+                let deps = edges[top.id] ?? []
+                if top.next < deps.count {
+                    stack[stack.count - 1].next += 1
+                    let dep = deps[top.next]
+                    switch state[dep.text] {
+                    case nil:
+                        state[dep.text] = 1
+                        stack.append((dep.text, 0))
+                    case 1?:
+                        let ids = stack.map(\.id)
+                        let start = ids.firstIndex(of: dep.text) ?? 0
+                        let cycle = ids[start...] + [dep.text]
+                        error(
+                            .dependsOnCycle,
+                            "dependsOn cycle: \(cycle.joined(separator: " → ")); remove one of these dependencies",
+                            at: dep.location)
+                    default:
+                        break
+                    }
+                } else {
+                    state[top.id] = 2
+                    stack.removeLast()
+                }
+            }
+        }
+    }
+}
