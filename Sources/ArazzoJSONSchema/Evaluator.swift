@@ -223,8 +223,14 @@ struct Evaluator {
                 out.append(violation(path, "maxLength", "expected at most \(plural(maximum, "character", "characters")), found \(length)"))
             }
         }
-        if let pattern = node.pattern, !pattern.matches(text) {
-            out.append(violation(path, "pattern", "\(quoted(text)) does not match the pattern '\(pattern.source)'"))
+        if let pattern = node.pattern {
+            switch pattern.search(text) {
+            case true?: break
+            case false?:
+                out.append(violation(path, "pattern", "\(quoted(text)) does not match the pattern '\(pattern.source)'"))
+            case nil:
+                out.append(violation(path, "pattern", "matching \(quoted(text)) against the pattern '\(pattern.source)' was abandoned: the pattern backtracks too much; simplify it"))
+            }
         }
     }
 

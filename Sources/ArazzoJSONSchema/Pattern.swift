@@ -20,10 +20,39 @@ struct Pattern: Sendable {
         self.regex = regex
     }
 
-    /// Whether the pattern matches anywhere in `text`.
-    func matches(_ text: String) -> Bool {
+    /// Whether the pattern matches anywhere in `text`; `nil` when the search was abandoned.
+    ///
+    /// ICU backtracks, so a pattern like `^(a+)+$` can take exponential time on a near-miss. With
+    /// progress reporting on, ICU calls back once per start position it tries and again every few
+    /// thousand backtracking steps (measured on this platform); the budget allows every start
+    /// position plus about eight million steps of backtracking, then the search stops, so one
+    /// hostile pattern cannot hang a run.
+    func search(_ text: String) -> Bool? {
         let range = NSRange(text.startIndex..<text.endIndex, in: text)
-        return regex.firstMatch(in: text, options: [], range: range) != nil
+        let budget = range.length + 1_000
+        var found = false
+        var ticks = 0
+        var abandoned = false
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: range) { result, _, stop in
+            if result != nil {
+                found = true
+                stop.pointee = true
+                return
+            }
+            ticks += 1
+            if ticks > budget {
+                abandoned = true
+                stop.pointee = true
+            }
+        }
+        if found { return true }
+        return abandoned ? nil : false
+    }
+
+    /// `search`, counting an abandoned search as no match (for `patternProperties`, where the
+    /// member then falls to `additionalProperties`).
+    func matches(_ text: String) -> Bool {
+        search(text) ?? false
     }
 
     /// Rewrites the ECMA-262 constructs whose ICU meaning differs (see the type's documentation).

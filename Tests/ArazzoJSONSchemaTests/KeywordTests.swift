@@ -200,3 +200,20 @@ enum JSONEncoderForTests {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
+
+@Suite("Pattern safety")
+struct PatternSafetyTests {
+    @Test("catastrophic backtracking is abandoned with a violation instead of hanging")
+    func backtracking() throws {
+        let subject = String(repeating: "a", count: 40) + "!"
+        let found = try JSONSchema(["pattern": "^(a+)+$"]).validate(.string(subject))
+        #expect(found.map(\.keyword) == ["pattern"])
+        #expect(found.first?.message.hasSuffix("the pattern backtracks too much; simplify it") == true)
+    }
+
+    @Test("ordinary patterns on long strings still finish normally")
+    func longSubject() throws {
+        let subject = String(repeating: "ab", count: 50_000) + "Z"
+        #expect(try violations(["pattern": "Z$"], .string(subject)) == [])
+    }
+}
