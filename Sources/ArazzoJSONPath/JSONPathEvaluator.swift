@@ -69,7 +69,7 @@ final class JSONPathEvaluator {
         for segment in query.segments {
             switch segment.selectors[0] {
             case .name(let name):
-                guard case .object(let members) = value, let member = members[name] else { return nil }
+                guard case .object(let members) = value, let member = Self.member(members, name) else { return nil }
                 value = member
             case .index(let index):
                 guard case .array(let elements) = value, let i = normalizedIndex(index, count: elements.count)
@@ -116,7 +116,7 @@ final class JSONPathEvaluator {
     private func apply(_ selector: SelectorAST, to node: EvalNode, trackPaths: Bool, into out: inout [EvalNode]) {
         switch selector {
         case .name(let name):
-            if case .object(let members) = node.value, let member = members[name] {
+            if case .object(let members) = node.value, let member = Self.member(members, name) {
                 out.append(EvalNode(value: member, path: child(node.path, .name(name), trackPaths)))
             }
         case .wildcard:
@@ -155,6 +155,14 @@ final class JSONPathEvaluator {
                 break
             }
         }
+    }
+
+    /// The member named exactly `name`. Swift's `String` equality (and so the dictionary) treats
+    /// canonically equivalent spellings as equal; RFC 9535 compares member names scalar by scalar.
+    private static func member(_ members: JSONObject, _ name: String) -> JSONValue? {
+        guard let i = members.index(forKey: name) else { return nil }
+        guard members.keys[i].utf8.elementsEqual(name.utf8) else { return nil }
+        return members.values[i]
     }
 
     private func normalizedIndex(_ index: Int, count: Int) -> Int? {

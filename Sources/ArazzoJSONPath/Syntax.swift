@@ -91,8 +91,7 @@ enum FunctionKind: String, Sendable, CaseIterable {
 }
 
 /// A regular expression compiled at parse time because its pattern was a string literal.
-enum PrecompiledRegex: @unchecked Sendable {
-    // NSRegularExpression is immutable and thread-safe; it is only matched against here.
+enum PrecompiledRegex: Sendable {
     case none
     case compiled(NSRegularExpression)
     case invalid

@@ -23,6 +23,16 @@ struct SemanticsTests {
         #expect(try JSONPathQuery("$[?@ > 'e']").select(document).map(\.path) == ["$[0]", "$[1]"])
     }
 
+    @Test("member names match scalar by scalar")
+    func memberNames() throws {
+        var members = JSONObject()
+        members["\u{E9}"] = 1
+        let document = JSONValue.object(members)
+        #expect(try JSONPathQuery("$['\u{E9}']").values(document) == [1])
+        #expect(try JSONPathQuery("$['e\u{301}']").values(document) == [])
+        #expect(try JSONPathQuery("$[?@['e\u{301}']]").values([document]) == [])
+    }
+
     @Test("normalized paths escape quotes, backslashes and control characters")
     func normalizedPaths() throws {
         var members = JSONObject()
