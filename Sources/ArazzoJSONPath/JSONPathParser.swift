@@ -382,7 +382,6 @@ struct JSONPathParser {
         let lhs = try parseOperand()
         let save = pos
         skipBlanks()
-        let opAt = pos
         guard let op = parseComparisonOperator() else {
             pos = save
             return lhs
@@ -395,7 +394,6 @@ struct JSONPathParser {
         }
         let rhs = try parseOperand()
         let right = try toComparable(rhs, at: rhsAt, side: "right")
-        _ = opAt
         return .logical(.comparison(left, op, right))
     }
 
@@ -444,7 +442,7 @@ struct JSONPathParser {
             if matchKeyword("true") { return .literal(.bool(true)) }
             if matchKeyword("false") { return .literal(.bool(false)) }
             if matchKeyword("null") { return .literal(.null) }
-            if c.properties.isLowercase && c.isASCII {
+            if c.value >= 0x61 && c.value <= 0x7A {
                 return .function(try parseFunctionCall())
             }
             throw error(
