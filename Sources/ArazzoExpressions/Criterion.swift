@@ -1,0 +1,381 @@
+import ArazzoJSON
+import ArazzoJSONPath
+import ArazzoRegex
+import ArazzoXPath
+
+/// A Criterion Object compiled once: its `simple` condition parsed, its regex or JSONPath
+/// compiled, its XPath checked, its `context` parsed. Evaluate it as often as needed.
+///
+/// Construction never fails: problems are listed in ``issues`` (with the field they belong to
+/// and an offset inside it), and an invalid criterion always evaluates to a failing verdict that
+/// names the problem (1.1.0 "Evaluation Errors").
+///
+/// Decisions:
+/// - A5: `context` is not required for `simple` (it is parsed, then ignored).
+/// - A6: `regex` is ECMA-262 with search semantics; the context becomes text as follows: a
+///   string as is, numbers and booleans in JSON form, objects and arrays as compact JSON;
+///   `null` or unresolved fails.
+/// - A7: `jsonpath` passes iff the RFC 9535 node list is non-empty; a `null` or unresolved
+///   context fails. `xpath` is XPath 1.0 (libxml2): `xpath-10` fully; the default (3.1),
+///   `xpath-20`, `xpath-30` (and `xpath-31`) accept expressions that are valid XPath 1.0 and
+///   report everything else as unsupported. The effective boolean value decides; the context
+///   must be XML text (a string).
+/// - A9: `draft-goessner-dispatch-jsonpath-00` is rejected with an "unsupported" error: it has
+///   no specification, and silently running RFC 9535 instead would change results.
+/// - A10: `type` and `version` come from the Criterion Expression Type Object when it is used.
+/// - 1.1.0: in `regex`, `jsonpath` and `xpath` conditions, `{$…}` expressions are substituted
+///   as text before evaluation (the condition is then compiled at each evaluation).
+public struct CompiledCriterion: Sendable {
+    /// The condition language.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Literals, operators and runtime expressions (the default).
+        case simple
+        /// An ECMA-262 regular expression searched in the context.
+        case regex
+        /// An RFC 9535 JSONPath query applied to the context.
+        case jsonpath
+        /// An XPath expression applied to the XML context.
+        case xpath
+    }
+
+    enum Compiled {
+        case engine(Engine)
+        case issue(ExpressionIssue)
+    }
+
+    enum Engine: Sendable {
+        case simple(SimpleCondition)
+        case regex(ECMARegex)
+        case jsonpath(JSONPathQuery)
+        case xpath(String)
+        case templated(ExpressionTemplate)
+        case invalid(String)
+    }
+
+    /// The `condition` text.
+    public let condition: String
+    /// The `context` text, if given.
+    public let contextText: String?
+    /// The condition language (``Kind/simple`` when the type was missing or invalid).
+    public let kind: Kind
+    /// The expression-type version, if given.
+    public let version: String?
+    /// Everything found while compiling; errors make the criterion always fail.
+    public let issues: [ExpressionIssue]
+    /// The parsed `context`, if given and valid.
+    public let context: RuntimeExpression?
+    let engine: Engine
+
+    /// Whether the criterion compiled without errors.
+    public var isValid: Bool { !issues.contains { $0.severity == .error } }
+
+    /// The parsed `simple` condition, when the kind is `simple` and it parsed.
+    public var simpleCondition: SimpleCondition? {
+        if case .simple(let c) = engine { return c }
+        return nil
+    }
+
+    /// The `{$…}` template of a `regex`, `jsonpath` or `xpath` condition that embeds expressions.
+    public var conditionTemplate: ExpressionTemplate? {
+        if case .templated(let t) = engine { return t }
+        return nil
+    }
+
+    /// The accepted `version` values per kind.
+    public static let jsonPathVersions = ["rfc9535"]
+    /// The accepted XPath `version` values (all evaluated by the XPath 1.0 engine).
+    public static let xpathVersions = ["xpath-10", "xpath-20", "xpath-30", "xpath-31"]
+    /// The JSONPath version the spec lists but we reject (A9).
+    public static let goessnerVersion = "draft-goessner-dispatch-jsonpath-00"
+
+    /// Compiles a Criterion Object.
+    ///
+    /// - Parameters:
+    ///   - condition: the `condition` string.
+    ///   - context: the `context` string, if present.
+    ///   - type: the `type` string, or the Criterion Expression Type Object's `type`; `nil` means
+    ///     `simple`.
+    ///   - version: the Criterion Expression Type Object's `version`, if present.
+    public init(condition: String, context: String? = nil, type: String? = nil, version: String? = nil) {
+        self.condition = condition
+        self.contextText = context
+        self.version = version
+        var issues: [ExpressionIssue] = []
+
+        // type
+        var kind = Kind.simple
+        if let type {
+            if let k = Kind(rawValue: type) {
+                kind = k
+            } else {
+                var message = "unknown criterion type `\(type)`"
+                if let s = suggest(type, among: Kind.allCases.map(\.rawValue)) {
+                    message += "; did you mean `\(s)`?"
+                } else {
+                    message += " (expected `simple`, `regex`, `jsonpath` or `xpath`)"
+                }
+                issues.append(ExpressionIssue(.error, message, offset: 0, code: "criterion-type", field: .type))
+            }
+        }
+        self.kind = kind
+
+        // context
+        var parsedContext: RuntimeExpression? = nil
+        if let context {
+            do {
+                parsedContext = try RuntimeExpression(parsing: context)
+            } catch {
+                var issue = error.issue
+                issue.field = .context
+                issues.append(issue)
+            }
+        } else if kind != .simple, issues.isEmpty {
+            issues.append(ExpressionIssue(
+                .error, "a `\(kind.rawValue)` criterion needs a `context` (e.g. `context: $response.body`)", offset: 0,
+                code: "criterion-context-missing", field: .type))
+        }
+        self.context = parsedContext
+
+        // version
+        var versionError: String? = nil
+        if let version {
+            switch kind {
+            case .simple, .regex:
+                versionError = "`version` applies only to `jsonpath` and `xpath` criteria"
+                issues.append(ExpressionIssue(.error, versionError ?? "", offset: 0, code: "criterion-version", field: .version))
+            case .jsonpath:
+                if version == Self.goessnerVersion {
+                    versionError = "JSONPath version `\(version)` is not supported: that draft has no precise semantics; remove `version` to use RFC 9535 JSONPath (A9)"
+                    issues.append(ExpressionIssue(.error, versionError ?? "", offset: 0, code: "unsupported-jsonpath-version", field: .version))
+                } else if !Self.jsonPathVersions.contains(version) {
+                    versionError = "unknown JSONPath version `\(version)` (expected `\(Self.goessnerVersion)`, or omit `version` for RFC 9535)"
+                    issues.append(ExpressionIssue(.error, versionError ?? "", offset: 0, code: "criterion-version", field: .version))
+                }
+            case .xpath:
+                if !Self.xpathVersions.contains(version) {
+                    var message = "unknown XPath version `\(version)`"
+                    if let s = suggest(version, among: Self.xpathVersions) { message += "; did you mean `\(s)`?" } else {
+                        message += " (expected `xpath-10`, `xpath-20` or `xpath-30`)"
+                    }
+                    versionError = message
+                    issues.append(ExpressionIssue(.error, message, offset: 0, code: "criterion-version", field: .version))
+                }
+            }
+        }
+
+        // condition
+        var engine: Engine
+        switch kind {
+        case .simple:
+            do {
+                let parsed = try SimpleCondition(parsing: condition)
+                issues.append(contentsOf: parsed.warnings)
+                engine = .simple(parsed)
+            } catch {
+                issues.append(error.issue)
+                engine = .invalid(error.message)
+            }
+        case .regex, .jsonpath, .xpath:
+            if ExpressionTemplate.containsEmbeddedExpression(condition),
+                let template = try? ExpressionTemplate(parsing: condition), !template.isLiteral
+            {
+                engine = .templated(template)
+            } else {
+                switch Self.compile(kind, condition, version: version) {
+                case .engine(let e): engine = e
+                case .issue(let issue):
+                    issues.append(issue)
+                    engine = .invalid(issue.message)
+                }
+            }
+        }
+        if let versionError {
+            engine = .invalid(versionError)
+        } else if let first = issues.first(where: { $0.severity == .error }) {
+            engine = .invalid(first.message)
+        }
+        self.engine = engine
+        self.issues = issues
+    }
+
+    /// Compiles a regex, JSONPath or XPath condition text.
+    static func compile(_ kind: Kind, _ text: String, version: String?) -> Compiled {
+        switch kind {
+        case .simple:
+            do {
+                return .engine(.simple(try SimpleCondition(parsing: text)))
+            } catch {
+                return .issue(error.issue)
+            }
+        case .regex:
+            do {
+                return .engine(.regex(try ECMARegex(text)))
+            } catch {
+                return .issue(ExpressionIssue(
+                    .error, "invalid regular expression: \(error.message)", offset: scalarOffset(text, characterOffset: error.offset),
+                    code: "regex-syntax"))
+            }
+        case .jsonpath:
+            do {
+                return .engine(.jsonpath(try JSONPathQuery(text)))
+            } catch {
+                return .issue(ExpressionIssue(
+                    .error, "invalid JSONPath query: \(error.message)", offset: scalarOffset(text, characterOffset: error.offset),
+                    code: "jsonpath-syntax"))
+            }
+        case .xpath:
+            if let problem = XPath.validate(text) {
+                let message: String
+                if version == "xpath-10" {
+                    message = "invalid XPath 1.0 expression: \(problem.message)"
+                } else {
+                    message = "unsupported XPath: this engine evaluates XPath 1.0 (libxml2), and the expression is not valid XPath 1.0 (\(problem.message)); XPath 2.0+ features are not supported"
+                }
+                return .issue(ExpressionIssue(.error, message, offset: 0, code: "xpath-syntax"))
+            }
+            return .engine(.xpath(text))
+        }
+    }
+
+    /// Converts a `Character` offset (the unit of the regex and JSONPath errors) to scalars.
+    static func scalarOffset(_ text: String, characterOffset: Int) -> Int {
+        var scalars = 0
+        for (index, character) in text.enumerated() {
+            if index >= characterOffset { break }
+            scalars += character.unicodeScalars.count
+        }
+        return scalars
+    }
+
+    /// Evaluates the criterion without an explanation (the fast path).
+    public func test(in context: any ExpressionContext) -> Bool {
+        if case .simple(let c) = engine { return c.test(in: context) }
+        return evaluate(in: context).passed
+    }
+
+    /// Evaluates the criterion. Never throws: any error makes it fail with the reason in the
+    /// verdict.
+    public func evaluate(in context: any ExpressionContext) -> CriterionVerdict {
+        var engine = self.engine
+        var resolvedCondition = condition
+        if case .templated(let template) = engine {
+            switch template.render(in: context) {
+            case .failure(let u):
+                return verdict(false, "the condition embeds `\(u.expression)`, which is unresolved (\(u.reason))", unresolved: [u], error: u.description)
+            case .success(let text):
+                resolvedCondition = text
+                switch Self.compile(kind, text, version: version) {
+                case .engine(let e): engine = e
+                case .issue(let issue):
+                    return verdict(false, "the condition `\(text)` (after substitution) is invalid: \(issue.message)", error: issue.message)
+                }
+            }
+        }
+        switch engine {
+        case .invalid(let message):
+            return verdict(false, "the criterion is invalid: \(message)", error: message)
+        case .simple(let c):
+            let v = c.evaluate(in: context)
+            return CriterionVerdict(
+                passed: v.passed, explanation: v.explanation, unresolved: v.unresolved, error: v.error, kind: kind,
+                condition: condition)
+        case .templated:
+            return verdict(false, "the condition could not be compiled", error: "the condition could not be compiled")
+        case .regex(let regex):
+            switch contextValue(context) {
+            case .failure(let f): return f.verdict
+            case .success(let value):
+                let subject: String
+                switch value {
+                case .string(let s): subject = s
+                default: subject = value.jsonText()
+                }
+                let passed = regex.test(subject)
+                let shown = describe(value)
+                return verdict(passed, "`\(contextText ?? "")` (\(shown)) \(passed ? "matches" : "does not match") /\(resolvedCondition)/")
+            }
+        case .jsonpath(let query):
+            switch contextValue(context) {
+            case .failure(let f): return f.verdict
+            case .success(let value):
+                let count = query.select(value).count
+                return verdict(
+                    count > 0,
+                    "`\(resolvedCondition)` selected \(count) node\(count == 1 ? "" : "s") from `\(contextText ?? "")`")
+            }
+        case .xpath(let expression):
+            switch contextValue(context) {
+            case .failure(let f): return f.verdict
+            case .success(let value):
+                guard case .string(let xml) = value else {
+                    let message = "an xpath criterion needs XML text as its context, but `\(contextText ?? "")` is \(value.typeName == "object" || value.typeName == "array" ? "parsed JSON (\(value.typeName))" : "a \(value.typeName)")"
+                    return verdict(false, message, error: message)
+                }
+                switch XPath.evaluate(expression, xml: Array(xml.utf8), namespaces: [:]) {
+                case .failure(let problem):
+                    return verdict(false, "XPath `\(resolvedCondition)` failed: \(problem.message)", error: problem.message)
+                case .success(let result):
+                    let passed = result.effectiveBooleanValue
+                    return verdict(passed, "XPath `\(resolvedCondition)` on `\(contextText ?? "")` has effective boolean value \(passed)")
+                }
+            }
+        }
+    }
+
+    func verdict(_ passed: Bool, _ explanation: String, unresolved: [UnresolvedExpression] = [], error: String? = nil) -> CriterionVerdict {
+        CriterionVerdict(passed: passed, explanation: explanation, unresolved: unresolved, error: error, kind: kind, condition: condition)
+    }
+
+    /// The context value, or the failing verdict for a missing, unresolved or `null` context.
+    func contextValue(_ context: any ExpressionContext) -> Result<JSONValue, CriterionVerdictFailure> {
+        guard let expression = self.context else {
+            return .failure(CriterionVerdictFailure(verdict: verdict(false, "no context", error: "no context")))
+        }
+        switch expression.evaluate(in: context) {
+        case .failure(let u):
+            return .failure(CriterionVerdictFailure(verdict: verdict(
+                false, "the context `\(expression.text)` is unresolved (\(u.reason))", unresolved: [u], error: u.description)))
+        case .success(.null):
+            let message = "the context `\(expression.text)` is null"
+            return .failure(CriterionVerdictFailure(verdict: verdict(false, message, error: message)))
+        case .success(let value):
+            return .success(value)
+        }
+    }
+}
+
+/// A verdict carried through `Result` (internal plumbing).
+struct CriterionVerdictFailure: Error {
+    let verdict: CriterionVerdict
+}
+
+/// The outcome of one criterion: pass or fail, and why (for traces and reports).
+public struct CriterionVerdict: Sendable, Hashable, Codable {
+    /// Whether the criterion passed.
+    public var passed: Bool
+    /// A one-line reason naming the values involved, e.g. "`$statusCode == 200` is false:
+    /// `$statusCode` was 401".
+    public var explanation: String
+    /// Runtime expressions that did not resolve.
+    public var unresolved: [UnresolvedExpression]
+    /// The evaluation error that made the criterion fail, if any (invalid criterion, bad
+    /// context, XPath failure, `!` on a non-boolean, …).
+    public var error: String?
+    /// The condition language.
+    public var kind: CompiledCriterion.Kind
+    /// The condition text.
+    public var condition: String
+
+    /// Creates a verdict.
+    public init(
+        passed: Bool, explanation: String, unresolved: [UnresolvedExpression] = [], error: String? = nil,
+        kind: CompiledCriterion.Kind, condition: String
+    ) {
+        self.passed = passed
+        self.explanation = explanation
+        self.unresolved = unresolved
+        self.error = error
+        self.kind = kind
+        self.condition = condition
+    }
+}

@@ -1,0 +1,313 @@
+import ArazzoDiagnostics
+
+/// What a static check knows about the place an expression is written: the workflow's steps and
+/// their outputs, the inputs, other workflows, sources and components. A plain value, so this
+/// module does not depend on the document model; the validator fills it in.
+///
+/// `nil` for a list means "unknown", and the matching check is skipped (e.g. an `inputs` schema
+/// that is a `$ref` the validator could not resolve, or one that allows additional properties).
+public struct ExpressionScope: Sendable, Hashable {
+    /// A step of the current workflow.
+    public struct Step: Sendable, Hashable {
+        /// The `stepId`.
+        public var id: String
+        /// The keys of its `outputs`.
+        public var outputs: [String]
+        /// Whether it is a `workflowId` step (no HTTP exchange, A13).
+        public var isWorkflowStep: Bool
+
+        /// Creates a step description.
+        public init(id: String, outputs: [String] = [], isWorkflowStep: Bool = false) {
+            self.id = id
+            self.outputs = outputs
+            self.isWorkflowStep = isWorkflowStep
+        }
+    }
+
+    /// A workflow of the document, for `$workflows.<id>.…`.
+    public struct Workflow: Sendable, Hashable {
+        /// The `workflowId`.
+        public var id: String
+        /// Its declared input property names; `nil` if unknown.
+        public var inputs: [String]?
+        /// The keys of its `outputs`.
+        public var outputs: [String]
+
+        /// Creates a workflow description.
+        public init(id: String, inputs: [String]? = nil, outputs: [String] = []) {
+            self.id = id
+            self.inputs = inputs
+            self.outputs = outputs
+        }
+    }
+
+    /// When, relative to the current step's HTTP exchange, the checked text is evaluated.
+    public enum Phase: String, Sendable, Hashable, Codable {
+        /// While building the request: parameters, request body, workflow-level parameters.
+        case request
+        /// After the response, before the step's outputs exist: `successCriteria`, `outputs`.
+        case response
+        /// In `onSuccess`/`onFailure` action criteria: the step's own outputs exist.
+        case actions
+        /// The workflow's `outputs`, after its steps ran (no current step).
+        case workflowOutputs
+    }
+
+    /// The current workflow's steps, in document order.
+    public var steps: [Step]
+    /// The index in ``steps`` of the step the checked text belongs to; `nil` at workflow level.
+    public var currentStepIndex: Int?
+    /// When the checked text is evaluated.
+    public var phase: Phase
+    /// The current workflow's declared input property names; `nil` skips the input check.
+    public var inputNames: [String]?
+    /// The current workflow's output keys.
+    public var workflowOutputNames: [String]
+    /// In a `workflowId` step: the called workflow's output keys (what `$outputs` reads, A13);
+    /// `nil` if unknown.
+    public var calledWorkflowOutputs: [String]?
+    /// Every workflow of the document.
+    public var workflows: [Workflow]
+    /// The `sourceDescriptions` names.
+    public var sourceDescriptionNames: [String]
+    /// Component keys per kind; a missing kind skips the check.
+    public var componentNames: [RuntimeExpression.ComponentKind: [String]]
+
+    /// Creates a scope.
+    public init(
+        steps: [Step] = [], currentStepIndex: Int? = nil, phase: Phase = .response, inputNames: [String]? = nil,
+        workflowOutputNames: [String] = [], calledWorkflowOutputs: [String]? = nil, workflows: [Workflow] = [],
+        sourceDescriptionNames: [String] = [], componentNames: [RuntimeExpression.ComponentKind: [String]] = [:]
+    ) {
+        self.steps = steps
+        self.currentStepIndex = currentStepIndex
+        self.phase = phase
+        self.inputNames = inputNames
+        self.workflowOutputNames = workflowOutputNames
+        self.calledWorkflowOutputs = calledWorkflowOutputs
+        self.workflows = workflows
+        self.sourceDescriptionNames = sourceDescriptionNames
+        self.componentNames = componentNames
+    }
+
+    /// The current step, if any.
+    public var currentStep: Step? {
+        guard let index = currentStepIndex, steps.indices.contains(index) else { return nil }
+        return steps[index]
+    }
+}
+
+/// How the checked string is to be read.
+public enum ExpressionTextKind: String, Sendable, Hashable, Codable {
+    /// A `{expression}` field (`context`, output values, `reference`): one runtime expression.
+    case expression
+    /// A string that may embed `{$…}` (parameter values, `operationPath`, payload strings).
+    case template
+    /// A `simple` condition.
+    case condition
+    /// An `Any | {expression}` string (Parameter `value`, payload leaf): an expression iff it
+    /// parses as one, otherwise a template.
+    case value
+}
+
+extension ExpressionScope {
+    /// Parses `text` as `kind` and checks every runtime expression in it against the scope.
+    ///
+    /// Issues carry offsets into `text` (Unicode scalars). Checks: syntax; the step exists, runs
+    /// earlier (later or own outputs: warning) and declares the output; the input is declared;
+    /// `$outputs` only in a `workflowId` step (A13) or the workflow outputs; the workflow, source
+    /// description and component exist; `$statusCode`, `$response`, `$request`, `$url`, `$method`
+    /// only after an operation step's exchange (A13). Dotted names match the longest declared
+    /// name; the rest is navigation, allowed only in conditions (A2).
+    public func check(_ text: String, as kind: ExpressionTextKind) -> [ExpressionIssue] {
+        switch kind {
+        case .expression:
+            do {
+                let e = try RuntimeExpression(parsing: text)
+                return check(e, at: 0, inCondition: false)
+            } catch {
+                return [error.issue]
+            }
+        case .template:
+            do {
+                return check(try ExpressionTemplate(parsing: text))
+            } catch {
+                return [error.issue]
+            }
+        case .condition:
+            do {
+                return check(try SimpleCondition(parsing: text))
+            } catch {
+                return [error.issue]
+            }
+        case .value:
+            let compiled = ValueTemplate(.string(text))
+            return compiled.issues.map(\.issue) + compiled.expressions.flatMap { check($0.expression, at: $0.offset, inCondition: false) }
+        }
+    }
+
+    /// Checks the expressions of a parsed template, plus unbalanced literal braces (notes
+    /// §2.13 item 4).
+    public func check(_ template: ExpressionTemplate) -> [ExpressionIssue] {
+        var issues = template.expressions.flatMap { check($0.expression, at: $0.offset, inCondition: false) }
+        if let offset = template.unbalancedBraceOffset {
+            issues.append(ExpressionIssue(
+                .error, "unbalanced brace in a template; embedded expressions are written `{$…}`", offset: offset,
+                code: "template-unbalanced-brace"))
+        }
+        return issues
+    }
+
+    /// Checks the operands of a parsed `simple` condition (and returns its parse warnings).
+    public func check(_ condition: SimpleCondition) -> [ExpressionIssue] {
+        condition.warnings + condition.operands.flatMap { check($0.expression, at: $0.offset, inCondition: true) }
+    }
+
+    /// Checks a compiled value (payload, parameter value); issues are paired with the JSON
+    /// pointer of the string they are in.
+    public func check(_ value: ValueTemplate) -> [ValueTemplate.Issue] {
+        value.issues + value.expressions.flatMap { entry in
+            check(entry.expression, at: entry.offset, inCondition: false).map { ValueTemplate.Issue(path: entry.path, issue: $0) }
+        }
+    }
+
+    /// The compile issues of a criterion plus the scope checks of its `context` and condition.
+    public func check(_ criterion: CompiledCriterion) -> [ExpressionIssue] {
+        var issues = criterion.issues
+        if let context = criterion.context {
+            issues += check(context, at: 0, inCondition: false).map {
+                var issue = $0
+                issue.field = .context
+                return issue
+            }
+        }
+        if let condition = criterion.simpleCondition {
+            issues += condition.operands.flatMap { check($0.expression, at: $0.offset, inCondition: true) }
+        } else if let template = criterion.conditionTemplate {
+            issues += template.expressions.flatMap { check($0.expression, at: $0.offset, inCondition: false) }
+        }
+        return issues
+    }
+
+    /// Checks one parsed expression that starts at `offset` in the checked string.
+    public func check(_ e: RuntimeExpression, at offset: Int, inCondition: Bool) -> [ExpressionIssue] {
+        var issues: [ExpressionIssue] = []
+        let idAt = offset + (e.idOffset ?? 0)
+        let nameAt = offset + (e.nameOffset ?? 0)
+        func add(_ severity: Diagnostic.Severity, _ message: String, _ at: Int, _ code: String) {
+            issues.append(ExpressionIssue(severity, message, offset: at, code: code))
+        }
+
+        if e.readsHTTPExchange {
+            let head = e.text.split(separator: "#", maxSplits: 1).first.map(String.init) ?? e.text
+            if let step = currentStep, step.isWorkflowStep {
+                add(.error, "`\(head)` is undefined in a `workflowId` step: it has no HTTP request or response (A13); read the called workflow's results with `$outputs.<name>`", offset, "exchange-on-workflow-step")
+            } else if currentStep == nil || phase == .workflowOutputs {
+                add(.error, "`\(head)` is only available inside an operation step, after its request is sent", offset, "exchange-unavailable")
+            } else if phase == .request {
+                add(.error, "`\(head)` is not available while the request is being built; it exists only after the step's request is sent", offset, "exchange-unavailable")
+            }
+            return issues
+        }
+
+        switch e.source {
+        case .stepOutput(let stepId, let name):
+            guard let index = steps.firstIndex(where: { $0.id == stepId }) else {
+                var message = "unknown step `\(stepId)`"
+                if let s = suggest(stepId, among: steps.map(\.id)) { message += "; did you mean `\(s)`?" }
+                add(.error, message, idAt, "unknown-step")
+                return issues
+            }
+            if let current = currentStepIndex {
+                if index > current {
+                    add(.warning, "step `\(stepId)` comes after this step; its outputs exist only if it ran earlier (e.g. via `goto`)", idAt, "forward-step-reference")
+                } else if index == current && (phase == .request || phase == .response) {
+                    add(.warning, "step `\(stepId)` reads its own output before it is set (outputs are computed after the success criteria)", idAt, "own-output-reference")
+                }
+            }
+            if let problem = Self.declared(name, in: steps[index].outputs, inCondition: inCondition, owner: "step `\(stepId)`", what: "output", pointerBase: "$steps.\(stepId).outputs") {
+                add(.error, problem, nameAt, "undeclared-output")
+            }
+        case .inputs(let name):
+            guard let inputs = inputNames else { break }
+            if let problem = Self.declared(name, in: inputs, inCondition: inCondition, owner: "the workflow's `inputs`", what: "input", pointerBase: "$inputs") {
+                add(.error, problem, nameAt, "undeclared-input")
+            }
+        case .outputs(let name):
+            if let step = currentStep, step.isWorkflowStep {
+                if let outputs = calledWorkflowOutputs,
+                    let problem = Self.declared(name, in: outputs, inCondition: inCondition, owner: "the called workflow", what: "output", pointerBase: "$outputs")
+                {
+                    add(.error, problem, nameAt, "undeclared-output")
+                }
+            } else if phase == .workflowOutputs {
+                if let problem = Self.declared(name, in: workflowOutputNames, inCondition: inCondition, owner: "this workflow", what: "output", pointerBase: "$outputs") {
+                    add(.error, problem, nameAt, "undeclared-output")
+                }
+            } else {
+                add(.error, "`$outputs` reads the called workflow's outputs and is only meaningful in a `workflowId` step's criteria and outputs (A13); use `$steps.<stepId>.outputs.<name>` here", offset, "outputs-unavailable")
+            }
+        case .workflowInput(let workflowId, let name), .workflowOutput(let workflowId, let name):
+            guard let workflow = workflows.first(where: { $0.id == workflowId }) else {
+                var message = "unknown workflow `\(workflowId)`"
+                if let s = suggest(workflowId, among: workflows.map(\.id)) { message += "; did you mean `\(s)`?" }
+                add(.error, message, idAt, "unknown-workflow")
+                return issues
+            }
+            if case .workflowInput = e.source {
+                if let inputs = workflow.inputs,
+                    let problem = Self.declared(name, in: inputs, inCondition: inCondition, owner: "workflow `\(workflowId)`", what: "input", pointerBase: "$workflows.\(workflowId).inputs")
+                {
+                    add(.error, problem, nameAt, "undeclared-input")
+                }
+            } else if let problem = Self.declared(name, in: workflow.outputs, inCondition: inCondition, owner: "workflow `\(workflowId)`", what: "output", pointerBase: "$workflows.\(workflowId).outputs") {
+                add(.error, problem, nameAt, "undeclared-output")
+            }
+        case .sourceDescription(let name, _):
+            if !sourceDescriptionNames.contains(name) {
+                var message = "unknown source description `\(name)`"
+                if let s = suggest(name, among: sourceDescriptionNames) { message += "; did you mean `\(s)`?" }
+                add(.error, message, idAt, "unknown-source")
+            }
+        case .component(let kind, let name):
+            if let names = componentNames[kind], !names.contains(name) {
+                var message = "no component `\(name)` in `components.\(kind.rawValue)`"
+                if let s = suggest(name, among: names) { message += "; did you mean `\(s)`?" }
+                add(.error, message, nameAt, "unknown-component")
+            }
+        default:
+            break
+        }
+        return issues
+    }
+
+    /// `nil` when `name` is declared (or, in a condition, a declared name followed by `.member`
+    /// navigation, A2); otherwise the problem.
+    static func declared(
+        _ name: String, in names: [String], inCondition: Bool, owner: String, what: String, pointerBase: String
+    ) -> String? {
+        if names.contains(name) { return nil }
+        if name.contains(".") {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            var count = parts.count - 1
+            while count >= 1 {
+                let head = parts[0..<count].joined(separator: ".")
+                if names.contains(head) {
+                    if inCondition { return nil }
+                    let pointer = parts[count...].map { escapePointerToken($0) }.joined(separator: "/")
+                    return "\(owner) declares no \(what) `\(name)`; to reach a member of `\(head)` write `\(pointerBase).\(head)#/\(pointer)`"
+                }
+                count -= 1
+            }
+        }
+        var message = "\(owner) declares no \(what) `\(name)`"
+        if let s = suggest(name, among: names) {
+            message += "; did you mean `\(s)`?"
+        } else if names.isEmpty {
+            message += " (it declares none)"
+        } else if names.count <= 8 {
+            message += " (declared: \(names.map { "`\($0)`" }.joined(separator: ", ")))"
+        }
+        return message
+    }
+}
