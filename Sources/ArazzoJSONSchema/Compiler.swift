@@ -38,6 +38,8 @@ final class SchemaNode: Sendable {
     let dependentRequired: [(name: String, requires: [String])]
     let minProperties: Int?
     let maxProperties: Int?
+    let dependentSchemas: [(name: String, node: Int)]
+    let unevaluatedProperties: Int?
     // Arrays.
     let prefixItems: [Int]
     let items: Int?
@@ -47,6 +49,7 @@ final class SchemaNode: Sendable {
     let minItems: Int?
     let maxItems: Int?
     let uniqueItems: Bool
+    let unevaluatedItems: Int?
     // Strings.
     let minLength: Int?
     let maxLength: Int?
@@ -84,6 +87,9 @@ final class SchemaNode: Sendable {
         dependentRequired = b.dependentRequired
         minProperties = b.minProperties
         maxProperties = b.maxProperties
+        dependentSchemas = b.dependentSchemas
+        unevaluatedProperties = b.unevaluatedProperties
+        unevaluatedItems = b.unevaluatedItems
         prefixItems = b.prefixItems
         items = b.items
         contains = b.contains
@@ -127,6 +133,9 @@ final class SchemaNode: Sendable {
         var dependentRequired: [(name: String, requires: [String])] = []
         var minProperties: Int?
         var maxProperties: Int?
+        var dependentSchemas: [(name: String, node: Int)] = []
+        var unevaluatedProperties: Int?
+        var unevaluatedItems: Int?
         var prefixItems: [Int] = []
         var items: Int?
         var contains: Int?
@@ -163,11 +172,15 @@ final class Program: Sendable {
     /// Schemas obtained from the resolution hook, by `$ref` string, in the order first met.
     let externals: [String: JSONValue]
     let hasSecrets: Bool
+    /// Whether `unevaluatedProperties`/`unevaluatedItems` occur, so evaluation must track which
+    /// members and elements other keywords evaluated.
+    let tracksEvaluation: Bool
 
     init(nodes: [SchemaNode], externals: [String: JSONValue]) {
         self.nodes = nodes
         self.externals = externals
         self.hasSecrets = nodes.contains { $0.format == "password" }
+        self.tracksEvaluation = nodes.contains { $0.unevaluatedProperties != nil || $0.unevaluatedItems != nil }
     }
 }
 
@@ -286,7 +299,7 @@ struct Compiler {
                 b.constValue = keywordValue
             case "required":
                 b.required = try stringArray(keywordValue, err: { err(key, $0) })
-            case "properties", "patternProperties", "dependentRequired":
+            case "properties", "patternProperties", "dependentRequired", "dependentSchemas":
                 guard case .object(let map) = keywordValue else {
                     throw err(key, "\(key) must be an object, found \(describe(keywordValue))")
                 }
@@ -300,6 +313,8 @@ struct Compiler {
                             throw SchemaError(message: "'\(name)' is not a valid regular expression", schemaPath: path(root, subTokens))
                         }
                         b.patternProperties.append((pattern, try child(subschema, root: root, tokens: subTokens, depth: depth)))
+                    case "dependentSchemas":
+                        b.dependentSchemas.append((name, try child(subschema, root: root, tokens: subTokens, depth: depth)))
                     default:
                         let names = try stringArray(subschema, err: { SchemaError(message: $0, schemaPath: path(root, subTokens)) })
                         b.dependentRequired.append((name, names))
@@ -307,6 +322,10 @@ struct Compiler {
                 }
             case "additionalProperties":
                 b.additionalProperties = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
+            case "unevaluatedProperties":
+                b.unevaluatedProperties = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
+            case "unevaluatedItems":
+                b.unevaluatedItems = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
             case "propertyNames":
                 b.propertyNames = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
             case "prefixItems":

@@ -14,33 +14,56 @@ struct Evaluator {
         self.options = options
     }
 
-    mutating func evaluate(_ index: Int, _ instance: JSONValue, _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) {
-        guard stopViolation == nil else { return }
+    /// Applies node `index` to `instance`, appending violations to `out`.
+    ///
+    /// Returns the members (by name) and elements (by index) that this schema evaluated, for
+    /// `unevaluatedProperties`/`unevaluatedItems`; only tracked when the program uses them, and only
+    /// from subschemas that passed, as the specification's annotation rules require.
+    @discardableResult
+    mutating func evaluate(_ index: Int, _ instance: JSONValue, _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) -> Set<JSONSchema.PathComponent> {
+        guard stopViolation == nil else { return [] }
         steps += 1
         if steps > options.maxEvaluationSteps {
             stop(SchemaViolation(
                 instancePath: path.rendered, keyword: "maxEvaluationSteps",
                 message: "validation stopped after \(options.maxEvaluationSteps) schema applications; the schema is too complex for this value"),
                 into: &out)
-            return
+            return []
         }
         if depth > options.maxEvaluationDepth {
             stop(SchemaViolation(
                 instancePath: path.rendered, keyword: "maxEvaluationDepth",
                 message: "validation stopped: schemas nest more than \(options.maxEvaluationDepth) levels deep here (a $ref that recurses without descending into the value, or a value nested too deeply)"),
                 into: &out)
-            return
+            return []
         }
         let node = program.nodes[index]
         if let flag = node.boolean {
             if !flag {
                 out.append(violation(path, "false", "no value is allowed here (the schema is false)"))
             }
-            return
+            return []
         }
+        let track = program.tracksEvaluation
+        var seen: Set<JSONSchema.PathComponent> = []
         let next = depth + 1
+
+        /// Applies a subschema in place; its evaluated locations count when it passed.
+        func inPlace(_ sub: Int, _ evaluator: inout Evaluator, _ out: inout [SchemaViolation]) {
+            let before = out.count
+            let evaluated = evaluator.evaluate(sub, instance, path, depth: next, into: &out)
+            if track && out.count == before { seen.formUnion(evaluated) }
+        }
+        /// Applies a subschema on trial: its violations go to `trial` for the caller to judge.
+        func attempt(_ sub: Int, _ evaluator: inout Evaluator) -> [SchemaViolation] {
+            var trial: [SchemaViolation] = []
+            let evaluated = evaluator.evaluate(sub, instance, path, depth: next, into: &trial)
+            if track && trial.isEmpty { seen.formUnion(evaluated) }
+            return trial
+        }
+
         if let ref = node.ref {
-            evaluate(ref, instance, path, depth: next, into: &out)
+            inPlace(ref, &self, &out)
         }
         if let types = node.types, !types.contains(where: { $0.admits(instance) }) {
             out.append(violation(path, "type", "expected \(listing(types.map(\.rawValue), conjunction: "or")), found \(describe(instance))"))
@@ -55,9 +78,12 @@ struct Evaluator {
 
         switch instance {
         case .object(let members):
-            evaluateObject(node, members, path, depth: next, into: &out)
+            seen.formUnion(evaluateObject(node, members, path, depth: next, into: &out))
+            for dependent in node.dependentSchemas where members[dependent.name] != nil {
+                inPlace(dependent.node, &self, &out)
+            }
         case .array(let elements):
-            evaluateArray(node, elements, path, depth: next, into: &out)
+            seen.formUnion(evaluateArray(node, elements, path, depth: next, into: &out))
         case .string(let text):
             evaluateString(node, text, path, into: &out)
         case .int, .double:
@@ -67,17 +93,22 @@ struct Evaluator {
         }
 
         for sub in node.allOf {
-            evaluate(sub, instance, path, depth: next, into: &out)
+            inPlace(sub, &self, &out)
         }
         if !node.anyOf.isEmpty {
             var failures: [[SchemaViolation]] = []
+            var passed = false
             for sub in node.anyOf {
-                var trial: [SchemaViolation] = []
-                evaluate(sub, instance, path, depth: next, into: &trial)
-                if trial.isEmpty { failures.removeAll(); break }
-                failures.append(trial)
+                let trial = attempt(sub, &self)
+                if trial.isEmpty {
+                    passed = true
+                    // Later alternatives only matter for the locations they evaluate.
+                    if !track { break }
+                } else {
+                    failures.append(trial)
+                }
             }
-            if failures.count == node.anyOf.count {
+            if !passed {
                 out.append(violation(path, "anyOf", "matches none of the \(node.anyOf.count) anyOf alternatives: \(summary(failures, at: path))"))
             }
         }
@@ -85,8 +116,7 @@ struct Evaluator {
             var failures: [[SchemaViolation]] = []
             var matched: [Int] = []
             for (i, sub) in node.oneOf.enumerated() {
-                var trial: [SchemaViolation] = []
-                evaluate(sub, instance, path, depth: next, into: &trial)
+                let trial = attempt(sub, &self)
                 if trial.isEmpty { matched.append(i) } else { failures.append(trial) }
             }
             if matched.isEmpty {
@@ -103,16 +133,38 @@ struct Evaluator {
                 out.append(violation(path, "not", "must not match the schema in 'not' (\(program.nodes[sub].schemaPath))"))
             }
         }
-        if let condition = node.ifNode, node.thenNode != nil || node.elseNode != nil {
-            var trial: [SchemaViolation] = []
-            evaluate(condition, instance, path, depth: next, into: &trial)
+        if let condition = node.ifNode, node.thenNode != nil || node.elseNode != nil || track {
+            let trial = attempt(condition, &self)
             if let branch = trial.isEmpty ? node.thenNode : node.elseNode {
-                evaluate(branch, instance, path, depth: next, into: &out)
+                inPlace(branch, &self, &out)
             }
         }
+
+        if let unevaluated = node.unevaluatedProperties, case .object(let members) = instance {
+            for (name, value) in members where !seen.contains(.key(name)) {
+                let memberPath = path.appending(name)
+                if program.nodes[unevaluated].boolean == false {
+                    out.append(violation(memberPath, "unevaluatedProperties", "property '\(name)' is not allowed; no applicable subschema declares it"))
+                } else {
+                    evaluate(unevaluated, value, memberPath, depth: next, into: &out)
+                }
+                seen.insert(.key(name))
+            }
+        }
+        if let unevaluated = node.unevaluatedItems, case .array(let elements) = instance {
+            for (i, element) in elements.enumerated() where !seen.contains(.index(i)) {
+                if program.nodes[unevaluated].boolean == false {
+                    out.append(violation(path.appending(i), "unevaluatedItems", "item [\(i)] is not allowed; no applicable subschema covers it"))
+                } else {
+                    evaluate(unevaluated, element, path.appending(i), depth: next, into: &out)
+                }
+                seen.insert(.index(i))
+            }
+        }
+        return track ? seen : []
     }
 
-    private mutating func evaluateObject(_ node: SchemaNode, _ members: JSONObject, _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) {
+    private mutating func evaluateObject(_ node: SchemaNode, _ members: JSONObject, _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) -> Set<JSONSchema.PathComponent> {
         for name in node.required where members[name] == nil {
             out.append(violation(path.appending(name), "required", "required property '\(name)' is missing"))
         }
@@ -129,7 +181,8 @@ struct Evaluator {
         }
         let checksMembers = !node.properties.isEmpty || !node.patternProperties.isEmpty
             || node.additionalProperties != nil || node.propertyNames != nil
-        guard checksMembers else { return }
+        guard checksMembers else { return [] }
+        var evaluated: Set<JSONSchema.PathComponent> = []
         for (name, value) in members {
             let memberPath = path.appending(name)
             var matched = false
@@ -142,12 +195,14 @@ struct Evaluator {
                 evaluate(entry.node, value, memberPath, depth: depth, into: &out)
             }
             if !matched, let additional = node.additionalProperties {
+                matched = true
                 if program.nodes[additional].boolean == false {
                     out.append(violation(memberPath, "additionalProperties", "property '\(name)' is not allowed; \(allowedNames(node))"))
                 } else {
                     evaluate(additional, value, memberPath, depth: depth, into: &out)
                 }
             }
+            if matched && program.tracksEvaluation { evaluated.insert(.key(name)) }
             if let names = node.propertyNames {
                 var trial: [SchemaViolation] = []
                 evaluate(names, .string(name), memberPath, depth: depth, into: &trial)
@@ -156,6 +211,7 @@ struct Evaluator {
                 }
             }
         }
+        return evaluated
     }
 
     private func allowedNames(_ node: SchemaNode) -> String {
@@ -168,7 +224,9 @@ struct Evaluator {
         return "expected " + listing(parts, conjunction: "or")
     }
 
-    private mutating func evaluateArray(_ node: SchemaNode, _ elements: [JSONValue], _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) {
+    private mutating func evaluateArray(_ node: SchemaNode, _ elements: [JSONValue], _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) -> Set<JSONSchema.PathComponent> {
+        var evaluated: Set<JSONSchema.PathComponent> = []
+        let track = program.tracksEvaluation
         if let minimum = node.minItems, elements.count < minimum {
             out.append(violation(path, "minItems", "expected at least \(plural(minimum, "item", "items")), found \(elements.count)"))
         }
@@ -188,7 +246,9 @@ struct Evaluator {
         for (i, element) in elements.enumerated() {
             if i < node.prefixItems.count {
                 evaluate(node.prefixItems[i], element, path.appending(i), depth: depth, into: &out)
+                if track { evaluated.insert(.index(i)) }
             } else if let items = node.items {
+                if track { evaluated.insert(.index(i)) }
                 if program.nodes[items].boolean == false {
                     out.append(violation(path.appending(i), "items", "expected at most \(plural(node.prefixItems.count, "item", "items")); no more are allowed"))
                 } else {
@@ -201,7 +261,10 @@ struct Evaluator {
             for (i, element) in elements.enumerated() {
                 var trial: [SchemaViolation] = []
                 evaluate(contains, element, path.appending(i), depth: depth, into: &trial)
-                if trial.isEmpty { count += 1 }
+                if trial.isEmpty {
+                    count += 1
+                    if track { evaluated.insert(.index(i)) }
+                }
             }
             let minimum = node.minContains ?? 1
             if count < minimum {
@@ -211,6 +274,7 @@ struct Evaluator {
                 out.append(violation(path, "maxContains", "expected at most \(plural(maximum, "item", "items")) matching 'contains', found \(count)"))
             }
         }
+        return evaluated
     }
 
     private func evaluateString(_ node: SchemaNode, _ text: String, _ path: InstancePath, into out: inout [SchemaViolation]) {

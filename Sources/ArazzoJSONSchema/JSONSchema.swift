@@ -5,14 +5,19 @@ public import ArazzoJSON
 ///
 /// Supported keywords: `type` (a name or an array; `integer` is any number without a fractional
 /// part), `enum`, `const`; `required`, `properties`, `patternProperties`, `additionalProperties`,
-/// `propertyNames`, `dependentRequired`, `minProperties`, `maxProperties`; `prefixItems`, `items`
-/// (the older array form too), `contains`, `minContains`, `maxContains`, `minItems`, `maxItems`,
-/// `uniqueItems`; `minLength`, `maxLength` (counted in Unicode code points), `pattern`;
-/// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf` (exact for
+/// `propertyNames`, `dependentRequired`, `dependentSchemas`, `minProperties`, `maxProperties`,
+/// `unevaluatedProperties`; `prefixItems`, `items` (the older array form too), `contains`,
+/// `minContains`, `maxContains`, `minItems`, `maxItems`, `uniqueItems`, `unevaluatedItems`;
+/// `minLength`, `maxLength` (counted in Unicode code points), `pattern` (ECMA-262 on ICU, see
+/// below); `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf` (exact for
 /// integers and for decimal fractions); `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`;
-/// `$ref` (with `$defs`); boolean schemas. `format` is an annotation only. Other keywords —
-/// including `unevaluatedProperties`, `unevaluatedItems`, `$id`, `$anchor` and `dependentSchemas` —
-/// are ignored; `$dynamicRef` is rejected.
+/// `$ref` (JSON pointer fragments, `$defs`, and anything else through the resolution hook);
+/// boolean schemas. `format` is an annotation only (`password` marks secrets). Other keywords —
+/// including `$id`, `$anchor` and `$schema` — are ignored; `$dynamicRef` is rejected.
+///
+/// Patterns run on `NSRegularExpression` with search semantics after rewriting `\d`, `\w` and `$`
+/// to their ECMA-262 meaning; other dialect differences (`\s`, `\b`, `[^]`) remain. A search that
+/// backtracks catastrophically is abandoned and reported as a `pattern` violation.
 ///
 /// Compilation resolves every `$ref` eagerly, so a compiled schema needs nothing else to validate
 /// and is safe to share between tasks.
