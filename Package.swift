@@ -79,6 +79,7 @@ let package = Package(
                 "ArazzoJSON", "ArazzoDiagnostics", "ArazzoYAML", "ArazzoModel", "ArazzoExpressions",
                 "ArazzoJSONSchema", "ArazzoExecutor", "ArazzoXPath",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: strictSettings),
 
