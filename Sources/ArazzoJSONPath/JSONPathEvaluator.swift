@@ -65,9 +65,10 @@ final class JSONPathEvaluator {
 
     /// The value of a singular query's one node, or `nil` for Nothing; no node lists are built.
     func singularValue(_ query: QueryAST, current: JSONValue) -> JSONValue? {
+        guard let steps = query.singularSteps else { return nil }
         var value = query.isRoot ? root : current
-        for segment in query.segments {
-            switch segment.selectors[0] {
+        for step in steps {
+            switch step {
             case .name(let name):
                 guard case .object(let members) = value, let member = Self.member(members, name) else { return nil }
                 value = member
@@ -75,8 +76,6 @@ final class JSONPathEvaluator {
                 guard case .array(let elements) = value, let i = normalizedIndex(index, count: elements.count)
                 else { return nil }
                 value = elements[i]
-            default:
-                return nil
             }
         }
         return value
@@ -144,12 +143,14 @@ final class JSONPathEvaluator {
         case .filter(let expr):
             switch node.value {
             case .array(let elements):
-                for (i, element) in elements.enumerated() where test(expr, current: element) {
-                    out.append(EvalNode(value: element, path: child(node.path, .index(i), trackPaths)))
+                // Indexing (rather than for-in) lets the element be borrowed while it is tested.
+                for i in elements.indices where test(expr, current: elements[i]) {
+                    out.append(EvalNode(value: elements[i], path: child(node.path, .index(i), trackPaths)))
                 }
             case .object(let members):
-                for (key, member) in members where test(expr, current: member) {
-                    out.append(EvalNode(value: member, path: child(node.path, .name(key), trackPaths)))
+                let values = members.values
+                for i in values.indices where test(expr, current: values[i]) {
+                    out.append(EvalNode(value: values[i], path: child(node.path, .name(members.keys[i]), trackPaths)))
                 }
             default:
                 break
@@ -161,7 +162,7 @@ final class JSONPathEvaluator {
     /// canonically equivalent spellings as equal; RFC 9535 compares member names scalar by scalar.
     private static func member(_ members: JSONObject, _ name: String) -> JSONValue? {
         guard let i = members.index(forKey: name) else { return nil }
-        guard members.keys[i].utf8.elementsEqual(name.utf8) else { return nil }
+        guard scalarsEqual(members.keys[i], name) else { return nil }
         return members.values[i]
     }
 
@@ -262,7 +263,7 @@ final class JSONPathEvaluator {
                 if p != q { return false }
             case let (.string(p), .string(q)):
                 // Scalar-by-scalar, not Swift's canonical equivalence.
-                if !p.utf8.elementsEqual(q.utf8) { return false }
+                if !scalarsEqual(p, q) { return false }
             case let (.array(p), .array(q)):
                 guard p.count == q.count else { return false }
                 for i in p.indices { pending.append((p[i], q[i])) }
@@ -366,6 +367,19 @@ final class JSONPathEvaluator {
             return []
         }
     }
+}
+
+/// Whether two strings have the same Unicode scalars (Swift's `==` is canonical equivalence).
+func scalarsEqual(_ a: String, _ b: String) -> Bool {
+    let contiguous = a.utf8.withContiguousStorageIfAvailable { pa in
+        b.utf8.withContiguousStorageIfAvailable { pb in
+            guard pa.count == pb.count else { return false }
+            guard let baseA = pa.baseAddress, let baseB = pb.baseAddress else { return true }
+            return memcmp(baseA, baseB, pa.count) == 0
+        }
+    }
+    if let result = contiguous ?? nil { return result }
+    return a.utf8.elementsEqual(b.utf8)
 }
 
 /// RFC 9535 §2.7 normalized paths.

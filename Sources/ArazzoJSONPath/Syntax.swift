@@ -4,19 +4,38 @@ import Foundation
 /// A parsed query: `$` or `@` followed by segments.
 struct QueryAST: Sendable {
     /// `true` for `$` (the document root), `false` for `@` (the current node).
-    var isRoot: Bool
-    var segments: [SegmentAST]
+    let isRoot: Bool
+    let segments: [SegmentAST]
+    /// For a singular query (RFC 9535 §2.3.5.1: only child segments with one name or index
+    /// selector each), its steps, so that filters can look the value up without node lists.
+    let singularSteps: [SingularStep]?
 
-    /// RFC 9535 §2.3.5.1: only child segments with one name or index selector each.
-    var isSingular: Bool {
-        segments.allSatisfy { segment in
-            guard !segment.isDescendant, segment.selectors.count == 1 else { return false }
+    var isSingular: Bool { singularSteps != nil }
+
+    init(isRoot: Bool, segments: [SegmentAST]) {
+        self.isRoot = isRoot
+        self.segments = segments
+        var steps: [SingularStep] = []
+        for segment in segments {
+            guard !segment.isDescendant, segment.selectors.count == 1 else {
+                singularSteps = nil
+                return
+            }
             switch segment.selectors[0] {
-            case .name, .index: return true
-            default: return false
+            case .name(let name): steps.append(.name(name))
+            case .index(let index): steps.append(.index(index))
+            default:
+                singularSteps = nil
+                return
             }
         }
+        singularSteps = steps
     }
+}
+
+enum SingularStep: Sendable {
+    case name(String)
+    case index(Int)
 }
 
 struct SegmentAST: Sendable {
