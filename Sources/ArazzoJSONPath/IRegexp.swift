@@ -15,7 +15,8 @@ enum IRegexp {
     /// I-Regexp.
     static func compile(_ pattern: String, wholeString: Bool) -> NSRegularExpression? {
         guard let translated = translate(pattern) else { return nil }
-        let icu = wholeString ? "\\A(?:" + translated + ")\\z" : translated
+        // The group also gives the empty pattern a form ICU accepts.
+        let icu = wholeString ? "\\A(?:" + translated + ")\\z" : "(?:" + translated + ")"
         return try? NSRegularExpression(pattern: icu, options: [])
     }
 
