@@ -271,7 +271,9 @@ extension RuntimeExpression {
     static func navigate(_ value: JSONValue, _ step: Navigation) -> JSONValue? {
         switch (step, value) {
         case let (.member(m), .object(o)): return o[m]
-        case let (.index(i), .array(a)): return i >= 0 && i < a.count ? a[i] : nil
+        case let (.index(i), .array(a)):
+            guard i >= 0, i < a.count else { return Optional<JSONValue>.none }
+            return a[i]
         default: return nil
         }
     }
