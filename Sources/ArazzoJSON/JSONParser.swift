@@ -279,17 +279,19 @@ private struct JSONTextParser {
     private mutating func parseString() throws(Failure) -> String {
         let start = index + 1
         var position = start
+        var highBits: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                guard let text = String(validating: slice, as: UTF8.self) else {
-                    throw invalidUTF8(in: start..<position)
+                if highBits & 0x80 != 0, let failure = invalidUTF8(in: start..<position) {
+                    throw failure
                 }
                 index = position + 1
-                return text
+                // Validated above (or pure ASCII): decoding cannot repair anything here.
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            highBits |= byte
             position += 1
         }
         return try parseEscapedString(from: start, prefixEnd: position)
@@ -309,11 +311,9 @@ private struct JSONTextParser {
             let byte = bytes[position]
             switch byte {
             case UInt8(ascii: "\""):
+                try checkUTF8(rawRunStart..<position)
                 index = position + 1
-                guard let text = String(validating: buffer, as: UTF8.self) else {
-                    throw invalidUTF8(in: rawRunStart..<position)
-                }
-                return text
+                return String(decoding: buffer, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 try checkUTF8(rawRunStart..<position)
                 let escapeStart = position
@@ -419,14 +419,13 @@ private struct JSONTextParser {
     }
 
     private func checkUTF8(_ range: Range<Int>) throws(Failure) {
-        guard !range.isEmpty else { return }
-        if String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) == nil {
-            throw invalidUTF8(in: range)
-        }
+        if let failure = invalidUTF8(in: range) { throw failure }
     }
 
-    /// Finds the first byte of `range` that starts an invalid UTF-8 sequence (slow path, errors only).
-    private func invalidUTF8(in range: Range<Int>) -> Failure {
+    /// The first ill-formed UTF-8 sequence in `range` (Unicode Table 3-7), or nil when the range is
+    /// well-formed. Hand-written because the generic `String(validating:)` spends most of its
+    /// time in runtime metadata lookups.
+    private func invalidUTF8(in range: Range<Int>) -> Failure? {
         var position = range.lowerBound
         while position < range.upperBound {
             let lead = bytes[position]
@@ -458,7 +457,7 @@ private struct JSONTextParser {
             }
             position += length
         }
-        return Failure(message: "invalid UTF-8 in string", offset: range.lowerBound)
+        return nil
     }
 
     // MARK: - Numbers

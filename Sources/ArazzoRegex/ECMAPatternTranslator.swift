@@ -571,7 +571,7 @@ struct ECMAPatternTranslator {
         if peek() == "]" {
             position += 1
             // `[]` never matches; `[^]` matches any code point, line terminators included.
-            output += negated ? "[\\s\\S]" : "(?!)"
+            output += negated ? "[\\s\\S]" : "[^\\s\\S]"
             return
         }
         var body = ""

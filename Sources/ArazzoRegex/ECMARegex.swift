@@ -16,6 +16,7 @@ import Foundation
 /// - A back-reference to a group that has not captured (yet) fails to match, where ECMA matches
 ///   the empty string.
 /// - Lookbehind must have a bounded length (an ICU limit); otherwise construction throws.
+/// - Annex B's quantified lookahead (`(?=a)*`) and `(?flags:…)` modifiers are rejected.
 /// - Case-insensitive matching uses Unicode case folding rather than ECMA's upper-casing.
 /// - Inputs longer than `maximumInputLength` UTF-16 units are not searched (see `test`).
 public struct ECMARegex: Sendable, Hashable {

@@ -150,6 +150,8 @@ let invalidCases: [InvalidCase] = [
     InvalidCase("\"x\\uDC00\"", "lone low surrogate \\uDC00 in string", column: 3, offset: 2),
     InvalidCase([0x22, 0x61, 0xFF, 0x22], "invalid UTF-8 byte 0xFF in string", column: 3, offset: 2),
     InvalidCase([0x22, 0xC3, 0x22], "truncated UTF-8 sequence in string", column: 2, offset: 1),
+    InvalidCase([0x22, 0x61, 0xF0, 0x9F, 0x98, 0x22], "truncated UTF-8 sequence in string", column: 3, offset: 2),
+    InvalidCase([0x22, 0xE2, 0x28, 0xA1, 0x22], "invalid UTF-8 sequence in string", column: 2, offset: 1),
     InvalidCase([0x22, 0xED, 0xA0, 0x80, 0x22], "invalid UTF-8 sequence in string", column: 2, offset: 1),
     InvalidCase([0x22, 0x5C, 0x6E, 0xC0, 0xAF, 0x22], "invalid UTF-8 byte 0xC0 in string", column: 4, offset: 3),
     InvalidCase([0x5B, 0x00, 0x5D], "unexpected byte 0x00; expected a value", column: 2, offset: 1),

@@ -123,6 +123,8 @@ let semanticsCases: [MatchCase] = [
     MatchCase("^[\\d-z]+$", "1-z", true),
     MatchCase("^[$^]+$", "$^", true),
     MatchCase("[]", "anything", false),
+    MatchCase("^[]*a$", "a", true),
+    MatchCase("x[]?y", "xy", true),
     MatchCase("^[^a]$", "\n", true),
     MatchCase("^[.]$", "x", false),
     // Groups, alternation, quantifiers, back-references.
