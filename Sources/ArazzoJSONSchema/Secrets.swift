@@ -4,6 +4,18 @@ extension JSONSchema {
     /// Whether any subschema is marked `format: password`.
     public var hasSecrets: Bool { program.hasSecrets }
 
+    /// The locations the schema declares secret, without an instance: `$.password`, `$.api.key`,
+    /// `$.pins[*]` (any element), `$.*` (any member not named by `properties`). A recursive schema
+    /// is followed until it revisits schemas already on the path, so the list is finite (at most
+    /// 1,000 entries, 32 levels).
+    public var secretPaths: [String] {
+        guard hasSecrets else { return [] }
+        var result: [String] = []
+        SecretWalker(program: program).declared([0], "$", visiting: [], depth: 0, into: &result)
+        var seen: Set<String> = []
+        return result.filter { seen.insert($0).inserted }
+    }
+
     /// Whether the value at `path` (member names and array indices from the instance root) is a
     /// secret: some schema that may apply there, or at an enclosing location, has `format: password`.
     ///
@@ -96,6 +108,49 @@ struct SecretWalker {
             }
         }
         return result
+    }
+
+    func declared(_ start: [Int], _ path: String, visiting: Set<Int>, depth: Int, into result: inout [String]) {
+        let nodes = closure(start)
+        if isPassword(nodes) {
+            result.append(path)
+            return
+        }
+        let here = Set(nodes)
+        guard depth < 32, result.count < 1_000, !here.isSubset(of: visiting) else { return }
+        let inside = visiting.union(here)
+        var names: [String] = []
+        var hasOther = false
+        var maxPrefix = 0
+        var hasItems = false
+        for index in nodes {
+            let node = program.nodes[index]
+            for property in node.properties where !names.contains(property.name) { names.append(property.name) }
+            if !node.patternProperties.isEmpty || node.additionalProperties != nil { hasOther = true }
+            maxPrefix = max(maxPrefix, node.prefixItems.count)
+            if node.items != nil { hasItems = true }
+        }
+        for name in names {
+            var child = path
+            InstancePath.append(.key(name), to: &child)
+            declared(children(nodes, .key(name)), child, visiting: inside, depth: depth + 1, into: &result)
+        }
+        if hasOther {
+            var others: [Int] = []
+            for index in nodes {
+                let node = program.nodes[index]
+                others += node.patternProperties.map(\.node)
+                if let additional = node.additionalProperties { others.append(additional) }
+            }
+            declared(others, path + ".*", visiting: inside, depth: depth + 1, into: &result)
+        }
+        for i in 0..<maxPrefix {
+            declared(children(nodes, .index(i)), path + "[\(i)]", visiting: inside, depth: depth + 1, into: &result)
+        }
+        if hasItems {
+            let items = nodes.compactMap { program.nodes[$0].items }
+            declared(items, path + "[*]", visiting: inside, depth: depth + 1, into: &result)
+        }
     }
 
     func collect(_ start: [Int], _ instance: JSONValue, _ path: InstancePath, depth: Int, options: JSONSchema.Options, into found: inout [(InstancePath, JSONValue)]) {

@@ -46,6 +46,17 @@ struct SecretTests {
         #expect(schema.secretValues(in: instance) == ["hunter2", "k-1", "1234", "9999", ["a": 1]])
     }
 
+    @Test("secretPaths lists the declared secret locations without an instance")
+    func declared() throws {
+        #expect(try Self.schema().secretPaths == ["$.password", "$.api.key", "$.pins[*]", "$.either", "$.vault"])
+        let recursive = try JSONSchema([
+            "properties": ["child": ["$ref": "#"], "token": ["format": "password"]],
+            "additionalProperties": ["properties": ["pin": ["format": "password"]]],
+        ])
+        // One level of recursion is shown; the next would revisit the same schemas.
+        #expect(recursive.secretPaths == ["$.child.token", "$.child.*.pin", "$.token", "$.*.pin"])
+    }
+
     @Test("redactingSecrets replaces exactly the secret values")
     func redact() throws {
         let redacted = try Self.schema().redactingSecrets(in: ["username": "ann", "password": "hunter2", "api": ["key": "k", "id": 7]])
