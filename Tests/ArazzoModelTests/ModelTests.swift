@@ -265,4 +265,19 @@ struct ModelTests {
         #expect(Set(codes).count == codes.count)
         #expect(codes.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "-" } })
     }
+
+    @Test("hostile input: a 3000-workflow dependsOn chain is checked without recursion")
+    func longChain() {
+        var text = "arazzo: 1.0.1\ninfo: {title: t, version: v}\nsourceDescriptions: [{name: a, url: u}]\nworkflows:\n"
+        let count = 3000
+        for i in 0..<count {
+            let dep = i + 1 < count ? "[w\(i + 1)]" : "[w0]"
+            text += "  - {workflowId: w\(i), dependsOn: \(dep), steps: [{stepId: s, operationId: op}]}\n"
+        }
+        let result = ArazzoDocumentReader.read(text: text, file: "chain.yaml")
+        #expect(result.diagnostics.all.map(\.code) == ["depends-on-cycle"])
+        let message = result.diagnostics.all.first?.message ?? ""
+        #expect(message.hasPrefix("dependsOn cycle: w0 → w1 → w2 → "))
+        #expect(message.contains("→ w2999 → w0;"))
+    }
 }

@@ -22,9 +22,18 @@ private let httpMethods: Set<String> = ["get", "put", "post", "delete", "options
 private struct Checker {
     let document: ArazzoSpecification
     var diagnostics: [Diagnostic] = []
+    /// Lookups by id, so hostile documents with many workflows stay linear (first one wins).
+    let workflowIds: Set<String>
+    let sources: [String: SourceDescription]
+    /// The stepIds of the workflow being checked.
+    var stepIds: Set<String> = []
 
     init(document: ArazzoSpecification) {
         self.document = document
+        self.workflowIds = Set(document.workflows.map(\.workflowId))
+        var sources: [String: SourceDescription] = [:]
+        for source in document.sourceDescriptions where sources[source.name] == nil { sources[source.name] = source }
+        self.sources = sources
     }
 
     mutating func error(_ rule: ArazzoRule, _ message: String, at location: SourceLocation, notes: [String] = []) {
@@ -91,7 +100,7 @@ private struct Checker {
                 at: e.location)
             return true
         }
-        guard let source = document.sourceDescription(sourceName) else {
+        guard let source = sources[sourceName] else {
             error(.unknownSource, unknownSourceMessage(sourceName), at: e.location)
             return true
         }
@@ -119,7 +128,7 @@ private struct Checker {
     /// A workflowId in a step, action or dependsOn: local or `$sourceDescriptions.<name>.<id>`.
     mutating func checkWorkflowReference(_ e: ExpressionString, field: String) {
         if checkSourceReference(e, field: field, expecting: .arazzo) { return }
-        guard !e.text.isEmpty, document.workflow(e.text) == nil else { return }
+        guard !e.text.isEmpty, !workflowIds.contains(e.text) else { return }
         var message = "no workflow has workflowId `\(e.text)`"
         let ids = document.workflows.map(\.workflowId).filter { !$0.isEmpty }
         if let near = suggestion(for: e.text, among: ids) {
@@ -196,6 +205,7 @@ private struct Checker {
         }
 
         // Step ids.
+        stepIds = Set(workflow.steps.map(\.stepId))
         var seenSteps: [String: Step] = [:]
         for step in workflow.steps where !step.stepId.isEmpty {
             if let first = seenSteps[step.stepId] {
@@ -234,7 +244,7 @@ private struct Checker {
         var resolved: [(Parameter, SourceLocation)] = []
         var seen: [String: SourceLocation] = [:]
         for entry in list {
-            var location: SourceLocation
+            let location: SourceLocation
             switch entry {
             case .object(let p): location = p.locations["name"] ?? p.location
             case .reusable(let r):
@@ -253,7 +263,6 @@ private struct Checker {
                 seen[identity] = location
             }
             resolved.append((p, location))
-            location = p.location
         }
         return resolved
     }
@@ -261,7 +270,7 @@ private struct Checker {
     mutating func checkSuccessActions(_ list: [OrReusable<SuccessAction>], in workflow: Workflow) {
         var seen: [String: SourceLocation] = [:]
         for entry in list {
-            var location: SourceLocation
+            let location: SourceLocation
             var via: String?
             switch entry {
             case .object(let a): location = a.locations["name"] ?? a.location
@@ -279,7 +288,7 @@ private struct Checker {
     mutating func checkFailureActions(_ list: [OrReusable<FailureAction>], in workflow: Workflow) {
         var seen: [String: SourceLocation] = [:]
         for entry in list {
-            var location: SourceLocation
+            let location: SourceLocation
             var via: String?
             switch entry {
             case .object(let a): location = a.locations["name"] ?? a.location
@@ -311,7 +320,7 @@ private struct Checker {
     mutating func checkActionTarget(_ target: ActionTarget?, in workflow: Workflow, via: String?, at useSite: SourceLocation) {
         switch target {
         case .stepId(let e)?:
-            guard !e.text.isEmpty, workflow.step(e.text) == nil else { return }
+            guard !e.text.isEmpty, !stepIds.contains(e.text) else { return }
             var message = "no step `\(e.text)` in workflow `\(workflow.workflowId)`"
             if let via { message += " (goto target of `\(via)`)" }
             let ids = workflow.steps.map(\.stepId).filter { !$0.isEmpty }
@@ -381,7 +390,7 @@ private struct Checker {
             return
         }
         let sourceName = String(inner.dropLast(4))
-        if let source = document.sourceDescription(sourceName) {
+        if let source = sources[sourceName] {
             if source.type == .arazzo {
                 error(
                     .sourceType,
@@ -426,7 +435,7 @@ private struct Checker {
     mutating func checkDependsOnCycles() {
         var edges: [String: [ExpressionString]] = [:]
         for w in document.workflows where !w.workflowId.isEmpty && edges[w.workflowId] == nil {
-            edges[w.workflowId] = w.dependsOn.filter { document.workflow($0.text) != nil }
+            edges[w.workflowId] = w.dependsOn.filter { workflowIds.contains($0.text) }
         }
         // Iterative DFS with colours; each cycle is reported once, at the entry that closes it.
         var state: [String: Int] = [:]  // 1 = on the stack, 2 = done
