@@ -19,6 +19,14 @@ public import ArazzoJSON
 /// to their ECMA-262 meaning; other dialect differences (`\s`, `\b`, `[^]`) remain. A search that
 /// backtracks catastrophically is abandoned and reported as a `pattern` violation.
 ///
+/// Typical use for a workflow's inputs, with `$ref`s into the description's `components.inputs`:
+/// ```swift
+/// let schema = try JSONSchema(workflowInputs, resolveRef: JSONSchema.fragmentResolver(in: arazzoDocument))
+/// let inputs = schema.applyingDefaults(to: supplied)          // only when defaults are wanted
+/// for violation in schema.validate(inputs) { print(violation) } // $.code: required property 'code' is missing
+/// let traced = schema.redactingSecrets(in: inputs)            // format: password values hidden
+/// ```
+///
 /// Compilation resolves every `$ref` eagerly, so a compiled schema needs nothing else to validate
 /// and is safe to share between tasks.
 public struct JSONSchema: Sendable, Hashable {
