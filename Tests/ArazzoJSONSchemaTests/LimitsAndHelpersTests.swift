@@ -16,6 +16,19 @@ struct LimitsAndHelpersTests {
         #expect(schema.secretPaths(in: nested) == [])
     }
 
+    @Test("one compiled pattern is used from many tasks at once")
+    func concurrentPatterns() async throws {
+        let schema = try JSONSchema(["items": ["pattern": "^[a-z]+-[0-9]{3}$"]])
+        let instance: JSONValue = .array((0..<200).map { .string($0 % 2 == 0 ? "abc-\(100 + $0 % 900)" : "bad\($0)") })
+        let counts = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 { group.addTask { schema.validate(instance).count } }
+            var all: [Int] = []
+            for await count in group { all.append(count) }
+            return all
+        }
+        #expect(counts == Array(repeating: 100, count: 8))
+    }
+
     @Test("multipleOf with exponent-form decimals", arguments: [
         (0.00003, 0.00001, true),
         (1e-7, 1e-8, true),
