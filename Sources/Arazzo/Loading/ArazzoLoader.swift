@@ -1,0 +1,283 @@
+import Foundation
+import ArazzoDiagnostics
+import ArazzoJSON
+import ArazzoYAML
+import ArazzoModel
+public import ArazzoExecutor
+
+/// Loads an Arazzo document and, recursively, every source description it names: OpenAPI
+/// descriptions (3.0.x/3.1.x, YAML or JSON, with relative-file `$ref`s) and other Arazzo
+/// documents (cycle-safe, each read once, cached by absolute URL).
+///
+/// Relative URLs resolve against the document that names them. `file:` URLs and plain paths are
+/// read from disk; `http(s):` URLs are fetched through `fetcher` (without one they are refused).
+public struct ArazzoLoader: Sendable {
+    private let fetcher: (any StepExecutor)?
+    private let limits: LoadLimits
+
+    /// Creates a loader; `fetcher` sends the GET requests for http(s) sources.
+    public init(fetcher: (any StepExecutor)? = nil, limits: LoadLimits = .default) {
+        self.fetcher = fetcher
+        self.limits = limits
+    }
+
+    /// Loads the document at `path` (a file path, `file:` URL or http(s) URL).
+    public func load(path: String) async throws(LoadFailure) -> LoadedDocument {
+        let absolute: String
+        if URLReference.isHTTP(path) {
+            absolute = path
+        } else {
+            let filePath = URLReference.filePath(path)
+            absolute = filePath.hasPrefix("/")
+                ? URLReference.normalizePath(filePath)
+                : URLReference.normalizePath(FileManager.default.currentDirectoryPath + "/" + filePath)
+        }
+        var session = LoadSession(fetcher: fetcher, limits: limits)
+        let text: String
+        switch await session.read(absolute) {
+        case .success(let t): text = t
+        case .failure(let message):
+            throw LoadFailure(diagnostics: Diagnostics([.error("cannot read \(path): \(message)", code: "document-unreadable")]))
+        }
+        return try await session.loadEntry(text: text, url: absolute, displayName: path)
+    }
+
+    /// Loads a document given as text; `baseURL` (an absolute path or URL) resolves its relative
+    /// source URLs and names it in diagnostics.
+    public func load(text: String, baseURL: String) async throws(LoadFailure) -> LoadedDocument {
+        var session = LoadSession(fetcher: fetcher, limits: limits)
+        return try await session.loadEntry(text: text, url: baseURL, displayName: baseURL)
+    }
+}
+
+/// The state of one load: caches by absolute URL, and every diagnostic found.
+private struct LoadSession {
+    let fetcher: (any StepExecutor)?
+    let limits: LoadLimits
+    var texts: [String: String] = [:]
+    var displayNames: [String: String] = [:]
+    var units: [String: ArazzoUnit] = [:]
+    var inProgress: Set<String> = []
+    var openAPI: [String: OpenAPIDocument] = [:]
+    var openAPIFailures: [String: String] = [:]
+    var diagnostics: [Diagnostic] = []
+    var documentsRead = 0
+
+    init(fetcher: (any StepExecutor)?, limits: LoadLimits) {
+        self.fetcher = fetcher
+        self.limits = limits
+    }
+
+    mutating func loadEntry(text: String, url: String, displayName: String) async throws(LoadFailure) -> LoadedDocument {
+        texts[url] = text
+        displayNames[url] = displayName
+        let result = ArazzoDocumentReader.read(text: text, file: displayName)
+        diagnostics.append(contentsOf: result.diagnostics)
+        guard let document = result.document else {
+            throw LoadFailure(diagnostics: Diagnostics(Diagnostics(diagnostics).sorted), sourceTexts: sourceTexts)
+        }
+        await loadUnit(document, url: url, displayName: displayName, depth: 0)
+        let all = Diagnostics(Diagnostics(diagnostics).sorted)
+        if all.hasErrors {
+            throw LoadFailure(diagnostics: all, sourceTexts: sourceTexts)
+        }
+        return LoadedDocument(
+            document: document, url: url, sourceTexts: sourceTexts, diagnostics: all,
+            openAPIDocuments: openAPI, units: units)
+    }
+
+    var sourceTexts: [String: String] {
+        var out: [String: String] = [:]
+        for (url, text) in texts { out[displayNames[url] ?? url] = text }
+        return out
+    }
+
+    /// Registers an Arazzo document and loads its sources (depth-first, cycle-safe).
+    mutating func loadUnit(_ document: ArazzoSpecification, url: String, displayName: String, depth: Int) async {
+        inProgress.insert(url)
+        var unit = ArazzoUnit(url: url, displayName: displayName, document: document, sources: [:])
+        units[url] = unit
+        for source in document.sourceDescriptions {
+            let binding = await loadSource(source, referrer: url, depth: depth)
+            unit.sources[source.name] = binding
+            units[url] = unit
+        }
+        inProgress.remove(url)
+    }
+
+    mutating func loadSource(_ source: SourceDescription, referrer: String, depth: Int) async -> SourceBinding {
+        let location = source.locations["url"] ?? source.location
+        let absolute = URLReference.splitFragment(URLReference.resolve(source.url, against: referrer)).document
+        if let unit = units[absolute] {
+            if source.type == .openapi {
+                diagnostics.append(.error(
+                    "source description '\(source.name)' is declared as openapi, but \(source.url) is an Arazzo document",
+                    at: location, code: "source-type"))
+            }
+            return .arazzo(url: unit.url)
+        }
+        if openAPI[absolute] != nil {
+            if source.type == .arazzo {
+                diagnostics.append(.error(
+                    "source description '\(source.name)' is declared as arazzo, but \(source.url) is an OpenAPI description",
+                    at: location, code: "source-type"))
+            }
+            return .openapi(url: absolute)
+        }
+        if let failure = openAPIFailures[absolute] {
+            diagnostics.append(.error("cannot load source description '\(source.name)' from \(source.url): \(failure)", at: location, code: "source-unavailable"))
+            return .unavailable
+        }
+        guard depth < 16 else {
+            diagnostics.append(.error("source description '\(source.name)' is nested more than 16 documents deep", at: location, code: "source-unavailable"))
+            return .unavailable
+        }
+        let text: String
+        switch await read(absolute) {
+        case .success(let t): text = t
+        case .failure(let message):
+            openAPIFailures[absolute] = message.description
+            diagnostics.append(.error(
+                "cannot load source description '\(source.name)' from \(source.url): \(message)",
+                at: location, code: "source-unavailable", notes: absolute == source.url ? [] : ["resolved to \(absolute)"]))
+            return .unavailable
+        }
+        let display = absolute
+        texts[absolute] = text
+        displayNames[absolute] = display
+        let root: YAMLNode
+        do {
+            root = try YAMLParser.parse(text, file: display)
+        } catch {
+            openAPIFailures[absolute] = "it is not valid YAML or JSON"
+            diagnostics.append(.error(
+                "cannot load source description '\(source.name)' from \(source.url): it is not valid YAML or JSON",
+                at: location, code: "source-unparsable", notes: [error.description]))
+            return .unavailable
+        }
+        let isArazzo = root["arazzo"] != nil
+        let isOpenAPI = root["openapi"] != nil || root["swagger"] != nil
+        let kind: SourceDescription.SourceType
+        switch (source.type, isArazzo, isOpenAPI) {
+        case (.openapi?, true, false):
+            diagnostics.append(.error("source description '\(source.name)' is declared as openapi, but \(source.url) is an Arazzo document", at: location, code: "source-type"))
+            return .unavailable
+        case (.arazzo?, false, true):
+            diagnostics.append(.error("source description '\(source.name)' is declared as arazzo, but \(source.url) is an OpenAPI description", at: location, code: "source-type"))
+            return .unavailable
+        case (let declared?, _, _):
+            kind = declared
+        case (nil, true, _):
+            kind = .arazzo
+            diagnostics.append(.warning("source description '\(source.name)' has no type; the document is Arazzo, so it is read as arazzo (add type: arazzo)", at: source.location, code: "source-type-sniffed"))
+        case (nil, false, true):
+            kind = .openapi
+            diagnostics.append(.warning("source description '\(source.name)' has no type; the document is OpenAPI, so it is read as openapi (add type: openapi)", at: source.location, code: "source-type-sniffed"))
+        case (nil, false, false):
+            diagnostics.append(.error("source description '\(source.name)': \(source.url) is neither an OpenAPI description nor an Arazzo document", at: location, code: "source-type"))
+            return .unavailable
+        }
+        switch kind {
+        case .arazzo:
+            let result = ArazzoDocumentReader.read(root: root, file: display)
+            diagnostics.append(contentsOf: result.diagnostics)
+            guard let document = result.document else {
+                diagnostics.append(.error("source description '\(source.name)': the Arazzo document at \(source.url) has errors", at: location, code: "source-invalid"))
+                return .unavailable
+            }
+            await loadUnit(document, url: absolute, displayName: display, depth: depth + 1)
+            return .arazzo(url: absolute)
+        case .openapi:
+            let rootValue = root.jsonValue
+            let externals = await loadExternals(of: rootValue, base: absolute)
+            let (document, problems) = OpenAPIReader.read(root: rootValue, node: root, url: absolute, externals: externals)
+            diagnostics.append(contentsOf: problems)
+            if problems.contains(where: { $0.severity == .error }) {
+                diagnostics.append(.error("source description '\(source.name)': \(source.url) is not a usable OpenAPI description", at: location, code: "source-invalid"))
+                return .unavailable
+            }
+            openAPI[absolute] = document
+            return .openapi(url: absolute)
+        }
+    }
+
+    /// Loads every document reachable through relative-file `$ref`s (breadth-first, each once).
+    mutating func loadExternals(of root: JSONValue, base: String) async -> [String: JSONValue] {
+        var externals: [String: JSONValue] = [:]
+        var queue = Array(OpenAPIReader.externalDocuments(in: root, base: base).subtracting([base])).sorted()
+        var seen: Set<String> = Set(queue).union([base])
+        while let next = queue.first {
+            queue.removeFirst()
+            guard case .success(let text) = await read(next),
+                  let node = try? YAMLParser.parse(text, file: next) else {
+                diagnostics.append(.warning("the $ref target document \(next) cannot be read; references into it stay unresolved", code: "openapi-ref-unavailable"))
+                continue
+            }
+            let value = node.jsonValue
+            externals[next] = OpenAPIReader.absolutizingReferences(value, base: next, isEntry: false)
+            for more in OpenAPIReader.externalDocuments(in: value, base: next).sorted() where !seen.contains(more) {
+                seen.insert(more)
+                queue.append(more)
+            }
+        }
+        return externals
+    }
+
+    /// Reads a document from disk or over http(s), within the limits.
+    mutating func read(_ url: String) async -> Result<String, ReadFailure> {
+        documentsRead += 1
+        guard documentsRead <= limits.maxDocuments else {
+            return .failure(ReadFailure("more than \(limits.maxDocuments) documents would be read; raise LoadLimits.maxDocuments"))
+        }
+        if URLReference.isHTTP(url) {
+            guard let fetcher else {
+                return .failure(ReadFailure("http(s) sources need a fetcher (ArazzoLoader(fetcher:)) or a local copy"))
+            }
+            let request = HTTPRequest(
+                method: "GET", url: url,
+                headers: ["Accept": "application/vnd.oai.workflows+yaml, application/yaml, application/json;q=0.9, */*;q=0.5"],
+                timeout: limits.fetchTimeout, maxResponseBytes: limits.maxDocumentBytes)
+            do {
+                let response = try await fetcher.execute(request)
+                guard (200..<300).contains(response.status) else {
+                    return .failure(ReadFailure("GET answered \(response.status)"))
+                }
+                guard let text = String(validating: response.body, as: UTF8.self) else {
+                    return .failure(ReadFailure("the response is not UTF-8 text"))
+                }
+                return .success(text)
+            } catch {
+                return .failure(ReadFailure(error.description))
+            }
+        }
+        let path = URLReference.filePath(url)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            return .failure(ReadFailure("no such file"))
+        }
+        if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+            return .failure(ReadFailure("it is not a regular file"))
+        }
+        if let size = attributes[.size] as? NSNumber, size.intValue > limits.maxDocumentBytes {
+            return .failure(ReadFailure("it is larger than \(limits.maxDocumentBytes) bytes"))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failure(ReadFailure("it cannot be opened"))
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: limits.maxDocumentBytes + 1)) ?? Data()
+        guard data.count <= limits.maxDocumentBytes else {
+            return .failure(ReadFailure("it is larger than \(limits.maxDocumentBytes) bytes"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return .failure(ReadFailure("it is not UTF-8 text"))
+        }
+        return .success(text)
+    }
+}
+
+/// Why a document could not be read (one line).
+struct ReadFailure: Error, Sendable, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}

@@ -1,0 +1,68 @@
+import ArazzoJSON
+import ArazzoExecutor
+import ArazzoExpressions
+
+/// What one step attempt sent and received, for `$url`, `$method`, `$statusCode`, `$request.*`
+/// and `$response.*`. The response body is parsed at most once, on first use.
+final class Exchange {
+    let url: String
+    let method: String
+    let requestHeaders: HeaderFields
+    let query: [String: JSONValue]
+    let path: [String: JSONValue]
+    let requestBody: JSONValue?
+    var response: HTTPResponse?
+    private var parsedBody: JSONValue??
+
+    init(url: String, method: String, requestHeaders: HeaderFields, query: [String: JSONValue], path: [String: JSONValue], requestBody: JSONValue?) {
+        self.url = url
+        self.method = method
+        self.requestHeaders = requestHeaders
+        self.query = query
+        self.path = path
+        self.requestBody = requestBody
+    }
+
+    var responseBody: JSONValue? {
+        if let parsedBody { return parsedBody }
+        guard let response else { return nil }
+        let value = BodyParser.value(of: response.body, contentType: response.headers["Content-Type"])
+        parsedBody = .some(value)
+        return value
+    }
+}
+
+/// Workflow inputs and outputs seen so far in a run, for `$workflows.<id>.*`.
+final class WorkflowValues {
+    var inputs: [String: JSONValue] = [:]
+    var outputs: [String: JSONObject] = [:]
+}
+
+/// The engine's view of the run for the expression layer.
+struct EvaluationContext: ExpressionContext {
+    var exchange: Exchange?
+    var inputsValue: JSONValue?
+    var outputsValue: JSONObject?
+    var steps: [String: JSONObject]
+    var workflowValues: WorkflowValues
+    var sourceURLs: [String: String]
+
+    var url: String? { exchange?.url }
+    var method: String? { exchange?.method }
+    var statusCode: Int? { exchange?.response?.status }
+    func requestHeader(named name: String) -> String? { exchange?.requestHeaders[name] }
+    func requestQueryParameter(named name: String) -> JSONValue? { exchange?.query[name] }
+    func requestPathParameter(named name: String) -> JSONValue? { exchange?.path[name] }
+    var requestBody: JSONValue? { exchange?.requestBody }
+    func responseHeader(named name: String) -> String? { exchange?.response?.headers[name] }
+    var responseBody: JSONValue? { exchange?.responseBody }
+    var inputs: JSONValue? { inputsValue }
+    var outputs: JSONObject? { outputsValue }
+    func stepOutputs(stepId: String) -> JSONObject? { steps[stepId] }
+    func workflowInputs(workflowId: String) -> JSONValue? { workflowValues.inputs[workflowId] }
+    func workflowOutputs(workflowId: String) -> JSONObject? { workflowValues.outputs[workflowId] }
+    func sourceDescription(name: String, reference: String) -> JSONValue? {
+        guard reference == "url", let url = sourceURLs[name] else { return nil }
+        return .string(url)
+    }
+}

@@ -1,0 +1,241 @@
+import ArazzoJSON
+import ArazzoModel
+import ArazzoExpressions
+import ArazzoJSONSchema
+
+/// Every workflow of every loaded Arazzo document, compiled once: operations resolved, parameter
+/// lists merged, actions resolved and merged, expressions, templates and criteria parsed. Runs
+/// only read it, so a step costs no parsing.
+struct EnginePlan: Sendable {
+    let workflows: [WorkflowKey: CompiledWorkflow]
+
+    init(loaded: LoadedDocument) {
+        var workflows: [WorkflowKey: CompiledWorkflow] = [:]
+        for unit in loaded.units.values {
+            let resolver = OperationResolver(loaded: loaded, unit: unit)
+            for workflow in unit.document.workflows {
+                let key = WorkflowKey(unitURL: unit.url, workflowId: workflow.workflowId)
+                workflows[key] = CompiledWorkflow(workflow, key: key, unit: unit, resolver: resolver)
+            }
+        }
+        self.workflows = workflows
+    }
+}
+
+/// One workflow, ready to run.
+struct CompiledWorkflow: Sendable {
+    let key: WorkflowKey
+    let workflowId: String
+    let inputsSchema: JSONSchema?
+    let inputsSchemaError: String?
+    let steps: [CompiledStep]
+    let stepIndex: [String: Int]
+    let outputs: [CompiledOutput]
+    let dependsOn: [Result<WorkflowKey, ResolutionFailure>]
+    /// `$sourceDescriptions.<name>.url` values of the workflow's document.
+    let sourceURLs: [String: String]
+
+    init(_ workflow: Workflow, key: WorkflowKey, unit: ArazzoUnit, resolver: OperationResolver) {
+        self.key = key
+        self.workflowId = workflow.workflowId
+        let document = unit.document
+        if let inputs = workflow.inputs {
+            let root = document.root.jsonValue
+            do {
+                inputsSchema = try JSONSchema(inputs.value, resolveRef: JSONSchema.fragmentResolver(in: root))
+                inputsSchemaError = nil
+            } catch {
+                inputsSchema = nil
+                inputsSchemaError = error.description
+            }
+        } else {
+            inputsSchema = nil
+            inputsSchemaError = nil
+        }
+        var urls: [String: String] = [:]
+        for source in document.sourceDescriptions {
+            switch unit.sources[source.name] {
+            case .openapi(let url)?, .arazzo(let url)?: urls[source.name] = url
+            default: urls[source.name] = source.url
+            }
+        }
+        sourceURLs = urls
+
+        let workflowParameters = workflow.parameters.compactMap { document.resolve($0) }
+        let workflowSuccess = workflow.successActions.compactMap { document.resolve($0) }
+        let workflowFailure = workflow.failureActions.compactMap { document.resolve($0) }
+        var stepIndex: [String: Int] = [:]
+        for (index, step) in workflow.steps.enumerated() where stepIndex[step.stepId] == nil {
+            stepIndex[step.stepId] = index
+        }
+        self.stepIndex = stepIndex
+        steps = workflow.steps.map { step in
+            CompiledStep(
+                step, document: document, resolver: resolver, stepIndex: stepIndex,
+                workflowParameters: workflowParameters, workflowSuccess: workflowSuccess, workflowFailure: workflowFailure)
+        }
+        outputs = workflow.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text) }
+        dependsOn = workflow.dependsOn.map { reference in
+            switch resolver.resolveWorkflow(reference.text) {
+            case .success(.workflow(let key)): return .success(key)
+            case .success(.operation): return .failure(ResolutionFailure(message: "dependsOn '\(reference.text)' is not a workflow"))
+            case .failure(let f): return .failure(f)
+            }
+        }
+    }
+}
+
+/// A step, ready to run.
+struct CompiledStep: Sendable {
+    let stepId: String
+    /// The operationId / operationPath / workflowId as written.
+    let operationText: String
+    let target: Result<ResolvedTarget, ResolutionFailure>
+    let parameters: [CompiledParameter]
+    let body: CompiledBody?
+    let criteria: [CriterionProgram]
+    let onSuccess: [CompiledAction]
+    let onFailure: [CompiledAction]
+    let outputs: [CompiledOutput]
+
+    init(
+        _ step: Step, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int],
+        workflowParameters: [Parameter], workflowSuccess: [SuccessAction], workflowFailure: [FailureAction]
+    ) {
+        stepId = step.stepId
+        operationText = step.target.expression.text
+        let target = resolver.resolve(step.target)
+        self.target = target
+        let isWorkflowStep = step.target.isWorkflow
+
+        // Workflow parameters, each replaced by a step parameter of the same identity (A14):
+        // (name, in) with header names case-insensitive; name alone for workflow steps.
+        let stepParameters = step.parameters.compactMap { document.resolve($0) }
+        func same(_ a: Parameter, _ b: Parameter) -> Bool {
+            if isWorkflowStep { return a.name == b.name }
+            guard a.in == b.in else { return false }
+            return a.in == .header ? a.name.lowercased() == b.name.lowercased() : a.name == b.name
+        }
+        var merged = workflowParameters.filter { w in !stepParameters.contains { same($0, w) } }
+        merged.append(contentsOf: stepParameters)
+        parameters = merged.map(CompiledParameter.init)
+
+        body = step.requestBody.map(CompiledBody.init)
+        criteria = step.successCriteria.map(CriterionProgram.init)
+
+        // Step actions first, then workflow actions not overridden by name (A14).
+        let stepSuccess = step.onSuccess.compactMap { document.resolve($0) }
+        let stepFailure = step.onFailure.compactMap { document.resolve($0) }
+        let successNames = Set(stepSuccess.map(\.name))
+        let failureNames = Set(stepFailure.map(\.name))
+        onSuccess = (stepSuccess + workflowSuccess.filter { !successNames.contains($0.name) }).map {
+            CompiledAction(success: $0, resolver: resolver, stepIndex: stepIndex)
+        }
+        onFailure = (stepFailure + workflowFailure.filter { !failureNames.contains($0.name) }).map {
+            CompiledAction(failure: $0, resolver: resolver, stepIndex: stepIndex)
+        }
+        outputs = step.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text) }
+    }
+}
+
+/// A parameter with its value compiled.
+struct CompiledParameter: Sendable {
+    let name: String
+    let location: Parameter.Location?
+    let value: ValueTemplate
+
+    init(_ parameter: Parameter) {
+        name = parameter.name
+        location = parameter.in
+        value = ValueTemplate(parameter.value.value)
+    }
+}
+
+/// A request body with its payload and replacement values compiled.
+struct CompiledBody: Sendable {
+    let contentType: String?
+    let payload: ValueTemplate?
+    let replacements: [(target: String, value: ValueTemplate)]
+
+    init(_ body: RequestBody) {
+        contentType = body.contentType
+        payload = body.payload.map { ValueTemplate($0.value) }
+        replacements = body.replacements.map { ($0.target, ValueTemplate($0.value.value)) }
+    }
+}
+
+/// A step or workflow output: `name: <runtime expression>`.
+struct CompiledOutput: Sendable {
+    let name: String
+    let text: String
+    let expression: Result<RuntimeExpression, ExpressionError>
+    /// A `{$…}` template written where an expression belongs (a lenient extension, A24).
+    let template: ExpressionTemplate?
+
+    init(name: String, text: String) {
+        self.name = name
+        self.text = text
+        let parsed = Result { () throws(ExpressionError) -> RuntimeExpression in try RuntimeExpression(parsing: text) }
+        expression = parsed
+        if case .failure = parsed, ExpressionTemplate.containsEmbeddedExpression(text) {
+            template = try? ExpressionTemplate(parsing: text)
+        } else {
+            template = nil
+        }
+    }
+}
+
+/// Where an action goes.
+enum ActionDestination: Sendable {
+    case step(Int)
+    case workflow(WorkflowKey)
+    case invalid(String)
+}
+
+/// A success or failure action, resolved.
+struct CompiledAction: Sendable {
+    enum Kind: Sendable { case end, goto, retry }
+    let name: String
+    let kind: Kind
+    let destination: ActionDestination?
+    let retryAfter: Double?
+    let retryLimit: Int
+    let criteria: [CriterionProgram]
+
+    init(success action: SuccessAction, resolver: OperationResolver, stepIndex: [String: Int]) {
+        name = action.name
+        kind = action.type == .end ? .end : .goto
+        destination = action.target.map { Self.destination($0, resolver: resolver, stepIndex: stepIndex) }
+        retryAfter = nil
+        retryLimit = 0
+        criteria = action.criteria.map(CriterionProgram.init)
+    }
+
+    init(failure action: FailureAction, resolver: OperationResolver, stepIndex: [String: Int]) {
+        name = action.name
+        switch action.type {
+        case .end: kind = .end
+        case .goto: kind = .goto
+        case .retry: kind = .retry
+        }
+        destination = action.target.map { Self.destination($0, resolver: resolver, stepIndex: stepIndex) }
+        retryAfter = action.retryAfter
+        // A15: retryLimit counts retries; omitted means one retry.
+        retryLimit = action.retryLimit ?? 1
+        criteria = action.criteria.map(CriterionProgram.init)
+    }
+
+    private static func destination(_ target: ActionTarget, resolver: OperationResolver, stepIndex: [String: Int]) -> ActionDestination {
+        switch target {
+        case .stepId(let e):
+            guard let index = stepIndex[e.text] else { return .invalid("no step '\(e.text)' in this workflow") }
+            return .step(index)
+        case .workflowId(let e):
+            switch resolver.resolveWorkflow(e.text) {
+            case .success(.workflow(let key)): return .workflow(key)
+            case .success(.operation): return .invalid("'\(e.text)' is not a workflow")
+            case .failure(let f): return .invalid(f.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import ArazzoJSON
+import ArazzoExecutor
+import ArazzoExpressions
+import ArazzoModel
+
+/// A request built for an operation step, with what expressions can read about it.
+struct BuiltRequest {
+    var request: HTTPRequest
+    var exchange: Exchange
+    var notes: [String]
+}
+
+/// Why a request could not be built (the step fails with kind `request`).
+struct RequestBuildFailure: Error {
+    var message: String
+    var notes: [String] = []
+}
+
+/// Headers an Arazzo parameter may not set: framing and routing belong to the client.
+private let forbiddenHeaders: Set<String> = ["host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer"]
+
+extension RunSession {
+    /// Builds the HTTP request of an operation step (interpreter notes §3 4.1): server, path,
+    /// query, headers, cookies, body and security.
+    func buildRequest(
+        step: CompiledStep, sourceName: String, document: OpenAPIDocument, operation: OpenAPIOperation,
+        context: EvaluationContext
+    ) async -> Result<BuiltRequest, RequestBuildFailure> {
+        var notes: [String] = []
+
+        // Server: the per-source override replaces the server URL entirely.
+        var base: String
+        if let override = options.serverOverrides[sourceName] {
+            base = override
+        } else if let server = operation.servers.first {
+            base = server
+        } else {
+            return .failure(RequestBuildFailure(message: "source description '\(sourceName)' declares no servers; give a server override for it (e.g. \(sourceName)=http://127.0.0.1:8080)"))
+        }
+        if URLReference.scheme(of: base) == nil {
+            return .failure(RequestBuildFailure(message: "the server URL '\(base)' of source description '\(sourceName)' is relative and the description was not loaded over http; give a server override for '\(sourceName)'"))
+        }
+        while base.hasSuffix("/") { base.removeLast() }
+
+        var pathText = operation.path
+        var queryPieces: [String] = []
+        var headers = HeaderFields()
+        var cookiePieces: [String] = []
+        var queryValues: [String: JSONValue] = [:]
+        var pathValues: [String: JSONValue] = [:]
+
+        for parameter in step.parameters {
+            guard let location = parameter.location else {
+                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no `in`; operation steps need path, query, header or cookie"))
+            }
+            let evaluation = parameter.value.evaluate(in: context)
+            guard let value = evaluation.value else {
+                let unresolved = evaluation.omitted.first?.unresolved
+                if let unresolved, unresolved.expression.hasPrefix("$inputs."), location != .path {
+                    notes.append("parameter \(parameter.name) (\(location.rawValue)) omitted: \(unresolved.expression) was not supplied")
+                    continue
+                }
+                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no value: \(unresolved?.description ?? "it did not resolve")"))
+            }
+            for omission in evaluation.omitted {
+                notes.append("parameter \(parameter.name): member \(omission.path) omitted: \(omission.unresolved.reason)")
+            }
+            let serializationLocation = ParameterSerialization.Location(rawValue: location.rawValue) ?? .query
+            let declared = operation.parameter(named: parameter.name, in: serializationLocation)
+            if declared == nil {
+                notes.append("parameter \(parameter.name) (\(location.rawValue)) is not declared by operation \(operation.label); sent with the default style")
+            }
+            if value == .null {
+                if location == .path {
+                    return .failure(RequestBuildFailure(message: "path parameter '\(parameter.name)' resolved to null"))
+                }
+                notes.append("parameter \(parameter.name) (\(location.rawValue)) omitted: its value is null")
+                continue
+            }
+            let serialization = declared?.serialization ?? ParameterSerialization(location: serializationLocation)
+            do {
+                switch location {
+                case .path:
+                    let text = try serialization.pathValue(name: parameter.name, value: value)
+                    let placeholder = "{\(parameter.name)}"
+                    guard pathText.contains(placeholder) else {
+                        return .failure(RequestBuildFailure(message: "path parameter '\(parameter.name)' has no {\(parameter.name)} in the path \(operation.path)"))
+                    }
+                    pathText = pathText.replacing(placeholder, with: text)
+                    pathValues[parameter.name] = value
+                case .query:
+                    if let contentType = declared?.contentType, RequestBodyEncoder.kind(of: contentType) == .json {
+                        queryPieces.append(PercentEncoding.encode(parameter.name) + "=" + PercentEncoding.encode(value.jsonText()))
+                    } else {
+                        queryPieces.append(contentsOf: try serialization.queryPairs(name: parameter.name, value: value))
+                    }
+                    queryValues[parameter.name] = value
+                case .header:
+                    if forbiddenHeaders.contains(parameter.name.lowercased()) {
+                        notes.append("header parameter \(parameter.name) not sent: the HTTP client owns that header")
+                        continue
+                    }
+                    headers.set(name: parameter.name, value: try serialization.headerValue(name: parameter.name, value: value))
+                case .cookie:
+                    cookiePieces.append(contentsOf: try serialization.cookiePairs(name: parameter.name, value: value))
+                }
+            } catch {
+                return .failure(RequestBuildFailure(message: error.message))
+            }
+        }
+        if let missing = Self.firstTemplateVariable(in: pathText) {
+            return .failure(RequestBuildFailure(message: "path parameter '\(missing)' of \(operation.path) has no value; add a parameter with in: path"))
+        }
+
+        // Body.
+        var bodyBytes: [UInt8]?
+        var requestBodyValue: JSONValue?
+        if let body = step.body, let payloadTemplate = body.payload {
+            let evaluation = payloadTemplate.evaluate(in: context)
+            for omission in evaluation.omitted {
+                if omission.unresolved.expression.hasPrefix("$inputs.") {
+                    notes.append("payload member \(omission.path.isEmpty ? "(whole payload)" : omission.path) omitted: input \(omission.unresolved.expression.dropFirst(8)) not supplied")
+                } else {
+                    return .failure(RequestBuildFailure(message: "payload \(omission.path.isEmpty ? "value" : "member " + omission.path): \(omission.unresolved.description)"))
+                }
+            }
+            if var payload = evaluation.value {
+                let contentType = body.contentType ?? Self.contentType(for: operation, payload: payload, notes: &notes)
+                let kind = RequestBodyEncoder.kind(of: contentType)
+                if !body.replacements.isEmpty {
+                    guard kind == .json || kind == .form || kind == .multipart || kind == .text || kind == .other else {
+                        return .failure(RequestBuildFailure(message: "payload replacements with XPath targets (\(contentType)) are not supported; write the XML payload as a template instead"))
+                    }
+                    if case .string(let text) = payload, kind == .json {
+                        guard let parsed = try? JSONValue(parsing: text) else {
+                            return .failure(RequestBuildFailure(message: "the payload is a string that is not valid JSON, so replacements cannot be applied to it"))
+                        }
+                        payload = parsed
+                    }
+                    for replacement in body.replacements {
+                        let replacementValue = replacement.value.evaluate(in: context)
+                        guard let value = replacementValue.value else {
+                            let reason = replacementValue.omitted.first?.unresolved.description ?? "it did not resolve"
+                            return .failure(RequestBuildFailure(message: "replacement for \(replacement.target): \(reason)"))
+                        }
+                        do {
+                            payload = try RequestBodyEncoder.replacing(in: payload, target: replacement.target, with: value)
+                        } catch {
+                            return .failure(RequestBuildFailure(message: error.message))
+                        }
+                    }
+                }
+                let encodingMap = operation.requestBody?.content.first { $0.mediaType == contentType }?.encoding
+                do {
+                    let encoded = try RequestBodyEncoder.encode(payload, contentType: contentType, encoding: encodingMap)
+                    bodyBytes = encoded.bytes
+                    headers.set(name: "Content-Type", value: encoded.contentType)
+                    if kind == .json, case .string(let text) = payload {
+                        requestBodyValue = (try? JSONValue(parsing: text)) ?? payload
+                    } else {
+                        requestBodyValue = payload
+                    }
+                } catch {
+                    return .failure(RequestBuildFailure(message: error.message))
+                }
+            }
+        }
+
+        // Security.
+        let applied = await security.apply(operation: operation, document: document, sourceName: sourceName)
+        if let failure = applied.failure { return .failure(RequestBuildFailure(message: failure)) }
+        notes.append(contentsOf: applied.notes)
+        redactor.add(applied.secrets)
+        for name in applied.secretHeaders { redactor.addSecretHeader(name) }
+        for (name, value) in applied.headers { headers.set(name: name, value: value) }
+        queryPieces.append(contentsOf: applied.queryPairs)
+        cookiePieces.append(contentsOf: applied.cookiePairs)
+        if !cookiePieces.isEmpty {
+            headers.set(name: "Cookie", value: cookiePieces.joined(separator: "; "))
+        }
+
+        var url = base + pathText
+        if !queryPieces.isEmpty {
+            url += (url.contains("?") ? "&" : "?") + queryPieces.joined(separator: "&")
+        }
+        let request = HTTPRequest(
+            method: operation.method, url: url, headers: headers, body: bodyBytes,
+            timeout: requestTimeout(), maxResponseBytes: options.limits.maxResponseBytes)
+        let exchange = Exchange(
+            url: url, method: operation.method, requestHeaders: headers, query: queryValues, path: pathValues,
+            requestBody: requestBodyValue)
+        return .success(BuiltRequest(request: request, exchange: exchange, notes: notes))
+    }
+
+    /// The request body's content type when the step gives none (notes §2.13): the operation's
+    /// `application/json` if declared, else its first media type, else inferred from the payload.
+    static func contentType(for operation: OpenAPIOperation, payload: JSONValue, notes: inout [String]) -> String {
+        let declared = operation.requestBody?.content.map(\.mediaType) ?? []
+        if let json = declared.first(where: { RequestBodyEncoder.kind(of: $0) == .json }) {
+            if declared.count > 1 { notes.append("request body sent as \(json), the first JSON media type the operation declares") }
+            return json
+        }
+        if let first = declared.first {
+            if declared.count > 1 { notes.append("request body sent as \(first), the first media type the operation declares") }
+            return first
+        }
+        if case .string = payload {
+            notes.append("the operation declares no request body media type; sent as text/plain")
+            return "text/plain"
+        }
+        notes.append("the operation declares no request body media type; sent as application/json")
+        return "application/json"
+    }
+
+    /// The first `{name}` left in a path after substitution.
+    static func firstTemplateVariable(in path: String) -> String? {
+        guard let open = path.firstIndex(of: "{") else { return nil }
+        let rest = path[path.index(after: open)...]
+        guard let close = rest.firstIndex(of: "}") else { return nil }
+        return String(rest[..<close])
+    }
+}

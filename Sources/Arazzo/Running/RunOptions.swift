@@ -1,0 +1,119 @@
+import Foundation
+public import ArazzoExecutor
+
+/// Guards for one run; every one has a sane default.
+public struct RunLimits: Sendable, Hashable {
+    /// The most steps (attempts included, nested workflows included) one run may execute: the
+    /// guard against `goto` loops (decision A27). Default 1 000.
+    public var maxSteps: Int
+    /// The deepest nesting of workflow steps, `goto` workflows and dependencies. Default 16.
+    public var maxDepth: Int
+    /// The timeout of each HTTP exchange. Default 30 s.
+    public var requestTimeout: Duration
+    /// The whole run's deadline; nil (the default) for none.
+    public var runDeadline: Duration?
+    /// The largest response body accepted. Default 16 MiB.
+    public var maxResponseBytes: Int
+    /// The longest delay a retry may wait (`retryAfter` or `Retry-After`, whichever is larger, is
+    /// capped to this and the cap is reported). Default 5 minutes.
+    public var maxRetryDelay: Duration
+
+    /// Creates limits.
+    public init(
+        maxSteps: Int = 1_000, maxDepth: Int = 16, requestTimeout: Duration = .seconds(30),
+        runDeadline: Duration? = nil, maxResponseBytes: Int = 16 << 20, maxRetryDelay: Duration = .seconds(300)
+    ) {
+        self.maxSteps = maxSteps
+        self.maxDepth = maxDepth
+        self.requestTimeout = requestTimeout
+        self.runDeadline = runDeadline
+        self.maxResponseBytes = maxResponseBytes
+        self.maxRetryDelay = maxRetryDelay
+    }
+
+    /// The defaults.
+    public static let `default` = RunLimits()
+}
+
+/// How to run: where requests go, with which credentials and limits.
+public struct RunOptions: Sendable {
+    /// Sends the HTTP requests.
+    public var executor: any StepExecutor
+    /// Credentials by source description or security scheme.
+    public var credentials: Credentials
+    /// Source description name → base URL replacing the description's server URL entirely
+    /// (e.g. `stytchB2bApi` → `http://127.0.0.1:8080`).
+    public var serverOverrides: [String: String]
+    /// Guards.
+    public var limits: RunLimits
+    /// The clock retry delays sleep on; tests inject one that does not really sleep.
+    public var clock: any Clock<Duration>
+    /// Build every request but send none: steps get no response (criteria see no status).
+    public var dryRun: Bool
+    /// Fill missing inputs with the `default`s of the workflow's inputs schema. Default true.
+    public var applyInputDefaults: Bool
+
+    /// Options with default credentials (none), limits and the continuous clock.
+    public init(executor: any StepExecutor) {
+        self.executor = executor
+        self.credentials = Credentials()
+        self.serverOverrides = [:]
+        self.limits = .default
+        self.clock = ContinuousClock()
+        self.dryRun = false
+        self.applyInputDefaults = true
+    }
+}
+
+/// A clock whose `sleep` returns at once while time appears to pass: retry delays in tests and
+/// dry runs cost nothing, and ``slept`` tells how long the run asked to wait.
+public final class ImmediateClock: Clock, @unchecked Sendable {
+    /// An instant of this clock.
+    public struct Instant: InstantProtocol, Sendable {
+        /// Time since the clock was created.
+        public var offset: Duration
+        /// Moves the instant.
+        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        /// The time between two instants.
+        public func duration(to other: Instant) -> Duration { other.offset - offset }
+        /// Orders instants.
+        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+    }
+
+    // Guarded by `lock`: the clock is shared by a run's tasks.
+    private let lock = Lock()
+    private var current = Instant(offset: .zero)
+    private var sleeps: [Duration] = []
+
+    /// A clock at time zero.
+    public init() {}
+
+    /// The current instant.
+    public var now: Instant { lock.withLock { current } }
+    /// The smallest sleep this clock distinguishes.
+    public var minimumResolution: Duration { .nanoseconds(1) }
+
+    /// Advances time to `deadline` without waiting.
+    public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try Task.checkCancellation()
+        lock.withLock {
+            if deadline > current {
+                sleeps.append(current.duration(to: deadline))
+                current = deadline
+            }
+        }
+    }
+
+    /// Every sleep requested so far, in order.
+    public var slept: [Duration] { lock.withLock { sleeps } }
+}
+
+/// A tiny lock for the few shared mutable values of the engine.
+final class Lock: @unchecked Sendable {
+    private let lock = NSLock()
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+}

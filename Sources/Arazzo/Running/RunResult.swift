@@ -1,0 +1,278 @@
+public import OrderedCollections
+public import ArazzoJSON
+public import ArazzoDiagnostics
+public import ArazzoExecutor
+
+/// The outcome of running one workflow: how it ended, its outputs, and a trace of every step.
+/// Secrets are already redacted everywhere in it.
+public struct RunResult: Sendable, Codable {
+    /// The workflow that ran.
+    public var workflowId: String
+    /// Succeeded, or failed with the failing step and reason.
+    public var outcome: Outcome
+    /// The workflow's `outputs` that resolved.
+    public var outputs: JSONObject
+    /// Every step attempt, in execution order (a retry is a new entry with a higher `attempt`).
+    public var steps: [StepTrace]
+    /// Runs of other workflows this one caused: dependencies, workflow steps, `goto` workflows.
+    public var workflows: [RunResult]
+    /// Wall time of the whole workflow.
+    public var duration: Duration
+    /// Things the user should know that did not fail the run (e.g. an output whose step never ran).
+    public var warnings: [String]
+
+    /// Whether the workflow succeeded.
+    public var succeeded: Bool {
+        if case .succeeded = outcome { return true }
+        return false
+    }
+
+    /// Creates a result.
+    public init(
+        workflowId: String, outcome: Outcome, outputs: JSONObject = [:], steps: [StepTrace] = [],
+        workflows: [RunResult] = [], duration: Duration = .zero, warnings: [String] = []
+    ) {
+        self.workflowId = workflowId
+        self.outcome = outcome
+        self.outputs = outputs
+        self.steps = steps
+        self.workflows = workflows
+        self.duration = duration
+        self.warnings = warnings
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case workflowId, outcome, outputs, steps, workflows, duration, warnings
+    }
+
+    /// Decodes a result (durations are seconds as numbers).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        workflowId = try c.decode(String.self, forKey: .workflowId)
+        outcome = try c.decode(Outcome.self, forKey: .outcome)
+        outputs = try c.decode(JSONValue.self, forKey: .outputs).objectValue ?? [:]
+        steps = try c.decode([StepTrace].self, forKey: .steps)
+        workflows = try c.decode([RunResult].self, forKey: .workflows)
+        duration = .seconds(try c.decode(Double.self, forKey: .duration))
+        warnings = try c.decode([String].self, forKey: .warnings)
+    }
+
+    /// Encodes the result; durations are written as seconds.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(workflowId, forKey: .workflowId)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(JSONValue.object(outputs), forKey: .outputs)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(workflows, forKey: .workflows)
+        try c.encode(duration.seconds, forKey: .duration)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}
+
+/// How a workflow ended.
+public enum Outcome: Sendable, Hashable, Codable {
+    /// Every step it ran ended in success (or an `end` success action).
+    case succeeded
+    /// It failed; the reason names the step.
+    case failed(FailureReason)
+
+    private enum CodingKeys: String, CodingKey { case status, reason }
+
+    /// Decodes `{"status": "succeeded"}` or `{"status": "failed", "reason": {...}}`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if try c.decode(String.self, forKey: .status) == "succeeded" {
+            self = .succeeded
+        } else {
+            self = .failed(try c.decode(FailureReason.self, forKey: .reason))
+        }
+    }
+
+    /// Encodes `{"status": "succeeded"}` or `{"status": "failed", "reason": {...}}`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .succeeded:
+            try c.encode("succeeded", forKey: .status)
+        case .failed(let reason):
+            try c.encode("failed", forKey: .status)
+            try c.encode(reason, forKey: .reason)
+        }
+    }
+}
+
+/// Why a workflow failed.
+public struct FailureReason: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The step at fault, when one is.
+    public var stepId: String?
+    /// One line for people.
+    public var message: String
+    /// A stable kind for tools: `criteria` (success criteria not met), `transport` (no response),
+    /// `request` (the request could not be built), `end-action` (an `end` failure action),
+    /// `retries-exhausted`, `operation` (unresolved operation), `workflow` (a called workflow
+    /// failed), `dependency`, `inputs`, `max-steps`, `max-depth`, `deadline`, `cancelled`.
+    public var kind: String
+
+    /// Creates a reason.
+    public init(stepId: String?, message: String, kind: String) {
+        self.stepId = stepId
+        self.message = message
+        self.kind = kind
+    }
+
+    /// `step X: message` or the message alone.
+    public var description: String {
+        stepId.map { "step \($0): \(message)" } ?? message
+    }
+}
+
+/// One criterion's result, with why.
+public struct CriterionVerdict: Sendable, Hashable, Codable {
+    /// The condition as written.
+    public var condition: String
+    /// `simple`, `regex`, `jsonpath` or `xpath`.
+    public var type: String
+    /// Whether it passed.
+    public var passed: Bool
+    /// Why, e.g. "`$statusCode` was 401, expected == 200".
+    public var explanation: String
+
+    /// Creates a verdict.
+    public init(condition: String, type: String, passed: Bool, explanation: String) {
+        self.condition = condition
+        self.type = type
+        self.passed = passed
+        self.explanation = explanation
+    }
+}
+
+/// One attempt of one step.
+public struct StepTrace: Sendable, Codable {
+    /// The step.
+    public var stepId: String
+    /// The `operationId`, `operationPath` or `workflowId` as written.
+    public var operation: String
+    /// 1 for the first attempt, 2 for the first retry, ...
+    public var attempt: Int
+    /// The request sent (secrets redacted); nil for workflow steps or when it could not be built.
+    public var request: HTTPRequest?
+    /// The response received (secrets redacted).
+    public var response: HTTPResponse?
+    /// Why no response arrived, when none did.
+    public var transportError: TransportError?
+    /// Each success criterion's verdict, in order.
+    public var criteria: [CriterionVerdict]
+    /// The step's outputs (those that resolved).
+    public var outputs: JSONObject
+    /// What happened next: `next`, `end`, `goto step X`, `goto workflow X`, `retry after 2s`, `fail`.
+    public var action: String
+    /// The name of the success/failure action chosen, if one was.
+    public var actionName: String?
+    /// Things worth knowing, e.g. "payload member /session_duration_minutes omitted: input not supplied".
+    public var notes: [String]
+    /// Whether the step succeeded.
+    public var succeeded: Bool
+    /// Wall time of the attempt.
+    public var duration: Duration
+
+    /// Creates a trace.
+    public init(
+        stepId: String, operation: String, attempt: Int, request: HTTPRequest? = nil, response: HTTPResponse? = nil,
+        transportError: TransportError? = nil, criteria: [CriterionVerdict] = [], outputs: JSONObject = [:],
+        action: String = "", actionName: String? = nil, notes: [String] = [], succeeded: Bool = false,
+        duration: Duration = .zero
+    ) {
+        self.stepId = stepId
+        self.operation = operation
+        self.attempt = attempt
+        self.request = request
+        self.response = response
+        self.transportError = transportError
+        self.criteria = criteria
+        self.outputs = outputs
+        self.action = action
+        self.actionName = actionName
+        self.notes = notes
+        self.succeeded = succeeded
+        self.duration = duration
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case stepId, operation, attempt, request, response, transportError, criteria, outputs, action, actionName,
+             notes, succeeded, duration
+    }
+
+    /// Decodes a trace (durations are seconds as numbers).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        stepId = try c.decode(String.self, forKey: .stepId)
+        operation = try c.decode(String.self, forKey: .operation)
+        attempt = try c.decode(Int.self, forKey: .attempt)
+        request = try c.decodeIfPresent(HTTPRequest.self, forKey: .request)
+        response = try c.decodeIfPresent(HTTPResponse.self, forKey: .response)
+        transportError = try c.decodeIfPresent(TransportError.self, forKey: .transportError)
+        criteria = try c.decode([CriterionVerdict].self, forKey: .criteria)
+        outputs = try c.decode(JSONValue.self, forKey: .outputs).objectValue ?? [:]
+        action = try c.decode(String.self, forKey: .action)
+        actionName = try c.decodeIfPresent(String.self, forKey: .actionName)
+        notes = try c.decode([String].self, forKey: .notes)
+        succeeded = try c.decode(Bool.self, forKey: .succeeded)
+        duration = .seconds(try c.decode(Double.self, forKey: .duration))
+    }
+
+    /// Encodes the trace; durations are written as seconds.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(stepId, forKey: .stepId)
+        try c.encode(operation, forKey: .operation)
+        try c.encode(attempt, forKey: .attempt)
+        try c.encodeIfPresent(request, forKey: .request)
+        try c.encodeIfPresent(response, forKey: .response)
+        try c.encodeIfPresent(transportError, forKey: .transportError)
+        try c.encode(criteria, forKey: .criteria)
+        try c.encode(JSONValue.object(outputs), forKey: .outputs)
+        try c.encode(action, forKey: .action)
+        try c.encodeIfPresent(actionName, forKey: .actionName)
+        try c.encode(notes, forKey: .notes)
+        try c.encode(succeeded, forKey: .succeeded)
+        try c.encode(duration.seconds, forKey: .duration)
+    }
+}
+
+/// Live progress of a run, for UIs.
+public enum RunEvent: Sendable {
+    /// A workflow (the requested one, a dependency, or a called one) started.
+    case workflowStarted(String)
+    /// A step attempt started.
+    case stepStarted(stepId: String, attempt: Int)
+    /// A step attempt finished.
+    case stepFinished(StepTrace)
+    /// A workflow finished.
+    case workflowFinished(RunResult)
+}
+
+/// The run could not start: unknown workflow, or inputs that violate the workflow's schema
+/// (each violation a diagnostic whose `path` is the JSON path of the input at fault).
+public struct RunFailure: Error, Sendable, CustomStringConvertible {
+    /// The problems.
+    public var diagnostics: Diagnostics
+
+    /// Creates a failure.
+    public init(diagnostics: Diagnostics) {
+        self.diagnostics = diagnostics
+    }
+
+    /// The problems, one per line.
+    public var description: String {
+        diagnostics.map(\.description).joined(separator: "\n")
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a number.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,451 @@
+import Foundation
+import ArazzoJSON
+import ArazzoExecutor
+import ArazzoExpressions
+import ArazzoJSONSchema
+
+/// Input-schema violations, as an error value.
+struct InputViolations: Error {
+    var all: [SchemaViolation]
+}
+
+/// The state of one run: the step counter, deadline, secrets, workflow values seen so far and the
+/// dependency bookkeeping. Used by one task only.
+final class RunSession {
+    let plan: EnginePlan
+    let options: RunOptions
+    let events: (@Sendable (RunEvent) -> Void)?
+    let security: SecurityApplier
+    var redactor: Redactor
+    let workflowValues = WorkflowValues()
+    let deadline: ContinuousClock.Instant?
+    var stepsExecuted = 0
+    var completedDependencies: [WorkflowKey: Bool] = [:]
+    var running: Set<WorkflowKey> = []
+
+    init(plan: EnginePlan, options: RunOptions, events: (@Sendable (RunEvent) -> Void)?) {
+        self.plan = plan
+        self.options = options
+        self.events = events
+        self.security = SecurityApplier(
+            credentials: options.credentials, tokens: TokenCache(), executor: options.executor,
+            timeout: options.limits.requestTimeout, maxBytes: options.limits.maxResponseBytes)
+        self.redactor = Redactor(secrets: options.credentials.secrets)
+        self.deadline = options.limits.runDeadline.map { ContinuousClock.now.advanced(by: $0) }
+    }
+
+    /// The per-request timeout: the configured one, shortened to what is left of the run deadline.
+    func requestTimeout() -> Duration {
+        var timeout = options.limits.requestTimeout
+        if let deadline {
+            let left = ContinuousClock.now.duration(to: deadline)
+            if left < timeout { timeout = max(left, .milliseconds(1)) }
+        }
+        return timeout
+    }
+
+    // MARK: - Inputs
+
+    /// Applies defaults and validates `inputs` against the workflow's schema; registers secret
+    /// (`format: password`) values for redaction.
+    func prepareInputs(_ workflow: CompiledWorkflow, _ inputs: JSONValue) -> Result<JSONValue, InputViolations> {
+        if let error = workflow.inputsSchemaError {
+            return .failure(InputViolations(all: [SchemaViolation(instancePath: "", keyword: "$schema", message: "the workflow's inputs schema cannot be used: \(error)")]))
+        }
+        guard let schema = workflow.inputsSchema else { return .success(inputs) }
+        let prepared = options.applyInputDefaults ? schema.applyingDefaults(to: inputs) : inputs
+        let violations = schema.validate(prepared)
+        if schema.hasSecrets {
+            redactor.add(schema.secretValues(in: prepared).compactMap { value in
+                switch value {
+                case .string(let s): return s
+                case .int, .double: return value.jsonText()
+                default: return nil
+                }
+            })
+        }
+        return violations.isEmpty ? .success(prepared) : .failure(InputViolations(all: violations))
+    }
+
+    /// The inputs a dependency or `goto`ed workflow receives from the current input set (A17/A18):
+    /// the members its schema declares, or everything when it declares none.
+    func forwardedInputs(_ inputs: JSONValue, to workflow: CompiledWorkflow) -> JSONValue {
+        guard case .object(let members) = inputs,
+              let properties = workflow.inputsSchema?.source["properties"]?.objectValue else { return inputs }
+        var out = JSONObject()
+        for (key, value) in members where properties[key] != nil { out[key] = value }
+        return .object(out)
+    }
+
+    // MARK: - Guards
+
+    /// Why the run must stop before executing another step, if it must.
+    func guardFailure(stepId: String) -> FailureReason? {
+        if Task.isCancelled {
+            return FailureReason(stepId: stepId, message: "the run was cancelled", kind: "cancelled")
+        }
+        if let deadline, ContinuousClock.now >= deadline {
+            return FailureReason(stepId: stepId, message: "the run deadline passed before this step", kind: "deadline")
+        }
+        if stepsExecuted >= options.limits.maxSteps {
+            return FailureReason(
+                stepId: stepId,
+                message: "the run reached its limit of \(options.limits.maxSteps) steps (a goto loop?); raise RunLimits.maxSteps if this is intended",
+                kind: "max-steps")
+        }
+        return nil
+    }
+
+    func emit(_ event: RunEvent) {
+        events?(event)
+    }
+
+    /// Records a finished attempt: secrets removed, appended, announced.
+    func record(_ trace: StepTrace, into result: inout RunResult) {
+        var redacted = trace
+        redacted.request = trace.request.map { redactor.redact($0) }
+        redacted.response = trace.response.map { redactor.redact($0) }
+        redacted.outputs = redactor.redact(trace.outputs)
+        redacted.notes = trace.notes.map { redactor.redact($0) }
+        redacted.criteria = trace.criteria.map { verdict in
+            var v = verdict
+            v.explanation = redactor.redact(verdict.explanation)
+            return v
+        }
+        if var error = trace.transportError {
+            error.message = redactor.redact(error.message)
+            redacted.transportError = error
+        }
+        result.steps.append(redacted)
+        emit(.stepFinished(redacted))
+    }
+
+    // MARK: - Workflows
+
+    /// Runs a workflow whose inputs are already prepared.
+    func runWorkflow(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
+        let started = ContinuousClock.now
+        emit(.workflowStarted(workflow.workflowId))
+        var result = RunResult(workflowId: workflow.workflowId, outcome: .succeeded)
+        workflowValues.inputs[workflow.workflowId] = inputs
+        running.insert(workflow.key)
+        defer { running.remove(workflow.key) }
+
+        if depth > options.limits.maxDepth {
+            result.outcome = .failed(FailureReason(
+                stepId: nil, message: "workflows are nested more than \(options.limits.maxDepth) deep; raise RunLimits.maxDepth if this is intended",
+                kind: "max-depth"))
+            return finish(result, started: started)
+        }
+
+        // A18: dependencies first, each once per run.
+        for dependency in workflow.dependsOn {
+            switch dependency {
+            case .failure(let f):
+                result.outcome = .failed(FailureReason(stepId: nil, message: "dependsOn: \(f.message)", kind: "dependency"))
+                return finish(result, started: started)
+            case .success(let key):
+                if let succeeded = completedDependencies[key] {
+                    if !succeeded {
+                        result.outcome = .failed(FailureReason(stepId: nil, message: "dependency '\(key.workflowId)' failed earlier in this run", kind: "dependency"))
+                        return finish(result, started: started)
+                    }
+                    continue
+                }
+                if running.contains(key) {
+                    result.outcome = .failed(FailureReason(stepId: nil, message: "dependsOn cycle through '\(key.workflowId)'", kind: "dependency"))
+                    return finish(result, started: started)
+                }
+                guard let target = plan.workflows[key] else { continue }
+                let child = await runChild(target, inputs: forwardedInputs(inputs, to: target), depth: depth + 1)
+                result.workflows.append(child)
+                completedDependencies[key] = child.succeeded
+                if !child.succeeded {
+                    result.outcome = .failed(FailureReason(
+                        stepId: nil, message: "dependency '\(key.workflowId)' failed: \(Self.reason(child))", kind: "dependency"))
+                    return finish(result, started: started)
+                }
+            }
+        }
+
+        var stepOutputs: [String: JSONObject] = [:]
+        var pc = 0
+        var attempt = 1
+        var budgets: [String: Int] = [:]
+        var endedBySuccessAction = false
+
+        loop: while pc < workflow.steps.count {
+            let step = workflow.steps[pc]
+            if let failure = guardFailure(stepId: step.stepId) {
+                result.outcome = .failed(failure)
+                break loop
+            }
+            stepsExecuted += 1
+            emit(.stepStarted(stepId: step.stepId, attempt: attempt))
+            var execution = await executeStep(step, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, depth: depth, attempt: attempt)
+            stepOutputs[step.stepId] = execution.outputs
+            execution.context.steps = stepOutputs
+            if let child = execution.child { result.workflows.append(child) }
+
+            if execution.succeeded {
+                let action = step.onSuccess.first { action in action.criteria.allSatisfy { $0.test(in: execution.context) } }
+                execution.trace.actionName = action?.name
+                guard let action else {
+                    execution.trace.action = "next"
+                    record(execution.trace, into: &result)
+                    pc += 1
+                    attempt = 1
+                    budgets = [:]
+                    continue
+                }
+                switch (action.kind, action.destination) {
+                case (.end, _):
+                    execution.trace.action = "end"
+                    record(execution.trace, into: &result)
+                    endedBySuccessAction = true
+                    break loop
+                case (_, .step(let index)?):
+                    execution.trace.action = "goto step \(workflow.steps[index].stepId)"
+                    record(execution.trace, into: &result)
+                    pc = index
+                    attempt = 1
+                    budgets = [:]
+                case (_, .workflow(let key)?):
+                    execution.trace.action = "goto workflow \(key.workflowId)"
+                    record(execution.trace, into: &result)
+                    return await transfer(to: key, from: result, inputs: inputs, depth: depth, started: started)
+                case (_, .invalid(let message)?):
+                    execution.trace.action = "fail"
+                    record(execution.trace, into: &result)
+                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: "success action '\(action.name)': \(message)", kind: "action"))
+                    break loop
+                default:
+                    execution.trace.action = "next"
+                    record(execution.trace, into: &result)
+                    pc += 1
+                    attempt = 1
+                    budgets = [:]
+                }
+                continue
+            }
+
+            // Failure: the first failure action whose criteria pass; an exhausted retry no longer
+            // matches, so later actions get their turn (A15).
+            var exhausted: String?
+            var chosen: CompiledAction?
+            for action in step.onFailure {
+                if action.kind == .retry, budgets[action.name, default: 0] >= action.retryLimit {
+                    if action.criteria.allSatisfy({ $0.test(in: execution.context) }) { exhausted = action.name }
+                    continue
+                }
+                if action.criteria.allSatisfy({ $0.test(in: execution.context) }) {
+                    chosen = action
+                    break
+                }
+            }
+            execution.trace.actionName = chosen?.name
+            guard let action = chosen else {
+                execution.trace.action = "fail"
+                record(execution.trace, into: &result)
+                if let exhausted {
+                    result.outcome = .failed(FailureReason(
+                        stepId: step.stepId,
+                        message: "\(execution.failureMessage); retry action '\(exhausted)' is exhausted",
+                        kind: "retries-exhausted"))
+                } else {
+                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: execution.failureMessage, kind: execution.failureKind))
+                }
+                break loop
+            }
+            switch action.kind {
+            case .end:
+                // A16: an `end` chosen from the failure actions fails the workflow.
+                execution.trace.action = "end"
+                record(execution.trace, into: &result)
+                result.outcome = .failed(FailureReason(
+                    stepId: step.stepId, message: "ended by failure action '\(action.name)': \(execution.failureMessage)", kind: "end-action"))
+                break loop
+            case .goto:
+                switch action.destination {
+                case .step(let index)?:
+                    execution.trace.action = "goto step \(workflow.steps[index].stepId)"
+                    record(execution.trace, into: &result)
+                    pc = index
+                    attempt = 1
+                    budgets = [:]
+                case .workflow(let key)?:
+                    execution.trace.action = "goto workflow \(key.workflowId)"
+                    record(execution.trace, into: &result)
+                    return await transfer(to: key, from: result, inputs: inputs, depth: depth, started: started)
+                case .invalid(let message)?:
+                    execution.trace.action = "fail"
+                    record(execution.trace, into: &result)
+                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: "failure action '\(action.name)': \(message)", kind: "action"))
+                    break loop
+                case nil:
+                    execution.trace.action = "fail"
+                    record(execution.trace, into: &result)
+                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: "failure action '\(action.name)' is a goto without a target", kind: "action"))
+                    break loop
+                }
+            case .retry:
+                budgets[action.name, default: 0] += 1
+                var delay = Self.duration(seconds: action.retryAfter ?? 0)
+                var delayNote: String?
+                if let header = execution.retryAfterHeader, header > delay {
+                    delay = header
+                    delayNote = "Retry-After asked for \(Self.format(header))"
+                }
+                if delay > options.limits.maxRetryDelay {
+                    delayNote = "retry delay \(Self.format(delay)) capped to \(Self.format(options.limits.maxRetryDelay))"
+                    delay = options.limits.maxRetryDelay
+                }
+                if let delayNote { execution.trace.notes.append(delayNote) }
+                execution.trace.action = "retry after \(Self.format(delay))"
+                record(execution.trace, into: &result)
+                switch action.destination {
+                case .step(let index)?:
+                    // "The reference is executed and the context is returned": run that step
+                    // once (its actions are not followed), then retry.
+                    let side = workflow.steps[index]
+                    if let failure = guardFailure(stepId: side.stepId) {
+                        result.outcome = .failed(failure)
+                        break loop
+                    }
+                    stepsExecuted += 1
+                    emit(.stepStarted(stepId: side.stepId, attempt: 1))
+                    var sideExecution = await executeStep(side, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, depth: depth, attempt: 1)
+                    stepOutputs[side.stepId] = sideExecution.outputs
+                    if let child = sideExecution.child { result.workflows.append(child) }
+                    sideExecution.trace.action = "return to \(step.stepId)"
+                    record(sideExecution.trace, into: &result)
+                case .workflow(let key)?:
+                    if let target = plan.workflows[key] {
+                        let child = await runChild(target, inputs: forwardedInputs(inputs, to: target), depth: depth + 1)
+                        result.workflows.append(child)
+                    }
+                case .invalid(let message)?:
+                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: "retry action '\(action.name)': \(message)", kind: "action"))
+                    break loop
+                case nil:
+                    break
+                }
+                if delay > .zero {
+                    if let deadline, ContinuousClock.now.advanced(by: delay) > deadline {
+                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "the retry delay of \(Self.format(delay)) would pass the run deadline", kind: "deadline"))
+                        break loop
+                    }
+                    do {
+                        try await options.clock.sleep(for: delay)
+                    } catch {
+                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "the run was cancelled while waiting to retry", kind: "cancelled"))
+                        break loop
+                    }
+                }
+                attempt += 1
+            }
+        }
+
+        let context = EvaluationContext(
+            exchange: nil, inputsValue: inputs, outputsValue: nil, steps: stepOutputs,
+            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs)
+        let (outputs, warnings) = evaluateOutputs(workflow.outputs, context: context, ranSteps: Set(stepOutputs.keys), warn: result.succeeded)
+        result.outputs = outputs
+        result.warnings.append(contentsOf: warnings)
+        _ = endedBySuccessAction
+        return finish(result, started: started)
+    }
+
+    /// A `goto workflowId` (A17): the target runs with the current input set, and the current
+    /// workflow ends with the target's outcome and outputs.
+    private func transfer(to key: WorkflowKey, from current: RunResult, inputs: JSONValue, depth: Int, started: ContinuousClock.Instant) async -> RunResult {
+        var result = current
+        guard let target = plan.workflows[key] else {
+            result.outcome = .failed(FailureReason(stepId: nil, message: "no workflow '\(key.workflowId)'", kind: "action"))
+            return finish(result, started: started)
+        }
+        let child = await runChild(target, inputs: forwardedInputs(inputs, to: target), depth: depth + 1)
+        result.workflows.append(child)
+        result.outcome = child.outcome
+        result.outputs = child.outputs
+        return finish(result, started: started)
+    }
+
+    /// Runs a workflow reached from another (dependency, goto, retry side trip, workflow step):
+    /// its inputs are prepared here, and a violation fails it.
+    func runChild(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
+        switch prepareInputs(workflow, inputs) {
+        case .success(let prepared):
+            return await runWorkflow(workflow, inputs: prepared, depth: depth)
+        case .failure(let violations):
+            let result = RunResult(
+                workflowId: workflow.workflowId,
+                outcome: .failed(FailureReason(
+                    stepId: nil,
+                    message: "its inputs do not match its inputs schema: " + violations.all.map { $0.description }.joined(separator: "; "),
+                    kind: "inputs")))
+            emit(.workflowStarted(workflow.workflowId))
+            emit(.workflowFinished(result))
+            return result
+        }
+    }
+
+    private func finish(_ result: RunResult, started: ContinuousClock.Instant) -> RunResult {
+        var done = result
+        done.outputs = redactor.redact(result.outputs)
+        done.warnings = result.warnings.map { redactor.redact($0) }
+        if case .failed(var reason) = done.outcome {
+            reason.message = redactor.redact(reason.message)
+            done.outcome = .failed(reason)
+        }
+        done.duration = started.duration(to: ContinuousClock.now)
+        workflowValues.outputs[result.workflowId] = result.outputs
+        emit(.workflowFinished(done))
+        return done
+    }
+
+    /// Evaluates `outputs`; those that do not resolve are left out (A24) with a warning when
+    /// `warn` (an output of a step that never ran is named as such).
+    func evaluateOutputs(_ outputs: [CompiledOutput], context: EvaluationContext, ranSteps: Set<String>?, warn: Bool) -> (JSONObject, [String]) {
+        var values = JSONObject()
+        var warnings: [String] = []
+        for output in outputs {
+            switch output.expression {
+            case .success(let expression):
+                switch expression.evaluate(in: context) {
+                case .success(let value): values[output.name] = value
+                case .failure(let unresolved):
+                    guard warn else { continue }
+                    if case .stepOutput(let stepId, _) = expression.source, let ranSteps, !ranSteps.contains(stepId) {
+                        warnings.append("output '\(output.name)' omitted: step '\(stepId)' never ran")
+                    } else {
+                        warnings.append("output '\(output.name)' omitted: \(unresolved.description)")
+                    }
+                }
+            case .failure(let error):
+                if let template = output.template, case .success(let text) = template.render(in: context) {
+                    values[output.name] = .string(text)
+                } else if warn {
+                    warnings.append("output '\(output.name)' omitted: `\(output.text)` is not a runtime expression (\(error.message))")
+                }
+            }
+        }
+        return (values, warnings)
+    }
+
+    static func reason(_ result: RunResult) -> String {
+        if case .failed(let reason) = result.outcome { return reason.description }
+        return "succeeded"
+    }
+
+    static func duration(seconds: Double) -> Duration {
+        guard seconds.isFinite, seconds > 0 else { return .zero }
+        return .milliseconds(Int64(min(seconds, 1e9) * 1000))
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let seconds = duration.seconds
+        if seconds == seconds.rounded() { return "\(Int(seconds))s" }
+        return "\((seconds * 1000).rounded() / 1000)s"
+    }
+}

@@ -1,0 +1,182 @@
+import ArazzoJSON
+import ArazzoExecutor
+
+/// What applying security to one request adds.
+struct AppliedSecurity: Sendable {
+    var headers: [(name: String, value: String)] = []
+    var queryPairs: [String] = []
+    var cookiePairs: [String] = []
+    var notes: [String] = []
+    /// Secrets produced while applying (fetched tokens), to add to the run's redactor.
+    var secrets: [String] = []
+    /// Header names whose values are secret as a whole.
+    var secretHeaders: [String] = []
+    /// A failure that prevents sending (e.g. the oauth2 token request failed).
+    var failure: String?
+}
+
+/// Caches OAuth 2.0 client-credentials tokens for one run.
+actor TokenCache {
+    private var tokens: [String: String] = [:]
+
+    func token(
+        tokenURL: String, clientId: String, clientSecret: String, scopes: [String],
+        executor: any StepExecutor, timeout: Duration, maxBytes: Int
+    ) async -> Result<String, TokenError> {
+        let key = [tokenURL, clientId, scopes.joined(separator: " ")].joined(separator: "\u{1}")
+        if let cached = tokens[key] { return .success(cached) }
+        var form = "grant_type=client_credentials"
+        if !scopes.isEmpty { form += "&scope=" + PercentEncoding.encode(scopes.joined(separator: " "), allowing: .form) }
+        let basic = Base64.encode(Array((PercentEncoding.encode(clientId, allowing: .form) + ":" + PercentEncoding.encode(clientSecret, allowing: .form)).utf8))
+        let request = HTTPRequest(
+            method: "POST", url: tokenURL,
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json", "Authorization": "Basic " + basic],
+            body: Array(form.utf8), timeout: timeout, maxResponseBytes: maxBytes)
+        let response: HTTPResponse
+        do {
+            response = try await executor.execute(request)
+        } catch {
+            return .failure(TokenError(message: "the oauth2 token request to \(tokenURL) failed: \(error.description)"))
+        }
+        guard (200..<300).contains(response.status) else {
+            return .failure(TokenError(message: "the oauth2 token endpoint \(tokenURL) answered \(response.status)"))
+        }
+        guard let body = BodyParser.parseJSON(response.body), let token = body["access_token"]?.stringValue else {
+            return .failure(TokenError(message: "the oauth2 token endpoint \(tokenURL) returned no access_token"))
+        }
+        tokens[key] = token
+        return .success(token)
+    }
+
+    struct TokenError: Error, Sendable {
+        var message: String
+    }
+}
+
+/// Applies the operation's security requirement (or the source's bound credentials) to a request.
+struct SecurityApplier: Sendable {
+    let credentials: Credentials
+    let tokens: TokenCache
+    let executor: any StepExecutor
+    let timeout: Duration
+    let maxBytes: Int
+
+    func apply(operation: OpenAPIOperation, document: OpenAPIDocument, sourceName: String) async -> AppliedSecurity {
+        var applied = AppliedSecurity()
+        guard !credentials.isEmpty else {
+            if let requirements = operation.security ?? document.security, !requirements.isEmpty,
+               !requirements.contains(where: { $0.schemes.isEmpty }) {
+                applied.notes.append("no credentials supplied for security requirement \(describe(requirements)); sending without")
+            }
+            return applied
+        }
+        let sourceCredential = credentials.sources[sourceName]
+
+        func credential(for scheme: SecurityScheme) -> Credential? {
+            if let bound = credentials.schemes[scheme.name] { return bound }
+            if let sourceCredential, compatible(sourceCredential, scheme) { return sourceCredential }
+            return nil
+        }
+
+        if let requirements = operation.security ?? document.security {
+            if requirements.isEmpty { return applied }  // `security: []` switches security off.
+            for requirement in requirements where !requirement.schemes.isEmpty {
+                let resolved = requirement.schemes.map { entry -> (SecurityScheme, Credential, [String])? in
+                    guard let scheme = document.securitySchemes[entry.name], let c = credential(for: scheme) else { return nil }
+                    return (scheme, c, entry.scopes)
+                }
+                if resolved.allSatisfy({ $0 != nil }) {
+                    for case let (scheme, c, scopes)? in resolved {
+                        await applyOne(c, scheme: scheme, scopes: scopes, to: &applied)
+                    }
+                    return applied
+                }
+            }
+            if !requirements.contains(where: { $0.schemes.isEmpty }) {
+                applied.notes.append("no bound credential satisfies security requirement \(describe(requirements)); sending without")
+            }
+            return applied
+        }
+
+        // No requirement declared: use what the user bound to this source, and to schemes this
+        // description declares.
+        var used: Set<String> = []
+        if let sourceCredential {
+            let scheme = document.securitySchemes.keys.sorted().lazy
+                .compactMap { document.securitySchemes[$0] }
+                .first { compatible(sourceCredential, $0) }
+            if let scheme {
+                used.insert(scheme.name)
+                await applyOne(sourceCredential, scheme: scheme, scopes: [], to: &applied)
+            } else {
+                await applyOne(sourceCredential, scheme: nil, scopes: [], to: &applied)
+            }
+        }
+        for name in credentials.schemes.keys.sorted() where !used.contains(name) {
+            guard let scheme = document.securitySchemes[name], let c = credentials.schemes[name] else { continue }
+            await applyOne(c, scheme: scheme, scopes: [], to: &applied)
+        }
+        return applied
+    }
+
+    private func compatible(_ credential: Credential, _ scheme: SecurityScheme) -> Bool {
+        switch (credential, scheme.kind) {
+        case (.basic, .http(let s)): return s == "basic"
+        case (.bearer, .http(let s)): return s == "bearer"
+        case (.bearer, .oauth2): return true
+        case (.apiKey, .apiKey): return true
+        case (.oauth2ClientCredentials, .oauth2(let url, _)): return url != nil
+        default: return false
+        }
+    }
+
+    private func applyOne(_ credential: Credential, scheme: SecurityScheme?, scopes: [String], to applied: inout AppliedSecurity) async {
+        switch credential {
+        case .basic(let username, let password):
+            let value = "Basic " + Base64.encode(Array((username + ":" + password).utf8))
+            applied.headers.append(("Authorization", value))
+            applied.secretHeaders.append("Authorization")
+        case .bearer(let token):
+            applied.headers.append(("Authorization", "Bearer " + token))
+            applied.secretHeaders.append("Authorization")
+        case .apiKey(let value):
+            guard let scheme, case .apiKey(let name, let location) = scheme.kind else {
+                applied.notes.append("an apiKey credential is bound, but the description declares no apiKey scheme saying where it goes; not sent")
+                return
+            }
+            switch location {
+            case .header:
+                applied.headers.append((name, value))
+                applied.secretHeaders.append(name)
+            case .query:
+                applied.queryPairs.append(PercentEncoding.encode(name) + "=" + PercentEncoding.encode(value))
+            case .cookie:
+                applied.cookiePairs.append(name + "=" + PercentEncoding.encode(value))
+            case .path:
+                applied.notes.append("apiKey scheme '\(scheme.name)' has in: path, which OpenAPI does not allow; not sent")
+            }
+        case .oauth2ClientCredentials(let clientId, let clientSecret, let configuredScopes):
+            guard let scheme, case .oauth2(let tokenURL?, _) = scheme.kind else {
+                applied.notes.append("oauth2 client credentials are bound, but the description declares no clientCredentials flow with a tokenUrl; not sent")
+                return
+            }
+            let result = await tokens.token(
+                tokenURL: tokenURL, clientId: clientId, clientSecret: clientSecret,
+                scopes: configuredScopes.isEmpty ? scopes : configuredScopes,
+                executor: executor, timeout: timeout, maxBytes: maxBytes)
+            switch result {
+            case .success(let token):
+                applied.headers.append(("Authorization", "Bearer " + token))
+                applied.secretHeaders.append("Authorization")
+                applied.secrets.append(token)
+            case .failure(let error):
+                applied.failure = error.message
+            }
+        }
+    }
+
+    private func describe(_ requirements: [SecurityRequirement]) -> String {
+        requirements.map { r in r.schemes.map(\.name).joined(separator: " + ") }
+            .map { "'\($0)'" }.joined(separator: " or ")
+    }
+}

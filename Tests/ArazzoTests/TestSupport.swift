@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+import Arazzo
+
+/// The repository root: the first directory above this file holding `Fixtures/` and `Package.swift`.
+func repositoryRoot(_ file: String = #filePath) -> String {
+    var url = URL(fileURLWithPath: file).deletingLastPathComponent()
+    while url.path != "/" {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: url.appendingPathComponent("Fixtures").path),
+           fm.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            return url.path
+        }
+        url = url.deletingLastPathComponent()
+    }
+    return "/"
+}
+
+/// A fresh directory for one test's files.
+func temporaryDirectory() -> String {
+    let path = NSTemporaryDirectory() + "arazzo-tests-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Writes `files` (relative path → text) under a new temporary directory; returns the directory.
+func writeFiles(_ files: [String: String]) throws -> String {
+    let root = temporaryDirectory()
+    for (relative, text) in files {
+        let path = root + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    return root
+}
+
+/// Loads an Arazzo document written next to the given OpenAPI descriptions.
+func load(_ arazzo: String, sources: [String: String] = [:]) async throws -> LoadedDocument {
+    var files = sources
+    files["arazzo.yaml"] = arazzo
+    let root = try writeFiles(files)
+    return try await ArazzoLoader().load(path: root + "/arazzo.yaml")
+}
+
+/// An engine over `document` with an in-memory executor and a clock that does not sleep.
+func engine(_ document: LoadedDocument, _ executor: any StepExecutor, configure: (inout RunOptions) -> Void = { _ in }) -> WorkflowEngine {
+    var options = RunOptions(executor: executor)
+    options.clock = ImmediateClock()
+    configure(&options)
+    return WorkflowEngine(document: document, options: options)
+}
+
+/// The body of a recorded request as JSON.
+func jsonBody(_ request: HTTPRequest?) -> JSONValue? {
+    guard let body = request?.body else { return nil }
+    return try? JSONValue(parsing: body)
+}
+
+/// The failure reason of a result, if it failed.
+func failure(_ result: RunResult) -> FailureReason? {
+    if case .failed(let reason) = result.outcome { return reason }
+    return nil
+}
+
+/// A small OpenAPI description of the two Stytch B2B TOTP operations, written from the facts in
+/// the fixture README (not a copy of Stytch's description).
+let stytchOpenAPI = """
+openapi: 3.0.3
+info: {title: Stytch B2B TOTP (test subset), version: 1.0.0}
+servers:
+  - url: https://test.stytch.com
+components:
+  securitySchemes:
+    basicAuth: {type: http, scheme: basic}
+  schemas:
+    Error:
+      type: object
+      required: [status_code, request_id, error_type, error_message]
+      properties:
+        status_code: {type: integer}
+        request_id: {type: string}
+        error_type: {type: string}
+        error_message: {type: string}
+paths:
+  /v1/b2b/totp:
+    post:
+      operationId: api_b2b_totp_v1_Create
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [organization_id, member_id]
+              properties:
+                organization_id: {type: string}
+                member_id: {type: string}
+                expiration_minutes: {type: integer, format: int32, minimum: 5, maximum: 1440}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [request_id, member_id, totp_registration_id, secret, qr_code, recovery_codes, status_code]
+                properties:
+                  request_id: {type: string}
+                  member_id: {type: string}
+                  totp_registration_id: {type: string}
+                  secret: {type: string}
+                  qr_code: {type: string}
+                  recovery_codes: {type: array, items: {type: string}}
+                  status_code: {type: integer, minimum: 200, maximum: 200}
+        '401':
+          description: Unauthorized
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
+  /v1/b2b/totp/authenticate:
+    post:
+      operationId: api_b2b_totp_v1_Authenticate
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [organization_id, member_id, code]
+              properties:
+                organization_id: {type: string}
+                member_id: {type: string}
+                code: {type: string}
+                session_duration_minutes: {type: integer, format: int32}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [request_id, member_id, session_token, session_jwt, status_code]
+                properties:
+                  request_id: {type: string}
+                  member_id: {type: string}
+                  session_token: {type: string}
+                  session_jwt: {type: string}
+                  status_code: {type: integer}
+"""
+
+/// The reference workflow from the repository's fixtures.
+func stytchWorkflowText() throws -> String {
+    try String(contentsOfFile: repositoryRoot() + "/Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml", encoding: .utf8)
+}
+
+/// The reference workflow loaded next to the test subset of the Stytch description.
+func loadStytch() async throws -> LoadedDocument {
+    let root = try writeFiles([
+        "arazzo/stytch-b2b-totp-enrollment-workflow.yml": try stytchWorkflowText(),
+        "openapi/stytch-b2b-openapi.yml": stytchOpenAPI,
+    ])
+    return try await ArazzoLoader().load(path: root + "/arazzo/stytch-b2b-totp-enrollment-workflow.yml")
+}
