@@ -1,0 +1,344 @@
+public import ArazzoExecutor
+import AsyncHTTPClient
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The default ``StepExecutor``: sends requests over AsyncHTTPClient.
+///
+/// - Redirects are never followed: the engine sees every 3xx and decides.
+/// - Each request has a deadline (``HTTPRequest/timeout``) covering connect, send and the whole body.
+/// - The response body is capped at ``HTTPRequest/maxResponseBytes`` while it streams in; a larger
+///   body fails with `.bodyTooLarge` without ever holding more than the cap.
+/// - Connections are pooled per host; TLS certificates are verified unless
+///   ``Configuration/insecureSkipTLSVerification`` is set.
+/// - Every failure is a ``TransportError`` whose message never repeats request headers or URL
+///   credentials.
+///
+/// The executor owns an `HTTPClient`; call ``shutdown()`` when done (or use
+/// ``withExecutor(configuration:isolation:_:)``, which does it for you):
+///
+/// ```swift
+/// let response = try await AsyncHTTPExecutor.withExecutor { executor in
+///     try await executor.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:8080/pets"))
+/// }
+/// ```
+public final class AsyncHTTPExecutor: StepExecutor {
+    /// Client-wide settings; per-request limits come from ``HTTPRequest``.
+    public struct Configuration: Sendable, Hashable {
+        /// Accept any TLS certificate. Only for test servers with self-signed certificates.
+        public var insecureSkipTLSVerification: Bool
+        /// The most time a TCP (and TLS) connection may take to establish.
+        public var connectTimeout: Duration
+        /// The soft limit of concurrent HTTP/1.1 connections per host.
+        public var maxConnectionsPerHost: Int
+        /// How long an idle pooled connection is kept.
+        public var idleConnectionTimeout: Duration
+        /// Whether a failed connection attempt is retried (with backoff, until the deadline). Off by
+        /// default: a refused connection should fail the step now, and retrying is the workflow's call.
+        public var retryConnectionEstablishment: Bool
+
+        /// Creates a configuration.
+        public init(
+            insecureSkipTLSVerification: Bool = false,
+            connectTimeout: Duration = .seconds(10),
+            maxConnectionsPerHost: Int = 8,
+            idleConnectionTimeout: Duration = .seconds(60),
+            retryConnectionEstablishment: Bool = false
+        ) {
+            self.insecureSkipTLSVerification = insecureSkipTLSVerification
+            self.connectTimeout = connectTimeout
+            self.maxConnectionsPerHost = maxConnectionsPerHost
+            self.idleConnectionTimeout = idleConnectionTimeout
+            self.retryConnectionEstablishment = retryConnectionEstablishment
+        }
+    }
+
+    /// The configuration the client was made with.
+    public let configuration: Configuration
+    private let client: HTTPClient
+    private let isShutDown = NIOLockedValueBox(false)
+
+    /// Creates an executor with its own connection pool on NIO's shared event loop group (no
+    /// threads of its own to leak).
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        var settings = HTTPClient.Configuration(
+            certificateVerification: configuration.insecureSkipTLSVerification ? .none : .fullVerification,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: TimeAmount(configuration.connectTimeout), read: nil),
+            decompression: .disabled)
+        settings.connectionPool = .init(
+            idleTimeout: TimeAmount(configuration.idleConnectionTimeout),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxConnectionsPerHost))
+        settings.connectionPool.retryConnectionEstablishment = configuration.retryConnectionEstablishment
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+    }
+
+    deinit {
+        // HTTPClient insists on an explicit shutdown. If the owner forgot, start one that keeps the
+        // client alive until its connections are closed rather than leaking them.
+        let needsShutdown = isShutDown.withLockedValue { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        if needsShutdown {
+            client.shutdown { _ in }
+        }
+    }
+
+    /// Closes every pooled connection. Requests after this fail with `.other`.
+    public func shutdown() async {
+        let needsShutdown = isShutDown.withLockedValue { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        if needsShutdown {
+            try? await client.shutdown()
+        }
+    }
+
+    /// Creates an executor, runs `body` with it, and shuts it down whether `body` returns or throws.
+    public static func withExecutor<Result, Failure: Error>(
+        configuration: Configuration = Configuration(),
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (AsyncHTTPExecutor) async throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
+        let executor = AsyncHTTPExecutor(configuration: configuration)
+        let result: Result
+        do {
+            result = try await body(executor)
+        } catch {
+            await executor.shutdown()
+            throw error
+        }
+        await executor.shutdown()
+        return result
+    }
+
+    /// Sends `request` and returns the whole response, or the typed reason there is none.
+    public func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        let started = ContinuousClock.now
+        let clientRequest: HTTPClient.Request
+        do {
+            var headers = HTTPHeaders()
+            headers.reserveCapacity(request.headers.fields.count)
+            for field in request.headers.fields where !Self.isFramingHeader(field.name) {
+                headers.add(name: field.name, value: field.value)
+            }
+            clientRequest = try HTTPClient.Request(
+                url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                body: request.body.map { .bytes($0) })
+        } catch {
+            throw Self.classify(error, target: nil, request: request)
+        }
+        if Task.isCancelled {
+            throw TransportError(.cancelled, "the request was cancelled before it was sent")
+        }
+        let collector = ResponseCollector(
+            maxBytes: max(0, request.maxResponseBytes), expectsBody: request.method != "HEAD")
+        let task = client.execute(
+            request: clientRequest, delegate: collector,
+            deadline: .now() + TimeAmount(request.timeout))
+        let collected: CollectedResponse
+        do {
+            collected = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            throw Self.classify(error, target: Target(clientRequest), request: request)
+        }
+        var headers: [HeaderFields.Field] = []
+        headers.reserveCapacity(collected.head.headers.count)
+        for (name, value) in collected.head.headers {
+            headers.append(HeaderFields.Field(name: name, value: value))
+        }
+        return HTTPResponse(
+            status: Int(collected.head.status.code), headers: HeaderFields(headers), body: collected.body,
+            duration: ContinuousClock.now - started)
+    }
+
+    /// Framing is the client's job: it sets `Content-Length` from the body it actually sends.
+    private static func isFramingHeader(_ name: String) -> Bool {
+        guard name.utf8.count == 14 || name.utf8.count == 17 else { return false }
+        let lowered = name.lowercased()
+        return lowered == "content-length" || lowered == "transfer-encoding"
+    }
+
+    // MARK: Errors
+
+    /// `scheme://host:port` of a request, for messages (never user info, path or query).
+    struct Target {
+        let text: String
+
+        init(_ request: HTTPClient.Request) {
+            text = "\(request.scheme)://\(request.host):\(request.port)"
+        }
+    }
+
+    /// Maps whatever AsyncHTTPClient, NIO or the collector threw to a typed, credential-free error.
+    static func classify(_ error: any Error, target: Target?, request: HTTPRequest) -> TransportError {
+        let at = target.map { " (\($0.text))" } ?? ""
+        if let error = error as? TransportError { return error }
+        if error is CancellationError {
+            return TransportError(.cancelled, "the request was cancelled\(at)")
+        }
+        if let error = error as? HTTPClientError {
+            return classify(error, at: at, request: request)
+        }
+        if let error = error as? NIOConnectionError {
+            if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
+                return TransportError(.dns, "the host name could not be resolved\(at)")
+            }
+            for failure in error.connectionErrors {
+                let inner = classify(failure.error, target: target, request: request)
+                if inner.kind != .other { return inner }
+            }
+            return TransportError(.other, "could not connect\(at)")
+        }
+        if let error = error as? IOError {
+            return classify(errno: error.errnoCode, at: at)
+        }
+        if let error = error as? ChannelError {
+            switch error {
+            case .connectTimeout:
+                return TransportError(.timeout, "connecting took longer than allowed\(at)")
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed:
+                return TransportError(.connectionReset, "the connection closed before the response was complete\(at)")
+            default:
+                return TransportError(.other, "channel error\(at)")
+            }
+        }
+        if let error = error as? HTTPParserError {
+            if error == .invalidEOFState {
+                return TransportError(.connectionReset, "the connection closed in the middle of the response\(at)")
+            }
+            return TransportError(.invalidResponse, "the server's response is not valid HTTP (\(error))\(at)")
+        }
+        let typeName = String(reflecting: type(of: error))
+        if typeName.hasPrefix("NIOSSL.") {
+            return TransportError(.tls, "TLS failed: \(typeName.dropFirst(7))\(at)")
+        }
+        return TransportError(.other, "\(typeName)\(at)")
+    }
+
+    private static func classify(_ error: HTTPClientError, at: String, request: HTTPRequest) -> TransportError {
+        switch error {
+        case .deadlineExceeded:
+            return TransportError(.timeout, "no complete response within \(describe(request.timeout))\(at)")
+        case .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout:
+            return TransportError(.timeout, "timed out (\(error.shortDescription))\(at)")
+        case .tlsHandshakeTimeout:
+            return TransportError(.tls, "the TLS handshake timed out\(at)")
+        case .cancelled, .requestStreamCancelled:
+            return TransportError(.cancelled, "the request was cancelled\(at)")
+        case .remoteConnectionClosed:
+            return TransportError(.connectionReset, "the server closed the connection before the response was complete\(at)")
+        case .invalidURL, .emptyHost, .emptyScheme, .missingSocketPath, .invalidProxyResponse:
+            return TransportError(.invalidURL, "the URL cannot be used (\(error.shortDescription))")
+        case .alreadyShutdown:
+            return TransportError(.other, "the executor was shut down")
+        default:
+            // `shortDescription` never carries associated values (which may quote header values).
+            let summary = error.shortDescription
+            if summary.hasPrefix("Unsupported scheme") {
+                return TransportError(.invalidURL, "the URL's scheme is not http or https")
+            }
+            if summary.hasPrefix("Server offered unsupported application protocol") {
+                return TransportError(.tls, "the server offered an unsupported application protocol\(at)")
+            }
+            return TransportError(.other, "HTTP client error: \(summary)\(at)")
+        }
+    }
+
+    private static func classify(errno code: CInt, at: String) -> TransportError {
+        switch code {
+        case 111, 61:  // ECONNREFUSED on Linux, Darwin
+            return TransportError(.connectionRefused, "connection refused\(at)")
+        case 104, 54, 32:  // ECONNRESET (Linux, Darwin), EPIPE
+            return TransportError(.connectionReset, "the connection was reset\(at)")
+        case 110, 60:  // ETIMEDOUT
+            return TransportError(.timeout, "the connection timed out\(at)")
+        case 113, 101, 65, 51:  // EHOSTUNREACH, ENETUNREACH
+            return TransportError(.other, "the host is unreachable\(at)")
+        default:
+            return TransportError(.other, "I/O error \(code)\(at)")
+        }
+    }
+
+    private static func describe(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+    }
+}
+
+/// What the collector hands back: the head and the body bytes.
+struct CollectedResponse: Sendable {
+    var head: HTTPResponseHead
+    var body: [UInt8]
+}
+
+/// Collects a response straight into `[UInt8]` (one copy from NIO's buffers) and aborts as soon as
+/// the announced or received size passes the cap.
+///
+/// AsyncHTTPClient calls every delegate method on the task's event loop, one at a time, so the
+/// mutable state needs no lock; `@unchecked Sendable` records that reasoning.
+final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = CollectedResponse
+
+    private let maxBytes: Int
+    private let expectsBody: Bool
+    private var head: HTTPResponseHead?
+    private var body: [UInt8] = []
+
+    init(maxBytes: Int, expectsBody: Bool) {
+        self.maxBytes = maxBytes
+        self.expectsBody = expectsBody
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<CollectedResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        self.head = head
+        if expectsBody, let announced = head.headers.first(name: "content-length").flatMap({ Int($0) }) {
+            if announced > maxBytes {
+                return task.eventLoop.makeFailedFuture(Self.tooLarge(maxBytes, announced: announced))
+            }
+            body.reserveCapacity(announced)
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<CollectedResponse>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        guard body.count + buffer.readableBytes <= maxBytes else {
+            return task.eventLoop.makeFailedFuture(Self.tooLarge(maxBytes, announced: nil))
+        }
+        buffer.withUnsafeReadableBytes { body.append(contentsOf: $0) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<CollectedResponse>) throws -> CollectedResponse {
+        guard let head else {
+            throw TransportError(.invalidResponse, "the response ended without a status line")
+        }
+        return CollectedResponse(head: head, body: body)
+    }
+
+    private static func tooLarge(_ cap: Int, announced: Int?) -> TransportError {
+        if let announced {
+            return TransportError(.bodyTooLarge, "the response announces \(announced) bytes; the limit is \(cap)")
+        }
+        return TransportError(.bodyTooLarge, "the response body exceeds the limit of \(cap) bytes")
+    }
+}
+
+extension TimeAmount {
+    /// Converts a Swift `Duration` (nanosecond precision is enough for timers).
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        self = overflow ? .nanoseconds(.max) : .nanoseconds(nanos &+ attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,380 @@
+import NIOCore
+import NIOConcurrencyHelpers
+import NIOHTTP1
+import NIOPosix
+
+/// One header field as a loopback server received or sends it.
+public struct HTTPHeaderField: Sendable, Hashable, Codable {
+    /// The field name as written.
+    public var name: String
+    /// The field value.
+    public var value: String
+
+    /// Creates a field.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A request exactly as a loopback server received it.
+public struct ReceivedRequest: Sendable, Hashable, Codable {
+    /// The method (`GET`, `POST`, ...).
+    public var method: String
+    /// The raw request target: path plus `?query` when there is one.
+    public var target: String
+    /// The header fields in the order they arrived.
+    public var headers: [HTTPHeaderField]
+    /// The body bytes (empty when there was none).
+    public var body: [UInt8]
+
+    /// Creates a record.
+    public init(method: String, target: String, headers: [HTTPHeaderField] = [], body: [UInt8] = []) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The raw (percent-encoded) path, without the query.
+    public var path: String {
+        guard let mark = target.firstIndex(of: "?") else { return target }
+        return String(target[..<mark])
+    }
+
+    /// The raw query string after `?`, or `nil` when the target has none.
+    public var rawQuery: String? {
+        guard let mark = target.firstIndex(of: "?") else { return nil }
+        return String(target[target.index(after: mark)...])
+    }
+
+    /// The query items, percent-decoded, in order. `+` stays `+` (RFC 3986 query, not form encoding).
+    public var queryItems: [HTTPHeaderField] {
+        guard let raw = rawQuery, !raw.isEmpty else { return [] }
+        return raw.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            if let eq = pair.firstIndex(of: "=") {
+                return HTTPHeaderField(
+                    name: percentDecoded(pair[..<eq]), value: percentDecoded(pair[pair.index(after: eq)...]))
+            }
+            return HTTPHeaderField(name: percentDecoded(pair), value: "")
+        }
+    }
+
+    /// The first value of header `name`, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name.lowercased() == lowered }?.value
+    }
+
+    /// The body as UTF-8 text, or `nil` when it is not valid UTF-8.
+    public var bodyText: String? { String(validating: body, as: UTF8.self) }
+}
+
+/// Decodes `%XX` escapes; malformed escapes are kept literally (a test server must not reject
+/// what it is meant to report).
+func percentDecoded(_ text: Substring) -> String {
+    guard text.contains("%") else { return String(text) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count)
+    var iterator = Array(text.utf8)[...]
+    while let byte = iterator.popFirst() {
+        if byte == UInt8(ascii: "%"), iterator.count >= 2,
+            let high = hexValue(iterator[iterator.startIndex]),
+            let low = hexValue(iterator[iterator.startIndex + 1])
+        {
+            bytes.append(high << 4 | low)
+            iterator = iterator.dropFirst(2)
+        } else {
+            bytes.append(byte)
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+private func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+    default: return nil
+    }
+}
+
+/// The response a loopback server sends for one request.
+public struct ServerResponse: Sendable {
+    /// The status code.
+    public var status: Int
+    /// Header fields, in order; `Content-Length` is added when absent.
+    public var headers: [HTTPHeaderField]
+    /// The body bytes.
+    public var body: [UInt8]
+    /// How long to wait before answering (on the event loop, no thread blocked).
+    public var delay: Duration?
+
+    /// Creates a response.
+    public init(status: Int, headers: [HTTPHeaderField] = [], body: [UInt8] = [], delay: Duration? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.delay = delay
+    }
+}
+
+/// A loopback server that tests and benchmarks start, use and stop.
+///
+/// Every server binds `127.0.0.1` on an ephemeral port, so tests can run in parallel.
+public protocol LoopbackServer: Sendable {
+    /// Binds and starts accepting; returns the bound port. Starting twice returns the same port.
+    func start() async throws -> Int
+    /// Closes the listening socket and every open connection, and waits until they are closed.
+    func stop() async
+    /// The bound port while running, else `nil`.
+    var port: Int? { get }
+}
+
+extension LoopbackServer {
+    /// `http://127.0.0.1:PORT` while running (port 0 before `start()`).
+    public var baseURL: String { "http://127.0.0.1:\(port ?? 0)" }
+}
+
+/// Starts `server`, runs `body`, and stops the server whether `body` returns or throws.
+public func withServer<Server: LoopbackServer, Result>(
+    _ server: Server,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (Server) async throws -> Result
+) async throws -> Result {
+    _ = try await server.start()
+    let result: Result
+    do {
+        result = try await body(server)
+    } catch {
+        await server.stop()
+        throw error
+    }
+    await server.stop()
+    return result
+}
+
+/// The listening socket and the connections it accepted, so `stop()` can close all of them.
+final class ConnectionRegistry: Sendable {
+    private struct State {
+        var listener: (any Channel)?
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var stopping = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    var port: Int? {
+        state.withLockedValue { $0.listener?.localAddress?.port }
+    }
+
+    var listener: (any Channel)? { state.withLockedValue { $0.listener } }
+
+    func setListener(_ channel: any Channel) -> Bool {
+        state.withLockedValue {
+            guard $0.listener == nil else { return false }
+            $0.listener = channel
+            $0.stopping = false
+            return true
+        }
+    }
+
+    /// Registers an accepted connection; returns `false` when the server is stopping.
+    func register(_ channel: any Channel) -> Bool {
+        let accepted = state.withLockedValue {
+            guard !$0.stopping else { return false }
+            $0.connections[ObjectIdentifier(channel)] = channel
+            return true
+        }
+        if accepted {
+            channel.closeFuture.whenComplete { [weak self] _ in
+                self?.state.withLockedValue { _ = $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
+            }
+        }
+        return accepted
+    }
+
+    func stop() async {
+        let (listener, connections) = state.withLockedValue {
+            state -> ((any Channel)?, [any Channel]) in
+            state.stopping = true
+            let result = (state.listener, Array(state.connections.values))
+            state.listener = nil
+            state.connections = [:]
+            return result
+        }
+        if let listener {
+            try? await listener.close()
+        }
+        for connection in connections {
+            connection.close(promise: nil)
+        }
+        for connection in connections {
+            try? await connection.closeFuture.get()
+        }
+    }
+}
+
+/// Binds a server bootstrap on 127.0.0.1 with the options every loopback server shares.
+func bindLoopback(
+    group: any EventLoopGroup,
+    registry: ConnectionRegistry,
+    port: Int = 0,
+    configure: @escaping @Sendable (any Channel) throws -> Void
+) async throws -> Int {
+    if let existing = registry.port { return existing }
+    let bootstrap = ServerBootstrap(group: group)
+        .serverChannelOption(.backlog, value: 256)
+        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+        .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        .childChannelOption(.maxMessagesPerRead, value: 16)
+        .childChannelInitializer { channel in
+            guard registry.register(channel) else {
+                return channel.close()
+            }
+            return channel.eventLoop.makeCompletedFuture {
+                try configure(channel)
+            }
+        }
+    let listener = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
+    guard registry.setListener(listener) else {
+        try? await listener.close()
+        return registry.port ?? 0
+    }
+    return listener.localAddress?.port ?? 0
+}
+
+/// Answers complete HTTP/1 requests with a synchronous responder (scripted and Stytch-shaped
+/// servers): collects head and body, calls the responder on the event loop, writes the answer.
+final class HTTPExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Request bodies larger than this are refused with 413 (a test server must stay bounded).
+    static let maxRequestBytes = 64 << 20
+
+    private let responder: @Sendable (ReceivedRequest) -> ServerResponse
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var tooLarge = false
+
+    init(responder: @escaping @Sendable (ReceivedRequest) -> ServerResponse) {
+        self.responder = responder
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body.clear()
+            tooLarge = false
+        case .body(var chunk):
+            if body.readableBytes + chunk.readableBytes > Self.maxRequestBytes {
+                tooLarge = true
+            } else {
+                body.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let requestHead = head else { return }
+            head = nil
+            let keepAlive = requestHead.isKeepAlive
+            let response: ServerResponse
+            if tooLarge {
+                response = ServerResponse(status: 413)
+            } else {
+                var headers: [HTTPHeaderField] = []
+                headers.reserveCapacity(requestHead.headers.count)
+                for (name, value) in requestHead.headers {
+                    headers.append(HTTPHeaderField(name: name, value: value))
+                }
+                let request = ReceivedRequest(
+                    method: requestHead.method.rawValue, target: requestHead.uri, headers: headers,
+                    body: body.readableBytes == 0 ? [] : Array(body.readableBytesView))
+                response = responder(request)
+            }
+            if let delay = response.delay, delay > .zero {
+                let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) {
+                    Self.write(response, version: requestHead.version, keepAlive: keepAlive, context: loopBound.value)
+                }
+            } else {
+                Self.write(response, version: requestHead.version, keepAlive: keepAlive, context: context)
+            }
+        }
+    }
+
+    private static func write(
+        _ response: ServerResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext
+    ) {
+        guard context.channel.isActive else { return }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(response.headers.count + 2)
+        var hasLength = false
+        for field in response.headers {
+            if field.name.lowercased() == "content-length" { hasLength = true }
+            headers.add(name: field.name, value: field.value)
+        }
+        if !hasLength { headers.add(name: "Content-Length", value: String(response.body.count)) }
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: response.status, reasonPhrase: reasonPhrase(response.status))
+        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        if !response.body.isEmpty {
+            let buffer = context.channel.allocator.buffer(bytes: response.body)
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        }
+        if keepAlive {
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// Reason phrases for the codes the servers use; others get a generic phrase.
+func reasonPhrase(_ status: Int) -> String {
+    if status == 599 { return "Unexpected Request" }
+    let known = HTTPResponseStatus(statusCode: status).reasonPhrase
+    return known.isEmpty ? "Status \(status)" : known
+}
+
+/// The shared core of the servers that speak well-formed HTTP/1.1.
+final class HTTPServerCore: Sendable {
+    let group: any EventLoopGroup
+    let registry = ConnectionRegistry()
+    private let responder: @Sendable (ReceivedRequest) -> ServerResponse
+
+    init(group: any EventLoopGroup, responder: @escaping @Sendable (ReceivedRequest) -> ServerResponse) {
+        self.group = group
+        self.responder = responder
+    }
+
+    func start() async throws -> Int {
+        let responder = self.responder
+        return try await bindLoopback(group: group, registry: registry) { channel in
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+            try pipeline.addHandler(HTTPExchangeHandler(responder: responder))
+        }
+    }
+
+    func stop() async { await registry.stop() }
+
+    var port: Int? { registry.port }
+}
+
+extension TimeAmount {
+    /// Converts a Swift `Duration` (nanosecond precision is enough for timers).
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,285 @@
+import ArazzoJSON
+public import Foundation
+public import NIOCore
+import NIOConcurrencyHelpers
+import NIOPosix
+
+/// A loopback server shaped like Stytch's B2B TOTP API (`POST /v1/b2b/totp` and
+/// `POST /v1/b2b/totp/authenticate`), for running the reference workflow end to end.
+///
+/// It checks HTTP Basic credentials (`project_id:secret`), validates the request bodies, hands out a
+/// TOTP secret per organization and member, and verifies codes with RFC 6238 against an injectable
+/// clock. A test that fixes the secret (``Configuration/secretGenerator``) can compute the code the
+/// workflow needs with ``TOTP/code(secretBase32:at:digits:)`` before the run.
+public final class StytchServer: LoopbackServer {
+    /// How the server authenticates callers, generates secrets and tells time.
+    public struct Configuration: Sendable {
+        /// The expected Basic user name.
+        public var projectID: String
+        /// The expected Basic password.
+        public var secret: String
+        /// Makes the base32 TOTP secret for `(organizationID, memberID)`; random by default.
+        public var secretGenerator: @Sendable (_ organizationID: String, _ memberID: String) -> String
+        /// The server's clock for TOTP verification and session timestamps.
+        public var now: @Sendable () -> Date
+        /// How many 30-second steps before or after "now" a code may be from.
+        public var allowedStepDrift: Int
+
+        /// Creates a configuration.
+        public init(
+            projectID: String = "project-test-00000000-0000-4000-8000-000000000000",
+            secret: String = "secret-test-0000000000000000000000000000",
+            secretGenerator: @escaping @Sendable (_ organizationID: String, _ memberID: String) -> String = { _, _ in
+                StytchServer.randomSecret()
+            },
+            now: @escaping @Sendable () -> Date = { Date() },
+            allowedStepDrift: Int = 1
+        ) {
+            self.projectID = projectID
+            self.secret = secret
+            self.secretGenerator = secretGenerator
+            self.now = now
+            self.allowedStepDrift = allowedStepDrift
+        }
+    }
+
+    private struct State {
+        var secrets: [String: String] = [:]
+        var received: [ReceivedRequest] = []
+        var counter = 0
+    }
+
+    /// The configuration in force.
+    public let configuration: Configuration
+    private let state = NIOLockedValueBox(State())
+    private let core: HTTPServerCore
+
+    /// Creates a server; `eventLoopGroup` defaults to NIO's shared singleton group.
+    public init(configuration: Configuration = Configuration(), eventLoopGroup: (any EventLoopGroup)? = nil) {
+        self.configuration = configuration
+        let state = self.state
+        core = HTTPServerCore(group: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton) { request in
+            Self.handle(request, configuration: configuration, state: state)
+        }
+    }
+
+    /// Binds 127.0.0.1 on an ephemeral port and returns it.
+    public func start() async throws -> Int { try await core.start() }
+
+    /// Closes the server and every open connection.
+    public func stop() async { await core.stop() }
+
+    /// The bound port while running.
+    public var port: Int? { core.port }
+
+    /// Every request received so far.
+    public var receivedRequests: [ReceivedRequest] { state.withLockedValue { $0.received } }
+
+    /// The secret handed out for `(organizationID, memberID)`, if a registration was created.
+    public func registeredSecret(organizationID: String, memberID: String) -> String? {
+        state.withLockedValue { $0.secrets[organizationID + "\u{0}" + memberID] }
+    }
+
+    /// A fresh random 160-bit secret, base32 (the size RFC 4226 recommends for HMAC-SHA1).
+    public static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base32.encode((0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    // MARK: Handling
+
+    private static func handle(
+        _ request: ReceivedRequest, configuration: Configuration, state: NIOLockedValueBox<State>
+    ) -> ServerResponse {
+        let sequence = state.withLockedValue { state -> Int in
+            state.received.append(request)
+            state.counter += 1
+            return state.counter
+        }
+        let requestID = "request-id-test-" + uuidLike(sequence)
+        let route = request.path
+        guard route == "/v1/b2b/totp" || route == "/v1/b2b/totp/authenticate" else {
+            return error(404, "not_found", "No route for \(route).", requestID)
+        }
+        guard request.method == "POST" else {
+            return error(405, "method_not_allowed", "Use POST for \(route).", requestID)
+        }
+        guard authorized(request.header("Authorization"), configuration) else {
+            return error(
+                401, "unauthorized_credentials",
+                "Unauthorized credentials. Check the project_id and secret used for Basic authentication.",
+                requestID)
+        }
+        guard !request.body.isEmpty,
+            let body = try? JSONDecoder().decode(JSONValue.self, from: Data(request.body)),
+            case .object(let fields) = body
+        else {
+            return error(400, "invalid_json", "The request body must be a JSON object.", requestID)
+        }
+        for name in ["organization_id", "member_id"] {
+            guard case .string(let value)? = fields[name], !value.isEmpty else {
+                return error(400, "missing_required_field", "\(name) is required and must be a string.", requestID)
+            }
+        }
+        let organizationID = fields["organization_id"]?.stringValue ?? ""
+        let memberID = fields["member_id"]?.stringValue ?? ""
+        let key = organizationID + "\u{0}" + memberID
+        if route == "/v1/b2b/totp" {
+            if let minutes = fields["expiration_minutes"] {
+                guard case .int(let value) = minutes, (5...1440).contains(value) else {
+                    return error(
+                        400, "invalid_expiration_minutes", "expiration_minutes must be an integer in 5...1440.",
+                        requestID)
+                }
+            }
+            let secret = configuration.secretGenerator(organizationID, memberID)
+            state.withLockedValue { $0.secrets[key] = secret }
+            let response: JSONValue = [
+                "request_id": .string(requestID),
+                "status_code": 200,
+                "member_id": .string(memberID),
+                "totp_registration_id": .string("member-totp-test-" + uuidLike(sequence)),
+                "secret": .string(secret),
+                "qr_code": .string(qrCodeDataURL),
+                "recovery_codes": .array((0..<10).map { .string(recoveryCode(sequence * 10 + $0)) }),
+                "member": member(organizationID: organizationID, memberID: memberID, enrolled: false),
+                "organization": organization(organizationID),
+            ]
+            return json(200, response)
+        }
+        guard case .string(let code)? = fields["code"], !code.isEmpty else {
+            return error(400, "missing_required_field", "code is required and must be a string.", requestID)
+        }
+        if let minutes = fields["session_duration_minutes"], minutes.numberValue == nil {
+            return error(400, "invalid_session_duration", "session_duration_minutes must be an integer.", requestID)
+        }
+        guard let secret = state.withLockedValue({ $0.secrets[key] }) else {
+            return error(404, "totp_not_found", "No TOTP registration exists for this member.", requestID)
+        }
+        let now = configuration.now()
+        guard code.count == 6, code.utf8.allSatisfy({ (48...57).contains($0) }), let secretKey = Base32.decode(secret),
+            TOTP.verify(code, key: secretKey, at: now, drift: configuration.allowedStepDrift)
+        else {
+            return error(401, "invalid_totp_code", "The TOTP code is incorrect or expired.", requestID)
+        }
+        let minutes = fields["session_duration_minutes"]?.numberValue.map { Int($0.doubleValue) } ?? 60
+        let started = iso8601(now)
+        let expires = iso8601(now.addingTimeInterval(TimeInterval(minutes * 60)))
+        let response: JSONValue = [
+            "request_id": .string(requestID),
+            "status_code": 200,
+            "member_id": .string(memberID),
+            "member": member(organizationID: organizationID, memberID: memberID, enrolled: true),
+            "organization": organization(organizationID),
+            "session_token": .string("session-token-test-" + uuidLike(sequence)),
+            "session_jwt": .string(fakeJWT(memberID: memberID, sequence: sequence)),
+            "member_session": [
+                "member_session_id": .string("member-session-test-" + uuidLike(sequence)),
+                "member_id": .string(memberID),
+                "organization_id": .string(organizationID),
+                "started_at": .string(started),
+                "last_accessed_at": .string(started),
+                "expires_at": .string(expires),
+                "authentication_factors": [
+                    [
+                        "type": "totp", "delivery_method": "authenticator_app",
+                        "last_authenticated_at": .string(started),
+                    ]
+                ],
+                "roles": ["stytch_member"],
+            ],
+        ]
+        return json(200, response)
+    }
+
+    private static func authorized(_ header: String?, _ configuration: Configuration) -> Bool {
+        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return false }
+        let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
+        guard let data = Data(base64Encoded: encoded), let pair = String(data: data, encoding: .utf8),
+            let colon = pair.firstIndex(of: ":")
+        else { return false }
+        return pair[..<colon] == configuration.projectID && pair[pair.index(after: colon)...] == configuration.secret
+    }
+
+    private static func member(organizationID: String, memberID: String, enrolled: Bool) -> JSONValue {
+        [
+            "member_id": .string(memberID),
+            "organization_id": .string(organizationID),
+            "email_address": "member@example.com",
+            "status": "active",
+            "name": "Test Member",
+            "mfa_enrolled": .bool(enrolled),
+            "mfa_phone_number": "",
+            "default_mfa_method": enrolled ? "totp" : "",
+            "roles": [["role_id": "stytch_member", "sources": [["type": "direct_assignment", "details": [:]]]]],
+        ]
+    }
+
+    private static func organization(_ organizationID: String) -> JSONValue {
+        [
+            "organization_id": .string(organizationID),
+            "organization_name": "Test Organization",
+            "organization_slug": "test-organization",
+            "mfa_policy": "OPTIONAL",
+            "mfa_methods": "ALL_ALLOWED",
+        ]
+    }
+
+    private static func json(_ status: Int, _ value: JSONValue) -> ServerResponse {
+        ServerResponse(
+            status: status, headers: [HTTPHeaderField(name: "Content-Type", value: "application/json")],
+            body: value.jsonBytes())
+    }
+
+    private static func error(_ status: Int, _ type: String, _ message: String, _ requestID: String) -> ServerResponse {
+        json(
+            status,
+            [
+                "status_code": .int(status),
+                "request_id": .string(requestID),
+                "error_type": .string(type),
+                "error_message": .string(message),
+                "error_url": .string("https://stytch.com/docs/api/errors/\(status)#\(type)"),
+            ])
+    }
+
+    /// Deterministic UUID-shaped identifiers, so traces are stable across runs.
+    private static func uuidLike(_ sequence: Int) -> String {
+        let hex = String(sequence, radix: 16)
+        return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+    }
+
+    private static func recoveryCode(_ seed: Int) -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var value = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 &+ 0x2545_F491_4F6C_DD1D
+        var characters: [Character] = []
+        for index in 0..<12 {
+            if index == 4 || index == 8 { characters.append("-") }
+            characters.append(letters[Int(value % 36)])
+            value /= 36
+            if value == 0 { value = UInt64(truncatingIfNeeded: seed &+ index) &* 0x9E37_79B9 &+ 7 }
+        }
+        return String(characters)
+    }
+
+    private static func fakeJWT(memberID: String, sequence: Int) -> String {
+        func base64URL(_ text: String) -> String {
+            Data(text.utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        return base64URL(#"{"alg":"RS256","typ":"JWT"}"#) + "." + base64URL(#"{"sub":"\#(memberID)","n":\#(sequence)}"#)
+            + "." + base64URL("loopback-test-signature")
+    }
+
+    private static func iso8601(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    /// A 1×1 transparent PNG: a real image, small enough for every response.
+    private static let qrCodeDataURL =
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+}
