@@ -18,7 +18,9 @@ import Foundation
 /// - Lookbehind must have a bounded length (an ICU limit); otherwise construction throws.
 /// - Annex B's quantified lookahead (`(?=a)*`) and `(?flags:…)` modifiers are rejected.
 /// - Case-insensitive matching uses Unicode case folding rather than ECMA's upper-casing.
-/// - Inputs longer than `maximumInputLength` UTF-16 units are not searched (see `test`).
+/// - Inputs longer than `maximumInputLength` UTF-16 units are not searched, and a search that
+///   runs past its time limit is abandoned (see `evaluate`): patterns like `^(a+)+$` backtrack
+///   exponentially in ICU as in every backtracking engine.
 public struct ECMARegex: Sendable, Hashable {
     /// The pattern as written (ECMA-262 syntax, without slashes).
     public let pattern: String
@@ -29,10 +31,14 @@ public struct ECMARegex: Sendable, Hashable {
     private let sticky: Bool
     private let compiled: NSRegularExpression
 
-    /// Inputs longer than this many UTF-16 code units are never searched: ICU has no time limit
-    /// reachable through Foundation on Linux, so the length cap is the guard against catastrophic
-    /// backtracking on hostile bodies (1 MiB).
+    /// Inputs longer than this many UTF-16 code units are never searched (1 MiB): together with
+    /// the time limit this bounds the work a hostile body can cause.
     public static let maximumInputLength = 1 << 20
+
+    /// The search time `test` allows before giving up. ICU's own time limit is not reachable
+    /// through Foundation, but `NSRegularExpression`'s progress callback is, and it is checked
+    /// against this budget while the engine backtracks.
+    public static let defaultTimeLimit: Duration = .seconds(1)
 
     /// Compiles `pattern` with `flags` (e.g. `"i"`, `"ms"`); throws when ECMA-262 would reject
     /// the pattern or the flags, or when the platform engine cannot run it.
@@ -80,13 +86,45 @@ public struct ECMARegex: Sendable, Hashable {
     /// Whether the pattern matches anywhere in `input`, like `RegExp.prototype.test` on a fresh
     /// expression (with `y`, only at the start).
     ///
-    /// Returns `false` without searching when `input` is longer than `maximumInputLength` UTF-16
-    /// code units.
+    /// Returns `false` when the search cannot be completed: `input` longer than
+    /// `maximumInputLength`, or a search running past `defaultTimeLimit`. Use `evaluate` to tell
+    /// those cases apart from a real non-match.
     public func test(_ input: String) -> Bool {
+        (try? evaluate(input).get()) ?? false
+    }
+
+    /// Searches `input` like `test`, but reports an input that is too long or a search that
+    /// exceeded `timeLimit` as an error instead of `false`.
+    public func evaluate(_ input: String, timeLimit: Duration = defaultTimeLimit) -> Result<Bool, RegexMatchError> {
         let length = input.utf16.count
-        guard length <= Self.maximumInputLength else { return false }
-        let options: NSRegularExpression.MatchingOptions = sticky ? [.anchored] : []
-        return compiled.firstMatch(in: input, options: options, range: NSRange(location: 0, length: length)) != nil
+        guard length <= Self.maximumInputLength else {
+            return .failure(RegexMatchError(
+                kind: .inputTooLong,
+                message: "the input is \(length) UTF-16 units long; regex conditions search at most \(Self.maximumInputLength)"))
+        }
+        var options: NSRegularExpression.MatchingOptions = [.reportProgress]
+        if sticky { options.insert(.anchored) }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeLimit)
+        var matched = false
+        var timedOut = false
+        compiled.enumerateMatches(in: input, options: options, range: NSRange(location: 0, length: length)) {
+            result, _, stop in
+            if result != nil {
+                matched = true
+                stop.pointee = true
+            } else if clock.now >= deadline {
+                timedOut = true
+                stop.pointee = true
+            }
+        }
+        if matched { return .success(true) }
+        if timedOut {
+            return .failure(RegexMatchError(
+                kind: .timeLimitExceeded,
+                message: "the search for /\(pattern)/ was abandoned after \(timeLimit); the pattern backtracks too much on this input"))
+        }
+        return .success(false)
     }
 
     /// Two expressions are equal when written with the same pattern and flags.

@@ -16,3 +16,28 @@ public struct RegexSyntaxError: Error, Sendable, Hashable, CustomStringConvertib
     /// `offset N: message`, for logs and diagnostics.
     public var description: String { "offset \(offset): \(message)" }
 }
+
+/// Why a search could not give a yes/no answer.
+public struct RegexMatchError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The reason the search was not completed.
+    public enum Kind: String, Sendable {
+        /// The input exceeds `ECMARegex.maximumInputLength`.
+        case inputTooLong
+        /// The search ran past its time limit (catastrophic backtracking).
+        case timeLimitExceeded
+    }
+
+    /// The reason the search was not completed.
+    public let kind: Kind
+    /// One line for reports.
+    public let message: String
+
+    /// Creates an error value.
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}

@@ -138,6 +138,14 @@ let semanticsCases: [MatchCase] = [
     MatchCase("^(a)\\10$", "a\u{8}", true),
     MatchCase("(?<!\\$)\\b\\d+", "$5 and 7", true),
     MatchCase("foo(?!bar)", "foobar", false),
+    // Empty alternatives and groups, and \B on the empty string.
+    MatchCase("a|", "xyz", true),
+    MatchCase("^(|b)c$", "c", true),
+    MatchCase("^()(?:)$", "", true),
+    MatchCase("\\B", "", true),
+    MatchCase("\\b", "", false),
+    MatchCase("^[\\d-]+$", "1-2", true),
+    MatchCase("^[-a]+$", "-a", true),
     // Search, not whole match.
     MatchCase("b", "abc", true),
     MatchCase("B", "abc", false),
@@ -242,6 +250,26 @@ func inputCap() throws {
     let long = String(repeating: "b", count: ECMARegex.maximumInputLength) + "a"
     #expect(regex.test(String(long.dropFirst())))
     #expect(!regex.test(long))
+    #expect(
+        regex.evaluate(long)
+            == .failure(RegexMatchError(
+                kind: .inputTooLong,
+                message: "the input is 1048577 UTF-16 units long; regex conditions search at most 1048576")))
+}
+
+@Test("catastrophic backtracking is abandoned at the time limit instead of hanging")
+func backtrackingLimit() throws {
+    let regex = try ECMARegex("^(a+)+$")
+    let hostile = String(repeating: "a", count: 40) + "!"
+    // A zero budget stops at the engine's first progress report, which a search of 2^40 paths
+    // always reaches: no dependence on machine speed.
+    #expect(
+        regex.evaluate(hostile, timeLimit: .zero)
+            == .failure(RegexMatchError(
+                kind: .timeLimitExceeded,
+                message: "the search for /^(a+)+$/ was abandoned after 0.0 seconds; the pattern backtracks too much on this input")))
+    #expect(regex.evaluate("aaa") == .success(true))
+    #expect(regex.evaluate("aab") == .success(false))
 }
 
 @Test("equality and hashing follow pattern and flags")
