@@ -7,7 +7,9 @@
 public struct SchemaViolation: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Where in the instance the problem is, e.g. `$.user.age` or `$.tags[2]`.
     public let instancePath: String
-    /// The JSON Schema keyword that failed (`type`, `required`, `oneOf`, …).
+    /// The JSON Schema keyword that failed (`type`, `required`, `oneOf`, …); `false` for a `false`
+    /// schema, and `maxEvaluationDepth` or `maxEvaluationSteps` when validation hit a limit in
+    /// `JSONSchema.Options` and stopped (the value is then not known to be valid).
     public let keyword: String
     /// One line saying what is wrong and what was expected, without the path
     /// (e.g. `expected string, found integer 123`).
