@@ -130,6 +130,7 @@ let package = Package(
             swiftSettings: strictSettings),
 
         // Tests (Swift Testing).
+        .testTarget(name: "ArazzoJSONTests", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoYAMLTests", dependencies: ["ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoModel", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath"], swiftSettings: strictSettings),

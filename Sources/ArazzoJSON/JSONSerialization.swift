@@ -15,53 +15,61 @@ extension JSONValue {
 
     /// The value as RFC 8259 JSON text: compact by default, non-finite doubles written as `null`.
     public func jsonText(_ options: WritingOptions = .init()) -> String {
-        var out = ""
-        out.reserveCapacity(64)
-        write(to: &out, options: options, depth: 0)
-        return out
+        String(decoding: jsonBytes(options), as: UTF8.self)
     }
 
     /// The value as UTF-8 JSON bytes.
     public func jsonBytes(_ options: WritingOptions = .init()) -> [UInt8] {
-        Array(jsonText(options).utf8)
+        // Writing bytes into one growing array keeps serialization linear in the output size.
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(to: &out, options: options, depth: 0)
+        return out
     }
 
-    private func write(to out: inout String, options: WritingOptions, depth: Int) {
+    private func write(to out: inout [UInt8], options: WritingOptions, depth: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += JSONValue.format(d)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: JSONValue.format(d).utf8)
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let a):
-            if a.isEmpty { out += "[]"; return }
-            out += "["
+            if a.isEmpty {
+                out.append(contentsOf: "[]".utf8)
+                return
+            }
+            out.append(UInt8(ascii: "["))
             for (i, element) in a.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 if options.prettyPrinted { JSONValue.newline(&out, depth + 1) }
                 element.write(to: &out, options: options, depth: depth + 1)
             }
             if options.prettyPrinted { JSONValue.newline(&out, depth) }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            if o.isEmpty { out += "{}"; return }
-            out += "{"
+            if o.isEmpty {
+                out.append(contentsOf: "{}".utf8)
+                return
+            }
+            out.append(UInt8(ascii: "{"))
             let keys = options.sortedKeys ? o.keys.sorted() : Array(o.keys)
             for (i, key) in keys.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 if options.prettyPrinted { JSONValue.newline(&out, depth + 1) }
                 JSONValue.writeString(key, to: &out)
-                out += options.prettyPrinted ? ": " : ":"
+                out.append(UInt8(ascii: ":"))
+                if options.prettyPrinted { out.append(UInt8(ascii: " ")) }
                 o[key, default: .null].write(to: &out, options: options, depth: depth + 1)
             }
             if options.prettyPrinted { JSONValue.newline(&out, depth) }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ out: inout String, _ depth: Int) {
-        out += "\n"
-        out += String(repeating: "  ", count: depth)
+    private static func newline(_ out: inout [UInt8], _ depth: Int) {
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
     }
 
     /// Formats a double the way JSON readers expect: shortest round-trip digits, `1.0` kept,
@@ -72,40 +80,30 @@ extension JSONValue {
         return d.description
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// Writes `s` as a JSON string literal, escaping what RFC 8259 §7 requires.
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        var pendingStart = s.unicodeScalars.startIndex
-        let scalars = s.unicodeScalars
-        var index = scalars.startIndex
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String?
-            switch scalar {
-            case "\"": escape = "\\\""
-            case "\\": escape = "\\\\"
-            case "\n": escape = "\\n"
-            case "\r": escape = "\\r"
-            case "\t": escape = "\\t"
-            case "\u{08}": escape = "\\b"
-            case "\u{0C}": escape = "\\f"
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\n"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\t"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "f"))
+            case 0..<0x20:
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0xF)])
             default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    escape = nil
-                }
+                // UTF-8 continuation and lead bytes are copied as they are: the output stays UTF-8.
+                out.append(byte)
             }
-            if let escape {
-                out.unicodeScalars.append(contentsOf: scalars[pendingStart..<index])
-                out += escape
-                pendingStart = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
         }
-        out.unicodeScalars.append(contentsOf: scalars[pendingStart..<scalars.endIndex])
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -11,6 +11,8 @@ do {
     switch command {
     case "parse":
         try ParseBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "jsonpath":
+        try JSONPathBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "help", "--help", "-h":
         print(usage)
     default:
