@@ -105,8 +105,9 @@ extension DecodingContext {
             return nil
         }
         if items.count < minItems {
+            let fix = key == "criteria" ? "; remove the field if the action should always apply" : ""
             error(
-                .emptyList, "`\(key)` must have at least \(minItems == 1 ? "one entry" : "\(minItems) entries")",
+                .emptyList, "`\(key)` must have at least \(minItems == 1 ? "one entry" : "\(minItems) entries")\(fix)",
                 at: pair.value.location, path: fields.childPath(key))
         }
         return items

@@ -339,9 +339,10 @@ extension DecodingContext {
         return first.0 == "stepId" ? .stepId(first.1) : .workflowId(first.1)
     }
 
-    mutating func criteriaList(_ f: ObjectFields) -> [Criterion] {
+    /// Action `criteria`. The schema gives success actions `minItems: 1` but not failure actions.
+    mutating func criteriaList(_ f: ObjectFields, minItems: Int) -> [Criterion] {
         var criteria: [Criterion] = []
-        guard let items = sequence(f, "criteria", minItems: 1) else { return criteria }
+        guard let items = sequence(f, "criteria", minItems: minItems) else { return criteria }
         for (i, item) in items.enumerated() {
             if let c = decodeCriterion(item, path: f.childPath("criteria") + "/\(i)") { criteria.append(c) }
         }
@@ -354,7 +355,7 @@ extension DecodingContext {
         let name = string(f, "name", required: true)
         let type = enumeration(f, "type", SuccessAction.ActionType.self, required: true)
         let target = actionTarget(f, typeName: type?.rawValue, name: name)
-        let criteria = criteriaList(f)
+        let criteria = criteriaList(f, minItems: 1)
         return SuccessAction(
             name: name ?? "", type: type ?? .end, target: target, criteria: criteria, extensions: f.extensions,
             location: node.location, locations: f.locations)
@@ -395,7 +396,7 @@ extension DecodingContext {
                 }
             }
         }
-        let criteria = criteriaList(f)
+        let criteria = criteriaList(f, minItems: 0)
         return FailureAction(
             name: name ?? "", type: type ?? .end, target: target, retryAfter: retryAfter, retryLimit: retryLimit,
             criteria: criteria, extensions: f.extensions, location: node.location, locations: f.locations)
