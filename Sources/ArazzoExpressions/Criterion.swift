@@ -163,9 +163,12 @@ public struct CompiledCriterion: Sendable {
             }
         }
 
-        // condition
+        // condition (not compiled when the type or version is unusable: it would only add noise)
         var engine: Engine
+        let typeUnusable = issues.contains { $0.field == .type && $0.code == "criterion-type" }
         switch kind {
+        case _ where typeUnusable || versionError != nil:
+            engine = .invalid(issues.first?.message ?? "invalid criterion")
         case .simple:
             do {
                 let parsed = try SimpleCondition(parsing: condition)
@@ -224,13 +227,12 @@ public struct CompiledCriterion: Sendable {
                     code: "jsonpath-syntax"))
             }
         case .xpath:
-            if let problem = XPath.validate(text) {
-                let message: String
-                if version == "xpath-10" {
-                    message = "invalid XPath 1.0 expression: \(problem.message)"
-                } else {
-                    message = "unsupported XPath: this engine evaluates XPath 1.0 (libxml2), and the expression is not valid XPath 1.0 (\(problem.message)); XPath 2.0+ features are not supported"
-                }
+            // The default (no version) is XPath 3.1 in Arazzo; libxml2 evaluates its 1.0 subset.
+            if let problem = XPath.validate(text, version: version ?? "xpath-31") {
+                let message =
+                    version == "xpath-10"
+                    ? "invalid XPath 1.0 expression: \(problem.message)"
+                    : "unsupported XPath (this engine evaluates XPath 1.0 via libxml2): \(problem.message)"
                 return .issue(ExpressionIssue(.error, message, offset: 0, code: "xpath-syntax"))
             }
             return .engine(.xpath(text))
@@ -311,7 +313,7 @@ public struct CompiledCriterion: Sendable {
                     let message = "an xpath criterion needs XML text as its context, but `\(contextText ?? "")` is \(value.typeName == "object" || value.typeName == "array" ? "parsed JSON (\(value.typeName))" : "a \(value.typeName)")"
                     return verdict(false, message, error: message)
                 }
-                switch XPath.evaluate(expression, xml: Array(xml.utf8), namespaces: [:]) {
+                switch XPath.evaluate(expression, xml: Array(xml.utf8), version: version ?? "xpath-31") {
                 case .failure(let problem):
                     return verdict(false, "XPath `\(resolvedCondition)` failed: \(problem.message)", error: problem.message)
                 case .success(let result):
