@@ -33,7 +33,9 @@ extension DecodingContext {
                     at: pair.keyLocation, path: path + "/" + JSONPointerText.escape(pair.key))
             } else {
                 var message = "unknown field `\(pair.key)` in \(objectName)"
-                if let near = suggestion(for: pair.key, among: known) {
+                if newerFields[objectName]?.contains(pair.key) == true {
+                    message += "; `\(pair.key)` is an Arazzo 1.1 field, and this document is 1.0.x"
+                } else if let near = suggestion(for: pair.key, among: known) {
                     misspelt.insert(near)
                     message += "; did you mean `\(near)`?"
                 } else {
@@ -172,3 +174,12 @@ extension DecodingContext {
         return result
     }
 }
+
+/// Fields Arazzo 1.1 added, per object, so a 1.0 document using one gets a precise message.
+let newerFields: [String: Set<String>] = [
+    "Arazzo Specification Object": ["$self"],
+    "Step Object": ["timeout", "dependsOn", "channelPath", "action", "correlationId"],
+    "Success Action Object": ["parameters"],
+    "Failure Action Object": ["parameters"],
+    "Payload Replacement Object": ["targetSelectorType"],
+]
