@@ -2,49 +2,19 @@ import ArazzoJSON
 import ArazzoModel
 import ArazzoExpressions
 
-/// A criterion compiled once per document; evaluating it never parses.
-struct CriterionProgram: Sendable {
-    enum Program: Sendable {
-        case simple(SimpleCondition)
-        case invalid(String)
-        case unsupported(String)
-    }
-
-    let text: String
-    let typeName: String
-    let program: Program
-
+extension CompiledCriterion {
+    /// Compiles a model Criterion once per document (evaluation never parses again).
     init(_ criterion: Criterion) {
-        text = criterion.condition.text
-        typeName = criterion.kind.rawValue
-        switch criterion.kind {
-        case .simple:
-            do {
-                program = .simple(try SimpleCondition(parsing: criterion.condition.text))
-            } catch {
-                program = .invalid("the condition does not parse: \(error.message)")
-            }
-        case .regex, .jsonpath, .xpath:
-            program = .unsupported("\(criterion.kind.rawValue) criteria are not available in this build")
-        }
-    }
-
-    /// Evaluates with an explanation.
-    func evaluate(in context: any ExpressionContext) -> CriterionVerdict {
-        switch program {
-        case .simple(let condition):
-            let verdict = condition.evaluate(in: context)
-            return CriterionVerdict(condition: text, type: typeName, passed: verdict.passed, explanation: verdict.explanation)
-        case .invalid(let message), .unsupported(let message):
-            return CriterionVerdict(condition: text, type: typeName, passed: false, explanation: message)
-        }
-    }
-
-    /// Evaluates without building an explanation (action criteria).
-    func test(in context: any ExpressionContext) -> Bool {
-        switch program {
-        case .simple(let condition): return condition.test(in: context)
-        case .invalid, .unsupported: return false
+        switch criterion.type {
+        case .expressionType(let t)?:
+            self.init(condition: criterion.condition.text, context: criterion.context?.text, type: t.type.rawValue, version: t.version)
+        case .kind(let k)?:
+            self.init(condition: criterion.condition.text, context: criterion.context?.text, type: k.rawValue)
+        case nil:
+            self.init(condition: criterion.condition.text, context: criterion.context?.text)
         }
     }
 }
+
+/// The criteria of a step or action, compiled.
+typealias CriterionProgram = CompiledCriterion

@@ -127,26 +127,6 @@ public struct FailureReason: Sendable, Hashable, Codable, CustomStringConvertibl
     }
 }
 
-/// One criterion's result, with why.
-public struct CriterionVerdict: Sendable, Hashable, Codable {
-    /// The condition as written.
-    public var condition: String
-    /// `simple`, `regex`, `jsonpath` or `xpath`.
-    public var type: String
-    /// Whether it passed.
-    public var passed: Bool
-    /// Why, e.g. "`$statusCode` was 401, expected == 200".
-    public var explanation: String
-
-    /// Creates a verdict.
-    public init(condition: String, type: String, passed: Bool, explanation: String) {
-        self.condition = condition
-        self.type = type
-        self.passed = passed
-        self.explanation = explanation
-    }
-}
-
 /// One attempt of one step.
 public struct StepTrace: Sendable, Codable {
     /// The step.
