@@ -20,16 +20,21 @@ enum IRegexp {
         return try? NSRegularExpression(pattern: icu, options: [])
     }
 
+    /// How long one match or search may run before it is abandoned.
+    static let timeBudget: Duration = .milliseconds(500)
+
     /// Whether `regex` finds a match in `subject`.
     ///
-    /// ICU backtracks, so a pattern such as `(a*)*b` can take exponential time. ICU reports
-    /// progress about every 10,000 steps; after a budget that grows with the subject's length the
-    /// attempt is abandoned and counts as no match, so one hostile pattern cannot hang a run.
+    /// ICU backtracks, so a pattern such as `(a*)*b` can take exponential time. ICU calls the
+    /// progress block at each start position it tries and every few thousand backtracking steps,
+    /// so a tick count cannot tell a long honest scan from a hostile pattern; a wall-clock budget
+    /// can. Past it the attempt is abandoned and counts as no match, so one hostile pattern cannot
+    /// hang a run, while a match anywhere in a long string is still found.
     static func matches(_ regex: NSRegularExpression, _ subject: String) -> Bool {
         let length = subject.utf16.count
-        let budget = 200 + length / 500
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeBudget)
         var found = false
-        var ticks = 0
         regex.enumerateMatches(in: subject, options: [.reportProgress], range: NSRange(location: 0, length: length)) {
             result, _, stop in
             if result != nil {
@@ -37,8 +42,7 @@ enum IRegexp {
                 stop.pointee = true
                 return
             }
-            ticks += 1
-            if ticks > budget { stop.pointee = true }
+            if clock.now > deadline { stop.pointee = true }
         }
         return found
     }

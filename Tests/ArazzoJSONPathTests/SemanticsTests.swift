@@ -108,3 +108,12 @@ struct SemanticsTests {
         #expect(a.description == "$.a[0]")
     }
 }
+
+@Test("search and match find a match far into a long string (the backtracking guard is a time budget, not a tick count)")
+func farMatchInLongString() throws {
+    let subject = String(repeating: "a", count: 5_000) + "x" + String(repeating: "a", count: 100)
+    let search = try JSONPathQuery("$[?search(@, 'x')]")
+    #expect(search.select(.array([.string(subject)])).count == 1)
+    let match = try JSONPathQuery("$[?match(@, 'a*xa*')]")
+    #expect(match.select(.array([.string(subject)])).count == 1)
+}
