@@ -549,6 +549,6 @@ func suggest(_ word: String, among candidates: some Sequence<String>) -> String?
         best = (candidate, d)
     }
     guard let (candidate, distance) = best else { return nil }
-    let limit = min(3, max(1, word.count / 3))
+    let limit = word.count <= 3 ? 1 : min(3, max(2, word.count / 3))
     return distance <= limit ? candidate : nil
 }

@@ -91,7 +91,7 @@ struct EvaluationTests {
     }
 
     static let unresolved: [(String, String)] = [
-        ("$inputs.petId", "no input `petId` was supplied"),
+        ("$inputs.orderNumber", "no input `orderNumber` was supplied"),
         ("$inputs.usernam", "no input `usernam` was supplied; did you mean `username`?"),
         ("$inputs.customer.firstName", "no input `customer.firstName` was supplied; to reach a member of `customer` write `$inputs.customer#/firstName`"),
         ("$steps.missing.outputs.x", "step `missing` has not run"),
