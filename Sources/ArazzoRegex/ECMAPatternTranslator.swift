@@ -14,7 +14,9 @@ struct ECMAPatternTranslator {
         var multiline = false
     }
 
-    private enum Last { case nothing, atom, assertion, quantified }
+    /// What the last emitted item was, which decides whether a quantifier may follow.
+    /// `lookahead` is a lookahead assertion, which Annex B lets be quantified without `u`.
+    private enum Last { case nothing, atom, assertion, lookahead, quantified }
     private enum GroupKind { case capturing, nonCapturing, lookahead, lookbehind }
 
     /// An item inside a character class: one code point, or a nested set in ICU syntax.
@@ -39,6 +41,10 @@ struct ECMAPatternTranslator {
     private var output = ""
     private var last = Last.nothing
     private var groups: [GroupKind] = []
+    /// Where each open group begins in `output` (UTF-8 offset), parallel to `groups`.
+    private var groupOutputStarts: [Int] = []
+    /// Where the last closed group begins in `output`, for wrapping a quantified lookahead.
+    private var lastGroupOutputStart = 0
     private var groupCount = 0
     private var groupNames: [String: Int] = [:]
 
@@ -193,9 +199,14 @@ struct ECMAPatternTranslator {
                 guard let kind = groups.popLast() else {
                     throw error("unmatched `)`; escape it as `\\)` to match a parenthesis", at: start)
                 }
+                lastGroupOutputStart = groupOutputStarts.removeLast()
                 position += 1
                 output += ")"
-                last = kind == .lookbehind || kind == .lookahead ? .assertion : .atom
+                switch kind {
+                case .lookbehind: last = .assertion
+                case .lookahead: last = options.unicode ? .assertion : .lookahead
+                case .capturing, .nonCapturing: last = .atom
+                }
             case "|":
                 position += 1
                 output += "|"
@@ -247,6 +258,7 @@ struct ECMAPatternTranslator {
     private mutating func openGroup() throws(RegexSyntaxError) {
         let start = position
         position += 1
+        groupOutputStarts.append(output.utf8.count)
         guard peek() == "?" else {
             groups.append(.capturing)
             output += "("
@@ -329,6 +341,19 @@ struct ECMAPatternTranslator {
                 throw error("possessive quantifiers (`x*+`) are not ECMA-262; remove the `+`", at: start)
             }
             throw error("nothing to repeat: a quantifier cannot follow another quantifier", at: start)
+        case .lookahead:
+            // ICU mishandles quantified zero-width groups, so spell out what ECMA-262's
+            // RepeatMatcher does: with a minimum of 0 the empty-iteration rule makes the assertion
+            // optional; with a minimum of 1 or more it must hold (once is enough, nothing moves).
+            if peek() == "?" { position += 1 }
+            last = .quantified
+            let minimum = text.hasPrefix("{") ? Int(text.dropFirst().prefix { $0.isNumber }) ?? 1 : (text == "+" ? 1 : 0)
+            if minimum == 0 {
+                let index = output.utf8.index(output.utf8.startIndex, offsetBy: lastGroupOutputStart)
+                output.insert(contentsOf: "(?:", at: index)
+                output += "|)"
+            }
+            return
         case .atom:
             break
         }

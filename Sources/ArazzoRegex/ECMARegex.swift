@@ -11,13 +11,18 @@ import Foundation
 /// which do not change the result of a single `test`. The `v` flag is rejected.
 ///
 /// Known deviations, all rare in API conditions:
-/// - Matching is by code point in every mode, as ECMA does only with `u`: without `u`, `.` still
-///   matches a whole astral character.
+/// - Matching is by code point in every mode, as ECMA does only with `u`. Without `u`, ECMA sees
+///   an astral character (e.g. an emoji) as two UTF-16 units, so `^.$` does not match "😀" there,
+///   `😀*` quantifies only the low surrogate, and `[😀]` matches any character sharing its high
+///   surrogate; here all three treat the emoji as one character.
 /// - A back-reference to a group that has not captured (yet) fails to match, where ECMA matches
-///   the empty string.
+///   the empty string (`(a)|\1`, `\1(a)`).
 /// - Lookbehind must have a bounded length (an ICU limit); otherwise construction throws.
-/// - Annex B's quantified lookahead (`(?=a)*`) and `(?flags:…)` modifiers are rejected.
-/// - Case-insensitive matching uses Unicode case folding rather than ECMA's upper-casing.
+/// - `\u{…}` without `u` is rejected (Annex B would read it as `u` repeated), and so are
+///   `(?flags:…)` modifiers (ES2025).
+/// - Case-insensitive matching uses ICU's Unicode case folding rather than ECMA's upper-casing,
+///   which differs only outside ASCII: with `i`, `ß` matches "SS", `ſ` matches "s" and the Kelvin
+///   sign matches `[a-z]` here but not in ECMA without `u`.
 /// - Inputs longer than `maximumInputLength` UTF-16 units are not searched, and a search that
 ///   runs past its time limit is abandoned (see `evaluate`): patterns like `^(a+)+$` backtrack
 ///   exponentially in ICU as in every backtracking engine.

@@ -146,6 +146,12 @@ let semanticsCases: [MatchCase] = [
     MatchCase("\\b", "", false),
     MatchCase("^[\\d-]+$", "1-2", true),
     MatchCase("^[-a]+$", "-a", true),
+    // Annex B: a lookahead may be quantified; minimum 0 makes it optional, 1+ makes it required.
+    MatchCase("^(?=a)*b", "b", true),
+    MatchCase("^(?=a)+b", "b", false),
+    MatchCase("^(?=a){2}a", "a", true),
+    MatchCase("^(?!a)?a", "a", true),
+    MatchCase("x(?=a)+?|$", "q", true),
     // Search, not whole match.
     MatchCase("b", "abc", true),
     MatchCase("B", "abc", false),
@@ -202,6 +208,8 @@ let syntaxCases: [SyntaxCase] = [
     SyntaxCase("a|?", offset: 2, "nothing to repeat before `?`"),
     SyntaxCase("{2}", offset: 0, "nothing to repeat before `{2}`"),
     SyntaxCase("^*", offset: 1, "an assertion cannot be repeated"),
+    SyntaxCase("(?<=a)*", offset: 6, "an assertion cannot be repeated"),
+    SyntaxCase("(?=a)*", flags: "u", offset: 5, "an assertion cannot be repeated"),
     SyntaxCase("a{3,1}", offset: 1, "numbers out of order in `{3,1}` quantifier"),
     SyntaxCase("[z-a]", offset: 1, "range out of order in character class"),
     SyntaxCase("[a--b]", offset: 1, "range out of order in character class"),
