@@ -22,6 +22,7 @@ import Foundation
 ///       headers: {Retry-After: "1"}
 ///       json: {totp_registration_id: reg-1}
 ///       delayMilliseconds: 0
+///       fault: resetMidBody     # or closeConnection / noResponse (transport failures)
 ///     times: 1
 /// ```
 public struct ExchangeScript: Sendable, Hashable, Codable {
@@ -164,12 +165,15 @@ public struct ScriptedResponse: Sendable, Hashable, Codable {
     public var bodyBase64: String?
     /// Milliseconds to wait before answering.
     public var delayMilliseconds: Int?
+    /// A transport failure instead of (or, for `resetMidBody`, in the middle of) the response.
+    public var fault: ConnectionFault?
 
     /// Creates a response.
     public init(
         status: Int = 200, headers: [HTTPHeaderField] = [], json: JSONValue? = nil, body: String? = nil,
-        bodyBase64: String? = nil, delayMilliseconds: Int? = nil
+        bodyBase64: String? = nil, delayMilliseconds: Int? = nil, fault: ConnectionFault? = nil
     ) {
+        self.fault = fault
         self.status = status
         self.headers = headers
         self.json = json
@@ -178,7 +182,9 @@ public struct ScriptedResponse: Sendable, Hashable, Codable {
         self.delayMilliseconds = delayMilliseconds
     }
 
-    private enum CodingKeys: String, CodingKey { case status, headers, json, body, bodyBase64, delayMilliseconds }
+    private enum CodingKeys: String, CodingKey {
+        case status, headers, json, body, bodyBase64, delayMilliseconds, fault
+    }
 
     /// Decodes a response; every field is optional.
     public init(from decoder: any Decoder) throws {
@@ -189,6 +195,7 @@ public struct ScriptedResponse: Sendable, Hashable, Codable {
         body = try container.decodeIfPresent(String.self, forKey: .body)
         bodyBase64 = try container.decodeIfPresent(String.self, forKey: .bodyBase64)
         delayMilliseconds = try container.decodeIfPresent(Int.self, forKey: .delayMilliseconds)
+        fault = try container.decodeIfPresent(ConnectionFault.self, forKey: .fault)
     }
 
     /// The response the server sends.
@@ -206,7 +213,7 @@ public struct ScriptedResponse: Sendable, Hashable, Codable {
             bytes = [UInt8](data)
         }
         let delay = delayMilliseconds.flatMap { $0 > 0 ? Duration.milliseconds($0) : nil }
-        return ServerResponse(status: status, headers: headers, body: bytes, delay: delay)
+        return ServerResponse(status: status, headers: headers, body: bytes, delay: delay, fault: fault)
     }
 }
 

@@ -2,14 +2,6 @@ public import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A misbehaving peer, for testing that a client ends every exchange with a typed failure within
 /// its deadline and with bounded memory.
 public enum Fault: Sendable, Hashable {
@@ -196,14 +188,7 @@ final class FaultHandler: ChannelInboundHandler {
             var out = context.channel.allocator.buffer(string: head)
             out.writeRepeatingByte(UInt8(ascii: "x"), count: max(0, min(sent, announced - 1)))
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in
-                // Linger 0 turns the close into a TCP RST, which is what "reset" means on the wire.
-                guard let provider = channel as? any SocketOptionProvider else {
-                    channel.close(promise: nil)
-                    return
-                }
-                provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
-            }
+            context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in resetConnection(channel) }
         case .closeWithoutResponse:
             busy = true
             context.close(promise: nil)

@@ -3,6 +3,14 @@ import NIOConcurrencyHelpers
 import NIOHTTP1
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One header field as a loopback server received or sends it.
 public struct HTTPHeaderField: Sendable, Hashable, Codable {
     /// The field name as written.
@@ -110,14 +118,30 @@ public struct ServerResponse: Sendable {
     public var body: [UInt8]
     /// How long to wait before answering (on the event loop, no thread blocked).
     public var delay: Duration?
+    /// Instead of answering normally, fail the exchange this way (after `delay`).
+    public var fault: ConnectionFault?
 
     /// Creates a response.
-    public init(status: Int, headers: [HTTPHeaderField] = [], body: [UInt8] = [], delay: Duration? = nil) {
+    public init(
+        status: Int, headers: [HTTPHeaderField] = [], body: [UInt8] = [], delay: Duration? = nil,
+        fault: ConnectionFault? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
         self.delay = delay
+        self.fault = fault
     }
+}
+
+/// Transport failures a well-formed server can still inject into one exchange.
+public enum ConnectionFault: String, Sendable, Hashable, Codable {
+    /// Close the connection without answering (the client sees the connection end early).
+    case closeConnection
+    /// Send the head announcing the body and half of it, then reset the connection (TCP RST).
+    case resetMidBody
+    /// Never answer; the connection stays open until the server stops (the client times out).
+    case noResponse
 }
 
 /// A loopback server that tests and benchmarks start, use and stop.
@@ -309,6 +333,18 @@ final class HTTPExchangeHandler: ChannelInboundHandler, RemovableChannelHandler 
         _ response: ServerResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext
     ) {
         guard context.channel.isActive else { return }
+        switch response.fault {
+        case .noResponse?:
+            return
+        case .closeConnection?:
+            context.close(promise: nil)
+            return
+        case .resetMidBody?:
+            writeTruncated(response, version: version, context: context)
+            return
+        case nil:
+            break
+        }
         var headers = HTTPHeaders()
         headers.reserveCapacity(response.headers.count + 2)
         var hasLength = false
@@ -334,9 +370,40 @@ final class HTTPExchangeHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
     }
 
+    /// Announces the whole body, sends half of it (at least one byte short), then resets.
+    private static func writeTruncated(_ response: ServerResponse, version: HTTPVersion, context: ChannelHandlerContext) {
+        let announced = max(response.body.count, 2)
+        var headers = HTTPHeaders()
+        for field in response.headers where field.name.lowercased() != "content-length" {
+            headers.add(name: field.name, value: field.value)
+        }
+        headers.add(name: "Content-Length", value: String(announced))
+        let status = HTTPResponseStatus(statusCode: response.status, reasonPhrase: reasonPhrase(response.status))
+        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        var partial = context.channel.allocator.buffer(capacity: announced / 2)
+        if response.body.isEmpty {
+            partial.writeInteger(UInt8(ascii: "{"))
+        } else {
+            partial.writeBytes(response.body.prefix(announced / 2))
+        }
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(partial)))).whenComplete { _ in
+            resetConnection(channel)
+        }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }
+}
+
+/// Closes `channel` with SO_LINGER 0, which sends a TCP RST instead of an orderly FIN.
+func resetConnection(_ channel: any Channel) {
+    guard let provider = channel as? any SocketOptionProvider else {
+        channel.close(promise: nil)
+        return
+    }
+    provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
 }
 
 /// Reason phrases for the codes the servers use; others get a generic phrase.

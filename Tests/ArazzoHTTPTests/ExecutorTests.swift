@@ -288,4 +288,19 @@ struct ExecutorTests {
         #expect(error?.kind == .other)
         #expect(error?.message == "the executor was shut down")
     }
+
+    @Test("A header value with a line break is refused without echoing the value")
+    func headerInjection() async throws {
+        let server = ScriptedServer(script: ExchangeScript(exchanges: []))
+        try await withServer(server) { server in
+            try await withTestExecutor { executor in
+                let request = HTTPRequest(
+                    method: "GET", url: server.baseURL + "/", headers: ["X-Api-Key": "canary\r\nInjected: yes"])
+                let error = await expectFailure(executor, request)
+                #expect(error?.kind == .other)
+                #expect(error?.message.contains("canary") == false)
+            }
+        }
+        #expect(server.receivedRequests.isEmpty)
+    }
 }

@@ -167,4 +167,31 @@ struct ScriptedServerTests {
         let value = try JSONDecoder().decode(JSONValue.self, from: Data(Self.scriptJSON.utf8))
         #expect(try ExchangeScript(jsonValue: value) == script)
     }
+
+    @Test("Scripted transport faults: close, reset mid-body, no response")
+    func scriptedFaults() async throws {
+        let json = #"""
+            {"exchanges": [
+              {"request": {"method": "GET", "path": "/close"}, "response": {"fault": "closeConnection"}},
+              {"request": {"method": "GET", "path": "/reset"}, "response": {"body": "0123456789", "fault": "resetMidBody"}},
+              {"request": {"method": "GET", "path": "/hang"}, "response": {"fault": "noResponse"}},
+              {"request": {"method": "GET", "path": "/ok"}, "response": {"status": 204}}
+            ]}
+            """#
+        let server = ScriptedServer(script: try ExchangeScript(jsonBytes: Array(json.utf8)))
+        try await withServer(server) { server in
+            try await withTestExecutor { executor in
+                var kinds: [TransportError.Kind?] = []
+                // Only the hanging exchange needs a short deadline; the others must fail on their own.
+                for (path, timeout) in [("/close", Duration.seconds(10)), ("/reset", .seconds(10)), ("/hang", .milliseconds(300))] {
+                    let request = HTTPRequest(method: "GET", url: server.baseURL + path, timeout: timeout)
+                    kinds.append(await expectFailure(executor, request)?.kind)
+                }
+                #expect(kinds == [.connectionReset, .connectionReset, .timeout])
+                let ok = try await Self.send(executor, "GET", server.baseURL + "/ok")
+                #expect(ok.status == 204)
+            }
+        }
+        #expect(server.problems == [])
+    }
 }
