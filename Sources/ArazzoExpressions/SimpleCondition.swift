@@ -214,20 +214,22 @@ extension RuntimeExpression {
 
 /// The condition syntax tree.
 indirect enum ConditionNode: Sendable, Hashable {
-    case or(ConditionNode, ConditionNode)
-    case and(ConditionNode, ConditionNode)
+    // Flat lists, so a long `a || b || …` chain does not nest (evaluation depth stays bounded
+    // by the parenthesis limit).
+    case or([ConditionNode])
+    case and([ConditionNode])
     case not(ConditionNode)
     case compare(ConditionOperand, ComparisonOperator, ConditionOperand)
     case test(ConditionOperand, negated: Bool)
 
     func evaluate(_ context: any ExpressionContext, _ trace: inout ConditionTrace?) throws(ConditionEvaluationError) -> Bool {
         switch self {
-        case let .or(a, b):
-            if try a.evaluate(context, &trace) { return true }
-            return try b.evaluate(context, &trace)
-        case let .and(a, b):
-            if try !a.evaluate(context, &trace) { return false }
-            return try b.evaluate(context, &trace)
+        case let .or(terms):
+            for term in terms where try term.evaluate(context, &trace) { return true }
+            return false
+        case let .and(terms):
+            for term in terms where try !term.evaluate(context, &trace) { return false }
+            return true
         case let .not(a):
             return try !a.evaluate(context, &trace)
         case let .compare(l, op, r):
@@ -447,30 +449,28 @@ struct ConditionParser {
     }
 
     mutating func parseOr() throws(ExpressionError) -> ConditionNode {
-        var left = try parseAnd()
+        var terms = [try parseAnd()]
         while true {
             skipSpace()
             guard peek() == "|", peek(1) == "|" else {
                 if peek() == "|" { throw error("use `||` for a logical or", at: i) }
-                return left
+                return terms.count == 1 ? terms[0] : .or(terms)
             }
             i += 2
-            let right = try parseAnd()
-            left = .or(left, right)
+            terms.append(try parseAnd())
         }
     }
 
     mutating func parseAnd() throws(ExpressionError) -> ConditionNode {
-        var left = try parseBasic()
+        var terms = [try parseBasic()]
         while true {
             skipSpace()
             guard peek() == "&", peek(1) == "&" else {
                 if peek() == "&" { throw error("use `&&` for a logical and", at: i) }
-                return left
+                return terms.count == 1 ? terms[0] : .and(terms)
             }
             i += 2
-            let right = try parseBasic()
-            left = .and(left, right)
+            terms.append(try parseBasic())
         }
     }
 

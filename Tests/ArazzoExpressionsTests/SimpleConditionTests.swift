@@ -254,3 +254,14 @@ struct SimpleConditionTests {
         #expect(ConditionSemantics.equal(["a": ["B"]], ["a": ["b"]]))
     }
 }
+
+@Suite("simple conditions: hostile input")
+struct HostileConditionTests {
+    @Test("a 20 000-term || chain parses and evaluates without deep recursion")
+    func longChain() throws {
+        let text = Array(repeating: "$statusCode == 404", count: 20_000).joined(separator: " || ") + " || $statusCode == 200"
+        let c = try SimpleCondition(parsing: text)
+        #expect(c.test(in: sampleContext))
+        #expect(c.operands.count == 20_001)
+    }
+}
