@@ -28,7 +28,7 @@ extension JSONValue {
     /// single quotes or unescaped control characters; the input must be valid UTF-8 (a leading
     /// UTF-8 byte-order mark is skipped). Numbers written without fraction or exponent that fit
     /// in `Int` become `.int`; every other number becomes `.double` (so does `-0`, to keep its
-    /// sign). A `\u` escape of a lone surrogate is an error rather than a silent U+FFFD, because
+    /// sign), correctly rounded, with magnitudes beyond `Double`'s range becoming ±infinity. A `\u` escape of a lone surrogate is an error rather than a silent U+FFFD, because
     /// the replacement would change the data. When an object repeats a key the last value wins,
     /// at the position of the first occurrence. Containers nested deeper than `maxDepth` are an
     /// error; parsing is iterative, so depth costs heap, not stack.

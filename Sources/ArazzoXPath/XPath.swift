@@ -212,7 +212,13 @@ private final class ErrorCollector {
         10: "invalid operand", 11: "invalid type", 12: "invalid number of arguments",
         13: "invalid context size", 14: "invalid context position", 15: "memory allocation error",
         19: "undefined namespace prefix", 20: "character out of XML range", 21: "invalid character",
+        26: "expression nested too deeply",
     ]
+
+    /// The expression as quoted in messages, shortened so a hostile one cannot flood a report.
+    static func excerpt(_ expression: String) -> String {
+        expression.count <= 80 ? expression : String(expression.prefix(77)) + "…"
+    }
 
     func attach(to context: xmlXPathContextPtr) {
         context.pointee.userData = Unmanaged.passUnretained(self).toOpaque()
@@ -241,14 +247,14 @@ private final class ErrorCollector {
     func expressionError(expression: String, version: String?) -> XPathError {
         let xpathEntries = entries.filter { $0.domain == Int32(XML_FROM_XPATH.rawValue) }
         guard let first = xpathEntries.first else {
-            return XPathError(kind: .invalidExpression, message: "invalid XPath expression `\(expression)`")
+            return XPathError(kind: .invalidExpression, message: "invalid XPath expression `\(Self.excerpt(expression))`")
         }
         if first.code == Int32(XML_XPATH_UNDEF_PREFIX_ERROR.rawValue) {
             return XPathError(
                 kind: .unknownPrefix,
-                message: "undefined namespace prefix in `\(expression)`; declare it on the document element or pass it in namespaces")
+                message: "undefined namespace prefix in `\(Self.excerpt(expression))`; declare it on the document element or pass it in namespaces")
         }
-        let detail = "\(first.message) at offset \(first.offset) in `\(expression)`"
+        let detail = "\(first.message) at offset \(first.offset) in `\(Self.excerpt(expression))`"
         if let version, version != "xpath-10" {
             return XPathError(
                 kind: .unsupportedVersion,

@@ -139,6 +139,19 @@ func doctypeWithoutEntities() {
     #expect(XPath.evaluate("string(/a)", xml: Array(xml.utf8)) == .success(.string("ok")))
 }
 
+@Test("hostile nesting in expressions and documents fails cleanly, with a short message")
+func hostileNesting() {
+    let deep = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+    let error = XPath.validate(deep)
+    #expect(error?.kind == .invalidExpression)
+    #expect(error?.message.hasPrefix("expression nested too deeply at offset") == true)
+    #expect((error?.message.count ?? .max) < 200)
+    let sum = Array(repeating: "1", count: 100_000).joined(separator: "+")
+    #expect(XPath.evaluate(sum, xml: plain).failure?.kind == .invalidExpression)
+    let xml = String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000)
+    #expect(XPath.evaluate("count(//a)", xml: Array(xml.utf8)).failure?.kind == .malformedXML)
+}
+
 @Test("validate compiles without a document")
 func validate() {
     #expect(XPath.validate("//pet[@id = 2]/name") == nil)
