@@ -301,3 +301,22 @@ func concurrentUse() async throws {
     }
     #expect(results.count == 32 && results.allSatisfy { $0 })
 }
+
+@Test("agrees with a reference ECMA-262 engine on recorded random patterns", arguments: recordedCases.indices)
+func recorded(_ index: Int) {
+    let recorded = recordedCases[index]
+    guard let expected = recorded.results else {
+        #expect(throws: RegexSyntaxError.self, "/\(recorded.pattern)/\(recorded.flags) must be rejected") {
+            _ = try ECMARegex(recorded.pattern, flags: recorded.flags)
+        }
+        return
+    }
+    do {
+        let regex = try ECMARegex(recorded.pattern, flags: recorded.flags)
+        for (input, want) in zip(recorded.inputs, expected) {
+            #expect(regex.test(input) == want, "/\(recorded.pattern)/\(recorded.flags) on \(input.debugDescription)")
+        }
+    } catch {
+        Issue.record("/\(recorded.pattern)/\(recorded.flags) rejected: \(error)")
+    }
+}
