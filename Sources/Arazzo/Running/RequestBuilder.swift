@@ -54,13 +54,10 @@ extension RunSession {
                 return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no `in`; operation steps need path, query, header or cookie"))
             }
             let evaluation = parameter.value.evaluate(in: context)
+            // Notes §2.6: a value that resolves to nothing is an error, not an empty parameter.
             guard let value = evaluation.value else {
                 let unresolved = evaluation.omitted.first?.unresolved
-                if let unresolved, unresolved.expression.hasPrefix("$inputs."), location != .path {
-                    notes.append("parameter \(parameter.name) (\(location.rawValue)) omitted: \(unresolved.expression) was not supplied")
-                    continue
-                }
-                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no value: \(unresolved?.description ?? "it did not resolve")"))
+                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to nothing: \(unresolved?.description ?? "it did not resolve")"))
             }
             for omission in evaluation.omitted {
                 notes.append("parameter \(parameter.name): member \(omission.path) omitted: \(omission.unresolved.reason)")
@@ -71,11 +68,7 @@ extension RunSession {
                 notes.append("parameter \(parameter.name) (\(location.rawValue)) is not declared by operation \(operation.label); sent with the default style")
             }
             if value == .null {
-                if location == .path {
-                    return .failure(RequestBuildFailure(message: "path parameter '\(parameter.name)' resolved to null"))
-                }
-                notes.append("parameter \(parameter.name) (\(location.rawValue)) omitted: its value is null")
-                continue
+                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to null"))
             }
             let serialization = declared?.serialization ?? ParameterSerialization(location: serializationLocation)
             do {

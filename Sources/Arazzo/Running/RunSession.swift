@@ -317,7 +317,8 @@ final class RunSession {
                     var sideExecution = await executeStep(side, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, depth: depth, attempt: 1)
                     stepOutputs[side.stepId] = sideExecution.outputs
                     if let child = sideExecution.child { result.workflows.append(child) }
-                    sideExecution.trace.action = "return to \(step.stepId)"
+                    sideExecution.trace.action = ""
+                    sideExecution.trace.notes.append("run by retry action '\(action.name)' of step \(step.stepId); control returns to it")
                     record(sideExecution.trace, into: &result)
                 case .workflow(let key)?:
                     if let target = plan.workflows[key] {

@@ -1,0 +1,356 @@
+import ArazzoJSON
+public import ArazzoDiagnostics
+import ArazzoYAML
+import ArazzoModel
+import ArazzoExpressions
+
+extension LoadedDocument {
+    /// Every problem of the document and its Arazzo sources: what loading found (structure and
+    /// semantics), every runtime expression, template and criterion checked against its scope
+    /// (located at the exact character), and every step's operation checked against the loaded
+    /// OpenAPI descriptions (missing operation: error with "did you mean"; parameter the
+    /// operation does not declare: warning).
+    public func validate() -> Diagnostics {
+        var all = Array(diagnostics)
+        var locator = ScalarLocator(sourceTexts: sourceTexts)
+        for unit in units.values.sorted(by: { $0.url < $1.url }) {
+            locator.index(unit.document.root)
+            var checker = UnitChecker(loaded: self, unit: unit, locator: locator)
+            checker.run()
+            all.append(contentsOf: checker.diagnostics)
+        }
+        // One problem found twice (e.g. by the model validator and here) is reported once.
+        var seen: Set<String> = []
+        let unique = all.filter { d in
+            seen.insert("\(d.severity)|\(d.location?.description ?? "")|\(d.message)").inserted
+        }
+        return Diagnostics(Diagnostics(unique).sorted)
+    }
+}
+
+/// Checks one Arazzo document: expressions and operations.
+private struct UnitChecker {
+    let loaded: LoadedDocument
+    let unit: ArazzoUnit
+    let locator: ScalarLocator
+    let resolver: OperationResolver
+    var diagnostics: [Diagnostic] = []
+
+    init(loaded: LoadedDocument, unit: ArazzoUnit, locator: ScalarLocator) {
+        self.loaded = loaded
+        self.unit = unit
+        self.locator = locator
+        self.resolver = OperationResolver(loaded: loaded, unit: unit)
+    }
+
+    var document: ArazzoSpecification { unit.document }
+
+    mutating func run() {
+        let workflows = document.workflows.map { w in
+            ExpressionScope.Workflow(id: w.workflowId, inputs: inputNames(w), outputs: Array(w.outputs.keys))
+        }
+        var components: [RuntimeExpression.ComponentKind: [String]] = [:]
+        components[.parameters] = document.components.map { Array($0.parameters.keys) } ?? []
+        components[.successActions] = document.components.map { Array($0.successActions.keys) } ?? []
+        components[.failureActions] = document.components.map { Array($0.failureActions.keys) } ?? []
+        components[.inputs] = document.components.map { Array($0.inputs.keys) } ?? []
+        for workflow in document.workflows {
+            let steps = workflow.steps.map { s in
+                ExpressionScope.Step(id: s.stepId, outputs: Array(s.outputs.keys), isWorkflowStep: s.target.isWorkflow)
+            }
+            var scope = ExpressionScope(
+                steps: steps, currentStepIndex: nil, phase: .request, inputNames: inputNames(workflow),
+                workflowOutputNames: Array(workflow.outputs.keys), workflows: workflows,
+                sourceDescriptionNames: document.sourceDescriptions.map(\.name), componentNames: components)
+
+            for entry in workflow.parameters {
+                if let parameter = entry.object { checkValue(parameter.value, scope: scope) }
+                if let value = entry.reusable?.value { checkValue(value, scope: scope) }
+            }
+            // Workflow-level actions apply after every step's exchange.
+            var actionScope = scope
+            actionScope.phase = .actions
+            actionScope.currentStepIndex = workflow.steps.firstIndex { !$0.target.isWorkflow }
+            for action in workflow.successActions.compactMap(\.object) {
+                for criterion in action.criteria { checkCriterion(criterion, scope: actionScope) }
+            }
+            for action in workflow.failureActions.compactMap(\.object) {
+                for criterion in action.criteria { checkCriterion(criterion, scope: actionScope) }
+            }
+
+            for (index, step) in workflow.steps.enumerated() {
+                scope.currentStepIndex = index
+                scope.calledWorkflowOutputs = nil
+                if case .workflowId(let e) = step.target, case .success(.workflow(let key)) = resolver.resolveWorkflow(e.text),
+                   let called = loaded.units[key.unitURL]?.document.workflow(key.workflowId) {
+                    scope.calledWorkflowOutputs = Array(called.outputs.keys)
+                }
+                scope.phase = .request
+                for entry in step.parameters {
+                    if let parameter = entry.object { checkValue(parameter.value, scope: scope) }
+                    if let value = entry.reusable?.value { checkValue(value, scope: scope) }
+                }
+                if let body = step.requestBody {
+                    if let payload = body.payload { checkValue(payload, scope: scope) }
+                    for replacement in body.replacements { checkValue(replacement.value, scope: scope) }
+                }
+                scope.phase = .response
+                for criterion in step.successCriteria { checkCriterion(criterion, scope: scope) }
+                for (_, output) in step.outputs { checkExpression(output, scope: scope) }
+                scope.phase = .actions
+                for action in step.onSuccess.compactMap(\.object) {
+                    for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
+                }
+                for action in step.onFailure.compactMap(\.object) {
+                    for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
+                }
+                checkOperation(step, workflow: workflow)
+            }
+            scope.currentStepIndex = nil
+            scope.calledWorkflowOutputs = nil
+            scope.phase = .workflowOutputs
+            for (_, output) in workflow.outputs { checkExpression(output, scope: scope) }
+
+            for reference in workflow.dependsOn where reference.text.hasPrefix("$sourceDescriptions.") {
+                if case .failure(let f) = resolver.resolveWorkflow(reference.text) {
+                    diagnostics.append(.error("dependsOn: \(f.message)", at: reference.location, code: "unknown-workflow", notes: f.notes))
+                }
+            }
+        }
+    }
+
+    /// The declared input names of a workflow (following a `$ref` into components), or nil when
+    /// they cannot be known.
+    func inputNames(_ workflow: Workflow) -> [String]? {
+        guard var schema = workflow.inputs?.value else { return nil }
+        var hops = 0
+        while case .string(let ref)? = schema["$ref"], ref.hasPrefix("#"), hops < 16 {
+            guard let pointer = try? JSONPointer(parsing: URLReference.percentDecode(String(ref.dropFirst()))),
+                  let target = try? pointer.resolve(in: document.root.jsonValue) else { return nil }
+            schema = target
+            hops += 1
+        }
+        guard case .object(let properties)? = schema["properties"] else { return nil }
+        if schema["allOf"] != nil || schema["anyOf"] != nil || schema["oneOf"] != nil { return nil }
+        return Array(properties.keys)
+    }
+
+    // MARK: - Expressions
+
+    mutating func checkExpression(_ text: ExpressionString, scope: ExpressionScope) {
+        for issue in scope.check(text.text, as: .expression) {
+            diagnostics.append(locator.diagnostic(issue, in: text.text, at: text.location))
+        }
+    }
+
+    mutating func checkValue(_ value: LocatedValue, scope: ExpressionScope) {
+        let compiled = ValueTemplate(value.value)
+        for entry in scope.check(compiled) {
+            let node = Self.node(at: entry.path, in: value.node)
+            let text = node.scalar?.text ?? ""
+            var issue = entry.issue
+            // A string that starts like a known expression (`$steps.`, `$inputs.`, …) but does not
+            // parse is almost always a typo; sending it as literal text would hide the mistake.
+            if issue.code == "literal-looks-like-expression" { issue.severity = .error }
+            diagnostics.append(locator.diagnostic(issue, in: text, at: node.location))
+        }
+    }
+
+    mutating func checkCriterion(_ criterion: Criterion, scope: ExpressionScope) {
+        let compiled = CompiledCriterion(criterion)
+        for issue in scope.check(compiled) {
+            switch issue.field {
+            case .context:
+                if let context = criterion.context {
+                    diagnostics.append(locator.diagnostic(issue, in: context.text, at: context.location))
+                } else {
+                    diagnostics.append(issue.diagnostic(at: criterion.location))
+                }
+            case .version:
+                if case .expressionType(let t)? = criterion.type {
+                    diagnostics.append(locator.diagnostic(issue, in: t.version, at: t.locations["version"] ?? t.location))
+                } else {
+                    diagnostics.append(issue.diagnostic(at: criterion.locations["type"] ?? criterion.location))
+                }
+            case .type:
+                diagnostics.append(issue.diagnostic(at: criterion.locations["type"] ?? criterion.location))
+            default:
+                diagnostics.append(locator.diagnostic(issue, in: criterion.condition.text, at: criterion.condition.location))
+            }
+        }
+    }
+
+    /// The node at a JSON pointer inside a value (the value itself when the path does not lead
+    /// anywhere).
+    static func node(at path: String, in root: YAMLNode) -> YAMLNode {
+        guard let pointer = try? JSONPointer(parsing: path) else { return root }
+        var current = root
+        for token in pointer.tokens {
+            if let next = current[token] {
+                current = next
+            } else if let index = Int(token), let items = current.sequence, items.indices.contains(index) {
+                current = items[index]
+            } else {
+                return current
+            }
+        }
+        return current
+    }
+
+    // MARK: - Operations
+
+    mutating func checkOperation(_ step: Step, workflow: Workflow) {
+        let expression = step.target.expression
+        let resolved: ResolvedTarget
+        switch resolver.resolve(step.target) {
+        case .failure(let failure):
+            diagnostics.append(.error(failure.message, at: expression.location, code: "unknown-operation", notes: failure.notes))
+            return
+        case .success(let r):
+            resolved = r
+        }
+        switch resolved {
+        case .workflow:
+            if let body = step.requestBody {
+                diagnostics.append(.error(
+                    "a step that calls a workflow cannot have a requestBody; pass values as parameters (they become the workflow's inputs)",
+                    at: body.location, code: "workflow-step-body"))
+            }
+        case .operation(_, _, let operation):
+            if case .operationPath = step.target, let id = operation.operationId {
+                diagnostics.append(.warning(
+                    "the operation has operationId '\(id)'; the spec recommends operationId over operationPath",
+                    at: expression.location, code: "prefer-operation-id"))
+            }
+            // Effective parameters: workflow-level overridden by step-level (A14).
+            var effective: [(Parameter, Bool)] = []
+            let stepParameters = step.parameters.compactMap { document.resolve($0) }
+            for p in workflow.parameters.compactMap({ document.resolve($0) }) where !stepParameters.contains(where: { $0.name == p.name && $0.in == p.in }) {
+                effective.append((p, false))
+            }
+            effective.append(contentsOf: stepParameters.map { ($0, true) })
+            for (parameter, isStepLevel) in effective {
+                guard let location = parameter.in else {
+                    diagnostics.append(.error(
+                        "parameter '\(parameter.name)' has no `in`; a step that calls an operation needs in: path, query, header or cookie",
+                        at: isStepLevel ? parameter.location : step.location, code: "parameter-in"))
+                    continue
+                }
+                let serializationLocation = ParameterSerialization.Location(rawValue: location.rawValue) ?? .query
+                if operation.parameter(named: parameter.name, in: serializationLocation) == nil {
+                    let sameName = operation.parameters.filter { $0.name.lowercased() == parameter.name.lowercased() }
+                    var notes: [String] = []
+                    if let other = sameName.first {
+                        notes.append("the operation declares '\(other.name)' in \(other.location.rawValue)")
+                    } else {
+                        let near = operation.parameters.filter { OperationResolver.editDistance($0.name.lowercased(), parameter.name.lowercased()) <= 3 }
+                        if let n = near.first { notes.append("did you mean '\(n.name)' (in \(n.location.rawValue))?") }
+                    }
+                    diagnostics.append(.warning(
+                        "operation \(operation.label) declares no \(location.rawValue) parameter '\(parameter.name)'; it is sent with the default style",
+                        at: isStepLevel ? (parameter.locations["name"] ?? parameter.location) : step.location,
+                        code: "undeclared-parameter", notes: notes))
+                }
+            }
+            for declared in operation.parameters where declared.required {
+                let given = effective.contains { p, _ in
+                    guard let location = p.in?.rawValue, location == declared.location.rawValue else { return false }
+                    return declared.location == .header ? p.name.lowercased() == declared.name.lowercased() : p.name == declared.name
+                }
+                guard !given else { continue }
+                if declared.location == .path {
+                    diagnostics.append(.error(
+                        "operation \(operation.label) needs path parameter '\(declared.name)', which this step does not give",
+                        at: expression.location, code: "missing-parameter"))
+                } else {
+                    diagnostics.append(.warning(
+                        "operation \(operation.label) requires \(declared.location.rawValue) parameter '\(declared.name)', which this step does not give",
+                        at: expression.location, code: "missing-parameter"))
+                }
+            }
+        }
+    }
+}
+
+/// Turns an offset inside a scalar's text into the file line:column of that character, for
+/// plain, quoted (escapes and `''` counted) and block scalars.
+struct ScalarLocator {
+    let lines: [String: [Substring]]
+    private var styles: [SourceLocation: YAMLNode.ScalarStyle] = [:]
+
+    init(sourceTexts: [String: String]) {
+        var lines: [String: [Substring]] = [:]
+        for (file, text) in sourceTexts {
+            lines[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+        }
+        self.lines = lines
+    }
+
+    /// Records the style of every scalar of a document.
+    mutating func index(_ root: YAMLNode) {
+        var stack = [root]
+        var visited = 0
+        while let node = stack.popLast(), visited < 2_000_000 {
+            visited += 1
+            switch node.kind {
+            case .scalar(let s): styles[node.location] = s.style
+            case .sequence(let items): stack.append(contentsOf: items)
+            case .mapping(let pairs): stack.append(contentsOf: pairs.map(\.value))
+            }
+        }
+    }
+
+    func diagnostic(_ issue: ExpressionIssue, in text: String, at location: SourceLocation) -> Diagnostic {
+        var d = issue.diagnostic(at: locate(offset: issue.offset, in: text, scalarAt: location))
+        d.notes = issue.notes
+        return d
+    }
+
+    func locate(offset: Int, in text: String, scalarAt location: SourceLocation) -> SourceLocation {
+        let style = styles[location] ?? .plain
+        guard let fileLines = lines[location.file], location.line >= 1, location.line <= fileLines.count else {
+            return location.advanced(byColumns: style == .singleQuoted || style == .doubleQuoted ? offset + 1 : offset)
+        }
+        var line = location.line
+        var column = location.column
+        switch style {
+        case .singleQuoted, .doubleQuoted:
+            column += 1
+        case .literal, .folded:
+            line += 1
+            while line <= fileLines.count, fileLines[line - 1].allSatisfy({ $0 == " " }) { line += 1 }
+            guard line <= fileLines.count else { return location }
+            column = (fileLines[line - 1].prefix { $0 == " " }.count) + 1
+        case .plain:
+            break
+        }
+        var raw = Array(fileLines[line - 1].unicodeScalars)
+        var index = 0
+        for scalar in text.unicodeScalars {
+            if index == offset { break }
+            index += 1
+            if column - 1 >= raw.count {
+                // The source line ended: this character is a line break (kept or folded).
+                line += 1
+                guard line <= fileLines.count else { break }
+                raw = Array(fileLines[line - 1].unicodeScalars)
+                column = (raw.prefix { $0 == " " || $0 == "\t" }.count) + 1
+                if scalar == " " || scalar == "\n" { continue }
+            }
+            let current = raw[column - 1]
+            if style == .doubleQuoted, current == "\\", column < raw.count {
+                switch raw[column] {
+                case "x": column += 4
+                case "u": column += 6
+                case "U": column += 10
+                default: column += 2
+                }
+            } else if style == .singleQuoted, current == "'" {
+                column += 2
+            } else {
+                column += 1
+            }
+        }
+        return SourceLocation(file: location.file, line: line, column: column)
+    }
+}
