@@ -119,7 +119,7 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
                 guard c == "$" else { return false }
                 continue
             }
-            guard c.isASCII, c.properties.isAlphabetic else { break }
+            guard c.isASCIILetter else { break }
             word.unicodeScalars.append(c)
         }
         return !word.isEmpty && suggest(word, among: ExpressionParser.keywords) != nil
@@ -241,7 +241,7 @@ struct ExpressionParser {
         }
         i += 1
         let keywordStart = i
-        while !atEnd, s[i].isASCII, s[i].properties.isAlphabetic { i += 1 }
+        while !atEnd, s[i].isASCIILetter { i += 1 }
         let keyword = text(keywordStart, i)
         switch keyword {
         case "url": return try fixed(.url, keyword)
@@ -340,7 +340,7 @@ struct ExpressionParser {
         let prefix = request ? "$request" : "$response"
         try expectDot(after: prefix, expecting: "`header`, `query`, `path` or `body`")
         let fieldStart = i
-        while !atEnd, s[i].isASCII, s[i].properties.isAlphabetic { i += 1 }
+        while !atEnd, s[i].isASCIILetter { i += 1 }
         let field = text(fieldStart, i)
         switch field {
         case "header":
@@ -388,7 +388,7 @@ struct ExpressionParser {
         guard c.isASCII else { return false }
         switch c {
         case "!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~": return true
-        default: return c.properties.isAlphabetic || ("0"..."9").contains(c)
+        default: return c.isASCIILetter || c.isASCIIDigit
         }
     }
 
@@ -551,4 +551,11 @@ func suggest(_ word: String, among candidates: some Sequence<String>) -> String?
     guard let (candidate, distance) = best else { return nil }
     let limit = word.count <= 3 ? 1 : min(3, max(2, word.count / 3))
     return distance <= limit ? candidate : nil
+}
+
+extension Unicode.Scalar {
+    /// `A`–`Z` or `a`–`z` (cheaper than a Unicode property lookup).
+    var isASCIILetter: Bool { (value >= 65 && value <= 90) || (value >= 97 && value <= 122) }
+    /// `0`–`9`.
+    var isASCIIDigit: Bool { value >= 48 && value <= 57 }
 }

@@ -194,9 +194,7 @@ struct ConditionOperand: Sendable, Hashable {
         switch kind {
         case .literal(let v): return v
         case .expression(let e, let navigation):
-            let result = navigation.isEmpty && !e.hasDottedName
-                ? e.evaluate(in: context, dottedNavigation: true)
-                : e.evaluate(in: context, navigation: navigation)
+            let result = e.evaluate(in: context, navigation: navigation)
             if trace != nil {
                 trace?.operands.append((text, result))
             }
@@ -206,10 +204,6 @@ struct ConditionOperand: Sendable, Hashable {
             }
         }
     }
-}
-
-extension RuntimeExpression {
-    var hasDottedName: Bool { name?.utf8.contains(UInt8(ascii: ".")) ?? false }
 }
 
 /// The condition syntax tree.
@@ -608,7 +602,7 @@ struct ConditionParser {
                 if n == "." {
                     i += 1
                     let memberStart = i
-                    while let m = peek(), m.isASCII, m.properties.isAlphabetic || ("0"..."9").contains(m) || m == "_" || m == "-" {
+                    while let m = peek(), m.isASCIILetter || m.isASCIIDigit || m == "_" || m == "-" {
                         i += 1
                     }
                     if memberStart == i {
@@ -675,8 +669,8 @@ struct ConditionParser {
             }
             return ConditionOperand(kind: .literal(value), text: text(start, i))
         default:
-            if c.isASCII, c.properties.isAlphabetic {
-                while let w = peek(), w.isASCII, w.properties.isAlphabetic || ("0"..."9").contains(w) || w == "_" { i += 1 }
+            if c.isASCIILetter {
+                while let w = peek(), w.isASCIILetter || w.isASCIIDigit || w == "_" { i += 1 }
                 let word = text(start, i)
                 let value: JSONValue
                 switch word {
