@@ -16,7 +16,9 @@ struct ECMAPatternTranslator {
 
     /// What the last emitted item was, which decides whether a quantifier may follow.
     /// `lookahead` is a lookahead assertion, which Annex B lets be quantified without `u`.
-    private enum Last { case nothing, atom, assertion, lookahead, quantified }
+    /// `empty` is an atom that always matches the empty string (a reference to a group that can
+    /// never have captured); quantifying it changes nothing, and ICU mishandles such loops.
+    private enum Last { case nothing, atom, empty, assertion, lookahead, quantified }
     private enum GroupKind { case capturing, nonCapturing, lookahead, lookbehind }
 
     /// An item inside a character class: one code point, or a nested set in ICU syntax.
@@ -45,6 +47,24 @@ struct ECMAPatternTranslator {
     private var groupOutputStarts: [Int] = []
     /// Where the last closed group begins in `output`, for wrapping a quantified lookahead.
     private var lastGroupOutputStart = 0
+    /// The capture number of each open group (nil for non-capturing ones), parallel to `groups`.
+    private var openCaptureNumbers: [Int?] = []
+    /// The enclosing groups of the current position, outermost first (`-1` is the pattern
+    /// itself), each with the index of the alternative being translated in it.
+    private var alternativePath: [(group: Int, alternative: Int)] = [(-1, 0)]
+    private var nextGroupID = 0
+    private var capturesOpened = 0
+    /// `alternativePath` at the opening of each capture group, by capture number.
+    private var capturePaths: [Int: [(group: Int, alternative: Int)]] = [:]
+    private var closedCaptures: Set<Int> = []
+    private var lookbehindDepth = 0
+    /// Capture groups some back-reference names; each gets an empty marker group at its end.
+    private var referencedGroups: Set<Int> = []
+    /// ICU groups opened so far: ECMA captures plus markers.
+    private var icuGroupsOpened = 0
+    /// ICU number of each ECMA capture, and of its marker, by ECMA capture number.
+    private var icuCaptureNumbers: [Int: Int] = [:]
+    private var icuMarkerNumbers: [Int: Int] = [:]
     private var groupCount = 0
     private var groupNames: [String: Int] = [:]
 
@@ -133,10 +153,33 @@ struct ECMAPatternTranslator {
     private mutating func scanGroups() throws(RegexSyntaxError) {
         var index = 0
         var inClass = false
+        var referencedNumbers: [Int] = []
+        var referencedNames: [String] = []
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "\\" {
-                index += 2
+                index += 1
+                if !inClass, index < scalars.count {
+                    if Self.isDecimal(scalars[index]), scalars[index] != "0" {
+                        var digits = ""
+                        while index < scalars.count, Self.isDecimal(scalars[index]) {
+                            digits.unicodeScalars.append(scalars[index])
+                            index += 1
+                        }
+                        if let number = Int(digits) { referencedNumbers.append(number) }
+                        continue
+                    }
+                    if scalars[index] == "k", index + 1 < scalars.count, scalars[index + 1] == "<" {
+                        var name = ""
+                        var end = index + 2
+                        while end < scalars.count, scalars[end] != ">" {
+                            name.unicodeScalars.append(scalars[end])
+                            end += 1
+                        }
+                        referencedNames.append(name)
+                    }
+                }
+                index += 1
                 continue
             }
             if inClass {
@@ -172,6 +215,7 @@ struct ECMAPatternTranslator {
             }
             index += 1
         }
+        referencedGroups = Set(referencedNumbers.filter { $0 <= groupCount } + referencedNames.compactMap { groupNames[$0] })
     }
 
     private static func isValidGroupName(_ name: String) -> Bool {
@@ -200,6 +244,18 @@ struct ECMAPatternTranslator {
                     throw error("unmatched `)`; escape it as `\\)` to match a parenthesis", at: start)
                 }
                 lastGroupOutputStart = groupOutputStarts.removeLast()
+                alternativePath.removeLast()
+                if let number = openCaptureNumbers.removeLast() {
+                    closedCaptures.insert(number)
+                    if referencedGroups.contains(number) {
+                        // The marker captures (empty) exactly when the group completes, which
+                        // lets a reference tell "unset" apart from "does not match here".
+                        icuGroupsOpened += 1
+                        icuMarkerNumbers[number] = icuGroupsOpened
+                        output += "()"
+                    }
+                }
+                if kind == .lookbehind { lookbehindDepth -= 1 }
                 position += 1
                 output += ")"
                 switch kind {
@@ -209,6 +265,7 @@ struct ECMAPatternTranslator {
                 }
             case "|":
                 position += 1
+                alternativePath[alternativePath.count - 1].alternative += 1
                 output += "|"
                 last = .nothing
             case "*", "+", "?":
@@ -258,39 +315,82 @@ struct ECMAPatternTranslator {
     private mutating func openGroup() throws(RegexSyntaxError) {
         let start = position
         position += 1
-        groupOutputStarts.append(output.utf8.count)
-        guard peek() == "?" else {
-            groups.append(.capturing)
-            output += "("
-            last = .nothing
-            return
-        }
-        switch (peek(1), peek(2)) {
-        case (":", _):
+        let outputStart = output.utf8.count
+        let kind: GroupKind
+        switch (peek(), peek(1), peek(2)) {
+        case ("?", ":", _):
             position += 2
-            groups.append(.nonCapturing)
+            kind = .nonCapturing
             output += "(?:"
-        case ("=", _), ("!", _):
-            output += "(?" + String(peek(1)!)
+        case ("?", "=", _):
             position += 2
-            groups.append(.lookahead)
-        case ("<", "="), ("<", "!"):
-            output += "(?<" + String(peek(2)!)
+            kind = .lookahead
+            output += "(?="
+        case ("?", "!", _):
+            position += 2
+            kind = .lookahead
+            output += "(?!"
+        case ("?", "<", "="):
             position += 3
-            groups.append(.lookbehind)
-        case ("<", _):
+            kind = .lookbehind
+            output += "(?<="
+        case ("?", "<", "!"):
+            position += 3
+            kind = .lookbehind
+            output += "(?<!"
+        case ("?", "<", _):
             // The name was validated by the pre-scan; ICU gets a plain group and named
             // back-references become numbered ones, because ICU's name rules are narrower.
             while let scalar = peek(), scalar != ">" { position += 1 }
             position += 1
-            groups.append(.capturing)
+            kind = .capturing
             output += "("
-        default:
+        case ("?", _, _):
             throw error(
                 "`(?` must be followed by `:`, `=`, `!`, `<=`, `<!` or `<name>`; inline flags and other ICU/PCRE group syntax are not ECMA-262",
                 at: start)
+        default:
+            kind = .capturing
+            output += "("
         }
+        groups.append(kind)
+        groupOutputStarts.append(outputStart)
+        if kind == .capturing {
+            capturesOpened += 1
+            icuGroupsOpened += 1
+            icuCaptureNumbers[capturesOpened] = icuGroupsOpened
+            capturePaths[capturesOpened] = alternativePath
+            openCaptureNumbers.append(capturesOpened)
+        } else {
+            openCaptureNumbers.append(nil)
+        }
+        if kind == .lookbehind { lookbehindDepth += 1 }
+        alternativePath.append((nextGroupID, 0))
+        nextGroupID += 1
         last = .nothing
+    }
+
+    /// A back-reference in ICU syntax. ICU fails a reference to a group that has not captured,
+    /// where ECMA-262 matches the empty string; the cases where the group can never have
+    /// captured are decided here, statically, and become an empty group.
+    private func backReference(_ number: Int) -> String {
+        if lookbehindDepth == 0 && isNeverCaptured(number) { return "(?:)" }
+        let group = icuCaptureNumbers[number] ?? number
+        guard let marker = icuMarkerNumbers[number] else { return "(?:\\\(group))" }
+        // Set: match the captured text. Unset (the marker never captured): match empty.
+        return "(?:\\\(marker)\\\(group)|(?!\\\(marker)))"
+    }
+
+    /// Whether group `number` is certainly unset at the current position: it has not closed yet
+    /// (a forward or self reference; quantifiers clear inner captures on every iteration), or it
+    /// lies in a different alternative of a disjunction that also holds the reference.
+    private func isNeverCaptured(_ number: Int) -> Bool {
+        guard closedCaptures.contains(number), let path = capturePaths[number] else { return true }
+        for (groupLevel, hereLevel) in zip(path, alternativePath) {
+            guard groupLevel.group == hereLevel.group else { return false }
+            if groupLevel.alternative != hereLevel.alternative { return true }
+        }
+        return false
     }
 
     /// Parses `{n}`, `{n,}` or `{n,m}` at `index`; nil when the text there is not one.
@@ -354,6 +454,10 @@ struct ECMAPatternTranslator {
                 output += "|)"
             }
             return
+        case .empty:
+            if peek() == "?" { position += 1 }
+            last = .quantified
+            return
         case .atom:
             break
         }
@@ -395,7 +499,9 @@ struct ECMAPatternTranslator {
             }
             if let number = Int(digits), number <= groupCount {
                 position = cursor
-                output += "(?:\\\(number))"
+                output += backReference(number)
+                last = output.hasSuffix("(?:)") ? .empty : .atom
+                return
             } else if options.unicode {
                 throw error("back-reference \\\(digits) refers to a group that does not exist", at: start)
             } else if escaped == "8" || escaped == "9" {
@@ -419,8 +525,8 @@ struct ECMAPatternTranslator {
             guard let number = groupNames[name] else {
                 throw error("`\\k<\(name)>` refers to a group name that does not exist", at: start)
             }
-            output += "(?:\\\(number))"
-            last = .atom
+            output += backReference(number)
+            last = output.hasSuffix("(?:)") ? .empty : .atom
         case "p" where options.unicode, "P" where options.unicode:
             position += 2
             output += try propertyEscape(negated: escaped == "P", at: start)

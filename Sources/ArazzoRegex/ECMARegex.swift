@@ -15,8 +15,8 @@ import Foundation
 ///   an astral character (e.g. an emoji) as two UTF-16 units, so `^.$` does not match "😀" there,
 ///   `😀*` quantifies only the low surrogate, and `[😀]` matches any character sharing its high
 ///   surrogate; here all three treat the emoji as one character.
-/// - A back-reference to a group that has not captured (yet) fails to match, where ECMA matches
-///   the empty string (`(a)|\1`, `\1(a)`).
+/// - A quantified group does not clear its inner captures at each iteration, so after
+///   `(?:(a)|b)+` a reference to group 1 still sees the `a` of an earlier iteration (ECMA: unset).
 /// - Lookbehind must have a bounded length (an ICU limit); otherwise construction throws.
 /// - `\u{…}` without `u` is rejected (Annex B would read it as `u` repeated), and so are
 ///   `(?flags:…)` modifiers (ES2025).

@@ -146,6 +146,17 @@ let semanticsCases: [MatchCase] = [
     MatchCase("\\b", "", false),
     MatchCase("^[\\d-]+$", "1-2", true),
     MatchCase("^[-a]+$", "-a", true),
+    // A reference to a group that has not captured matches the empty string.
+    MatchCase("^(?:(a)|b)\\1$", "b", true),
+    MatchCase("^(a)?\\1b$", "b", true),
+    MatchCase("^\\1(a)$", "a", true),
+    MatchCase("^(a\\1)$", "a", true),
+    MatchCase("^(a)|\\1x$", "x", true),
+    MatchCase("^(a)\\1$", "ab", false),
+    MatchCase("^(?<n>x)?\\k<n>y$", "y", true),
+    MatchCase("^(?<n>x)?\\k<n>y$", "xxy", true),
+    MatchCase("^(?<n>x)?\\k<n>y$", "xy", false),
+    MatchCase("^\\1+(a)$", "a", true),
     // Annex B: a lookahead may be quantified; minimum 0 makes it optional, 1+ makes it required.
     MatchCase("^(?=a)*b", "b", true),
     MatchCase("^(?=a)+b", "b", false),
@@ -248,7 +259,8 @@ func translatedPatterns() throws {
     #expect(try ECMARegex("\\w").translatedPattern == "[A-Za-z0-9_]")
     #expect(try ECMARegex("[\\b]").translatedPattern == "[\\x{8}]")
     #expect(try ECMARegex("[^]").translatedPattern == "[\\s\\S]")
-    #expect(try ECMARegex("(?<n>a)\\k<n>").translatedPattern == "(a)(?:\\1)")
+    #expect(try ECMARegex("(?<n>a)\\k<n>").translatedPattern == "(a())(?:\\2\\1|(?!\\2))")
+    #expect(try ECMARegex("\\1(a)").translatedPattern == "(?:)(a())")
     #expect(try ECMARegex(".").translatedPattern == "[^\\x{0A}\\x{0D}\\x{2028}\\x{2029}]")
 }
 
