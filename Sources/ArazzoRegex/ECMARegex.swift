@@ -18,6 +18,8 @@ import Foundation
 /// - A quantified group does not clear its inner captures at each iteration, so after
 ///   `(?:(a)|b)+` a reference to group 1 still sees the `a` of an earlier iteration (ECMA: unset).
 /// - Lookbehind must have a bounded length (an ICU limit); otherwise construction throws.
+/// - ICU gives up the whole search when a lazy quantifier over a group that can match empty is
+///   followed by a failing continuation: `(?:a?)+?x|y?` does not match "q" (ECMA: it does).
 /// - `\u{…}` without `u` is rejected (Annex B would read it as `u` repeated), and so are
 ///   `(?flags:…)` modifiers (ES2025).
 /// - Case-insensitive matching uses ICU's Unicode case folding rather than ECMA's upper-casing,

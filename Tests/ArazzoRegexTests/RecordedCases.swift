@@ -1,6 +1,7 @@
 // Generated data: random ECMA-262 patterns and inputs with the results Node.js v20 gave for
 // `new RegExp(pattern, flags)` and `RegExp.prototype.test`. Cases that hit the documented
-// deviations (astral characters without `u`, `\u{…}` without `u`) were left out. `results == nil` means the engine threw a SyntaxError.
+// deviations (astral characters without `u`, `\u{…}` without `u`) were left out.
+// `results == nil` means the engine threw a SyntaxError.
 
 /// One recorded case: pattern, flags, inputs, and `test` results (nil: SyntaxError).
 struct RecordedCase: Sendable {
