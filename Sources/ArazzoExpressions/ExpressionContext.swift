@@ -92,10 +92,9 @@ extension ExpressionContext {
 public enum HeaderLookup {
     /// The first value whose name equals `name` ignoring ASCII case (header names are ASCII
     /// tokens, RFC 9110 §5.1).
-    public static func first<C: Collection>(named name: String, in fields: C) -> String?
-    where C.Element == (name: String, value: String) {
-        for field in fields where equalsIgnoringASCIICase(field.name, name) {
-            return field.value
+    public static func first(named name: String, in fields: [(name: String, value: String)]) -> String? {
+        for index in fields.indices where equalsIgnoringASCIICase(fields[index].name, name) {
+            return fields[index].value
         }
         return nil
     }

@@ -227,11 +227,15 @@ extension ExpressionScope {
             }
             if let problem = Self.declared(name, in: steps[index].outputs, inCondition: inCondition, owner: "step `\(stepId)`", what: "output", pointerBase: "$steps.\(stepId).outputs") {
                 add(.error, problem, nameAt, "undeclared-output")
+            } else if inCondition, let shorter = Self.ambiguousPrefix(name, in: steps[index].outputs) {
+                add(.warning, "`\(name)` is ambiguous: step `\(stepId)` declares both `\(name)` and `\(shorter)`; the longest name `\(name)` is used (A2)", nameAt, "ambiguous-dotted-name")
             }
         case .inputs(let name):
             guard let inputs = inputNames else { break }
             if let problem = Self.declared(name, in: inputs, inCondition: inCondition, owner: "the workflow's `inputs`", what: "input", pointerBase: "$inputs") {
                 add(.error, problem, nameAt, "undeclared-input")
+            } else if inCondition, let shorter = Self.ambiguousPrefix(name, in: inputs) {
+                add(.warning, "`\(name)` is ambiguous: the workflow declares both inputs `\(name)` and `\(shorter)`; the longest name `\(name)` is used (A2)", nameAt, "ambiguous-dotted-name")
             }
         case .outputs(let name):
             if let step = currentStep, step.isWorkflowStep {
@@ -279,6 +283,20 @@ extension ExpressionScope {
             break
         }
         return issues
+    }
+
+    /// In a condition, a declared dotted name whose dotted prefix is declared too: `a.b` could be
+    /// the name `a.b` or member `b` of `a` (A2). Returns the longest such prefix.
+    static func ambiguousPrefix(_ name: String, in names: [String]) -> String? {
+        guard names.contains(name), name.contains(".") else { return nil }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        var count = parts.count - 1
+        while count >= 1 {
+            let head = parts[0..<count].joined(separator: ".")
+            if names.contains(head) { return head }
+            count -= 1
+        }
+        return nil
     }
 
     /// `nil` when `name` is declared (or, in a condition, a declared name followed by `.member`

@@ -82,6 +82,8 @@ struct ExpressionScopeTests {
         Case("{$statusCode == 200}", .condition, ["condition-braces@0"]),
         Case("$statusCode == 200 && $steps.nope.outputs.x == 1", .condition, ["unknown-step@29"]),
         Case("!$inputs.email == 'x'", .condition, ["condition-syntax@0"]),
+        Case("$inputs.pet.name == 'x'", .condition, []),
+        Case("$steps.login.outputs.user.id == 1", .condition, []),
     ]
 
     @Test("checks report codes at exact offsets", arguments: cases)
@@ -102,6 +104,17 @@ struct ExpressionScopeTests {
             == ["step `createTotp` declares no output `zzz` (declared: `secret`, `recovery.codes`)"])
         #expect(scope(at: 3).check("$statusCode == 200", as: .condition).map(\.message)
             == ["`$statusCode` is undefined in a `workflowId` step: it has no HTTP request or response (A13); read the called workflow's results with `$outputs.<name>`"])
+    }
+
+    @Test("A2: a dotted name that is declared along with its prefix is ambiguous in a condition")
+    func ambiguousDottedName() {
+        var s = scope(at: 2)
+        s.inputNames = ["pet", "pet.name"]
+        let issues = s.check("$inputs.pet.name == 'Rex'", as: .condition)
+        #expect(issues.map { "\($0.severity):\($0.code)@\($0.offset)" } == ["warning:ambiguous-dotted-name@8"])
+        #expect(issues.first?.message == "`pet.name` is ambiguous: the workflow declares both inputs `pet.name` and `pet`; the longest name `pet.name` is used (A2)")
+        // Outside conditions `.` is never navigation, so there is no ambiguity.
+        #expect(s.check("$inputs.pet.name", as: .expression).isEmpty)
     }
 
     @Test("unknown input schema skips the input check")
