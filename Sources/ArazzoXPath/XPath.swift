@@ -23,8 +23,11 @@ public enum XPath {
     /// Compiles `expression` without evaluating it, for validation time; `nil` when it is valid.
     ///
     /// Namespace prefixes are not checked here (they depend on the document).
+    ///
+    /// `version` is the criterion's Arazzo version string (`xpath-10`, `xpath-20`, `xpath-30`);
+    /// `nil` means XPath 1.0.
     public static func validate(_ expression: String, version: String? = nil) -> XPathError? {
-        if let problem = versionProblem(version) { return problem }
+        if let problem = versionProblem(version) ?? nulProblem(expression) { return problem }
         return withLibXML { collector in
             guard let context = xmlXPathNewContext(nil) else {
                 return XPathError(kind: .invalidExpression, message: "libxml2 could not allocate an XPath context")
@@ -45,10 +48,13 @@ public enum XPath {
     }
 
     /// Parses `xml` and evaluates `expression` against the document (context node: the document).
+    ///
+    /// `namespaces` maps prefixes to URIs in addition to those declared on the document element;
+    /// `version` is as for `validate`.
     public static func evaluate(
         _ expression: String, xml: [UInt8], namespaces: [String: String] = [:], version: String? = nil
     ) -> Result<XPathValue, XPathError> {
-        if let problem = versionProblem(version) { return .failure(problem) }
+        if let problem = versionProblem(version) ?? nulProblem(expression) { return .failure(problem) }
         guard xml.contains(where: { !isXMLWhitespace($0) }) else {
             return .failure(XPathError(kind: .emptyDocument, message: "the XML document is empty"))
         }
@@ -89,7 +95,7 @@ public enum XPath {
                 namespace = current.pointee.next
             }
             declared.merge(namespaces) { _, caller in caller }
-            for (prefix, uri) in declared where !prefix.isEmpty {
+            for (prefix, uri) in declared where !prefix.isEmpty && !prefix.utf8.contains(0) && !uri.utf8.contains(0) {
                 _ = prefix.withCString { prefixText in
                     uri.withCString { uriText in
                         prefixText.withMemoryRebound(to: xmlChar.self, capacity: prefix.utf8.count + 1) { p in
@@ -121,6 +127,12 @@ public enum XPath {
         return XPathError(
             kind: .unsupportedVersion,
             message: "unknown XPath version `\(version)`; use xpath-10, xpath-20 or xpath-30")
+    }
+
+    /// libxml2 reads C strings, so a NUL would silently cut the expression short.
+    private static func nulProblem(_ expression: String) -> XPathError? {
+        guard expression.utf8.contains(0) else { return nil }
+        return XPathError(kind: .invalidExpression, message: "the XPath expression contains a NUL character")
     }
 
     private static func isXMLWhitespace(_ byte: UInt8) -> Bool {
