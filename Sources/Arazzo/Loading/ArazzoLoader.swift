@@ -14,11 +14,20 @@ public import ArazzoExecutor
 public struct ArazzoLoader: Sendable {
     private let fetcher: (any StepExecutor)?
     private let limits: LoadLimits
+    private let sourceOverrides: [String: String]
 
     /// Creates a loader; `fetcher` sends the GET requests for http(s) sources.
-    public init(fetcher: (any StepExecutor)? = nil, limits: LoadLimits = .default) {
+    /// `sourceOverrides` maps a source description name to the file path or URL to read instead
+    /// of its `url` (for remote sources kept locally, or a URL that serves HTML).
+    public init(fetcher: (any StepExecutor)? = nil, limits: LoadLimits = .default, sourceOverrides: [String: String] = [:]) {
         self.fetcher = fetcher
         self.limits = limits
+        self.sourceOverrides = sourceOverrides.mapValues { value in
+            if URLReference.isHTTP(value) { return value }
+            let path = URLReference.filePath(value)
+            return path.hasPrefix("/") ? URLReference.normalizePath(path)
+                : URLReference.normalizePath(FileManager.default.currentDirectoryPath + "/" + path)
+        }
     }
 
     /// Loads the document at `path` (a file path, `file:` URL or http(s) URL).
@@ -32,7 +41,7 @@ public struct ArazzoLoader: Sendable {
                 ? URLReference.normalizePath(filePath)
                 : URLReference.normalizePath(FileManager.default.currentDirectoryPath + "/" + filePath)
         }
-        var session = LoadSession(fetcher: fetcher, limits: limits)
+        var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides)
         let text: String
         switch await session.read(absolute) {
         case .success(let t): text = t
@@ -45,7 +54,7 @@ public struct ArazzoLoader: Sendable {
     /// Loads a document given as text; `baseURL` (an absolute path or URL) resolves its relative
     /// source URLs and names it in diagnostics.
     public func load(text: String, baseURL: String) async throws(LoadFailure) -> LoadedDocument {
-        var session = LoadSession(fetcher: fetcher, limits: limits)
+        var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides)
         return try await session.loadEntry(text: text, url: baseURL, displayName: baseURL)
     }
 }
@@ -62,10 +71,12 @@ private struct LoadSession {
     var openAPIFailures: [String: String] = [:]
     var diagnostics: [Diagnostic] = []
     var documentsRead = 0
+    let sourceOverrides: [String: String]
 
-    init(fetcher: (any StepExecutor)?, limits: LoadLimits) {
+    init(fetcher: (any StepExecutor)?, limits: LoadLimits, sourceOverrides: [String: String]) {
         self.fetcher = fetcher
         self.limits = limits
+        self.sourceOverrides = sourceOverrides
     }
 
     mutating func loadEntry(text: String, url: String, displayName: String) async throws(LoadFailure) -> LoadedDocument {
@@ -107,7 +118,8 @@ private struct LoadSession {
 
     mutating func loadSource(_ source: SourceDescription, referrer: String, depth: Int) async -> SourceBinding {
         let location = source.locations["url"] ?? source.location
-        let absolute = URLReference.splitFragment(URLReference.resolve(source.url, against: referrer)).document
+        let absolute = sourceOverrides[source.name]
+            ?? URLReference.splitFragment(URLReference.resolve(source.url, against: referrer)).document
         if let unit = units[absolute] {
             if source.type == .openapi {
                 diagnostics.append(.error(

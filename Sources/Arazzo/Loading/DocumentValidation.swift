@@ -301,9 +301,9 @@ struct ScalarLocator {
     }
 
     func diagnostic(_ issue: ExpressionIssue, in text: String, at location: SourceLocation) -> Diagnostic {
-        var d = issue.diagnostic(at: locate(offset: issue.offset, in: text, scalarAt: location))
-        d.notes = issue.notes
-        return d
+        Diagnostic(
+            issue.severity, issue.message, at: locate(offset: issue.offset, in: text, scalarAt: location),
+            code: issue.code, notes: issue.notes)
     }
 
     func locate(offset: Int, in text: String, scalarAt location: SourceLocation) -> SourceLocation {
@@ -313,6 +313,7 @@ struct ScalarLocator {
         }
         var line = location.line
         var column = location.column
+        var blockIndent: Int?
         switch style {
         case .singleQuoted, .doubleQuoted:
             column += 1
@@ -321,6 +322,7 @@ struct ScalarLocator {
             while line <= fileLines.count, fileLines[line - 1].allSatisfy({ $0 == " " }) { line += 1 }
             guard line <= fileLines.count else { return location }
             column = (fileLines[line - 1].prefix { $0 == " " }.count) + 1
+            blockIndent = column
         case .plain:
             break
         }
@@ -334,7 +336,8 @@ struct ScalarLocator {
                 line += 1
                 guard line <= fileLines.count else { break }
                 raw = Array(fileLines[line - 1].unicodeScalars)
-                column = (raw.prefix { $0 == " " || $0 == "\t" }.count) + 1
+                // Block scalars keep indentation beyond the block's own; other styles fold it away.
+                column = blockIndent ?? (raw.prefix { $0 == " " || $0 == "\t" }.count) + 1
                 if scalar == " " || scalar == "\n" { continue }
             }
             let current = raw[column - 1]

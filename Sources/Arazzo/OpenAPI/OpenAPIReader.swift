@@ -115,6 +115,9 @@ enum OpenAPIReader {
                   let locationText = p["in"]?.stringValue,
                   let location = ParameterSerialization.Location(rawValue: locationText)
             else { continue }
+            // OAS: header parameters named Accept, Content-Type or Authorization "SHALL be ignored"
+            // (the media type and security objects own them).
+            if location == .header, ["accept", "content-type", "authorization"].contains(name.lowercased()) { continue }
             let style = p["style"]?.stringValue.flatMap(ParameterSerialization.Style.init(rawValue:))
             let serialization = ParameterSerialization(
                 location: location, style: style, explode: p["explode"]?.boolValue,
