@@ -33,7 +33,7 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
         self.text = text
         let s = Array(text.unicodeScalars)
         var parts: [Part] = []
-        var literal = String.UnicodeScalarView()
+        var literalStart = 0
         var i = 0
         while i < s.count {
             if s[i] == "{", i + 1 < s.count, s[i + 1] == "$" {
@@ -43,25 +43,19 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
                     throw ExpressionError("`{` at offset \(i) is never closed: expected `}` after `\(expression.text)`", offset: parser.i)
                 }
                 guard s[parser.i] == "}" else {
-                    let c = s[parser.i]
-                    let message =
-                        c.properties.isWhitespace
-                        ? "unexpected \(ExpressionParser.quoted(c)) in an embedded expression; expected `}` after `\(expression.text)`"
-                        : "unexpected \(ExpressionParser.quoted(c)) in an embedded expression; expected `}` after `\(expression.text)`"
-                    throw ExpressionError(message, offset: parser.i)
+                    throw ExpressionError(
+                        "unexpected \(ExpressionParser.quoted(s[parser.i])) in an embedded expression; expected `}` after `\(expression.text)`",
+                        offset: parser.i)
                 }
-                if !literal.isEmpty {
-                    parts.append(.literal(String(literal)))
-                    literal = String.UnicodeScalarView()
-                }
+                if literalStart < i { parts.append(.literal(makeString(s, literalStart, i))) }
                 parts.append(.expression(expression, offset: i + 1))
                 i = parser.i + 1
+                literalStart = i
             } else {
-                literal.append(s[i])
                 i += 1
             }
         }
-        if !literal.isEmpty { parts.append(.literal(String(literal))) }
+        if literalStart < s.count { parts.append(.literal(makeString(s, literalStart, s.count))) }
         self.parts = parts
     }
 

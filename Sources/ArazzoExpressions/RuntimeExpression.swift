@@ -211,11 +211,7 @@ struct ExpressionParser {
     var atEnd: Bool { i >= s.count }
     var atBoundary: Bool { i >= s.count || isBoundary(s[i]) }
 
-    func text(_ from: Int, _ to: Int) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: s[from..<to])
-        return String(view)
-    }
+    func text(_ from: Int, _ to: Int) -> String { makeString(s, from, to) }
 
     static func quoted(_ c: Unicode.Scalar) -> String {
         if c == " " { return "a space" }
@@ -558,4 +554,22 @@ extension Unicode.Scalar {
     var isASCIILetter: Bool { (value >= 65 && value <= 90) || (value >= 97 && value <= 122) }
     /// `0`–`9`.
     var isASCIIDigit: Bool { value >= 48 && value <= 57 }
+}
+
+/// The string made of `scalars[from..<to]`, written as UTF-8 in one allocation (appending scalars
+/// to a `String.UnicodeScalarView` one by one is several times slower).
+func makeString(_ scalars: [Unicode.Scalar], _ from: Int, _ to: Int) -> String {
+    guard from < to else { return "" }
+    var length = 0
+    for k in from..<to { length += UTF8.width(scalars[k]) }
+    return String(unsafeUninitializedCapacity: length) { buffer in
+        var n = 0
+        for k in from..<to {
+            UTF8.encode(scalars[k]) { byte in
+                buffer[n] = byte
+                n += 1
+            }
+        }
+        return n
+    }
 }

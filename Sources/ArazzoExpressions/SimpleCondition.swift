@@ -417,11 +417,7 @@ struct ConditionParser {
         while i < s.count, Self.isSpace(s[i]) { i += 1 }
     }
 
-    func text(_ from: Int, _ to: Int) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: s[from..<to])
-        return String(view)
-    }
+    func text(_ from: Int, _ to: Int) -> String { makeString(s, from, to) }
 
     func error(_ message: String, at offset: Int) -> ExpressionError {
         ExpressionError(message, offset: offset, code: "condition-syntax")
