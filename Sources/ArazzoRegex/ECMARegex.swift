@@ -42,6 +42,10 @@ public struct ECMARegex: Sendable, Hashable {
     /// the time limit this bounds the work a hostile body can cause.
     public static let maximumInputLength = 1 << 20
 
+    /// Patterns longer than this many characters are refused (64 Ki): condition patterns are
+    /// short, and the cap bounds translation and compilation work on a hostile document.
+    public static let maximumPatternLength = 1 << 16
+
     /// The search time `test` allows before giving up. ICU's own time limit is not reachable
     /// through Foundation, but `NSRegularExpression`'s progress callback is, and it is checked
     /// against this budget while the engine backtracks.
@@ -71,6 +75,10 @@ public struct ECMARegex: Sendable, Hashable {
                 throw RegexSyntaxError(
                     message: "unknown flag `\(flag)`; ECMA-262 flags are d, g, i, m, s, u, y", offset: 0)
             }
+        }
+        guard pattern.utf8.count <= Self.maximumPatternLength || pattern.count <= Self.maximumPatternLength else {
+            throw RegexSyntaxError(
+                message: "the pattern is longer than \(Self.maximumPatternLength) characters", offset: Self.maximumPatternLength)
         }
         let translated = try ECMAPatternTranslator.translate(pattern, options: options)
         let compiled: NSRegularExpression

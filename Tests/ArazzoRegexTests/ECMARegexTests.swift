@@ -277,6 +277,14 @@ func inputCap() throws {
                 message: "the input is 1048577 UTF-16 units long; regex conditions search at most 1048576")))
 }
 
+@Test("overlong patterns are refused")
+func patternCap() throws {
+    #expect(throws: Never.self) { try ECMARegex(String(repeating: "a", count: ECMARegex.maximumPatternLength)) }
+    #expect(throws: RegexSyntaxError(message: "the pattern is longer than 65536 characters", offset: 65536)) {
+        try ECMARegex(String(repeating: "a", count: ECMARegex.maximumPatternLength + 1))
+    }
+}
+
 @Test("catastrophic backtracking is abandoned at the time limit instead of hanging")
 func backtrackingLimit() throws {
     let regex = try ECMARegex("^(a+)+$")
