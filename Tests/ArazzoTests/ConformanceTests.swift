@@ -259,6 +259,9 @@ struct ScriptedExchanges: StepExecutor {
                 #expect(request.headers[key] == Self.text(value), "request #\(index + 1) header \(key)")
             }
         }
+        for name in expected["absentHeaders"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+            #expect(request.headers[name] == nil, "request #\(index + 1) must not carry \(name)")
+        }
         let sent = request.body.map { String(decoding: $0, as: UTF8.self) }
         if let json = expected["json"] ?? expected["body"]?["json"] {
             #expect(request.body.flatMap { try? JSONValue(parsing: $0) } == json, "request #\(index + 1) JSON body \(sent ?? "none")")

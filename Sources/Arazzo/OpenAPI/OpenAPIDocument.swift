@@ -21,6 +21,10 @@ public struct OpenAPIDocument: Sendable {
     public let security: [SecurityRequirement]?
     /// The document-level servers (variables substituted with their defaults).
     public let servers: [String]
+    /// Whether any `security` requirement appears (document level or on any operation).
+    public var declaresSecurityRequirements: Bool {
+        security != nil || operations.contains { $0.security != nil }
+    }
 
     /// The whole document as a JSON value, external `$ref`s rewritten to absolute references.
     let root: JSONValue

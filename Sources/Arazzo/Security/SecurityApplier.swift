@@ -98,8 +98,9 @@ struct SecurityApplier: Sendable {
             return applied
         }
 
-        // No requirement declared: use what the user bound to this source, and to schemes this
-        // description declares.
+        // No requirement declared: use what the user bound to this source; and when the
+        // description declares no requirement anywhere (it has schemes but attaches none, as the
+        // Stytch description does), what the user bound to its schemes.
         var used: Set<String> = []
         if let sourceCredential {
             let scheme = document.securitySchemes.keys.sorted().lazy
@@ -112,6 +113,7 @@ struct SecurityApplier: Sendable {
                 await applyOne(sourceCredential, scheme: nil, scopes: [], to: &applied)
             }
         }
+        guard !document.declaresSecurityRequirements else { return applied }
         for name in credentials.schemes.keys.sorted() where !used.contains(name) {
             guard let scheme = document.securitySchemes[name], let c = credentials.schemes[name] else { continue }
             await applyOne(c, scheme: scheme, scopes: [], to: &applied)
