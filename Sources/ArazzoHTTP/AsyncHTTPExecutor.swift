@@ -339,6 +339,10 @@ extension TimeAmount {
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        self = overflow ? .nanoseconds(.max) : .nanoseconds(nanos &+ attoseconds / 1_000_000_000)
+        if overflow {
+            self = .nanoseconds(seconds > 0 ? .max : .min)
+        } else {
+            self = .nanoseconds(nanos.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
+        }
     }
 }

@@ -442,6 +442,11 @@ extension TimeAmount {
     /// Converts a Swift `Duration` (nanosecond precision is enough for timers).
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow {
+            self = .nanoseconds(seconds > 0 ? .max : .min)
+        } else {
+            self = .nanoseconds(nanos.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
+        }
     }
 }

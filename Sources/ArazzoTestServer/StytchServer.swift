@@ -162,7 +162,9 @@ public final class StytchServer: LoopbackServer {
         else {
             return error(401, "invalid_totp_code", "The TOTP code is incorrect or expired.", requestID)
         }
-        let minutes = fields["session_duration_minutes"]?.numberValue.map { Int($0.doubleValue) } ?? 60
+        // Clamped to a year so hostile values cannot overflow the timestamp arithmetic.
+        let requested = fields["session_duration_minutes"]?.numberValue?.doubleValue ?? 60
+        let minutes = requested.isFinite ? Int(min(max(requested, 0), 525_600)) : 60
         let started = iso8601(now)
         let expires = iso8601(now.addingTimeInterval(TimeInterval(minutes * 60)))
         let response: JSONValue = [

@@ -81,13 +81,19 @@ public enum TOTP {
     /// `nil` when the secret is not base32.
     public static func code(secretBase32: String, at date: Date, digits: Int = 6) -> String? {
         guard let key = Base32.decode(secretBase32) else { return nil }
-        return code(key: key, unixTime: Int64(date.timeIntervalSince1970.rounded(.down)), digits: digits)
+        return code(key: key, unixTime: unixSeconds(date), digits: digits)
+    }
+
+    /// Whole seconds since 1970, clamped to zero for dates before it or too far away to count.
+    private static func unixSeconds(_ date: Date) -> Int64 {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return seconds < 9.0e18 ? Int64(seconds) : Int64.max / 2
     }
 
     /// Whether `code` is valid for `key` at `date`, allowing `drift` steps either side.
     public static func verify(_ code: String, key: [UInt8], at date: Date, drift: Int = 1) -> Bool {
-        let now = Int64(date.timeIntervalSince1970.rounded(.down))
-        let counter = now / 30
+        let counter = unixSeconds(date) / 30
         for delta in -Int64(max(0, drift))...Int64(max(0, drift)) where counter + delta >= 0 {
             if Self.code(key: key, counter: UInt64(counter + delta), digits: code.count) == code { return true }
         }
