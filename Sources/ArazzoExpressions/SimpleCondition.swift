@@ -156,7 +156,7 @@ func describe(_ value: JSONValue) -> String {
 
 extension String {
     fileprivate func replacingQuotes() -> String {
-        guard contains("'") else { return self }
+        guard utf8.contains(UInt8(ascii: "'")) else { return self }
         var out = ""
         for c in self {
             if c == "'" { out += "''" } else { out.append(c) }
