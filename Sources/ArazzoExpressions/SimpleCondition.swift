@@ -15,8 +15,10 @@ public import ArazzoJSON
 /// chain. `!$a == 1` is rejected ("write `!($a == 1)`").
 ///
 /// Semantics (notes §4, adopting 1.1.0):
-/// - strings compare case-insensitively (Unicode case folding); `<`/`>` on strings use the
-///   case-folded code-point order;
+/// - strings compare case-insensitively; `<`/`>` on strings use the case-folded code-point
+///   order. ASCII strings compare byte-wise ignoring case; others are folded by upper- then
+///   lower-casing (full Unicode case mappings: `ß` = `SS`, `ς` = `σ` = `Σ`), which matches
+///   Unicode case folding except for a few locale-sensitive letters such as Turkish dotted `İ`;
 /// - a numeric string compared with a number is converted to a number; a non-numeric string
 ///   vs a number: `==` false, `!=` true, ordering false;
 /// - `null` equals only `null`; any ordering involving `null` is false;

@@ -154,3 +154,24 @@ struct EvaluationTests {
         #expect(!HeaderLookup.equalsIgnoringASCIICase("Content-Type", "content-typ"))
     }
 }
+
+/// A context that only knows the status code: every other requirement uses the protocol's
+/// "not available" default.
+struct StatusOnlyContext: ExpressionContext {
+    var statusCode: Int? { 503 }
+}
+
+@Suite("ExpressionContext defaults")
+struct ExpressionContextDefaultTests {
+    @Test("unimplemented requirements make expressions unresolved, not crash")
+    func defaults() throws {
+        let context = StatusOnlyContext()
+        #expect(try RuntimeExpression(parsing: "$statusCode").evaluate(in: context).get() == 503)
+        #expect(try SimpleCondition(parsing: "$statusCode >= 500 && $response.header.Retry-After == null").test(in: context))
+        let verdict = CompiledCriterion(condition: "$steps.a.outputs.b == 1").evaluate(in: context)
+        #expect(!verdict.passed)
+        #expect(verdict.unresolved == [UnresolvedExpression(expression: "$steps.a.outputs.b", reason: "step `a` has not run")])
+        #expect(try RuntimeExpression(parsing: "$response.header.X").evaluate(in: context)
+            == .failure(UnresolvedExpression(expression: "$response.header.X", reason: "the response has no header `X`")))
+    }
+}
