@@ -1,1 +1,6 @@
-print("arazzo-run")
+import ArazzoCLI
+import Foundation
+
+// The whole tool lives in ArazzoCLI so tests drive the same code path.
+let code = await CLI.main(arguments: Array(CommandLine.arguments.dropFirst()))
+exit(code)

@@ -1,0 +1,127 @@
+public import ArazzoExecutor
+public import Foundation
+import ArgumentParser
+
+/// The process exit codes of `arazzo-run` (documented in `docs/cli.md`).
+public enum CLIExitCode {
+    /// Every workflow succeeded (or, for `validate`, every document is valid; warnings allowed).
+    public static let success: Int32 = 0
+    /// A workflow failed (or, for `validate`, a document has errors).
+    public static let failure: Int32 = 1
+    /// The document is invalid, or the command line is wrong (unknown option, missing inputs,
+    /// inputs that violate the workflow's schema, an unreadable file).
+    public static let usage: Int32 = 2
+    /// The run could not start: a source description is unreachable, or a credential is malformed.
+    public static let couldNotRun: Int32 = 3
+}
+
+/// What an in-process caller may change about the CLI's surroundings.
+public struct CLISettings: Sendable {
+    /// The clock the engine sleeps on between retries (`nil`: the real continuous clock).
+    /// The conformance runner passes an immediate clock that records the delays instead.
+    public var clock: (any Clock<Duration>)?
+    /// The directory relative paths on the command line are resolved against (`nil`: the
+    /// process's current directory).
+    public var workingDirectory: String?
+    /// An executor to use instead of the one the flags select (`--mock` or HTTP).
+    public var executor: (any StepExecutor)?
+
+    /// The defaults: real clock, current directory, executor chosen by the flags.
+    public init(clock: (any Clock<Duration>)? = nil, workingDirectory: String? = nil, executor: (any StepExecutor)? = nil) {
+        self.clock = clock
+        self.workingDirectory = workingDirectory
+        self.executor = executor
+    }
+}
+
+/// Everything a command needs from its environment.
+struct CLIContext: Sendable {
+    let environment: [String: String]
+    let stdout: CLIOutput
+    let stderr: CLIOutput
+    let settings: CLISettings
+
+    /// Colour on stdout: only on a terminal, and never when `NO_COLOR` is set.
+    var stdoutStyle: Style { Style(enabled: stdout.isTerminal && environment["NO_COLOR"] == nil) }
+    /// Colour on stderr, by the same rule.
+    var stderrStyle: Style { Style(enabled: stderr.isTerminal && environment["NO_COLOR"] == nil) }
+
+    /// `path` made absolute against the working directory.
+    func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") || path.contains("://") { return path }
+        let base = settings.workingDirectory ?? FileManager.default.currentDirectoryPath
+        return (base.hasSuffix("/") ? base : base + "/") + path
+    }
+}
+
+/// The `arazzo-run` command line, callable in-process.
+public enum CLI {
+    /// The tool's version, printed by `--version` and written into reports.
+    public static let version = "0.1.0"
+
+    /// Parses `arguments` (without the program name), runs the command, and returns the exit
+    /// code. Nothing is written to the process's streams except through `stdout`/`stderr`.
+    public static func main(
+        arguments: [String],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        stdout: CLIOutput = .standardOutput,
+        stderr: CLIOutput = .standardError,
+        settings: CLISettings = CLISettings()
+    ) async -> Int32 {
+        let context = CLIContext(environment: environment, stdout: stdout, stderr: stderr, settings: settings)
+        let command: any ParsableCommand
+        do {
+            command = try ArazzoRunCommand.parseAsRoot(arguments)
+        } catch {
+            let message = ArazzoRunCommand.fullMessage(for: error)
+            let code = ArazzoRunCommand.exitCode(for: error)
+            if code == .success {
+                if !message.isEmpty { stdout.line(message) }
+                return CLIExitCode.success
+            }
+            if !message.isEmpty { stderr.line(message) }
+            return CLIExitCode.usage
+        }
+        switch command {
+        case let run as RunCommand:
+            return await run.execute(context)
+        case let validate as ValidateCommand:
+            return await validate.execute(context)
+        case let list as ListCommand:
+            return await list.execute(context)
+        default:
+            stdout.line(ArazzoRunCommand.helpMessage())
+            return CLIExitCode.success
+        }
+    }
+}
+
+/// The root command: `arazzo-run [run] FILE`, `validate`, `list`.
+struct ArazzoRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "arazzo-run",
+        abstract: "Run, validate and inspect Arazzo 1.0.x workflows.",
+        discussion: """
+            `arazzo-run FILE` is `arazzo-run run FILE`. Exit codes: 0 success, 1 a workflow failed \
+            (validate: errors found), 2 invalid document or usage, 3 could not run.
+            """,
+        version: CLI.version,
+        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self],
+        defaultSubcommand: RunCommand.self)
+}
+
+/// A command that does its work against a ``CLIContext`` and returns an exit code.
+protocol ContextCommand {
+    func execute(_ context: CLIContext) async -> Int32
+}
+
+extension ContextCommand {
+    /// The entry used when the command runs as a real process (`arazzo-run` main).
+    func runInProcess() async throws {
+        let context = CLIContext(
+            environment: ProcessInfo.processInfo.environment, stdout: .standardOutput, stderr: .standardError,
+            settings: CLISettings())
+        let code = await execute(context)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,101 @@
+import Arazzo
+import ArazzoYAML
+import Foundation
+
+/// Gathers workflow inputs from the environment, an inputs file and `--input` flags.
+///
+/// Precedence, lowest first: `ARAZZO_INPUT_<NAME>` variables, `--inputs FILE`, `--input
+/// NAME=VALUE`. A value is JSON when it parses as JSON (`5`, `true`, `{"a":1}`), else a string.
+struct InputCollector {
+    /// Input names the selected workflows declare (top-level `properties` of their schemas).
+    let declaredNames: [String]
+
+    struct Problem: Error {
+        let message: String
+    }
+
+    func collect(flags: [String], file: String?, environment: [String: String]) throws(Problem) -> JSONObject {
+        var inputs: JSONObject = [:]
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) where key.hasPrefix("ARAZZO_INPUT_") {
+            let suffix = String(key.dropFirst("ARAZZO_INPUT_".count))
+            guard !suffix.isEmpty else { continue }
+            let name = declaredNames.first { $0 == suffix }
+                ?? declaredNames.first { $0.lowercased() == suffix.lowercased() }
+                ?? suffix
+            inputs[name] = Self.parseValue(value)
+        }
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw Problem(message: "cannot read inputs file \(file): \(error.localizedDescription)")
+            }
+            let node: YAMLNode
+            do {
+                node = try YAMLParser.parse(text, file: file)
+            } catch {
+                throw Problem(message: error.description)
+            }
+            guard case .object(let object) = node.jsonValue else {
+                throw Problem(message: "\(file): the inputs file must hold an object (name: value pairs), found \(node.jsonValue.typeName)")
+            }
+            for (key, value) in object { inputs[key] = value }
+        }
+        for flag in flags {
+            guard let eq = flag.firstIndex(of: "="), eq != flag.startIndex else {
+                throw Problem(message: "--input \(flag): expected NAME=VALUE")
+            }
+            inputs[String(flag[..<eq])] = Self.parseValue(String(flag[flag.index(after: eq)...]))
+        }
+        return inputs
+    }
+
+    /// JSON when the text parses as a JSON value, otherwise the text as a string.
+    static func parseValue(_ text: String) -> JSONValue {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let first = trimmed.first, "{[\"-0123456789tfn".contains(first) else { return .string(text) }
+        if let value = try? JSONValue(parsing: trimmed) { return value }
+        return .string(text)
+    }
+}
+
+/// What the workflow's `inputs` schema requires at the top level.
+enum InputSchemaInspector {
+    /// The top-level schema object, following one `$ref` into `#/components/inputs/<key>`.
+    static func schema(of workflow: Workflow, in document: ArazzoSpecification) -> JSONObject? {
+        guard case .object(var schema)? = workflow.inputs?.value else { return nil }
+        var hops = 0
+        while case .string(let ref)? = schema["$ref"], hops < 8 {
+            hops += 1
+            let prefix = "#/components/inputs/"
+            guard ref.hasPrefix(prefix),
+                  let pointer = try? JSONPointer(parsing: String(ref.dropFirst(1))),
+                  let componentsRoot = document.root.jsonValue.objectValue,
+                  let target = try? pointer.resolve(in: .object(componentsRoot)),
+                  case .object(let resolved) = target
+            else { break }
+            schema = resolved
+        }
+        return schema
+    }
+
+    /// Names listed in the schema's top-level `required`.
+    static func required(of workflow: Workflow, in document: ArazzoSpecification) -> [String] {
+        guard let schema = schema(of: workflow, in: document), case .array(let items)? = schema["required"] else { return [] }
+        return items.compactMap(\.stringValue)
+    }
+
+    /// The top-level properties with their declared type (`string`, `integer`, … or `any`).
+    static func properties(of workflow: Workflow, in document: ArazzoSpecification) -> [(name: String, type: String, secret: Bool)] {
+        guard let schema = schema(of: workflow, in: document), case .object(let properties)? = schema["properties"] else { return [] }
+        return properties.map { name, value in
+            var type = "any"
+            if case .string(let t)? = value["type"] { type = t }
+            if case .array(let ts)? = value["type"] { type = ts.compactMap(\.stringValue).joined(separator: "|") }
+            if case .string(let ref)? = value["$ref"] { type = ref.split(separator: "/").last.map(String.init) ?? ref }
+            let secret = value["format"]?.stringValue == "password"
+            return (name, type, secret)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Arazzo
+import ArgumentParser
+import Foundation
+
+/// `arazzo-run list FILE`: the workflows, their inputs and their steps.
+struct ListCommand: AsyncParsableCommand, ContextCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the workflows of an Arazzo document: inputs (type, required) and steps.")
+
+    @Argument(help: "The Arazzo document.")
+    var file: String
+
+    @Option(help: "text (default) or json.")
+    var format: OutputFormat = .text
+
+    func run() async throws { try await runInProcess() }
+
+    func execute(_ context: CLIContext) async -> Int32 {
+        let path = context.absolutePath(file)
+        let loaded: LoadedDocument
+        do {
+            loaded = try await ArazzoLoader().load(path: path)
+        } catch {
+            render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle)
+            return CLIExitCode.usage
+        }
+        let document = loaded.document
+        let style = context.stdoutStyle
+        var workflows: [JSONValue] = []
+        for workflow in document.workflows {
+            let required = Set(InputSchemaInspector.required(of: workflow, in: document))
+            let properties = InputSchemaInspector.properties(of: workflow, in: document)
+            switch format {
+            case .text:
+                context.stdout.line(style.bold(workflow.workflowId) + (workflow.summary.map { "  " + style.dim($0) } ?? ""))
+                if !workflow.dependsOn.isEmpty {
+                    context.stdout.line("  depends on: " + workflow.dependsOn.map(\.text).joined(separator: ", "))
+                }
+                if properties.isEmpty {
+                    context.stdout.line("  inputs: none")
+                } else {
+                    context.stdout.line("  inputs:")
+                    for property in properties {
+                        let flags = [required.contains(property.name) ? "required" : "optional"] + (property.secret ? ["secret"] : [])
+                        context.stdout.line("    \(property.name): \(property.type) (\(flags.joined(separator: ", ")))")
+                    }
+                }
+                context.stdout.line("  steps:")
+                for (index, step) in workflow.steps.enumerated() {
+                    context.stdout.line("    \(index + 1). \(step.stepId) → \(step.target.fieldName) \(step.target.expression.text)")
+                }
+                if !workflow.outputs.isEmpty {
+                    context.stdout.line("  outputs: " + workflow.outputs.keys.joined(separator: ", "))
+                }
+            case .json:
+                workflows.append([
+                    "workflowId": .string(workflow.workflowId),
+                    "summary": workflow.summary.map(JSONValue.string) ?? .null,
+                    "dependsOn": .array(workflow.dependsOn.map { .string($0.text) }),
+                    "inputs": .array(properties.map { property in
+                        [
+                            "name": .string(property.name), "type": .string(property.type),
+                            "required": .bool(required.contains(property.name)), "secret": .bool(property.secret),
+                        ]
+                    }),
+                    "steps": .array(workflow.steps.map { step in
+                        [
+                            "stepId": .string(step.stepId), "kind": .string(step.target.fieldName),
+                            "target": .string(step.target.expression.text),
+                        ]
+                    }),
+                    "outputs": .array(workflow.outputs.keys.map(JSONValue.string)),
+                ])
+            }
+        }
+        if format == .json {
+            let root: JSONValue = ["document": .string(file), "title": .string(document.info.title), "workflows": .array(workflows)]
+            context.stdout.line(root.jsonText(.init(prettyPrinted: true)))
+        }
+        return CLIExitCode.success
+    }
+}

@@ -1,0 +1,274 @@
+import Arazzo
+import ArazzoHTTP
+import ArgumentParser
+import Foundation
+
+/// `arazzo-run run FILE` (also plain `arazzo-run FILE`): runs workflows and reports.
+struct RunCommand: AsyncParsableCommand, ContextCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the workflows of an Arazzo document.",
+        discussion: """
+            Credentials: --auth TARGET=basic:USER:PASS | bearer:TOKEN | apikey:VALUE | \
+            oauth2:ID:SECRET[:SCOPES], where TARGET is a source description or security scheme name; \
+            or the environment variable ARAZZO_AUTH_<TARGET> with the same value. Inputs: --input \
+            NAME=VALUE (JSON when it parses, else a string), --inputs FILE (JSON or YAML object), \
+            ARAZZO_INPUT_<NAME>.
+            """)
+
+    @Argument(help: "The Arazzo document (YAML or JSON).")
+    var file: String
+
+    @Option(name: .customLong("workflow"), help: "A workflow to run (repeatable; default: every workflow, in dependency order).")
+    var workflows: [String] = []
+
+    @Option(name: .customLong("input"), help: "An input, NAME=VALUE (repeatable).")
+    var inputs: [String] = []
+
+    @Option(name: .customLong("inputs"), help: "A JSON or YAML file with an object of inputs.")
+    var inputsFile: String?
+
+    @Option(name: .customLong("server"), help: "Base URL for a source description, SOURCE=URL (repeatable).")
+    var servers: [String] = []
+
+    @Option(name: .customLong("auth"), help: "A credential, TARGET=KIND:VALUE (repeatable).")
+    var auth: [String] = []
+
+    @Option(help: "Per-request timeout in seconds.")
+    var timeout: Double?
+
+    @Option(name: .customLong("max-steps"), help: "Most step executions per workflow run (loop guard).")
+    var maxSteps: Int?
+
+    @Flag(name: .customLong("dry-run"), help: "Resolve and print each request; send nothing.")
+    var dryRun = false
+
+    @Flag(help: "Answer every operation from its OpenAPI description (examples or schemas); no network.")
+    var mock = false
+
+    @Flag(name: .shortAndLong, help: "Print requests and responses (secrets redacted).")
+    var verbose = false
+
+    @Option(name: .customLong("json"), help: "Write the run result as JSON to this file.")
+    var jsonFile: String?
+
+    @Option(name: .customLong("junit"), help: "Write a JUnit XML report (one testcase per workflow) to this file.")
+    var junitFile: String?
+
+    @Option(name: .customLong("har"), help: "Write every HTTP exchange as an HTTP Archive (HAR 1.2) to this file.")
+    var harFile: String?
+
+    func run() async throws { try await runInProcess() }
+
+    func execute(_ context: CLIContext) async -> Int32 {
+        // One HTTP client for loading remote sources and for the run, shut down before returning.
+        let http: AsyncHTTPExecutor? =
+            (context.settings.executor == nil && !mock) || needsFetcher(context.absolutePath(file)) ? AsyncHTTPExecutor() : nil
+        let code = await execute(context, http: http)
+        await http?.shutdown()
+        return code
+    }
+
+    private func execute(_ context: CLIContext, http: AsyncHTTPExecutor?) async -> Int32 {
+        let out = context.stdout
+        let err = context.stderr
+        let style = context.stdoutStyle
+        let path = context.absolutePath(file)
+
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            err.line("error: --timeout must be a positive number of seconds")
+            return CLIExitCode.usage
+        }
+        if let maxSteps, maxSteps < 1 {
+            err.line("error: --max-steps must be at least 1")
+            return CLIExitCode.usage
+        }
+        var overrides: [String: String] = [:]
+        for server in servers {
+            guard let eq = server.firstIndex(of: "="), eq != server.startIndex, server.index(after: eq) != server.endIndex else {
+                err.line("error: --server \(server): expected SOURCE=URL")
+                return CLIExitCode.usage
+            }
+            overrides[String(server[..<eq])] = String(server[server.index(after: eq)...])
+        }
+
+        // Load and validate.
+        let loaded: LoadedDocument
+        do {
+            loaded = try await ArazzoLoader(fetcher: http).load(path: path)
+        } catch {
+            render(error.diagnostics, sources: error.sourceTexts, to: err, style: context.stderrStyle)
+            if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
+            return CLIExitCode.usage
+        }
+        let diagnostics = DocumentValidation.validate(loaded)
+        if diagnostics.hasErrors {
+            render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle)
+            return CLIExitCode.usage
+        }
+        if !diagnostics.warnings.isEmpty {
+            render(Diagnostics(diagnostics.warnings), sources: loaded.sourceTexts, to: err, style: context.stderrStyle)
+        }
+        let document = loaded.document
+
+        // Workflows.
+        let selected: [Workflow]
+        if workflows.isEmpty {
+            selected = WorkflowOrder.dependencyOrder(document.workflows)
+        } else {
+            var list: [Workflow] = []
+            for id in workflows {
+                guard let workflow = document.workflow(id) else {
+                    err.line("error: no workflow '\(id)' in \(file); workflows: \(document.workflows.map(\.workflowId).joined(separator: ", "))")
+                    return CLIExitCode.usage
+                }
+                list.append(workflow)
+            }
+            selected = list
+        }
+
+        // Credentials.
+        let schemeNames = loaded.openAPIDocuments.values.flatMap { Array($0.securitySchemes.keys) }
+        let parser = CredentialParser(sourceNames: document.sourceDescriptions.map(\.name), schemeNames: schemeNames)
+        let credentials: Credentials
+        let secrets: [String]
+        do {
+            (credentials, secrets) = try parser.parse(flags: auth, environment: context.environment)
+        } catch {
+            err.line("error: \(error.message)")
+            return CLIExitCode.couldNotRun
+        }
+
+        // Inputs.
+        let declared = selected.flatMap { InputSchemaInspector.properties(of: $0, in: document).map(\.name) }
+        let inputValues: JSONObject
+        do {
+            inputValues = try InputCollector(declaredNames: declared).collect(
+                flags: inputs, file: inputsFile.map(context.absolutePath), environment: context.environment)
+        } catch {
+            err.line("error: \(error.message)")
+            return CLIExitCode.usage
+        }
+        var missingReport: [String] = []
+        for workflow in selected {
+            let missing = InputSchemaInspector.required(of: workflow, in: document).filter { inputValues[$0] == nil }
+            if !missing.isEmpty {
+                missingReport.append("workflow '\(workflow.workflowId)' is missing required inputs: \(missing.joined(separator: ", "))")
+            }
+        }
+        if !missingReport.isEmpty {
+            for line in missingReport { err.line("error: \(line)") }
+            err.line("note: supply inputs with --input NAME=VALUE, --inputs FILE or ARAZZO_INPUT_<NAME>")
+            return CLIExitCode.usage
+        }
+
+        // Engine.
+        let executor: any StepExecutor
+        if let injected = context.settings.executor {
+            executor = injected
+        } else if let http, !mock {
+            executor = http
+        } else {
+            executor = OpenAPIMockExecutor(document: loaded)
+        }
+        var options = RunOptions(executor: executor)
+        options.credentials = credentials
+        options.serverOverrides = overrides
+        if let maxSteps { options.limits.maxSteps = maxSteps }
+        if let timeout { options.limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded())) }
+        if let clock = context.settings.clock { options.clock = clock }
+        options.dryRun = dryRun
+        let engine = WorkflowEngine(document: loaded, options: options)
+        let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun, secrets: secrets)
+        let recorder = ExchangeRecorder()
+
+        let started = Date()
+        var results: [RunResult] = []
+        var runFailures: [(String, Diagnostics)] = []
+        if mock { out.line(style.dim("(mock: responses come from the OpenAPI descriptions; nothing is sent)")) }
+        for workflow in selected {
+            out.line(style.bold("▶ \(workflow.workflowId)") + (workflow.summary.map { style.dim("  \($0)") } ?? ""))
+            do {
+                let result = try await engine.run(workflowId: workflow.workflowId, inputs: .object(inputValues)) { event in
+                    if case .stepFinished(let trace) = event {
+                        recorder.record(trace)
+                        printer.step(trace)
+                    }
+                }
+                results.append(result)
+                printer.workflowSummary(result)
+            } catch {
+                runFailures.append((workflow.workflowId, error.diagnostics))
+                render(error.diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle)
+            }
+        }
+        let finished = Date()
+
+        // Reports.
+        let report = RunReport(
+            document: file, documentURL: loaded.url, title: document.info.title, results: results,
+            invalidRuns: runFailures.map { ($0.0, $0.1.map(\.description)) },
+            started: started, finished: finished, dryRun: dryRun, mock: mock, secrets: secrets)
+        var writeFailed = false
+        for (option, name, text) in [
+            (jsonFile, "--json", { report.jsonText() }),
+            (junitFile, "--junit", { report.junitText() }),
+            (harFile, "--har", { report.harText(exchanges: recorder.exchanges) }),
+        ] as [(String?, String, () -> String)] {
+            guard let option else { continue }
+            let target = context.absolutePath(option)
+            do {
+                try text().write(toFile: target, atomically: true, encoding: .utf8)
+            } catch {
+                err.line("error: \(name) \(option): cannot write: \(error.localizedDescription)")
+                writeFailed = true
+            }
+        }
+
+        let failed = results.filter { !$0.succeeded }.count
+        let succeeded = results.count - failed
+        var summary = "\(succeeded) workflow\(succeeded == 1 ? "" : "s") succeeded, \(failed) failed"
+        if !runFailures.isEmpty { summary += ", \(runFailures.count) not run (invalid inputs)" }
+        out.line(failed == 0 && runFailures.isEmpty ? style.green(summary) : style.red(summary))
+
+        if !runFailures.isEmpty { return CLIExitCode.usage }
+        if dryRun { return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success }
+        if failed > 0 { return CLIExitCode.failure }
+        return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success
+    }
+
+    private func needsFetcher(_ path: String) -> Bool {
+        path.hasPrefix("http://") || path.hasPrefix("https://")
+    }
+}
+
+/// Renders diagnostics compiler-style.
+func render(_ diagnostics: Diagnostics, sources: [String: String], to output: CLIOutput, style: Style) {
+    guard !diagnostics.all.isEmpty else { return }
+    let renderer = DiagnosticRenderer(colored: style.enabled, sources: sources)
+    output.write(renderer.render(diagnostics.sorted))
+    output.line()
+}
+
+/// Dependency order for running every workflow: each workflow after the local workflows it
+/// `dependsOn`, otherwise document order.
+enum WorkflowOrder {
+    static func dependencyOrder(_ workflows: [Workflow]) -> [Workflow] {
+        let byId = Dictionary(workflows.map { ($0.workflowId, $0) }, uniquingKeysWith: { first, _ in first })
+        var done: Set<String> = []
+        var visiting: Set<String> = []
+        var order: [Workflow] = []
+        func visit(_ workflow: Workflow, depth: Int) {
+            guard !done.contains(workflow.workflowId), !visiting.contains(workflow.workflowId), depth < 256 else { return }
+            visiting.insert(workflow.workflowId)
+            for dependency in workflow.dependsOn {
+                if let target = byId[dependency.text] { visit(target, depth: depth + 1) }
+            }
+            visiting.remove(workflow.workflowId)
+            done.insert(workflow.workflowId)
+            order.append(workflow)
+        }
+        for workflow in workflows { visit(workflow, depth: 0) }
+        return order
+    }
+}

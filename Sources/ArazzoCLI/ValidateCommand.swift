@@ -1,0 +1,99 @@
+import Arazzo
+import ArgumentParser
+import Foundation
+
+/// The output formats of `validate` and `list`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}
+
+/// `arazzo-run validate FILE...`: every problem of every document, compiler-style or as JSON.
+struct ValidateCommand: AsyncParsableCommand, ContextCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check Arazzo documents (and their operations against the loaded OpenAPI sources).",
+        discussion: "Exit 0 when every document is valid (warnings allowed), 1 when any has errors, 2 when a file cannot be read.")
+
+    @Argument(help: "The Arazzo documents to check.")
+    var files: [String]
+
+    @Option(help: "text (compiler-style, default) or json.")
+    var format: OutputFormat = .text
+
+    func run() async throws { try await runInProcess() }
+
+    func execute(_ context: CLIContext) async -> Int32 {
+        var anyErrors = false
+        var unreadable = false
+        var reports: [JSONValue] = []
+        let style = context.stdoutStyle
+        for file in files {
+            let path = context.absolutePath(file)
+            var diagnostics: Diagnostics
+            var sources: [String: String] = [:]
+            do {
+                let loaded = try await ArazzoLoader().load(path: path)
+                diagnostics = DocumentValidation.validate(loaded)
+                sources = loaded.sourceTexts
+            } catch {
+                if error.diagnostics.contains(where: { $0.code == "document-unreadable" }) {
+                    unreadable = true
+                    let message = error.diagnostics.all.first?.message ?? "cannot read \(file)"
+                    context.stderr.line("error: \(message)")
+                    reports.append(["file": .string(file), "readable": false, "message": .string(message)])
+                    continue
+                }
+                diagnostics = error.diagnostics
+                sources = error.sourceTexts
+            }
+            let errors = diagnostics.errors.count
+            let warnings = diagnostics.warnings.count
+            anyErrors = anyErrors || errors > 0
+            switch format {
+            case .text:
+                render(diagnostics, sources: sources, to: context.stdout, style: style)
+                if errors == 0 {
+                    context.stdout.line(style.green("\(file): valid") + (warnings > 0 ? " (\(plural(warnings, "warning")))" : ""))
+                } else {
+                    context.stdout.line(style.red("\(file): \(plural(errors, "error"))") + (warnings > 0 ? ", \(plural(warnings, "warning"))" : ""))
+                }
+            case .json:
+                reports.append([
+                    "file": .string(file),
+                    "readable": true,
+                    "valid": .bool(errors == 0),
+                    "errors": .int(errors),
+                    "warnings": .int(warnings),
+                    "diagnostics": .array(diagnostics.sorted.map(Self.json)),
+                ])
+            }
+        }
+        if format == .json {
+            let root: JSONValue = ["files": .array(reports)]
+            context.stdout.line(root.jsonText(.init(prettyPrinted: true)))
+        }
+        if unreadable { return CLIExitCode.usage }
+        return anyErrors ? CLIExitCode.failure : CLIExitCode.success
+    }
+
+    static func json(_ diagnostic: Diagnostic) -> JSONValue {
+        var object: JSONObject = [
+            "severity": .string(diagnostic.severity.rawValue),
+            "message": .string(diagnostic.message),
+        ]
+        if let location = diagnostic.location {
+            object["file"] = .string(location.file)
+            object["line"] = .int(location.line)
+            object["column"] = .int(location.column)
+        }
+        if let path = diagnostic.path { object["path"] = .string(path) }
+        if let code = diagnostic.code { object["code"] = .string(code) }
+        if !diagnostic.notes.isEmpty { object["notes"] = .array(diagnostic.notes.map(JSONValue.string)) }
+        return .object(object)
+    }
+}
+
+func plural(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
