@@ -302,11 +302,16 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
 
     func didReceiveHead(task: HTTPClient.Task<CollectedResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         self.head = head
-        if expectsBody, let announced = head.headers.first(name: "content-length").flatMap({ Int($0) }) {
+        // 204, 304 and 1xx never carry a body, whatever Content-Length says (a 304 may announce
+        // the size of the representation it refers to).
+        let status = head.status.code
+        let hasBody = expectsBody && status != 204 && status != 304 && status >= 200
+        if hasBody, let announced = head.headers.first(name: "content-length").flatMap({ Int($0) }) {
             if announced > maxBytes {
                 return task.eventLoop.makeFailedFuture(Self.tooLarge(maxBytes, announced: announced))
             }
-            body.reserveCapacity(announced)
+            // Reserve what was announced, up to 1 MiB: a lying server must not make us allocate.
+            body.reserveCapacity(min(announced, 1 << 20))
         }
         return task.eventLoop.makeSucceededVoidFuture()
     }

@@ -303,4 +303,22 @@ struct ExecutorTests {
         }
         #expect(server.receivedRequests.isEmpty)
     }
+
+    @Test("A 304 announcing a large representation is not mistaken for a too-large body")
+    func notModifiedWithLength() async throws {
+        let script = ExchangeScript(exchanges: [
+            Exchange(
+                request: ExpectedRequest(method: "GET", path: "/file"),
+                response: ScriptedResponse(
+                    status: 304, headers: [HTTPHeaderField(name: "Content-Length", value: "2147483648")]))
+        ])
+        try await withServer(ScriptedServer(script: script)) { server in
+            try await withTestExecutor { executor in
+                let response = try await executor.execute(
+                    HTTPRequest(method: "GET", url: server.baseURL + "/file", timeout: .seconds(5), maxResponseBytes: 1024))
+                #expect(response.status == 304)
+                #expect(response.body.isEmpty)
+            }
+        }
+    }
 }
