@@ -6,9 +6,13 @@ import ArazzoExecutor
 /// headers are blanked whole.
 struct Redactor: Sendable {
     static let mask = "[REDACTED]"
+    private static let maskBytes = Array(mask.utf8)
 
-    /// The texts to hide, longest first (so a value that contains another is hidden whole).
-    private(set) var needles: [String] = []
+    /// The byte strings to hide, longest first (so a value that contains another is hidden whole).
+    private var needles: [[UInt8]] = []
+    private var known: Set<[UInt8]> = []
+    /// Indices into `needles` by first byte: the scan looks only at candidates that can match.
+    private var byFirstByte: [[Int]] = Array(repeating: [], count: 256)
     /// Header names (lower-cased) whose whole value is secret.
     private(set) var secretHeaders: Set<String> = ["authorization", "proxy-authorization"]
 
@@ -19,16 +23,21 @@ struct Redactor: Sendable {
     /// Adds secrets (and their derived encodings). Values shorter than 3 characters are only
     /// hidden through the header rule: hiding every "1" in a body would destroy the trace.
     mutating func add(_ secrets: [String]) {
-        var set = Set(needles)
+        var added = false
         for secret in secrets where secret.count >= 3 {
-            set.insert(secret)
-            set.insert(Base64.encode(Array(secret.utf8)))
-            set.insert(PercentEncoding.encode(secret))
-            set.insert(PercentEncoding.encode(secret, allowing: .form))
             let jsonEscaped = String(JSONValue.string(secret).jsonText().dropFirst().dropLast())
-            set.insert(jsonEscaped)
+            for form in [secret, Base64.encode(Array(secret.utf8)), PercentEncoding.encode(secret),
+                         PercentEncoding.encode(secret, allowing: .form), jsonEscaped] {
+                let bytes = Array(form.utf8)
+                if known.insert(bytes).inserted { added = true }
+            }
         }
-        needles = set.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        guard added else { return }
+        needles = known.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+        byFirstByte = Array(repeating: [], count: 256)
+        for (index, needle) in needles.enumerated() {
+            if let first = needle.first { byFirstByte[Int(first)].append(index) }
+        }
     }
 
     /// Marks a header whose value is secret as a whole (e.g. an apiKey header).
@@ -38,21 +47,51 @@ struct Redactor: Sendable {
 
     var isEmpty: Bool { needles.isEmpty }
 
-    func redact(_ text: String) -> String {
-        guard !needles.isEmpty else { return text }
-        var result = text
-        for needle in needles where result.contains(needle) {
-            result = result.replacing(needle, with: Redactor.mask)
+    /// The bytes with every needle replaced, or nil when none occurs (one pass; candidates are
+    /// looked up by first byte, longest first).
+    private func redacted(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var output: [UInt8]?
+        var copied = 0
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let candidates = byFirstByte[Int(bytes[i])]
+            var matched = 0
+            if !candidates.isEmpty {
+                for index in candidates {
+                    let needle = needles[index]
+                    guard needle.count <= count - i else { continue }
+                    var j = 1
+                    while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
+                    if j == needle.count { matched = needle.count; break }
+                }
+            }
+            if matched > 0 {
+                if output == nil { output = []; output?.reserveCapacity(count) }
+                output?.append(contentsOf: bytes[copied..<i])
+                output?.append(contentsOf: Redactor.maskBytes)
+                i += matched
+                copied = i
+            } else {
+                i += 1
+            }
         }
+        guard var result = output else { return nil }
+        result.append(contentsOf: bytes[copied..<count])
         return result
+    }
+
+    func redact(_ text: String) -> String {
+        guard !needles.isEmpty, !text.isEmpty else { return text }
+        var copy = text
+        let result = copy.withUTF8 { redacted($0) }
+        guard let result else { return text }
+        return String(decoding: result, as: UTF8.self)
     }
 
     func redact(_ bytes: [UInt8]) -> [UInt8] {
         guard !needles.isEmpty, !bytes.isEmpty else { return bytes }
-        // Only text bodies can carry a secret as text; binary bodies are left alone.
-        guard let text = String(validating: bytes, as: UTF8.self) else { return bytes }
-        let redacted = redact(text)
-        return redacted == text ? bytes : Array(redacted.utf8)
+        return bytes.withUnsafeBufferPointer { redacted($0) } ?? bytes
     }
 
     func redact(_ headers: HeaderFields) -> HeaderFields {
@@ -81,21 +120,45 @@ struct Redactor: Sendable {
 
     func redact(_ value: JSONValue) -> JSONValue {
         guard !needles.isEmpty else { return value }
-        switch value {
-        case .string(let s): return .string(redact(s))
-        case .array(let items): return .array(items.map(redact))
-        case .object(let members):
-            var out = JSONObject(minimumCapacity: members.count)
-            for (key, member) in members { out[key] = redact(member) }
-            return .object(out)
-        default: return value
-        }
+        return changed(value, depth: 0) ?? value
     }
 
     func redact(_ object: JSONObject) -> JSONObject {
         guard !needles.isEmpty else { return object }
-        var out = JSONObject(minimumCapacity: object.count)
-        for (key, member) in object { out[key] = redact(member) }
+        return changed(object, depth: 0) ?? object
+    }
+
+    /// The redacted value, or nil when nothing in it changes (no copy is made then).
+    private func changed(_ value: JSONValue, depth: Int) -> JSONValue? {
+        guard depth < 512 else { return nil }
+        switch value {
+        case .string(let s):
+            let r = redact(s)
+            return r == s ? nil : .string(r)
+        case .array(let items):
+            var out: [JSONValue]?
+            for (index, item) in items.enumerated() {
+                if let r = changed(item, depth: depth + 1) {
+                    if out == nil { out = items }
+                    out?[index] = r
+                }
+            }
+            return out.map { .array($0) }
+        case .object(let members):
+            return changed(members, depth: depth).map { .object($0) }
+        default:
+            return nil
+        }
+    }
+
+    private func changed(_ members: JSONObject, depth: Int) -> JSONObject? {
+        var out: JSONObject?
+        for (key, member) in members {
+            if let r = changed(member, depth: depth + 1) {
+                if out == nil { out = members }
+                out?[key] = r
+            }
+        }
         return out
     }
 }
