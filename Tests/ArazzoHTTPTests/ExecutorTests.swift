@@ -321,4 +321,25 @@ struct ExecutorTests {
             }
         }
     }
+
+    @Test("A routing fault server picks the fault from the path")
+    func faultRoutes() async throws {
+        let server = FaultServer()
+        try await withServer(server) { server in
+            try await withTestExecutor { executor in
+                let ok = try await executor.execute(HTTPRequest(method: "GET", url: server.baseURL + "/ok"))
+                #expect(ok.status == 200)
+                #expect(ok.body == Array(#"{"ok":true}"#.utf8))
+                let storm = try await executor.execute(HTTPRequest(method: "POST", url: server.baseURL + "/storm", body: [1, 2]))
+                #expect(storm.status == 503)
+                #expect(storm.headers["Retry-After"] == "1")
+                let unknown = try await executor.execute(HTTPRequest(method: "GET", url: server.baseURL + "/nope"))
+                #expect(unknown.status == 404)
+                let garbage = await expectFailure(executor, HTTPRequest(method: "GET", url: server.baseURL + "/garbage"))
+                #expect(garbage?.kind == .invalidResponse)
+            }
+        }
+        #expect(server.receivedRequests.map(\.target) == ["/ok", "/storm", "/nope", "/garbage"])
+        #expect(server.receivedRequests[1].body == [1, 2])
+    }
 }
