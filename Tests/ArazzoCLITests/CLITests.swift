@@ -1,0 +1,260 @@
+import ArazzoCLI
+import ArazzoJSON
+import ArazzoTestServer
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+private let stytchWorkflow = Repository.fixture("stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml")
+private let stytchInputs = Repository.fixture("stytch/inputs.example.yaml")
+
+@Suite("arazzo-run command line")
+struct CLITests {
+    @Test("--version prints the version and exits 0")
+    func version() async {
+        let result = await Invocation.run(["--version"])
+        #expect(result.code == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == CLI.version)
+    }
+
+    @Test("--help lists the subcommands and exits 0")
+    func help() async {
+        let result = await Invocation.run(["--help"])
+        #expect(result.code == 0)
+        #expect(result.stdout.contains("validate"))
+        #expect(result.stdout.contains("list"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test("an unknown option is a usage error (exit 2)")
+    func unknownOption() async {
+        let result = await Invocation.run(["run", stytchWorkflow, "--no-such-option"])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains("no-such-option"))
+    }
+
+    @Test("arazzo-run FILE --mock runs the Stytch workflow offline and prints its three outputs")
+    func stytchMock() async {
+        let result = await Invocation.run([stytchWorkflow, "--inputs", stytchInputs, "--mock"])
+        #expect(result.code == 0, "\(result.stderr)\n\(result.stdout)")
+        #expect(result.stdout.contains("✓ createTotp"))
+        #expect(result.stdout.contains("✓ authenticateTotp"))
+        #expect(result.stdout.contains("totpRegistrationId = \"member-totp-test-2c9a41d0-3f3a-4a39-8f0e-6f4d54a8b3c2\""))
+        #expect(result.stdout.contains("memberId = \"member-test-d5a3b680-e8a3-40c0-b815-ab79986666d0\""))
+        #expect(result.stdout.contains("sessionToken = \"mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q\""))
+        #expect(result.stdout.contains("1 workflow succeeded, 0 failed"))
+        #expect(!result.stdout.contains("\u{1B}["), "no colour codes when the output is not a terminal")
+    }
+
+    @Test("missing required inputs are all listed and nothing runs (exit 2)")
+    func missingInputs() async {
+        let result = await Invocation.run(["run", stytchWorkflow, "--mock"])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains(
+            "error: workflow 'totp-enrollment' is missing required inputs: organization_id, member_id, code"))
+        #expect(!result.stdout.contains("createTotp"))
+    }
+
+    @Test("--input values are JSON when they parse, and ARAZZO_INPUT_ variables fill the rest")
+    func inputsFromFlagsAndEnvironment() async {
+        let result = await Invocation.run(
+            ["run", stytchWorkflow, "--mock", "--input", "organization_id=org-1", "--input", "code=\"123456\""],
+            environment: ["ARAZZO_INPUT_MEMBER_ID": "member-1"])
+        #expect(result.code == 0, "\(result.stderr)")
+    }
+
+    @Test("a malformed --auth value is exit 3 and the secret is not echoed")
+    func badCredential() async {
+        let result = await Invocation.run([stytchWorkflow, "--inputs", stytchInputs, "--mock", "--auth", "stytchB2bApi=basic-topsecret"])
+        #expect(result.code == 3)
+        #expect(!result.stderr.contains("topsecret"))
+    }
+
+    @Test("--json, --junit and --har files are well-formed and carry no credential")
+    func reportFiles() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let result = await Invocation.run([
+            stytchWorkflow, "--inputs", stytchInputs, "--mock",
+            "--auth", "stytchB2bApi=basic:project-test-1:supersecret-value",
+            "--json", directory.file("run.json"), "--junit", directory.file("junit.xml"), "--har", directory.file("run.har"),
+        ])
+        #expect(result.code == 0, "\(result.stderr)")
+        let secrets = ["supersecret-value", CLIBase64.encode("project-test-1:supersecret-value")]
+
+        let json = try String(contentsOfFile: directory.file("run.json"), encoding: .utf8)
+        let report = try JSONValue(parsing: json)
+        #expect(report["summary"]?["succeeded"] == .int(1))
+        #expect(report["workflows"]?[0]?["outcome"] == "succeeded")
+        #expect(report["workflows"]?[0]?["steps"]?.arrayValue?.count == 2)
+        #expect(report["workflows"]?[0]?["outputs"]?["memberId"] == "member-test-d5a3b680-e8a3-40c0-b815-ab79986666d0")
+
+        let har = try String(contentsOfFile: directory.file("run.har"), encoding: .utf8)
+        let archive = try JSONValue(parsing: har)
+        #expect(archive["log"]?["version"] == "1.2")
+        #expect(archive["log"]?["entries"]?.arrayValue?.count == 2)
+        #expect(archive["log"]?["entries"]?[0]?["request"]?["method"] == "POST")
+        #expect(archive["log"]?["entries"]?[0]?["response"]?["status"] == .int(200))
+
+        let junit = try String(contentsOfFile: directory.file("junit.xml"), encoding: .utf8)
+        #expect(junit.contains("<testcase name=\"totp-enrollment\""))
+        #expect(junit.contains("tests=\"1\" failures=\"0\""))
+        #if canImport(FoundationXML) || canImport(Darwin)
+        let parser = XMLParser(data: Data(junit.utf8))
+        #expect(parser.parse(), "JUnit XML must be well-formed")
+        #endif
+
+        for secret in secrets {
+            #expect(!json.contains(secret))
+            #expect(!har.contains(secret))
+            #expect(!junit.contains(secret))
+            #expect(!result.stdout.contains(secret))
+        }
+    }
+
+    @Test("a failing workflow writes a JUnit failure with the reason and exits 1")
+    func junitFailure() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let server = StytchServer()
+        let port = try await server.start()
+        let result = await Invocation.run([
+            stytchWorkflow, "--inputs", stytchInputs, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+            "--auth", "stytchB2bApi=basic:wrong:credentials", "--junit", directory.file("junit.xml"),
+        ])
+        await server.stop()
+        #expect(result.code == 1)
+        #expect(result.stdout.contains("✗ createTotp"))
+        #expect(result.stdout.contains("$statusCode == 200"))
+        #expect(result.stdout.contains("401"))
+        let junit = try String(contentsOfFile: directory.file("junit.xml"), encoding: .utf8)
+        #expect(junit.contains("failures=\"1\""))
+        #expect(junit.contains("<failure message=\"step createTotp"))
+    }
+
+    @Test("--dry-run prints each request and sends nothing")
+    func dryRun() async {
+        let result = await Invocation.run([stytchWorkflow, "--inputs", stytchInputs, "--dry-run",
+                                           "--server", "stytchB2bApi=http://127.0.0.1:9"])
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("POST http://127.0.0.1:9/v1/b2b/totp"))
+        #expect(result.stdout.contains("POST http://127.0.0.1:9/v1/b2b/totp/authenticate"))
+    }
+
+    @Test("list shows workflows, inputs with types and required flags, and steps")
+    func list() async {
+        let result = await Invocation.run(["list", stytchWorkflow])
+        #expect(result.code == 0, "\(result.stderr)")
+        let expected = """
+            totp-enrollment  Create a member TOTP registration and authenticate the first code.
+              inputs:
+                organization_id: string (required)
+                member_id: string (required)
+                code: string (required)
+                session_duration_minutes: integer (optional)
+              steps:
+                1. createTotp → operationId api_b2b_totp_v1_Create
+                2. authenticateTotp → operationId api_b2b_totp_v1_Authenticate
+              outputs: totpRegistrationId, memberId, sessionToken
+
+            """
+        #expect(result.stdout == expected)
+    }
+
+    @Test("validate: the Stytch reference workflow is valid (exit 0)")
+    func validateValid() async {
+        let result = await Invocation.run(["validate", stytchWorkflow])
+        #expect(result.code == 0, "\(result.stdout)")
+        #expect(result.stdout.hasSuffix("stytch-b2b-totp-enrollment-workflow.yml: valid\n"))
+    }
+
+    @Test("validate: an unreadable file is exit 2")
+    func validateUnreadable() async {
+        let result = await Invocation.run(["validate", "/nonexistent/wf.yaml"])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains("/nonexistent/wf.yaml"))
+    }
+
+    @Test("validate --format json: errors with file, line and column (exit 1)")
+    func validateJSON() async throws {
+        let file = Repository.fixture("conformance/a25-unknown-field-did-you-mean/arazzo.yaml")
+        let result = await Invocation.run(["validate", "--format", "json", file])
+        #expect(result.code == 1)
+        let report = try JSONValue(parsing: result.stdout)
+        let entry = report["files"]?[0]
+        #expect(entry?["valid"] == false)
+        let first = entry?["diagnostics"]?.arrayValue?.first { $0["severity"] == "error" }
+        #expect(first?["line"] == .int(14))
+        #expect(first?["message"]?.stringValue?.contains("successCriteria") == true)
+    }
+}
+
+@Suite("The Stytch reference workflow against Stytch-shaped servers")
+struct StytchEndToEndTests {
+    static let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+    static func server() -> StytchServer {
+        StytchServer(configuration: .init(
+            projectID: "project-test-11111111-2222-4333-8444-555555555555",
+            secret: "secret-test-abcdefabcdefabcdefabcdefabcdef",
+            secretGenerator: { _, _ in StytchEndToEndTests.secret }))
+    }
+
+    static func run(workflow: String, port: Int) async -> Invocation {
+        // RFC 6238: the code the authenticator app would show for the configured secret, now.
+        let code = TOTP.code(secretBase32: secret, at: Date()) ?? "000000"
+        return await Invocation.run(
+            [
+                workflow, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+                "--input", "organization_id=organization-test-d5a3b680-e8a3-40c0-b815-ab79986666d0",
+                "--input", "member_id=member-test-d5a3b680-e8a3-40c0-b815-ab79986666d0",
+                "--input", "code=\"\(code)\"",
+            ],
+            environment: [
+                "ARAZZO_AUTH_STYTCHB2BAPI": "basic:project-test-11111111-2222-4333-8444-555555555555:secret-test-abcdefabcdefabcdefabcdefabcdef",
+            ])
+    }
+
+    @Test("the workflow enrols and authenticates against StytchServer (Basic auth, RFC 6238 code)")
+    func againstStytchServer() async throws {
+        let server = Self.server()
+        let port = try await server.start()
+        let result = await Self.run(workflow: stytchWorkflow, port: port)
+        await server.stop()
+        #expect(result.code == 0, "\(result.stderr)\n\(result.stdout)")
+        #expect(result.stdout.contains("totpRegistrationId = "))
+        #expect(result.stdout.contains("memberId = \"member-test-d5a3b680-e8a3-40c0-b815-ab79986666d0\""))
+        #expect(result.stdout.contains("sessionToken = "))
+        #expect(!result.stdout.contains("secret-test-abcdef"))
+        #expect(server.receivedRequests.count == 2)
+    }
+
+    @Test("the workflow also resolves and runs over the full third-party Stytch description",
+          .enabled(if: Repository.hasShared))
+    func againstFullDescription() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        // The workflow's source url is ../openapi/stytch-b2b-openapi.yml: rebuild that layout.
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory.file("arazzo"), withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: directory.file("openapi"), withIntermediateDirectories: true)
+        try manager.copyItem(atPath: stytchWorkflow, toPath: directory.file("arazzo/workflow.yml"))
+        try manager.copyItem(atPath: Repository.sharedStytchOpenAPI, toPath: directory.file("openapi/stytch-b2b-openapi.yml"))
+        let server = Self.server()
+        let port = try await server.start()
+        let result = await Self.run(workflow: directory.file("arazzo/workflow.yml"), port: port)
+        await server.stop()
+        #expect(result.code == 0, "\(result.stderr)\n\(result.stdout)")
+        #expect(result.stdout.contains("sessionToken = "))
+    }
+}
+
+/// Base64 for building expected Basic header values in tests.
+enum CLIBase64 {
+    static func encode(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString()
+    }
+}

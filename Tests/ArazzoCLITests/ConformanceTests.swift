@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+@Suite("Conformance suite (Fixtures/conformance through the CLI, AsyncHTTPClient and a scripted loopback server)")
+struct ConformanceTests {
+    @Test("every conformance case passes")
+    func everyCase() async throws {
+        let cases = ConformanceCase.all()
+        #expect(cases.count >= 80, "the suite must hold at least 80 cases")
+        var passed = 0
+        var failed = 0
+        for testCase in cases {
+            let problems = await testCase.run()
+            if problems.isEmpty {
+                passed += 1
+            } else {
+                failed += 1
+                Issue.record(Comment(rawValue: "\(testCase.name):\n  " + problems.joined(separator: "\n  ")))
+            }
+        }
+        print("\(passed) passed, \(failed) failed")
+    }
+}
