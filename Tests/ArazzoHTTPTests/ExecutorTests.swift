@@ -132,8 +132,9 @@ struct ExecutorTests {
                 #expect(error?.message == "the response body exceeds the limit of 4194304 bytes")
             }
         }
+        // Buffering the body would add 2 GB; the margin absorbs other suites running in parallel.
         if let before, let after = residentBytes() {
-            #expect(after - before < 64 << 20, "resident memory grew by \(after - before) bytes")
+            #expect(after - before < 512 << 20, "resident memory grew by \(after - before) bytes")
         }
     }
 
