@@ -20,7 +20,6 @@ struct ConformanceTests {
 
     /// Cases this layer is known not to pass yet, with why.
     static let knownIssues: [String: String] = [
-        "a21-replacement-xml-xpath": "XPath replacement targets in XML payloads are not implemented",
         "validate-yaml-syntax-error": "libyaml reports an unclosed flow sequence where it gives up (line 4), not where it opened",
     ]
 

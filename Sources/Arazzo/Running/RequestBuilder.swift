@@ -120,10 +120,24 @@ extension RunSession {
             if var payload = evaluation.value {
                 let contentType = body.contentType ?? Self.contentType(for: operation, payload: payload, notes: &notes)
                 let kind = RequestBodyEncoder.kind(of: contentType)
-                if !body.replacements.isEmpty {
-                    guard kind == .json || kind == .form || kind == .multipart || kind == .text || kind == .other else {
-                        return .failure(RequestBuildFailure(message: "payload replacements with XPath targets (\(contentType)) are not supported; write the XML payload as a template instead"))
+                if !body.replacements.isEmpty, kind == .xml {
+                    // A21: under an XML content type the targets are XPath expressions.
+                    guard case .string(var xml) = payload else {
+                        return .failure(RequestBuildFailure(message: "an XML payload must be a string (XML text) for XPath replacements"))
                     }
+                    for replacement in body.replacements {
+                        let replacementValue = replacement.value.evaluate(in: context)
+                        guard let value = replacementValue.value else {
+                            let reason = replacementValue.omitted.first?.unresolved.description ?? "it did not resolve"
+                            return .failure(RequestBuildFailure(message: "replacement for \(replacement.target): \(reason)"))
+                        }
+                        switch XMLReplacement.replacing(in: xml, target: replacement.target, with: ExpressionTemplate.embeddedText(value)) {
+                        case .success(let updated): xml = updated
+                        case .failure(let failure): return .failure(RequestBuildFailure(message: failure.message))
+                        }
+                    }
+                    payload = .string(xml)
+                } else if !body.replacements.isEmpty {
                     if case .string(let text) = payload, kind == .json {
                         guard let parsed = try? JSONValue(parsing: text) else {
                             return .failure(RequestBuildFailure(message: "the payload is a string that is not valid JSON, so replacements cannot be applied to it"))
