@@ -46,10 +46,19 @@ struct CLIContext: Sendable {
     /// Colour on stderr, by the same rule.
     var stderrStyle: Style { Style(enabled: stderr.isTerminal && environment["NO_COLOR"] == nil) }
 
+    /// The directory relative paths are resolved against.
+    var baseDirectory: String { settings.workingDirectory ?? FileManager.default.currentDirectoryPath }
+
+    /// `file` relative to the working directory when it lies below it (how the user typed it).
+    func displayPath(_ file: String) -> String {
+        let prefix = baseDirectory.hasSuffix("/") ? baseDirectory : baseDirectory + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
+    }
+
     /// `path` made absolute against the working directory.
     func absolutePath(_ path: String) -> String {
         if path.hasPrefix("/") || path.contains("://") { return path }
-        let base = settings.workingDirectory ?? FileManager.default.currentDirectoryPath
+        let base = baseDirectory
         return (base.hasSuffix("/") ? base : base + "/") + path
     }
 }

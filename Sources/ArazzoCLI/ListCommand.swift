@@ -22,7 +22,7 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
         do {
             loaded = try await ArazzoLoader().load(path: path)
         } catch {
-            render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle)
+            render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
             return CLIExitCode.usage
         }
         let document = loaded.document

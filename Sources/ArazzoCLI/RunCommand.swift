@@ -97,17 +97,17 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         do {
             loaded = try await ArazzoLoader(fetcher: http).load(path: path)
         } catch {
-            render(error.diagnostics, sources: error.sourceTexts, to: err, style: context.stderrStyle)
+            render(error.diagnostics, sources: error.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
             return CLIExitCode.usage
         }
         let diagnostics = DocumentValidation.validate(loaded)
         if diagnostics.hasErrors {
-            render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle)
+            render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             return CLIExitCode.usage
         }
         if !diagnostics.warnings.isEmpty {
-            render(Diagnostics(diagnostics.warnings), sources: loaded.sourceTexts, to: err, style: context.stderrStyle)
+            render(Diagnostics(diagnostics.warnings), sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
         }
         let document = loaded.document
 
@@ -199,7 +199,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                 printer.workflowSummary(result)
             } catch {
                 runFailures.append((workflow.workflowId, error.diagnostics))
-                render(error.diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle)
+                render(error.diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             }
         }
         let finished = Date()
@@ -242,11 +242,30 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     }
 }
 
-/// Renders diagnostics compiler-style.
-func render(_ diagnostics: Diagnostics, sources: [String: String], to output: CLIOutput, style: Style) {
+/// Renders diagnostics compiler-style. Files under `relativeTo` are shown relative to it, the
+/// way the user typed them.
+func render(
+    _ diagnostics: Diagnostics, sources: [String: String], to output: CLIOutput, style: Style, relativeTo base: String? = nil
+) {
     guard !diagnostics.all.isEmpty else { return }
-    let renderer = DiagnosticRenderer(colored: style.enabled, sources: sources)
-    output.write(renderer.render(diagnostics.sorted))
+    var shown = diagnostics.sorted
+    var texts = sources
+    if let base {
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        func relative(_ file: String) -> String {
+            file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
+        }
+        shown = shown.map { diagnostic in
+            var copy = diagnostic
+            if let location = diagnostic.location {
+                copy.location = SourceLocation(file: relative(location.file), line: location.line, column: location.column)
+            }
+            return copy
+        }
+        texts = Dictionary(sources.map { (relative($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+    let renderer = DiagnosticRenderer(colored: style.enabled, sources: texts)
+    output.write(renderer.render(shown))
     output.line()
 }
 

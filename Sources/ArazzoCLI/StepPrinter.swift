@@ -53,7 +53,9 @@ struct StepPrinter: Sendable {
                 output.line(scrub(text))
             }
         }
-        if verbose {
+        // Notes explain a failure (e.g. why a request could not be built), so a failed step shows
+        // them always; -v shows them for every step.
+        if verbose || !trace.succeeded {
             for note in trace.notes { output.line(scrub("      " + style.dim("note: " + note))) }
         }
     }

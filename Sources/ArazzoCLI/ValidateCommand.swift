@@ -52,7 +52,7 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
             anyErrors = anyErrors || errors > 0
             switch format {
             case .text:
-                render(diagnostics, sources: sources, to: context.stdout, style: style)
+                render(diagnostics, sources: sources, to: context.stdout, style: style, relativeTo: context.baseDirectory)
                 if errors == 0 {
                     context.stdout.line(style.green("\(file): valid") + (warnings > 0 ? " (\(plural(warnings, "warning")))" : ""))
                 } else {
@@ -65,7 +65,7 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
                     "valid": .bool(errors == 0),
                     "errors": .int(errors),
                     "warnings": .int(warnings),
-                    "diagnostics": .array(diagnostics.sorted.map(Self.json)),
+                    "diagnostics": .array(diagnostics.sorted.map { Self.json($0, file: context.displayPath) }),
                 ])
             }
         }
@@ -77,13 +77,13 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
         return anyErrors ? CLIExitCode.failure : CLIExitCode.success
     }
 
-    static func json(_ diagnostic: Diagnostic) -> JSONValue {
+    static func json(_ diagnostic: Diagnostic, file display: (String) -> String) -> JSONValue {
         var object: JSONObject = [
             "severity": .string(diagnostic.severity.rawValue),
             "message": .string(diagnostic.message),
         ]
         if let location = diagnostic.location {
-            object["file"] = .string(location.file)
+            object["file"] = .string(display(location.file))
             object["line"] = .int(location.line)
             object["column"] = .int(location.column)
         }

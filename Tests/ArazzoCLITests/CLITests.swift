@@ -258,3 +258,64 @@ enum CLIBase64 {
         Data(text.utf8).base64EncodedString()
     }
 }
+
+@Suite("validate output, golden")
+struct ValidateGoldenTests {
+    static let settings = CLISettings(workingDirectory: Repository.fixture("conformance"))
+
+    @Test("text: every problem of every file, compiler-style, then one summary line per file")
+    func text() async {
+        let result = await Invocation.run(
+            ["validate", "a3-steps-without-outputs-segment/arazzo.yaml", "a25-unknown-field-did-you-mean/arazzo.yaml",
+             "a22-reusable-extra-property-warning/arazzo.yaml"],
+            settings: Self.settings)
+        #expect(result.code == 1)
+        let golden = """
+            a3-steps-without-outputs-segment/arazzo.yaml:17:22: error: `.outputs.` is missing: step outputs are read as `$steps.get.outputs.ok`
+             17 |       ok: $steps.get.ok
+                |                      ^
+            a3-steps-without-outputs-segment/arazzo.yaml: 1 error
+            a25-unknown-field-did-you-mean/arazzo.yaml:14:9: error: unknown field `sucessCriteria` in Step Object; did you mean `successCriteria`?
+             14 |         sucessCriteria:
+                |         ^
+            a25-unknown-field-did-you-mean/arazzo.yaml: 1 error
+            a22-reusable-extra-property-warning/arazzo.yaml:16:13: warning: `x-note` is not a field of a Reusable Object and is ignored; remove it (only `reference` and `value` are allowed)
+             16 |             x-note: ignored
+                |             ^
+            a22-reusable-extra-property-warning/arazzo.yaml: valid (1 warning)
+
+            """
+        #expect(result.stdout == golden)
+    }
+
+    @Test("json: one entry per file with counts and located diagnostics")
+    func json() async {
+        let result = await Invocation.run(
+            ["validate", "--format", "json", "a25-unknown-field-did-you-mean/arazzo.yaml"], settings: Self.settings)
+        #expect(result.code == 1)
+        let golden = """
+            {
+              "files": [
+                {
+                  "file": "a25-unknown-field-did-you-mean/arazzo.yaml",
+                  "readable": true,
+                  "valid": false,
+                  "errors": 1,
+                  "warnings": 0,
+                  "diagnostics": [
+                    {
+                      "severity": "error",
+                      "message": "unknown field `sucessCriteria` in Step Object; did you mean `successCriteria`?",
+                      "file": "a25-unknown-field-did-you-mean/arazzo.yaml",
+                      "line": 14,
+                      "column": 9,
+            """
+        #expect(result.stdout.hasPrefix(golden), "\(result.stdout)")
+    }
+
+    @Test("warnings only: exit 0")
+    func warningsOnly() async {
+        let result = await Invocation.run(["validate", "a22-reusable-extra-property-warning/arazzo.yaml"], settings: Self.settings)
+        #expect(result.code == 0)
+    }
+}
