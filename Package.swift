@@ -132,7 +132,7 @@ let package = Package(
         // Tests (Swift Testing).
         .testTarget(name: "ArazzoJSONTests", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoYAMLTests", dependencies: ["ArazzoYAML"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoModel", "ArazzoYAML"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoModel", "ArazzoYAML", "ArazzoExpressions"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoRegex"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath"], swiftSettings: strictSettings),
