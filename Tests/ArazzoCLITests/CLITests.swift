@@ -319,3 +319,74 @@ struct ValidateGoldenTests {
         #expect(result.code == 0)
     }
 }
+
+@Suite("Console behaviour")
+struct ConsoleTests {
+    @Test("colour only on a terminal, and never with NO_COLOR")
+    func colour() async {
+        let captured = CapturedOutput()
+        let terminal = CLIOutput(isTerminal: true) { captured.output.write($0) }
+        _ = await CLI.main(
+            arguments: [stytchWorkflow, "--inputs", stytchInputs, "--mock"], environment: [:], stdout: terminal,
+            stderr: CapturedOutput().output)
+        #expect(captured.text.contains("\u{1B}[32m✓\u{1B}[0m createTotp"))
+
+        let plain = CapturedOutput()
+        let terminalNoColor = CLIOutput(isTerminal: true) { plain.output.write($0) }
+        _ = await CLI.main(
+            arguments: [stytchWorkflow, "--inputs", stytchInputs, "--mock"], environment: ["NO_COLOR": "1"],
+            stdout: terminalNoColor, stderr: CapturedOutput().output)
+        #expect(!plain.text.contains("\u{1B}["))
+    }
+
+    @Test("-v prints requests and responses with credentials redacted")
+    func verboseRedacted() async throws {
+        let server = StytchEndToEndTests.server()
+        let port = try await server.start()
+        let code = TOTP.code(secretBase32: StytchEndToEndTests.secret, at: Date()) ?? "000000"
+        let result = await Invocation.run(
+            [
+                stytchWorkflow, "-v", "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+                "--input", "organization_id=org-1", "--input", "member_id=member-1", "--input", "code=\"\(code)\"",
+                "--auth", "stytchB2bApi=basic:project-test-11111111-2222-4333-8444-555555555555:secret-test-abcdefabcdefabcdefabcdefabcdef",
+            ])
+        await server.stop()
+        #expect(result.code == 0, "\(result.stderr)\n\(result.stdout)")
+        #expect(result.stdout.contains("→ POST http://127.0.0.1:\(port)/v1/b2b/totp"))
+        #expect(result.stdout.contains("← 200"))
+        #expect(result.stdout.lowercased().contains("authorization: "))
+        #expect(!result.stdout.contains("secret-test-abcdef"))
+        #expect(!result.stdout.contains(CLIBase64.encode(
+            "project-test-11111111-2222-4333-8444-555555555555:secret-test-abcdefabcdefabcdefabcdefabcdef")))
+    }
+}
+
+@Suite("The conformance runner itself")
+struct ConformanceRunnerTests {
+    @Test("a case whose expectations are wrong fails, naming each difference")
+    func detectsDifferences() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let source = Repository.fixture("conformance/expr-statuscode")
+        for name in ["arazzo.yaml", "openapi.yaml"] {
+            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: directory.file(name))
+        }
+        let caseText = try String(contentsOfFile: source + "/case.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "code: 200", with: "code: 201")
+            .replacingOccurrences(of: "path: /pets/7", with: "path: /pets/8")
+        try caseText.write(toFile: directory.file("case.yaml"), atomically: true, encoding: .utf8)
+        let problems = await ConformanceCase(name: "mutated", folder: directory.path).run()
+        #expect(problems.contains { $0.contains("expected {\"code\":201}") })
+        #expect(problems.contains { $0.contains("outcome failed, expected succeeded") })
+        #expect(problems.contains { $0.hasPrefix("server: ") })
+    }
+
+    @Test("step lines match on the fields given")
+    func stepMatching() {
+        #expect(ConformanceCase.matches("call 503 retry", "call 503 retry"))
+        #expect(ConformanceCase.matches("refresh 200 next", "refresh 200"))
+        #expect(!ConformanceCase.matches("call 503 fail", "call 503 retry"))
+        #expect(!ConformanceCase.matches("call 500 next", "call 503"))
+        #expect(ConformanceCase.matches("one 200 goto step three", "one 200 goto step three"))
+    }
+}
