@@ -220,6 +220,9 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
         if let step = wanted["failedStep"]?.stringValue, actual["failure"]?["stepId"]?.stringValue != step {
             problems.append("\(id): failed at \(actual["failure"]?["stepId"]?.stringValue ?? "no step"), expected \(step)")
         }
+        if let kind = wanted["failureKind"]?.stringValue, actual["failure"]?["kind"]?.stringValue != kind {
+            problems.append("\(id): failure kind \(actual["failure"]?["kind"]?.stringValue ?? "none"), expected \(kind)")
+        }
         if let outputs = wanted["outputs"], actual["outputs"] != outputs {
             problems.append("\(id): outputs \(actual["outputs"]?.jsonText() ?? "none"), expected \(outputs.jsonText())")
         }
