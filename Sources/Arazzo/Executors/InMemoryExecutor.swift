@@ -82,10 +82,13 @@ public struct InMemoryExecutor: StepExecutor {
 
     /// Answers `request` from the routes or the handler, recording it first.
     public func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        if let handler {
+            _ = await log.record(request, route: nil)
+            return try await handler(request)
+        }
         let path = Self.path(of: request.url)
         let routeIndex = routes.firstIndex { ($0.method == "*" || $0.method == request.method) && Self.matches($0.path, path) }
         let call = await log.record(request, route: routeIndex)
-        if let handler { return try await handler(request) }
         guard let routeIndex else {
             return HTTPResponse(
                 status: 404, headers: ["Content-Type": "application/json"],

@@ -30,6 +30,14 @@ public enum RequestBodyEncoder: Sendable {
 
     /// Classifies a media type (parameters such as `; charset=utf-8` are ignored).
     public static func kind(of contentType: String) -> MediaKind {
+        // The common spellings, without allocating.
+        switch contentType {
+        case "application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8": return .json
+        case "application/x-www-form-urlencoded": return .form
+        case "text/plain": return .text
+        case "application/xml": return .xml
+        default: break
+        }
         let essence = contentType.split(separator: ";", maxSplits: 1).first.map {
             String($0).trimming(" \t").lowercased()
         } ?? ""

@@ -29,18 +29,11 @@ extension RunSession {
         var notes: [String] = []
 
         // Server: the per-source override replaces the server URL entirely.
-        var base: String
-        if let override = options.serverOverrides[sourceName] {
-            base = override
-        } else if let server = operation.servers.first {
-            base = server
-        } else {
-            return .failure(RequestBuildFailure(message: "source description '\(sourceName)' declares no servers; give a server override for it (e.g. \(sourceName)=http://127.0.0.1:8080)"))
+        let base: String
+        switch serverBase(sourceName: sourceName, operation: operation) {
+        case .success(let b): base = b
+        case .failure(let f): return .failure(f)
         }
-        if URLReference.scheme(of: base) == nil {
-            return .failure(RequestBuildFailure(message: "the server URL '\(base)' of source description '\(sourceName)' is relative and the description was not loaded over http; give a server override for '\(sourceName)'"))
-        }
-        while base.hasSuffix("/") { base.removeLast() }
 
         var pathText = operation.path
         var queryPieces: [String] = []
@@ -101,7 +94,7 @@ extension RunSession {
                 return .failure(RequestBuildFailure(message: error.message))
             }
         }
-        if let missing = Self.firstTemplateVariable(in: pathText) {
+        if pathText.utf8.contains(UInt8(ascii: "{")), let missing = Self.firstTemplateVariable(in: pathText) {
             return .failure(RequestBuildFailure(message: "path parameter '\(missing)' of \(operation.path) has no value; add a parameter with in: path"))
         }
 
@@ -197,6 +190,26 @@ extension RunSession {
             url: url, method: operation.method, requestHeaders: headers, query: queryValues, path: pathValues,
             requestBody: requestBodyValue)
         return .success(BuiltRequest(request: request, exchange: exchange, notes: notes))
+    }
+
+    /// The base URL for an operation of `sourceName`, without a trailing slash.
+    func serverBase(sourceName: String, operation: OpenAPIOperation) -> Result<String, RequestBuildFailure> {
+        let key = options.serverOverrides[sourceName] != nil ? sourceName : sourceName + "\u{1}" + (operation.servers.first ?? "")
+        if let cached = baseURLs[key] { return .success(cached) }
+        var base: String
+        if let override = options.serverOverrides[sourceName] {
+            base = override
+        } else if let server = operation.servers.first {
+            base = server
+        } else {
+            return .failure(RequestBuildFailure(message: "source description '\(sourceName)' declares no servers; give a server override for it (e.g. \(sourceName)=http://127.0.0.1:8080)"))
+        }
+        if URLReference.scheme(of: base) == nil {
+            return .failure(RequestBuildFailure(message: "the server URL '\(base)' of source description '\(sourceName)' is relative and the description was not loaded over http; give a server override for '\(sourceName)'"))
+        }
+        while base.hasSuffix("/") { base.removeLast() }
+        baseURLs[key] = base
+        return .success(base)
     }
 
     /// The request body's content type when the step gives none (notes §2.13): the operation's

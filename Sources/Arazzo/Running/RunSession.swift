@@ -23,14 +23,17 @@ final class RunSession {
     var completedDependencies: [WorkflowKey: Bool] = [:]
     var running: Set<WorkflowKey> = []
 
-    init(plan: EnginePlan, options: RunOptions, events: (@Sendable (RunEvent) -> Void)?) {
+    /// Resolved base URLs per source name (server override or the operation's server).
+    var baseURLs: [String: String] = [:]
+
+    init(plan: EnginePlan, options: RunOptions, redactor: Redactor, events: (@Sendable (RunEvent) -> Void)?) {
         self.plan = plan
         self.options = options
         self.events = events
         self.security = SecurityApplier(
             credentials: options.credentials, tokens: TokenCache(), executor: options.executor,
             timeout: options.limits.requestTimeout, maxBytes: options.limits.maxResponseBytes)
-        self.redactor = Redactor(secrets: options.credentials.secrets)
+        self.redactor = redactor
         self.deadline = options.limits.runDeadline.map { ContinuousClock.now.advanced(by: $0) }
     }
 

@@ -12,12 +12,15 @@ public struct WorkflowEngine: Sendable {
     /// How it runs.
     public let options: RunOptions
     private let plan: EnginePlan
+    /// The credentials' secrets, prepared once (each run copies it and adds its own).
+    private let redactor: Redactor
 
     /// Compiles `document` for running with `options`.
     public init(document: LoadedDocument, options: RunOptions) {
         self.document = document
         self.options = options
         self.plan = EnginePlan(loaded: document)
+        self.redactor = Redactor(secrets: options.credentials.secrets)
     }
 
     /// Runs one workflow (its `dependsOn` closure first). Run-time failures (a failed step, a
@@ -64,7 +67,7 @@ public struct WorkflowEngine: Sendable {
                 "no workflow '\(workflowId)' in \(document.url)", code: "unknown-workflow",
                 notes: ids.isEmpty ? [] : ["the workflows are " + ids.map { "'\($0)'" }.joined(separator: ", ")])]))
         }
-        let session = RunSession(plan: plan, options: options, events: eventHandler)
+        let session = RunSession(plan: plan, options: options, redactor: redactor, events: eventHandler)
         switch session.prepareInputs(workflow, inputs) {
         case .failure(let violations):
             throw RunFailure(diagnostics: Diagnostics(violations.all.map { violation in
