@@ -1,4 +1,5 @@
 import Arazzo
+import ArazzoHTTP
 import ArgumentParser
 import Foundation
 
@@ -17,10 +18,18 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
     func run() async throws { try await runInProcess() }
 
     func execute(_ context: CLIContext) async -> Int32 {
+        // Remote source descriptions are fetched over HTTP; the client is shut down afterwards.
+        let owned: AsyncHTTPExecutor? = context.settings.executor == nil ? AsyncHTTPExecutor() : nil
+        let code = await execute(context, fetcher: owned ?? context.settings.executor)
+        await owned?.shutdown()
+        return code
+    }
+
+    private func execute(_ context: CLIContext, fetcher: (any StepExecutor)?) async -> Int32 {
         let path = context.absolutePath(file)
         let loaded: LoadedDocument
         do {
-            loaded = try await ArazzoLoader().load(path: path)
+            loaded = try await ArazzoLoader(fetcher: fetcher).load(path: path)
         } catch {
             render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
             return CLIExitCode.usage

@@ -61,9 +61,9 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     func run() async throws { try await runInProcess() }
 
     func execute(_ context: CLIContext) async -> Int32 {
-        // One HTTP client for loading remote sources and for the run, shut down before returning.
-        let http: AsyncHTTPExecutor? =
-            (context.settings.executor == nil && !mock) || needsFetcher(context.absolutePath(file)) ? AsyncHTTPExecutor() : nil
+        // One HTTP client for fetching remote sources (also under --mock) and for the run, shut
+        // down before returning. An injected executor replaces it for both.
+        let http: AsyncHTTPExecutor? = context.settings.executor == nil ? AsyncHTTPExecutor() : nil
         let code = await execute(context, http: http)
         await http?.shutdown()
         return code
@@ -95,7 +95,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         // Load and validate.
         let loaded: LoadedDocument
         do {
-            loaded = try await ArazzoLoader(fetcher: http).load(path: path)
+            loaded = try await ArazzoLoader(fetcher: http ?? context.settings.executor).load(path: path)
         } catch {
             render(error.diagnostics, sources: error.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
@@ -235,10 +235,6 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         if dryRun { return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success }
         if failed > 0 { return CLIExitCode.failure }
         return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success
-    }
-
-    private func needsFetcher(_ path: String) -> Bool {
-        path.hasPrefix("http://") || path.hasPrefix("https://")
     }
 }
 

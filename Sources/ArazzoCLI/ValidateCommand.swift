@@ -1,4 +1,5 @@
 import Arazzo
+import ArazzoHTTP
 import ArgumentParser
 import Foundation
 
@@ -24,6 +25,14 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
     func run() async throws { try await runInProcess() }
 
     func execute(_ context: CLIContext) async -> Int32 {
+        // Remote source descriptions are fetched over HTTP; the client is shut down afterwards.
+        let owned: AsyncHTTPExecutor? = context.settings.executor == nil ? AsyncHTTPExecutor() : nil
+        let code = await execute(context, fetcher: owned ?? context.settings.executor)
+        await owned?.shutdown()
+        return code
+    }
+
+    private func execute(_ context: CLIContext, fetcher: (any StepExecutor)?) async -> Int32 {
         var anyErrors = false
         var unreadable = false
         var reports: [JSONValue] = []
@@ -33,7 +42,7 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
             var diagnostics: Diagnostics
             var sources: [String: String] = [:]
             do {
-                let loaded = try await ArazzoLoader().load(path: path)
+                let loaded = try await ArazzoLoader(fetcher: fetcher).load(path: path)
                 diagnostics = DocumentValidation.validate(loaded)
                 sources = loaded.sourceTexts
             } catch {
