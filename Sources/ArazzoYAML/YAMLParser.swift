@@ -58,7 +58,7 @@ public enum YAMLParser {
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(parser, &event) == 1 else {
-                throw syntaxError(parser.pointee, file: file)
+                throw syntaxError(parser.pointee, file: file, input: buffer)
             }
             defer { yaml_event_delete(&event) }
             if event.type == YAML_STREAM_END_EVENT { break }
@@ -71,9 +71,9 @@ public enum YAMLParser {
     }
 
     /// Turns libyaml's problem text and marks into a located diagnostic.
-    static func syntaxError(_ parser: yaml_parser_t, file: String) -> Diagnostic {
+    static func syntaxError(_ parser: yaml_parser_t, file: String, input: UnsafeBufferPointer<UInt8>) -> Diagnostic {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-        let mark = parser.problem_mark
+        var mark = parser.problem_mark
         var message = problem
         if let context = parser.context.map({ String(cString: $0) }) {
             message = "\(problem) \(context)"
@@ -83,18 +83,63 @@ public enum YAMLParser {
             message = "\(problem) at byte \(parser.problem_offset); the file must be UTF-8 or UTF-16 text"
             return Diagnostic.error(message, at: SourceLocation(file: file, line: 1, column: 1), code: "yaml-encoding")
         }
+        mark = endOfInput(mark, input: input)
         return Diagnostic.error(
             message,
             at: SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1),
             code: "yaml-syntax")
     }
+
+    /// libyaml ends a stream that lacks a final line break on a line of its own, one past the last
+    /// line of the file; an error found there (truncated input) is moved to just after the last
+    /// character, a place the user can see. UTF-16 input keeps libyaml's mark.
+    static func endOfInput(_ mark: yaml_mark_t, input: UnsafeBufferPointer<UInt8>) -> yaml_mark_t {
+        guard mark.column == 0, mark.line > 0, let last = input.last, last != 0x0A, last != 0x0D else { return mark }
+        if input.count >= 2, (input[0] == 0xFF && input[1] == 0xFE) || (input[0] == 0xFE && input[1] == 0xFF) {
+            return mark
+        }
+        // The mark is past the end when it sits one line below the last line (CRLF counts once).
+        var breaks = 0
+        var previous: UInt8 = 0
+        for byte in input {
+            if byte == 0x0A, previous != 0x0D { breaks += 1 } else if byte == 0x0D { breaks += 1 }
+            previous = byte
+        }
+        guard mark.line == breaks + 1 else { return mark }
+        var start = input.count
+        while start > 0, input[start - 1] != 0x0A, input[start - 1] != 0x0D { start -= 1 }
+        // Columns count characters: every byte that does not continue a UTF-8 sequence.
+        var characters = 0
+        for byte in input[start...] where byte & 0xC0 != 0x80 { characters += 1 }
+        var moved = mark
+        moved.line -= 1
+        moved.column = characters
+        return moved
+    }
 }
 
 /// Builds the node tree from the event stream, one container frame per open sequence/mapping.
 struct TreeBuilder {
-    enum Frame {
-        case sequence(start: SourceLocation, tag: String?, anchor: String?, items: [YAMLNode], size: Int)
-        case mapping(start: SourceLocation, tag: String?, anchor: String?, pairs: [YAMLNode.Pair], size: Int, pendingKey: (String, SourceLocation)?, seen: [String: SourceLocation])
+    /// One open collection. A struct mutated in place through `stack[top]`, so appending an item
+    /// never copies the items gathered so far (an enum payload taken out and put back did: a
+    /// sequence or mapping of n entries cost O(n²)).
+    struct Frame {
+        enum Kind { case sequence, mapping }
+        let kind: Kind
+        let start: SourceLocation
+        let tag: String?
+        let anchor: String?
+        var items: [YAMLNode] = []
+        var pairs: [YAMLNode.Pair] = []
+        /// Nodes the collection stands for once aliases are expanded (itself included).
+        var size = 1
+        /// The key read, waiting for its value (mappings).
+        var pendingKey: (String, SourceLocation)?
+        /// Keys read so far with their locations (mappings), for duplicate detection.
+        var seen: [String: SourceLocation] = [:]
+
+        /// Whether the next node is a mapping key.
+        var expectsKey: Bool { kind == .mapping && pendingKey == nil }
     }
 
     let file: String
@@ -138,7 +183,7 @@ struct TreeBuilder {
             guard let target = anchors[name] else {
                 throw Diagnostic.error("alias '*\(name)' refers to no anchor defined before it", at: start, code: "yaml-alias")
             }
-            if case .mapping(_, _, _, _, _, .none, _)? = stack.last {
+            if stack.last?.expectsKey == true {
                 throw Diagnostic.error("an alias cannot be used as a mapping key; keys must be plain strings", at: start, code: "yaml-key")
             }
             try add(target.node, size: target.size, anchor: nil, at: start, isAlias: true)
@@ -150,7 +195,7 @@ struct TreeBuilder {
             if let tag, tag != "tag:yaml.org,2002:seq" {
                 throw Diagnostic.error("tag '\(tag)' cannot be applied to a sequence", at: start, code: "yaml-tag")
             }
-            try push(.sequence(start: start, tag: tag, anchor: data.anchor.map { String(cString: $0) }, items: [], size: 1), at: start)
+            try push(Frame(kind: .sequence, start: start, tag: tag, anchor: data.anchor.map { String(cString: $0) }), at: start)
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
             let start = location(event.start_mark)
@@ -159,15 +204,15 @@ struct TreeBuilder {
             if let tag, tag != "tag:yaml.org,2002:map" {
                 throw Diagnostic.error("tag '\(tag)' cannot be applied to a mapping", at: start, code: "yaml-tag")
             }
-            try push(.mapping(start: start, tag: tag, anchor: data.anchor.map { String(cString: $0) }, pairs: [], size: 1, pendingKey: nil, seen: [:]), at: start)
+            try push(Frame(kind: .mapping, start: start, tag: tag, anchor: data.anchor.map { String(cString: $0) }), at: start)
         case YAML_SEQUENCE_END_EVENT:
-            guard case .sequence(let start, let tag, let anchor, let items, let size)? = stack.popLast() else { return }
-            let node = YAMLNode(kind: .sequence(items), location: start, tag: tag)
-            try add(node, size: size, anchor: anchor, at: start, counted: true)
+            guard let frame = stack.popLast(), frame.kind == .sequence else { return }
+            let node = YAMLNode(kind: .sequence(frame.items), location: frame.start, tag: frame.tag)
+            try add(node, size: frame.size, anchor: frame.anchor, at: frame.start, counted: true)
         case YAML_MAPPING_END_EVENT:
-            guard case .mapping(let start, let tag, let anchor, let pairs, let size, _, _)? = stack.popLast() else { return }
-            let node = YAMLNode(kind: .mapping(pairs), location: start, tag: tag)
-            try add(node, size: size, anchor: anchor, at: start, counted: true)
+            guard let frame = stack.popLast(), frame.kind == .mapping else { return }
+            let node = YAMLNode(kind: .mapping(frame.pairs), location: frame.start, tag: frame.tag)
+            try add(node, size: frame.size, anchor: frame.anchor, at: frame.start, counted: true)
         default:
             break
         }
@@ -175,7 +220,7 @@ struct TreeBuilder {
 
     /// Rejects a collection written where a mapping key is expected.
     func checkKeyPosition(at start: SourceLocation, what: String) throws(Diagnostic) {
-        if case .mapping(_, _, _, _, _, .none, _)? = stack.last {
+        if stack.last?.expectsKey == true {
             throw Diagnostic.error("\(what) cannot be used as a mapping key; keys must be plain strings", at: start, code: "yaml-key")
         }
     }
@@ -206,18 +251,20 @@ struct TreeBuilder {
         if let anchor {
             anchors[anchor] = (node, size)
         }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        switch top {
-        case .sequence(let s, let tag, let a, var items, let total):
-            items.append(node)
-            stack.append(.sequence(start: s, tag: tag, anchor: a, items: items, size: total + size))
-        case .mapping(let s, let tag, let a, var pairs, let total, let pendingKey, var seen):
-            if let (key, keyLocation) = pendingKey {
-                pairs.append(YAMLNode.Pair(key: key, keyLocation: keyLocation, value: node))
-                stack.append(.mapping(start: s, tag: tag, anchor: a, pairs: pairs, size: total + size, pendingKey: nil, seen: seen))
+        let top = stack.count - 1
+        switch stack[top].kind {
+        case .sequence:
+            stack[top].items.append(node)
+            stack[top].size += size
+        case .mapping:
+            if let (key, keyLocation) = stack[top].pendingKey {
+                stack[top].pairs.append(YAMLNode.Pair(key: key, keyLocation: keyLocation, value: node))
+                stack[top].size += size
+                stack[top].pendingKey = nil
             } else {
                 guard case .scalar(let scalar) = node.kind else {
                     throw Diagnostic.error("mapping keys must be scalars", at: start, code: "yaml-key")
@@ -225,13 +272,13 @@ struct TreeBuilder {
                 if anchor != nil {
                     throw Diagnostic.error("an anchor cannot be placed on a mapping key", at: start, code: "yaml-key")
                 }
-                if let first = seen[scalar.text] {
+                if let first = stack[top].seen[scalar.text] {
                     throw Diagnostic.error(
                         "duplicate key '\(scalar.text)' (first defined at line \(first.line), column \(first.column)); remove one of them",
                         at: start, code: "yaml-duplicate-key")
                 }
-                seen[scalar.text] = start
-                stack.append(.mapping(start: s, tag: tag, anchor: a, pairs: pairs, size: total, pendingKey: (scalar.text, start), seen: seen))
+                stack[top].seen[scalar.text] = start
+                stack[top].pendingKey = (scalar.text, start)
             }
         }
     }
