@@ -78,17 +78,30 @@ public enum CLI {
         settings: CLISettings = CLISettings()
     ) async -> Int32 {
         let context = CLIContext(environment: environment, stdout: stdout, stderr: stderr, settings: settings)
+        // Help for a subcommand is rendered here: the default subcommand makes the parser's own
+        // help lookup fall back to the root.
+        let wantsHelp = arguments.contains("--help") || arguments.contains("-h") || arguments.first == "help"
+        if wantsHelp {
+            let subcommands: [String: any ParsableCommand.Type] = [
+                "run": RunCommand.self, "validate": ValidateCommand.self, "list": ListCommand.self,
+            ]
+            let named = arguments.first { subcommands[$0] != nil }
+            let type = named.flatMap { subcommands[$0] } ?? ArazzoRunCommand.self
+            stdout.line(ArazzoRunCommand.helpMessage(for: type))
+            return CLIExitCode.success
+        }
         let command: any ParsableCommand
         do {
             command = try ArazzoRunCommand.parseAsRoot(arguments)
         } catch {
-            let message = ArazzoRunCommand.fullMessage(for: error)
             let code = ArazzoRunCommand.exitCode(for: error)
             if code == .success {
+                let message = ArazzoRunCommand.fullMessage(for: error)
                 if !message.isEmpty { stdout.line(message) }
                 return CLIExitCode.success
             }
-            if !message.isEmpty { stderr.line(message) }
+            stderr.line("error: " + ArazzoRunCommand.message(for: error))
+            stderr.line("see 'arazzo-run --help' (or 'arazzo-run help <subcommand>')")
             return CLIExitCode.usage
         }
         switch command {

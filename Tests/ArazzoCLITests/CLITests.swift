@@ -29,6 +29,14 @@ struct CLITests {
         #expect(result.stderr.isEmpty)
     }
 
+    @Test("run --help shows the run command's own help")
+    func subcommandHelp() async {
+        let result = await Invocation.run(["run", "--help"])
+        #expect(result.code == 0)
+        #expect(result.stdout.contains("USAGE: arazzo-run run [<options>] <file>"))
+        #expect(result.stdout.contains("--max-steps"))
+    }
+
     @Test("an unknown option is a usage error (exit 2)")
     func unknownOption() async {
         let result = await Invocation.run(["run", stytchWorkflow, "--no-such-option"])
