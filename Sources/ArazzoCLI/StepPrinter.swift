@@ -48,8 +48,12 @@ struct StepPrinter: Sendable {
         }
         if !dryRun {
             for verdict in trace.criteria where !verdict.passed {
-                var text = "      " + style.red("✗ ") + verdict.condition
-                if !verdict.explanation.isEmpty { text += " — " + verdict.explanation }
+                var text = "      " + style.red("✗ ")
+                if verdict.explanation.contains(verdict.condition) {
+                    text += verdict.explanation
+                } else {
+                    text += verdict.condition + (verdict.explanation.isEmpty ? "" : " — " + verdict.explanation)
+                }
                 output.line(scrub(text))
             }
         }
