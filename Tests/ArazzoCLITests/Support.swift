@@ -23,8 +23,12 @@ enum Repository {
         (root?.appendingPathComponent("Fixtures").appendingPathComponent(relative).path) ?? "Fixtures/" + relative
     }
 
-    /// The shared third-party material (absent in CI).
-    static let shared = "/work/shared"
+    /// The shared third-party material next to the repository (`../shared`), absent in CI.
+    static let shared: String = {
+        let sibling = root?.deletingLastPathComponent().appendingPathComponent("shared").path
+        if let sibling, FileManager.default.fileExists(atPath: sibling) { return sibling }
+        return "/work/shared"
+    }()
     static var sharedStytchOpenAPI: String { shared + "/fixtures/stytch/openapi/stytch-b2b-openapi.yml" }
     static var hasShared: Bool { FileManager.default.fileExists(atPath: sharedStytchOpenAPI) }
 }
