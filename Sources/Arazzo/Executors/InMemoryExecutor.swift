@@ -77,18 +77,18 @@ public struct InMemoryExecutor: StepExecutor {
 
     /// Every request received so far, in order.
     public var requests: [HTTPRequest] {
-        get async { await log.requests }
+        get async { log.requests }
     }
 
     /// Answers `request` from the routes or the handler, recording it first.
     public func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         if let handler {
-            _ = await log.record(request, route: nil)
+            _ = log.record(request, route: nil)
             return try await handler(request)
         }
         let path = Self.path(of: request.url)
         let routeIndex = routes.firstIndex { ($0.method == "*" || $0.method == request.method) && Self.matches($0.path, path) }
-        let call = await log.record(request, route: routeIndex)
+        let call = log.record(request, route: routeIndex)
         guard let routeIndex else {
             return HTTPResponse(
                 status: 404, headers: ["Content-Type": "application/json"],
@@ -127,17 +127,23 @@ public struct InMemoryExecutor: StepExecutor {
     }
 }
 
-/// Records requests and counts calls per route, shared by copies of an executor.
-actor RequestLog {
-    private(set) var requests: [HTTPRequest] = []
+/// Records requests and counts calls per route, shared by copies of an executor. A lock rather
+/// than an actor: recording must not suspend the step (no executor hop per request).
+final class RequestLog: @unchecked Sendable {
+    private let lock = Lock()
+    private var recorded: [HTTPRequest] = []
     private var calls: [Int: Int] = [:]
+
+    var requests: [HTTPRequest] { lock.withLock { recorded } }
 
     /// Records a request; returns how many earlier calls the route had.
     func record(_ request: HTTPRequest, route: Int?) -> Int {
-        requests.append(request)
-        guard let route else { return 0 }
-        let count = calls[route, default: 0]
-        calls[route] = count + 1
-        return count
+        lock.withLock {
+            recorded.append(request)
+            guard let route else { return 0 }
+            let count = calls[route, default: 0]
+            calls[route] = count + 1
+            return count
+        }
     }
 }

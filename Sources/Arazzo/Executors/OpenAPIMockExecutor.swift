@@ -24,12 +24,12 @@ public struct OpenAPIMockExecutor: StepExecutor {
 
     /// Every request received so far, in order.
     public var requests: [HTTPRequest] {
-        get async { await log.requests }
+        get async { log.requests }
     }
 
     /// Finds the operation for `request` and answers with its first 2xx response.
     public func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        _ = await log.record(request, route: nil)
+        _ = log.record(request, route: nil)
         let path = InMemoryExecutor.path(of: request.url)
         guard let (document, operation) = match(method: request.method, path: path) else {
             return HTTPResponse(

@@ -194,10 +194,12 @@ extension RunSession {
 
     /// The base URL for an operation of `sourceName`, without a trailing slash.
     func serverBase(sourceName: String, operation: OpenAPIOperation) -> Result<String, RequestBuildFailure> {
-        let key = options.serverOverrides[sourceName] != nil ? sourceName : sourceName + "\u{1}" + (operation.servers.first ?? "")
+        let override = options.serverOverrides[sourceName]
+        // Overrides are cached by source name, description servers by their own text.
+        let key = override == nil ? (operation.servers.first ?? "") : "\u{1}" + sourceName
         if let cached = baseURLs[key] { return .success(cached) }
         var base: String
-        if let override = options.serverOverrides[sourceName] {
+        if let override {
             base = override
         } else if let server = operation.servers.first {
             base = server
