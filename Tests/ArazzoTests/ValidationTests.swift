@@ -157,3 +157,27 @@ struct ValidationTests {
         #expect(lines.contains("arazzo.yaml:10:36: warning: the operation has operationId 'getStatus'; the spec recommends operationId over operationPath"))
     }
 }
+
+@Suite("Expression locations in unusual scalars")
+struct ScalarLocationTests {
+    @Test("folded and multi-line plain scalars with blank lines are located without reading past a line")
+    func foldedScalars() async throws {
+        let document = try await petsDocument("""
+              - workflowId: wf
+                steps:
+                  - stepId: s
+                    operationId: getStatus
+                    successCriteria:
+                      - condition: >
+                          $statusCode == 200
+
+                          && $steps.x.outputs.a == 1
+                      - condition: $statusCode == 200
+                          &&   $steps.y.outputs.a == 1
+            """)
+        #expect(ValidationTests.golden(document.validate()) == [
+            "arazzo.yaml:14:25: error: unknown step `x`; did you mean `s`?",
+            "arazzo.yaml:16:27: error: unknown step `y`; did you mean `s`?",
+        ])
+    }
+}

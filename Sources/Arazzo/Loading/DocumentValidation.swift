@@ -340,6 +340,8 @@ struct ScalarLocator {
                 column = blockIndent ?? (raw.prefix { $0 == " " || $0 == "\t" }.count) + 1
                 if scalar == " " || scalar == "\n" { continue }
             }
+            // Text and source disagree (an unusual folding): stay put rather than read past the line.
+            guard column >= 1, column - 1 < raw.count else { continue }
             let current = raw[column - 1]
             if style == .doubleQuoted, current == "\\", column < raw.count {
                 switch raw[column] {

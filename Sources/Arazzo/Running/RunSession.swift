@@ -175,7 +175,6 @@ final class RunSession {
         var pc = 0
         var attempt = 1
         var budgets: [String: Int] = [:]
-        var endedBySuccessAction = false
 
         loop: while pc < workflow.steps.count {
             let step = workflow.steps[pc]
@@ -205,7 +204,6 @@ final class RunSession {
                 case (.end, _):
                     execution.trace.action = "end"
                     record(execution.trace, into: &result)
-                    endedBySuccessAction = true
                     break loop
                 case (_, .step(let index)?):
                     execution.trace.action = "goto step \(workflow.steps[index].stepId)"
@@ -356,7 +354,6 @@ final class RunSession {
         let (outputs, warnings) = evaluateOutputs(workflow.outputs, context: context, ranSteps: Set(stepOutputs.keys), warn: result.succeeded)
         result.outputs = outputs
         result.warnings.append(contentsOf: warnings)
-        _ = endedBySuccessAction
         return finish(result, started: started)
     }
 
