@@ -13,6 +13,12 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
 
     var description: String { name }
 
+    /// Why the implementation is known to fail this case (`knownIssue:` in `case.yaml`), if it is.
+    var knownIssue: String? {
+        guard let text = try? String(contentsOfFile: folder + "/case.yaml", encoding: .utf8) else { return nil }
+        return text.parsedYAML?["knownIssue"]?.stringValue
+    }
+
     /// Every case folder, sorted by name.
     static func all() -> [ConformanceCase] {
         let root = Repository.fixture("conformance")

@@ -9,8 +9,20 @@ struct ConformanceTests {
         #expect(cases.count >= 80, "the suite must hold at least 80 cases")
         var passed = 0
         var failed = 0
+        var known: [String] = []
         for testCase in cases {
             let problems = await testCase.run()
+            if let reason = testCase.knownIssue {
+                // A case the implementation is known to miss: counted as failed, reported, and
+                // flagged again as soon as it starts passing (so the marker gets removed).
+                withKnownIssue(Comment(rawValue: reason)) {
+                    if !problems.isEmpty {
+                        Issue.record(Comment(rawValue: "\(testCase.name):\n  " + problems.joined(separator: "\n  ")))
+                    }
+                }
+                if problems.isEmpty { passed += 1 } else { failed += 1; known.append(testCase.name) }
+                continue
+            }
             if problems.isEmpty {
                 passed += 1
             } else {
@@ -19,5 +31,8 @@ struct ConformanceTests {
             }
         }
         print("\(passed) passed, \(failed) failed")
+        if !known.isEmpty {
+            print("known issues (case.yaml `knownIssue`): " + known.joined(separator: ", "))
+        }
     }
 }
