@@ -144,3 +144,31 @@ struct SecurityTests {
         }
     }
 }
+
+@Suite("Credentials and explicit headers")
+struct ExplicitHeaderTests {
+    @Test("an Authorization header parameter from an earlier step wins over a credential bound to the source, and is redacted")
+    func explicitAuthorizationWins() async throws {
+        let document = try await petsDocument("""
+              - workflowId: wf
+                steps:
+                  - {stepId: login, operationId: getStatus, outputs: {token: $response.body#/token}}
+                  - stepId: use
+                    operationId: getStatus
+                    parameters: [{name: Authorization, in: header, value: "Bearer {$steps.login.outputs.token}"}]
+            """)
+        let executor = InMemoryExecutor(routes: [
+            .init("GET", "/v1/status", .json(["token": "step-token-canary"])),
+            .init("GET", "/v1/open", .status(200)),
+        ])
+        let result = try await engine(document, executor) {
+            $0.credentials.bind(.basic(username: "u", password: "source-pass-canary"), toSource: "pets")
+        }.run(workflowId: "wf")
+        #expect(result.succeeded)
+        let requests = await executor.requests
+        #expect(requests[0].headers["Authorization"]?.hasPrefix("Basic ") == true)
+        #expect(requests[1].headers["Authorization"] == "Bearer step-token-canary")
+        #expect(result.steps[1].request?.headers["Authorization"] == "[REDACTED]")
+        #expect(result.steps[1].notes.contains { $0.hasPrefix("header Authorization comes from the step's parameters") })
+    }
+}

@@ -172,7 +172,15 @@ extension RunSession {
         notes.append(contentsOf: applied.notes)
         redactor.add(applied.secrets)
         for name in applied.secretHeaders { redactor.addSecretHeader(name) }
-        for (name, value) in applied.headers { headers.set(name: name, value: value) }
+        for (name, value) in applied.headers {
+            // A header the step sets itself (e.g. `Authorization: Bearer {$steps.login.outputs.token}`)
+            // is more specific than a credential bound to the whole source.
+            if headers[name] != nil {
+                notes.append("header \(name) comes from the step's parameters; the bound credential was not applied to it")
+                continue
+            }
+            headers.set(name: name, value: value)
+        }
         queryPieces.append(contentsOf: applied.queryPairs)
         cookiePieces.append(contentsOf: applied.cookiePairs)
         if !cookiePieces.isEmpty {
