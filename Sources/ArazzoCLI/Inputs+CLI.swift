@@ -80,6 +80,16 @@ enum InputSchemaInspector {
         return schema
     }
 
+    /// The inputs one workflow receives: all of them, except that a schema closed with
+    /// `additionalProperties: false` only gets the names it declares (the same input set feeds
+    /// every selected workflow, and another workflow's inputs must not make this one invalid).
+    static func inputs(_ all: JSONObject, for workflow: Workflow, in document: ArazzoSpecification) -> JSONObject {
+        guard let schema = schema(of: workflow, in: document), schema["additionalProperties"] == .bool(false),
+              case .object(let properties)? = schema["properties"]
+        else { return all }
+        return all.filter { properties[$0.key] != nil }
+    }
+
     /// Names listed in the schema's top-level `required`.
     static func required(of workflow: Workflow, in document: ArazzoSpecification) -> [String] {
         guard let schema = schema(of: workflow, in: document), case .array(let items)? = schema["required"] else { return [] }

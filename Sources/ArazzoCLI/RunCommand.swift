@@ -189,7 +189,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         for workflow in selected {
             out.line(style.bold("▶ \(workflow.workflowId)") + (workflow.summary.map { style.dim("  \($0)") } ?? ""))
             do {
-                let result = try await engine.run(workflowId: workflow.workflowId, inputs: .object(inputValues)) { event in
+                let given = InputSchemaInspector.inputs(inputValues, for: workflow, in: document)
+                let result = try await engine.run(workflowId: workflow.workflowId, inputs: .object(given)) { event in
                     if case .stepFinished(let trace) = event {
                         recorder.record(trace)
                         printer.step(trace)
