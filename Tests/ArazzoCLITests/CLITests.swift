@@ -398,3 +398,36 @@ struct ConformanceRunnerTests {
         #expect(ConformanceCase.matches("one 200 goto step three", "one 200 goto step three"))
     }
 }
+
+@Suite("Machine-readable output")
+struct MachineOutputTests {
+    @Test("list --format json gives workflows, typed inputs and steps")
+    func listJSON() async throws {
+        let result = await Invocation.run(["list", "--format", "json", stytchWorkflow])
+        #expect(result.code == 0)
+        let root = try JSONValue(parsing: result.stdout)
+        let workflow = root["workflows"]?[0]
+        #expect(workflow?["workflowId"] == "totp-enrollment")
+        #expect(workflow?["inputs"]?[0] == ["name": "organization_id", "type": "string", "required": true, "secret": false])
+        #expect(workflow?["inputs"]?[3]?["required"] == false)
+        #expect(workflow?["steps"]?[1] == ["stepId": "authenticateTotp", "kind": "operationId", "target": "api_b2b_totp_v1_Authenticate"])
+    }
+
+    @Test("a transport failure appears in the HAR with status 0 and in the JSON report with its kind")
+    func transportFailureReports() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let port = try await FaultServer.closedPort()
+        let result = await Invocation.run([
+            stytchWorkflow, "--inputs", stytchInputs, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+            "--json", directory.file("run.json"), "--har", directory.file("run.har"),
+        ])
+        #expect(result.code == 1)
+        let report = try JSONValue(parsing: try String(contentsOfFile: directory.file("run.json"), encoding: .utf8))
+        #expect(report["workflows"]?[0]?["failure"]?["stepId"] == "createTotp")
+        #expect(report["workflows"]?[0]?["steps"]?[0]?["transportError"]?["kind"] == "connectionRefused")
+        let har = try JSONValue(parsing: try String(contentsOfFile: directory.file("run.har"), encoding: .utf8))
+        #expect(har["log"]?["entries"]?.arrayValue?.count == 1)
+        #expect(har["log"]?["entries"]?[0]?["response"]?["status"] == .int(0))
+    }
+}
