@@ -27,6 +27,11 @@ struct ECMAPatternTranslator {
         case set(String)
     }
 
+    /// Groups may nest this deep. ICU refuses deeper nesting anyway (somewhere below 100 levels),
+    /// and the translator keeps per-group state proportional to the depth, so a 64 Ki pattern of
+    /// `(` would otherwise take gigabytes before ICU says no.
+    static let maximumGroupDepth = 64
+
     static let lineTerminators = "\\x{0A}\\x{0D}\\x{2028}\\x{2029}"
     /// ECMA-262 WhiteSpace plus LineTerminator: what `\s` means there (not ICU's Unicode `\s`).
     static let whitespace =
@@ -314,6 +319,9 @@ struct ECMAPatternTranslator {
 
     private mutating func openGroup() throws(RegexSyntaxError) {
         let start = position
+        guard groups.count < Self.maximumGroupDepth else {
+            throw error("groups are nested more than \(Self.maximumGroupDepth) levels deep; flatten the pattern", at: start)
+        }
         position += 1
         let outputStart = output.utf8.count
         let kind: GroupKind
