@@ -69,7 +69,10 @@ extension DecodingContext {
             }
         }
         guard let f = open(root, as: "Arazzo Specification Object", path: "", fields: FieldNames.root) else { return nil }
-        if let versionProblem { diagnostics.append(versionProblem) }
+        if var versionProblem {
+            versionProblem.message = clippedMessage(versionProblem.message)
+            diagnostics.append(versionProblem)
+        }
         if !f.has("arazzo") { missing(f, "arazzo", hint: "; add `arazzo: 1.0.1` at the top") }
 
         let info: Info
@@ -318,9 +321,11 @@ extension DecodingContext {
         let label = name.map { "`\(typeName ?? "")` action `\($0)`" } ?? "`\(typeName ?? "")` action"
         switch typeName {
         case "end"?:
+            // The spec only calls the target "relevant" for goto and retry; interpreter notes §2.7
+            // recommend a warning, since the document still runs (the target is ignored).
             for pair in keys {
-                error(
-                    .endWithTarget, "an `end` action does not take `\(pair.key)`; remove it, or use `type: goto`",
+                warning(
+                    .endWithTarget, "an `end` action ignores `\(pair.key)`; remove it, or use `type: goto` to jump",
                     at: pair.keyLocation, path: f.childPath(pair.key))
             }
             return nil
