@@ -403,3 +403,45 @@ struct RunBehaviourTests {
         #expect(decoded.steps.first?.criteria.first?.passed == false)
     }
 }
+
+@Suite("Response limits and Retry-After dates")
+struct ResponseLimitTests {
+    @Test("a response larger than maxResponseBytes is a bodyTooLarge transport failure; requests carry the cap and timeout")
+    func bodyTooLarge() async throws {
+        let document = try await petsDocument("""
+              - workflowId: wf
+                steps:
+                  - {stepId: a, operationId: getStatus}
+            """)
+        let executor = InMemoryExecutor(routes: [.init("GET", "/v1/status", .status(200, body: String(repeating: "x", count: 100)))])
+        let result = try await engine(document, executor) {
+            $0.limits.maxResponseBytes = 10
+            $0.limits.requestTimeout = .seconds(3)
+        }.run(workflowId: "wf")
+        #expect(failure(result)?.kind == "transport")
+        #expect(result.steps.first?.transportError?.kind == .bodyTooLarge)
+        let sent = try #require(await executor.requests.first)
+        #expect(sent.maxResponseBytes == 10)
+        #expect(sent.timeout == .seconds(3))
+    }
+
+    @Test("A15: a Retry-After HTTP-date in the past does not delay beyond retryAfter")
+    func retryAfterDate() async throws {
+        let document = try await petsDocument("""
+              - workflowId: wf
+                steps:
+                  - stepId: s
+                    operationId: getStatus
+                    successCriteria: [{condition: $statusCode == 200}]
+                    onFailure: [{name: again, type: retry, retryAfter: 1.5}]
+            """)
+        let executor = InMemoryExecutor(routes: [.init("GET", "/v1/status", replies: [
+            .status(503, headers: ["Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"]), .json([:]),
+        ])])
+        let clock = ImmediateClock()
+        let result = try await engine(document, executor) { $0.clock = clock }.run(workflowId: "wf")
+        #expect(result.succeeded)
+        #expect(clock.slept == [.milliseconds(1500)])
+        #expect(result.steps.first?.action == "retry after 1.5s")
+    }
+}
