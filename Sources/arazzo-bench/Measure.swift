@@ -49,5 +49,18 @@ let usage = """
     benchmarks:
       parse FILE [--iterations N]   YAML → located tree and → Arazzo AST, in MB/s, against libyaml's bare event rate
       jsonpath [--iterations N]     RFC 9535 filter queries over a ~1 MB body, against a hand-written loop
+      conditions [--rounds N]       `simple` conditions evaluated and parsed per second, against a hand-written comparison
+      engine [ARAZZO] [--runs N]    engine overhead per step against an in-memory executor (no network)
+
+    side by side with the Python runner (driven by bench/compare.sh):
+      serve-stytch [--until-stdin-closes]
+                                    the loopback Stytch-shaped server; prints `listening URL`
+      totp                          the code the benchmark's TOTP secret gives now
+      workflow ARAZZO [--runs N] [--mode reused|fresh] [--server URL]
+                                    the reference workflow in process over AsyncHTTPClient, µs per run
+      throughput ARAZZO [--server URL] [--concurrency 1,8,64] [--seconds S] [--repeats N]
+                                    workflows/s: engine against a bare AsyncHTTPClient loop
+      spawn [--require TEXT] -- COMMAND ARGS...
+                                    wall time and peak RSS of one process run
 
     """

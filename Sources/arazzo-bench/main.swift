@@ -13,6 +13,20 @@ do {
         try ParseBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "jsonpath":
         try JSONPathBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "conditions":
+        try ConditionsBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "engine":
+        try await EngineBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "workflow":
+        try await WorkflowBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "throughput":
+        try await ThroughputBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "serve-stytch":
+        try await ServeStytch.run(arguments: Array(arguments.dropFirst()))
+    case "totp":
+        TOTPCommand.run()
+    case "spawn":
+        try SpawnCommand.run(arguments: Array(arguments.dropFirst()))
     case "help", "--help", "-h":
         print(usage)
     default:

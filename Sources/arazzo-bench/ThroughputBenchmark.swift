@@ -1,0 +1,180 @@
+import Arazzo
+import ArazzoHTTP
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `throughput`: completed workflows per second at several concurrencies, the engine against the
+/// physical limit for its design — a bare AsyncHTTPClient loop that sends the same two requests
+/// (same URLs, headers and bodies, captured from one engine run) and only checks the status.
+///
+///     arazzo-bench throughput ARAZZO --server URL [--concurrency 1,8,64] [--seconds S] [--repeats N]
+///
+/// Both sides use one connection pool sized to the concurrency, on AsyncHTTPClient's default
+/// event loop group; cells are interleaved (ours, bare, ours, bare, …) and the table shows medians.
+enum ThroughputBenchmark {
+    static func run(arguments: [String]) async throws {
+        guard let path = arguments.first, !path.hasPrefix("--") else {
+            throw BenchError.usage("throughput needs an ARAZZO document")
+        }
+        let server = stringOption("--server", in: arguments)
+        let levels = (stringOption("--concurrency", in: arguments) ?? "1,8,64")
+            .split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+        let seconds = Double(stringOption("--seconds", in: arguments) ?? "2") ?? 2
+        let repeats = max(1, option("--repeats", in: arguments) ?? 5)
+        let document = try await WorkflowBenchmark.load(path)
+        let template = try await captureRequests(document: document, server: server)
+
+        var ours: [Int: [Double]] = [:]
+        var bare: [Int: [Double]] = [:]
+        for _ in 0..<repeats {
+            for level in levels {
+                ours[level, default: []].append(
+                    try await engineRate(document: document, server: server, concurrency: level, seconds: seconds))
+                bare[level, default: []].append(
+                    try await bareRate(template: template, concurrency: level, seconds: seconds))
+            }
+        }
+        print("throughput: workflows/s, \(repeats) × \(Measure.format(seconds, 1)) s per cell, medians")
+        var rows: [[String]] = []
+        var machine: [String] = []
+        for level in levels {
+            let o = Measure.median(ours[level] ?? [])
+            let b = Measure.median(bare[level] ?? [])
+            rows.append([String(level), Measure.format(o, 0), Measure.format(b, 0), Measure.format(o / b * 100, 1) + "%"])
+            machine.append("c\(level)_ours=\(Measure.format(o, 1)) c\(level)_bare=\(Measure.format(b, 1))")
+        }
+        Measure.table(["concurrency", "engine", "bare AHC", "engine/bare"], rows)
+        print("result " + machine.joined(separator: " "))
+    }
+
+    /// The two requests one engine run sends (as built by the engine), to replay byte for byte.
+    static func captureRequests(document: LoadedDocument, server: String?) async throws -> [HTTPRequest] {
+        let executor = AsyncHTTPExecutor()
+        let recorder = RecordingExecutor(inner: executor)
+        let inputs = StytchFixture.inputs()
+        do {
+            let engine = WorkflowEngine(
+                document: document, options: WorkflowBenchmark.options(executor: recorder, server: server))
+            try WorkflowBenchmark.check(await engine.run(workflowId: StytchFixture.workflowId, inputs: inputs))
+        } catch {
+            await executor.shutdown()
+            throw error
+        }
+        await executor.shutdown()
+        let requests = recorder.requests
+        guard requests.count == 2 else { throw BenchError.usage("expected 2 requests per run, saw \(requests.count)") }
+        for (index, request) in requests.enumerated() where request.body != bareBody(index: index, inputs: inputs) {
+            // The bare loop must send what the engine sends, or the comparison is not like for like.
+            let sent = String(decoding: request.body ?? [], as: UTF8.self)
+            let rebuilt = String(decoding: bareBody(index: index, inputs: inputs), as: UTF8.self)
+            throw BenchError.usage("request \(index + 1): engine body \(sent) differs from the bare body \(rebuilt)")
+        }
+        return requests
+    }
+
+    static func engineRate(document: LoadedDocument, server: String?, concurrency: Int, seconds: Double) async throws -> Double {
+        let executor = AsyncHTTPExecutor(configuration: .init(maxConnectionsPerHost: concurrency))
+        let engine = WorkflowEngine(
+            document: document, options: WorkflowBenchmark.options(executor: executor, server: server))
+        let rate: Double
+        do {
+            rate = try await measureRate(concurrency: concurrency, seconds: seconds) { inputs in
+                let result = try await engine.run(workflowId: StytchFixture.workflowId, inputs: inputs)
+                try WorkflowBenchmark.check(result)
+            }
+        } catch {
+            await executor.shutdown()
+            throw error
+        }
+        await executor.shutdown()
+        return rate
+    }
+
+    static func bareRate(template: [HTTPRequest], concurrency: Int, seconds: Double) async throws -> Double {
+        var settings = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: nil), decompression: .disabled)
+        settings.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+        let rate: Double
+        do {
+            rate = try await measureRate(concurrency: concurrency, seconds: seconds) { inputs in
+                for (index, original) in template.enumerated() {
+                    var headers = HTTPHeaders()
+                    for field in original.headers.fields
+                    where field.name.lowercased() != "content-length" {
+                        headers.add(name: field.name, value: field.value)
+                    }
+                    let body = bareBody(index: index, inputs: inputs)
+                    let request = try HTTPClient.Request(
+                        url: original.url, method: .POST, headers: headers, body: .bytes(body))
+                    let response = try await client.execute(request: request, deadline: .now() + .seconds(30)).get()
+                    guard response.status == .ok else {
+                        throw BenchError.usage("bare request \(index + 1) answered \(response.status.code)")
+                    }
+                }
+            }
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        return rate
+    }
+
+    /// The bodies the engine sends (members in the workflow's payload order), with the current code.
+    static func bareBody(index: Int, inputs: JSONValue) -> [UInt8] {
+        var body: JSONObject = [
+            "organization_id": inputs["organization_id"] ?? .null,
+            "member_id": inputs["member_id"] ?? .null,
+        ]
+        if index == 1 {
+            body["code"] = inputs["code"] ?? .null
+            body["session_duration_minutes"] = inputs["session_duration_minutes"] ?? .null
+        }
+        return JSONValue.object(body).jsonBytes()
+    }
+
+    /// Runs `concurrency` workers for `seconds`, each repeating `body`; returns completions per second.
+    static func measureRate(
+        concurrency: Int, seconds: Double, _ body: @escaping @Sendable (JSONValue) async throws -> Void
+    ) async throws -> Double {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let deadline = started + .milliseconds(Int(seconds * 1000))
+        let completed = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var inputs = InputsCache()
+                    var count = 0
+                    while clock.now < deadline {
+                        try await body(inputs.current())
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            var total = 0
+            for try await count in group { total += count }
+            return total
+        }
+        return Double(completed) / WorkflowBenchmark.seconds(clock.now - started)
+    }
+}
+
+/// Passes requests through and keeps a copy of each.
+final class RecordingExecutor: StepExecutor, @unchecked Sendable {
+    private let inner: any StepExecutor
+    private let lock = NSLock()
+    private var recorded: [HTTPRequest] = []
+
+    init(inner: any StepExecutor) { self.inner = inner }
+
+    var requests: [HTTPRequest] { lock.withLock { recorded } }
+
+    func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        lock.withLock { recorded.append(request) }
+        return try await inner.execute(request)
+    }
+}
