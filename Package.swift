@@ -126,6 +126,8 @@ let package = Package(
             dependencies: [
                 "Arazzo", "ArazzoHTTP", "ArazzoCLI", "ArazzoTestServer", "ArazzoJSONPath", "ArazzoYAML", "CYAML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
 
