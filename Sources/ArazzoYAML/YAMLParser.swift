@@ -81,13 +81,36 @@ public enum YAMLParser {
         if parser.error == YAML_READER_ERROR {
             // Reader errors report a byte offset, not a line: say so plainly.
             message = "\(problem) at byte \(parser.problem_offset); the file must be UTF-8 or UTF-16 text"
-            return Diagnostic.error(message, at: SourceLocation(file: file, line: 1, column: 1), code: "yaml-encoding")
+            return Diagnostic.error(message, at: byteLocation(parser.problem_offset, in: input, file: file), code: "yaml-encoding")
         }
         mark = endOfInput(mark, input: input)
         return Diagnostic.error(
             message,
             at: SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1),
             code: "yaml-syntax")
+    }
+
+    /// The line and column of byte `offset` of UTF-8 `input` (a reader error's only position), so
+    /// the caret lands on the offending byte; UTF-16 input (byte order mark) points at 1:1.
+    static func byteLocation(_ offset: Int, in input: UnsafeBufferPointer<UInt8>, file: String) -> SourceLocation {
+        let isUTF16 = input.count >= 2 && ((input[0] == 0xFF && input[1] == 0xFE) || (input[0] == 0xFE && input[1] == 0xFF))
+        guard !isUTF16, offset >= 0, offset <= input.count else { return SourceLocation(file: file, line: 1, column: 1) }
+        var line = 1
+        var column = 1
+        var previous: UInt8 = 0
+        for byte in input[..<offset] {
+            if byte == 0x0A {
+                if previous != 0x0D { line += 1 }
+                column = 1
+            } else if byte == 0x0D {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+            previous = byte
+        }
+        return SourceLocation(file: file, line: line, column: column)
     }
 
     /// libyaml ends a stream that lacks a final line break on a line of its own, one past the last

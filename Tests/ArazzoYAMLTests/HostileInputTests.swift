@@ -32,6 +32,23 @@ struct HostileInputTests {
         #expect(elapsed < .seconds(60), "took \(elapsed)")
     }
 
+    @Test("encoding errors point at the offending byte's line and column")
+    func encodingErrorLocation() {
+        func failure(_ bytes: [UInt8]) -> String {
+            do {
+                _ = try YAMLParser.parse(bytes: bytes, file: "bad.yaml")
+                return "no error"
+            } catch {
+                return error.description
+            }
+        }
+        // Latin-1 `é` (0xE9) on the third line, after `x: caf`.
+        #expect(failure(Array("a: 1\r\nb: 2\nx: caf".utf8) + [0xE9, 0x0A])
+            == "bad.yaml:3:7: error: incomplete UTF-8 octet sequence at byte 17; the file must be UTF-8 or UTF-16 text")
+        #expect(failure(Array("k: \u{E9}\u{E9}".utf8) + [0x01])
+            == "bad.yaml:1:6: error: control characters are not allowed at byte 7; the file must be UTF-8 or UTF-16 text")
+    }
+
     @Test("an error at the end of input without a final line break points into the last line")
     func truncatedInputLocation() {
         #expect(failure("{\"a\": [1, ") == "bad.yaml:1:11: error: did not find expected node content while parsing a flow node")
