@@ -8,11 +8,11 @@ struct DecodingContext {
     let file: String
 
     mutating func error(_ rule: ArazzoRule, _ message: String, at location: SourceLocation, path: String) {
-        diagnostics.append(.error(message, at: location, path: path, code: rule.rawValue))
+        diagnostics.append(.error(clippedMessage(message), at: location, path: path, code: rule.rawValue))
     }
 
     mutating func warning(_ rule: ArazzoRule, _ message: String, at location: SourceLocation, path: String) {
-        diagnostics.append(.warning(message, at: location, path: path, code: rule.rawValue))
+        diagnostics.append(.warning(clippedMessage(message), at: location, path: path, code: rule.rawValue))
     }
 }
 
@@ -46,15 +46,18 @@ struct ObjectFields {
 
 enum JSONPointerText {
     static func escape(_ token: String) -> String {
-        var out = ""
-        for c in token {
+        // `~` and `/` are ASCII, so bytes and scalars suffice; grapheme iteration made a hostile
+        // 100 MB key cost tens of seconds.
+        guard token.utf8.contains(where: { $0 == 0x7E || $0 == 0x2F }) else { return token }
+        var out = String.UnicodeScalarView()
+        for c in token.unicodeScalars {
             switch c {
-            case "~": out += "~0"
-            case "/": out += "~1"
+            case "~": out.append(contentsOf: "~0".unicodeScalars)
+            case "/": out.append(contentsOf: "~1".unicodeScalars)
             default: out.append(c)
             }
         }
-        return out
+        return String(out)
     }
 }
 

@@ -37,11 +37,11 @@ private struct Checker {
     }
 
     mutating func error(_ rule: ArazzoRule, _ message: String, at location: SourceLocation, notes: [String] = []) {
-        diagnostics.append(.error(message, at: location, code: rule.rawValue, notes: notes))
+        diagnostics.append(.error(clippedMessage(message), at: location, code: rule.rawValue, notes: notes.map(clippedMessage)))
     }
 
     mutating func warning(_ rule: ArazzoRule, _ message: String, at location: SourceLocation) {
-        diagnostics.append(.warning(message, at: location, code: rule.rawValue))
+        diagnostics.append(.warning(clippedMessage(message), at: location, code: rule.rawValue))
     }
 
     func line(_ location: SourceLocation?) -> String {
