@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-swift build -c release --product arazzo-run >&2
-exec .build/release/arazzo-run run Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml \
+# A debug build shares its products with the test command, so the two README commands build once.
+swift build --product arazzo-run >&2
+exec .build/debug/arazzo-run run Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml \
   --mock --inputs Fixtures/stytch/inputs.example.yaml "$@"
