@@ -141,6 +141,7 @@ let package = Package(
         .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoTests", dependencies: ["Arazzo"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
     ]
