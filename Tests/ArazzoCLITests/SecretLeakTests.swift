@@ -1,0 +1,323 @@
+import ArazzoCLI
+import ArazzoJSON
+import ArazzoTestServer
+import Foundation
+import Testing
+
+/// Canary credentials run through the real CLI code path (`CLI.main`) against loopback servers;
+/// every output (console, `-v`, `--json`, `--junit`, `--har`, stderr) is searched for every canary
+/// in every encoding a report might use. Zero hits allowed.
+@Suite("Secrets never leak into any output", .timeLimit(.minutes(1)))
+struct SecretLeakTests {
+    // MARK: Canaries
+
+    static let projectSecret = "canary-secret-7f3a9c41d2e8"
+    static let projectID = "canary-project-5e1f0b"
+    static let bearer = "canary-bearer-b81c2d77"
+    static let headerKey = "canary-hkey-93aa10f4"
+    /// Characters that change under percent-, form-, JSON- and XML-encoding.
+    static let queryKey = "canary+q/key=0c77&e2<x>"
+    static let pin = "canary-pin-4421aa90"
+    static let sessionToken = "canary-session-token-9d8e61"
+
+    /// Every form a secret may take in a report.
+    static func forms(_ secret: String) -> [String] {
+        var forms = [secret, Data(secret.utf8).base64EncodedString()]
+        var unreserved = CharacterSet.alphanumerics
+        unreserved.insert(charactersIn: "-._~")
+        if let encoded = secret.addingPercentEncoding(withAllowedCharacters: unreserved) {
+            forms.append(encoded)
+            forms.append(encoded.lowercased())  // lower-case hex digits are equally valid
+        }
+        forms.append(secret.replacingOccurrences(of: "/", with: "\\/"))
+        forms.append(secret.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;"))
+        // A prefix long enough to be unmistakable catches truncated or split copies.
+        forms.append(String(secret.prefix(14)))
+        return Array(Set(forms))
+    }
+
+    /// The canaries of the credentials the user supplied (the Basic pair in every form too).
+    static var credentialCanaries: [String: [String]] {
+        [
+            "basic password": forms(projectSecret),
+            "basic user:password": forms(projectID + ":" + projectSecret),
+            "bearer token": forms(bearer),
+            "apiKey header": forms(headerKey),
+            "apiKey query": forms(queryKey),
+            "password input": forms(pin),
+        ]
+    }
+
+    /// Every canary hit in `outputs` (name of output → text).
+    static func leaks(in outputs: [String: String], canaries: [String: [String]]) -> [String] {
+        var hits: [String] = []
+        for (output, text) in outputs.sorted(by: { $0.key < $1.key }) {
+            for (name, forms) in canaries.sorted(by: { $0.key < $1.key }) {
+                for form in forms where text.contains(form) {
+                    hits.append("\(output) contains the \(name) as \(form.debugDescription)")
+                }
+            }
+        }
+        return hits
+    }
+
+    /// Runs the CLI with every report on, returns every text it produced.
+    static func runAllOutputs(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Invocation, [String: String]) {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let reports = ["--json": "run.json", "--junit": "junit.xml", "--har": "run.har"]
+        var full = arguments + ["-v"]
+        for (flag, name) in reports.sorted(by: { $0.key < $1.key }) { full += [flag, directory.file(name)] }
+        let verbose = await Invocation.run(full, environment: environment)
+        let plain = await Invocation.run(arguments, environment: environment)
+        var outputs = [
+            "-v stdout": verbose.stdout, "-v stderr": verbose.stderr,
+            "console stdout": plain.stdout, "console stderr": plain.stderr,
+        ]
+        for (flag, name) in reports {
+            outputs[flag] = (try? String(contentsOfFile: directory.file(name), encoding: .utf8)) ?? ""
+        }
+        return (verbose, outputs)
+    }
+
+    // MARK: Stytch
+
+    static let stytchWorkflow = Repository.fixture("stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml")
+    static let totpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+    static func stytchArguments(port: Int, code: String) -> [String] {
+        [
+            stytchWorkflow, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+            "--input", "organization_id=organization-test-d5a3b680-e8a3-40c0-b815-ab79986666d0",
+            "--input", "member_id=member-test-d5a3b680-e8a3-40c0-b815-ab79986666d0",
+            "--input", "code=\"\(code)\"",
+        ]
+    }
+
+    static func stytchServer() -> StytchServer {
+        StytchServer(configuration: .init(
+            projectID: projectID, secret: projectSecret, secretGenerator: { _, _ in SecretLeakTests.totpSecret }))
+    }
+
+    @Test("Stytch workflow, Basic credentials from --auth: no canary in console, -v, JSON, JUnit, HAR")
+    func stytchAuthFlag() async throws {
+        let server = Self.stytchServer()
+        let port = try await server.start()
+        let code = TOTP.code(secretBase32: Self.totpSecret, at: Date()) ?? "000000"
+        let (run, outputs) = try await Self.runAllOutputs(
+            Self.stytchArguments(port: port, code: code) + ["--auth", "stytchB2bApi=basic:\(Self.projectID):\(Self.projectSecret)"])
+        await server.stop()
+        #expect(run.code == 0, "\(run.stderr)\n\(run.stdout)")
+        #expect(server.receivedRequests.count == 4)  // two runs of two steps: the credentials did work
+        #expect(outputs["--har"]?.isEmpty == false)
+        #expect(Self.leaks(in: outputs, canaries: Self.credentialCanaries) == [])
+    }
+
+    @Test("Stytch workflow, credentials from ARAZZO_AUTH_*, rejected by the server (401): no canary")
+    func stytchEnvironmentRejected() async throws {
+        let server = StytchServer(configuration: .init(projectID: Self.projectID, secret: "the-real-secret-differs"))
+        let port = try await server.start()
+        let (run, outputs) = try await Self.runAllOutputs(
+            Self.stytchArguments(port: port, code: "123456"),
+            environment: ["ARAZZO_AUTH_STYTCHB2BAPI": "basic:\(Self.projectID):\(Self.projectSecret)"])
+        await server.stop()
+        #expect(run.code == 1)
+        #expect(run.stdout.contains("401"))
+        #expect(Self.leaks(in: outputs, canaries: Self.credentialCanaries) == [])
+    }
+
+    @Test("Stytch workflow against a closed port and in a dry run: transport errors and printed requests carry no canary")
+    func stytchTransportErrorAndDryRun() async throws {
+        let port = try await FaultServer.closedPort()
+        let auth = ["--auth", "stytchB2bApi=basic:\(Self.projectID):\(Self.projectSecret)"]
+        let (failed, outputs) = try await Self.runAllOutputs(Self.stytchArguments(port: port, code: "123456") + auth)
+        #expect(failed.code == 1)
+        #expect(failed.stdout.contains("connectionRefused"))
+        #expect(Self.leaks(in: outputs, canaries: Self.credentialCanaries) == [])
+        let (dry, dryOutputs) = try await Self.runAllOutputs(Self.stytchArguments(port: port, code: "123456") + auth + ["--dry-run"])
+        #expect(dry.code == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("Authorization"))
+        #expect(Self.leaks(in: dryOutputs, canaries: Self.credentialCanaries) == [])
+    }
+
+    @Test("Malformed credential flags and variables are reported without their secret part", arguments: [
+        ["--auth", "stytchB2bApi=basic:\(projectSecret)"],
+        ["--auth", "stytchB2bApi=token:\(projectSecret)"],
+        ["--auth", "basic:\(projectID):\(projectSecret)"],
+        ["--auth", "stytchB2bApi=oauth2:\(projectSecret)"],
+    ])
+    func malformedCredentials(flags: [String]) async throws {
+        let run = await Invocation.run([Self.stytchWorkflow, "--mock", "--inputs", Repository.fixture("stytch/inputs.example.yaml")] + flags)
+        #expect(run.code != 0)
+        #expect(!run.stderr.isEmpty)
+        #expect(Self.leaks(in: ["stdout": run.stdout, "stderr": run.stderr], canaries: Self.credentialCanaries) == [])
+    }
+
+    @Test("A malformed ARAZZO_AUTH_ variable is reported without its value")
+    func malformedEnvironment() async throws {
+        let run = await Invocation.run(
+            [Self.stytchWorkflow, "--mock", "--inputs", Repository.fixture("stytch/inputs.example.yaml")],
+            environment: ["ARAZZO_AUTH_STYTCHB2BAPI": "password:\(Self.projectSecret)"])
+        #expect(run.code == 3)
+        #expect(Self.leaks(in: ["stdout": run.stdout, "stderr": run.stderr], canaries: Self.credentialCanaries) == [])
+    }
+
+    // MARK: Auth cases
+
+    static let authOpenAPI = """
+        openapi: 3.1.0
+        info: {title: Auth cases, version: 1.0.0}
+        servers:
+        - url: https://auth.invalid
+        components:
+          securitySchemes:
+            basicAuth: {type: http, scheme: basic}
+            bearerAuth: {type: http, scheme: bearer}
+            headerKey: {type: apiKey, in: header, name: X-API-Key}
+            queryKey: {type: apiKey, in: query, name: api_key}
+        paths:
+          /basic:
+            get: {operationId: basic, security: [{basicAuth: []}], responses: {'200': {description: ok}}}
+          /bearer:
+            get: {operationId: bearer, security: [{bearerAuth: []}], responses: {'200': {description: ok}}}
+          /header:
+            get: {operationId: header, security: [{headerKey: []}], responses: {'200': {description: ok}}}
+          /query:
+            get: {operationId: query, security: [{queryKey: []}], responses: {'200': {description: ok}}}
+          /pin:
+            post:
+              operationId: pin
+              requestBody: {content: {application/json: {schema: {type: object}}}}
+              responses: {'200': {description: ok}}
+          /login:
+            post: {operationId: login, responses: {'200': {description: ok}}}
+          /me:
+            get: {operationId: me, responses: {'200': {description: ok}}}
+        """
+
+    static let authArazzo = """
+        arazzo: 1.0.1
+        info: {title: Auth cases, version: 1.0.0}
+        sourceDescriptions:
+        - name: api
+          url: ./auth.yaml
+          type: openapi
+        workflows:
+        - workflowId: credentials
+          inputs:
+            type: object
+            properties:
+              pin: {type: string, format: password}
+          steps:
+          - stepId: basic
+            operationId: basic
+          - stepId: bearer
+            operationId: bearer
+          - stepId: header
+            operationId: header
+          - stepId: query
+            operationId: query
+          - stepId: pin
+            operationId: pin
+            requestBody:
+              contentType: application/json
+              payload: {pin: $inputs.pin, note: 'pin is {$inputs.pin}'}
+            outputs:
+              echoed: $response.body#/received
+          outputs:
+            pin: $inputs.pin
+            echoed: $steps.pin.outputs.echoed
+        - workflowId: returned-token
+          steps:
+          - stepId: login
+            operationId: login
+            outputs:
+              token: $response.body#/token
+          - stepId: me
+            operationId: me
+            parameters:
+            - name: Authorization
+              in: header
+              value: Bearer {$steps.login.outputs.token}
+          outputs:
+            token: $steps.login.outputs.token
+        """
+
+    /// A server that answers every operation, echoing secrets back in its bodies the way careless
+    /// APIs do (so the reports must redact response bodies too).
+    static func authServer() -> ScriptedServer {
+        func ok(_ method: String, _ path: String, _ json: JSONValue) -> Exchange {
+            Exchange(request: ExpectedRequest(method: method, path: path), response: ScriptedResponse(json: json), times: 10)
+        }
+        return ScriptedServer(script: ExchangeScript(ordered: false, exchanges: [
+            ok("GET", "/basic", ["ok": true]),
+            ok("GET", "/bearer", ["you_sent": .string("Bearer " + bearer)]),
+            ok("GET", "/header", ["key": .string(headerKey)]),
+            ok("GET", "/query", ["api_key": .string(queryKey)]),
+            ok("POST", "/pin", ["received": .string(pin)]),
+            ok("POST", "/login", ["token": .string(sessionToken)]),
+            ok("GET", "/me", ["ok": true]),
+        ]))
+    }
+
+    static func authFiles() throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        try authOpenAPI.write(toFile: directory.file("auth.yaml"), atomically: true, encoding: .utf8)
+        try authArazzo.write(toFile: directory.file("arazzo.yaml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    static func authArguments(_ directory: TemporaryDirectory, port: Int, workflow: String) -> [String] {
+        [
+            directory.file("arazzo.yaml"), "--workflow", workflow, "--server", "api=http://127.0.0.1:\(port)",
+            "--auth", "basicAuth=basic:\(projectID):\(projectSecret)",
+            "--auth", "bearerAuth=bearer:\(bearer)",
+            "--auth", "headerKey=apikey:\(headerKey)",
+            "--auth", "queryKey=apikey:\(queryKey)",
+            "--input", "pin=\(pin)",
+        ]
+    }
+
+    @Test("Basic, bearer, apiKey header and query, a format: password input — echoed back by the server: no canary")
+    func authCases() async throws {
+        let directory = try Self.authFiles()
+        defer { directory.cleanup() }
+        let server = Self.authServer()
+        let port = try await server.start()
+        let (run, outputs) = try await Self.runAllOutputs(Self.authArguments(directory, port: port, workflow: "credentials"))
+        let received = server.receivedRequests
+        await server.stop()
+        #expect(run.code == 0, "\(run.stderr)\n\(run.stdout)")
+        #expect(server.mismatches == [])
+        // Each credential really went out (so a clean report means redaction, not absence).
+        let basic = "Basic " + Data("\(Self.projectID):\(Self.projectSecret)".utf8).base64EncodedString()
+        #expect(received.contains { $0.path == "/basic" && $0.headers.contains { $0.value == basic } })
+        #expect(received.contains { $0.path == "/bearer" && $0.headers.contains { $0.value == "Bearer " + Self.bearer } })
+        #expect(received.contains { $0.path == "/header" && $0.headers.contains { $0.value == Self.headerKey } })
+        #expect(received.contains { $0.path == "/query" && ($0.rawQuery ?? "").contains("api_key=") })
+        #expect(received.contains { $0.path == "/pin" && String(decoding: $0.body, as: UTF8.self).contains(Self.pin) })
+        // ... and the reports show where it was hidden.
+        for report in ["--json", "--har", "-v stdout"] {
+            #expect(outputs[report]?.contains("[REDACTED]") == true, "\(report)")
+        }
+        #expect(Self.leaks(in: outputs, canaries: Self.credentialCanaries) == [])
+    }
+
+    @Test("A token returned by a step and sent on in a header stays out of reports")
+    func returnedToken() async throws {
+        let directory = try Self.authFiles()
+        defer { directory.cleanup() }
+        let server = Self.authServer()
+        let port = try await server.start()
+        let (run, outputs) = try await Self.runAllOutputs(Self.authArguments(directory, port: port, workflow: "returned-token"))
+        await server.stop()
+        #expect(run.code == 0, "\(run.stderr)\n\(run.stdout)")
+        // The header that carried it is blanked whole (Authorization is always secret) ...
+        #expect(outputs["-v stdout"]?.contains("Authorization: [REDACTED]") == true)
+        // ... but the value itself is an ordinary output the user cannot mark secret yet.
+        withKnownIssue("step outputs cannot be marked secret; the token shows in outputs, -v and reports") {
+            #expect(Self.leaks(in: outputs, canaries: ["returned token": Self.forms(Self.sessionToken)]) == [])
+        }
+    }
+}
