@@ -46,6 +46,9 @@ struct SecretLeakTests {
             "apiKey header": forms(headerKey),
             "apiKey query": forms(queryKey),
             "password input": forms(pin),
+            "oauth2 client secret": forms(clientSecret),
+            "oauth2 client id:secret": forms("canary-client:" + clientSecret),
+            "oauth2 access token": forms(accessToken),
         ]
     }
 
@@ -165,7 +168,10 @@ struct SecretLeakTests {
 
     // MARK: Auth cases
 
-    static let authOpenAPI = """
+    static let clientSecret = "canary-client-secret-a61c0e"
+    static let accessToken = "canary-oauth-access-1f2e77"
+
+    static func authOpenAPI(port: Int) -> String { """
         openapi: 3.1.0
         info: {title: Auth cases, version: 1.0.0}
         servers:
@@ -176,6 +182,10 @@ struct SecretLeakTests {
             bearerAuth: {type: http, scheme: bearer}
             headerKey: {type: apiKey, in: header, name: X-API-Key}
             queryKey: {type: apiKey, in: query, name: api_key}
+            oauthCC:
+              type: oauth2
+              flows:
+                clientCredentials: {tokenUrl: 'http://127.0.0.1:\(port)/token', scopes: {read: read}}
         paths:
           /basic:
             get: {operationId: basic, security: [{basicAuth: []}], responses: {'200': {description: ok}}}
@@ -194,7 +204,10 @@ struct SecretLeakTests {
             post: {operationId: login, responses: {'200': {description: ok}}}
           /me:
             get: {operationId: me, responses: {'200': {description: ok}}}
+          /oauth:
+            get: {operationId: oauth, security: [{oauthCC: [read]}], responses: {'200': {description: ok}}}
         """
+    }
 
     static let authArazzo = """
         arazzo: 1.0.1
@@ -218,6 +231,8 @@ struct SecretLeakTests {
             operationId: header
           - stepId: query
             operationId: query
+          - stepId: oauth
+            operationId: oauth
           - stepId: pin
             operationId: pin
             requestBody:
@@ -258,12 +273,14 @@ struct SecretLeakTests {
             ok("POST", "/pin", ["received": .string(pin)]),
             ok("POST", "/login", ["token": .string(sessionToken)]),
             ok("GET", "/me", ["ok": true]),
+            ok("POST", "/token", ["access_token": .string(accessToken), "token_type": "bearer"]),
+            ok("GET", "/oauth", ["you_sent": .string("Bearer " + accessToken)]),
         ]))
     }
 
-    static func authFiles() throws -> TemporaryDirectory {
+    static func authFiles(port: Int) throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
-        try authOpenAPI.write(toFile: directory.file("auth.yaml"), atomically: true, encoding: .utf8)
+        try authOpenAPI(port: port).write(toFile: directory.file("auth.yaml"), atomically: true, encoding: .utf8)
         try authArazzo.write(toFile: directory.file("arazzo.yaml"), atomically: true, encoding: .utf8)
         return directory
     }
@@ -275,16 +292,17 @@ struct SecretLeakTests {
             "--auth", "bearerAuth=bearer:\(bearer)",
             "--auth", "headerKey=apikey:\(headerKey)",
             "--auth", "queryKey=apikey:\(queryKey)",
+            "--auth", "oauthCC=oauth2:canary-client:\(clientSecret)",
             "--input", "pin=\(pin)",
         ]
     }
 
-    @Test("Basic, bearer, apiKey header and query, a format: password input — echoed back by the server: no canary")
+    @Test("Basic, bearer, apiKey header and query, oauth2 client credentials, a format: password input — echoed back by the server: no canary")
     func authCases() async throws {
-        let directory = try Self.authFiles()
-        defer { directory.cleanup() }
         let server = Self.authServer()
         let port = try await server.start()
+        let directory = try Self.authFiles(port: port)
+        defer { directory.cleanup() }
         let (run, outputs) = try await Self.runAllOutputs(Self.authArguments(directory, port: port, workflow: "credentials"))
         let received = server.receivedRequests
         await server.stop()
@@ -296,6 +314,7 @@ struct SecretLeakTests {
         #expect(received.contains { $0.path == "/bearer" && $0.headers.contains { $0.value == "Bearer " + Self.bearer } })
         #expect(received.contains { $0.path == "/header" && $0.headers.contains { $0.value == Self.headerKey } })
         #expect(received.contains { $0.path == "/query" && ($0.rawQuery ?? "").contains("api_key=") })
+        #expect(received.contains { $0.path == "/oauth" && $0.headers.contains { $0.value == "Bearer " + Self.accessToken } })
         #expect(received.contains { $0.path == "/pin" && String(decoding: $0.body, as: UTF8.self).contains(Self.pin) })
         // ... and the reports show where it was hidden.
         for report in ["--json", "--har", "-v stdout"] {
@@ -306,10 +325,10 @@ struct SecretLeakTests {
 
     @Test("A token returned by a step and sent on in a header stays out of reports")
     func returnedToken() async throws {
-        let directory = try Self.authFiles()
-        defer { directory.cleanup() }
         let server = Self.authServer()
         let port = try await server.start()
+        let directory = try Self.authFiles(port: port)
+        defer { directory.cleanup() }
         let (run, outputs) = try await Self.runAllOutputs(Self.authArguments(directory, port: port, workflow: "returned-token"))
         await server.stop()
         #expect(run.code == 0, "\(run.stderr)\n\(run.stdout)")
