@@ -54,7 +54,7 @@ struct FaultRunTests {
     /// Loads the workflow next to the fault description and runs it against `baseURL`.
     static func run(
         _ operationId: String, baseURL: String, onFailure: String? = nil, clock: ImmediateClock = ImmediateClock(),
-        configure: (inout RunLimits) -> Void = { _ in }
+        credential: Credential? = nil, configure: (inout RunLimits) -> Void = { _ in }
     ) async throws -> RunResult {
         let directory = NSTemporaryDirectory() + "fault-run-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -65,6 +65,7 @@ struct FaultRunTests {
             var options = RunOptions(executor: executor)
             options.serverOverrides = ["faults": baseURL]
             options.clock = clock
+            if let credential { options.credentials.bind(credential, toSource: "faults") }
             options.limits.requestTimeout = .seconds(5)
             configure(&options.limits)
             return try await WorkflowEngine(document: document, options: options).run(workflowId: "call", inputs: [:])
@@ -212,5 +213,25 @@ struct FaultRunTests {
         // The retry budget of 100 is not used up: the deadline stops the run.
         #expect(result.steps.count < 5)
         #expect(Self.failureKind(result) == "deadline")
+    }
+
+    @Test("A redirect to another host during a run is not followed: the credential stays with the first host")
+    func redirectWithCredentials() async throws {
+        let collector = FaultServer()
+        let collectorPort = try await collector.start()
+        let redirector = ScriptedServer(script: ExchangeScript(exchanges: [
+            Exchange(
+                request: ExpectedRequest(method: "GET", path: "/ok"),
+                response: ScriptedResponse(
+                    status: 307, headers: [HTTPHeaderField(name: "Location", value: "http://127.0.0.1:\(collectorPort)/ok")])),
+        ]))
+        let result = try await withServer(redirector) { redirector in
+            try await Self.run("ok", baseURL: redirector.baseURL, credential: .bearer(token: "canary-bearer-77e1"))
+        }
+        await collector.stop()
+        #expect(result.steps.map(\.response?.status) == [307])
+        #expect(collector.receivedRequests.isEmpty)
+        #expect(redirector.receivedRequests.first?.headers.contains { $0.value == "Bearer canary-bearer-77e1" } == true)
+        #expect(result.steps.first?.request?.headers["Authorization"] == "[REDACTED]")
     }
 }
