@@ -58,12 +58,21 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Option(name: .customLong("har"), help: "Write every HTTP exchange as an HTTP Archive (HAR 1.2) to this file.")
     var harFile: String?
 
+    @Option(
+        name: .customLong("allow-host"),
+        help: "Send requests only to hosts matching PATTERN (repeatable): HOST, *.DOMAIN, HOST:PORT, [IPv6]:PORT, https://HOST (docs/security.md).")
+    var allowHosts: [String] = []
+
+    @Flag(help: "Accept any TLS certificate (only for test servers with self-signed certificates).")
+    var insecure = false
+
     func run() async throws { try await runInProcess() }
 
     func execute(_ context: CLIContext) async -> Int32 {
         // One HTTP client for fetching remote sources (also under --mock) and for the run, shut
         // down before returning. An injected executor replaces it for both.
-        let http: AsyncHTTPExecutor? = context.settings.executor == nil ? AsyncHTTPExecutor() : nil
+        let http: AsyncHTTPExecutor? = context.settings.executor == nil
+            ? AsyncHTTPExecutor(configuration: .init(insecureSkipTLSVerification: insecure)) : nil
         let code = await execute(context, http: http)
         await http?.shutdown()
         return code
@@ -83,6 +92,17 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             err.line("error: --max-steps must be at least 1")
             return CLIExitCode.usage
         }
+        // --allow-host guards every request: source fetches, operations, OAuth token requests.
+        let policy: HostPolicy?
+        do {
+            policy = allowHosts.isEmpty ? nil : try HostPolicy(allowing: allowHosts)
+        } catch {
+            err.line("error: \(error.description)")
+            return CLIExitCode.usage
+        }
+        func guarded(_ executor: any StepExecutor) -> any StepExecutor {
+            policy.map { PolicyEnforcingExecutor(executor, policy: $0) } ?? executor
+        }
         var overrides: [String: String] = [:]
         for server in servers {
             guard let eq = server.firstIndex(of: "="), eq != server.startIndex, server.index(after: eq) != server.endIndex else {
@@ -95,7 +115,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         // Load and validate.
         let loaded: LoadedDocument
         do {
-            loaded = try await ArazzoLoader(fetcher: http ?? context.settings.executor).load(path: path)
+            let fetcher: (any StepExecutor)? = http ?? context.settings.executor
+            loaded = try await ArazzoLoader(fetcher: fetcher.map(guarded)).load(path: path)
         } catch {
             render(error.diagnostics, sources: error.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
@@ -165,9 +186,9 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         // Engine.
         let executor: any StepExecutor
         if let injected = context.settings.executor {
-            executor = injected
+            executor = guarded(injected)
         } else if let http, !mock {
-            executor = http
+            executor = guarded(http)
         } else {
             executor = OpenAPIMockExecutor(document: loaded)
         }
@@ -181,6 +202,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let engine = WorkflowEngine(document: loaded, options: options)
         let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun, secrets: secrets)
         let recorder = ExchangeRecorder()
+        let clearText = WarningsOnce()
 
         let started = Date()
         var results: [RunResult] = []
@@ -194,6 +216,12 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                     if case .stepFinished(let trace) = event {
                         recorder.record(trace)
                         printer.step(trace)
+                        // Traces are redacted, but the mask and the credential headers remain.
+                        if let request = trace.request, !mock,
+                           let warning = CredentialTransportCheck.warning(for: request, secrets: secrets),
+                           clearText.isFirst(warning) {
+                            err.line(context.stderrStyle.yellow("warning: ") + warning)
+                        }
                     }
                 }
                 results.append(result)

@@ -1,4 +1,5 @@
 import ArazzoCLI
+import ArazzoExecutor
 import ArazzoJSON
 import ArazzoTestServer
 import Foundation
@@ -338,5 +339,77 @@ struct SecretLeakTests {
         withKnownIssue("step outputs cannot be marked secret; the token shows in outputs, -v and reports") {
             #expect(Self.leaks(in: outputs, canaries: ["returned token": Self.forms(Self.sessionToken)]) == [])
         }
+    }
+}
+
+/// Answers every request with 200 `{}` and records the URLs (stands in for a remote API).
+final class AnsweringExecutor: StepExecutor, @unchecked Sendable {
+    private let lock = NSLock()
+    private var urls: [String] = []
+    var seen: [String] { lock.withLock { urls } }
+
+    func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        lock.withLock { urls.append(request.url) }
+        return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array("{}".utf8))
+    }
+}
+
+@Suite("CLI security flags: --allow-host, --insecure, clear-text credential warning", .timeLimit(.minutes(1)))
+struct SecurityFlagTests {
+    static let workflow = Repository.fixture("stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml")
+    static let inputs = Repository.fixture("stytch/inputs.example.yaml")
+
+    @Test("--allow-host refuses a host outside the list before connecting: invalidURL, nothing received")
+    func refusesOtherHosts() async throws {
+        let server = StytchServer()
+        let port = try await server.start()
+        let run = await Invocation.run([
+            Self.workflow, "--inputs", Self.inputs, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+            "--allow-host", "*.stytch.com", "--allow-host", "127.0.0.1:\(port == 1 ? 2 : port - 1)",
+        ])
+        await server.stop()
+        #expect(run.code == 1)
+        #expect(run.stdout.contains("invalidURL"))
+        #expect(run.stdout.contains("host http://127.0.0.1:\(port) is not allowed by --allow-host"))
+        #expect(server.receivedRequests.isEmpty)
+    }
+
+    @Test("--allow-host lets the listed host through")
+    func allowsListedHost() async throws {
+        let executor = AnsweringExecutor()
+        let run = await Invocation.run(
+            [Self.workflow, "--inputs", Self.inputs, "--server", "stytchB2bApi=https://api.stytch.com", "--allow-host", "*.stytch.com"],
+            settings: CLISettings(executor: executor))
+        #expect(run.code == 0, "\(run.stderr)\n\(run.stdout)")
+        #expect(executor.seen.count == 2)
+        #expect(!run.stdout.contains("not allowed"))
+    }
+
+    @Test("An unusable --allow-host pattern is a usage error naming the flag")
+    func badPattern() async {
+        let run = await Invocation.run([Self.workflow, "--inputs", Self.inputs, "--mock", "--allow-host", "ftp://x.test"])
+        #expect(run.code == 2)
+        #expect(run.stderr.contains("error: --allow-host ftp://x.test: the scheme must be http or https"))
+    }
+
+    @Test("Credentials over plain http to another machine warn once per host; loopback and https do not")
+    func clearTextWarning() async {
+        let auth = ["--auth", "stytchB2bApi=basic:\(SecretLeakTests.projectID):\(SecretLeakTests.projectSecret)"]
+        let plain = await Invocation.run(
+            [Self.workflow, "--inputs", Self.inputs, "--server", "stytchB2bApi=http://api.example.test"] + auth,
+            settings: CLISettings(executor: AnsweringExecutor()))
+        let warning = "warning: credentials (header Authorization) are sent unencrypted over http to api.example.test:80"
+        #expect(plain.stderr.components(separatedBy: warning).count == 2, "\(plain.stderr)")
+        #expect(!plain.stderr.contains(SecretLeakTests.projectSecret))
+        let tls = await Invocation.run(
+            [Self.workflow, "--inputs", Self.inputs, "--server", "stytchB2bApi=https://api.example.test"] + auth,
+            settings: CLISettings(executor: AnsweringExecutor()))
+        #expect(!tls.stderr.contains("unencrypted"))
+    }
+
+    @Test("--insecure is accepted (TLS verification is otherwise on)")
+    func insecureFlag() async {
+        let run = await Invocation.run([Self.workflow, "--inputs", Self.inputs, "--mock", "--insecure"])
+        #expect(run.code == 0, "\(run.stderr)")
     }
 }
