@@ -60,6 +60,7 @@ fuzz_run() { # TARGET SECONDS [FLAGS...]
   local target="$1" seconds="$2"; shift 2
   local own=()
   if [ -f "$root/fuzz/Targets/$target/flags" ]; then read -r -a own < "$root/fuzz/Targets/$target/flags"; fi
+  ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
   "$(fuzz_binary "$target")" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -detect_leaks=0 \
     -artifact_prefix="$work/artifacts-$target/" -print_final_stats=1 "${own[@]}" "$@" "$work/corpus-$target"
 }
