@@ -1,3 +1,4 @@
+import ArazzoDiagnostics
 public import ArazzoJSON
 
 /// A parsed Arazzo 1.0.1 runtime expression such as `$steps.login.outputs.token` or
@@ -516,20 +517,9 @@ struct ExpressionParser {
 func editDistance(_ a: String, _ b: String) -> Int {
     let x = Array(a.unicodeScalars)
     let y = Array(b.unicodeScalars)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    if x.count > 64 || y.count > 64 { return max(x.count, y.count) }
-    var previous = Array(0...y.count)
-    var current = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            let cost = x[i - 1] == y[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        }
-        swap(&previous, &current)
-    }
-    return previous[y.count]
+    // Names longer than any real one are simply "far"; no table is built for them.
+    if !x.isEmpty, !y.isEmpty, x.count > 64 || y.count > 64 { return max(x.count, y.count) }
+    return ArazzoDiagnostics.editDistance(x, y)
 }
 
 /// The closest candidate to `word`: an exact case-insensitive match first, then the smallest edit

@@ -228,18 +228,6 @@ struct OperationResolver {
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.unicodeScalars.prefix(128)), y = Array(b.unicodeScalars.prefix(128))
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var previous = Array(0...y.count)
-        var current = [Int](repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            current[0] = i
-            for j in 1...y.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[y.count]
+        ArazzoDiagnostics.editDistance(Array(a.unicodeScalars.prefix(128)), Array(b.unicodeScalars.prefix(128)))
     }
 }

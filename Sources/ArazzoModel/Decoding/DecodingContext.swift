@@ -77,20 +77,7 @@ func isValidComponentKey(_ s: String) -> Bool {
 
 /// Levenshtein distance, bounded to short strings (field names), case-sensitive.
 func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.unicodeScalars.prefix(64)), y = Array(b.unicodeScalars.prefix(64))
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous = Array(0...y.count)
-    var current = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            let cost = x[i - 1] == y[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        }
-        swap(&previous, &current)
-    }
-    return previous[y.count]
+    ArazzoDiagnostics.editDistance(Array(a.unicodeScalars.prefix(64)), Array(b.unicodeScalars.prefix(64)))
 }
 
 /// The closest candidate to `word` if it is close enough to be a likely typo.
