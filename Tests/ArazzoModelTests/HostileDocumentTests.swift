@@ -6,13 +6,13 @@ import ArazzoYAML
 import Foundation
 import Testing
 
-/// Malformed and hostile documents (`Fixtures/hostile/`, written by its `make-corpus.py`): each
+/// Malformed and hostile documents (`Fixtures/invalid/hostile/`, written by its `make-corpus.py`): each
 /// must end, quickly, in located one-line diagnostics, never in a crash or a hang. The rendered
 /// diagnostics of the reader, followed by those of the expression layer for every expression site,
 /// are pinned in `<name>.expected`. Inputs too large to commit are generated here.
 @Suite("Hostile documents")
 struct HostileDocumentTests {
-    static let folder = "Fixtures/hostile"
+    static let folder = "Fixtures/invalid/hostile"
     static let fixtures = Repo.files(in: folder, extensions: ["yaml", "yml", "json", "bin"])
 
     /// Reading plus the expression checks of one committed document may take this long (debug

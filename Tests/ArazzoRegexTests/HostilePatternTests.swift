@@ -1,7 +1,7 @@
 import ArazzoRegex
 import Testing
 
-/// Regressions found by the hostile corpus (Fixtures/hostile/) and the fuzzers (fuzz/).
+/// Regressions found by the hostile corpus (Fixtures/invalid/hostile/) and the fuzzers (fuzz/).
 @Suite("Hostile patterns")
 struct HostilePatternTests {
     func syntaxError(_ pattern: String) -> String? {

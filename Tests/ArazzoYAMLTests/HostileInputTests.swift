@@ -2,7 +2,7 @@ import ArazzoDiagnostics
 import ArazzoYAML
 import Testing
 
-/// Regressions found by the hostile corpus and the fuzzers (fuzz/, Fixtures/hostile/).
+/// Regressions found by the hostile corpus and the fuzzers (fuzz/, Fixtures/invalid/hostile/).
 @Suite("YAML hostile input")
 struct HostileInputTests {
     func failure(_ text: String) -> String {
