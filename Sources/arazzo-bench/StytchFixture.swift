@@ -41,7 +41,8 @@ enum StytchFixture {
     /// The server configuration: fixed credentials and TOTP secret, real clock.
     static var serverConfiguration: StytchServer.Configuration {
         StytchServer.Configuration(
-            projectID: projectID, secret: secret, secretGenerator: { _, _ in StytchFixture.totpSecret })
+            projectID: projectID, secret: secret, secretGenerator: { _, _ in StytchFixture.totpSecret },
+            recordsRequests: false)
     }
 }
 

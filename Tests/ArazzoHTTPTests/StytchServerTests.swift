@@ -123,4 +123,32 @@ struct StytchServerTests {
         #expect(Base32.decode(first)?.count == 20)
         #expect(first != StytchServer.randomSecret())
     }
+
+    @Test(
+        "Session timestamps are RFC 3339 UTC, equal to ISO8601DateFormatter's, across leap days and centuries",
+        arguments: [0.0, 951_868_799.5, 951_868_800, 1_709_251_199, 1_709_251_200, 1_700_000_000, 4_107_542_400, 253_402_300_799])
+    func timestamps(_ seconds: Double) async throws {
+        let now = Date(timeIntervalSince1970: seconds)
+        let server = StytchServer(
+            configuration: .init(
+                projectID: "project-test-1", secret: "secret-test-1",
+                secretGenerator: { _, _ in StytchServerTests.secret }, now: { now }, recordsRequests: false))
+        let ids: JSONObject = ["organization_id": .string(Self.organization), "member_id": .string(Self.member)]
+        try await withServer(server) { server in
+            try await withTestExecutor { executor in
+                _ = try await Self.post(executor, server.baseURL + "/v1/b2b/totp", .object(ids))
+                var body = ids
+                body["code"] = .string(try #require(TOTP.code(secretBase32: Self.secret, at: now)))
+                body["session_duration_minutes"] = 0
+                let (status, session) = try await Self.post(executor, server.baseURL + "/v1/b2b/totp/authenticate", .object(body))
+                #expect(status == 200)
+                let oracle = ISO8601DateFormatter()
+                oracle.formatOptions = [.withInternetDateTime]
+                oracle.timeZone = TimeZone(identifier: "UTC")
+                #expect(session["member_session"]?["started_at"] == .string(oracle.string(from: now)))
+                #expect(session["member_session"]?["expires_at"] == .string(oracle.string(from: now)))
+            }
+        }
+        #expect(server.receivedRequests.isEmpty, "recordsRequests: false keeps nothing")
+    }
 }
