@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 # A debug build shares its products with the test command, so the two README commands build once.
 swift build --product arazzo-run >&2
+# The workflow names ../openapi/…, outside its own directory: --allow-file-root admits the layout's
+# root (docs/security.md, "Which files may be read").
 exec .build/debug/arazzo-run run Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml \
-  --mock --inputs Fixtures/stytch/inputs.example.yaml "$@"
+  --allow-file-root Fixtures/stytch --mock --inputs Fixtures/stytch/inputs.example.yaml "$@"

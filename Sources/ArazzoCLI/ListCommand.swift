@@ -15,21 +15,38 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
     @Option(help: "text (default) or json.")
     var format: OutputFormat = .text
 
+    @OptionGroup var fileAccess: FileAccessOptions
+
+    @OptionGroup var hostAccess: HostAccessOptions
+
     func run() async throws { try await runInProcess() }
 
     func execute(_ context: CLIContext) async -> Int32 {
+        let limits: LoadLimits
+        switch fileAccess.limits(context) {
+        case .success(let l): limits = l
+        case .failure(let error):
+            context.stderr.line("error: \(error.message)")
+            return CLIExitCode.usage
+        }
         // Remote source descriptions are fetched over HTTP; the client is shut down afterwards.
         let owned: AsyncHTTPExecutor? = context.settings.executor == nil ? AsyncHTTPExecutor() : nil
-        let code = await execute(context, fetcher: owned ?? context.settings.executor)
+        let code: Int32
+        switch hostAccess.guarded(owned ?? context.settings.executor) {
+        case .success(let fetcher): code = await execute(context, fetcher: fetcher, limits: limits)
+        case .failure(let error):
+            context.stderr.line("error: \(error.message)")
+            code = CLIExitCode.usage
+        }
         await owned?.shutdown()
         return code
     }
 
-    private func execute(_ context: CLIContext, fetcher: (any StepExecutor)?) async -> Int32 {
+    private func execute(_ context: CLIContext, fetcher: (any StepExecutor)?, limits: LoadLimits) async -> Int32 {
         let path = context.absolutePath(file)
         let loaded: LoadedDocument
         do {
-            loaded = try await ArazzoLoader(fetcher: fetcher).load(path: path)
+            loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).load(path: path)
         } catch {
             render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
             return CLIExitCode.usage

@@ -63,6 +63,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         help: "Send requests only to hosts matching PATTERN (repeatable): HOST, *.DOMAIN, HOST:PORT, [IPv6]:PORT, https://HOST (docs/security.md).")
     var allowHosts: [String] = []
 
+    @OptionGroup var fileAccess: FileAccessOptions
+
     @Flag(help: "Accept any TLS certificate (only for test servers with self-signed certificates).")
     var insecure = false
 
@@ -116,7 +118,14 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let loaded: LoadedDocument
         do {
             let fetcher: (any StepExecutor)? = http ?? context.settings.executor
-            loaded = try await ArazzoLoader(fetcher: fetcher.map(guarded)).load(path: path)
+            let limits: LoadLimits
+            switch fileAccess.limits(context) {
+            case .success(let l): limits = l
+            case .failure(let error):
+                err.line("error: \(error.message)")
+                return CLIExitCode.usage
+            }
+            loaded = try await ArazzoLoader(fetcher: fetcher.map(guarded), limits: limits).load(path: path)
         } catch {
             render(error.diagnostics, sources: error.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }

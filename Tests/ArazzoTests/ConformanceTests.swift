@@ -63,7 +63,13 @@ struct ConformanceTests {
 
         let document: LoadedDocument
         do {
-            document = try await ArazzoLoader().load(path: entry)
+            // The file policy flags a case passes (`--allow-file-root DIR` relative to the case).
+            var limits = LoadLimits()
+            for (index, arg) in args.enumerated() where arg == "--allow-file-root" && index + 1 < args.count {
+                limits.files.roots.append(temp + "/" + args[index + 1])
+            }
+            if args.contains("--allow-files") { limits.files.allowsAnyFile = true }
+            document = try await ArazzoLoader(limits: limits).load(path: entry)
         } catch {
             #expect(expectedExit != 0, "\(name): unexpected load failure: \(error.diagnostics.map(\.description))")
             checkDiagnostics(expect, Array(error.diagnostics), name)
@@ -120,6 +126,8 @@ struct ConformanceTests {
             case "--dry-run":
                 options.dryRun = true
                 index -= 1
+            case "--allow-file-root": break  // applied when loading, above
+            case "--allow-files": index -= 1
             default:
                 Issue.record("\(name): unsupported argument \(flag)")
                 return

@@ -10,7 +10,9 @@ public import ArazzoExecutor
 /// documents (cycle-safe, each read once, cached by absolute URL).
 ///
 /// Relative URLs resolve against the document that names them. `file:` URLs and plain paths are
-/// read from disk; `http(s):` URLs are fetched through `fetcher` (without one they are refused).
+/// read from disk, but only inside the trees ``LoadLimits/files`` allows (by default the entry
+/// document's directory); `http(s):` URLs are fetched through `fetcher` (without one they are
+/// refused).
 public struct ArazzoLoader: Sendable {
     private let fetcher: (any StepExecutor)?
     private let limits: LoadLimits
@@ -41,7 +43,7 @@ public struct ArazzoLoader: Sendable {
                 ? URLReference.normalizePath(filePath)
                 : URLReference.normalizePath(FileManager.default.currentDirectoryPath + "/" + filePath)
         }
-        var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides)
+        var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides, entry: absolute)
         let text: String
         switch await session.read(absolute) {
         case .success(let t): text = t
@@ -52,9 +54,9 @@ public struct ArazzoLoader: Sendable {
     }
 
     /// Loads a document given as text; `baseURL` (an absolute path or URL) resolves its relative
-    /// source URLs and names it in diagnostics.
+    /// source URLs, names it in diagnostics and, when it is a path, roots the readable file tree.
     public func load(text: String, baseURL: String) async throws(LoadFailure) -> LoadedDocument {
-        var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides)
+        var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides, entry: baseURL)
         return try await session.loadEntry(text: text, url: baseURL, displayName: baseURL)
     }
 }
@@ -72,11 +74,16 @@ private struct LoadSession {
     var diagnostics: [Diagnostic] = []
     var documentsRead = 0
     let sourceOverrides: [String: String]
+    /// Which local files may be read.
+    let files: FileGate
 
-    init(fetcher: (any StepExecutor)?, limits: LoadLimits, sourceOverrides: [String: String]) {
+    init(fetcher: (any StepExecutor)?, limits: LoadLimits, sourceOverrides: [String: String], entry: String) {
         self.fetcher = fetcher
         self.limits = limits
         self.sourceOverrides = sourceOverrides
+        files = FileGate(
+            access: limits.files, entry: entry,
+            overrides: sourceOverrides.values.filter { !URLReference.isHTTP($0) }.sorted())
     }
 
     mutating func loadEntry(text: String, url: String, displayName: String) async throws(LoadFailure) -> LoadedDocument {
@@ -151,7 +158,8 @@ private struct LoadSession {
             openAPIFailures[absolute] = message.description
             diagnostics.append(.error(
                 "cannot load source description '\(source.name)' from \(source.url): \(message)",
-                at: location, code: "source-unavailable", notes: absolute == source.url ? [] : ["resolved to \(absolute)"]))
+                at: location, code: message.isPolicyRefusal ? "source-file-not-allowed" : "source-unavailable",
+                notes: absolute == source.url ? [] : ["resolved to \(absolute)"]))
             return .unavailable
         }
         let display = absolute
@@ -201,7 +209,18 @@ private struct LoadSession {
             return .arazzo(url: absolute)
         case .openapi:
             let rootValue = root.jsonValue
-            let externals = await loadExternals(of: rootValue, base: absolute)
+            let (externals, refusals) = await loadExternals(of: rootValue, base: absolute)
+            if let first = refusals.first {
+                // A `$ref` out of the allowed trees makes the description unusable: reading it
+                // partially would hide operations the workflow may need.
+                openAPIFailures[absolute] = "its $ref target \(first)"
+                for refusal in refusals {
+                    diagnostics.append(.error(
+                        "cannot load source description '\(source.name)' from \(source.url): its $ref target \(refusal)",
+                        at: location, code: "source-file-not-allowed"))
+                }
+                return .unavailable
+            }
             let (document, problems) = OpenAPIReader.read(root: rootValue, node: root, url: absolute, externals: externals)
             diagnostics.append(contentsOf: problems)
             if problems.contains(where: { $0.severity == .error }) {
@@ -213,14 +232,21 @@ private struct LoadSession {
         }
     }
 
-    /// Loads every document reachable through relative-file `$ref`s (breadth-first, each once).
-    mutating func loadExternals(of root: JSONValue, base: String) async -> [String: JSONValue] {
+    /// Loads every document reachable through relative-file `$ref`s (breadth-first, each once);
+    /// `refusals` lists the local targets outside the allowed trees (not read).
+    mutating func loadExternals(of root: JSONValue, base: String) async -> (externals: [String: JSONValue], refusals: [String]) {
         var externals: [String: JSONValue] = [:]
+        var refusals: [String] = []
         var queue = Array(OpenAPIReader.externalDocuments(in: root, base: base).subtracting([base])).sorted()
         var seen: Set<String> = Set(queue).union([base])
         while let next = queue.first {
             queue.removeFirst()
-            guard case .success(let text) = await read(next),
+            let outcome = await read(next)
+            if case .failure(let failure) = outcome, failure.isPolicyRefusal {
+                refusals.append(failure.message)
+                continue
+            }
+            guard case .success(let text) = outcome,
                   let node = try? YAMLParser.parse(text, file: next) else {
                 diagnostics.append(.warning("the $ref target document \(next) cannot be read; references into it stay unresolved", code: "openapi-ref-unavailable"))
                 continue
@@ -232,11 +258,18 @@ private struct LoadSession {
                 queue.append(more)
             }
         }
-        return externals
+        return (externals, refusals)
     }
 
     /// Reads a document from disk or over http(s), within the limits.
     mutating func read(_ url: String) async -> Result<String, ReadFailure> {
+        if let scheme = URLReference.scheme(of: url), !["http", "https", "file"].contains(scheme) {
+            return .failure(ReadFailure("the URL scheme \(scheme) is not supported (use http, https or file, or a relative path)"))
+        }
+        if !URLReference.isHTTP(url), let refusal = files.refusal(for: URLReference.filePath(url)) {
+            // Checked before anything touches the file: not even its existence is probed.
+            return .failure(ReadFailure(refusal, isPolicyRefusal: true))
+        }
         documentsRead += 1
         guard documentsRead <= limits.maxDocuments else {
             return .failure(ReadFailure("more than \(limits.maxDocuments) documents would be read; raise LoadLimits.maxDocuments"))
@@ -290,6 +323,11 @@ private struct LoadSession {
 /// Why a document could not be read (one line).
 struct ReadFailure: Error, Sendable, CustomStringConvertible {
     let message: String
-    init(_ message: String) { self.message = message }
+    /// The file lies outside the trees ``FileAccess`` allows (it was not touched).
+    let isPolicyRefusal: Bool
+    init(_ message: String, isPolicyRefusal: Bool = false) {
+        self.message = message
+        self.isPolicyRefusal = isPolicyRefusal
+    }
     var description: String { message }
 }

@@ -77,14 +77,22 @@ public struct LoadLimits: Sendable, Hashable {
     public var maxDocuments: Int
     /// How long fetching one http(s) document may take.
     public var fetchTimeout: Duration
+    /// Which local files may be read (`--allow-file-root`, `--allow-files`); by default only the
+    /// entry document's directory tree.
+    public var files: FileAccess
 
     /// Creates limits.
-    public init(maxDocumentBytes: Int = 64 << 20, maxDocuments: Int = 256, fetchTimeout: Duration = .seconds(30)) {
+    public init(
+        maxDocumentBytes: Int = 64 << 20, maxDocuments: Int = 256, fetchTimeout: Duration = .seconds(30),
+        files: FileAccess = .documentDirectory
+    ) {
         self.maxDocumentBytes = maxDocumentBytes
         self.maxDocuments = maxDocuments
         self.fetchTimeout = fetchTimeout
+        self.files = files
     }
 
-    /// 64 MiB per document, 256 documents, 30 s per fetch.
+    /// 64 MiB per document, 256 documents, 30 s per fetch, files from the entry document's
+    /// directory tree only.
     public static let `default` = LoadLimits()
 }

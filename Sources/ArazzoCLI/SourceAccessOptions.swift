@@ -1,0 +1,62 @@
+import Arazzo
+import ArgumentParser
+import Foundation
+
+/// `--allow-files` and `--allow-file-root DIR` (run, validate, list): which local files a document
+/// may make the loader read. Without them, only the entry document's directory tree.
+struct FileAccessOptions: ParsableArguments {
+    @Flag(
+        name: .customLong("allow-files"),
+        help: "Let the document read any local file through its sources and $refs (default: only files under its own directory).")
+    var allowFiles = false
+
+    @Option(
+        name: .customLong("allow-file-root"),
+        help: ArgumentHelp(
+            "Also let the document read files under DIR (repeatable), e.g. the parent of arazzo/ and openapi/ folders.",
+            valueName: "DIR"))
+    var allowFileRoots: [String] = []
+
+    /// The load limits these flags select, or a one-line error for a root that is not a directory.
+    func limits(_ context: CLIContext) -> Result<LoadLimits, CLIUsageError> {
+        var roots: [String] = []
+        for root in allowFileRoots {
+            let path = context.absolutePath(root)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return .failure(CLIUsageError("--allow-file-root \(root): no such directory"))
+            }
+            roots.append(path)
+        }
+        var limits = LoadLimits.default
+        limits.files = FileAccess(allowsAnyFile: allowFiles, roots: roots)
+        return .success(limits)
+    }
+}
+
+/// `--allow-host PATTERN` for the commands that only load (validate, list): it guards the fetches
+/// of remote source descriptions. (`run` declares its own, which also guards operations.)
+struct HostAccessOptions: ParsableArguments {
+    @Option(
+        name: .customLong("allow-host"),
+        help: "Fetch remote source descriptions only from hosts matching PATTERN (repeatable): HOST, *.DOMAIN, HOST:PORT, [IPv6]:PORT, https://HOST (docs/security.md).")
+    var allowHosts: [String] = []
+
+    /// `fetcher` wrapped in the allow-list (unchanged without `--allow-host`), or the first
+    /// unusable pattern.
+    func guarded(_ fetcher: (any StepExecutor)?) -> Result<(any StepExecutor)?, CLIUsageError> {
+        guard !allowHosts.isEmpty else { return .success(fetcher) }
+        do {
+            let policy = try HostPolicy(allowing: allowHosts)
+            return .success(fetcher.map { PolicyEnforcingExecutor($0, policy: policy) })
+        } catch {
+            return .failure(CLIUsageError(error.description))
+        }
+    }
+}
+
+/// A command-line mistake found after parsing, printed as `error: message` (exit 2).
+struct CLIUsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}

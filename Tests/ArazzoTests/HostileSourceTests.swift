@@ -1,0 +1,463 @@
+import Arazzo
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Documents whose hostility is in their source descriptions (`Fixtures/invalid/hostile/sources/`):
+/// pointing at themselves, at each other, at devices, at files outside their directory, at hosts
+/// that cannot be reached, at recursive `$ref`s. Each is loaded the way `arazzo-run validate` loads
+/// it (``ArazzoLoader``, then ``LoadedDocument/validate()``) under a time cap; the rendered located
+/// diagnostics are pinned in `<name>.expected` next to it.
+///
+/// Goldens are rewritten only when `ARAZZO_RECORD_GOLDENS=1` is set (and the test then fails, so a
+/// recording run is never mistaken for a passing one); on a mismatch the actual text is written to
+/// `$TMPDIR/arazzo-goldens/`.
+@Suite("Hostile source descriptions")
+struct HostileSourceTests {
+    static let folder = "Fixtures/invalid/hostile/sources"
+    static let fixtures: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot() + "/" + folder)) ?? []
+        return names.filter { $0.hasSuffix(".arazzo.yaml") }.sorted()
+    }()
+
+    /// Loading and validating one document may take this long (debug build, shared CPU, one fetch
+    /// that must give up after ``fetchTimeout``); the real figures are milliseconds.
+    static let documentTimeCap: Duration = .seconds(10)
+    /// The loader's fetch timeout in these tests.
+    static let fetchTimeout: Duration = .seconds(2)
+
+    /// Every committed file of the folder together: a load may hold no more text than this (the
+    /// devices and files outside the folder must not be read).
+    static let committedBytes: Int = {
+        let directory = repositoryRoot() + "/" + folder
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.reduce(0) { total, name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? NSNumber)??.intValue
+            return total + (size ?? 0)
+        }
+    }()
+
+    @Test("every source-description hostile document has a golden")
+    func enoughFixtures() {
+        #expect(Self.fixtures.count >= 19, "\(Self.fixtures)")
+    }
+
+    @Test("source-description hostile documents end in located diagnostics, in time", arguments: fixtures)
+    func golden(_ name: String) async throws {
+        let outcome = try await HostileSourceOutcome.load(name)
+        #expect(outcome.elapsed < Self.documentTimeCap, "\(name) took \(outcome.elapsed)")
+        #expect(!outcome.diagnostics.isEmpty, "a hostile document must be reported")
+        #expect(outcome.diagnostics.contains { $0.severity == .error }, "a hostile document is an error: \(outcome.rendered)")
+        for diagnostic in outcome.diagnostics {
+            #expect(!diagnostic.message.contains("\n"), "messages are one line: \(diagnostic)")
+            #expect(diagnostic.code != nil, "every diagnostic has a code: \(diagnostic)")
+            guard let location = diagnostic.location else {
+                Issue.record("every diagnostic is located: \(diagnostic)")
+                continue
+            }
+            let lines = outcome.lineCount(of: location.file)
+            #expect(lines != nil, "the located file was read: \(diagnostic)")
+            #expect(location.line >= 1 && location.column >= 1, "\(diagnostic)")
+            #expect(location.line <= (lines ?? 0), "the line exists: \(diagnostic)")
+        }
+        // Memory: only committed files were held; devices and outside files were never read.
+        #expect(outcome.bytesHeld <= Self.committedBytes, "\(name) held \(outcome.bytesHeld) bytes")
+        checkSourceGolden(name, actual: outcome.rendered)
+    }
+
+    @Test("files outside the document's directory fail through the file policy, before they are touched", arguments: [
+        ("etc-passwd.arazzo.yaml", "/etc/passwd"),
+        ("parent-traversal.arazzo.yaml", "/etc/hostname"),
+        ("proc-self.arazzo.yaml", "/proc/self/mem"),
+        ("dev-zero.arazzo.yaml", "/dev/zero"),
+        ("dev-urandom.arazzo.yaml", "/dev/urandom"),
+        ("dev-stdin.arazzo.yaml", "/dev/stdin"),
+    ])
+    func outsideFiles(_ name: String, _ path: String) async throws {
+        let outcome = try await HostileSourceOutcome.load(name)
+        let refusal = outcome.diagnostics.first { $0.code == "source-file-not-allowed" }
+        #expect(refusal?.message.contains("\(path) is outside the entry document's directory") == true, "\(outcome.rendered)")
+        #expect(refusal?.message.contains("--allow-files") == true)
+        #expect(refusal?.location?.line == 5, "located on the url field")
+        #expect(outcome.sourceFiles == [outcome.entryPath], "only the entry document was read")
+    }
+
+    @Test("with --allow-files, devices, /proc files and directories are still refused without being read", arguments: [
+        "dev-zero.arazzo.yaml", "dev-urandom.arazzo.yaml", "dev-stdin.arazzo.yaml", "directory.arazzo.yaml",
+    ])
+    func devicesWithAllowFiles(_ name: String) async throws {
+        let outcome = try await HostileSourceOutcome.load(name, files: .anyFile)
+        #expect(outcome.elapsed < Self.documentTimeCap, "\(name) took \(outcome.elapsed)")
+        let failure = outcome.diagnostics.first { $0.code == "source-unavailable" }
+        #expect(failure?.message.hasSuffix("it is not a regular file") == true, "\(outcome.rendered)")
+        #expect(outcome.sourceFiles == [outcome.entryPath])
+    }
+
+    @Test("a closed loopback port fails the fetch within the fetch timeout")
+    func closedPort() async throws {
+        let outcome = try await HostileSourceOutcome.load("unreachable-host.arazzo.yaml")
+        #expect(outcome.elapsed < Self.fetchTimeout + .seconds(1), "took \(outcome.elapsed)")
+        #expect(outcome.diagnostics.contains { $0.code == "source-unavailable" && $0.message.contains("connection refused") })
+    }
+
+    @Test("files outside the document's directory are read under an --allow-file-root that contains them")
+    func allowFileRoot() async throws {
+        let root = try writeFiles([
+            "arazzo/flow.arazzo.yaml": """
+                arazzo: 1.0.1
+                info: {title: T, version: '1'}
+                sourceDescriptions:
+                  - {name: api, url: ../openapi/api.yaml, type: openapi}
+                workflows:
+                  - workflowId: w
+                    steps: [{stepId: a, operationId: op}]
+                """,
+            "openapi/api.yaml": """
+                openapi: 3.1.0
+                info: {title: A, version: '1'}
+                paths:
+                  /a:
+                    get:
+                      operationId: op
+                      responses: {'200': {$ref: './parts/responses.yaml#/ok'}}
+                """,
+            "openapi/parts/responses.yaml": "ok: {description: OK}\n",
+            "secret.yaml": "token: s3cr3t\n",
+        ])
+        let entry = root + "/arazzo/flow.arazzo.yaml"
+        await #expect(throws: LoadFailure.self) { try await ArazzoLoader().load(path: entry) }
+        let loaded = try await ArazzoLoader(limits: LoadLimits(files: .documentDirectory(plus: [root]))).load(path: entry)
+        #expect(loaded.openAPIDocument(source: "api") != nil)
+        // A relative root is read against the current directory.
+        let relative = try #require(relativePath(from: FileManager.default.currentDirectoryPath, to: root))
+        _ = try await ArazzoLoader(limits: LoadLimits(files: .documentDirectory(plus: [relative]))).load(path: entry)
+        // The root is a directory tree, not a prefix: a sibling named like it is outside.
+        let sibling = try writeFiles(["a/flow.yaml": "x", "ab/api.yaml": "x"])
+        let prefixed = try await loadFailure(
+            text: "arazzo: 1.0.1\ninfo: {title: T, version: '1'}\nsourceDescriptions:\n  - {name: api, url: ../ab/api.yaml, type: openapi}\nworkflows:\n  - workflowId: w\n    steps: [{stepId: a, operationId: op}]\n",
+            at: sibling + "/a/flow.yaml", files: .documentDirectory(plus: [sibling + "/a"]))
+        #expect(prefixed.contains { $0.code == "source-file-not-allowed" })
+    }
+
+    @Test("a relative $ref out of the allowed tree fails the load, located on the source's url field")
+    func refOutside() async throws {
+        let root = try writeFiles([
+            "flow/flow.arazzo.yaml": """
+                arazzo: 1.0.1
+                info: {title: T, version: '1'}
+                sourceDescriptions:
+                  - name: api
+                    url: ./api.yaml
+                    type: openapi
+                workflows:
+                  - workflowId: w
+                    steps: [{stepId: a, operationId: op}]
+                """,
+            "flow/api.yaml": """
+                openapi: 3.1.0
+                info: {title: A, version: '1'}
+                paths:
+                  /a:
+                    get:
+                      operationId: op
+                      responses: {'200': {$ref: '../secret.yaml#/ok'}}
+                """,
+            "secret.yaml": "ok: {description: s3cr3t}\n",
+        ])
+        let diagnostics = try await loadFailure(path: root + "/flow/flow.arazzo.yaml")
+        let refusal = try #require(diagnostics.first { $0.code == "source-file-not-allowed" })
+        #expect(refusal.message.hasPrefix("cannot load source description 'api' from ./api.yaml: its $ref target "))
+        #expect(refusal.message.contains("/secret.yaml is outside the entry document's directory"))
+        #expect(refusal.location?.line == 5 && refusal.location?.column == 10)
+        // With the parent as a root (or --allow-files) it loads.
+        _ = try await ArazzoLoader(limits: LoadLimits(files: .documentDirectory(plus: [root]))).load(path: root + "/flow/flow.arazzo.yaml")
+        _ = try await ArazzoLoader(limits: LoadLimits(files: .anyFile)).load(path: root + "/flow/flow.arazzo.yaml")
+    }
+
+    @Test("a symlink inside the tree that points out of it is outside")
+    func symlinkOut() async throws {
+        let root = try writeFiles(["flow/flow.arazzo.yaml": Self.arazzo(url: "./link/api.yaml"), "outside/api.yaml": "openapi: 3.1.0\n"])
+        try FileManager.default.createSymbolicLink(atPath: root + "/flow/link", withDestinationPath: root + "/outside")
+        let diagnostics = try await loadFailure(path: root + "/flow/flow.arazzo.yaml")
+        #expect(diagnostics.contains { $0.code == "source-file-not-allowed" && $0.message.contains("/flow/link/api.yaml is outside") }, "\(diagnostics)")
+    }
+
+    @Test("a file: URL with percent-encoded dots is decoded once and checked as it is opened")
+    func percentEncoded() async throws {
+        let root = try writeFiles(["secret.yaml": "x: 1\n"])
+        try Self.arazzo(url: "file://\(root)/flow/%2E%2E/secret.yaml").write(toFile: root + "/flow.arazzo.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: root + "/flow", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: root + "/flow.arazzo.yaml", toPath: root + "/flow/flow.arazzo.yaml")
+        let diagnostics = try await loadFailure(path: root + "/flow/flow.arazzo.yaml")
+        #expect(diagnostics.contains { $0.code == "source-file-not-allowed" }, "\(diagnostics)")
+    }
+
+    @Test("a remote entry document may not name local files unless a root or --allow-files allows them")
+    func remoteEntry() async throws {
+        let diagnostics = try await loadFailure(text: Self.arazzo(url: "file:///etc/hostname"), at: "https://specs.example/flow.arazzo.yaml")
+        let refusal = try #require(diagnostics.first { $0.code == "source-file-not-allowed" })
+        #expect(refusal.message.contains("/etc/hostname is a local file and the entry document is not"))
+    }
+
+    @Test("a source override the caller names is read wherever it is, and its directory with it")
+    func overridesAreTrusted() async throws {
+        let root = try writeFiles([
+            "flow/flow.arazzo.yaml": Self.arazzo(url: "https://remote.example/api.yaml"),
+            "elsewhere/api.yaml": """
+                openapi: 3.1.0
+                info: {title: A, version: '1'}
+                paths:
+                  /a:
+                    get:
+                      operationId: op
+                      responses: {'200': {$ref: './parts.yaml#/ok'}}
+                """,
+            "elsewhere/parts.yaml": "ok: {description: OK}\n",
+        ])
+        let loader = ArazzoLoader(sourceOverrides: ["api": root + "/elsewhere/api.yaml"])
+        let loaded = try await loader.load(path: root + "/flow/flow.arazzo.yaml")
+        #expect(loaded.openAPIDocument(source: "api") != nil)
+    }
+
+    @Test("an unsupported URL scheme is named as such")
+    func badScheme() async throws {
+        let outcome = try await HostileSourceOutcome.load("bad-scheme.arazzo.yaml")
+        #expect(outcome.diagnostics.contains { $0.message.hasSuffix("the URL scheme ftp is not supported (use http, https or file, or a relative path)") })
+    }
+
+    static func arazzo(url: String) -> String {
+        """
+        arazzo: 1.0.1
+        info: {title: T, version: '1'}
+        sourceDescriptions:
+          - name: api
+            url: '\(url)'
+            type: openapi
+        workflows:
+          - workflowId: w
+            steps: [{stepId: a, operationId: op}]
+        """
+    }
+
+    func loadFailure(path: String, files: FileAccess = .documentDirectory) async throws -> [Diagnostic] {
+        do {
+            _ = try await ArazzoLoader(limits: LoadLimits(files: files)).load(path: path)
+        } catch {
+            return Array(error.diagnostics)
+        }
+        Issue.record("\(path) loaded")
+        return []
+    }
+
+    func loadFailure(text: String, at baseURL: String, files: FileAccess = .documentDirectory) async throws -> [Diagnostic] {
+        do {
+            _ = try await ArazzoLoader(limits: LoadLimits(files: files)).load(text: text, baseURL: baseURL)
+        } catch {
+            return Array(error.diagnostics)
+        }
+        Issue.record("\(baseURL) loaded")
+        return []
+    }
+
+    func relativePath(from base: String, to target: String) -> String? {
+        let from = base.split(separator: "/")
+        let to = target.split(separator: "/")
+        var common = 0
+        while common < min(from.count, to.count), from[common] == to[common] { common += 1 }
+        let ups = Array(repeating: "..", count: from.count - common)
+        let rest = to[common...].map(String.init)
+        let parts = ups + rest
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+}
+
+/// One hostile source document loaded and validated, its diagnostics rendered for the golden.
+struct HostileSourceOutcome {
+    var diagnostics: [Diagnostic] = []
+    var sourceTexts: [String: String] = [:]
+    var rendered = ""
+    var elapsed: Duration = .zero
+    var entryPath = ""
+
+    /// The files whose text the load held (keyed as diagnostics name them).
+    var sourceFiles: [String] { sourceTexts.keys.sorted() }
+    /// The bytes of text the load held.
+    var bytesHeld: Int { sourceTexts.values.reduce(0) { $0 + $1.utf8.count } }
+
+    func lineCount(of file: String) -> Int? {
+        guard let text = sourceTexts[file] else { return nil }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).count
+    }
+
+    /// Loads `name` from the fixture folder through the real loader with a socket-level fetcher.
+    /// The unreachable host is replaced by a closed loopback port (the fixture's blackhole address
+    /// would need a network and a long connect timeout to fail); its port is written `<closed-port>`
+    /// in the golden text.
+    static func load(_ name: String, files: FileAccess = .documentDirectory) async throws -> HostileSourceOutcome {
+        let root = repositoryRoot()
+        var outcome = HostileSourceOutcome()
+        outcome.entryPath = root + "/" + HostileSourceTests.folder + "/" + name
+        var overrides: [String: String] = [:]
+        var closedPort: Int?
+        if name == "unreachable-host.arazzo.yaml" {
+            let port = try ClosedPort.find()
+            closedPort = port
+            overrides["s"] = "http://127.0.0.1:\(port)/openapi.yaml"
+        }
+        let loader = ArazzoLoader(
+            fetcher: SocketProbeFetcher(),
+            limits: LoadLimits(fetchTimeout: HostileSourceTests.fetchTimeout, files: files),
+            sourceOverrides: overrides)
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let loaded = try await loader.load(path: outcome.entryPath)
+            outcome.diagnostics = Array(loaded.validate())
+            outcome.sourceTexts = loaded.sourceTexts
+        } catch {
+            outcome.diagnostics = Array(error.diagnostics)
+            outcome.sourceTexts = error.sourceTexts
+        }
+        outcome.elapsed = clock.now - start
+        let renderer = DiagnosticRenderer(colored: false, sources: outcome.sourceTexts)
+        var text = outcome.diagnostics.isEmpty ? "" : renderer.render(outcome.diagnostics) + "\n"
+        // Machine-independent: paths relative to the repository, also in the symlink-resolved
+        // form the file policy reports (a scratch package links Fixtures/ elsewhere); the
+        // dynamic port named.
+        var replacements = [(root + "/", "")]
+        let folder = HostileSourceTests.folder
+        if let resolved = realpath(root + "/" + folder, nil) {
+            replacements.append((String(cString: resolved), folder))
+            free(resolved)
+        }
+        for (prefix, replacement) in replacements.sorted(by: { $0.0.count > $1.0.count }) {
+            text = text.replacingOccurrences(of: prefix, with: replacement)
+        }
+        if let closedPort { text = text.replacingOccurrences(of: ":\(closedPort)", with: ":<closed-port>") }
+        outcome.rendered = text
+        return outcome
+    }
+}
+
+/// Compares with `<name without .arazzo.yaml>.expected`, or records it under
+/// `ARAZZO_RECORD_GOLDENS=1`.
+func checkSourceGolden(_ name: String, actual: String) {
+    let base = name.hasSuffix(".arazzo.yaml") ? String(name.dropLast(".arazzo.yaml".count)) : name
+    let goldenPath = repositoryRoot() + "/" + HostileSourceTests.folder + "/" + base + ".expected"
+    if ProcessInfo.processInfo.environment["ARAZZO_RECORD_GOLDENS"] == "1" {
+        do {
+            try actual.write(toFile: goldenPath, atomically: true, encoding: .utf8)
+            Issue.record("recorded \(goldenPath) (ARAZZO_RECORD_GOLDENS=1); run again without it to check")
+        } catch {
+            Issue.record("cannot record \(goldenPath): \(error)")
+        }
+        return
+    }
+    let expected = try? String(contentsOfFile: goldenPath, encoding: .utf8)
+    if expected != actual {
+        let directory = NSTemporaryDirectory() + "arazzo-goldens"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try? actual.write(toFile: directory + "/" + base + ".expected", atomically: true, encoding: .utf8)
+    }
+    if let expected {
+        #expect(expected == actual, "golden \(base).expected differs; actual output in \(NSTemporaryDirectory())arazzo-goldens")
+    } else {
+        Issue.record("missing golden \(goldenPath) (record with ARAZZO_RECORD_GOLDENS=1):\n\(actual)")
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on: bound, then closed.
+enum ClosedPort {
+    struct Failure: Error {}
+
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure() }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw Failure() }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw Failure() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A fetcher that goes as far as a TCP connection (the hostile cases never get further): it
+/// parses the URL strictly, answers `.invalid` names negatively without a lookup (RFC 6761 §6.4,
+/// so the test needs no resolver), connects to numeric IPv4 hosts, and gives up after the
+/// request's timeout. The HTTP executor's own transport errors are tested in ArazzoHTTPTests.
+struct SocketProbeFetcher: StepExecutor {
+    func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        guard let components = URLComponents(string: request.url), let host = components.host, !host.isEmpty else {
+            throw TransportError(.invalidURL, "the URL cannot be parsed")
+        }
+        let scheme = components.scheme ?? "http"
+        let port = components.port ?? (scheme == "https" ? 443 : 80)
+        let origin = "\(scheme)://\(host):\(port)"
+        if host.lowercased().hasSuffix(".invalid") {
+            throw TransportError(.dns, "\(host) cannot be resolved (.invalid names never resolve)")
+        }
+        guard inet_addr(host) != INADDR_NONE else {
+            throw TransportError(.dns, "the probe fetcher only connects to IPv4 addresses, not \(host)")
+        }
+        let timeout = request.timeout
+        let error: TransportError = await withCheckedContinuation { continuation in
+            let once = ResumeOnce(continuation)
+            DispatchQueue.global().async {
+                once.resume(Self.connect(host: host, port: port, origin: origin))
+            }
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+                once.resume(TransportError(.timeout, "no connection to \(origin) within \(timeout)"))
+            }
+        }
+        throw error
+    }
+
+    static func connect(host: String, port: Int, origin: String) -> TransportError {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return TransportError(.connectionRefused, "no socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr(host)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if result != 0 {
+            return TransportError(.connectionRefused, "connection refused by \(origin)")
+        }
+        return TransportError(.invalidResponse, "the probe fetcher does not speak HTTP (\(origin) accepted)")
+    }
+}
+
+/// Resumes a continuation once; later results are dropped.
+final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<TransportError, Never>?
+
+    init(_ continuation: CheckedContinuation<TransportError, Never>) { self.continuation = continuation }
+
+    func resume(_ value: TransportError) {
+        lock.lock()
+        let pending = continuation
+        continuation = nil
+        lock.unlock()
+        pending?.resume(returning: value)
+    }
+}
