@@ -4,6 +4,8 @@ import Arazzo
 /// every expression, criterion and operation checked against the loaded OpenAPI descriptions.
 enum DocumentValidation {
     static func validate(_ loaded: LoadedDocument) -> Diagnostics {
-        loaded.validate()
+        let warnings = SecretOutputs.documentWarnings(in: loaded)
+        guard !warnings.isEmpty else { return loaded.validate() }
+        return Diagnostics(loaded.validate().all + warnings)
     }
 }

@@ -68,6 +68,11 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Flag(help: "Accept any TLS certificate (only for test servers with self-signed certificates).")
     var insecure = false
 
+    @Option(
+        name: .customLong("secret-output"),
+        help: "Treat a step output as a secret, STEP.OUTPUT or WORKFLOW.STEP.OUTPUT (repeatable): once it has a value, the value is redacted everywhere.")
+    var secretOutputs: [String] = []
+
     func run() async throws { try await runInProcess() }
 
     func execute(_ context: CLIContext) async -> Int32 {
@@ -140,6 +145,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             render(Diagnostics(diagnostics.warnings), sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
         }
         let document = loaded.document
+        let secretOutputs: SecretOutputs
+        do {
+            secretOutputs = try SecretOutputs(resolving: self.secretOutputs, in: loaded)
+        } catch {
+            err.line("error: --secret-output \(error.description)")
+            return CLIExitCode.usage
+        }
 
         // Workflows.
         let selected: [Workflow]
@@ -208,6 +220,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         if let timeout { options.limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded())) }
         if let clock = context.settings.clock { options.clock = clock }
         options.dryRun = dryRun
+        options.secretOutputs = secretOutputs
         let engine = WorkflowEngine(document: loaded, options: options)
         let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun, secrets: secrets)
         let recorder = ExchangeRecorder()

@@ -16,6 +16,7 @@ struct SecretLeakTests {
     static let projectID = "canary-project-5e1f0b"
     static let bearer = "canary-bearer-b81c2d77"
     static let headerKey = "canary-hkey-93aa10f4"
+    static let cookieKey = "canary-ckey-2b7e55c1"
     /// Characters that change under percent-, form-, JSON- and XML-encoding.
     static let queryKey = "canary+q/key=0c77&e2<x>"
     static let pin = "canary-pin-4421aa90"
@@ -46,6 +47,7 @@ struct SecretLeakTests {
             "bearer token": forms(bearer),
             "apiKey header": forms(headerKey),
             "apiKey query": forms(queryKey),
+            "apiKey cookie": forms(cookieKey),
             "password input": forms(pin),
             "oauth2 client secret": forms(clientSecret),
             "oauth2 client id:secret": forms("canary-client:" + clientSecret),
@@ -183,6 +185,7 @@ struct SecretLeakTests {
             bearerAuth: {type: http, scheme: bearer}
             headerKey: {type: apiKey, in: header, name: X-API-Key}
             queryKey: {type: apiKey, in: query, name: api_key}
+            cookieKey: {type: apiKey, in: cookie, name: sid}
             oauthCC:
               type: oauth2
               flows:
@@ -196,6 +199,8 @@ struct SecretLeakTests {
             get: {operationId: header, security: [{headerKey: []}], responses: {'200': {description: ok}}}
           /query:
             get: {operationId: query, security: [{queryKey: []}], responses: {'200': {description: ok}}}
+          /cookie:
+            get: {operationId: cookie, security: [{cookieKey: []}], responses: {'200': {description: ok}}}
           /pin:
             post:
               operationId: pin
@@ -232,6 +237,8 @@ struct SecretLeakTests {
             operationId: header
           - stepId: query
             operationId: query
+          - stepId: cookie
+            operationId: cookie
           - stepId: oauth
             operationId: oauth
           - stepId: pin
@@ -258,6 +265,37 @@ struct SecretLeakTests {
               value: Bearer {$steps.login.outputs.token}
           outputs:
             token: $steps.login.outputs.token
+        - workflowId: marked-token
+          steps:
+          - stepId: signIn
+            operationId: login
+            x-arazzo-secret-outputs: [token]
+            outputs:
+              token: $response.body#/token
+          - stepId: me
+            operationId: me
+            parameters:
+            - name: X-Session
+              in: header
+              value: $steps.signIn.outputs.token
+          outputs:
+            token: $steps.signIn.outputs.token
+        - workflowId: token-in-failure
+          steps:
+          - stepId: login
+            operationId: login
+            outputs:
+              token: $response.body#/token
+          - stepId: me
+            operationId: me
+            parameters:
+            - name: session
+              in: query
+              value: $steps.login.outputs.token
+            successCriteria:
+            - context: $steps.login.outputs.token
+              condition: ^expired$
+              type: regex
         """
 
     /// A server that answers every operation, echoing secrets back in its bodies the way careless
@@ -271,9 +309,13 @@ struct SecretLeakTests {
             ok("GET", "/bearer", ["you_sent": .string("Bearer " + bearer)]),
             ok("GET", "/header", ["key": .string(headerKey)]),
             ok("GET", "/query", ["api_key": .string(queryKey)]),
+            ok("GET", "/cookie", ["cookie": .string("sid=" + cookieKey)]),
             ok("POST", "/pin", ["received": .string(pin)]),
             ok("POST", "/login", ["token": .string(sessionToken)]),
-            ok("GET", "/me", ["ok": true]),
+            ok("GET", "/me", [
+                "you_sent": .string("Bearer " + sessionToken),
+                "b64": .string(Data(sessionToken.utf8).base64EncodedString()),
+            ]),
             ok("POST", "/token", ["access_token": .string(accessToken), "token_type": "bearer"]),
             ok("GET", "/oauth", ["you_sent": .string("Bearer " + accessToken)]),
         ]))
@@ -293,6 +335,7 @@ struct SecretLeakTests {
             "--auth", "bearerAuth=bearer:\(bearer)",
             "--auth", "headerKey=apikey:\(headerKey)",
             "--auth", "queryKey=apikey:\(queryKey)",
+            "--auth", "cookieKey=apikey:\(cookieKey)",
             "--auth", "oauthCC=oauth2:canary-client:\(clientSecret)",
             "--input", "pin=\(pin)",
         ]
@@ -315,6 +358,7 @@ struct SecretLeakTests {
         #expect(received.contains { $0.path == "/bearer" && $0.headers.contains { $0.value == "Bearer " + Self.bearer } })
         #expect(received.contains { $0.path == "/header" && $0.headers.contains { $0.value == Self.headerKey } })
         #expect(received.contains { $0.path == "/query" && ($0.rawQuery ?? "").contains("api_key=") })
+        #expect(received.contains { $0.path == "/cookie" && $0.headers.contains { $0.value == "sid=" + Self.cookieKey } })
         #expect(received.contains { $0.path == "/oauth" && $0.headers.contains { $0.value == "Bearer " + Self.accessToken } })
         #expect(received.contains { $0.path == "/pin" && String(decoding: $0.body, as: UTF8.self).contains(Self.pin) })
         // ... and the reports show where it was hidden.
@@ -324,21 +368,106 @@ struct SecretLeakTests {
         #expect(Self.leaks(in: outputs, canaries: Self.credentialCanaries) == [])
     }
 
-    @Test("A token returned by a step and sent on in a header stays out of reports")
+    static var tokenCanaries: [String: [String]] { ["returned token": forms(sessionToken)] }
+
+    @Test("A token returned by a step, marked with --secret-output and sent on in a header: no canary, raw or base64")
     func returnedToken() async throws {
         let server = Self.authServer()
         let port = try await server.start()
         let directory = try Self.authFiles(port: port)
         defer { directory.cleanup() }
-        let (run, outputs) = try await Self.runAllOutputs(Self.authArguments(directory, port: port, workflow: "returned-token"))
+        let arguments = Self.authArguments(directory, port: port, workflow: "returned-token")
+        let (run, outputs) = try await Self.runAllOutputs(arguments + ["--secret-output", "login.token"])
+        // Control: unmarked, the token is an ordinary output and the detector finds it.
+        let (control, controlOutputs) = try await Self.runAllOutputs(arguments)
+        let received = server.receivedRequests
         await server.stop()
         #expect(run.code == 0, "\(run.stderr)\n\(run.stdout)")
-        // The header that carried it is blanked whole (Authorization is always secret) ...
+        #expect(control.code == 0)
+        #expect(received.contains { $0.path == "/me" && $0.headers.contains { $0.value == "Bearer " + Self.sessionToken } })
         #expect(outputs["-v stdout"]?.contains("Authorization: [REDACTED]") == true)
-        // ... but the value itself is an ordinary output the user cannot mark secret yet.
-        withKnownIssue("step outputs cannot be marked secret; the token shows in outputs, -v and reports") {
-            #expect(Self.leaks(in: outputs, canaries: ["returned token": Self.forms(Self.sessionToken)]) == [])
+        #expect(outputs["-v stdout"]?.contains(#"token = "[REDACTED]""#) == true)
+        #expect(!Self.leaks(in: controlOutputs, canaries: Self.tokenCanaries).isEmpty)
+        #expect(Self.leaks(in: outputs, canaries: Self.tokenCanaries.merging(Self.credentialCanaries) { $1 }) == [])
+    }
+
+    @Test("A token marked secret by the document (x-arazzo-secret-outputs) or qualified by workflow: no canary")
+    func markedToken() async throws {
+        let server = Self.authServer()
+        let port = try await server.start()
+        let directory = try Self.authFiles(port: port)
+        defer { directory.cleanup() }
+        let (marked, markedOutputs) = try await Self.runAllOutputs(Self.authArguments(directory, port: port, workflow: "marked-token"))
+        let (qualified, qualifiedOutputs) = try await Self.runAllOutputs(
+            Self.authArguments(directory, port: port, workflow: "returned-token") + ["--secret-output", "returned-token.login.token"])
+        await server.stop()
+        #expect(marked.code == 0, "\(marked.stderr)\n\(marked.stdout)")
+        #expect(qualified.code == 0, "\(qualified.stderr)\n\(qualified.stdout)")
+        #expect(Self.leaks(in: markedOutputs, canaries: Self.tokenCanaries) == [])
+        #expect(Self.leaks(in: qualifiedOutputs, canaries: Self.tokenCanaries) == [])
+    }
+
+    @Test("A secret output in a failure message (criterion explanation), a query string and a response body: no canary")
+    func tokenInFailure() async throws {
+        let server = Self.authServer()
+        let port = try await server.start()
+        let directory = try Self.authFiles(port: port)
+        defer { directory.cleanup() }
+        let (run, outputs) = try await Self.runAllOutputs(
+            Self.authArguments(directory, port: port, workflow: "token-in-failure") + ["--secret-output", "login.token"])
+        await server.stop()
+        #expect(run.code == 1)
+        #expect(run.stdout.contains("failed at step me"), "\(run.stdout)")
+        #expect(run.stdout.contains("[REDACTED]"))
+        #expect(Self.leaks(in: outputs, canaries: Self.tokenCanaries) == [])
+    }
+
+    @Test("Stytch workflow with the TOTP secret, recovery codes and session token marked secret: none in any output")
+    func stytchSecretOutputs() async throws {
+        let marks = ["--secret-output", "createTotp.secret", "--secret-output", "createTotp.recoveryCodes",
+                     "--secret-output", "totp-enrollment.authenticateTotp.sessionToken"]
+        let auth = ["--auth", "stytchB2bApi=basic:\(Self.projectID):\(Self.projectSecret)"]
+        func run(_ extra: [String]) async throws -> (Invocation, [String: String]) {
+            let server = Self.stytchServer()
+            let port = try await server.start()
+            let code = TOTP.code(secretBase32: Self.totpSecret, at: Date()) ?? "000000"
+            let result = try await Self.runAllOutputs(Self.stytchArguments(port: port, code: code) + auth + extra)
+            await server.stop()
+            return result
         }
+        func recoveryCodes(_ outputs: [String: String]) -> [String] {
+            // Stytch-shaped codes (xxxx-xxxx-xxxx), not the middle of a longer dashed id.
+            guard let pattern = try? NSRegularExpression(pattern: "(?<![a-z0-9-])[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}(?![a-z0-9-])") else { return ["bad pattern"] }
+            return outputs.values.flatMap { text in
+                pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+                    Range(match.range, in: text).map { String(text[$0]) }
+                }
+            }
+        }
+        let returned: [String: [String]] = [
+            "TOTP secret": Self.forms(Self.totpSecret), "session token": ["session-token-test-"],
+        ]
+        let (control, controlOutputs) = try await run([])
+        #expect(control.code == 0, "\(control.stderr)\n\(control.stdout)")
+        #expect(!Self.leaks(in: controlOutputs, canaries: returned).isEmpty)
+        #expect(recoveryCodes(controlOutputs).count >= 10)
+        let (marked, outputs) = try await run(marks)
+        #expect(marked.code == 0, "\(marked.stderr)\n\(marked.stdout)")
+        #expect(Self.leaks(in: outputs, canaries: returned.merging(Self.credentialCanaries) { $1 }) == [])
+        #expect(recoveryCodes(outputs) == [])
+    }
+
+    @Test("--secret-output naming no output is a usage error with a did-you-mean", arguments: [
+        ("logn.token", "error: --secret-output logn.token: no step 'logn' in any workflow; did you mean 'login'?"),
+        ("login.tokn", "error: --secret-output login.tokn: step 'login' has no output 'tokn'; did you mean 'login.token'?"),
+        ("token", "error: --secret-output token: expected STEP.OUTPUT or WORKFLOW.STEP.OUTPUT"),
+    ])
+    func unknownSecretOutput(reference: String, message: String) async throws {
+        let directory = try Self.authFiles(port: 9)
+        defer { directory.cleanup() }
+        let run = await Invocation.run([directory.file("arazzo.yaml"), "--mock", "--secret-output", reference])
+        #expect(run.code == 2)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
     }
 }
 
@@ -405,6 +534,13 @@ struct SecurityFlagTests {
             [Self.workflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", Self.inputs, "--server", "stytchB2bApi=https://api.example.test"] + auth,
             settings: CLISettings(executor: AnsweringExecutor()))
         #expect(!tls.stderr.contains("unencrypted"))
+        for loopback in ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:8080"] {
+            let local = await Invocation.run(
+                [Self.workflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", Self.inputs, "--server", "stytchB2bApi=\(loopback)"] + auth,
+                settings: CLISettings(executor: AnsweringExecutor()))
+            #expect(local.code == 0, "\(local.stderr)")
+            #expect(!local.stderr.contains("unencrypted"), "\(loopback): \(local.stderr)")
+        }
     }
 
     @Test("--insecure is accepted (TLS verification is otherwise on)")

@@ -97,6 +97,8 @@ struct CompiledStep: Sendable {
     let onSuccess: [CompiledAction]
     let onFailure: [CompiledAction]
     let outputs: [CompiledOutput]
+    /// Outputs the document marks secret with `x-arazzo-secret-outputs`.
+    let secretOutputNames: Set<String>
 
     init(
         _ step: Step, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int],
@@ -135,6 +137,7 @@ struct CompiledStep: Sendable {
             CompiledAction(failure: $0, resolver: resolver, stepIndex: stepIndex)
         }
         outputs = step.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text) }
+        secretOutputNames = Set(step.extensions[SecretOutputs.documentMarker].flatMap(SecretOutputs.markedNames) ?? [])
     }
 }
 

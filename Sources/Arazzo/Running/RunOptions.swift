@@ -52,6 +52,10 @@ public struct RunOptions: Sendable {
     public var dryRun: Bool
     /// Fill missing inputs with the `default`s of the workflow's inputs schema. Default true.
     public var applyInputDefaults: Bool
+    /// Step outputs whose values are secret (e.g. a token a login step returns): redacted, with
+    /// their encodings, from everything recorded once they have a value. Default none (a
+    /// document may still mark outputs with `x-arazzo-secret-outputs`).
+    public var secretOutputs: SecretOutputs
 
     /// Options with default credentials (none), limits and the continuous clock.
     public init(executor: any StepExecutor) {
@@ -62,6 +66,7 @@ public struct RunOptions: Sendable {
         self.clock = ContinuousClock()
         self.dryRun = false
         self.applyInputDefaults = true
+        self.secretOutputs = SecretOutputs()
     }
 }
 

@@ -46,7 +46,19 @@ extension RunSession {
         }
         execution.context = context
         execution.trace.duration = started.duration(to: ContinuousClock.now)
+        markSecretOutputs(of: step, in: workflow, outputs: execution.outputs)
         return execution
+    }
+
+    /// Registers the values of the step's secret outputs for redaction, before the step's own
+    /// trace is recorded (its response body carries the value too).
+    private func markSecretOutputs(of step: CompiledStep, in workflow: CompiledWorkflow, outputs: JSONObject) {
+        guard !outputs.isEmpty, !(step.secretOutputNames.isEmpty && options.secretOutputs.isEmpty) else { return }
+        for (name, value) in outputs
+        where step.secretOutputNames.contains(name)
+            || options.secretOutputs.contains(workflowId: workflow.workflowId, stepId: step.stepId, outputName: name) {
+            redactor.add(secretValue: value)
+        }
     }
 
     private func executeOperationStep(

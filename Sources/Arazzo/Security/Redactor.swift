@@ -40,12 +40,42 @@ struct Redactor: Sendable {
         }
     }
 
+    /// Adds the value of a secret step output: a string as it is, a number as its JSON text,
+    /// and every such leaf of an array or object (bounded, since responses are hostile).
+    mutating func add(secretValue value: JSONValue) {
+        var found: [String] = []
+        var pending: [(JSONValue, Int)] = [(value, 0)]
+        while let item = pending.popLast(), found.count < 10_000 {
+            let (next, depth) = item
+            switch next {
+            case .string(let s): found.append(s)
+            case .int, .double: found.append(next.jsonText())
+            case .array(let items) where depth < 64: pending.append(contentsOf: items.map { ($0, depth + 1) })
+            case .object(let members) where depth < 64: pending.append(contentsOf: members.values.map { ($0, depth + 1) })
+            default: break
+            }
+        }
+        add(found)
+    }
+
     /// Marks a header whose value is secret as a whole (e.g. an apiKey header).
     mutating func addSecretHeader(_ name: String) {
         secretHeaders.insert(name.lowercased())
     }
 
+    /// Whether no value is secret yet (only the header rule applies): the run's traces can then
+    /// skip the value scan entirely.
     var isEmpty: Bool { needles.isEmpty }
+
+    /// Whether `name` is a secret header, compared ASCII-case-insensitively without allocating
+    /// (this runs for every header of every recorded exchange).
+    private func isSecretHeader(_ name: String) -> Bool {
+        let count = name.utf8.count
+        for secret in secretHeaders where secret.utf8.count == count {
+            if zip(secret.utf8, name.utf8).allSatisfy({ $0 == $1 || ($1 >= 65 && $1 <= 90 && $0 == $1 + 32) }) { return true }
+        }
+        return false
+    }
 
     /// The bytes with every needle replaced, or nil when none occurs (one pass; candidates are
     /// looked up by first byte, longest first).
@@ -95,8 +125,11 @@ struct Redactor: Sendable {
     }
 
     func redact(_ headers: HeaderFields) -> HeaderFields {
-        HeaderFields(headers.fields.map { field in
-            if secretHeaders.contains(field.name.lowercased()) {
+        // Without secret values only the header rule applies; most exchanges carry no secret
+        // header, and then nothing is copied.
+        if needles.isEmpty, !headers.fields.contains(where: { isSecretHeader($0.name) }) { return headers }
+        return HeaderFields(headers.fields.map { field in
+            if isSecretHeader(field.name) {
                 return HeaderFields.Field(name: field.name, value: Redactor.mask)
             }
             return HeaderFields.Field(name: field.name, value: redact(field.value))
@@ -146,6 +179,10 @@ struct Redactor: Sendable {
             return out.map { .array($0) }
         case .object(let members):
             return changed(members, depth: depth).map { .object($0) }
+        case .int, .double:
+            // A secret number (a PIN input, a numeric code output) becomes the mask.
+            let text = value.jsonText()
+            return redact(text) == text ? nil : .string(Redactor.mask)
         default:
             return nil
         }
