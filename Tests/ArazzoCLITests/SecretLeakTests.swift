@@ -457,6 +457,30 @@ struct SecretLeakTests {
         #expect(recoveryCodes(outputs) == [])
     }
 
+    @Test("validate and run warn, located, about an x-arazzo-secret-outputs entry that names no output")
+    func markerTypoWarns() async throws {
+        let directory = try Self.authFiles(port: 9)
+        defer { directory.cleanup() }
+        try """
+            arazzo: 1.0.1
+            info: {title: Marker typo, version: 1.0.0}
+            sourceDescriptions: [{name: api, url: ./auth.yaml, type: openapi}]
+            workflows:
+            - workflowId: wf
+              steps:
+              - stepId: login
+                operationId: login
+                x-arazzo-secret-outputs: [tokn]
+                outputs: {token: $response.body#/token}
+            """.write(toFile: directory.file("typo.yaml"), atomically: true, encoding: .utf8)
+        let warning = "typo.yaml:9:30: warning: x-arazzo-secret-outputs of step 'login' names 'tokn', which is not one of its outputs; did you mean 'token'?"
+        let validate = await Invocation.run(["validate", directory.file("typo.yaml")])
+        #expect(validate.code == 0, "\(validate.stdout)\n\(validate.stderr)")
+        #expect((validate.stdout + validate.stderr).contains(warning), "\(validate.stdout)\n\(validate.stderr)")
+        let run = await Invocation.run([directory.file("typo.yaml"), "--mock"])
+        #expect(run.stderr.contains(warning), "\(run.stderr)")
+    }
+
     @Test("--secret-output naming no output is a usage error with a did-you-mean", arguments: [
         ("logn.token", "error: --secret-output logn.token: no step 'logn' in any workflow; did you mean 'login'?"),
         ("login.tokn", "error: --secret-output login.tokn: step 'login' has no output 'tokn'; did you mean 'login.token'?"),
