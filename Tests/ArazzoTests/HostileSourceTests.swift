@@ -96,11 +96,14 @@ struct HostileSourceTests {
         #expect(outcome.sourceFiles == [outcome.entryPath])
     }
 
-    @Test("a closed loopback port fails the fetch within the fetch timeout")
+    @Test("a closed loopback port ends the fetch by refusal, not by waiting out the fetch timeout")
     func closedPort() async throws {
         let outcome = try await HostileSourceOutcome.load("unreachable-host.arazzo.yaml")
-        #expect(outcome.elapsed < Self.fetchTimeout + .seconds(1), "took \(outcome.elapsed)")
+        // The message proves which way the fetch ended (the timer would say "timeout"); wall time is
+        // only capped loosely, because the whole suite shares two cores.
+        #expect(outcome.elapsed < Self.documentTimeCap, "took \(outcome.elapsed)")
         #expect(outcome.diagnostics.contains { $0.code == "source-unavailable" && $0.message.contains("connection refused") })
+        #expect(!outcome.diagnostics.contains { $0.message.contains("timeout") })
     }
 
     @Test("files outside the document's directory are read under an --allow-file-root that contains them")
