@@ -199,13 +199,18 @@ public final class StytchServer: LoopbackServer {
         return json(200, response)
     }
 
+    /// Checks `Basic base64(project_id:secret)`. Plain byte work, no Foundation string APIs: this
+    /// runs on every request of the benchmarks, where `trimmingCharacters` alone was a tenth of
+    /// the server's CPU.
     private static func authorized(_ header: String?, _ configuration: Configuration) -> Bool {
-        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return false }
-        let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
-        guard let data = Data(base64Encoded: encoded), let pair = String(data: data, encoding: .utf8),
-            let colon = pair.firstIndex(of: ":")
-        else { return false }
-        return pair[..<colon] == configuration.projectID && pair[pair.index(after: colon)...] == configuration.secret
+        guard let header else { return false }
+        var bytes = Array(header.utf8)[...]
+        guard bytes.count > 6, String(decoding: bytes.prefix(6), as: UTF8.self).lowercased() == "basic " else { return false }
+        bytes = bytes.dropFirst(6)
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+        guard let decoded = Data(base64Encoded: Data(bytes)) else { return false }
+        return Array(decoded) == Array("\(configuration.projectID):\(configuration.secret)".utf8)
     }
 
     private static func member(organizationID: String, memberID: String, enrolled: Bool) -> JSONValue {
@@ -271,9 +276,13 @@ public final class StytchServer: LoopbackServer {
 
     private static func fakeJWT(memberID: String, sequence: Int) -> String {
         func base64URL(_ text: String) -> String {
-            Data(text.utf8).base64EncodedString()
-                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-                .replacingOccurrences(of: "=", with: "")
+            var encoded = Array(Data(text.utf8).base64EncodedString().utf8)
+            while encoded.last == UInt8(ascii: "=") { encoded.removeLast() }
+            for index in encoded.indices {
+                if encoded[index] == UInt8(ascii: "+") { encoded[index] = UInt8(ascii: "-") }
+                if encoded[index] == UInt8(ascii: "/") { encoded[index] = UInt8(ascii: "_") }
+            }
+            return String(decoding: encoded, as: UTF8.self)
         }
         return base64URL(#"{"alg":"RS256","typ":"JWT"}"#) + "." + base64URL(#"{"sub":"\#(memberID)","n":\#(sequence)}"#)
             + "." + base64URL("loopback-test-signature")
