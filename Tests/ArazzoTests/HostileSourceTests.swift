@@ -4,6 +4,11 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+/// `socket(2)`'s stream type (an enum in Glibc, an integer elsewhere).
+let streamSocket = Int32(SOCK_STREAM.rawValue)
+#else
+import Darwin
+let streamSocket = SOCK_STREAM
 #endif
 
 /// Documents whose hostility is in their source descriptions (`Fixtures/invalid/hostile/sources/`):
@@ -15,7 +20,7 @@ import Glibc
 /// Goldens are rewritten only when `ARAZZO_RECORD_GOLDENS=1` is set (and the test then fails, so a
 /// recording run is never mistaken for a passing one); on a mismatch the actual text is written to
 /// `$TMPDIR/arazzo-goldens/`.
-@Suite("Hostile source descriptions")
+@Suite("Hostile source descriptions", .timeLimit(.minutes(1)))
 struct HostileSourceTests {
     static let folder = "Fixtures/invalid/hostile/sources"
     static let fixtures: [String] = {
@@ -94,6 +99,39 @@ struct HostileSourceTests {
         let failure = outcome.diagnostics.first { $0.code == "source-unavailable" }
         #expect(failure?.message.hasSuffix("it is not a regular file") == true, "\(outcome.rendered)")
         #expect(outcome.sourceFiles == [outcome.entryPath])
+    }
+
+    @Test("a FIFO inside the tree is refused without being opened (opening it would block forever)")
+    func fifo() async throws {
+        let root = try writeFiles(["flow.arazzo.yaml": Self.arazzo(url: "./pipe.yaml")])
+        #expect(mkfifo(root + "/pipe.yaml", 0o600) == 0)
+        let diagnostics = try await loadFailure(path: root + "/flow.arazzo.yaml")
+        #expect(diagnostics.contains { $0.code == "source-unavailable" && $0.message.hasSuffix("it is not a regular file") }, "\(diagnostics)")
+    }
+
+    @Test("a file larger than maxDocumentBytes is refused by its size, not read")
+    func oversized() async throws {
+        let root = try writeFiles(["flow.arazzo.yaml": Self.arazzo(url: "./huge.yaml")])
+        // Sparse: 1 GiB of apparent size, no disk blocks and nothing to read quickly.
+        let created = FileManager.default.createFile(atPath: root + "/huge.yaml", contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: root + "/huge.yaml"))
+        try handle.truncate(atOffset: 1 << 30)
+        try handle.close()
+        #expect(created)
+        let clock = ContinuousClock()
+        var diagnostics: [Diagnostic] = []
+        var held = 0
+        let start = clock.now
+        do {
+            _ = try await ArazzoLoader().load(path: root + "/flow.arazzo.yaml")
+        } catch {
+            diagnostics = Array(error.diagnostics)
+            held = error.sourceTexts.values.reduce(0) { $0 + $1.utf8.count }
+        }
+        let elapsed = clock.now - start
+        #expect(diagnostics.contains { $0.message.hasSuffix("it is larger than \(LoadLimits.default.maxDocumentBytes) bytes") }, "\(diagnostics)")
+        #expect(held < 4_096, "only the entry document was held")
+        #expect(elapsed < Self.documentTimeCap)
     }
 
     @Test("a closed loopback port ends the fetch by refusal, not by waiting out the fetch timeout")
@@ -377,7 +415,7 @@ enum ClosedPort {
     struct Failure: Error {}
 
     static func find() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocket, 0)
         guard fd >= 0 else { throw Failure() }
         defer { close(fd) }
         var address = sockaddr_in()
@@ -419,7 +457,7 @@ struct SocketProbeFetcher: StepExecutor {
         let error: TransportError = await withCheckedContinuation { continuation in
             let once = ResumeOnce(continuation)
             DispatchQueue.global().async {
-                once.resume(Self.connect(host: host, port: port, origin: origin))
+                once.resume(Self.attempt(host: host, port: port, origin: origin))
             }
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
             DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
@@ -429,8 +467,8 @@ struct SocketProbeFetcher: StepExecutor {
         throw error
     }
 
-    static func connect(host: String, port: Int, origin: String) -> TransportError {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    static func attempt(host: String, port: Int, origin: String) -> TransportError {
+        let fd = socket(AF_INET, streamSocket, 0)
         guard fd >= 0 else { return TransportError(.connectionRefused, "no socket") }
         defer { close(fd) }
         var address = sockaddr_in()
@@ -439,7 +477,7 @@ struct SocketProbeFetcher: StepExecutor {
         address.sin_addr.s_addr = inet_addr(host)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
         if result != 0 {
