@@ -39,7 +39,9 @@ struct FileAccessOptions: ParsableArguments {
 struct HostAccessOptions: ParsableArguments {
     @Option(
         name: .customLong("allow-host"),
-        help: "Fetch remote source descriptions only from hosts matching PATTERN (repeatable): HOST, *.DOMAIN, HOST:PORT, [IPv6]:PORT, https://HOST (docs/security.md).")
+        help: ArgumentHelp(
+            "Fetch remote source descriptions only from hosts matching PATTERN (repeatable): HOST, *.DOMAIN, HOST:PORT, [IPv6]:PORT, https://HOST (docs/security.md).",
+            valueName: "PATTERN"))
     var allowHosts: [String] = []
 
     /// `fetcher` wrapped in the allow-list (unchanged without `--allow-host`), or the first
