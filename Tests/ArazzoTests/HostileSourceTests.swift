@@ -213,6 +213,7 @@ struct HostileSourceTests {
         #expect(refusal.message.hasPrefix("cannot load source description 'api' from ./api.yaml: its $ref target "))
         #expect(refusal.message.contains("/secret.yaml is outside the entry document's directory"))
         #expect(refusal.location?.line == 5 && refusal.location?.column == 10)
+        #expect(refusal.notes == ["the $ref is at \(root)/flow/api.yaml:7:33"], "\(refusal.notes)")
         // With the parent as a root (or --allow-files) it loads.
         _ = try await ArazzoLoader(limits: LoadLimits(files: .documentDirectory(plus: [root]))).load(path: root + "/flow/flow.arazzo.yaml")
         _ = try await ArazzoLoader(limits: LoadLimits(files: .anyFile)).load(path: root + "/flow/flow.arazzo.yaml")

@@ -209,15 +209,16 @@ private struct LoadSession {
             return .arazzo(url: absolute)
         case .openapi:
             let rootValue = root.jsonValue
-            let (externals, refusals) = await loadExternals(of: rootValue, base: absolute)
+            let (externals, refusals) = await loadExternals(of: rootValue, node: root, base: absolute)
             if let first = refusals.first {
                 // A `$ref` out of the allowed trees makes the description unusable: reading it
                 // partially would hide operations the workflow may need.
-                openAPIFailures[absolute] = "its $ref target \(first)"
+                openAPIFailures[absolute] = "its $ref target \(first.message)"
                 for refusal in refusals {
                     diagnostics.append(.error(
-                        "cannot load source description '\(source.name)' from \(source.url): its $ref target \(refusal)",
-                        at: location, code: "source-file-not-allowed"))
+                        "cannot load source description '\(source.name)' from \(source.url): its $ref target \(refusal.message)",
+                        at: location, code: "source-file-not-allowed",
+                        notes: refusal.at.map { ["the $ref is at \($0)"] } ?? []))
                 }
                 return .unavailable
             }
@@ -233,17 +234,24 @@ private struct LoadSession {
     }
 
     /// Loads every document reachable through relative-file `$ref`s (breadth-first, each once);
-    /// `refusals` lists the local targets outside the allowed trees (not read).
-    mutating func loadExternals(of root: JSONValue, base: String) async -> (externals: [String: JSONValue], refusals: [String]) {
+    /// `refusals` lists the local targets outside the allowed trees (not read), each with where
+    /// its `$ref` is written.
+    mutating func loadExternals(
+        of root: JSONValue, node rootNode: YAMLNode, base: String
+    ) async -> (externals: [String: JSONValue], refusals: [(message: String, at: SourceLocation?)]) {
         var externals: [String: JSONValue] = [:]
-        var refusals: [String] = []
+        var refusals: [(message: String, at: SourceLocation?)] = []
         var queue = Array(OpenAPIReader.externalDocuments(in: root, base: base).subtracting([base])).sorted()
         var seen: Set<String> = Set(queue).union([base])
+        // The document (URL and tree) that first named each queued target, to locate refusals.
+        var referrers: [String: (base: String, node: YAMLNode)] = [:]
+        for target in queue { referrers[target] = (base, rootNode) }
         while let next = queue.first {
             queue.removeFirst()
             let outcome = await read(next)
             if case .failure(let failure) = outcome, failure.isPolicyRefusal {
-                refusals.append(failure.message)
+                let at = referrers[next].flatMap { Self.referenceLocation(in: $0.node, base: $0.base, target: next) }
+                refusals.append((failure.message, at))
                 continue
             }
             guard case .success(let text) = outcome,
@@ -256,9 +264,37 @@ private struct LoadSession {
             for more in OpenAPIReader.externalDocuments(in: value, base: next).sorted() where !seen.contains(more) {
                 seen.insert(more)
                 queue.append(more)
+                referrers[more] = (next, node)
             }
         }
         return (externals, refusals)
+    }
+
+    /// Where in `node` (the document at `base`) a `$ref` names the document `target`; the search
+    /// is bounded like ``OpenAPIReader/externalDocuments(in:base:)``, since aliases may have
+    /// expanded the tree.
+    static func referenceLocation(in node: YAMLNode, base: String, target: String) -> SourceLocation? {
+        var stack = [node]
+        var visited = 0
+        var found: SourceLocation?
+        while let current = stack.popLast(), visited < 5_000_000 {
+            visited += 1
+            if let pairs = current.mapping {
+                for pair in pairs {
+                    if pair.key == "$ref", let text = pair.value.scalar?.text {
+                        let document = URLReference.splitFragment(text).document
+                        if !document.isEmpty, URLReference.resolve(document, against: base) == target,
+                           found.map({ pair.value.location < $0 }) ?? true {
+                            found = pair.value.location
+                        }
+                    }
+                    stack.append(pair.value)
+                }
+            } else if let items = current.sequence {
+                stack.append(contentsOf: items)
+            }
+        }
+        return found
     }
 
     /// Reads a document from disk or over http(s), within the limits.
