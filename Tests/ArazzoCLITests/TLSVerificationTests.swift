@@ -19,42 +19,56 @@ final class SelfSignedTLSServer: @unchecked Sendable {
     }
 
     /// Creates the certificate, starts the server and returns once it accepts connections
-    /// (`s_server` prints `ACCEPT` when it listens).
+    /// (`s_server` prints `ACCEPT` when it listens). The waiting happens on a thread of its own:
+    /// blocking one of the few cooperative threads would stall the tests running beside this one.
     static func start() async throws -> SelfSignedTLSServer {
         let directory = try TemporaryDirectory()
-        let key = directory.file("key.pem")
-        let certificate = directory.file("cert.pem")
-        let generate = Process()
-        generate.executableURL = URL(fileURLWithPath: openssl)
-        generate.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
-                              "-days", "1", "-subj", "/CN=127.0.0.1"]
-        generate.standardOutput = FileHandle.nullDevice
-        generate.standardError = FileHandle.nullDevice
-        try generate.run()
-        generate.waitUntilExit()
-        guard generate.terminationStatus == 0 else { throw Failure(message: "openssl req failed") }
-
         for _ in 0..<3 {
             let port = try await FaultServer.closedPort()
-            let server = Process()
-            server.executableURL = URL(fileURLWithPath: openssl)
-            // -www answers a GET with a status page (HTTP/1.0 200).
-            server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www"]
-            let output = Pipe()
-            server.standardOutput = output
-            server.standardError = output
-            try server.run()
-            var seen = ""
-            while !seen.contains("ACCEPT") {
-                let data = output.fileHandleForReading.availableData
-                if data.isEmpty { break }  // exited: the port was taken meanwhile
-                seen += String(decoding: data, as: UTF8.self)
+            let started: SelfSignedTLSServer? = try await withCheckedThrowingContinuation { continuation in
+                Thread {
+                    continuation.resume(with: Result { try startBlocking(port: port, directory: directory) })
+                }.start()
             }
-            if seen.contains("ACCEPT") { return SelfSignedTLSServer(port: port, process: server, directory: directory) }
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
+            if let started { return started }
         }
+        directory.cleanup()
         throw Failure(message: "openssl s_server did not start")
+    }
+
+    /// The server on `port`, or nil when it exited before listening (the port was taken meanwhile).
+    private static func startBlocking(port: Int, directory: TemporaryDirectory) throws -> SelfSignedTLSServer? {
+        let key = directory.file("key.pem")
+        let certificate = directory.file("cert.pem")
+        if !FileManager.default.fileExists(atPath: certificate) {
+            let generate = Process()
+            generate.executableURL = URL(fileURLWithPath: openssl)
+            generate.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+                                  "-days", "1", "-subj", "/CN=127.0.0.1"]
+            generate.standardOutput = FileHandle.nullDevice
+            generate.standardError = FileHandle.nullDevice
+            try generate.run()
+            generate.waitUntilExit()
+            guard generate.terminationStatus == 0 else { throw Failure(message: "openssl req failed") }
+        }
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: openssl)
+        // -www answers a GET with a status page (HTTP/1.0 200).
+        server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www"]
+        let output = Pipe()
+        server.standardOutput = output
+        server.standardError = output
+        try server.run()
+        var seen = ""
+        while !seen.contains("ACCEPT") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+        }
+        if seen.contains("ACCEPT") { return SelfSignedTLSServer(port: port, process: server, directory: directory) }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        return nil
     }
 
     func stop() {
