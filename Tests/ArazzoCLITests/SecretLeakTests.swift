@@ -457,6 +457,31 @@ struct SecretLeakTests {
         #expect(recoveryCodes(outputs) == [])
     }
 
+    @Test("A format: password input that violates its schema is reported without its value", arguments: [
+        "pattern: '^[0-9]{6}$'", "maxLength: 6", "enum: ['000000', '111111']", "const: '000000'", "type: integer", "format: email",
+    ])
+    func passwordViolation(rule: String) async throws {
+        let directory = try Self.authFiles(port: 9)
+        defer { directory.cleanup() }
+        try """
+            arazzo: 1.0.1
+            info: {title: PIN rules, version: 1.0.0}
+            sourceDescriptions: [{name: api, url: ./auth.yaml, type: openapi}]
+            workflows:
+            - workflowId: wf
+              inputs:
+                type: object
+                properties:
+                  pin: {format: password, \(rule)}
+              steps:
+              - {stepId: pin, operationId: pin}
+            """.write(toFile: directory.file("rules.yaml"), atomically: true, encoding: .utf8)
+        let run = await Invocation.run([directory.file("rules.yaml"), "--mock", "--input", "pin=\(Self.pin)"])
+        #expect(run.code == 2, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stderr.contains("pin"))
+        #expect(Self.leaks(in: ["stdout": run.stdout, "stderr": run.stderr], canaries: ["password input": Self.forms(Self.pin)]) == [])
+    }
+
     @Test("validate and run warn, located, about an x-arazzo-secret-outputs entry that names no output")
     func markerTypoWarns() async throws {
         let directory = try Self.authFiles(port: 9)

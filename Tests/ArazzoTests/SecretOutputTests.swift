@@ -180,6 +180,37 @@ struct SecretOutputTests {
         #expect(result.outputs["value"] == "[REDACTED]")
     }
 
+    @Test("A password input that violates its schema is redacted in the error: at the top level and in a called workflow")
+    func passwordViolation() async throws {
+        let document = try await petsDocument("""
+              - workflowId: inner
+                inputs: {type: object, properties: {pw: {type: string, format: password, pattern: '^[0-9]+$'}}}
+                steps: [{stepId: s, operationId: getOpen}]
+              - workflowId: outer
+                inputs: {type: object, properties: {pw: {type: string}}}
+                steps:
+                  - stepId: call
+                    workflowId: inner
+                    parameters: [{name: pw, value: $inputs.pw}]
+            """)
+        let canary = "pw-canary-9a8b7c"
+        let executor = InMemoryExecutor(routes: [.init("GET", "/v1/open", .status(200))])
+        do {
+            _ = try await engine(document, executor).run(workflowId: "inner", inputs: ["pw": .string(canary)])
+            Issue.record("the inputs should have been refused")
+        } catch {
+            let messages = error.diagnostics.map(\.message).joined(separator: "\n")
+            #expect(messages.contains("[REDACTED]"), "\(messages)")
+            #expect(!messages.contains(canary))
+        }
+        let log = EventLog()
+        let result = try await engine(document, executor).run(workflowId: "outer", inputs: ["pw": .string(canary)], events: { log.append($0) })
+        let reason = try #require(failure(result))
+        #expect(reason.message.contains("[REDACTED]"), "\(reason.message)")
+        let report = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        #expect(!report.contains(canary) && !log.text.contains(canary))
+    }
+
     @Test("A run with nothing secret records bodies and outputs as they are, but still blanks Authorization headers the document writes")
     func nothingSecret() async throws {
         let document = try await petsDocument("""

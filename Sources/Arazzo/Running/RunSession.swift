@@ -393,7 +393,8 @@ final class RunSession {
                 workflowId: workflow.workflowId,
                 outcome: .failed(FailureReason(
                     stepId: nil,
-                    message: "its inputs do not match its inputs schema: " + violations.all.map { $0.description }.joined(separator: "; "),
+                    message: "its inputs do not match its inputs schema: "
+                        + redactor.redact(violations.all.map { $0.description }.joined(separator: "; ")),
                     kind: "inputs")))
             emit(.workflowStarted(workflow.workflowId))
             emit(.workflowFinished(result))

@@ -70,9 +70,12 @@ public struct WorkflowEngine: Sendable {
         let session = RunSession(plan: plan, options: options, redactor: redactor, events: eventHandler)
         switch session.prepareInputs(workflow, inputs) {
         case .failure(let violations):
+            // A violation message may quote the value (pattern, enum, type): password inputs are
+            // already registered with the redactor by now.
+            let redactor = session.redactor
             throw RunFailure(diagnostics: Diagnostics(violations.all.map { violation in
                 Diagnostic.error(
-                    "input \(violation.instancePath.isEmpty ? "(root)" : violation.instancePath): \(violation.message)",
+                    "input \(violation.instancePath.isEmpty ? "(root)" : violation.instancePath): \(redactor.redact(violation.message))",
                     path: violation.instancePath, code: "input-\(violation.keyword)")
             }))
         case .success(let prepared):
