@@ -70,7 +70,9 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
     @Option(
         name: .customLong("secret-output"),
-        help: "Treat a step output as a secret, STEP.OUTPUT or WORKFLOW.STEP.OUTPUT (repeatable): once it has a value, the value is redacted everywhere.")
+        help: ArgumentHelp(
+            "Treat a step output as a secret, STEP.OUTPUT or WORKFLOW.STEP.OUTPUT (repeatable): once it has a value, the value is redacted everywhere.",
+            valueName: "STEP.OUTPUT"))
     var secretOutputs: [String] = []
 
     func run() async throws { try await runInProcess() }
