@@ -61,9 +61,10 @@ PEER_VERSION="$("$PY" -c 'import importlib.metadata as m; print(m.version("arazz
 
 # --- set-up: our binaries ----------------------------------------------------------------------
 if [ -z "$BIN" ]; then
-    log "building arazzo-run and arazzo-bench (release)"
-    (cd "$ROOT" && swift build -c release --product arazzo-run >&2 && swift build -c release --product arazzo-bench >&2)
-    BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)"
+    # Both built the way the CLI ships (scripts/build-release.sh: static Swift runtime, lld,
+    # packed relative relocations); see docs/performance.md, figure 5.
+    log "building arazzo-run and arazzo-bench (scripts/build-release.sh)"
+    BIN="$("$ROOT/scripts/build-release.sh" arazzo-run arazzo-bench | tail -1)"
 fi
 RUN="$BIN/arazzo-run"
 BENCH="$BIN/arazzo-bench"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the shipping binaries (default: arazzo-run) and prints the directory that holds them.
+#   scripts/build-release.sh [PRODUCT...]        e.g. scripts/build-release.sh arazzo-run arazzo-bench
+# Release mode, the Swift runtime and Foundation linked statically (the binary runs on any glibc
+# ≥ 2.36 machine without a Swift toolchain), linked by lld with packed relative relocations
+# (DT_RELR). The executable stays position-independent (ASLR) while its ~32,000 relative
+# relocations shrink from 2.7 MB of table, read and applied page by page at every start, to a
+# 22 KB bitmap: faster start and ~2 MB less resident memory (docs/performance.md, figure 5).
+# Every product is built with the same flags, so one scratch directory serves them all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs)
+products=("$@")
+[ "${#products[@]}" -gt 0 ] || products=(arazzo-run)
+for product in "${products[@]}"; do
+  swift build "${flags[@]}" --product "$product" >&2
+done
+swift build "${flags[@]}" --show-bin-path
