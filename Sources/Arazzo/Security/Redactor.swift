@@ -13,6 +13,9 @@ struct Redactor: Sendable {
     private var known: Set<[UInt8]> = []
     /// Indices into `needles` by first byte: the scan looks only at candidates that can match.
     private var byFirstByte: [[Int]] = Array(repeating: [], count: 256)
+    /// Whether any needle starts with a byte: the scan's per-byte test. Looking a byte up in
+    /// `byFirstByte` itself retains and releases an array per byte of every body.
+    private var startsNeedle: [Bool] = Array(repeating: false, count: 256)
     /// Header names (lower-cased) whose whole value is secret.
     private(set) var secretHeaders: Set<String> = ["authorization", "proxy-authorization"]
 
@@ -35,8 +38,12 @@ struct Redactor: Sendable {
         guard added else { return }
         needles = known.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
         byFirstByte = Array(repeating: [], count: 256)
+        startsNeedle = Array(repeating: false, count: 256)
         for (index, needle) in needles.enumerated() {
-            if let first = needle.first { byFirstByte[Int(first)].append(index) }
+            if let first = needle.first {
+                byFirstByte[Int(first)].append(index)
+                startsNeedle[Int(first)] = true
+            }
         }
     }
 
@@ -85,16 +92,17 @@ struct Redactor: Sendable {
         var i = 0
         let count = bytes.count
         while i < count {
-            let candidates = byFirstByte[Int(bytes[i])]
+            guard startsNeedle[Int(bytes[i])] else {
+                i += 1
+                continue
+            }
             var matched = 0
-            if !candidates.isEmpty {
-                for index in candidates {
-                    let needle = needles[index]
-                    guard needle.count <= count - i else { continue }
-                    var j = 1
-                    while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
-                    if j == needle.count { matched = needle.count; break }
-                }
+            for index in byFirstByte[Int(bytes[i])] {
+                let needle = needles[index]
+                guard needle.count <= count - i else { continue }
+                var j = 1
+                while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
+                if j == needle.count { matched = needle.count; break }
             }
             if matched > 0 {
                 if output == nil { output = []; output?.reserveCapacity(count) }
