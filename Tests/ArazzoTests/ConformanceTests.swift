@@ -18,21 +18,9 @@ struct ConformanceTests {
         return names.filter { !$0.hasPrefix("cli-") && !$0.contains("environment") && FileManager.default.fileExists(atPath: root + "/" + $0 + "/case.yaml") }.sorted()
     }
 
-    /// Cases this layer is known not to pass yet, with why.
-    static let knownIssues: [String: String] = [
-        "validate-yaml-syntax-error": "libyaml reports an unclosed flow sequence where it gives up (line 4), not where it opened",
-        "validate-end-action-with-step-id-warns": "the model reader makes stepId on an end action an error; the case (newer) wants a warning",
-    ]
-
     @Test("conformance case", arguments: cases)
     func conformance(_ name: String) async throws {
-        if let reason = Self.knownIssues[name] {
-            await withKnownIssue(Comment(rawValue: reason), isIntermittent: true) {
-                try await run(name)
-            }
-        } else {
-            try await run(name)
-        }
+        try await run(name)
     }
 
     func run(_ name: String) async throws {
