@@ -45,10 +45,13 @@ public struct ArazzoLoader: Sendable {
         }
         var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides, entry: absolute)
         let text: String
-        switch await session.read(absolute) {
+        switch await session.read(absolute, display: path) {
         case .success(let t): text = t
-        case .failure(let message):
-            throw LoadFailure(diagnostics: Diagnostics([.error("cannot read \(path): \(message)", code: "document-unreadable")]))
+        case .failure(let failure):
+            if let located = failure.located {
+                throw LoadFailure(diagnostics: Diagnostics([located.diagnostic]), sourceTexts: [path: located.text])
+            }
+            throw LoadFailure(diagnostics: Diagnostics([.error("cannot read \(path): \(failure)", code: "document-unreadable")]))
         }
         return try await session.loadEntry(text: text, url: absolute, displayName: path)
     }
@@ -156,10 +159,12 @@ private struct LoadSession {
         case .success(let t): text = t
         case .failure(let message):
             openAPIFailures[absolute] = message.description
+            var notes = absolute == source.url ? [] : ["resolved to \(absolute)"]
+            if let located = message.located { notes.append(located.diagnostic.description) }
             diagnostics.append(.error(
                 "cannot load source description '\(source.name)' from \(source.url): \(message)",
                 at: location, code: message.isPolicyRefusal ? "source-file-not-allowed" : "source-unavailable",
-                notes: absolute == source.url ? [] : ["resolved to \(absolute)"]))
+                notes: notes))
             return .unavailable
         }
         let display = absolute
@@ -298,7 +303,8 @@ private struct LoadSession {
     }
 
     /// Reads a document from disk or over http(s), within the limits.
-    mutating func read(_ url: String) async -> Result<String, ReadFailure> {
+    /// `display` names the document in a located encoding error (default: its path or URL).
+    mutating func read(_ url: String, display: String? = nil) async -> Result<String, ReadFailure> {
         if let scheme = URLReference.scheme(of: url), !["http", "https", "file"].contains(scheme) {
             return .failure(ReadFailure("the URL scheme \(scheme) is not supported (use http, https or file, or a relative path)"))
         }
@@ -323,10 +329,7 @@ private struct LoadSession {
                 guard (200..<300).contains(response.status) else {
                     return .failure(ReadFailure("GET answered \(response.status)"))
                 }
-                guard let text = String(validating: response.body, as: UTF8.self) else {
-                    return .failure(ReadFailure("the response is not UTF-8 text"))
-                }
-                return .success(text)
+                return Self.decodeText(response.body, display: display ?? url)
             } catch {
                 return .failure(ReadFailure(error.description))
             }
@@ -349,10 +352,27 @@ private struct LoadSession {
         guard data.count <= limits.maxDocumentBytes else {
             return .failure(ReadFailure("it is larger than \(limits.maxDocumentBytes) bytes"))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return .failure(ReadFailure("it is not UTF-8 text"))
+        return Self.decodeText(Array(data), display: display ?? path)
+    }
+
+    /// UTF-8 text (a byte order mark is the YAML layer's business), or UTF-16 with a byte order
+    /// mark, as YAML allows and `ArazzoDocumentReader` reads. Anything else fails located at the
+    /// first offending byte, found by the YAML layer's own reader so the CLI and the model report
+    /// the same line:column.
+    static func decodeText(_ bytes: [UInt8], display: String) -> Result<String, ReadFailure> {
+        if let text = String(validating: bytes, as: UTF8.self) { return .success(text) }
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF),
+           let text = String(data: Data(bytes), encoding: .utf16) {
+            return .success(text)
         }
-        return .success(text)
+        do {
+            _ = try YAMLParser.parse(bytes: bytes, file: display)
+        } catch {
+            return .failure(ReadFailure(
+                "it is not UTF-8 or UTF-16 text",
+                located: (error, String(decoding: bytes, as: UTF8.self))))
+        }
+        return .failure(ReadFailure("it is not UTF-8 or UTF-16 text"))
     }
 }
 
@@ -361,9 +381,13 @@ struct ReadFailure: Error, Sendable, CustomStringConvertible {
     let message: String
     /// The file lies outside the trees ``FileAccess`` allows (it was not touched).
     let isPolicyRefusal: Bool
-    init(_ message: String, isPolicyRefusal: Bool = false) {
+    /// Where in the document the problem is (the first byte that is not UTF-8 or UTF-16 text),
+    /// with the document decoded leniently for the caret snippet.
+    let located: (diagnostic: Diagnostic, text: String)?
+    init(_ message: String, isPolicyRefusal: Bool = false, located: (diagnostic: Diagnostic, text: String)? = nil) {
         self.message = message
         self.isPolicyRefusal = isPolicyRefusal
+        self.located = located
     }
     var description: String { message }
 }
