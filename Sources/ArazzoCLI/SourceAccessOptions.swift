@@ -1,4 +1,5 @@
 import Arazzo
+import ArazzoHTTP
 import ArgumentParser
 import Foundation
 
@@ -55,6 +56,32 @@ struct HostAccessOptions: ParsableArguments {
             return .failure(CLIUsageError(error.description))
         }
     }
+}
+
+/// Runs `body` with the load limits and the fetcher that `--allow-files`, `--allow-file-root` and
+/// `--allow-host` select (validate, list); a bad flag value is printed as `error: …` (exit 2). The
+/// HTTP client made for remote source descriptions is shut down afterwards.
+func withSourceAccess(
+    _ context: CLIContext, files: FileAccessOptions, hosts: HostAccessOptions,
+    _ body: (_ fetcher: (any StepExecutor)?, _ limits: LoadLimits) async -> Int32
+) async -> Int32 {
+    let limits: LoadLimits
+    switch files.limits(context) {
+    case .success(let l): limits = l
+    case .failure(let error):
+        context.stderr.line("error: \(error.message)")
+        return CLIExitCode.usage
+    }
+    let owned: AsyncHTTPExecutor? = context.settings.executor == nil ? AsyncHTTPExecutor() : nil
+    let code: Int32
+    switch hosts.guarded(owned ?? context.settings.executor) {
+    case .success(let fetcher): code = await body(fetcher, limits)
+    case .failure(let error):
+        context.stderr.line("error: \(error.message)")
+        code = CLIExitCode.usage
+    }
+    await owned?.shutdown()
+    return code
 }
 
 /// A command-line mistake found after parsing, printed as `error: message` (exit 2).

@@ -1,5 +1,4 @@
 import Arazzo
-import ArazzoHTTP
 import ArgumentParser
 import Foundation
 
@@ -29,24 +28,9 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
     func run() async throws { try await runInProcess() }
 
     func execute(_ context: CLIContext) async -> Int32 {
-        let limits: LoadLimits
-        switch fileAccess.limits(context) {
-        case .success(let l): limits = l
-        case .failure(let error):
-            context.stderr.line("error: \(error.message)")
-            return CLIExitCode.usage
+        await withSourceAccess(context, files: fileAccess, hosts: hostAccess) { fetcher, limits in
+            await execute(context, fetcher: fetcher, limits: limits)
         }
-        // Remote source descriptions are fetched over HTTP; the client is shut down afterwards.
-        let owned: AsyncHTTPExecutor? = context.settings.executor == nil ? AsyncHTTPExecutor() : nil
-        let code: Int32
-        switch hostAccess.guarded(owned ?? context.settings.executor) {
-        case .success(let fetcher): code = await execute(context, fetcher: fetcher, limits: limits)
-        case .failure(let error):
-            context.stderr.line("error: \(error.message)")
-            code = CLIExitCode.usage
-        }
-        await owned?.shutdown()
-        return code
     }
 
     private func execute(_ context: CLIContext, fetcher: (any StepExecutor)?, limits: LoadLimits) async -> Int32 {
