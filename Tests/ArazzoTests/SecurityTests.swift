@@ -171,4 +171,36 @@ struct ExplicitHeaderTests {
         #expect(result.steps[1].request?.headers["Authorization"] == "[REDACTED]")
         #expect(result.steps[1].notes.contains { $0.hasPrefix("header Authorization comes from the step's parameters") })
     }
+
+    /// The redaction scan skips ahead by the shortest secret form when the byte at the end of the
+    /// window cannot belong to any secret's prefix; these bodies put the secret at the edges,
+    /// back to back, and almost-but-not-quite, where a wrong skip would show.
+    @Test("Response bodies are redacted wherever the secret sits, and only where it sits", arguments: [
+        ("hunter2-canary", "[REDACTED]"),
+        ("hunter2-canaryx", "[REDACTED]x"),
+        ("xhunter2-canary", "x[REDACTED]"),
+        ("hunter2-canaryhunter2-canary", "[REDACTED][REDACTED]"),
+        ("a hunter2-canary b hunter2-canary", "a [REDACTED] b [REDACTED]"),
+        ("hunter2-canar", "hunter2-canar"),
+        ("hunter2-canarY and unter2-canary", "hunter2-canarY and unter2-canary"),
+        ("{\"k\":\"aHVudGVyMi1jYW5hcnk=\"}", "{\"k\":\"[REDACTED]\"}"),
+        ("hunter2%2Dcanary", "hunter2%2Dcanary"),
+        ("", ""),
+    ])
+    func redactionPositions(body: String, expected: String) async throws {
+        let document = try await petsDocument("""
+              - workflowId: wf
+                inputs:
+                  type: object
+                  properties:
+                    password: {type: string, format: password}
+                steps:
+                  - stepId: open
+                    operationId: getOpen
+            """)
+        let executor = InMemoryExecutor(routes: [.init("GET", "/v1/open", .status(200, body: body))])
+        let result = try await engine(document, executor).run(workflowId: "wf", inputs: ["password": "hunter2-canary"])
+        let traced = try #require(result.steps.first?.response?.body)
+        #expect(String(decoding: traced, as: UTF8.self) == expected)
+    }
 }

@@ -16,6 +16,12 @@ struct Redactor: Sendable {
     /// Whether any needle starts with a byte: the scan's per-byte test. Looking a byte up in
     /// `byFirstByte` itself retains and releases an array per byte of every body.
     private var startsNeedle: [Bool] = Array(repeating: false, count: 256)
+    /// The length of the shortest needle, and which bytes occur within the first `shortest` bytes
+    /// of any needle: when the byte `shortest - 1` ahead is none of those, no needle can start at
+    /// any of the next `shortest` positions, and the scan skips them (the set form of Horspool's
+    /// rule). Secrets are long and mostly unlike JSON punctuation, so bodies are mostly skipped.
+    private var shortest = 0
+    private var inPrefix: [Bool] = Array(repeating: false, count: 256)
     /// Header names (lower-cased) whose whole value is secret.
     private(set) var secretHeaders: Set<String> = ["authorization", "proxy-authorization"]
 
@@ -44,6 +50,11 @@ struct Redactor: Sendable {
                 byFirstByte[Int(first)].append(index)
                 startsNeedle[Int(first)] = true
             }
+        }
+        shortest = needles.map(\.count).min() ?? 0
+        inPrefix = Array(repeating: false, count: 256)
+        for needle in needles {
+            for byte in needle.prefix(shortest) { inPrefix[Int(byte)] = true }
         }
     }
 
@@ -91,7 +102,13 @@ struct Redactor: Sendable {
         var copied = 0
         var i = 0
         let count = bytes.count
-        while i < count {
+        // Needles are never empty (secrets have at least 3 characters), so `shortest` ≥ 1.
+        let window = max(1, shortest)
+        while i + window <= count {
+            guard inPrefix[Int(bytes[i + window - 1])] else {
+                i += window
+                continue
+            }
             guard startsNeedle[Int(bytes[i])] else {
                 i += 1
                 continue
