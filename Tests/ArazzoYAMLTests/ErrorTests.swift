@@ -111,4 +111,35 @@ struct ErrorTests {
                 """)
         }
     }
+
+    @Test("snippets find lines after CRLF, CR and LF breaks, as YAML counts them")
+    func snippetLineBreaks() {
+        let text = "a: 1\r\nbb: 2\rccc: 3\ndddd: 4"
+        let renderer = DiagnosticRenderer(sources: ["f.yaml": text])
+        func caretLine(_ line: Int, _ column: Int) -> String {
+            renderer.render(.error("m", at: SourceLocation(file: "f.yaml", line: line, column: column)))
+        }
+        #expect(caretLine(2, 1) == "f.yaml:2:1: error: m\n 2 | bb: 2\n   | ^")
+        #expect(caretLine(3, 2) == "f.yaml:3:2: error: m\n 3 | ccc: 3\n   |  ^")
+        #expect(caretLine(4, 6) == "f.yaml:4:6: error: m\n 4 | dddd: 4\n   |      ^")
+        #expect(caretLine(5, 1) == "f.yaml:5:1: error: m")
+    }
+
+    @Test("a long line is cut to a window around the caret, marked with …")
+    func snippetWindow() {
+        let line = String(repeating: "x", count: 299) + "Y" + String(repeating: "z", count: 300)
+        let renderer = DiagnosticRenderer(sources: ["f.yaml": line])
+        let rendered = renderer.render(.error("m", at: SourceLocation(file: "f.yaml", line: 1, column: 300)))
+        let lines = rendered.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        let shown = lines[1].dropFirst(" 1 | ".count)
+        #expect(shown.hasPrefix("…") && shown.hasSuffix("…"))
+        #expect(shown.unicodeScalars.count == 120 + 2)
+        // The caret sits under the Y, whatever the window.
+        let caretColumn = lines[2].dropFirst("   | ".count).count - 1
+        #expect(Array(shown.unicodeScalars)[caretColumn] == "Y")
+        // At the start of a long line there is no leading mark.
+        let start = renderer.render(.error("m", at: SourceLocation(file: "f.yaml", line: 1, column: 1)))
+        #expect(start.split(separator: "\n")[1].hasPrefix(" 1 | xxx"))
+    }
 }
