@@ -407,10 +407,10 @@ final class RunSession {
         if !redactor.isEmpty {
             done.outputs = redactor.redact(result.outputs)
             done.warnings = result.warnings.map { redactor.redact($0) }
-        }
-        if !redactor.isEmpty, case .failed(var reason) = done.outcome {
-            reason.message = redactor.redact(reason.message)
-            done.outcome = .failed(reason)
+            if case .failed(var reason) = done.outcome {
+                reason.message = redactor.redact(reason.message)
+                done.outcome = .failed(reason)
+            }
         }
         done.duration = started.duration(to: ContinuousClock.now)
         workflowValues.outputs[result.workflowId] = result.outputs

@@ -150,10 +150,10 @@ public struct SecretOutputs: Sendable, Hashable, ExpressibleByArrayLiteral {
 
     /// "; did you mean 'PREFIXname'?" for the nearest candidate within a small distance.
     private static func suggestion(_ name: String, among candidates: [String], prefix: String) -> String {
-        let probe = Array(name.unicodeScalars.prefix(128))
-        let bound = probe.count <= 3 ? 1 : min(3, max(2, probe.count / 3))
+        let length = name.unicodeScalars.prefix(128).count
+        let bound = length <= 3 ? 1 : min(3, max(2, length / 3))
         let best = Set(candidates).sorted()
-            .map { ($0, editDistance(probe, Array($0.unicodeScalars.prefix(128)))) }
+            .map { ($0, OperationResolver.editDistance(name, $0)) }
             .filter { $0.1 <= bound || $0.0.lowercased() == name.lowercased() }
             .min { $0.1 < $1.1 }
         return best.map { "; did you mean '\(prefix)\($0.0)'?" } ?? ""
