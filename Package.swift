@@ -132,11 +132,13 @@ let package = Package(
             swiftSettings: strictSettings),
 
         // Tests (Swift Testing).
+        // Test helpers shared by several test targets.
+        .target(name: "ArazzoTestSupport", path: "Tests/ArazzoTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONTests", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoYAMLTests", dependencies: ["ArazzoYAML"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoModel", "ArazzoYAML", "ArazzoExpressions"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoYAMLTests", dependencies: ["ArazzoTestSupport", "ArazzoYAML"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoTestSupport", "ArazzoModel", "ArazzoYAML", "ArazzoExpressions"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoRegex"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoTestSupport", "ArazzoRegex"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML"], swiftSettings: strictSettings),

@@ -5,7 +5,12 @@ import ArazzoTestServer
 import Foundation
 import Testing
 
-@Suite("AsyncHTTPExecutor against loopback servers")
+/// Wall time is never asserted from above here: the tests share two cores with the other suites,
+/// and a continuation can wait seconds for the cooperative pool. Each fault test instead proves by
+/// its error kind which way the request ended (a hang would end in `.timeout`, a missed timeout in
+/// success, a retried connection at a deadline minutes away), and the suite's time limit catches
+/// anything that never ends.
+@Suite("AsyncHTTPExecutor against loopback servers", .timeLimit(.minutes(1)))
 struct ExecutorTests {
     @Test("200 JSON round trip keeps request and response headers and body")
     func jsonRoundTrip() async throws {
@@ -88,7 +93,6 @@ struct ExecutorTests {
                 #expect(error?.kind == .timeout)
                 #expect(error?.message.contains("300 ms") == true)
                 #expect(elapsed >= .milliseconds(250))
-                #expect(elapsed < .seconds(3))
             }
         }
     }
@@ -98,11 +102,10 @@ struct ExecutorTests {
         let fault = Fault.slowBody(totalBytes: 1000, interval: .milliseconds(50))
         try await withServer(FaultServer(fault: fault)) { server in
             try await withTestExecutor { executor in
-                let started = ContinuousClock.now
+                // The body takes 50 s; a deadline that stopped at the headers would let it finish.
                 let error = await expectFailure(
                     executor, HTTPRequest(method: "GET", url: server.baseURL + "/", timeout: .milliseconds(400)))
                 #expect(error?.kind == .timeout)
-                #expect(ContinuousClock.now - started < .seconds(3))
             }
         }
     }
@@ -175,15 +178,15 @@ struct ExecutorTests {
     @Test("Nothing listening is .connectionRefused, at once and without credentials in the message")
     func refused() async throws {
         let port = try await FaultServer.closedPort()
-        try await withTestExecutor { executor in
-            let started = ContinuousClock.now
+        // "At once": the connect timeout and the deadline are ten minutes away. A pool that
+        // retried the connection until either would run into the suite's one-minute limit instead.
+        try await withTestExecutor(.init(connectTimeout: .seconds(600))) { executor in
             let request = HTTPRequest(
                 method: "GET", url: "http://user:canary-pass@127.0.0.1:\(port)/x?api_key=canary-key",
-                headers: ["Authorization": "Bearer canary-token"], timeout: .seconds(10))
+                headers: ["Authorization": "Bearer canary-token"], timeout: .seconds(600))
             let error = await expectFailure(executor, request)
             #expect(error?.kind == .connectionRefused)
             #expect(error?.message == "connection refused (http://127.0.0.1:\(port))")
-            #expect(ContinuousClock.now - started < .seconds(3))
         }
     }
 
@@ -250,11 +253,10 @@ struct ExecutorTests {
                     }
                 }
                 await waitUntil { server.receivedRequests.count == 1 }
-                let started = ContinuousClock.now
                 task.cancel()
+                // The 30 s deadline would end it as .timeout; only the cancellation gives .cancelled.
                 let error = await task.value
                 #expect(error?.kind == .cancelled)
-                #expect(ContinuousClock.now - started < .seconds(3))
             }
         }
     }

@@ -39,7 +39,7 @@ func residentBytes() -> Int? {
 
 /// Polls `condition` (every 5 ms, for at most `limit`) — used only to wait for a server to have
 /// received a request before cancelling, never to pace a test.
-func waitUntil(limit: Duration = .seconds(5), _ condition: () -> Bool) async {
+func waitUntil(limit: Duration = .seconds(30), _ condition: () -> Bool) async {
     let deadline = ContinuousClock.now + limit
     while !condition() && ContinuousClock.now < deadline {
         try? await Task.sleep(for: .milliseconds(5))

