@@ -58,6 +58,8 @@ let usage = """
       totp                          the code the benchmark's TOTP secret gives now
       workflow ARAZZO [--runs N] [--mode reused|fresh] [--server URL]
                                     the reference workflow in process over AsyncHTTPClient, µs per run
+      floor ARAZZO [--runs N] [--server URL]
+                                    the same two requests over one blocking socket: the limit for any client
       throughput ARAZZO [--server URL] [--concurrency 1,8,64] [--seconds S] [--repeats N]
                                     workflows/s: engine against a bare AsyncHTTPClient loop
       spawn [--require TEXT] -- COMMAND ARGS...

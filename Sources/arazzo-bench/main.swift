@@ -19,6 +19,8 @@ do {
         try await EngineBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "workflow":
         try await WorkflowBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "floor":
+        try await SocketFloor.run(arguments: Array(arguments.dropFirst()))
     case "throughput":
         try await ThroughputBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "serve-stytch":
