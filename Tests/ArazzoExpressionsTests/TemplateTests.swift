@@ -77,6 +77,16 @@ struct TemplateTests {
         #expect(result.omitted.first?.unresolved.reason == "no input `notSupplied` was supplied")
     }
 
+    @Test("omitted members deep in a payload are named by their RFC 6901 pointer, escapes and indexes included")
+    func omittedPointers() {
+        let result = ValueTemplate([
+            "a/b": [1, "$inputs.nope", ["c~d": "$inputs.nope"]],
+            "kept": ["x": "$inputs.nope", "y": 2],
+        ]).evaluate(in: sampleContext)
+        #expect(result.value == ["a/b": [1, [:]], "kept": ["y": 2]])
+        #expect(result.omitted.map(\.path) == ["/a~1b/1", "/a~1b/2/c~0d", "/kept/x"])
+    }
+
     @Test("issue 4: a whole-value payload expression that does not resolve yields no value")
     func wholeValueUnresolved() {
         let result = ValueTemplate("$inputs.petOrderRequest").evaluate(in: sampleContext)

@@ -7,15 +7,22 @@ import Foundation
 enum URLReference {
     /// The scheme of `reference` (lower-cased), if it has one (`http`, `https`, `file`).
     static func scheme(of reference: String) -> String? {
-        guard let colon = reference.firstIndex(of: ":") else { return nil }
-        let candidate = reference[..<colon]
-        guard let first = candidate.first, first.isASCII, first.isLetter else { return nil }
-        guard candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else {
+        // RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) — ASCII only, so bytes suffice (and
+        // this runs for every request the engine builds).
+        let utf8 = reference.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let candidate = utf8[..<colon]
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        guard let first = candidate.first, isLetter(first) else { return nil }
+        guard candidate.allSatisfy({ byte in
+            isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }) else {
             return nil
         }
         // A Windows drive letter is not a scheme; neither is a single letter in general.
         guard candidate.count > 1 else { return nil }
-        return candidate.lowercased()
+        return String(decoding: candidate, as: UTF8.self).lowercased()
     }
 
     /// Whether `reference` names something fetched over HTTP.
