@@ -218,6 +218,45 @@ struct HostileSourceTests {
         #expect(diagnostics.contains { $0.code == "source-file-not-allowed" && $0.message.contains("/flow/link/api.yaml is outside") }, "\(diagnostics)")
     }
 
+    @Test("a symlink inside the tree to a file inside the tree is followed")
+    func symlinkInside() async throws {
+        let root = try writeFiles([
+            "flow/flow.arazzo.yaml": Self.arazzo(url: "./link.yaml"),
+            "flow/specs/api.yaml": "openapi: 3.1.0\ninfo: {title: inside, version: '1'}\npaths: {/a: {get: {operationId: op}}}\n",
+        ])
+        try FileManager.default.createSymbolicLink(atPath: root + "/flow/link.yaml", withDestinationPath: root + "/flow/specs/api.yaml")
+        let document = try await ArazzoLoader().load(path: root + "/flow/flow.arazzo.yaml")
+        #expect(document.sourceTexts.values.contains { $0.contains("title: inside") })
+    }
+
+    /// The policy check names a path and the read opens an inode; a directory symlink flipped in
+    /// between used to read whatever it pointed at by then. The loader now checks the opened
+    /// descriptor's real path, so however the flips fall, the outside file's text is never held.
+    @Test("a directory symlink flipped between inside and outside while loading never yields the outside file")
+    func symlinkSwapRace() async throws {
+        let marker = "OUTSIDE-CANARY-7f3a"
+        let root = try writeFiles([
+            "flow/flow.arazzo.yaml": Self.arazzo(url: "./dir/api.yaml"),
+            "flow/specs/api.yaml": "openapi: 3.1.0\ninfo: {title: inside, version: '1'}\npaths: {/a: {get: {operationId: op}}}\n",
+            "outside/api.yaml": "openapi: 3.1.0\ninfo: {title: \(marker), version: '1'}\npaths: {/a: {get: {operationId: op}}}\n",
+        ])
+        let link = root + "/flow/dir"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: root + "/flow/specs")
+        let flipper = SymlinkFlipper(link: link, targets: [root + "/flow/specs", root + "/outside"])
+        flipper.start()
+        defer { flipper.stop() }
+        // Loaded (the link pointed inside throughout) and refused (it pointed outside at the check
+        // or at the open) are both right, in any mix: the flips' timing is the scheduler's.
+        for _ in 0..<1_000 {
+            do {
+                let document = try await ArazzoLoader().load(path: root + "/flow/flow.arazzo.yaml")
+                #expect(!document.sourceTexts.values.contains { $0.contains(marker) }, "the outside file was read")
+            } catch {
+                #expect(!error.sourceTexts.values.contains { $0.contains(marker) }, "the outside file was read")
+            }
+        }
+    }
+
     @Test("a file: URL with percent-encoded dots is decoded once and checked as it is opened")
     func percentEncoded() async throws {
         let root = try writeFiles(["secret.yaml": "x: 1\n"])
@@ -488,5 +527,41 @@ final class ResumeOnce: @unchecked Sendable {
         continuation = nil
         lock.unlock()
         pending?.resume(returning: value)
+    }
+}
+
+/// Re-points a symlink between targets, atomically (a new link renamed over the old one), on its
+/// own thread until stopped.
+final class SymlinkFlipper: @unchecked Sendable {
+    private let link: String
+    private let targets: [String]
+    private let lock = NSLock()
+    private var running = false
+    private var thread: Thread?
+
+    init(link: String, targets: [String]) {
+        self.link = link
+        self.targets = targets
+    }
+
+    func start() {
+        lock.withLock { running = true }
+        let thread = Thread { [self] in
+            var index = 0
+            while lock.withLock({ running }) {
+                index = (index + 1) % targets.count
+                let temporary = link + ".flip"
+                unlink(temporary)
+                symlink(targets[index], temporary)
+                rename(temporary, link)
+            }
+        }
+        self.thread = thread
+        thread.start()
+    }
+
+    func stop() {
+        lock.withLock { running = false }
+        while thread?.isFinished == false { usleep(1_000) }
     }
 }

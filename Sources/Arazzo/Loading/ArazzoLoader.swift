@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArazzoDiagnostics
 import ArazzoJSON
 import ArazzoYAML
@@ -335,24 +340,55 @@ private struct LoadSession {
             }
         }
         let path = URLReference.filePath(url)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+        // Devices, FIFOs and directories are refused before they are opened (opening one can
+        // block or have effects of its own); symlinks are followed, as the policy check did.
+        var named = stat()
+        guard stat(path, &named) == 0 else {
             return .failure(ReadFailure("no such file"))
         }
-        if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+        guard named.st_mode & S_IFMT == S_IFREG else {
             return .failure(ReadFailure("it is not a regular file"))
         }
-        if let size = attributes[.size] as? NSNumber, size.intValue > limits.maxDocumentBytes {
+        if named.st_size > limits.maxDocumentBytes {
             return .failure(ReadFailure("it is larger than \(limits.maxDocumentBytes) bytes"))
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        // The checks above name a path; what is opened is an inode. Between the two the path may
+        // be swapped for a symlink, a FIFO or a device, so the opened file is checked again by its
+        // descriptor: a regular file (O_NONBLOCK: opening a FIFO does not wait for a writer), and,
+        // where the file policy applies, at a real path the policy allows.
+        let descriptor = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
             return .failure(ReadFailure("it cannot be opened"))
         }
-        defer { try? handle.close() }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            return .failure(ReadFailure("it is not a regular file"))
+        }
+        if !files.isExempt(path), let opened = Self.openedPath(descriptor), opened != path,
+            let refusal = files.refusal(for: opened)
+        {
+            return .failure(ReadFailure(refusal, isPolicyRefusal: true))
+        }
         let data = (try? handle.read(upToCount: limits.maxDocumentBytes + 1)) ?? Data()
         guard data.count <= limits.maxDocumentBytes else {
             return .failure(ReadFailure("it is larger than \(limits.maxDocumentBytes) bytes"))
         }
         return Self.decodeText(Array(data), display: display ?? path)
+    }
+
+    /// The path the kernel has for an open file (Linux: `/proc/self/fd/N`), or nil where it
+    /// cannot tell. A file deleted since it was opened reads as `PATH (deleted)`, which no policy
+    /// allows, so it is refused.
+    static func openedPath(_ descriptor: Int32) -> String? {
+        #if os(Linux)
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/fd/\(descriptor)", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #else
+        return nil
+        #endif
     }
 
     /// UTF-8 text (a byte order mark is the YAML layer's business), or UTF-16 with a byte order

@@ -69,6 +69,11 @@ struct FileGate {
         }
     }
 
+    /// Whether `path` is read without a policy check (every file allowed, or named by the caller).
+    func isExempt(_ path: String) -> Bool {
+        allowsAnyFile || trusted.contains(path)
+    }
+
     /// Why the local file at `path` (absolute, already percent-decoded) may not be read, in one
     /// line that says how to allow it; nil when it may.
     func refusal(for path: String) -> String? {
