@@ -10,10 +10,9 @@ import Foundation
 ///
 /// - `reused`: one loader, one document, one engine and one executor (one connection pool) for
 ///   every run, after one untimed warm-up run.
-/// - `fresh`: every run loads and indexes the documents and compiles a new engine, like
-///   constructing a new Python `ArazzoRunner` per run. The executor (connection pool) is shared:
-///   creating and shutting down an `HTTPClient` per run trips an AsyncHTTPClient precondition
-///   ("A connection that we don't know was released") after a few dozen cycles.
+/// - `fresh`: every run loads and indexes the documents, compiles a new engine and creates (and
+///   shuts down) a new executor, so a new connection pool and TCP connection, like constructing a
+///   new Python `ArazzoRunner` (with its new `requests.Session`) per run.
 ///
 /// Every run must succeed and produce the session token; otherwise the command fails. Prints
 /// `result per_run_us=… runs=…`.
@@ -42,31 +41,25 @@ enum WorkflowBenchmark {
             elapsed = clock.now - started
             await executor.shutdown()
         } else {
-            let executor = AsyncHTTPExecutor()
-            do {
-                try await freshRun(path, executor: executor, server: server, inputs: inputs.current())
-                let started = clock.now
-                for _ in 0..<runs {
-                    try await freshRun(path, executor: executor, server: server, inputs: inputs.current())
-                }
-                elapsed = clock.now - started
-            } catch {
-                await executor.shutdown()
-                throw error
+            try await freshRun(path, server: server, inputs: inputs.current())
+            let started = clock.now
+            for _ in 0..<runs {
+                try await freshRun(path, server: server, inputs: inputs.current())
             }
-            await executor.shutdown()
+            elapsed = clock.now - started
         }
         let perRun = seconds(elapsed) / Double(runs)
         print("workflow \(mode): \(runs) runs of \(StytchFixture.workflowId), \(Measure.format(perRun * 1e6)) µs per run")
         print("result per_run_us=\(Measure.format(perRun * 1e6, 2)) runs=\(runs)")
     }
 
-    /// Everything a new runner would do except opening a new connection pool: load, index,
-    /// compile, run.
-    static func freshRun(_ path: String, executor: any StepExecutor, server: String?, inputs: JSONValue) async throws {
+    /// Everything a new runner does: load, index, compile, open a connection pool, run, close it.
+    static func freshRun(_ path: String, server: String?, inputs: JSONValue) async throws {
         let document = try await load(path)
-        let engine = WorkflowEngine(document: document, options: options(executor: executor, server: server))
-        try check(await engine.run(workflowId: StytchFixture.workflowId, inputs: inputs))
+        try await AsyncHTTPExecutor.withExecutor { executor in
+            let engine = WorkflowEngine(document: document, options: options(executor: executor, server: server))
+            try check(await engine.run(workflowId: StytchFixture.workflowId, inputs: inputs))
+        }
     }
 
     static func load(_ path: String) async throws -> LoadedDocument {
