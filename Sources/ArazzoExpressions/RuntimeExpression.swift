@@ -523,8 +523,9 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The closest candidate to `word`: an exact case-insensitive match first, then the smallest edit
-/// distance within a third of the word's length (at least 1, at most 3).
-func suggest(_ word: String, among candidates: some Sequence<String>) -> String? {
+/// distance within a third of the word's length (at least 1, at most 3). Package-wide so every
+/// "did you mean" over names (expressions, `--secret-output`) chooses the same way.
+package func suggest(_ word: String, among candidates: some Sequence<String>) -> String? {
     let lower = word.lowercased()
     var best: (String, Int)?
     for candidate in candidates {

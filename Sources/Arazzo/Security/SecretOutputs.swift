@@ -1,4 +1,5 @@
 public import ArazzoDiagnostics
+import ArazzoExpressions
 import ArazzoJSON
 import ArazzoModel
 import OrderedCollections
@@ -148,15 +149,10 @@ public struct SecretOutputs: Sendable, Hashable, ExpressibleByArrayLiteral {
         return message + near
     }
 
-    /// "; did you mean 'PREFIXname'?" for the nearest candidate within a small distance.
+    /// "; did you mean 'PREFIXname'?" for the nearest candidate (``suggest(_:among:)``, as for
+    /// names in expressions); candidates in sorted order, so ties resolve the same every run.
     private static func suggestion(_ name: String, among candidates: [String], prefix: String) -> String {
-        let length = name.unicodeScalars.prefix(128).count
-        let bound = length <= 3 ? 1 : min(3, max(2, length / 3))
-        let best = Set(candidates).sorted()
-            .map { ($0, OperationResolver.editDistance(name, $0)) }
-            .filter { $0.1 <= bound || $0.0.lowercased() == name.lowercased() }
-            .min { $0.1 < $1.1 }
-        return best.map { "; did you mean '\(prefix)\($0.0)'?" } ?? ""
+        suggest(name, among: Set(candidates).sorted()).map { "; did you mean '\(prefix)\($0)'?" } ?? ""
     }
 
     /// Problems with `x-arazzo-secret-outputs` markers in the loaded Arazzo documents: a value
