@@ -428,7 +428,6 @@ extension RuntimeExpression {
 
 /// Escapes one JSON pointer reference token (`~` → `~0`, `/` → `~1`).
 func escapePointerToken(_ token: some StringProtocol) -> String {
-    if !token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) { return String(token) }
     var out = ""
     for c in token.unicodeScalars {
         switch c {

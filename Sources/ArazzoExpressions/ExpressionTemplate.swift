@@ -296,52 +296,36 @@ public struct ValueTemplate: Sendable, Hashable {
     public func evaluate(in context: any ExpressionContext) -> Evaluation {
         if case .literal(let v) = root { return Evaluation(value: v, omitted: []) }
         var omitted: [Omission] = []
-        var path: [PathStep] = []
+        var path: [String] = []
         let value = Self.evaluate(root, path: &path, context: context, omitted: &omitted)
         return Evaluation(value: value, omitted: omitted)
     }
 
-    /// One step of the JSON pointer to the node being evaluated. The pointer text is only built
-    /// when a member is omitted: building it for every member of every payload on every run was
-    /// a measurable share of the engine's time.
-    enum PathStep {
-        case member(String)
-        case element(Int)
-    }
-
-    static func pointer(_ path: [PathStep]) -> String {
-        var text = ""
-        for step in path {
-            switch step {
-            case .member(let key): text += "/" + escapePointerToken(key)
-            case .element(let index): text += "/\(index)"
-            }
-        }
-        return text
-    }
-
-    static func evaluate(_ node: Node, path: inout [PathStep], context: any ExpressionContext, omitted: inout [Omission]) -> JSONValue? {
+    /// `path` holds the unescaped tokens of the node being evaluated; the pointer text is built
+    /// only when a member is omitted (building it for every member of every payload on every run
+    /// was a measurable share of the engine's time).
+    static func evaluate(_ node: Node, path: inout [String], context: any ExpressionContext, omitted: inout [Omission]) -> JSONValue? {
         switch node {
         case .literal(let v): return v
         case .expression(let e):
             switch e.evaluate(in: context) {
             case .success(let v): return v
             case .failure(let f):
-                omitted.append(Omission(path: pointer(path), unresolved: f))
+                omitted.append(Omission(path: JSONPointer(tokens: path).description, unresolved: f))
                 return nil
             }
         case .template(let t):
             switch t.render(in: context) {
             case .success(let s): return .string(s)
             case .failure(let f):
-                omitted.append(Omission(path: pointer(path), unresolved: f))
+                omitted.append(Omission(path: JSONPointer(tokens: path).description, unresolved: f))
                 return nil
             }
         case .array(let nodes):
             var out: [JSONValue] = []
             out.reserveCapacity(nodes.count)
             for (i, n) in nodes.enumerated() {
-                path.append(.element(i))
+                path.append(String(i))
                 if let v = evaluate(n, path: &path, context: context, omitted: &omitted) { out.append(v) }
                 path.removeLast()
             }
@@ -350,7 +334,7 @@ public struct ValueTemplate: Sendable, Hashable {
             var out = JSONObject()
             out.reserveCapacity(members.count)
             for (k, n) in members {
-                path.append(.member(k))
+                path.append(k)
                 if let v = evaluate(n, path: &path, context: context, omitted: &omitted) {
                     out[k] = v
                 }
