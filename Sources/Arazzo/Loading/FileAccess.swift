@@ -77,7 +77,7 @@ struct FileGate {
     /// Why the local file at `path` (absolute, already percent-decoded) may not be read, in one
     /// line that says how to allow it; nil when it may.
     func refusal(for path: String) -> String? {
-        if allowsAnyFile || trusted.contains(path) { return nil }
+        if isExempt(path) { return nil }
         // FilePolicy percent-decodes its argument; `path` is decoded already, so a literal `%`
         // is escaped to keep the checked path and the opened path the same.
         let escaped = path.replacingOccurrences(of: "%", with: "%25")

@@ -109,25 +109,23 @@ final class RunSession {
         // Nothing secret is known yet (no credentials, password inputs or secret outputs so far):
         // only credential headers a document wrote itself can need hiding, so the value scan of
         // bodies, outputs and messages is skipped — it cost about a tenth of a step.
-        guard !redactor.isEmpty else {
+        if redactor.isEmpty {
             if let request = trace.request { redacted.request?.headers = redactor.redact(request.headers) }
             if let response = trace.response { redacted.response?.headers = redactor.redact(response.headers) }
-            result.steps.append(redacted)
-            emit(.stepFinished(redacted))
-            return
-        }
-        redacted.request = trace.request.map { redactor.redact($0) }
-        redacted.response = trace.response.map { redactor.redact($0) }
-        redacted.outputs = redactor.redact(trace.outputs)
-        redacted.notes = trace.notes.map { redactor.redact($0) }
-        redacted.criteria = trace.criteria.map { verdict in
-            var v = verdict
-            v.explanation = redactor.redact(verdict.explanation)
-            return v
-        }
-        if var error = trace.transportError {
-            error.message = redactor.redact(error.message)
-            redacted.transportError = error
+        } else {
+            redacted.request = trace.request.map { redactor.redact($0) }
+            redacted.response = trace.response.map { redactor.redact($0) }
+            redacted.outputs = redactor.redact(trace.outputs)
+            redacted.notes = trace.notes.map { redactor.redact($0) }
+            redacted.criteria = trace.criteria.map { verdict in
+                var v = verdict
+                v.explanation = redactor.redact(verdict.explanation)
+                return v
+            }
+            if var error = trace.transportError {
+                error.message = redactor.redact(error.message)
+                redacted.transportError = error
+            }
         }
         result.steps.append(redacted)
         emit(.stepFinished(redacted))
