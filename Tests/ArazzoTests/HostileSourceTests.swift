@@ -222,7 +222,7 @@ struct HostileSourceTests {
     func symlinkInside() async throws {
         let root = try writeFiles([
             "flow/flow.arazzo.yaml": Self.arazzo(url: "./link.yaml"),
-            "flow/specs/api.yaml": "openapi: 3.1.0\ninfo: {title: inside, version: '1'}\npaths: {/a: {get: {operationId: op}}}\n",
+            "flow/specs/api.yaml": Self.openAPI(title: "inside"),
         ])
         try FileManager.default.createSymbolicLink(atPath: root + "/flow/link.yaml", withDestinationPath: root + "/flow/specs/api.yaml")
         let document = try await ArazzoLoader().load(path: root + "/flow/flow.arazzo.yaml")
@@ -237,8 +237,8 @@ struct HostileSourceTests {
         let marker = "OUTSIDE-CANARY-7f3a"
         let root = try writeFiles([
             "flow/flow.arazzo.yaml": Self.arazzo(url: "./dir/api.yaml"),
-            "flow/specs/api.yaml": "openapi: 3.1.0\ninfo: {title: inside, version: '1'}\npaths: {/a: {get: {operationId: op}}}\n",
-            "outside/api.yaml": "openapi: 3.1.0\ninfo: {title: \(marker), version: '1'}\npaths: {/a: {get: {operationId: op}}}\n",
+            "flow/specs/api.yaml": Self.openAPI(title: "inside"),
+            "outside/api.yaml": Self.openAPI(title: marker),
         ])
         let link = root + "/flow/dir"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: root + "/flow/specs")
@@ -312,6 +312,11 @@ struct HostileSourceTests {
           - workflowId: w
             steps: [{stepId: a, operationId: op}]
         """
+    }
+
+    /// A minimal OpenAPI description with the operation ``arazzo(url:)``'s workflow calls.
+    static func openAPI(title: String) -> String {
+        "openapi: 3.1.0\ninfo: {title: \(title), version: '1'}\npaths: {/a: {get: {operationId: op}}}\n"
     }
 
     func loadFailure(path: String, files: FileAccess = .documentDirectory) async throws -> [Diagnostic] {
