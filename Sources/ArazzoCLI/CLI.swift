@@ -84,6 +84,7 @@ public enum CLI {
         if wantsHelp {
             let subcommands: [String: any ParsableCommand.Type] = [
                 "run": RunCommand.self, "validate": ValidateCommand.self, "list": ListCommand.self,
+                "fix": FixCommand.self,
             ]
             let named = arguments.first { subcommands[$0] != nil }
             let type = named.flatMap { subcommands[$0] } ?? ArazzoRunCommand.self
@@ -111,6 +112,8 @@ public enum CLI {
             return await validate.execute(context)
         case let list as ListCommand:
             return await list.execute(context)
+        case let fix as FixCommand:
+            return await fix.execute(context)
         default:
             stdout.line(ArazzoRunCommand.helpMessage())
             return CLIExitCode.success
@@ -128,7 +131,7 @@ struct ArazzoRunCommand: AsyncParsableCommand {
             (validate: errors found), 2 invalid document or usage, 3 could not run.
             """,
         version: CLI.version,
-        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, FixCommand.self],
         defaultSubcommand: RunCommand.self)
 }
 

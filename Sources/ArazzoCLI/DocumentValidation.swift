@@ -1,11 +1,37 @@
 import Arazzo
+import ArgumentParser
 
-/// The full check of a loaded document: what the loader found (structure and semantics) plus
-/// every expression, criterion and operation checked against the loaded OpenAPI descriptions.
+/// `--strict` and `--severity CODE=LEVEL` (validate, run, fix): the severity policy applied to
+/// every diagnostic before it is shown or decides an exit code.
+struct SeverityOptions: ParsableArguments {
+    @Flag(help: "Treat every warning as an error (like -Werror).")
+    var strict = false
+
+    @Option(
+        name: .customLong("severity"),
+        help: ArgumentHelp(
+            "Set one rule's severity: CODE=error|warn|off (repeatable; docs/diagnostics.md lists the codes). Rules that are errors by default cannot be lowered.",
+            valueName: "CODE=LEVEL"))
+    var severities: [String] = []
+
+    /// The policy, or the first unusable `--severity` value as a one-line message.
+    func policy() -> Result<SeverityPolicy, CLIUsageError> {
+        var policy = SeverityPolicy(strict: strict)
+        for assignment in severities {
+            do {
+                try policy.setting(assignment)
+            } catch {
+                return .failure(CLIUsageError("--severity \(assignment): \(error.message)"))
+            }
+        }
+        return .success(policy)
+    }
+}
+
+/// The full check of a loaded document, the same one embedders get from
+/// ``LoadedDocument/validate(policy:)``.
 enum DocumentValidation {
-    static func validate(_ loaded: LoadedDocument) -> Diagnostics {
-        let warnings = SecretOutputs.documentWarnings(in: loaded)
-        guard !warnings.isEmpty else { return loaded.validate() }
-        return Diagnostics(loaded.validate().all + warnings)
+    static func validate(_ loaded: LoadedDocument, policy: SeverityPolicy = .standard) -> Diagnostics {
+        loaded.validate(policy: policy)
     }
 }

@@ -65,6 +65,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
     @OptionGroup var fileAccess: FileAccessOptions
 
+    @OptionGroup var severity: SeverityOptions
+
     @Flag(help: "Accept any TLS certificate (only for test servers with self-signed certificates).")
     var insecure = false
 
@@ -95,6 +97,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
         if let timeout, !(timeout > 0 && timeout.isFinite) {
             err.line("error: --timeout must be a positive number of seconds")
+            return CLIExitCode.usage
+        }
+        let severityPolicy: SeverityPolicy
+        switch severity.policy() {
+        case .success(let p): severityPolicy = p
+        case .failure(let error):
+            err.line("error: \(error.message)")
             return CLIExitCode.usage
         }
         if let maxSteps, maxSteps < 1 {
@@ -134,11 +143,11 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             }
             loaded = try await ArazzoLoader(fetcher: fetcher.map(guarded), limits: limits).load(path: path)
         } catch {
-            render(error.diagnostics, sources: error.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
+            render(severityPolicy.apply(to: error.diagnostics).deduplicated, sources: error.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
             return CLIExitCode.usage
         }
-        let diagnostics = DocumentValidation.validate(loaded)
+        let diagnostics = DocumentValidation.validate(loaded, policy: severityPolicy)
         if diagnostics.hasErrors {
             render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             return CLIExitCode.usage

@@ -21,6 +21,8 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
     @Option(help: "text (compiler-style, default) or json.")
     var format: OutputFormat = .text
 
+    @OptionGroup var severity: SeverityOptions
+
     @OptionGroup var fileAccess: FileAccessOptions
 
     @OptionGroup var hostAccess: HostAccessOptions
@@ -28,12 +30,19 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
     func run() async throws { try await runInProcess() }
 
     func execute(_ context: CLIContext) async -> Int32 {
-        await withSourceAccess(context, files: fileAccess, hosts: hostAccess) { fetcher, limits in
-            await execute(context, fetcher: fetcher, limits: limits)
+        let policy: SeverityPolicy
+        switch severity.policy() {
+        case .success(let p): policy = p
+        case .failure(let error):
+            context.stderr.line("error: \(error.message)")
+            return CLIExitCode.usage
+        }
+        return await withSourceAccess(context, files: fileAccess, hosts: hostAccess) { fetcher, limits in
+            await execute(context, fetcher: fetcher, limits: limits, policy: policy)
         }
     }
 
-    private func execute(_ context: CLIContext, fetcher: (any StepExecutor)?, limits: LoadLimits) async -> Int32 {
+    private func execute(_ context: CLIContext, fetcher: (any StepExecutor)?, limits: LoadLimits, policy: SeverityPolicy) async -> Int32 {
         var anyErrors = false
         var unreadable = false
         var reports: [JSONValue] = []
@@ -44,7 +53,7 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
             var sources: [String: String] = [:]
             do {
                 let loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).load(path: path)
-                diagnostics = DocumentValidation.validate(loaded)
+                diagnostics = DocumentValidation.validate(loaded, policy: policy)
                 sources = loaded.sourceTexts
             } catch {
                 if error.diagnostics.contains(where: { $0.code == "document-unreadable" }) {
@@ -54,7 +63,7 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
                     reports.append(["file": .string(file), "readable": false, "message": .string(message)])
                     continue
                 }
-                diagnostics = error.diagnostics
+                diagnostics = policy.apply(to: error.diagnostics).deduplicated
                 sources = error.sourceTexts
             }
             let errors = diagnostics.errors.count
@@ -97,10 +106,32 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
             object["line"] = .int(location.line)
             object["column"] = .int(location.column)
         }
+        if let range = diagnostic.range {
+            object["range"] = Self.json(range, file: display)
+        }
         if let path = diagnostic.path { object["path"] = .string(path) }
         if let code = diagnostic.code { object["code"] = .string(code) }
         if !diagnostic.notes.isEmpty { object["notes"] = .array(diagnostic.notes.map(JSONValue.string)) }
+        if !diagnostic.fixIts.isEmpty {
+            object["fixIts"] = .array(diagnostic.fixIts.map { fixIt in
+                [
+                    "message": .string(fixIt.message),
+                    "edits": .array(fixIt.edits.map { edit in
+                        ["range": json(edit.range, file: display), "replacement": .string(edit.replacement)]
+                    }),
+                ]
+            })
+        }
         return .object(object)
+    }
+
+    /// `{"file", "start": {"line", "column"}, "end": {…}}`; `end` is exclusive.
+    static func json(_ range: SourceRange, file display: (String) -> String) -> JSONValue {
+        [
+            "file": .string(display(range.file)),
+            "start": ["line": .int(range.start.line), "column": .int(range.start.column)],
+            "end": ["line": .int(range.end.line), "column": .int(range.end.column)],
+        ]
     }
 }
 

@@ -36,34 +36,50 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
     public var code: String?
     /// Further lines that help (e.g. "the cycle is a → b → a").
     public var notes: [String]
+    /// The whole stretch of text the diagnostic is about (its start is ``location``), when known.
+    public var range: SourceRange?
+    /// Changes that would make the diagnostic go away, keeping the evident meaning (`fix` applies
+    /// the first of each diagnostic).
+    public var fixIts: [FixIt]
 
     /// Creates a diagnostic.
     public init(
         _ severity: Severity, _ message: String, at location: SourceLocation? = nil,
-        path: String? = nil, code: String? = nil, notes: [String] = []
+        path: String? = nil, code: String? = nil, notes: [String] = [], range: SourceRange? = nil,
+        fixIts: [FixIt] = []
     ) {
         self.severity = severity
         self.message = message
-        self.location = location
+        self.location = location ?? range?.startLocation
         self.path = path
         self.code = code
         self.notes = notes
+        self.range = range
+        self.fixIts = fixIts
+    }
+
+    /// This diagnostic with a range and fix-its attached.
+    public func with(range: SourceRange? = nil, fixIts: [FixIt]) -> Diagnostic {
+        var copy = self
+        if let range { copy.range = range }
+        copy.fixIts.append(contentsOf: fixIts)
+        return copy
     }
 
     /// An error diagnostic.
     public static func error(
         _ message: String, at location: SourceLocation? = nil, path: String? = nil, code: String? = nil,
-        notes: [String] = []
+        notes: [String] = [], range: SourceRange? = nil, fixIts: [FixIt] = []
     ) -> Diagnostic {
-        Diagnostic(.error, message, at: location, path: path, code: code, notes: notes)
+        Diagnostic(.error, message, at: location, path: path, code: code, notes: notes, range: range, fixIts: fixIts)
     }
 
     /// A warning diagnostic.
     public static func warning(
         _ message: String, at location: SourceLocation? = nil, path: String? = nil, code: String? = nil,
-        notes: [String] = []
+        notes: [String] = [], range: SourceRange? = nil, fixIts: [FixIt] = []
     ) -> Diagnostic {
-        Diagnostic(.warning, message, at: location, path: path, code: code, notes: notes)
+        Diagnostic(.warning, message, at: location, path: path, code: code, notes: notes, range: range, fixIts: fixIts)
     }
 
     /// `file:line:col: severity: message`, the compiler-style first line.
@@ -112,6 +128,27 @@ public struct Diagnostics: Sendable, Hashable, Codable, Sequence {
             case (nil, nil): return a.offset < b.offset
             }
         }.map(\.element)
+    }
+
+    /// Sorted by location, with repeats removed: two diagnostics are one when they have the same
+    /// code and the same range (or, without a range, the same location), whatever their wording;
+    /// the first found is kept. Uncoded diagnostics fall back to comparing messages.
+    public var deduplicated: Diagnostics {
+        struct Key: Hashable {
+            let code: String?
+            let range: SourceRange?
+            let location: SourceLocation?
+            let message: String?
+        }
+        var seen: Set<Key> = []
+        var out: [Diagnostic] = []
+        for d in sorted {
+            let key = Key(
+                code: d.code, range: d.range, location: d.range == nil ? d.location : nil,
+                message: d.code == nil ? d.message : nil)
+            if seen.insert(key).inserted { out.append(d) }
+        }
+        return Diagnostics(out)
     }
 
     /// Iterates in discovery order.

@@ -30,6 +30,9 @@ public struct DiagnosticRenderer: Sendable {
         for note in diagnostic.notes {
             out += "\n" + (colored ? "\u{1B}[1;36mnote\u{1B}[0m" : "note") + ": " + note
         }
+        for fixIt in diagnostic.fixIts {
+            out += "\n" + (colored ? "\u{1B}[1;32mfix-it\u{1B}[0m" : "fix-it") + ": " + fixIt.message
+        }
         return out
     }
 

@@ -1,3 +1,4 @@
+import ArazzoDiagnostics
 public import ArazzoJSON
 
 /// The run-time values runtime expressions read. The engine implements this once per evaluation

@@ -60,11 +60,14 @@ public struct ExpressionIssue: Sendable, Hashable, Codable, CustomStringConverti
     public var field: Field
     /// Further hints.
     public var notes: [String]
+    /// The canonical text for the whole checked string, when the problem has one evident meaning
+    /// (a fix-it: the caller turns it into an edit of the scalar the string was written in).
+    public var fix: ExpressionFix?
 
     /// Creates an issue.
     public init(
         _ severity: Diagnostic.Severity, _ message: String, offset: Int, code: String,
-        field: Field = .checked, notes: [String] = []
+        field: Field = .checked, notes: [String] = [], fix: ExpressionFix? = nil
     ) {
         self.severity = severity
         self.message = message
@@ -72,6 +75,7 @@ public struct ExpressionIssue: Sendable, Hashable, Codable, CustomStringConverti
         self.code = code
         self.field = field
         self.notes = notes
+        self.fix = fix
     }
 
     /// `severity at offset N: message`.
@@ -106,5 +110,20 @@ public struct ExpressionIssue: Sendable, Hashable, Codable, CustomStringConverti
         return Diagnostic(
             severity, message, at: SourceLocation(file: start.file, line: line, column: column), path: path,
             code: code, notes: notes)
+    }
+}
+
+/// The canonical form of a checked string whose problem has one evident meaning: what the run
+/// uses, and what `fix` writes in its place.
+public struct ExpressionFix: Sendable, Hashable, Codable {
+    /// What the change does ("write `$response.body#/id`").
+    public var message: String
+    /// The whole string as it should be written.
+    public var text: String
+
+    /// Creates a fix.
+    public init(_ message: String, text: String) {
+        self.message = message
+        self.text = text
     }
 }

@@ -53,30 +53,47 @@ public struct YAMLNode: Sendable, Hashable {
         public let key: String
         /// Where the key was written.
         public let keyLocation: SourceLocation
+        /// Just past the key's last character (its closing quote for a quoted key).
+        public let keyEnd: SourcePosition
         /// The value node.
         public let value: YAMLNode
 
-        /// Creates a pair.
-        public init(key: String, keyLocation: SourceLocation, value: YAMLNode) {
+        /// Creates a pair; without `keyEnd` the key is taken to be written plain.
+        public init(key: String, keyLocation: SourceLocation, keyEnd: SourcePosition? = nil, value: YAMLNode) {
             self.key = key
             self.keyLocation = keyLocation
+            self.keyEnd = keyEnd ?? SourcePosition(line: keyLocation.line, column: keyLocation.column + key.unicodeScalars.count)
             self.value = value
         }
+
+        /// The key as written (quotes included).
+        public var keyRange: SourceRange { SourceRange(from: keyLocation, to: keyEnd) }
+
+        /// From the key's first character to the end of the value: the whole entry.
+        public var range: SourceRange { SourceRange(from: keyLocation, to: value.end) }
     }
 
     /// The node's content.
     public let kind: Kind
     /// Where the node starts (for a scalar, its first character, or its opening quote).
     public let location: SourceLocation
+    /// Just past the node's last character: after a quoted scalar's closing quote, after a flow
+    /// collection's closing bracket; a block scalar or block collection ends where the next token
+    /// starts (often the first column of a later line).
+    public let end: SourcePosition
     /// The explicit tag, if one was written (`!!str`, `!!int`, ...), in its long form.
     public let tag: String?
 
-    /// Creates a node.
-    public init(kind: Kind, location: SourceLocation, tag: String? = nil) {
+    /// Creates a node; without `end` the node is taken to cover nothing past its start.
+    public init(kind: Kind, location: SourceLocation, end: SourcePosition? = nil, tag: String? = nil) {
         self.kind = kind
         self.location = location
+        self.end = end ?? SourcePosition(line: location.line, column: location.column)
         self.tag = tag
     }
+
+    /// The text the node was written with, from its first character to ``end``.
+    public var range: SourceRange { SourceRange(from: location, to: end) }
 }
 
 extension YAMLNode {

@@ -157,7 +157,7 @@ struct TreeBuilder {
         /// Nodes the collection stands for once aliases are expanded (itself included).
         var size = 1
         /// The key read, waiting for its value (mappings).
-        var pendingKey: (String, SourceLocation)?
+        var pendingKey: (String, SourceLocation, SourcePosition)?
         /// Keys read so far with their locations (mappings), for duplicate detection.
         var seen: [String: SourceLocation] = [:]
 
@@ -182,6 +182,10 @@ struct TreeBuilder {
         SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
     }
 
+    func position(_ mark: yaml_mark_t) -> SourcePosition {
+        SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    }
+
     mutating func handle(_ event: yaml_event_t) throws(Diagnostic) {
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
@@ -198,7 +202,7 @@ struct TreeBuilder {
             let tag = try resolveTag(data.tag, at: start)
             let style = Self.style(data.style)
             let value = try Self.typedValue(text: text, style: style, tag: tag, at: start)
-            let node = YAMLNode(kind: .scalar(.init(text: text, style: style, value: value)), location: start, tag: tag)
+            let node = YAMLNode(kind: .scalar(.init(text: text, style: style, value: value)), location: start, end: position(event.end_mark), tag: tag)
             try add(node, size: 1, anchor: data.anchor, at: start)
         case YAML_ALIAS_EVENT:
             let start = location(event.start_mark)
@@ -230,11 +234,11 @@ struct TreeBuilder {
             try push(Frame(kind: .mapping, start: start, tag: tag, anchor: data.anchor.map { String(cString: $0) }), at: start)
         case YAML_SEQUENCE_END_EVENT:
             guard let frame = stack.popLast(), frame.kind == .sequence else { return }
-            let node = YAMLNode(kind: .sequence(frame.items), location: frame.start, tag: frame.tag)
+            let node = YAMLNode(kind: .sequence(frame.items), location: frame.start, end: position(event.end_mark), tag: frame.tag)
             try add(node, size: frame.size, anchor: frame.anchor, at: frame.start, counted: true)
         case YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast(), frame.kind == .mapping else { return }
-            let node = YAMLNode(kind: .mapping(frame.pairs), location: frame.start, tag: frame.tag)
+            let node = YAMLNode(kind: .mapping(frame.pairs), location: frame.start, end: position(event.end_mark), tag: frame.tag)
             try add(node, size: frame.size, anchor: frame.anchor, at: frame.start, counted: true)
         default:
             break
@@ -284,8 +288,8 @@ struct TreeBuilder {
             stack[top].items.append(node)
             stack[top].size += size
         case .mapping:
-            if let (key, keyLocation) = stack[top].pendingKey {
-                stack[top].pairs.append(YAMLNode.Pair(key: key, keyLocation: keyLocation, value: node))
+            if let (key, keyLocation, keyEnd) = stack[top].pendingKey {
+                stack[top].pairs.append(YAMLNode.Pair(key: key, keyLocation: keyLocation, keyEnd: keyEnd, value: node))
                 stack[top].size += size
                 stack[top].pendingKey = nil
             } else {
@@ -301,7 +305,7 @@ struct TreeBuilder {
                         at: start, code: "yaml-duplicate-key")
                 }
                 stack[top].seen[scalar.text] = start
-                stack[top].pendingKey = (scalar.text, start)
+                stack[top].pendingKey = (scalar.text, start, node.end)
             }
         }
     }

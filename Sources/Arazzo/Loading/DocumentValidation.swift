@@ -10,8 +10,12 @@ extension LoadedDocument {
     /// (located at the exact character), and every step's operation checked against the loaded
     /// OpenAPI descriptions (missing operation: error with "did you mean"; parameter the
     /// operation does not declare: warning).
-    public func validate() -> Diagnostics {
+    ///
+    /// `policy` decides each rule's severity (`--strict`, `--severity`); it is applied once, after
+    /// every check has reported, and repeats (same code, same range) are reported once.
+    public func validate(policy: SeverityPolicy = .standard) -> Diagnostics {
         var all = Array(diagnostics)
+        all.append(contentsOf: SecretOutputs.documentWarnings(in: self))
         // Only Arazzo documents hold expressions; splitting a large OpenAPI description into lines
         // here would cost more than every check together.
         let arazzoFiles = Set(units.values.flatMap { [$0.url, $0.displayName] })
@@ -23,11 +27,7 @@ extension LoadedDocument {
             all.append(contentsOf: checker.diagnostics)
         }
         // One problem found twice (e.g. by the model validator and here) is reported once.
-        var seen: Set<String> = []
-        let unique = all.filter { d in
-            seen.insert("\(d.severity)|\(d.location?.description ?? "")|\(d.message)").inserted
-        }
-        return Diagnostics(Diagnostics(unique).sorted)
+        return policy.apply(to: Diagnostics(all)).deduplicated
     }
 }
 
@@ -280,6 +280,8 @@ private struct UnitChecker {
 struct ScalarLocator {
     let lines: [String: [Substring]]
     private var styles: [SourceLocation: YAMLNode.ScalarStyle] = [:]
+    /// Where each scalar ends, for fix-its that rewrite the whole scalar.
+    private var ends: [SourceLocation: SourcePosition] = [:]
 
     init(sourceTexts: [String: String]) {
         var lines: [String: [Substring]] = [:]
@@ -296,7 +298,9 @@ struct ScalarLocator {
         while let node = stack.popLast(), visited < 2_000_000 {
             visited += 1
             switch node.kind {
-            case .scalar(let s): styles[node.location] = s.style
+            case .scalar(let s):
+                styles[node.location] = s.style
+                ends[node.location] = node.end
             case .sequence(let items): stack.append(contentsOf: items)
             case .mapping(let pairs): stack.append(contentsOf: pairs.map(\.value))
             }
@@ -304,9 +308,19 @@ struct ScalarLocator {
     }
 
     func diagnostic(_ issue: ExpressionIssue, in text: String, at location: SourceLocation) -> Diagnostic {
-        Diagnostic(
+        var fixIts: [FixIt] = []
+        var range: SourceRange?
+        if let end = ends[location] {
+            let scalarRange = SourceRange(from: location, to: end)
+            range = scalarRange
+            if let fix = issue.fix {
+                let edit = YAMLNode.scalarEdit(range: scalarRange, style: styles[location] ?? .plain, newText: fix.text)
+                fixIts.append(FixIt(fix.message, edits: [edit]))
+            }
+        }
+        return Diagnostic(
             issue.severity, issue.message, at: locate(offset: issue.offset, in: text, scalarAt: location),
-            code: issue.code, notes: issue.notes)
+            code: issue.code, notes: issue.notes, range: range, fixIts: fixIts)
     }
 
     func locate(offset: Int, in text: String, scalarAt location: SourceLocation) -> SourceLocation {
