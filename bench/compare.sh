@@ -134,9 +134,7 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 # One CLI run of each side; appends wall ms and peak RSS kB to the named arrays.
 cli_ours() {  # $1 = arazzo path
     inputs_json >"$WORK/inputs.json"
-    # The layout (arazzo/ naming ../openapi/) needs its root allowed: docs/security.md.
     "$BENCH" spawn --require "session-token-test-" -- "$RUN" run "$1" --workflow totp-enrollment \
-        --allow-file-root "$(dirname "$(dirname "$1")")" \
         --inputs "$WORK/inputs.json" --auth "stytchB2bApi=basic:$PROJECT_ID:$PROJECT_SECRET"
 }
 cli_theirs() {  # $1 = arazzo path

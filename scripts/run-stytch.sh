@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 # A debug build shares its products with the test command, so the two README commands build once.
 swift build --product arazzo-run >&2
-# The workflow names ../openapi/…, outside its own directory: --allow-file-root admits the layout's
-# root (docs/security.md, "Which files may be read").
+# The workflow names ../openapi/…; a local document may read the files it names (docs/security.md,
+# "Which files may be read"), so no file-access flag is needed.
 exec .build/debug/arazzo-run run Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml \
-  --allow-file-root Fixtures/stytch --mock --inputs Fixtures/stytch/inputs.example.yaml "$@"
+  --mock --inputs Fixtures/stytch/inputs.example.yaml "$@"

@@ -30,7 +30,7 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
         let path = context.absolutePath(file)
         let loaded: LoadedDocument
         do {
-            loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).load(path: path)
+            loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).loadForCLI(path: path)
         } catch {
             render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
             return CLIExitCode.usage

@@ -141,7 +141,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                 err.line("error: \(error.message)")
                 return CLIExitCode.usage
             }
-            loaded = try await ArazzoLoader(fetcher: fetcher.map(guarded), limits: limits).load(path: path)
+            loaded = try await ArazzoLoader(fetcher: fetcher.map(guarded), limits: limits).loadForCLI(path: path)
         } catch {
             render(severityPolicy.apply(to: error.diagnostics).deduplicated, sources: error.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }

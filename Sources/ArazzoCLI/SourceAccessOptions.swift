@@ -3,35 +3,105 @@ import ArazzoHTTP
 import ArgumentParser
 import Foundation
 
-/// `--allow-files` and `--allow-file-root DIR` (run, validate, list): which local files a document
-/// may make the loader read. Without them, only the entry document's directory tree.
+/// `--sandbox DIR`, `--map URL_PREFIX=DIR`, `--allow-file-root DIR` and `--allow-files` (run,
+/// validate, list): which local files the documents of a load may read (``FileAccess``). Without
+/// them a local document reads the files it names wherever they are, and a document fetched over
+/// the network reads none.
 struct FileAccessOptions: ParsableArguments {
+    @Option(
+        name: .customLong("sandbox"),
+        help: ArgumentHelp(
+            "Read local files only under DIR (repeatable), besides the document itself: for a local document you did not write.",
+            valueName: "DIR"))
+    var sandbox: [String] = []
+
+    @Option(
+        name: .customLong("map"),
+        help: ArgumentHelp(
+            "Read remote sources whose URL starts with URL_PREFIX from DIR instead of the network (repeatable; the longest prefix wins).",
+            valueName: "URL_PREFIX=DIR"))
+    var mappings: [String] = []
+
     @Flag(
         name: .customLong("allow-files"),
-        help: "Let the document read any local file through its sources and $refs (default: only files under its own directory).")
+        help: "Let documents fetched over the network read any local file their sources and $refs name (default: none).")
     var allowFiles = false
 
     @Option(
         name: .customLong("allow-file-root"),
         help: ArgumentHelp(
-            "Also let the document read files under DIR (repeatable), e.g. the parent of arazzo/ and openapi/ folders.",
+            "Let documents fetched over the network read local files under DIR (repeatable; default: none).",
             valueName: "DIR"))
     var allowFileRoots: [String] = []
 
-    /// The load limits these flags select, or a one-line error for a root that is not a directory.
+    /// The load limits these flags select, or a one-line error for a directory that does not exist
+    /// or a malformed mapping.
     func limits(_ context: CLIContext) -> Result<LoadLimits, CLIUsageError> {
-        var roots: [String] = []
-        for root in allowFileRoots {
-            let path = context.absolutePath(root)
+        func directory(_ flag: String, _ value: String, shown: String? = nil) -> Result<String, CLIUsageError> {
+            let path = context.absolutePath(value)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                return .failure(CLIUsageError("--allow-file-root \(root): no such directory"))
+                return .failure(CLIUsageError("\(flag) \(shown ?? value): no such directory"))
             }
-            roots.append(path)
+            return .success(path)
+        }
+        var access = FileAccess(allowsAnyFile: allowFiles)
+        do {
+            access.roots = try allowFileRoots.map { try directory("--allow-file-root", $0).get() }
+            access.sandbox = try sandbox.map { try directory("--sandbox", $0).get() }
+            for mapping in mappings {
+                // The prefix ends at the first `=` (a URL prefix rarely needs one; a directory may).
+                guard let eq = mapping.firstIndex(of: "="), mapping.index(after: eq) != mapping.endIndex else {
+                    throw CLIUsageError("--map \(mapping): expected URL_PREFIX=DIR")
+                }
+                let prefix = String(mapping[..<eq])
+                let dir = String(mapping[mapping.index(after: eq)...])
+                let lowered = prefix.lowercased()
+                let host = lowered.hasPrefix("https://") ? lowered.dropFirst(8)
+                    : lowered.hasPrefix("http://") ? lowered.dropFirst(7) : nil
+                guard let host, !host.isEmpty, !host.hasPrefix("/") else {
+                    throw CLIUsageError("--map \(mapping): the prefix must be an http:// or https:// URL with a host")
+                }
+                let path = try directory("--map", dir, shown: mapping).get()
+                access.mappings.append(FileAccess.Mapping(urlPrefix: prefix, directory: path))
+            }
+        } catch let error as CLIUsageError {
+            return .failure(error)
+        } catch {
+            return .failure(CLIUsageError(String(describing: error)))
         }
         var limits = LoadLimits.default
-        limits.files = FileAccess(allowsAnyFile: allowFiles, roots: roots)
+        limits.files = access
         return .success(limits)
+    }
+
+    /// `failure` with a note on each file-policy refusal naming the flag that allows the file:
+    /// the library says what to allow, the command line says how.
+    static func withFlagHints(_ failure: LoadFailure) -> LoadFailure {
+        let hinted = failure.diagnostics.map { diagnostic -> Diagnostic in
+            guard diagnostic.code == "source-file-not-allowed" else { return diagnostic }
+            var diagnostic = diagnostic
+            if diagnostic.message.contains("fetched over the network") {
+                diagnostic.notes.append("to read it, pass --allow-file-root DIR for a directory that contains it, or --allow-files")
+            } else if diagnostic.message.contains("is outside the sandbox") {
+                diagnostic.notes.append("to read it, pass --sandbox DIR for a directory that contains it as well")
+            } else if diagnostic.message.contains("outside the directory of its local copies") {
+                diagnostic.notes.append("a --map directory serves only the files below it")
+            }
+            return diagnostic
+        }
+        return LoadFailure(diagnostics: Diagnostics(hinted), sourceTexts: failure.sourceTexts)
+    }
+}
+
+extension ArazzoLoader {
+    /// ``load(path:)`` with the command line's hints on file-policy refusals.
+    func loadForCLI(path: String) async throws(LoadFailure) -> LoadedDocument {
+        do {
+            return try await load(path: path)
+        } catch {
+            throw FileAccessOptions.withFlagHints(error)
+        }
     }
 }
 
@@ -58,8 +128,8 @@ struct HostAccessOptions: ParsableArguments {
     }
 }
 
-/// Runs `body` with the load limits and the fetcher that `--allow-files`, `--allow-file-root` and
-/// `--allow-host` select (validate, list); a bad flag value is printed as `error: …` (exit 2). The
+/// Runs `body` with the load limits and the fetcher that the file access flags and `--allow-host`
+/// select (validate, list); a bad flag value is printed as `error: …` (exit 2). The
 /// HTTP client made for remote source descriptions is shut down afterwards.
 func withSourceAccess(
     _ context: CLIContext, files: FileAccessOptions, hosts: HostAccessOptions,
@@ -85,7 +155,8 @@ func withSourceAccess(
 }
 
 /// A command-line mistake found after parsing, printed as `error: message` (exit 2).
-struct CLIUsageError: Error {
+struct CLIUsageError: Error, CustomStringConvertible {
     let message: String
     init(_ message: String) { self.message = message }
+    var description: String { message }
 }

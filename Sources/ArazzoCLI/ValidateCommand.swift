@@ -52,7 +52,7 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
             var diagnostics: Diagnostics
             var sources: [String: String] = [:]
             do {
-                let loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).load(path: path)
+                let loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).loadForCLI(path: path)
                 diagnostics = DocumentValidation.validate(loaded, policy: policy)
                 sources = loaded.sourceTexts
             } catch {

@@ -397,7 +397,8 @@ public struct PolicyEnforcingExecutor: StepExecutor {
 }
 
 /// Whether a local file a document names (a `file:` source description, a relative `$ref`) lies
-/// inside the entry document's directory tree — the `--allow-files` guard.
+/// inside a directory tree: the comparison behind the loader's sandbox and the directories
+/// allowed for documents fetched over the network.
 ///
 /// Both the root and the candidate are resolved the way the kernel will open them: `.` and `..`
 /// removed, every symbolic link followed (for a path that does not exist yet, its longest
@@ -441,7 +442,7 @@ public struct FilePolicy: Sendable, Hashable {
     /// Why `path` may not be read, or nil when it may.
     public func refusal(for path: String) -> String? {
         allows(path: path) ? nil
-            : "\(path) is outside the document's directory \(root); pass --allow-files to read it"
+            : "\(path) is outside \(root); allow its directory to read it"
     }
 
     static func absolute(_ path: String) -> String {

@@ -9,9 +9,6 @@ import FoundationXML
 #endif
 
 private let stytchWorkflow = Repository.fixture("stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml")
-/// The Stytch layout names `../openapi/…`, outside the workflow's own directory: the file policy
-/// needs the layout's root (as `scripts/run-stytch.sh` passes it).
-private let stytchAccess = ["--allow-file-root", Repository.fixture("stytch")]
 private let stytchInputs = Repository.fixture("stytch/inputs.example.yaml")
 
 @Suite("arazzo-run command line")
@@ -42,14 +39,14 @@ struct CLITests {
 
     @Test("an unknown option is a usage error (exit 2)")
     func unknownOption() async {
-        let result = await Invocation.run(["run", stytchWorkflow] + stytchAccess + ["--no-such-option"])
+        let result = await Invocation.run(["run", stytchWorkflow] + ["--no-such-option"])
         #expect(result.code == 2)
         #expect(result.stderr.contains("no-such-option"))
     }
 
     @Test("arazzo-run FILE --mock runs the Stytch workflow offline and prints its three outputs")
     func stytchMock() async {
-        let result = await Invocation.run([stytchWorkflow] + stytchAccess + ["--inputs", stytchInputs, "--mock"])
+        let result = await Invocation.run([stytchWorkflow] + ["--inputs", stytchInputs, "--mock"])
         #expect(result.code == 0, "\(result.stderr)\n\(result.stdout)")
         #expect(result.stdout.contains("✓ createTotp"))
         #expect(result.stdout.contains("✓ authenticateTotp"))
@@ -62,7 +59,7 @@ struct CLITests {
 
     @Test("missing required inputs are all listed and nothing runs (exit 2)")
     func missingInputs() async {
-        let result = await Invocation.run(["run", stytchWorkflow] + stytchAccess + ["--mock"])
+        let result = await Invocation.run(["run", stytchWorkflow] + ["--mock"])
         #expect(result.code == 2)
         #expect(result.stderr.contains(
             "error: workflow 'totp-enrollment' is missing required inputs: organization_id, member_id, code"))
@@ -72,14 +69,14 @@ struct CLITests {
     @Test("--input values are JSON when they parse, and ARAZZO_INPUT_ variables fill the rest")
     func inputsFromFlagsAndEnvironment() async {
         let result = await Invocation.run(
-            ["run", stytchWorkflow] + stytchAccess + ["--mock", "--input", "organization_id=org-1", "--input", "code=\"123456\""],
+            ["run", stytchWorkflow] + ["--mock", "--input", "organization_id=org-1", "--input", "code=\"123456\""],
             environment: ["ARAZZO_INPUT_MEMBER_ID": "member-1"])
         #expect(result.code == 0, "\(result.stderr)")
     }
 
     @Test("a malformed --auth value is exit 3 and the secret is not echoed")
     func badCredential() async {
-        let result = await Invocation.run([stytchWorkflow] + stytchAccess + ["--inputs", stytchInputs, "--mock", "--auth", "stytchB2bApi=basic-topsecret"])
+        let result = await Invocation.run([stytchWorkflow] + ["--inputs", stytchInputs, "--mock", "--auth", "stytchB2bApi=basic-topsecret"])
         #expect(result.code == 3)
         #expect(!result.stderr.contains("topsecret"))
     }
@@ -89,7 +86,7 @@ struct CLITests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let result = await Invocation.run([
-            stytchWorkflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", stytchInputs, "--mock",
+            stytchWorkflow, "--inputs", stytchInputs, "--mock",
             "--auth", "stytchB2bApi=basic:project-test-1:supersecret-value",
             "--json", directory.file("run.json"), "--junit", directory.file("junit.xml"), "--har", directory.file("run.har"),
         ])
@@ -133,7 +130,7 @@ struct CLITests {
         let server = StytchServer()
         let port = try await server.start()
         let result = await Invocation.run([
-            stytchWorkflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", stytchInputs, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+            stytchWorkflow, "--inputs", stytchInputs, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
             "--auth", "stytchB2bApi=basic:wrong:credentials", "--junit", directory.file("junit.xml"),
         ])
         await server.stop()
@@ -148,7 +145,7 @@ struct CLITests {
 
     @Test("--dry-run prints each request and sends nothing")
     func dryRun() async {
-        let result = await Invocation.run([stytchWorkflow] + stytchAccess + ["--inputs", stytchInputs, "--dry-run",
+        let result = await Invocation.run([stytchWorkflow] + ["--inputs", stytchInputs, "--dry-run",
                                            "--server", "stytchB2bApi=http://127.0.0.1:9"])
         #expect(result.code == 0, "\(result.stderr)")
         #expect(result.stdout.contains("POST http://127.0.0.1:9/v1/b2b/totp"))
@@ -157,7 +154,7 @@ struct CLITests {
 
     @Test("list shows workflows, inputs with types and required flags, and steps")
     func list() async {
-        let result = await Invocation.run(["list", stytchWorkflow] + stytchAccess)
+        let result = await Invocation.run(["list", stytchWorkflow])
         #expect(result.code == 0, "\(result.stderr)")
         let expected = """
             totp-enrollment  Create a member TOTP registration and authenticate the first code.
@@ -177,7 +174,7 @@ struct CLITests {
 
     @Test("validate: the Stytch reference workflow is valid (exit 0)")
     func validateValid() async {
-        let result = await Invocation.run(["validate", stytchWorkflow] + stytchAccess)
+        let result = await Invocation.run(["validate", stytchWorkflow])
         #expect(result.code == 0, "\(result.stdout)")
         #expect(result.stdout.hasSuffix("stytch-b2b-totp-enrollment-workflow.yml: valid\n"))
     }
@@ -220,8 +217,6 @@ struct StytchEndToEndTests {
         return await Invocation.run(
             [
                 workflow, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
-                // The layout's root: the parent of the workflow's arazzo/ folder.
-                "--allow-file-root", ((workflow as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent,
                 "--input", "organization_id=organization-test-d5a3b680-e8a3-40c0-b815-ab79986666d0",
                 "--input", "member_id=member-test-d5a3b680-e8a3-40c0-b815-ab79986666d0",
                 "--input", "code=\"\(code)\"",
@@ -340,14 +335,14 @@ struct ConsoleTests {
         let captured = CapturedOutput()
         let terminal = CLIOutput(isTerminal: true) { captured.output.write($0) }
         _ = await CLI.main(
-            arguments: [stytchWorkflow] + stytchAccess + ["--inputs", stytchInputs, "--mock"], environment: [:], stdout: terminal,
+            arguments: [stytchWorkflow] + ["--inputs", stytchInputs, "--mock"], environment: [:], stdout: terminal,
             stderr: CapturedOutput().output)
         #expect(captured.text.contains("\u{1B}[32m✓\u{1B}[0m createTotp"))
 
         let plain = CapturedOutput()
         let terminalNoColor = CLIOutput(isTerminal: true) { plain.output.write($0) }
         _ = await CLI.main(
-            arguments: [stytchWorkflow] + stytchAccess + ["--inputs", stytchInputs, "--mock"], environment: ["NO_COLOR": "1"],
+            arguments: [stytchWorkflow] + ["--inputs", stytchInputs, "--mock"], environment: ["NO_COLOR": "1"],
             stdout: terminalNoColor, stderr: CapturedOutput().output)
         #expect(!plain.text.contains("\u{1B}["))
     }
@@ -359,7 +354,7 @@ struct ConsoleTests {
         let code = TOTP.code(secretBase32: StytchEndToEndTests.secret, at: Date()) ?? "000000"
         let result = await Invocation.run(
             [
-                stytchWorkflow, "--allow-file-root", Repository.fixture("stytch"), "-v", "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+                stytchWorkflow, "-v", "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
                 "--input", "organization_id=org-1", "--input", "member_id=member-1", "--input", "code=\"\(code)\"",
                 "--auth", "stytchB2bApi=basic:project-test-11111111-2222-4333-8444-555555555555:secret-test-abcdefabcdefabcdefabcdefabcdef",
             ])
@@ -408,7 +403,7 @@ struct ConformanceRunnerTests {
 struct MachineOutputTests {
     @Test("list --format json gives workflows, typed inputs and steps")
     func listJSON() async throws {
-        let result = await Invocation.run(["list", "--format", "json", stytchWorkflow] + stytchAccess)
+        let result = await Invocation.run(["list", "--format", "json", stytchWorkflow])
         #expect(result.code == 0)
         let root = try JSONValue(parsing: result.stdout)
         let workflow = root["workflows"]?[0]
@@ -424,7 +419,7 @@ struct MachineOutputTests {
         defer { directory.cleanup() }
         let port = try await FaultServer.closedPort()
         let result = await Invocation.run([
-            stytchWorkflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", stytchInputs, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+            stytchWorkflow, "--inputs", stytchInputs, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
             "--json", directory.file("run.json"), "--har", directory.file("run.har"),
         ])
         #expect(result.code == 1)

@@ -94,7 +94,7 @@ struct SecretLeakTests {
 
     static func stytchArguments(port: Int, code: String) -> [String] {
         [
-            stytchWorkflow, "--allow-file-root", Repository.fixture("stytch"), "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+            stytchWorkflow, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
             "--input", "organization_id=organization-test-d5a3b680-e8a3-40c0-b815-ab79986666d0",
             "--input", "member_id=member-test-d5a3b680-e8a3-40c0-b815-ab79986666d0",
             "--input", "code=\"\(code)\"",
@@ -154,7 +154,7 @@ struct SecretLeakTests {
         ["--auth", "stytchB2bApi=oauth2:\(projectSecret)"],
     ])
     func malformedCredentials(flags: [String]) async throws {
-        let run = await Invocation.run([Self.stytchWorkflow, "--allow-file-root", Repository.fixture("stytch"), "--mock", "--inputs", Repository.fixture("stytch/inputs.example.yaml")] + flags)
+        let run = await Invocation.run([Self.stytchWorkflow, "--mock", "--inputs", Repository.fixture("stytch/inputs.example.yaml")] + flags)
         #expect(run.code != 0)
         #expect(!run.stderr.isEmpty)
         #expect(Self.leaks(in: ["stdout": run.stdout, "stderr": run.stderr], canaries: Self.credentialCanaries) == [])
@@ -163,7 +163,7 @@ struct SecretLeakTests {
     @Test("A malformed ARAZZO_AUTH_ variable is reported without its value")
     func malformedEnvironment() async throws {
         let run = await Invocation.run(
-            [Self.stytchWorkflow, "--allow-file-root", Repository.fixture("stytch"), "--mock", "--inputs", Repository.fixture("stytch/inputs.example.yaml")],
+            [Self.stytchWorkflow, "--mock", "--inputs", Repository.fixture("stytch/inputs.example.yaml")],
             environment: ["ARAZZO_AUTH_STYTCHB2BAPI": "password:\(Self.projectSecret)"])
         #expect(run.code == 3)
         #expect(Self.leaks(in: ["stdout": run.stdout, "stderr": run.stderr], canaries: Self.credentialCanaries) == [])
@@ -542,7 +542,7 @@ struct SecurityFlagTests {
         let server = StytchServer()
         let port = try await server.start()
         let run = await Invocation.run([
-            Self.workflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", Self.inputs, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
+            Self.workflow, "--inputs", Self.inputs, "--server", "stytchB2bApi=http://127.0.0.1:\(port)",
             "--allow-host", "*.stytch.com", "--allow-host", "127.0.0.1:\(port == 1 ? 2 : port - 1)",
         ])
         await server.stop()
@@ -556,7 +556,7 @@ struct SecurityFlagTests {
     func allowsListedHost() async throws {
         let executor = AnsweringExecutor()
         let run = await Invocation.run(
-            [Self.workflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", Self.inputs, "--server", "stytchB2bApi=https://api.stytch.com", "--allow-host", "*.stytch.com"],
+            [Self.workflow, "--inputs", Self.inputs, "--server", "stytchB2bApi=https://api.stytch.com", "--allow-host", "*.stytch.com"],
             settings: CLISettings(executor: executor))
         #expect(run.code == 0, "\(run.stderr)\n\(run.stdout)")
         #expect(executor.seen.count == 2)
@@ -565,7 +565,7 @@ struct SecurityFlagTests {
 
     @Test("An unusable --allow-host pattern is a usage error naming the flag")
     func badPattern() async {
-        let run = await Invocation.run([Self.workflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", Self.inputs, "--mock", "--allow-host", "ftp://x.test"])
+        let run = await Invocation.run([Self.workflow, "--inputs", Self.inputs, "--mock", "--allow-host", "ftp://x.test"])
         #expect(run.code == 2)
         #expect(run.stderr.contains("error: --allow-host ftp://x.test: the scheme must be http or https"))
     }
@@ -574,18 +574,18 @@ struct SecurityFlagTests {
     func clearTextWarning() async {
         let auth = ["--auth", "stytchB2bApi=basic:\(SecretLeakTests.projectID):\(SecretLeakTests.projectSecret)"]
         let plain = await Invocation.run(
-            [Self.workflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", Self.inputs, "--server", "stytchB2bApi=http://api.example.test"] + auth,
+            [Self.workflow, "--inputs", Self.inputs, "--server", "stytchB2bApi=http://api.example.test"] + auth,
             settings: CLISettings(executor: AnsweringExecutor()))
         let warning = "warning: credentials (header Authorization) are sent unencrypted over http to api.example.test:80"
         #expect(plain.stderr.components(separatedBy: warning).count == 2, "\(plain.stderr)")
         #expect(!plain.stderr.contains(SecretLeakTests.projectSecret))
         let tls = await Invocation.run(
-            [Self.workflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", Self.inputs, "--server", "stytchB2bApi=https://api.example.test"] + auth,
+            [Self.workflow, "--inputs", Self.inputs, "--server", "stytchB2bApi=https://api.example.test"] + auth,
             settings: CLISettings(executor: AnsweringExecutor()))
         #expect(!tls.stderr.contains("unencrypted"))
         for loopback in ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:8080"] {
             let local = await Invocation.run(
-                [Self.workflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", Self.inputs, "--server", "stytchB2bApi=\(loopback)"] + auth,
+                [Self.workflow, "--inputs", Self.inputs, "--server", "stytchB2bApi=\(loopback)"] + auth,
                 settings: CLISettings(executor: AnsweringExecutor()))
             #expect(local.code == 0, "\(local.stderr)")
             #expect(!local.stderr.contains("unencrypted"), "\(loopback): \(local.stderr)")
@@ -594,7 +594,7 @@ struct SecurityFlagTests {
 
     @Test("--insecure is accepted (TLS verification is otherwise on)")
     func insecureFlag() async {
-        let run = await Invocation.run([Self.workflow, "--allow-file-root", Repository.fixture("stytch"), "--inputs", Self.inputs, "--mock", "--insecure"])
+        let run = await Invocation.run([Self.workflow, "--inputs", Self.inputs, "--mock", "--insecure"])
         #expect(run.code == 0, "\(run.stderr)")
     }
 }

@@ -51,10 +51,11 @@ struct ConformanceTests {
 
         let document: LoadedDocument
         do {
-            // The file policy flags a case passes (`--allow-file-root DIR` relative to the case).
+            // The file policy flags a case passes (directories relative to the case).
             var limits = LoadLimits()
-            for (index, arg) in args.enumerated() where arg == "--allow-file-root" && index + 1 < args.count {
-                limits.files.roots.append(temp + "/" + args[index + 1])
+            for (index, arg) in args.enumerated() where index + 1 < args.count {
+                if arg == "--allow-file-root" { limits.files.roots.append(temp + "/" + args[index + 1]) }
+                if arg == "--sandbox" { limits.files.sandbox.append(temp + "/" + args[index + 1]) }
             }
             if args.contains("--allow-files") { limits.files.allowsAnyFile = true }
             document = try await ArazzoLoader(limits: limits).load(path: entry)
@@ -114,7 +115,7 @@ struct ConformanceTests {
             case "--dry-run":
                 options.dryRun = true
                 index -= 1
-            case "--allow-file-root": break  // applied when loading, above
+            case "--allow-file-root", "--sandbox": break  // applied when loading, above
             case "--allow-files": index -= 1
             default:
                 Issue.record("\(name): unsupported argument \(flag)")

@@ -13,9 +13,11 @@ let streamSocket = SOCK_STREAM
 
 /// Documents whose hostility is in their source descriptions (`Fixtures/invalid/hostile/sources/`):
 /// pointing at themselves, at each other, at devices, at files outside their directory, at hosts
-/// that cannot be reached, at recursive `$ref`s. Each is loaded the way `arazzo-run validate` loads
-/// it (``ArazzoLoader``, then ``LoadedDocument/validate()``); the rendered located diagnostics are
-/// pinned in `<name>.expected` next to it. The time cap is the suite's one-minute limit per document:
+/// that cannot be reached, at recursive `$ref`s. Each is loaded the way
+/// `arazzo-run validate --sandbox Fixtures/invalid/hostile/sources` loads it (``ArazzoLoader``
+/// with ``FileAccess/sandbox(_:)``, then ``LoadedDocument/validate()``): a document nobody here
+/// wrote is what the sandbox is for. The rendered located diagnostics are pinned in
+/// `<name>.expected` next to it. The time cap is the suite's one-minute limit per document:
 /// the loads wait on fetches and on a shared cooperative pool, so wall time says nothing about the
 /// loader's speed, and the diagnostics already say how each fetch ended (refused, timed out, too big).
 ///
@@ -51,7 +53,7 @@ struct HostileSourceTests {
 
     @Test("source-description hostile documents end in located diagnostics, in time", arguments: fixtures)
     func golden(_ name: String) async throws {
-        let outcome = try await HostileSourceOutcome.load(name)
+        let outcome = try await HostileSourceOutcome.load(name, files: Self.sandbox)
         #expect(!outcome.diagnostics.isEmpty, "a hostile document must be reported")
         #expect(outcome.diagnostics.contains { $0.severity == .error }, "a hostile document is an error: \(outcome.rendered)")
         for diagnostic in outcome.diagnostics {
@@ -71,7 +73,10 @@ struct HostileSourceTests {
         checkSourceGolden(name, actual: outcome.rendered)
     }
 
-    @Test("files outside the document's directory fail through the file policy, before they are touched", arguments: [
+    /// The fixture folder, the sandbox of the golden loads.
+    static var sandbox: FileAccess { .sandbox([repositoryRoot() + "/" + folder]) }
+
+    @Test("with a sandbox, files outside it fail through the file policy, before they are touched", arguments: [
         ("etc-passwd.arazzo.yaml", "/etc/passwd"),
         ("parent-traversal.arazzo.yaml", "/etc/hostname"),
         ("proc-self.arazzo.yaml", "/proc/self/mem"),
@@ -80,22 +85,43 @@ struct HostileSourceTests {
         ("dev-stdin.arazzo.yaml", "/dev/stdin"),
     ])
     func outsideFiles(_ name: String, _ path: String) async throws {
-        let outcome = try await HostileSourceOutcome.load(name)
+        let outcome = try await HostileSourceOutcome.load(name, files: Self.sandbox)
         let refusal = outcome.diagnostics.first { $0.code == "source-file-not-allowed" }
-        #expect(refusal?.message.contains("\(path) is outside the entry document's directory") == true, "\(outcome.rendered)")
-        #expect(refusal?.message.contains("--allow-files") == true)
+        #expect(refusal?.message.contains("\(path) is outside the sandbox ") == true, "\(outcome.rendered)")
+        #expect(refusal?.message.hasSuffix("allow its directory to read it") == true)
+        #expect(refusal?.message.contains("--") == false, "the library names no command-line flag")
         #expect(refusal?.location?.line == 5, "located on the url field")
         #expect(outcome.sourceFiles == [outcome.entryPath], "only the entry document was read")
     }
 
-    @Test("with --allow-files, devices and directories are still refused without being read", arguments: [
+    @Test("without a sandbox, devices and directories are still refused without being read", arguments: [
         "dev-zero.arazzo.yaml", "dev-urandom.arazzo.yaml", "dev-stdin.arazzo.yaml", "directory.arazzo.yaml",
     ])
-    func devicesWithAllowFiles(_ name: String) async throws {
-        let outcome = try await HostileSourceOutcome.load(name, files: .anyFile)
-        let failure = outcome.diagnostics.first { $0.code == "source-unavailable" }
-        #expect(failure?.message.hasSuffix("it is not a regular file") == true, "\(outcome.rendered)")
-        #expect(outcome.sourceFiles == [outcome.entryPath])
+    func devicesByDefault(_ name: String) async throws {
+        for files in [FileAccess.default, .anyFile] {
+            let outcome = try await HostileSourceOutcome.load(name, files: files)
+            let failure = outcome.diagnostics.first { $0.code == "source-unavailable" }
+            #expect(failure?.message.hasSuffix("it is not a regular file") == true, "\(outcome.rendered)")
+            #expect(outcome.sourceFiles == [outcome.entryPath])
+        }
+    }
+
+    /// `/proc/self/environ` would hand the `ARAZZO_AUTH_*` credentials to a YAML error snippet.
+    @Test("without a sandbox, kernel pseudo-files under /proc and /sys are refused without being read", arguments: [
+        "/proc/self/mem", "/proc/self/environ", "file:///proc/self/status", "/sys/kernel/mm/transparent_hugepage/enabled",
+    ])
+    func pseudoFiles(_ url: String) async throws {
+        let root = try writeFiles(["flow.arazzo.yaml": Self.arazzo(url: url)])
+        var diagnostics: [Diagnostic] = []
+        var held: [String] = []
+        do {
+            _ = try await ArazzoLoader(limits: LoadLimits(files: .anyFile)).load(path: root + "/flow.arazzo.yaml")
+        } catch {
+            diagnostics = Array(error.diagnostics)
+            held = Array(error.sourceTexts.keys)
+        }
+        #expect(diagnostics.contains { $0.message.hasSuffix("it is a kernel pseudo-file (under /proc or /sys), not a document") }, "\(diagnostics)")
+        #expect(held == [root + "/flow.arazzo.yaml"], "only the entry document was read")
     }
 
     @Test("a FIFO inside the tree is refused without being opened (opening it would block forever)")
@@ -135,8 +161,8 @@ struct HostileSourceTests {
         #expect(!outcome.diagnostics.contains { $0.message.contains("timeout") })
     }
 
-    @Test("files outside the document's directory are read under an --allow-file-root that contains them")
-    func allowFileRoot() async throws {
+    @Test("a local document reads ../openapi/… and the $refs there with no grant; a sandbox narrows it to its trees")
+    func localLayoutAndSandbox() async throws {
         let root = try writeFiles([
             "arazzo/flow.arazzo.yaml": """
                 arazzo: 1.0.1
@@ -160,21 +186,32 @@ struct HostileSourceTests {
             "secret.yaml": "token: s3cr3t\n",
         ])
         let entry = root + "/arazzo/flow.arazzo.yaml"
-        await #expect(throws: LoadFailure.self) { try await ArazzoLoader().load(path: entry) }
-        let loaded = try await ArazzoLoader(limits: LoadLimits(files: .documentDirectory(plus: [root]))).load(path: entry)
-        #expect(loaded.openAPIDocument(source: "api") != nil)
-        // A relative root is read against the current directory.
+        let loaded = try await ArazzoLoader().load(path: entry)
+        let description = try #require(loaded.openAPIDocument(source: "api"))
+        #expect(description.resolveReference(root + "/openapi/parts/responses.yaml#/ok") != nil, "the $ref target was read")
+
+        // The entry document's own tree is not in the sandbox unless listed.
+        let confined = try await loadFailure(path: entry, files: .sandbox([root + "/arazzo"]))
+        let refusal = try #require(confined.first { $0.code == "source-file-not-allowed" })
+        #expect(refusal.message.contains("/openapi/api.yaml is outside the sandbox \(root)/arazzo; allow its directory to read it"), "\(refusal.message)")
+        // The $ref target must be in the sandbox too.
+        let partial = try await loadFailure(path: entry, files: .sandbox([root + "/arazzo", root + "/openapi/api.yaml", root + "/elsewhere"]))
+        #expect(partial.contains { $0.code == "source-file-not-allowed" })
+        for sandbox in [[root], [root + "/openapi"], [root + "/arazzo", root + "/openapi"]] {
+            _ = try await ArazzoLoader(limits: LoadLimits(files: .sandbox(sandbox))).load(path: entry)
+        }
+        // A relative sandbox directory is read against the current directory.
         let relative = try #require(relativePath(from: FileManager.default.currentDirectoryPath, to: root))
-        _ = try await ArazzoLoader(limits: LoadLimits(files: .documentDirectory(plus: [relative]))).load(path: entry)
-        // The root is a directory tree, not a prefix: a sibling named like it is outside.
+        _ = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([relative]))).load(path: entry)
+        // A sandbox directory is a tree, not a prefix: a sibling named like it is outside.
         let sibling = try writeFiles(["a/flow.yaml": "x", "ab/api.yaml": "x"])
         let prefixed = try await loadFailure(
             text: "arazzo: 1.0.1\ninfo: {title: T, version: '1'}\nsourceDescriptions:\n  - {name: api, url: ../ab/api.yaml, type: openapi}\nworkflows:\n  - workflowId: w\n    steps: [{stepId: a, operationId: op}]\n",
-            at: sibling + "/a/flow.yaml", files: .documentDirectory(plus: [sibling + "/a"]))
+            at: sibling + "/a/flow.yaml", files: .sandbox([sibling + "/a"]))
         #expect(prefixed.contains { $0.code == "source-file-not-allowed" })
     }
 
-    @Test("a relative $ref out of the allowed tree fails the load, located on the source's url field")
+    @Test("a relative $ref out of the sandbox fails the load, located on the source's url field")
     func refOutside() async throws {
         let root = try writeFiles([
             "flow/flow.arazzo.yaml": """
@@ -199,39 +236,40 @@ struct HostileSourceTests {
                 """,
             "secret.yaml": "ok: {description: s3cr3t}\n",
         ])
-        let diagnostics = try await loadFailure(path: root + "/flow/flow.arazzo.yaml")
+        let diagnostics = try await loadFailure(path: root + "/flow/flow.arazzo.yaml", files: .sandbox([root + "/flow"]))
         let refusal = try #require(diagnostics.first { $0.code == "source-file-not-allowed" })
         #expect(refusal.message.hasPrefix("cannot load source description 'api' from ./api.yaml: its $ref target "))
-        #expect(refusal.message.contains("/secret.yaml is outside the entry document's directory"))
+        #expect(refusal.message.contains("/secret.yaml is outside the sandbox"))
         #expect(refusal.location?.line == 5 && refusal.location?.column == 10)
         #expect(refusal.notes == ["the $ref is at \(root)/flow/api.yaml:7:33"], "\(refusal.notes)")
-        // With the parent as a root (or --allow-files) it loads.
-        _ = try await ArazzoLoader(limits: LoadLimits(files: .documentDirectory(plus: [root]))).load(path: root + "/flow/flow.arazzo.yaml")
-        _ = try await ArazzoLoader(limits: LoadLimits(files: .anyFile)).load(path: root + "/flow/flow.arazzo.yaml")
+        // With the parent in the sandbox, or no sandbox (the caller chose the document), it loads.
+        _ = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([root]))).load(path: root + "/flow/flow.arazzo.yaml")
+        _ = try await ArazzoLoader().load(path: root + "/flow/flow.arazzo.yaml")
     }
 
-    @Test("a symlink inside the tree that points out of it is outside")
+    @Test("a symlink inside the sandbox that points out of it is outside")
     func symlinkOut() async throws {
         let root = try writeFiles(["flow/flow.arazzo.yaml": Self.arazzo(url: "./link/api.yaml"), "outside/api.yaml": "openapi: 3.1.0\n"])
         try FileManager.default.createSymbolicLink(atPath: root + "/flow/link", withDestinationPath: root + "/outside")
-        let diagnostics = try await loadFailure(path: root + "/flow/flow.arazzo.yaml")
+        let diagnostics = try await loadFailure(path: root + "/flow/flow.arazzo.yaml", files: .sandbox([root + "/flow"]))
         #expect(diagnostics.contains { $0.code == "source-file-not-allowed" && $0.message.contains("/flow/link/api.yaml is outside") }, "\(diagnostics)")
     }
 
-    @Test("a symlink inside the tree to a file inside the tree is followed")
+    @Test("a symlink inside the sandbox to a file inside it is followed")
     func symlinkInside() async throws {
         let root = try writeFiles([
             "flow/flow.arazzo.yaml": Self.arazzo(url: "./link.yaml"),
             "flow/specs/api.yaml": Self.openAPI(title: "inside"),
         ])
         try FileManager.default.createSymbolicLink(atPath: root + "/flow/link.yaml", withDestinationPath: root + "/flow/specs/api.yaml")
-        let document = try await ArazzoLoader().load(path: root + "/flow/flow.arazzo.yaml")
+        let document = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([root + "/flow"]))).load(path: root + "/flow/flow.arazzo.yaml")
         #expect(document.sourceTexts.values.contains { $0.contains("title: inside") })
     }
 
     /// The policy check names a path and the read opens an inode; a directory symlink flipped in
     /// between used to read whatever it pointed at by then. The loader now checks the opened
-    /// descriptor's real path, so however the flips fall, the outside file's text is never held.
+    /// descriptor's real path, so however the flips fall, the outside file's text is never held
+    /// (here with a sandbox, the policy that has a tree to escape from).
     @Test("a directory symlink flipped between inside and outside while loading never yields the outside file")
     func symlinkSwapRace() async throws {
         let marker = "OUTSIDE-CANARY-7f3a"
@@ -247,9 +285,10 @@ struct HostileSourceTests {
         defer { flipper.stop() }
         // Loaded (the link pointed inside throughout) and refused (it pointed outside at the check
         // or at the open) are both right, in any mix: the flips' timing is the scheduler's.
+        let loader = ArazzoLoader(limits: LoadLimits(files: .sandbox([root + "/flow"])))
         for _ in 0..<1_000 {
             do {
-                let document = try await ArazzoLoader().load(path: root + "/flow/flow.arazzo.yaml")
+                let document = try await loader.load(path: root + "/flow/flow.arazzo.yaml")
                 #expect(!document.sourceTexts.values.contains { $0.contains(marker) }, "the outside file was read")
             } catch {
                 #expect(!error.sourceTexts.values.contains { $0.contains(marker) }, "the outside file was read")
@@ -263,18 +302,143 @@ struct HostileSourceTests {
         try Self.arazzo(url: "file://\(root)/flow/%2E%2E/secret.yaml").write(toFile: root + "/flow.arazzo.yaml", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: root + "/flow", withIntermediateDirectories: true)
         try FileManager.default.moveItem(atPath: root + "/flow.arazzo.yaml", toPath: root + "/flow/flow.arazzo.yaml")
-        let diagnostics = try await loadFailure(path: root + "/flow/flow.arazzo.yaml")
+        let diagnostics = try await loadFailure(path: root + "/flow/flow.arazzo.yaml", files: .sandbox([root + "/flow"]))
         #expect(diagnostics.contains { $0.code == "source-file-not-allowed" }, "\(diagnostics)")
     }
 
-    @Test("a remote entry document may not name local files unless a root or --allow-files allows them")
+    @Test("a remote entry document may not name local files unless a root or allowsAnyFile grants them")
     func remoteEntry() async throws {
-        let diagnostics = try await loadFailure(text: Self.arazzo(url: "file:///etc/hostname"), at: "https://specs.example/flow.arazzo.yaml")
+        let root = try writeFiles(["specs/api.yaml": Self.openAPI(title: "local")])
+        let text = Self.arazzo(url: "file://\(root)/specs/api.yaml")
+        let diagnostics = try await loadFailure(text: text, at: "https://specs.example/flow.arazzo.yaml")
         let refusal = try #require(diagnostics.first { $0.code == "source-file-not-allowed" })
-        #expect(refusal.message.contains("/etc/hostname is a local file and the entry document is not"))
+        #expect(refusal.message.contains("\(root)/specs/api.yaml is a local file named by a document fetched over the network"), "\(refusal.message)")
+        #expect(refusal.message.hasSuffix("allow its directory to read it"))
+        let elsewhere = try await loadFailure(text: text, at: "https://specs.example/flow.arazzo.yaml", files: FileAccess(roots: [root + "/other"]))
+        #expect(elsewhere.contains { $0.code == "source-file-not-allowed" && $0.message.contains("(allowed: \(root)/other)") }, "\(elsewhere)")
+        for granted in [FileAccess(roots: [root + "/specs"]), .anyFile] {
+            let loaded = try await ArazzoLoader(limits: LoadLimits(files: granted)).load(text: text, baseURL: "https://specs.example/flow.arazzo.yaml")
+            #expect(loaded.openAPIDocument(source: "api") != nil)
+        }
     }
 
-    @Test("a source override the caller names is read wherever it is, and its directory with it")
+    @Test("a description fetched over the network may not $ref a local file, though the local document that named it may")
+    func remoteSourceNamesLocalFile() async throws {
+        let root = try writeFiles([
+            "flow.arazzo.yaml": Self.arazzo(url: "https://specs.example/api.yaml"),
+            "secret.yaml": "ok: {description: s3cr3t}\n",
+        ])
+        let remote = """
+            openapi: 3.1.0
+            info: {title: A, version: '1'}
+            paths:
+              /a:
+                get:
+                  operationId: op
+                  responses: {'200': {$ref: 'file://\(root)/secret.yaml#/ok'}}
+            """
+        let fetcher = InMemoryExecutor(routes: [.init("GET", "/api.yaml", .status(200, body: remote))])
+        do {
+            _ = try await ArazzoLoader(fetcher: fetcher).load(path: root + "/flow.arazzo.yaml")
+            Issue.record("the remote description read a local file")
+        } catch {
+            let refusal = try #require(error.diagnostics.first { $0.code == "source-file-not-allowed" })
+            #expect(refusal.message.contains("its $ref target \(root)/secret.yaml is a local file named by a document fetched over the network"), "\(refusal.message)")
+            #expect(!error.sourceTexts.values.contains { $0.contains("s3cr3t") })
+        }
+        // The grant lifts it.
+        let loaded = try await ArazzoLoader(fetcher: fetcher, limits: LoadLimits(files: FileAccess(roots: [root]))).load(path: root + "/flow.arazzo.yaml")
+        #expect(loaded.openAPIDocument(source: "api") != nil)
+    }
+
+    @Test("a mapping serves remote URLs from a directory with no fetcher; relative $refs follow the mapping; the longest prefix wins")
+    func mappedSources() async throws {
+        let root = try writeFiles([
+            "flow/flow.arazzo.yaml": Self.arazzo(url: "https://specs.example/v1/api.yaml"),
+            "copies/api.yaml": """
+                openapi: 3.1.0
+                info: {title: copy, version: '1'}
+                paths:
+                  /a:
+                    get:
+                      operationId: op
+                      responses: {'200': {$ref: './parts/responses.yaml#/ok'}}
+                """,
+            "copies/parts/responses.yaml": "ok: {description: OK}\n",
+            "general/v1/api.yaml": "not: openapi\n",
+            "secret.yaml": "s3cr3t: 1\n",
+        ])
+        let mappings = [
+            FileAccess.Mapping(urlPrefix: "https://specs.example/", directory: root + "/general"),
+            FileAccess.Mapping(urlPrefix: "https://specs.example/v1", directory: root + "/copies"),
+        ]
+        // No fetcher: anything not mapped would fail. A sandbox does not apply to mapped copies,
+        // which the caller chose.
+        let access = FileAccess(sandbox: [root + "/flow"], mappings: mappings)
+        let loaded = try await ArazzoLoader(limits: LoadLimits(files: access)).load(path: root + "/flow/flow.arazzo.yaml")
+        #expect(loaded.openAPIDocument(source: "api") != nil)
+        #expect(loaded.sourceTexts.keys.contains("https://specs.example/v1/api.yaml"), "\(loaded.sourceTexts.keys.sorted())")
+
+        // A prefix matches at a path boundary only.
+        let boundary = try await loadFailure(
+            path: root + "/flow/flow.arazzo.yaml",
+            files: FileAccess(mappings: [FileAccess.Mapping(urlPrefix: "https://specs.example/v", directory: root + "/copies")]))
+        #expect(boundary.contains { $0.message.contains("http(s) sources need a fetcher") }, "\(boundary)")
+
+        // A missing copy says which mapping it went through.
+        let missing = try await loadFailure(
+            path: root + "/flow/flow.arazzo.yaml",
+            files: FileAccess(mappings: [FileAccess.Mapping(urlPrefix: "https://specs.example/v1/", directory: root + "/flow")]))
+        #expect(missing.contains {
+            $0.code == "source-unavailable"
+                && $0.message.hasSuffix("there is no local copy: https://specs.example/v1/api.yaml is read from \(root)/flow/api.yaml (mapping https://specs.example/v1/ → \(root)/flow), which does not exist")
+        }, "\(missing)")
+
+        // A URL cannot leave the mapped directory, encoded or not.
+        for url in ["https://specs.example/v1/%2E%2E/secret.yaml", "https://specs.example/v1/..%2Fsecret.yaml"] {
+            try Self.arazzo(url: url).write(toFile: root + "/flow/escape.arazzo.yaml", atomically: true, encoding: .utf8)
+            let escape = try await loadFailure(
+                path: root + "/flow/escape.arazzo.yaml",
+                files: FileAccess(mappings: [FileAccess.Mapping(urlPrefix: "https://specs.example/v1/", directory: root + "/copies")]))
+            #expect(escape.contains { $0.code == "source-file-not-allowed" && $0.message.contains("outside the directory of its local copies") }, "\(url): \(escape)")
+        }
+    }
+
+    @Test("$refs inside x- extensions are not followed: a hostile or broken one neither fails the load nor reads a file")
+    func extensionReferencesSkipped() async throws {
+        let root = try writeFiles([
+            "flow/flow.arazzo.yaml": Self.arazzo(url: "./api.yaml"),
+            "flow/api.yaml": """
+                openapi: 3.1.0
+                info: {title: A, version: '1'}
+                x-tool:
+                  config: {$ref: '../secret.yaml'}
+                  missing: {$ref: './no-such-file.yaml'}
+                paths:
+                  x-paths-extension: {$ref: '/etc/passwd'}
+                  /a:
+                    get:
+                      operationId: op
+                      x-codegen: {$ref: 'file:///dev/zero'}
+                      responses:
+                        '200':
+                          description: OK
+                          headers:
+                            x-request-id: {$ref: './headers.yaml#/RequestId'}
+                """,
+            "flow/headers.yaml": "RequestId: {schema: {type: string}}\n",
+            "secret.yaml": "s3cr3t: 1\n",
+        ])
+        // Under a sandbox of the flow directory, following any extension $ref would be refused.
+        let loaded = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([root + "/flow"]))).load(path: root + "/flow/flow.arazzo.yaml")
+        let description = try #require(loaded.openAPIDocument(source: "api"))
+        #expect(Array(loaded.diagnostics).isEmpty, "\(Array(loaded.diagnostics))")
+        #expect(description.resolveReference(root + "/secret.yaml#") == nil, "the extension's target was not read")
+        // A header named x-… is not an extension: its $ref was followed.
+        #expect(description.resolveReference(root + "/flow/headers.yaml#/RequestId") != nil)
+    }
+
+    @Test("a source override the caller names is read wherever it is, and the files it names with it")
     func overridesAreTrusted() async throws {
         let root = try writeFiles([
             "flow/flow.arazzo.yaml": Self.arazzo(url: "https://remote.example/api.yaml"),
@@ -319,7 +483,7 @@ struct HostileSourceTests {
         "openapi: 3.1.0\ninfo: {title: \(title), version: '1'}\npaths: {/a: {get: {operationId: op}}}\n"
     }
 
-    func loadFailure(path: String, files: FileAccess = .documentDirectory) async throws -> [Diagnostic] {
+    func loadFailure(path: String, files: FileAccess = .default) async throws -> [Diagnostic] {
         do {
             _ = try await ArazzoLoader(limits: LoadLimits(files: files)).load(path: path)
         } catch {
@@ -329,7 +493,7 @@ struct HostileSourceTests {
         return []
     }
 
-    func loadFailure(text: String, at baseURL: String, files: FileAccess = .documentDirectory) async throws -> [Diagnostic] {
+    func loadFailure(text: String, at baseURL: String, files: FileAccess = .default) async throws -> [Diagnostic] {
         do {
             _ = try await ArazzoLoader(limits: LoadLimits(files: files)).load(text: text, baseURL: baseURL)
         } catch {
@@ -372,7 +536,7 @@ struct HostileSourceOutcome {
     /// The unreachable host is replaced by a closed loopback port (the fixture's blackhole address
     /// would need a network and a long connect timeout to fail); its port is written `<closed-port>`
     /// in the golden text.
-    static func load(_ name: String, files: FileAccess = .documentDirectory) async throws -> HostileSourceOutcome {
+    static func load(_ name: String, files: FileAccess = .default) async throws -> HostileSourceOutcome {
         let root = repositoryRoot()
         var outcome = HostileSourceOutcome()
         outcome.entryPath = root + "/" + HostileSourceTests.folder + "/" + name

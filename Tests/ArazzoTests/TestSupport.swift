@@ -160,7 +160,7 @@ func loadStytch() async throws -> LoadedDocument {
         "arazzo/stytch-b2b-totp-enrollment-workflow.yml": try stytchWorkflowText(),
         "openapi/stytch-b2b-openapi.yml": stytchOpenAPI,
     ])
-    // The layout names ../openapi/…: its root must be an allowed file tree.
-    return try await ArazzoLoader(limits: LoadLimits(files: .documentDirectory(plus: [root])))
+    // The layout names ../openapi/…, which a local document may read.
+    return try await ArazzoLoader()
         .load(path: root + "/arazzo/stytch-b2b-totp-enrollment-workflow.yml")
 }

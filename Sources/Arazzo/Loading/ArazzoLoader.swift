@@ -15,9 +15,10 @@ public import ArazzoExecutor
 /// documents (cycle-safe, each read once, cached by absolute URL).
 ///
 /// Relative URLs resolve against the document that names them. `file:` URLs and plain paths are
-/// read from disk, but only inside the trees ``LoadLimits/files`` allows (by default the entry
-/// document's directory); `http(s):` URLs are fetched through `fetcher` (without one they are
-/// refused).
+/// read from disk as ``LoadLimits/files`` allows (by default: anywhere for documents the caller
+/// chose, nowhere for documents fetched over the network); `http(s):` URLs are read from a local
+/// copy when a ``FileAccess/Mapping`` covers them, otherwise fetched through `fetcher` (without
+/// one they are refused).
 public struct ArazzoLoader: Sendable {
     private let fetcher: (any StepExecutor)?
     private let limits: LoadLimits
@@ -50,7 +51,7 @@ public struct ArazzoLoader: Sendable {
         }
         var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides, entry: absolute)
         let text: String
-        switch await session.read(absolute, display: path) {
+        switch await session.read(absolute, namedBy: .caller, display: path) {
         case .success(let t): text = t
         case .failure(let failure):
             if let located = failure.located {
@@ -62,7 +63,9 @@ public struct ArazzoLoader: Sendable {
     }
 
     /// Loads a document given as text; `baseURL` (an absolute path or URL) resolves its relative
-    /// source URLs, names it in diagnostics and, when it is a path, roots the readable file tree.
+    /// source URLs and names it in diagnostics. An http(s) `baseURL` that no mapping covers makes
+    /// the text a document fetched over the network, which may not name local files unless
+    /// ``LoadLimits/files`` allows it.
     public func load(text: String, baseURL: String) async throws(LoadFailure) -> LoadedDocument {
         var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides, entry: baseURL)
         return try await session.loadEntry(text: text, url: baseURL, displayName: baseURL)
@@ -84,6 +87,8 @@ private struct LoadSession {
     let sourceOverrides: [String: String]
     /// Which local files may be read.
     let files: FileGate
+    /// Who chose the entry document.
+    let entryOrigin: FileGate.Origin
 
     init(fetcher: (any StepExecutor)?, limits: LoadLimits, sourceOverrides: [String: String], entry: String) {
         self.fetcher = fetcher
@@ -92,6 +97,7 @@ private struct LoadSession {
         files = FileGate(
             access: limits.files, entry: entry,
             overrides: sourceOverrides.values.filter { !URLReference.isHTTP($0) }.sorted())
+        entryOrigin = files.origin(of: entry, namedBy: .caller)
     }
 
     mutating func loadEntry(text: String, url: String, displayName: String) async throws(LoadFailure) -> LoadedDocument {
@@ -102,7 +108,7 @@ private struct LoadSession {
         guard let document = result.document else {
             throw LoadFailure(diagnostics: Diagnostics(Diagnostics(diagnostics).sorted), sourceTexts: sourceTexts)
         }
-        await loadUnit(document, url: url, displayName: displayName, depth: 0)
+        await loadUnit(document, url: url, displayName: displayName, origin: entryOrigin, depth: 0)
         let all = Diagnostics(Diagnostics(diagnostics).sorted)
         if all.hasErrors {
             throw LoadFailure(diagnostics: all, sourceTexts: sourceTexts)
@@ -118,23 +124,42 @@ private struct LoadSession {
         return out
     }
 
-    /// Registers an Arazzo document and loads its sources (depth-first, cycle-safe).
-    mutating func loadUnit(_ document: ArazzoSpecification, url: String, displayName: String, depth: Int) async {
+    /// Registers an Arazzo document and loads its sources (depth-first, cycle-safe); `origin` says
+    /// who chose the document, which bounds the local files its sources may name.
+    mutating func loadUnit(
+        _ document: ArazzoSpecification, url: String, displayName: String, origin: FileGate.Origin, depth: Int
+    ) async {
         inProgress.insert(url)
         var unit = ArazzoUnit(url: url, displayName: displayName, document: document, sources: [:])
         units[url] = unit
         for source in document.sourceDescriptions {
-            let binding = await loadSource(source, referrer: url, depth: depth)
+            let binding = await loadSource(source, referrer: url, referrerOrigin: origin, depth: depth)
             unit.sources[source.name] = binding
             units[url] = unit
         }
         inProgress.remove(url)
     }
 
-    mutating func loadSource(_ source: SourceDescription, referrer: String, depth: Int) async -> SourceBinding {
+    mutating func loadSource(
+        _ source: SourceDescription, referrer: String, referrerOrigin: FileGate.Origin, depth: Int
+    ) async -> SourceBinding {
         let location = source.locations["url"] ?? source.location
-        let absolute = sourceOverrides[source.name]
+        let override = sourceOverrides[source.name]
+        let absolute = override
             ?? URLReference.splitFragment(URLReference.resolve(source.url, against: referrer)).document
+        // An override is the caller's choice; otherwise the naming document's.
+        let namer: FileGate.Origin = override != nil ? .caller : referrerOrigin
+        let origin = files.origin(of: absolute, namedBy: namer)
+        // Checked before the caches too: a file another document was allowed to load is not
+        // thereby allowed for this one.
+        let isLocal = URLReference.scheme(of: absolute).map { $0 == "file" } ?? true
+        if isLocal, let refusal = files.refusal(for: URLReference.filePath(absolute), origin: namer) {
+            diagnostics.append(.error(
+                "cannot load source description '\(source.name)' from \(source.url): \(refusal)",
+                at: location, code: "source-file-not-allowed",
+                notes: absolute == source.url ? [] : ["resolved to \(absolute)"]))
+            return .unavailable
+        }
         if let unit = units[absolute] {
             if source.type == .openapi {
                 diagnostics.append(.error(
@@ -160,10 +185,11 @@ private struct LoadSession {
             return .unavailable
         }
         let text: String
-        switch await read(absolute) {
+        switch await read(absolute, namedBy: namer) {
         case .success(let t): text = t
         case .failure(let message):
-            openAPIFailures[absolute] = message.description
+            // A refusal depends on who named the file, so it is not remembered for others.
+            if !message.isPolicyRefusal { openAPIFailures[absolute] = message.description }
             var notes = absolute == source.url ? [] : ["resolved to \(absolute)"]
             if let located = message.located { notes.append(located.diagnostic.description) }
             diagnostics.append(.error(
@@ -215,11 +241,11 @@ private struct LoadSession {
                 diagnostics.append(.error("source description '\(source.name)': the Arazzo document at \(source.url) has errors", at: location, code: "source-invalid"))
                 return .unavailable
             }
-            await loadUnit(document, url: absolute, displayName: display, depth: depth + 1)
+            await loadUnit(document, url: absolute, displayName: display, origin: origin, depth: depth + 1)
             return .arazzo(url: absolute)
         case .openapi:
             let rootValue = root.jsonValue
-            let (externals, refusals) = await loadExternals(of: rootValue, node: root, base: absolute)
+            let (externals, refusals) = await loadExternals(of: rootValue, node: root, base: absolute, origin: origin)
             if let first = refusals.first {
                 // A `$ref` out of the allowed trees makes the description unusable: reading it
                 // partially would hide operations the workflow may need.
@@ -243,22 +269,25 @@ private struct LoadSession {
         }
     }
 
-    /// Loads every document reachable through relative-file `$ref`s (breadth-first, each once);
-    /// `refusals` lists the local targets outside the allowed trees (not read), each with where
-    /// its `$ref` is written.
+    /// Loads every document reachable through relative-file `$ref`s (breadth-first, each once)
+    /// from the description at `base`, which `origin` chose; `refusals` lists the local targets
+    /// the file policy refuses (not read), each with where its `$ref` is written. `$ref`s inside
+    /// `x-` extensions are not followed (``OpenAPIReader/externalDocuments(in:base:)``).
     mutating func loadExternals(
-        of root: JSONValue, node rootNode: YAMLNode, base: String
+        of root: JSONValue, node rootNode: YAMLNode, base: String, origin: FileGate.Origin
     ) async -> (externals: [String: JSONValue], refusals: [(message: String, at: SourceLocation?)]) {
         var externals: [String: JSONValue] = [:]
         var refusals: [(message: String, at: SourceLocation?)] = []
         var queue = Array(OpenAPIReader.externalDocuments(in: root, base: base).subtracting([base])).sorted()
         var seen: Set<String> = Set(queue).union([base])
-        // The document (URL and tree) that first named each queued target, to locate refusals.
-        var referrers: [String: (base: String, node: YAMLNode)] = [:]
-        for target in queue { referrers[target] = (base, rootNode) }
+        // The document (URL, tree, and who chose it) that first named each queued target, to
+        // apply the file policy and locate refusals.
+        var referrers: [String: (base: String, node: YAMLNode, origin: FileGate.Origin)] = [:]
+        for target in queue { referrers[target] = (base, rootNode, origin) }
         while let next = queue.first {
             queue.removeFirst()
-            let outcome = await read(next)
+            let namer = referrers[next]?.origin ?? origin
+            let outcome = await read(next, namedBy: namer)
             if case .failure(let failure) = outcome, failure.isPolicyRefusal {
                 let at = referrers[next].flatMap { Self.referenceLocation(in: $0.node, base: $0.base, target: next) }
                 refusals.append((failure.message, at))
@@ -266,7 +295,8 @@ private struct LoadSession {
             }
             guard case .success(let text) = outcome,
                   let node = try? YAMLParser.parse(text, file: next) else {
-                diagnostics.append(.warning("the $ref target document \(next) cannot be read; references into it stay unresolved", code: "openapi-ref-unavailable"))
+                let reason = if case .failure(let failure) = outcome { " (\(failure.message))" } else { "" }
+                diagnostics.append(.warning("the $ref target document \(next) cannot be read\(reason); references into it stay unresolved", code: "openapi-ref-unavailable"))
                 continue
             }
             let value = node.jsonValue
@@ -274,7 +304,7 @@ private struct LoadSession {
             for more in OpenAPIReader.externalDocuments(in: value, base: next).sorted() where !seen.contains(more) {
                 seen.insert(more)
                 queue.append(more)
-                referrers[more] = (next, node)
+                referrers[more] = (next, node, files.origin(of: next, namedBy: namer))
             }
         }
         return (externals, refusals)
@@ -284,10 +314,10 @@ private struct LoadSession {
     /// is bounded like ``OpenAPIReader/externalDocuments(in:base:)``, since aliases may have
     /// expanded the tree.
     static func referenceLocation(in node: YAMLNode, base: String, target: String) -> SourceLocation? {
-        var stack = [node]
+        var stack: [(node: YAMLNode, key: String?)] = [(node, nil)]
         var visited = 0
         var found: SourceLocation?
-        while let current = stack.popLast(), visited < 5_000_000 {
+        while let (current, key) = stack.popLast(), visited < 5_000_000 {
             visited += 1
             if let pairs = current.mapping {
                 for pair in pairs {
@@ -298,22 +328,29 @@ private struct LoadSession {
                             found = pair.value.location
                         }
                     }
-                    stack.append(pair.value)
+                    // Extensions were not followed, so a refusal is never located in one.
+                    if !OpenAPIReader.isExtension(pair.key, in: key) {
+                        stack.append((pair.value, pair.key))
+                    }
                 }
             } else if let items = current.sequence {
-                stack.append(contentsOf: items)
+                stack.append(contentsOf: items.map { ($0, nil) })
             }
         }
         return found
     }
 
-    /// Reads a document from disk or over http(s), within the limits.
-    /// `display` names the document in a located encoding error (default: its path or URL).
-    mutating func read(_ url: String, display: String? = nil) async -> Result<String, ReadFailure> {
+    /// Reads a document from disk, from a mapped local copy, or over http(s), within the limits.
+    /// `namer` chose the document that names `url` (the file policy depends on it); `display`
+    /// names the document in a located encoding error (default: its path or URL).
+    mutating func read(_ url: String, namedBy namer: FileGate.Origin, display: String? = nil) async -> Result<String, ReadFailure> {
         if let scheme = URLReference.scheme(of: url), !["http", "https", "file"].contains(scheme) {
             return .failure(ReadFailure("the URL scheme \(scheme) is not supported (use http, https or file, or a relative path)"))
         }
-        if !URLReference.isHTTP(url), let refusal = files.refusal(for: URLReference.filePath(url)) {
+        let isHTTP = URLReference.isHTTP(url)
+        let mapped = isHTTP ? files.mappedFile(for: url) : nil
+        if case .failure(let failure)? = mapped { return .failure(failure) }
+        if !isHTTP, let refusal = files.refusal(for: URLReference.filePath(url), origin: namer) {
             // Checked before anything touches the file: not even its existence is probed.
             return .failure(ReadFailure(refusal, isPolicyRefusal: true))
         }
@@ -321,7 +358,19 @@ private struct LoadSession {
         guard documentsRead <= limits.maxDocuments else {
             return .failure(ReadFailure("more than \(limits.maxDocuments) documents would be read; raise LoadLimits.maxDocuments"))
         }
-        if URLReference.isHTTP(url) {
+        if case .success(let copy)? = mapped {
+            // The caller chose the mapping's directory: the copy must stay inside it, and nothing
+            // else is asked of it.
+            return readFile(
+                copy.path, display: display ?? url,
+                missing: "there is no local copy: \(url) is read from \(copy.path) (mapping \(copy.mappingDescription)), which does not exist",
+                recheck: { opened in
+                    FileGate.allows(copy.tree, opened) ? nil : ReadFailure(
+                        "\(url) is read from \(opened), outside the directory of its local copies (\(copy.mappingDescription))",
+                        isPolicyRefusal: true)
+                })
+        }
+        if isHTTP {
             guard let fetcher else {
                 return .failure(ReadFailure("http(s) sources need a fetcher (ArazzoLoader(fetcher:)) or a local copy"))
             }
@@ -340,11 +389,32 @@ private struct LoadSession {
             }
         }
         let path = URLReference.filePath(url)
+        if files.isPseudoFile(path) {
+            return .failure(ReadFailure(Self.pseudoFileRefusal))
+        }
+        let files = self.files
+        return readFile(path, display: display ?? path, missing: "no such file", recheck: { opened in
+            if files.isExempt(path) { return nil }
+            if files.isPseudoFile(opened) { return ReadFailure(Self.pseudoFileRefusal) }
+            return files.refusal(for: opened, origin: namer).map { ReadFailure($0, isPolicyRefusal: true) }
+        })
+    }
+
+    /// Why a file under /proc or /sys is not read.
+    static let pseudoFileRefusal = "it is a kernel pseudo-file (under /proc or /sys), not a document"
+
+    /// Reads the regular file at `path` (absolute, decoded). `missing` is the message when it does
+    /// not exist; `recheck` judges the real path of the descriptor actually opened (nil: allowed).
+    /// Kernel pseudo-files are left to the caller's checks: the mapped copies a caller names are
+    /// not judged by them.
+    func readFile(
+        _ path: String, display: String, missing: String, recheck: (String) -> ReadFailure?
+    ) -> Result<String, ReadFailure> {
         // Devices, FIFOs and directories are refused before they are opened (opening one can
         // block or have effects of its own); symlinks are followed, as the policy check did.
         var named = stat()
         guard stat(path, &named) == 0 else {
-            return .failure(ReadFailure("no such file"))
+            return .failure(ReadFailure(missing))
         }
         guard named.st_mode & S_IFMT == S_IFREG else {
             return .failure(ReadFailure("it is not a regular file"))
@@ -354,8 +424,8 @@ private struct LoadSession {
         }
         // The checks above name a path; what is opened is an inode. Between the two the path may
         // be swapped for a symlink, a FIFO or a device, so the opened file is checked again by its
-        // descriptor: a regular file (O_NONBLOCK: opening a FIFO does not wait for a writer), and,
-        // where the file policy applies, at a real path the policy allows.
+        // descriptor: a regular file (O_NONBLOCK: opening a FIFO does not wait for a writer), and
+        // at a real path the policy allows.
         let descriptor = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             return .failure(ReadFailure("it cannot be opened"))
@@ -365,16 +435,14 @@ private struct LoadSession {
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
             return .failure(ReadFailure("it is not a regular file"))
         }
-        if !files.isExempt(path), let opened = Self.openedPath(descriptor), opened != path,
-            let refusal = files.refusal(for: opened)
-        {
-            return .failure(ReadFailure(refusal, isPolicyRefusal: true))
+        if let opened = Self.openedPath(descriptor), opened != path, let refusal = recheck(opened) {
+            return .failure(refusal)
         }
         let data = (try? handle.read(upToCount: limits.maxDocumentBytes + 1)) ?? Data()
         guard data.count <= limits.maxDocumentBytes else {
             return .failure(ReadFailure("it is larger than \(limits.maxDocumentBytes) bytes"))
         }
-        return Self.decodeText(Array(data), display: display ?? path)
+        return Self.decodeText(Array(data), display: display)
     }
 
     /// The path the kernel has for an open file (Linux: `/proc/self/fd/N`), or nil where it
@@ -415,7 +483,7 @@ private struct LoadSession {
 /// Why a document could not be read (one line).
 struct ReadFailure: Error, Sendable, CustomStringConvertible {
     let message: String
-    /// The file lies outside the trees ``FileAccess`` allows (it was not touched).
+    /// The file policy (``FileAccess``) refuses the file (it was not read).
     let isPolicyRefusal: Bool
     /// Where in the document the problem is (the first byte that is not UTF-8 or UTF-16 text),
     /// with the document decoded leniently for the caret snippet.

@@ -77,14 +77,15 @@ public struct LoadLimits: Sendable, Hashable {
     public var maxDocuments: Int
     /// How long fetching one http(s) document may take.
     public var fetchTimeout: Duration
-    /// Which local files may be read (`--allow-file-root`, `--allow-files`); by default only the
-    /// entry document's directory tree.
+    /// Which local files may be read, and which remote documents are read from local copies
+    /// (``FileAccess``); by default documents the caller chose read any local file and documents
+    /// fetched over the network read none.
     public var files: FileAccess
 
     /// Creates limits.
     public init(
         maxDocumentBytes: Int = 64 << 20, maxDocuments: Int = 256, fetchTimeout: Duration = .seconds(30),
-        files: FileAccess = .documentDirectory
+        files: FileAccess = .default
     ) {
         self.maxDocumentBytes = maxDocumentBytes
         self.maxDocuments = maxDocuments
@@ -92,7 +93,6 @@ public struct LoadLimits: Sendable, Hashable {
         self.files = files
     }
 
-    /// 64 MiB per document, 256 documents, 30 s per fetch, files from the entry document's
-    /// directory tree only.
+    /// 64 MiB per document, 256 documents, 30 s per fetch, ``FileAccess/default``.
     public static let `default` = LoadLimits()
 }

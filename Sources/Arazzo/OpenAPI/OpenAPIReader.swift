@@ -226,12 +226,15 @@ enum OpenAPIReader {
 
     // MARK: - External references
 
-    /// The absolute document URLs of every relative-file `$ref` in `value`.
+    /// The absolute document URLs of every relative-file `$ref` in `value`, except those inside
+    /// `x-` extensions (``isExtension(_:in:)``): an extension is for tools that know it, so a
+    /// broken or hostile `$ref` there neither fails the load nor makes the loader read a file.
     static func externalDocuments(in value: JSONValue, base: String) -> Set<String> {
         var found: Set<String> = []
-        var stack: [JSONValue] = [value]
+        // Each value with the key it is the value of (nil for array items and the root).
+        var stack: [(value: JSONValue, key: String?)] = [(value, nil)]
         var visited = 0
-        while let current = stack.popLast(), visited < 5_000_000 {
+        while let (current, key) = stack.popLast(), visited < 5_000_000 {
             visited += 1
             switch current {
             case .object(let members):
@@ -241,15 +244,33 @@ enum OpenAPIReader {
                         found.insert(URLReference.resolve(document, against: base))
                     }
                 }
-                stack.append(contentsOf: members.values)
+                for (name, member) in members where !isExtension(name, in: key) {
+                    stack.append((member, name))
+                }
             case .array(let items):
-                stack.append(contentsOf: items)
+                stack.append(contentsOf: items.map { ($0, nil) })
             default:
                 break
             }
         }
         return found
     }
+
+    /// Whether the member `name` of an object that is the value of `parentKey` is a specification
+    /// extension. Maps keyed by names the author picks (`properties`, `components.headers`, …)
+    /// may hold an `x-request-id` that is not an extension, so there an `x-` name is an ordinary
+    /// entry; erring that way only follows a `$ref` more, as before extensions were skipped.
+    static func isExtension(_ name: String, in parentKey: String?) -> Bool {
+        guard name.hasPrefix("x-") else { return false }
+        return !namedEntryMaps.contains(parentKey ?? "")
+    }
+
+    /// Keys whose value is a map from author-chosen names to objects (OpenAPI 3.x, JSON Schema).
+    static let namedEntryMaps: Set<String> = [
+        "properties", "patternProperties", "dependentSchemas", "$defs", "definitions",
+        "schemas", "parameters", "examples", "requestBodies", "headers", "securitySchemes",
+        "links", "callbacks", "pathItems", "webhooks", "encoding",
+    ]
 
     /// Rewrites every `$ref` so it is either `#…` (into the entry document) or `absoluteURL#…`
     /// (into a loaded external document): one resolver then serves every document.
