@@ -66,9 +66,12 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
             let f = faulty
             Task { await s.stop(); await f?.stop() }
         }
+        // Swagger 2.0 descriptions name their server as host + basePath + schemes, not as a URL.
+        let host = String(baseURL.dropFirst("http://".count))
         func substitute(_ text: String) -> String {
             text.replacingOccurrences(of: "@@BASE_URL@@", with: baseURL)
                 .replacingOccurrences(of: "@@REFUSED_URL@@", with: refusedURL)
+                .replacingOccurrences(of: "@@HOST@@", with: host)
         }
         // Re-read the case with placeholders filled in.
         guard case .object(let testCase)? = substitute(text).parsedYAML else { return ["case.yaml does not parse after substitution"] }

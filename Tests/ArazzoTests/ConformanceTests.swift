@@ -38,6 +38,7 @@ struct ConformanceTests {
             files[file] = try String(contentsOfFile: dir + "/" + file, encoding: .utf8)
                 .replacingOccurrences(of: "@@BASE_URL@@", with: Self.base)
                 .replacingOccurrences(of: "@@REFUSED_URL@@", with: "http://refused.test")
+                .replacingOccurrences(of: "@@HOST@@", with: String(Self.base.dropFirst("http://".count)))
         }
         let temp = try writeFiles(files)
         let entry = temp + "/" + (spec["document"]?.stringValue ?? "arazzo.yaml")

@@ -11,7 +11,7 @@ import ArazzoModel
 public import ArazzoExecutor
 
 /// Loads an Arazzo document and, recursively, every source description it names: OpenAPI
-/// descriptions (3.0.x/3.1.x, YAML or JSON, with relative-file `$ref`s) and other Arazzo
+/// descriptions (3.0.x/3.1.x and Swagger 2.0, YAML or JSON, with relative-file `$ref`s) and other Arazzo
 /// documents (cycle-safe, each read once, cached by absolute URL).
 ///
 /// Relative URLs resolve against the document that names them. `file:` URLs and plain paths are
@@ -212,7 +212,8 @@ private struct LoadSession {
             return .unavailable
         }
         let isArazzo = root["arazzo"] != nil
-        let isOpenAPI = root["openapi"] != nil || root["swagger"] != nil
+        // `swaggerVersion` marks Swagger 1.x, read as openapi so the reader can say it is unsupported.
+        let isOpenAPI = root["openapi"] != nil || root["swagger"] != nil || root["swaggerVersion"] != nil
         let kind: SourceDescription.SourceType
         switch (source.type, isArazzo, isOpenAPI) {
         case (.openapi?, true, false):

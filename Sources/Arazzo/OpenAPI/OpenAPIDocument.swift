@@ -2,8 +2,11 @@ public import ArazzoJSON
 public import ArazzoDiagnostics
 import ArazzoYAML
 
-/// An OpenAPI 3.0.x / 3.1.x description loaded as a source description: its operations indexed
-/// by `operationId` and by JSON-pointer path, with `$ref`s resolved.
+/// An OpenAPI 3.0.x / 3.1.x (or Swagger 2.0) description loaded as a source description: its
+/// operations indexed by `operationId` and by JSON-pointer path, with `$ref`s resolved.
+///
+/// A Swagger 2.0 description is converted to the OpenAPI 3.0 shape when it is loaded
+/// (docs/swagger2.md), so every view below reads the same for both; `version` tells them apart.
 ///
 /// The raw tree is kept (as JSON values plus the located YAML nodes for diagnostics); the
 /// engine reads the few objects it needs (operations, parameters, request bodies, responses,
@@ -11,7 +14,7 @@ import ArazzoYAML
 public struct OpenAPIDocument: Sendable {
     /// The absolute file path or URL the description was loaded from.
     public let url: String
-    /// The `openapi` version string (`3.0.3`, `3.1.0`, ...).
+    /// The `openapi` version string (`3.0.3`, `3.1.0`, ...), or `2.0` for a Swagger 2.0 description.
     public let version: String
     /// Every operation under `paths`, in document order.
     public let operations: [OpenAPIOperation]
@@ -26,7 +29,8 @@ public struct OpenAPIDocument: Sendable {
         security != nil || operations.contains { $0.security != nil }
     }
 
-    /// The whole document as a JSON value, external `$ref`s rewritten to absolute references.
+    /// The whole document as a JSON value, external `$ref`s rewritten to absolute references
+    /// (for Swagger 2.0: the converted tree, which keeps `definitions`, `parameters` and `responses`).
     let root: JSONValue
     /// The located tree, for pointing diagnostics at operations.
     let node: YAMLNode?

@@ -2,7 +2,8 @@ import ArazzoJSON
 import ArazzoDiagnostics
 import ArazzoYAML
 
-/// Builds an ``OpenAPIDocument`` from a parsed tree. Problems that make operations unusable are
+/// Builds an ``OpenAPIDocument`` from a parsed tree (a Swagger 2.0 tree is first rewritten into
+/// the 3.0 shape by ``SwaggerConversion``). Problems that make operations unusable are
 /// reported as diagnostics located in the OpenAPI file; the rest of the document stays usable.
 enum OpenAPIReader {
     static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
@@ -13,19 +14,29 @@ enum OpenAPIReader {
         root rawRoot: JSONValue, node: YAMLNode?, url: String, externals: [String: JSONValue]
     ) -> (OpenAPIDocument, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        let root = externals.isEmpty && !hasExternalReferences(rawRoot)
+        var root = externals.isEmpty && !hasExternalReferences(rawRoot)
             ? rawRoot : absolutizingReferences(rawRoot, base: url, isEntry: true)
-        let version: String
+        var version: String
         switch root["openapi"] {
         case .string(let s)?: version = s
         case let value?: version = value.jsonText()
         case nil: version = ""
         }
-        if version.isEmpty {
-            let message = root["swagger"] != nil
-                ? "Swagger 2.0 descriptions are not supported; convert it to OpenAPI 3.0 or 3.1"
-                : "this source is not an OpenAPI description (no 'openapi' field)"
-            diagnostics.append(.error(message, at: node?.location, code: "openapi-version"))
+        if root["openapi"] != nil, root["swagger"] != nil {
+            diagnostics.append(.error(
+                "the description declares both 'openapi' and 'swagger'; keep 'openapi' for OpenAPI 3 or 'swagger: \"2.0\"' for Swagger 2.0",
+                at: node?["swagger"]?.location ?? node?.location, code: "openapi-version"))
+        }
+        if SwaggerConversion.isSwagger(root) {
+            // Swagger 2.0 is rewritten into the 3.0 shape once; everything below reads that.
+            let converted = SwaggerConversion.convert(root: root, node: node, url: url, externals: externals)
+            diagnostics.append(contentsOf: converted.diagnostics)
+            root = converted.root ?? .object([:])
+            version = "2.0"
+        } else if version.isEmpty {
+            diagnostics.append(.error(
+                "this source is not an OpenAPI description (no 'openapi' field); swift-arazzo reads OpenAPI 3.0.x/3.1.x and Swagger 2.0",
+                at: node?.location, code: "openapi-version"))
         } else if !(version.hasPrefix("3.0") || version.hasPrefix("3.1")) {
             diagnostics.append(.warning(
                 "OpenAPI \(version) is not 3.0.x or 3.1.x; reading it as 3.1", at: node?["openapi"]?.location,
