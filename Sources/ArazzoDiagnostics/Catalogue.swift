@@ -114,6 +114,15 @@ extension DiagnosticRule {
         .init("parameter-in", .error, area: .sources, reference: "Arazzo §4.6.10 (`in`)", "a parameter whose `in` contradicts the operation"),
         .init("workflow-step-body", .warning, area: .sources, reference: "Arazzo §4.6.6 (`requestBody`)", "a request body on a step that calls a workflow"),
         .init("xml-payload-mapping", .error, area: .sources, reference: "decision A20", "an object payload with an XML content type and no XML mapping"),
+        .init("swagger-openapi3-field", .error, area: .sources, reference: "Swagger 2.0, docs/swagger2.md", "an OpenAPI 3 construct inside a Swagger 2.0 description"),
+        .init("swagger-host", .error, area: .sources, reference: "Swagger 2.0 (`host`)", "a `host` that is not a host name with an optional port"),
+        .init("swagger-base-path", .warning, area: .sources, reference: "Swagger 2.0 (`basePath`)", "a `basePath` without its leading `/` (read with one)"),
+        .init("swagger-scheme", .warning, area: .sources, reference: "Swagger 2.0 (`schemes`)", "a scheme other than http, https, ws, wss (ignored)"),
+        .init("swagger-body", .error, area: .sources, reference: "Swagger 2.0 (`in: body`)", "more than one `in: body` parameter, or a body parameter next to formData ones"),
+        .init("swagger-parameter", .error, area: .sources, reference: "Swagger 2.0 (Parameter Object)", "a parameter whose `in` Swagger 2.0 does not have (`cookie`, …)"),
+        .init("swagger-collection-format", .warning, area: .sources, reference: "Swagger 2.0 (`collectionFormat`)", "a collectionFormat the engine cannot serialise there (sent comma-separated)"),
+        .init("swagger-form-data", .warning, area: .sources, reference: "Swagger 2.0 (`in: formData`)", "formData parameters without a form media type in `consumes` (one is chosen)"),
+        .init("swagger-security", .error, area: .sources, reference: "Swagger 2.0 (`securityDefinitions`)", "a security definition of an unknown type or missing fields"),
         .init("secret-outputs-marker", .warning, area: .sources, reference: "docs/security.md", "an `x-arazzo-secret-outputs` entry naming no output"),
     ]
 }

@@ -1,3 +1,4 @@
+import Arazzo
 import ArazzoCLI
 import ArazzoJSON
 import ArazzoYAML
@@ -72,4 +73,10 @@ extension String {
         guard let node = try? YAMLParser.parse(self, file: "inline") else { return nil }
         return node.jsonValue
     }
+}
+
+
+/// Catalogue look-ups for tests.
+enum DiagnosticRuleLookup {
+    static func isCatalogued(_ code: String) -> Bool { DiagnosticRule.named(code) != nil }
 }
