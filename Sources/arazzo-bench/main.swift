@@ -9,6 +9,8 @@ guard let command = arguments.first else {
 }
 do {
     switch command {
+    case "validate":
+        try await ValidateBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "parse":
         try ParseBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "jsonpath":
