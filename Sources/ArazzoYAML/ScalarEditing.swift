@@ -1,4 +1,5 @@
 public import ArazzoDiagnostics
+import ArazzoJSON
 
 extension YAMLNode {
     /// The edit that replaces this scalar with one whose text is `newText`, written so that it
@@ -43,26 +44,9 @@ extension YAMLNode {
         return out + "'"
     }
 
-    /// `"text"` with JSON escapes (valid YAML too).
+    /// `"text"` with JSON escapes: a JSON string literal is also a valid YAML double-quoted scalar.
     static func doubleQuoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONValue.string(text).jsonText()
     }
 
     /// Whether `text` written plain reads back as the same string in any context (block or flow):
