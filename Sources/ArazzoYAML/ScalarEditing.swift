@@ -70,3 +70,25 @@ extension YAMLNode {
         return false
     }
 }
+
+extension YAMLNode {
+    /// The edit that adds `key: value` (a string) as this mapping's first entry, written the way
+    /// the mapping is: on a line of its own at the entries' indentation for a block mapping, right
+    /// after `{` for a flow mapping, and with double-quoted key and value when the mapping's keys are
+    /// quoted (JSON). Nil for anything but a non-empty mapping.
+    public func insertingFirstEntry(key: String, value: String) -> TextEdit? {
+        guard let first = mapping?.first else { return nil }
+        let keyWidth = first.keyEnd.column - first.keyLocation.column
+        let quotedKeys = first.keyEnd.line == first.keyLocation.line && keyWidth == first.key.unicodeScalars.count + 2
+        let entry = quotedKeys
+            ? Self.doubleQuoted(key) + ": " + Self.doubleQuoted(value)
+            : key + ": " + (Self.isPlainSafe(value) ? value : Self.singleQuoted(value))
+        if first.keyLocation == location {
+            // Block mapping: the mapping starts at its first key.
+            let indent = String(repeating: " ", count: max(0, location.column - 1))
+            return TextEdit(range: SourceRange(at: location), replacement: entry + "\n" + indent)
+        }
+        // Flow mapping: the mapping starts at `{`.
+        return TextEdit(range: SourceRange(at: location.advanced(byColumns: 1)), replacement: entry + ", ")
+    }
+}

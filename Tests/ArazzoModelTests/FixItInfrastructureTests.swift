@@ -129,3 +129,22 @@ struct FixItInfrastructureTests {
         #expect(Diagnostics([a, b, c]).deduplicated.all.map(\.message) == ["one wording", "one wording"])
     }
 }
+
+@Suite("Inserting a mapping entry")
+struct InsertEntryTests {
+    @Test(
+        "block, flow and JSON mappings get the entry in their own style",
+        arguments: [
+            ("s:\n  - name: a\n    url: x\n", "s:\n  - type: openapi\n    name: a\n    url: x\n"),
+            ("s: [{name: a, url: x}]\n", "s: [{type: openapi, name: a, url: x}]\n"),
+            ("{\"s\": [{\"name\": \"a\"}]}", "{\"s\": [{\"type\": \"openapi\", \"name\": \"a\"}]}"),
+        ])
+    func insert(_ text: String, _ expected: String) throws {
+        let root = try YAMLParser.parse(text, file: "t.yaml")
+        let node = try #require(root["s"]?.sequence?.first)
+        let edit = try #require(node.insertingFirstEntry(key: "type", value: "openapi"))
+        let fixed = TextEditing.apply([edit], to: text).text
+        #expect(fixed == expected)
+        #expect((try YAMLParser.parse(fixed, file: "t.yaml"))["s"]?.sequence?.first?["type"]?.scalar?.value == .string("openapi"))
+    }
+}

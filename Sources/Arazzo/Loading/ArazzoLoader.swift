@@ -133,15 +133,26 @@ private struct LoadSession {
         var unit = ArazzoUnit(url: url, displayName: displayName, document: document, sources: [:])
         units[url] = unit
         for source in document.sourceDescriptions {
-            let binding = await loadSource(source, referrer: url, referrerOrigin: origin, depth: depth)
+            let node = document.root["sourceDescriptions"]?.sequence?.first { $0.location == source.location }
+            let binding = await loadSource(source, node: node, referrer: url, referrerOrigin: origin, depth: depth)
             unit.sources[source.name] = binding
             units[url] = unit
         }
         inProgress.remove(url)
     }
 
+    /// The warning for a source description without `type`, with the fix-it that writes the type
+    /// the document turned out to have.
+    static func sniffed(_ source: SourceDescription, as type: String, node: YAMLNode?) -> Diagnostic {
+        let fixIts = node?.insertingFirstEntry(key: "type", value: type).map { [FixIt("add `type: \(type)`", edits: [$0])] } ?? []
+        let kind = type == "arazzo" ? "Arazzo" : "OpenAPI"
+        return .warning(
+            "source description '\(source.name)' has no type; the document is \(kind), so it is read as \(type) (add type: \(type))",
+            at: source.location, code: "source-type-sniffed", range: node?.range, fixIts: fixIts)
+    }
+
     mutating func loadSource(
-        _ source: SourceDescription, referrer: String, referrerOrigin: FileGate.Origin, depth: Int
+        _ source: SourceDescription, node: YAMLNode? = nil, referrer: String, referrerOrigin: FileGate.Origin, depth: Int
     ) async -> SourceBinding {
         let location = source.locations["url"] ?? source.location
         let override = sourceOverrides[source.name]
@@ -226,10 +237,10 @@ private struct LoadSession {
             kind = declared
         case (nil, true, _):
             kind = .arazzo
-            diagnostics.append(.warning("source description '\(source.name)' has no type; the document is Arazzo, so it is read as arazzo (add type: arazzo)", at: source.location, code: "source-type-sniffed"))
+            diagnostics.append(Self.sniffed(source, as: "arazzo", node: node))
         case (nil, false, true):
             kind = .openapi
-            diagnostics.append(.warning("source description '\(source.name)' has no type; the document is OpenAPI, so it is read as openapi (add type: openapi)", at: source.location, code: "source-type-sniffed"))
+            diagnostics.append(Self.sniffed(source, as: "openapi", node: node))
         case (nil, false, false):
             diagnostics.append(.error("source description '\(source.name)': \(source.url) is neither an OpenAPI description nor an Arazzo document", at: location, code: "source-type"))
             return .unavailable
