@@ -113,7 +113,11 @@ private struct Checker {
     func unknownSourceMessage(_ name: String) -> String {
         let names = document.sourceDescriptions.map(\.name).filter { !$0.isEmpty }
         var message = "no source description is named `\(name)`"
-        if let near = suggestion(for: name, among: names) {
+        // A source named `my.api` can never be spelt in `$sourceDescriptions.my.api.op`: the name
+        // ends at the first dot (decision L1), so say that rather than guess a typo.
+        if let dotted = names.first(where: { $0.hasPrefix(name + ".") }) {
+            message += "; source `\(dotted)` contains `.`, so `$sourceDescriptions.` expressions cannot name it: rename it to match `[A-Za-z0-9_-]+`"
+        } else if let near = suggestion(for: name, among: names) {
             message += "; did you mean `\(near)`?"
         } else if !names.isEmpty {
             message += "; defined: \(names.map { "`\($0)`" }.joined(separator: ", "))"
