@@ -203,7 +203,7 @@ struct ModelTests {
         #expect(ArazzoVersion("v1.0.1") == nil)
     }
 
-    @Test("A25: unknown fields are errors; A22: extras on a Reusable Object are warnings")
+    @Test("A25: unknown fields are warnings; A22: extras on a Reusable Object are warnings")
     func unknownFields() {
         let doc = """
             arazzo: 1.0.1
@@ -221,7 +221,8 @@ struct ModelTests {
             """
         let result = ArazzoDocumentReader.read(text: doc, file: "d.yaml")
         #expect(result.diagnostics.all.map(\.code) == ["reusable-extra-field", "unknown-field"])
-        #expect(result.diagnostics.all.map(\.severity) == [.warning, .error])
+        #expect(result.diagnostics.all.map(\.severity) == [.warning, .warning])
+        #expect(result.document != nil)
     }
 
     @Test("A5: a simple criterion with explicit type needs no context; regex does")

@@ -205,12 +205,20 @@ private struct UnitChecker {
     mutating func checkOperation(_ step: Step, workflow: Workflow) {
         let expression = step.target.expression
         let resolved: ResolvedTarget
-        switch resolver.resolve(step.target) {
+        let (result, leniency) = resolver.resolveLeniently(step.target)
+        switch result {
         case .failure(let failure):
-            diagnostics.append(.error(failure.message, at: expression.location, code: "unknown-operation", notes: failure.notes))
+            diagnostics.append(.error(failure.message, at: expression.location, code: failure.code, notes: failure.notes))
             return
         case .success(let r):
             resolved = r
+        }
+        if let leniency {
+            // The run uses the evident meaning; the fix-it writes it the way the spec does.
+            let scalar = locator.scalarEdit(at: expression.location, newText: leniency.replacement)
+            diagnostics.append(.warning(
+                leniency.message, at: expression.location, code: leniency.code, range: scalar?.range,
+                fixIts: scalar.map { [FixIt("write `\(leniency.replacement)`", edits: [$0])] } ?? []))
         }
         switch resolved {
         case .workflow:
@@ -305,6 +313,13 @@ struct ScalarLocator {
             case .mapping(let pairs): stack.append(contentsOf: pairs.map(\.value))
             }
         }
+    }
+
+    /// The edit that rewrites the scalar starting at `location` to `newText`, keeping its quoting
+    /// valid; nil when no scalar of an indexed document starts there.
+    func scalarEdit(at location: SourceLocation, newText: String) -> TextEdit? {
+        guard let end = ends[location] else { return nil }
+        return YAMLNode.scalarEdit(range: SourceRange(from: location, to: end), style: styles[location] ?? .plain, newText: newText)
     }
 
     func diagnostic(_ issue: ExpressionIssue, in text: String, at location: SourceLocation) -> Diagnostic {

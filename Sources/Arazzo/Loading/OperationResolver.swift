@@ -23,6 +23,19 @@ struct ResolutionFailure: Error, Sendable {
     var notes: [String] = []
     /// A case-only mismatch (`PAR` vs `Par`).
     var suggestion: String?
+    /// The rule the failure is reported under.
+    var code = "unknown-operation"
+}
+
+/// A step target written against the letter of the spec whose meaning is still evident (issue 11):
+/// the run uses `replacement`'s meaning, and validation reports a warning whose fix-it writes it.
+struct Leniency: Sendable {
+    /// The rule (`operation-id-unqualified`, `operation-id-source-prefix`, `operation-path-form`).
+    let code: String
+    /// What was written, the rule it breaks and what the run does instead.
+    let message: String
+    /// The field's text as the spec would have it.
+    let replacement: String
 }
 
 /// Resolves operation and workflow references of one Arazzo document against its loaded sources
@@ -39,15 +52,64 @@ struct OperationResolver {
         }
     }
 
+    /// What the target refers to, with any departure from the letter of the spec read as meant.
     func resolve(_ target: Step.Target) -> Result<ResolvedTarget, ResolutionFailure> {
+        resolveLeniently(target).result
+    }
+
+    /// What the target refers to, and the warning owed when it was written against the letter of
+    /// the spec but has one evident meaning.
+    func resolveLeniently(_ target: Step.Target) -> (result: Result<ResolvedTarget, ResolutionFailure>, leniency: Leniency?) {
         switch target {
         case .operationId(let e): return resolveOperationId(e.text)
         case .operationPath(let e): return resolveOperationPath(e.text)
-        case .workflowId(let e): return resolveWorkflow(e.text)
+        case .workflowId(let e): return (resolveWorkflow(e.text), nil)
         }
     }
 
-    func resolveOperationId(_ text: String) -> Result<ResolvedTarget, ResolutionFailure> {
+    func resolveOperationId(_ text: String) -> (result: Result<ResolvedTarget, ResolutionFailure>, leniency: Leniency?) {
+        if text.hasPrefix("$sourceDescriptions.") { return (resolveQualifiedOperationId(text), nil) }
+        let sources = openAPISources
+        var matches: [(String, OpenAPIDocument, OpenAPIOperation)] = []
+        for (name, document) in sources {
+            if let operation = document.operation(id: text) { matches.append((name, document, operation)) }
+        }
+        if matches.count == 1, let (name, document, operation) = matches.first {
+            let resolved = ResolvedTarget.operation(sourceName: name, document: document, operation: operation)
+            guard sources.count > 1 else { return (.success(resolved), nil) }
+            // The spec: with several sources an operationId MUST be qualified. Found in exactly
+            // one, the meaning is still evident.
+            let qualified = "$sourceDescriptions.\(name).\(text)"
+            return (.success(resolved), Leniency(
+                code: "operation-id-unqualified",
+                message: "with \(sources.count) OpenAPI sources the spec requires a qualified operationId (`$sourceDescriptions.<name>.<operationId>`); `\(text)` exists only in source `\(name)`, so that operation is used",
+                replacement: qualified))
+        }
+        if matches.count > 1 {
+            let names = matches.map { "`\($0.0)`" }.joined(separator: ", ")
+            return (.failure(ResolutionFailure(
+                message: "operationId `\(text)` exists in several source descriptions (\(names)); write `$sourceDescriptions.<name>.\(text)` to choose one",
+                notes: matches.map { "$sourceDescriptions.\($0.0).\(text)" }, code: "ambiguous-operation-id")), nil)
+        }
+        // `shopAPI.getProduct`: a source name, a dot and an operationId of that source (the
+        // whole text is no operationId anywhere, checked above).
+        if let dot = text.firstIndex(of: ".") {
+            let sourceName = String(text[..<dot])
+            let operationId = String(text[text.index(after: dot)...])
+            if let (_, document) = sources.first(where: { $0.name == sourceName }),
+                let operation = document.operation(id: operationId)
+            {
+                let qualified = "$sourceDescriptions.\(sourceName).\(operationId)"
+                return (.success(.operation(sourceName: sourceName, document: document, operation: operation)), Leniency(
+                    code: "operation-id-source-prefix",
+                    message: "`\(text)` is no operationId, but `\(sourceName)` is a source description with an operation `\(operationId)`; the spec writes it `\(qualified)`, and that operation is used",
+                    replacement: qualified))
+            }
+        }
+        return (.failure(missingOperation(text, in: sources)), nil)
+    }
+
+    private func resolveQualifiedOperationId(_ text: String) -> Result<ResolvedTarget, ResolutionFailure> {
         if text.hasPrefix("$sourceDescriptions.") {
             guard let (sourceName, operationId) = Self.splitQualified(text) else {
                 return .failure(ResolutionFailure(message: "'\(text)' must have the form $sourceDescriptions.<name>.<operationId>"))
@@ -68,20 +130,7 @@ struct OperationResolver {
                 return .failure(missingOperation(operationId, in: [(sourceName, document)]))
             }
         }
-        let sources = openAPISources
-        var matches: [(String, OpenAPIDocument, OpenAPIOperation)] = []
-        for (name, document) in sources {
-            if let operation = document.operation(id: text) { matches.append((name, document, operation)) }
-        }
-        if matches.count == 1, let (name, document, operation) = matches.first {
-            return .success(.operation(sourceName: name, document: document, operation: operation))
-        }
-        if matches.count > 1 {
-            return .failure(ResolutionFailure(
-                message: "operationId '\(text)' exists in several source descriptions: \(matches.map { "'\($0.0)'" }.joined(separator: ", "))",
-                notes: matches.map { "use $sourceDescriptions.\($0.0).\(text)" }))
-        }
-        return .failure(missingOperation(text, in: sources))
+        return .failure(ResolutionFailure(message: "'\(text)' must have the form $sourceDescriptions.<name>.<operationId>"))
     }
 
     private func missingOperation(_ operationId: String, in sources: [(name: String, document: OpenAPIDocument)]) -> ResolutionFailure {
@@ -117,62 +166,81 @@ struct OperationResolver {
         return failure
     }
 
-    func resolveOperationPath(_ text: String) -> Result<ResolvedTarget, ResolutionFailure> {
+    func resolveOperationPath(_ text: String) -> (result: Result<ResolvedTarget, ResolutionFailure>, leniency: Leniency?) {
+        // `api#/paths/…`: a source name where the spec embeds `{$sourceDescriptions.api.url}`.
+        if !text.hasPrefix("{"), let hash = text.firstIndex(of: "#"), unit.sources[String(text[..<hash])] != nil {
+            let canonical = "{$sourceDescriptions.\(text[..<hash]).url}" + text[hash...]
+            let (result, inner) = resolveOperationPath(canonical)
+            guard case .success = result else { return (result, nil) }
+            var message = "`operationPath` names source `\(text[..<hash])` directly; the spec writes `{$sourceDescriptions.\(text[..<hash]).url}#<pointer>`, and that is how it is read"
+            if let inner { message += "; also, " + inner.message }
+            return (result, Leniency(code: "operation-path-form", message: message, replacement: inner?.replacement ?? canonical))
+        }
         let prefix = "{$sourceDescriptions."
         guard text.hasPrefix(prefix), let close = text.firstIndex(of: "}") else {
-            return .failure(ResolutionFailure(message: "operationPath must start with {$sourceDescriptions.<name>.url}, followed by #<json-pointer>"))
+            return (.failure(ResolutionFailure(message: "operationPath must start with {$sourceDescriptions.<name>.url}, followed by #<json-pointer>")), nil)
         }
         let inner = text[text.index(text.startIndex, offsetBy: prefix.count)..<close]
         guard inner.hasSuffix(".url") else {
-            return .failure(ResolutionFailure(message: "operationPath must embed {$sourceDescriptions.<name>.url}; found {\(inner.dropFirst(0))}"))
+            return (.failure(ResolutionFailure(message: "operationPath must embed {$sourceDescriptions.<name>.url}; found {\(inner.dropFirst(0))}")), nil)
         }
         let sourceName = String(inner.dropLast(4))
         let rest = text[text.index(after: close)...]
         guard rest.hasPrefix("#") else {
-            return .failure(ResolutionFailure(message: "operationPath must continue with '#' and a JSON pointer such as #/paths/~1pets/get"))
+            return (.failure(ResolutionFailure(message: "operationPath must continue with '#' and a JSON pointer such as #/paths/~1pets/get")), nil)
         }
         let fragment = URLReference.percentDecode(String(rest.dropFirst()))
         let pointer: JSONPointer
         do {
             pointer = try JSONPointer(parsing: fragment)
         } catch {
-            return .failure(ResolutionFailure(message: "the operationPath fragment '\(fragment)' is not a JSON pointer: \(error.message)"))
+            return (.failure(ResolutionFailure(message: "the operationPath fragment '\(fragment)' is not a JSON pointer: \(error.message)")), nil)
         }
         let document: OpenAPIDocument
         switch sourceBinding(sourceName) {
-        case .failure(let f): return .failure(f)
+        case .failure(let f): return (.failure(f), nil)
         case .success(.openapi(let url)):
             guard let d = loaded.openAPIDocuments[url] else {
-                return .failure(ResolutionFailure(message: "source description '\(sourceName)' could not be loaded"))
+                return (.failure(ResolutionFailure(message: "source description '\(sourceName)' could not be loaded")), nil)
             }
             document = d
         case .success(.arazzo):
-            return .failure(ResolutionFailure(message: "source description '\(sourceName)' is an Arazzo document; operationPath needs an openapi source"))
+            return (.failure(ResolutionFailure(message: "source description '\(sourceName)' is an Arazzo document; operationPath needs an openapi source")), nil)
         case .success(.unavailable):
-            return .failure(ResolutionFailure(message: "source description '\(sourceName)' could not be loaded"))
+            return (.failure(ResolutionFailure(message: "source description '\(sourceName)' could not be loaded")), nil)
         }
         let tokens = pointer.tokens
         guard tokens.first == "paths" else {
-            return .failure(ResolutionFailure(message: "operationPath must point under /paths (webhooks have no server to call); got '\(pointer)'"))
+            return (.failure(ResolutionFailure(message: "operationPath must point under /paths (webhooks have no server to call); got '\(pointer)'")), nil)
         }
         if tokens.count == 3, let operation = document.operation(pointer: pointer.description) {
-            return .success(.operation(sourceName: sourceName, document: document, operation: operation))
+            return (.success(.operation(sourceName: sourceName, document: document, operation: operation)), nil)
         }
         if tokens.count == 2 {
-            let methods = document.operations.filter { $0.path == tokens[1] }.map { $0.method.lowercased() }
-            if !methods.isEmpty {
-                return .failure(ResolutionFailure(
-                    message: "operationPath points at the path item '\(tokens[1])', not at an operation; add the method",
-                    notes: methods.map { "for example \(text)/\($0)" }))
+            let operations = document.operations.filter { $0.path == tokens[1] }
+            if operations.count == 1, let operation = operations.first {
+                // A Path Item with one operation: nothing else can be meant.
+                let method = operation.method.lowercased()
+                let full = text.hasSuffix("/") ? text + method : text + "/" + method
+                return (.success(.operation(sourceName: sourceName, document: document, operation: operation)), Leniency(
+                    code: "operation-path-form",
+                    message: "`operationPath` points at the path item `\(tokens[1])`, not at an operation; it has only `\(method)`, so that operation is used",
+                    replacement: full))
+            }
+            if operations.count > 1 {
+                let methods = operations.map { $0.method.lowercased() }
+                return (.failure(ResolutionFailure(
+                    message: "`operationPath` points at the path item `\(tokens[1])`, which has several operations (\(methods.map { "`\($0)`" }.joined(separator: ", "))); append the method",
+                    notes: methods.map { "\(text)/\($0)" }, code: "operation-path")), nil)
             }
         }
         if tokens.count >= 2, !document.operations.contains(where: { $0.path == tokens[1] }) {
             let near = document.operations.map(\.path).filter { Self.editDistance($0, tokens[1]) <= 3 }
-            return .failure(ResolutionFailure(
+            return (.failure(ResolutionFailure(
                 message: "source description '\(sourceName)' has no path '\(tokens[1])'",
-                notes: near.prefix(3).map { "did you mean '\($0)'?" }))
+                notes: near.prefix(3).map { "did you mean '\($0)'?" })), nil)
         }
-        return .failure(ResolutionFailure(message: "operationPath '\(pointer)' does not name an operation in source description '\(sourceName)'"))
+        return (.failure(ResolutionFailure(message: "operationPath '\(pointer)' does not name an operation in source description '\(sourceName)'")), nil)
     }
 
     func resolveWorkflow(_ text: String) -> Result<ResolvedTarget, ResolutionFailure> {

@@ -11,8 +11,12 @@ struct DecodingContext {
         diagnostics.append(.error(clippedMessage(message), at: location, path: path, code: rule.rawValue))
     }
 
-    mutating func warning(_ rule: ArazzoRule, _ message: String, at location: SourceLocation, path: String) {
-        diagnostics.append(.warning(clippedMessage(message), at: location, path: path, code: rule.rawValue))
+    mutating func warning(
+        _ rule: ArazzoRule, _ message: String, at location: SourceLocation, path: String, range: SourceRange? = nil,
+        fixIts: [FixIt] = []
+    ) {
+        diagnostics.append(
+            .warning(clippedMessage(message), at: location, path: path, code: rule.rawValue, range: range, fixIts: fixIts))
     }
 }
 
@@ -30,9 +34,9 @@ struct ObjectFields {
     let pairs: [String: YAMLNode.Pair]
     /// `x-*` fields.
     let extensions: Extensions
-    /// Fixed fields that an unknown key was reported as a likely typo of (`operationID` →
-    /// `operationId`); a "missing field" error for them would only repeat the same problem.
-    let misspelt: Set<String>
+    /// Fixed fields that an ignored unknown key is a likely typo of, mapped to that key
+    /// (`operationId` → `opertionId`), so a "missing field" error can name the typo.
+    let misspelt: [String: String]
 
     /// Value locations of every known field present.
     var locations: [String: SourceLocation] {
@@ -75,23 +79,13 @@ func isValidComponentKey(_ s: String) -> Bool {
     }
 }
 
-/// Levenshtein distance, bounded to short strings (field names), case-sensitive.
-func editDistance(_ a: String, _ b: String) -> Int {
-    ArazzoDiagnostics.editDistance(Array(a.unicodeScalars.prefix(64)), Array(b.unicodeScalars.prefix(64)))
-}
-
-/// The closest candidate to `word` if it is close enough to be a likely typo.
+/// The closest candidate to `word` if it is close enough to be a likely typo: the package-wide
+/// ``suggest(_:among:)``, except that a name of one or two letters is offered only for a case-only
+/// difference (`in` is one edit away from far too many words to be a useful guess).
 func suggestion(for word: String, among candidates: [String]) -> String? {
-    let lower = word.lowercased()
-    if let exact = candidates.first(where: { $0.lowercased() == lower }) { return exact }
-    var best: (String, Int)?
-    for candidate in candidates {
-        let d = editDistance(lower, candidate.lowercased())
-        // One-letter ids would "match" anything one edit away; only suggest for longer names.
-        let limit = candidate.count < 3 ? 0 : max(1, min(3, candidate.count / 3))
-        if d <= limit, best.map({ d < $0.1 }) ?? true { best = (candidate, d) }
-    }
-    return best?.0
+    guard let near = suggest(word, among: candidates) else { return nil }
+    if near.count < 3, near.lowercased() != word.lowercased() { return nil }
+    return near
 }
 
 /// "`a`, `b` or `c`"

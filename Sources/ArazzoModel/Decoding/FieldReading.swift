@@ -16,10 +16,11 @@ extension DecodingContext {
             error(.typeMismatch, "\(what), found \(describeKind(node))", at: node.location, path: path)
             return nil
         }
-        var misspelt: Set<String> = []
+        var misspelt: [String: String] = [:]
         var pairs: [String: YAMLNode.Pair] = [:]
         var extValues = JSONObject()
         var extLocations: [String: SourceLocation] = [:]
+        let written = Set(entries.map(\.key))
         for pair in entries {
             if known.contains(pair.key) {
                 pairs[pair.key] = pair
@@ -31,17 +32,12 @@ extension DecodingContext {
                     .reusableExtraField,
                     "`\(pair.key)` is not a field of a \(objectName) and is ignored; remove it (only `reference` and `value` are allowed)",
                     at: pair.keyLocation, path: path + "/" + JSONPointerText.escape(pair.key))
+            } else if path.isEmpty && pair.key == "$schema" {
+                schemaKey(pair, in: entries)
             } else {
-                var message = "unknown field `\(pair.key)` in \(objectName)"
-                if newerFields[objectName]?.contains(pair.key) == true {
-                    message += "; `\(pair.key)` is an Arazzo 1.1 field, and this document is 1.0.x"
-                } else if let near = suggestion(for: pair.key, among: known) {
-                    misspelt.insert(near)
-                    message += "; did you mean `\(near)`?"
-                } else {
-                    message += "; allowed fields are \(listing(known)), or `x-` extensions"
-                }
-                error(.unknownField, message, at: pair.keyLocation, path: path + "/" + JSONPointerText.escape(pair.key))
+                unknownField(
+                    pair, objectName: objectName, path: path, known: known, written: written, pairs: &pairs,
+                    misspelt: &misspelt)
             }
         }
         return ObjectFields(
@@ -49,11 +45,17 @@ extension DecodingContext {
             extensions: Extensions(values: extValues, locations: extLocations), misspelt: misspelt)
     }
 
+    /// Reports a REQUIRED field as missing; when an ignored near-miss key was probably meant to be
+    /// it, the error says so (the misspelling was only a warning, but the document now lacks the
+    /// field, and that has no meaning to run).
     mutating func missing(_ fields: ObjectFields, _ key: String, hint: String = "") {
-        guard !fields.misspelt.contains(key) else { return }
-        error(
-            .missingField, "\(fields.objectName) is missing required field `\(key)`\(hint)", at: fields.anchor,
-            path: fields.path)
+        var message = "\(fields.objectName) is missing required field `\(key)`"
+        if let typo = fields.misspelt[key] {
+            message += "; `\(typo)` is probably `\(key)`: rename it"
+        } else {
+            message += hint
+        }
+        error(.missingField, message, at: fields.anchor, path: fields.path)
     }
 
     /// A string field. Reports a missing required field or a non-string value.
@@ -76,11 +78,31 @@ extension DecodingContext {
             return ExpressionString(text: s, location: node.location)
         }
         var message = "`\(field)` must be a string, found \(describeKind(node))"
-        if let scalar = node.scalar, scalar.style == .plain, !scalar.value.isNull {
+        var fixIts: [FixIt] = []
+        // Quoting is the fix only where any text is a valid value (a name or free text); a
+        // reference, expression or version quoted would just fail the next check instead.
+        if let scalar = node.scalar, scalar.style == .plain, !scalar.value.isNull, Self.anyTextIsValid(field: field, path: path) {
             message += "; quote it: '\(scalar.text)'"
+            fixIts.append(FixIt("quote `\(scalar.text)`", edits: [node.replacingScalar(with: scalar.text)]))
         }
-        error(.typeMismatch, message, at: node.location, path: path)
+        diagnostics.append(
+            .error(
+                clippedMessage(message), at: node.location, path: path, code: ArazzoRule.typeMismatch.rawValue,
+                range: node.range, fixIts: fixIts))
         return nil
+    }
+
+    /// Whether any string is a valid value of the field at `path`: names and free text, and the
+    /// `workflowId` / `stepId` that define a workflow or step (elsewhere those fields refer to one).
+    static func anyTextIsValid(field: String, path: String) -> Bool {
+        switch field {
+        case "title", "summary", "description", "name", "contentType": return true
+        case "workflowId", "stepId":
+            let tokens = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard tokens.count >= 4, tokens[1] == "workflows" else { return false }
+            return field == "workflowId" ? tokens.count == 4 : tokens.count == 6 && tokens[3] == "steps"
+        default: return false
+        }
     }
 
     /// A field of any type.
@@ -145,13 +167,20 @@ extension DecodingContext {
         return nil
     }
 
-    /// Checks an id against `^[A-Za-z0-9_\-]+$`.
+    /// Checks an id against `^[A-Za-z0-9_\-]+$`. The pattern is a SHOULD, so a name outside it is a
+    /// warning (the run uses the name as written). It becomes a problem only where a runtime
+    /// expression must spell it (`$steps.<id>`, `$sourceDescriptions.<name>`), and that reference
+    /// is then reported where it fails to resolve.
     mutating func checkIdentifier(_ id: ExpressionString?, field: String, path: String) {
-        guard let id, !isValidIdentifier(id.text) else { return }
-        error(
-            .invalidId,
-            "`\(field)` `\(id.text)` may only contain letters, digits, `_` and `-` (it is used in runtime expressions)",
-            at: id.location, path: path)
+        guard let id, !id.text.isEmpty, !isValidIdentifier(id.text) else { return }
+        var message = "`\(field)` `\(id.text)` should only contain letters, digits, `_` and `-`"
+        let root = field == "stepId" ? "$steps" : field == "workflowId" ? "$workflows" : "$sourceDescriptions"
+        if let dot = id.text.firstIndex(of: ".") {
+            message += "; runtime expressions cannot name it (`\(root).\(id.text)` reads `\(id.text[..<dot])`)"
+        } else {
+            message += " (runtime expressions name it as `\(root).<\(field == "name" ? "name" : field)>`)"
+        }
+        warning(.invalidId, message, at: id.location, path: path)
     }
 
     /// `outputs`: keys matching `^[a-zA-Z0-9\.\-_]+$`, values strings.
@@ -162,10 +191,10 @@ extension DecodingContext {
         for pair in entries {
             let path = base + "/" + JSONPointerText.escape(pair.key)
             if !isValidComponentKey(pair.key) {
-                error(
+                warning(
                     .invalidKey,
-                    "output name `\(pair.key)` may only contain letters, digits, `.`, `-` and `_`",
-                    at: pair.keyLocation, path: path)
+                    "output name `\(pair.key)` should only contain letters, digits, `.`, `-` and `_`; expressions that name it may not parse",
+                    at: pair.keyLocation, path: path, range: pair.keyRange)
             }
             if let value = stringValue(pair.value, field: "outputs.\(pair.key)", path: path) {
                 result[pair.key] = value

@@ -196,24 +196,25 @@ extension DecodingContext {
 
         // Exactly one of the three targets; the second one written is the one to remove.
         let targetKeys = ["operationId", "operationPath", "workflowId"]
-        let present = node.mapping?.filter { targetKeys.contains($0.key) } ?? []
+        // Read through the decoded fields, so a case-only spelling (`operationID`) counts.
+        let present = targetKeys.compactMap { key in f.pairs[key].map { (key: key, pair: $0) } }
+            .sorted { $0.pair.keyLocation < $1.pair.keyLocation }
         var target: Step.Target?
         if present.isEmpty {
-            // `operationID: x` was already reported as a typo of `operationId`.
-            if f.misspelt.isDisjoint(with: targetKeys) {
-                error(
-                    .stepTarget, "Step Object needs one of `operationId`, `operationPath` or `workflowId`",
-                    at: f.anchor, path: path)
+            var message = "Step Object needs one of `operationId`, `operationPath` or `workflowId`"
+            if let key = targetKeys.first(where: { f.misspelt[$0] != nil }), let typo = f.misspelt[key] {
+                message += "; `\(typo)` is probably `\(key)`: rename it"
             }
+            error(.stepTarget, message, at: f.anchor, path: path)
         } else {
             for extra in present.dropFirst() {
                 error(
                     .stepTarget,
                     "`\(extra.key)` cannot be combined with `\(present[0].key)`; a step calls exactly one operation or workflow",
-                    at: extra.keyLocation, path: f.childPath(extra.key))
+                    at: extra.pair.keyLocation, path: f.childPath(extra.key))
             }
             let first = present[0]
-            if let value = stringValue(first.value, field: first.key, path: f.childPath(first.key)) {
+            if let value = stringValue(first.pair.value, field: first.key, path: f.childPath(first.key)) {
                 switch first.key {
                 case "operationId": target = .operationId(value)
                 case "operationPath": target = .operationPath(value)
@@ -221,7 +222,9 @@ extension DecodingContext {
                 }
             }
         }
-        for extra in present.dropFirst() { _ = stringValue(extra.value, field: extra.key, path: f.childPath(extra.key)) }
+        for extra in present.dropFirst() {
+            _ = stringValue(extra.pair.value, field: extra.key, path: f.childPath(extra.key))
+        }
 
         let parameters = parameterList(f)
         var requestBody: RequestBody?
@@ -313,26 +316,27 @@ extension DecodingContext {
 
     /// `stepId` / `workflowId` of an action, checked against its type.
     mutating func actionTarget(_ f: ObjectFields, typeName: String?, name: String?) -> ActionTarget? {
-        let keys = f.node.mapping?.filter { $0.key == "stepId" || $0.key == "workflowId" } ?? []
+        let keys = ["stepId", "workflowId"].compactMap { key in f.pairs[key].map { (key: key, pair: $0) } }
+            .sorted { $0.pair.keyLocation < $1.pair.keyLocation }
         var values: [(String, ExpressionString)] = []
-        for pair in keys {
-            if let v = stringValue(pair.value, field: pair.key, path: f.childPath(pair.key)) { values.append((pair.key, v)) }
+        for (key, pair) in keys {
+            if let v = stringValue(pair.value, field: key, path: f.childPath(key)) { values.append((key, v)) }
         }
         let label = name.map { "`\(typeName ?? "")` action `\($0)`" } ?? "`\(typeName ?? "")` action"
         switch typeName {
         case "end"?:
             // The spec only calls the target "relevant" for goto and retry; interpreter notes §2.7
             // recommend a warning, since the document still runs (the target is ignored).
-            for pair in keys {
+            for (key, pair) in keys {
                 warning(
-                    .endWithTarget, "an `end` action ignores `\(pair.key)`; remove it, or use `type: goto` to jump",
-                    at: pair.keyLocation, path: f.childPath(pair.key))
+                    .endWithTarget, "an `end` action ignores `\(key)`; remove it, or use `type: goto` to jump",
+                    at: pair.keyLocation, path: f.childPath(key))
             }
             return nil
         case "goto"?, "retry"?:
             if keys.count > 1 {
                 error(
-                    .actionTarget, "`stepId` and `workflowId` are mutually exclusive; keep one", at: keys[1].keyLocation,
+                    .actionTarget, "`stepId` and `workflowId` are mutually exclusive; keep one", at: keys[1].pair.keyLocation,
                     path: f.childPath(keys[1].key))
             } else if keys.isEmpty && typeName == "goto" {
                 error(.actionTarget, "\(label) needs a `stepId` or a `workflowId` to go to", at: f.anchor, path: f.path)
@@ -498,9 +502,10 @@ extension DecodingContext {
             return entries.map { pair in
                 let path = f.childPath(key) + "/" + JSONPointerText.escape(pair.key)
                 if !isValidComponentKey(pair.key) {
-                    ctx.error(
-                        .invalidKey, "component key `\(pair.key)` may only contain letters, digits, `.`, `-` and `_`",
-                        at: pair.keyLocation, path: path)
+                    ctx.warning(
+                        .invalidKey,
+                        "component key `\(pair.key)` should only contain letters, digits, `.`, `-` and `_`; `$components` expressions that name it may not parse",
+                        at: pair.keyLocation, path: path, range: pair.keyRange)
                 }
                 return (pair, path)
             }

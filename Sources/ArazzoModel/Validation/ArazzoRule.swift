@@ -9,6 +9,8 @@ public enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
     case typeMismatch = "type-mismatch"
     /// A field that is neither a fixed field of the object nor an `x-` extension.
     case unknownField = "unknown-field"
+    /// A root `$schema` key: not an Arazzo field, ignored (warning with a fix-it deleting it).
+    case schemaKey = "schema-key"
     /// An extra field on a Reusable Object: ignored, as the spec demands (warning; A22/A25).
     case reusableExtraField = "reusable-extra-field"
     /// `arazzo` does not have the form `1.0.<patch>[-suffix]`.

@@ -86,10 +86,6 @@ private struct Checker {
         }
     }
 
-    var openAPISourceCount: Int {
-        document.sourceDescriptions.filter { $0.type != .arazzo }.count
-    }
-
     /// Checks `$sourceDescriptions.<name>.<id>`: the source exists and is of the expected kind.
     /// Returns false when the text is not of that form.
     mutating func checkSourceReference(_ e: ExpressionString, field: String, expecting: SourceDescription.SourceType) -> Bool {
@@ -117,7 +113,11 @@ private struct Checker {
     func unknownSourceMessage(_ name: String) -> String {
         let names = document.sourceDescriptions.map(\.name).filter { !$0.isEmpty }
         var message = "no source description is named `\(name)`"
-        if let near = suggestion(for: name, among: names) {
+        // A source named `my.api` can never be spelt in `$sourceDescriptions.my.api.op`: the name
+        // ends at the first dot (decision L1), so say that rather than guess a typo.
+        if let dotted = names.first(where: { $0.hasPrefix(name + ".") }) {
+            message += "; source `\(dotted)` contains `.`, so `$sourceDescriptions.` expressions cannot name it: rename it to match `[A-Za-z0-9_-]+`"
+        } else if let near = suggestion(for: name, among: names) {
             message += "; did you mean `\(near)`?"
         } else if !names.isEmpty {
             message += "; defined: \(names.map { "`\($0)`" }.joined(separator: ", "))"
@@ -348,12 +348,9 @@ private struct Checker {
         switch step.target {
         case .operationId(let e):
             guard !e.text.isEmpty else { break }
-            if !checkSourceReference(e, field: "operationId", expecting: .openapi), openAPISourceCount > 1 {
-                error(
-                    .ambiguousOperationId,
-                    "with \(openAPISourceCount) OpenAPI sources, `operationId` must name its source: write `$sourceDescriptions.<name>.\(e.text)`",
-                    at: e.location)
-            }
+            // A bare operationId with several sources is judged once the sources are loaded
+            // (found in one: a warning with a fix-it; in several: `ambiguous-operation-id`).
+            _ = checkSourceReference(e, field: "operationId", expecting: .openapi)
         case .operationPath(let e):
             checkOperationPath(e)
         case .workflowId(let e):
@@ -376,6 +373,9 @@ private struct Checker {
         let text = e.text
         let prefix = "{$sourceDescriptions."
         guard text.hasPrefix(prefix), let close = text.firstIndex(of: "}") else {
+            // `api#/paths/…` names a source without the `{$sourceDescriptions.api.url}` wrapper;
+            // the loaded layer reads it as meant (warning `operation-path-form`).
+            if let hash = text.firstIndex(of: "#"), sources[String(text[..<hash])] != nil { return }
             error(
                 .operationPath,
                 "`operationPath` must start with `{$sourceDescriptions.<name>.url}` followed by `#` and a JSON pointer to the operation",
@@ -416,12 +416,9 @@ private struct Checker {
         // Only the common `/paths/<path>/<method>` shape is checked statically; the engine resolves
         // every other pointer against the loaded description.
         if first == "paths" {
-            if tokens.count == 2 {
-                error(
-                    .operationPath,
-                    "`operationPath` `#\(pointer)` points at a path item, not an operation; append the HTTP method, e.g. `#\(pointer)/get`",
-                    at: e.location)
-            } else if tokens.count == 3, let method = tokens.last, !httpMethods.contains(String(method)) {
+            // A pointer to a path item is judged against the loaded description: with one
+            // operation it means that one (warning), with several it is ambiguous (error).
+            if tokens.count == 3, let method = tokens.last, !httpMethods.contains(String(method)) {
                 error(
                     .operationPath,
                     "`operationPath` ends in `\(method)`, which is not an HTTP method; the pointer must end in get, put, post, delete, options, head, patch or trace",
