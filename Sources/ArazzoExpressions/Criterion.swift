@@ -185,8 +185,11 @@ public struct CompiledCriterion: Sendable {
             {
                 engine = .templated(template)
             } else {
-                switch Self.compile(kind, condition, version: version) {
-                case .engine(let e): engine = e
+                var warnings: [ExpressionIssue] = []
+                switch Self.compile(kind, condition, version: version, warnings: &warnings) {
+                case .engine(let e):
+                    engine = e
+                    issues += warnings
                 case .issue(let issue):
                     issues.append(issue)
                     engine = .invalid(issue.message)
@@ -202,8 +205,23 @@ public struct CompiledCriterion: Sendable {
         self.issues = issues
     }
 
+    /// `(?i)`, `(?ms)`, … at the very start of a pattern: the distinct flags among `i`, `m`, `s`
+    /// and the length of the group in scalars; nil when the pattern does not start that way.
+    static func leadingInlineFlags(_ text: String) -> (String, Int)? {
+        let s = Array(text.unicodeScalars.prefix(8))
+        guard s.count >= 4, s[0] == "(", s[1] == "?" else { return nil }
+        var flags = ""
+        var i = 2
+        while i < s.count, s[i] == "i" || s[i] == "m" || s[i] == "s" {
+            if !flags.unicodeScalars.contains(s[i]) { flags.unicodeScalars.append(s[i]) }
+            i += 1
+        }
+        guard !flags.isEmpty, i < s.count, s[i] == ")" else { return nil }
+        return (flags, i + 1)
+    }
+
     /// Compiles a regex, JSONPath or XPath condition text.
-    static func compile(_ kind: Kind, _ text: String, version: String?) -> Compiled {
+    static func compile(_ kind: Kind, _ text: String, version: String?, warnings: inout [ExpressionIssue]) -> Compiled {
         switch kind {
         case .simple:
             do {
@@ -212,11 +230,25 @@ public struct CompiledCriterion: Sendable {
                 return .issue(error.issue)
             }
         case .regex:
+            var pattern = text
+            var flags = ""
+            var shift = 0
+            if let (inline, length) = Self.leadingInlineFlags(text) {
+                // `(?i)^ok$` (PCRE, Java, Python): ECMA-262 has no flags inside a pattern, and a
+                // criterion has no field for them, but the meaning is evident: run with them.
+                flags = inline
+                pattern = String(text.unicodeScalars.dropFirst(length))
+                shift = length
+                warnings.append(ExpressionIssue(
+                    .warning,
+                    "`(?\(inline))` is an inline flag group, which ECMA-262 patterns (the regex dialect, A6) do not have; it is applied as the ECMA flag\(inline.count == 1 ? "" : "s") `\(inline)` to the rest of the pattern (no fix-it: ECMA-262 has no syntax that sets flags for a whole pattern, and a Criterion Object has no flags field)",
+                    offset: 0, code: "regex-inline-flags"))
+            }
             do {
-                return .engine(.regex(try ECMARegex(text)))
+                return .engine(.regex(try ECMARegex(pattern, flags: flags)))
             } catch {
                 return .issue(ExpressionIssue(
-                    .error, "invalid regular expression: \(error.message)", offset: scalarOffset(text, characterOffset: error.offset),
+                    .error, "invalid regular expression: \(error.message)", offset: shift + scalarOffset(pattern, characterOffset: error.offset),
                     code: "regex-syntax"))
             }
         case .jsonpath:
@@ -267,7 +299,8 @@ public struct CompiledCriterion: Sendable {
                 return verdict(false, "the condition embeds `\(u.expression)`, which is unresolved (\(u.reason))", unresolved: [u], error: u.description)
             case .success(let text):
                 resolvedCondition = text
-                switch Self.compile(kind, text, version: version) {
+                var ignored: [ExpressionIssue] = []
+                switch Self.compile(kind, text, version: version, warnings: &ignored) {
                 case .engine(let e): engine = e
                 case .issue(let issue):
                     return verdict(false, "the condition `\(text)` (after substitution) is invalid: \(issue.message)", error: issue.message)

@@ -240,10 +240,11 @@ public enum Navigation: Sendable, Hashable, CustomStringConvertible {
 extension RuntimeExpression {
     /// Evaluates the expression; the JSON type of the referenced value is preserved.
     ///
-    /// Outside `simple` conditions, a dotted name must be a declared name (`$inputs.a.b` reads the
-    /// input `a.b`); use a JSON pointer to reach members (`$inputs.a#/b`).
+    /// A dotted name reads the exact name first (`$inputs.a.b` reads the input `a.b` when there
+    /// is one); otherwise the longest existing name with the rest as `.member`/`[n]` navigation,
+    /// the evident meaning of `$steps.s.outputs.user.id` (canonically `…outputs.user#/id`).
     public func evaluate(in context: any ExpressionContext) -> Result<JSONValue, UnresolvedExpression> {
-        evaluate(in: context, dottedNavigation: false)
+        evaluate(in: context, dottedNavigation: true)
     }
 
     /// Evaluates the expression, then applies `navigation` (the `simple`-condition operand form).
@@ -385,45 +386,91 @@ extension RuntimeExpression {
         }
     }
 
-    /// Exact name first; with `dotted`, the longest dotted prefix that exists, the rest walked as
-    /// members (A2).
+    /// Exact name first, then the longest prefix that exists with the rest walked as `.member`
+    /// and `[n]` navigation (A2; outside conditions the static check reports the navigation as
+    /// `dotted-navigation` with the canonical `#/pointer` form).
     static func lookup(_ name: String, in object: JSONObject, dotted: Bool) -> JSONValue? {
         if let value = object[name] { return value }
-        guard dotted, name.utf8.contains(UInt8(ascii: ".")) else { return nil }
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        var count = parts.count - 1
-        while count >= 1 {
-            let head = parts[0..<count].joined(separator: ".")
-            if var value = object[head] {
-                for member in parts[count...] {
-                    guard case .object(let o) = value, let next = o[String(member)] else { return nil }
-                    value = next
-                }
-                return value
+        guard dotted else { return nil }
+        for split in DottedName.splits(of: name) {
+            guard var value = object[split.head] else { continue }
+            for step in split.navigation {
+                guard let next = navigate(value, step) else { return nil }
+                value = next
             }
-            count -= 1
+            return value
         }
         return nil
     }
 
     static func missing(_ name: String, in object: JSONObject, what: String, verb: String, pointerHint: String) -> String {
         var reason = "no \(what) `\(name)` \(verb)"
-        if name.contains(".") {
-            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-            var count = parts.count - 1
-            while count >= 1 {
-                let head = parts[0..<count].joined(separator: ".")
-                if object[head] != nil {
-                    let pointer = parts[count...].map { escapePointerToken($0) }.joined(separator: "/")
-                    return reason + "; to reach a member of `\(head)` write `\(pointerHint).\(head)#/\(pointer)`"
-                }
-                count -= 1
-            }
+        for split in DottedName.splits(of: name) where object[split.head] != nil {
+            return reason + "; `\(pointerHint).\(split.head)` has no \(split.pointer.tokens.map { "`\($0)`" }.joined(separator: "/")) (written `\(pointerHint).\(split.head)#\(split.pointer)`)"
         }
         if let suggestion = suggest(name, among: object.keys) {
             reason += "; did you mean `\(suggestion)`?"
         }
         return reason
+    }
+}
+
+/// The ways a dotted name (`user.address.city`, `items[0].id`) splits into a name and `.member`
+/// / `[n]` navigation, longest name first (A2).
+enum DottedName {
+    /// One split: the name, the navigation after it, and that navigation as a JSON pointer.
+    struct Split: Sendable, Hashable {
+        var head: String
+        var navigation: [Navigation]
+        var pointer: JSONPointer {
+            JSONPointer(tokens: navigation.map {
+                switch $0 {
+                case .member(let m): return m
+                case .index(let i): return String(i)
+                }
+            })
+        }
+    }
+
+    /// Every split of `name` at a `.` or `[` whose rest is well-formed navigation, longest head
+    /// first; empty for a name without `.` or `[`.
+    static func splits(of name: String) -> [Split] {
+        let s = Array(name.unicodeScalars)
+        guard s.contains(where: { $0 == "." || $0 == "[" }) else { return [] }
+        var result: [Split] = []
+        var cut = s.count - 1
+        while cut >= 1 {
+            if s[cut] == "." || s[cut] == "[", let navigation = parseNavigation(s, from: cut) {
+                result.append(Split(head: makeString(s, 0, cut), navigation: navigation))
+            }
+            cut -= 1
+        }
+        return result
+    }
+
+    /// `.member` / `[digits]` steps from `from` to the end, or nil if the rest is not that.
+    static func parseNavigation(_ s: [Unicode.Scalar], from: Int) -> [Navigation]? {
+        var steps: [Navigation] = []
+        var i = from
+        while i < s.count {
+            if s[i] == "." {
+                i += 1
+                let memberStart = i
+                while i < s.count, s[i] != ".", s[i] != "[" { i += 1 }
+                guard memberStart < i else { return nil }
+                steps.append(.member(makeString(s, memberStart, i)))
+            } else if s[i] == "[" {
+                i += 1
+                let digitsStart = i
+                while i < s.count, s[i].isASCIIDigit { i += 1 }
+                guard digitsStart < i, i < s.count, s[i] == "]", let index = Int(makeString(s, digitsStart, i)) else { return nil }
+                steps.append(.index(index))
+                i += 1
+            } else {
+                return nil
+            }
+        }
+        return steps
     }
 }
 

@@ -63,6 +63,13 @@ public struct ExpressionIssue: Sendable, Hashable, Codable, CustomStringConverti
     /// The canonical text for the whole checked string, when the problem has one evident meaning
     /// (a fix-it: the caller turns it into an edit of the scalar the string was written in).
     public var fix: ExpressionFix?
+    /// The replacement of one expression inside the checked string; the check that knows the
+    /// whole string turns every rewrite of that string into ``fix`` (see ``withFixes(in:)``).
+    var rewrite: Rewrite?
+
+    enum CodingKeys: String, CodingKey {
+        case severity, message, offset, code, field, notes, fix
+    }
 
     /// Creates an issue.
     public init(
@@ -110,6 +117,43 @@ public struct ExpressionIssue: Sendable, Hashable, Codable, CustomStringConverti
         return Diagnostic(
             severity, message, at: SourceLocation(file: start.file, line: line, column: column), path: path,
             code: code, notes: notes)
+    }
+}
+
+/// One expression of a checked string to be written differently: `length` scalars from `offset`.
+struct Rewrite: Sendable, Hashable {
+    var offset: Int
+    var length: Int
+    var text: String
+}
+
+extension Array where Element == ExpressionIssue {
+    /// The issues with every rewrite applied to `text` at once: each issue that carries a rewrite
+    /// gets the whole canonical string as its fix, so fixing any of them fixes all (identical
+    /// edits of one scalar are applied once).
+    func withFixes(in text: String) -> [ExpressionIssue] {
+        let rewrites = compactMap(\.rewrite)
+        guard !rewrites.isEmpty else { return self }
+        let s = [Unicode.Scalar](text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        // Of two rewrites of one expression the later (more complete) one wins.
+        var chosen: [Int: Rewrite] = [:]
+        for r in rewrites where r.offset >= 0 && r.offset + r.length <= s.count { chosen[r.offset] = r }
+        for r in chosen.values.sorted(by: { $0.offset < $1.offset }) where r.offset >= i {
+            out.append(contentsOf: s[i..<r.offset])
+            out.append(contentsOf: r.text.unicodeScalars)
+            i = r.offset + r.length
+        }
+        out.append(contentsOf: s[i...])
+        let whole = String(out)
+        return map { issue in
+            guard let rewrite = issue.rewrite else { return issue }
+            var fixed = issue
+            // The rewrite stays, so a caller that adds more issues of the same string recomputes.
+            fixed.fix = ExpressionFix("write `\(rewrite.text)`", text: whole)
+            return fixed
+        }
     }
 }
 

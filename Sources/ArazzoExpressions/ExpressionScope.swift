@@ -1,4 +1,5 @@
 import ArazzoDiagnostics
+import ArazzoJSON
 
 /// What a static check knows about the place an expression is written: the workflow's steps and
 /// their outputs, the inputs, other workflows, sources and components. A plain value, so this
@@ -32,12 +33,16 @@ public struct ExpressionScope: Sendable, Hashable {
         public var inputs: [String]?
         /// The keys of its `outputs`.
         public var outputs: [String]
+        /// Whether its inputs schema forbids other properties (`additionalProperties: false`);
+        /// an undeclared name is an error only then.
+        public var inputsAreClosed: Bool
 
         /// Creates a workflow description.
-        public init(id: String, inputs: [String]? = nil, outputs: [String] = []) {
+        public init(id: String, inputs: [String]? = nil, outputs: [String] = [], inputsAreClosed: Bool = true) {
             self.id = id
             self.inputs = inputs
             self.outputs = outputs
+            self.inputsAreClosed = inputsAreClosed
         }
     }
 
@@ -61,6 +66,10 @@ public struct ExpressionScope: Sendable, Hashable {
     public var phase: Phase
     /// The current workflow's declared input property names; `nil` skips the input check.
     public var inputNames: [String]?
+    /// Whether the current workflow's inputs schema forbids other properties
+    /// (`additionalProperties: false`). When it does not, `$inputs.<undeclared>` is valid (the
+    /// caller may pass any input) and only `.member` navigation into a declared input is reported.
+    public var inputsAreClosed: Bool = true
     /// The current workflow's output keys.
     public var workflowOutputNames: [String]
     /// In a `workflowId` step: the called workflow's output keys (what `$outputs` reads, A13);
@@ -124,25 +133,25 @@ extension ExpressionScope {
         case .expression:
             do {
                 let e = try RuntimeExpression(parsing: text)
-                return check(e, at: 0, inCondition: false)
+                return check(e, at: 0, inCondition: false).withFixes(in: text)
             } catch {
                 return [error.issue]
             }
         case .template:
             do {
-                return check(try ExpressionTemplate(parsing: text))
+                return check(try ExpressionTemplate(parsing: text)).withFixes(in: text)
             } catch {
                 return [error.issue]
             }
         case .condition:
             do {
-                return check(try SimpleCondition(parsing: text))
+                return check(try SimpleCondition(parsing: text)).withFixes(in: text)
             } catch {
                 return [error.issue]
             }
         case .value:
             let compiled = ValueTemplate(.string(text))
-            return compiled.issues.map(\.issue) + compiled.expressions.flatMap { check($0.expression, at: $0.offset, inCondition: false) }
+            return (compiled.issues.map(\.issue) + compiled.expressions.flatMap { check($0.expression, at: $0.offset, inCondition: false) }).withFixes(in: text)
         }
     }
 
@@ -150,6 +159,7 @@ extension ExpressionScope {
     /// §2.13 item 4).
     public func check(_ template: ExpressionTemplate) -> [ExpressionIssue] {
         var issues = template.expressions.flatMap { check($0.expression, at: $0.offset, inCondition: false) }
+            .withFixes(in: template.text)
         if let offset = template.unbalancedBraceOffset {
             issues.append(ExpressionIssue(
                 .error, "unbalanced brace in a template; embedded expressions are written `{$…}`", offset: offset,
@@ -160,15 +170,29 @@ extension ExpressionScope {
 
     /// Checks the operands of a parsed `simple` condition (and returns its parse warnings).
     public func check(_ condition: SimpleCondition) -> [ExpressionIssue] {
-        condition.warnings + condition.operands.flatMap { check($0.expression, at: $0.offset, inCondition: true) }
+        (condition.warnings + condition.operands.flatMap { check($0.expression, at: $0.offset, inCondition: true) })
+            .withFixes(in: condition.text)
     }
 
     /// Checks a compiled value (payload, parameter value); issues are paired with the JSON
     /// pointer of the string they are in.
     public func check(_ value: ValueTemplate) -> [ValueTemplate.Issue] {
-        value.issues + value.expressions.flatMap { entry in
-            check(entry.expression, at: entry.offset, inCondition: false).map { ValueTemplate.Issue(path: entry.path, issue: $0) }
+        var issues = value.issues
+        // Group by string so every rewrite of one string lands in one canonical text.
+        var byPath: [(path: String, issues: [ExpressionIssue])] = []
+        for entry in value.expressions {
+            let found = check(entry.expression, at: entry.offset, inCondition: false)
+            if let k = byPath.firstIndex(where: { $0.path == entry.path }) {
+                byPath[k].issues += found
+            } else {
+                byPath.append((entry.path, found))
+            }
         }
+        for (path, found) in byPath {
+            let text = value.string(at: path) ?? ""
+            issues += found.withFixes(in: text).map { ValueTemplate.Issue(path: path, issue: $0) }
+        }
+        return issues
     }
 
     /// The compile issues of a criterion plus the scope checks of its `context` and condition.
@@ -186,7 +210,19 @@ extension ExpressionScope {
         } else if let template = criterion.conditionTemplate {
             issues += template.expressions.flatMap { check($0.expression, at: $0.offset, inCondition: false) }
         }
-        return issues
+        // Rewrites in the condition and in the context are separate strings.
+        let conditionIssues = issues.filter { $0.field == .checked }.withFixes(in: criterion.condition)
+        let contextIssues = issues.filter { $0.field == .context }.withFixes(in: criterion.contextText ?? "")
+        // Put them back in the order they were found.
+        var nextCondition = conditionIssues.makeIterator()
+        var nextContext = contextIssues.makeIterator()
+        return issues.map { issue in
+            switch issue.field {
+            case .checked: return nextCondition.next() ?? issue
+            case .context: return nextContext.next() ?? issue
+            default: return issue
+            }
+        }
     }
 
     /// Checks one parsed expression that starts at `offset` in the checked string.
@@ -196,6 +232,30 @@ extension ExpressionScope {
         let nameAt = offset + (e.nameOffset ?? 0)
         func add(_ severity: Diagnostic.Severity, _ message: String, _ at: Int, _ code: String) {
             issues.append(ExpressionIssue(severity, message, offset: at, code: code))
+        }
+        let length = e.text.unicodeScalars.count
+        for form in e.lenientForms {
+            var issue = ExpressionIssue(.warning, form.message, offset: offset + form.offset, code: form.code)
+            issue.rewrite = Rewrite(offset: offset, length: length, text: form.canonical)
+            issues.append(issue)
+        }
+        /// The outcome of a name check: declared, `.member` navigation into a declared name
+        /// (warning with the pointer form), or undeclared (`problem`).
+        func report(_ result: NameCheck, code: String) {
+            switch result {
+            case .declared: break
+            case .problem(let message): add(.error, message, nameAt, code)
+            case .navigation(let split, let base):
+                let tokens = split.pointer.tokens + (e.pointer?.tokens ?? [])
+                let canonical = "\(base).\(split.head)#\(JSONPointer(tokens: tokens))"
+                let nameText = e.name ?? ""
+                var issue = ExpressionIssue(
+                    .warning,
+                    "`\(nameText)` is not a declared name; `\(split.head)` is, and the rest is `.`/`[n]` navigation, which a runtime expression writes as a JSON Pointer (Arazzo §4.7: \"references may be made to portions … (e.g., `$steps.someStepId.outputs.pets#/0/id`)\"); read as `\(canonical)`",
+                    offset: nameAt, code: "dotted-navigation")
+                issue.rewrite = Rewrite(offset: offset, length: length, text: canonical)
+                issues.append(issue)
+            }
         }
 
         if e.readsHTTPExchange {
@@ -225,29 +285,27 @@ extension ExpressionScope {
                     add(.warning, "step `\(stepId)` reads its own output before it is set (outputs are computed after the success criteria)", idAt, "own-output-reference")
                 }
             }
-            if let problem = Self.declared(name, in: steps[index].outputs, inCondition: inCondition, owner: "step `\(stepId)`", what: "output", pointerBase: "$steps.\(stepId).outputs") {
-                add(.error, problem, nameAt, "undeclared-output")
+            let result = Self.declared(name, in: steps[index].outputs, inCondition: inCondition, owner: "step `\(stepId)`", what: "output", pointerBase: "$steps.\(stepId).outputs")
+            if result != .declared {
+                report(result, code: "undeclared-output")
             } else if inCondition, let shorter = Self.ambiguousPrefix(name, in: steps[index].outputs) {
                 add(.warning, "`\(name)` is ambiguous: step `\(stepId)` declares both `\(name)` and `\(shorter)`; the longest name `\(name)` is used (A2)", nameAt, "ambiguous-dotted-name")
             }
         case .inputs(let name):
             guard let inputs = inputNames else { break }
-            if let problem = Self.declared(name, in: inputs, inCondition: inCondition, owner: "the workflow's `inputs`", what: "input", pointerBase: "$inputs") {
-                add(.error, problem, nameAt, "undeclared-input")
+            let result = Self.declared(name, in: inputs, inCondition: inCondition, owner: "the workflow's `inputs`", what: "input", pointerBase: "$inputs", closed: inputsAreClosed)
+            if result != .declared {
+                report(result, code: "undeclared-input")
             } else if inCondition, let shorter = Self.ambiguousPrefix(name, in: inputs) {
                 add(.warning, "`\(name)` is ambiguous: the workflow declares both inputs `\(name)` and `\(shorter)`; the longest name `\(name)` is used (A2)", nameAt, "ambiguous-dotted-name")
             }
         case .outputs(let name):
             if let step = currentStep, step.isWorkflowStep {
-                if let outputs = calledWorkflowOutputs,
-                    let problem = Self.declared(name, in: outputs, inCondition: inCondition, owner: "the called workflow", what: "output", pointerBase: "$outputs")
-                {
-                    add(.error, problem, nameAt, "undeclared-output")
+                if let outputs = calledWorkflowOutputs {
+                    report(Self.declared(name, in: outputs, inCondition: inCondition, owner: "the called workflow", what: "output", pointerBase: "$outputs"), code: "undeclared-output")
                 }
             } else if phase == .workflowOutputs {
-                if let problem = Self.declared(name, in: workflowOutputNames, inCondition: inCondition, owner: "this workflow", what: "output", pointerBase: "$outputs") {
-                    add(.error, problem, nameAt, "undeclared-output")
-                }
+                report(Self.declared(name, in: workflowOutputNames, inCondition: inCondition, owner: "this workflow", what: "output", pointerBase: "$outputs"), code: "undeclared-output")
             } else {
                 add(.error, "`$outputs` reads the called workflow's outputs and is only meaningful in a `workflowId` step's criteria and outputs (A13); use `$steps.<stepId>.outputs.<name>` here", offset, "outputs-unavailable")
             }
@@ -259,13 +317,11 @@ extension ExpressionScope {
                 return issues
             }
             if case .workflowInput = e.source {
-                if let inputs = workflow.inputs,
-                    let problem = Self.declared(name, in: inputs, inCondition: inCondition, owner: "workflow `\(workflowId)`", what: "input", pointerBase: "$workflows.\(workflowId).inputs")
-                {
-                    add(.error, problem, nameAt, "undeclared-input")
+                if let inputs = workflow.inputs {
+                    report(Self.declared(name, in: inputs, inCondition: inCondition, owner: "workflow `\(workflowId)`", what: "input", pointerBase: "$workflows.\(workflowId).inputs", closed: workflow.inputsAreClosed), code: "undeclared-input")
                 }
-            } else if let problem = Self.declared(name, in: workflow.outputs, inCondition: inCondition, owner: "workflow `\(workflowId)`", what: "output", pointerBase: "$workflows.\(workflowId).outputs") {
-                add(.error, problem, nameAt, "undeclared-output")
+            } else {
+                report(Self.declared(name, in: workflow.outputs, inCondition: inCondition, owner: "workflow `\(workflowId)`", what: "output", pointerBase: "$workflows.\(workflowId).outputs"), code: "undeclared-output")
             }
         case .sourceDescription(let name, _):
             if !sourceDescriptionNames.contains(name) {
@@ -299,25 +355,29 @@ extension ExpressionScope {
         return nil
     }
 
-    /// `nil` when `name` is declared (or, in a condition, a declared name followed by `.member`
-    /// navigation, A2); otherwise the problem.
+    /// What a name check found.
+    enum NameCheck: Equatable {
+        /// The name is declared (or, in a condition, a declared name followed by navigation).
+        case declared
+        /// The name is not declared: the message.
+        case problem(String)
+        /// Outside a condition: a declared name followed by `.member`/`[n]` navigation, whose
+        /// canonical form is `<base>.<head>#/<pointer>`.
+        case navigation(DottedName.Split, base: String)
+    }
+
+    /// Whether `name` is declared in `names`, navigation into a declared name (A2: in a condition
+    /// that is the `.` operator; elsewhere a lenient form with a fix-it), or undeclared (for an
+    /// open schema, `closed: false`, an undeclared name is fine).
     static func declared(
-        _ name: String, in names: [String], inCondition: Bool, owner: String, what: String, pointerBase: String
-    ) -> String? {
-        if names.contains(name) { return nil }
-        if name.contains(".") {
-            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-            var count = parts.count - 1
-            while count >= 1 {
-                let head = parts[0..<count].joined(separator: ".")
-                if names.contains(head) {
-                    if inCondition { return nil }
-                    let pointer = parts[count...].map { escapePointerToken($0) }.joined(separator: "/")
-                    return "\(owner) declares no \(what) `\(name)`; to reach a member of `\(head)` write `\(pointerBase).\(head)#/\(pointer)`"
-                }
-                count -= 1
-            }
+        _ name: String, in names: [String], inCondition: Bool, owner: String, what: String, pointerBase: String,
+        closed: Bool = true
+    ) -> NameCheck {
+        if names.contains(name) { return .declared }
+        for split in DottedName.splits(of: name) where names.contains(split.head) {
+            return inCondition ? .declared : .navigation(split, base: pointerBase)
         }
+        if !closed { return .declared }
         var message = "\(owner) declares no \(what) `\(name)`"
         if let s = suggest(name, among: names) {
             message += "; did you mean `\(s)`?"
@@ -326,6 +386,6 @@ extension ExpressionScope {
         } else if names.count <= 8 {
             message += " (declared: \(names.map { "`\($0)`" }.joined(separator: ", ")))"
         }
-        return message
+        return .problem(message)
     }
 }

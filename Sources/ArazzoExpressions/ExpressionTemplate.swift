@@ -35,8 +35,16 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
         var parts: [Part] = []
         var literalStart = 0
         var i = 0
+        var unknownRoots: [(offset: Int, root: String)] = []
         while i < s.count {
-            if s[i] == "{", i + 1 < s.count, s[i + 1] == "$" {
+            if s[i] == "{", i + 1 < s.count, s[i + 1] == "$",
+                let root = RuntimeExpression.unknownRoot(Substring(makeString(s, i + 1, min(s.count, i + 64))).unicodeScalars)
+            {
+                // `{$uuid}`: no runtime expression starts like that, so the braces are text (and
+                // the caller warns that it is sent as written).
+                unknownRoots.append((i + 1, root))
+                i += 1
+            } else if s[i] == "{", i + 1 < s.count, s[i + 1] == "$" {
                 var parser = ExpressionParser(s, mode: .embedded, at: i + 1)
                 let expression = try parser.parse()
                 guard parser.i < s.count else {
@@ -57,6 +65,20 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
         }
         if literalStart < s.count { parts.append(.literal(makeString(s, literalStart, s.count))) }
         self.parts = parts
+        self.unknownRootOffsets = unknownRoots.map(\.offset)
+        self.unknownRoots = unknownRoots.map(\.root)
+    }
+
+    /// Offsets of `$` in `{$name…}` whose `$name` is no runtime-expression root (kept as text).
+    let unknownRootOffsets: [Int]
+    /// Those roots' names, in the same order.
+    let unknownRoots: [String]
+
+    /// Warnings for `{$name…}` kept as text because `$name` is no runtime-expression root.
+    public var unknownRootIssues: [ExpressionIssue] {
+        zip(unknownRootOffsets, unknownRoots).map { offset, root in
+            ValueTemplate.unknownRootIssue(root, offset: offset)
+        }
     }
 
     /// Whether `text` contains an embedded expression start (`{$`); cheaper than parsing.
@@ -207,6 +229,14 @@ public struct ValueTemplate: Sendable, Hashable {
     /// The value as written.
     public let original: JSONValue
 
+    /// The string at JSON pointer `path` of ``original``, if there is one there.
+    func string(at path: String) -> String? {
+        guard let pointer = try? JSONPointer(parsing: path), case .string(let s)? = try? pointer.resolve(in: original) else {
+            return nil
+        }
+        return s
+    }
+
     /// Compiles `value`; never fails (broken expressions stay literal and are listed in
     /// ``issues``). Nesting deeper than 512 levels is kept literal.
     public init(_ value: JSONValue) {
@@ -216,6 +246,14 @@ public struct ValueTemplate: Sendable, Hashable {
         self.issues = issues
         self.isConstant = constant
         self.original = value
+    }
+
+    /// The warning for a `$name` that is no runtime-expression root: the text is sent as written.
+    static func unknownRootIssue(_ root: String, offset: Int) -> ExpressionIssue {
+        ExpressionIssue(
+            .warning,
+            "`$\(root)` is not a runtime expression (Arazzo §4.7 roots are `$url`, `$method`, `$statusCode`, `$request.`, `$response.`, `$inputs.`, `$outputs.`, `$steps.`, `$workflows.`, `$sourceDescriptions.`, `$components.`); it is sent as literal text",
+            offset: offset, code: "unknown-expression-root")
     }
 
     static func compile(_ value: JSONValue, path: String, depth: Int, issues: inout [Issue], constant: inout Bool) -> Node {
@@ -229,6 +267,10 @@ public struct ValueTemplate: Sendable, Hashable {
                     return .expression(e)
                 } catch {
                     if !ExpressionTemplate.containsEmbeddedExpression(s) {
+                        if let root = RuntimeExpression.unknownRoot(Substring(s).unicodeScalars) {
+                            issues.append(Issue(path: path, issue: unknownRootIssue(root, offset: 0)))
+                            return .literal(value)
+                        }
                         guard RuntimeExpression.looksLikeKnownExpression(s) else { return .literal(value) }
                         issues.append(Issue(path: path, issue: ExpressionIssue(
                             .warning, "this string looks like a runtime expression but is used as literal text: \(error.message)",
@@ -240,6 +282,8 @@ public struct ValueTemplate: Sendable, Hashable {
             if ExpressionTemplate.containsEmbeddedExpression(s) {
                 do {
                     let t = try ExpressionTemplate(parsing: s)
+                    issues += t.unknownRootIssues.map { Issue(path: path, issue: $0) }
+                    if t.isLiteral { return .literal(value) }
                     constant = false
                     return .template(t)
                 } catch {

@@ -80,6 +80,10 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
     /// Offset (in Unicode scalars, within ``text``) of the name (input, output, header, parameter,
     /// component name or source reference), for the forms that have one.
     public let nameOffset: Int?
+    /// Forms outside the letter of the 1.0.1 ABNF whose meaning is evident (a JSON pointer
+    /// without its leading `/`, `.`/`[n]` navigation into a body); the parser already applied
+    /// their meaning, and the static check reports them with the canonical text.
+    let lenientForms: [LenientForm]
 
     /// Parses `text`, which must be one runtime expression and nothing else.
     ///
@@ -95,13 +99,25 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
         self = expression
     }
 
-    init(text: String, source: Source, pointer: JSONPointer?, idOffset: Int?, nameOffset: Int?) {
+    init(
+        text: String, source: Source, pointer: JSONPointer?, idOffset: Int?, nameOffset: Int?,
+        lenientForms: [LenientForm] = []
+    ) {
         self.text = text
         self.source = source
         self.pointer = pointer
         self.idOffset = idOffset
         self.nameOffset = nameOffset
+        self.lenientForms = lenientForms
     }
+
+    /// Whether the text reads the way the 1.0.1 ABNF writes it (no lenient form was accepted).
+    public var isCanonical: Bool { lenientForms.isEmpty }
+
+    /// The expression as the 1.0.1 ABNF writes it, with the meaning the parser gave it
+    /// (`$response.body#id` → `$response.body#/id`, `$response.body.items[0]` →
+    /// `$response.body#/items/0`); the text itself when it is already canonical.
+    public var canonicalText: String { lenientForms.last?.canonical ?? text }
 
     /// Whether `text` starts like a runtime expression (`$` followed by a letter); such strings in
     /// `Any | {expression}` positions are expressions iff they parse (A20).
@@ -124,6 +140,19 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
             word.unicodeScalars.append(c)
         }
         return !word.isEmpty && suggest(word, among: ExpressionParser.keywords) != nil
+    }
+
+    /// The root word of `text` when it starts with `$` and a word that is no runtime-expression
+    /// root and not close to one (`$datetime.iso8601`, `$uuid`): such a string is text, not a
+    /// broken expression. `nil` otherwise.
+    public static func unknownRoot(_ text: Substring.UnicodeScalarView) -> String? {
+        var it = text.makeIterator()
+        guard it.next() == "$" else { return nil }
+        var word = ""
+        while let c = it.next(), c.isASCIILetter { word.unicodeScalars.append(c) }
+        guard !word.isEmpty, !ExpressionParser.keywords.contains(word), word != "self", word != "message",
+              suggest(word, among: ExpressionParser.keywords) == nil else { return nil }
+        return word
     }
 
     /// The text.
@@ -157,6 +186,18 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// A lenient form the parser accepted, with the rule it breaks and the canonical text.
+struct LenientForm: Sendable, Hashable {
+    /// The catalogue code (`pointer-missing-slash`, `dotted-navigation`).
+    var code: String
+    /// Offset of the offending character within the expression text.
+    var offset: Int
+    /// The warning, quoting the rule.
+    var message: String
+    /// The whole expression as it should be written.
+    var canonical: String
+}
+
 /// Where an expression sits, which decides where it ends (A1).
 enum ExpressionMode {
     /// The whole string (a `{expression}` field): ends at whitespace or the end.
@@ -173,6 +214,7 @@ struct ExpressionParser {
     let mode: ExpressionMode
     var i: Int
     let start: Int
+    var lenientForms: [LenientForm] = []
 
     init(_ scalars: [Unicode.Scalar], mode: ExpressionMode, at index: Int) {
         self.s = scalars
@@ -284,7 +326,7 @@ struct ExpressionParser {
     func make(_ source: RuntimeExpression.Source, pointer: JSONPointer?, id: Int?, name: Int?) -> RuntimeExpression {
         RuntimeExpression(
             text: text(start, i), source: source, pointer: pointer, idOffset: id.map { $0 - start },
-            nameOffset: name.map { $0 - start })
+            nameOffset: name.map { $0 - start }, lenientForms: lenientForms)
     }
 
     /// `$url`, `$method`, `$statusCode`: nothing may follow except, in conditions, navigation.
@@ -322,10 +364,20 @@ struct ExpressionParser {
 
     mutating func optionalPointer() throws(ExpressionError) -> JSONPointer? {
         guard !atEnd, s[i] == "#" else { return nil }
+        let hash = i
         i += 1
         let from = i
         while !atEnd, !isPointerBoundary(s[i]) { i += 1 }
-        let pointerText = text(from, i)
+        var pointerText = text(from, i)
+        if !pointerText.isEmpty, !pointerText.hasPrefix("/") {
+            // `$response.body#id`: RFC 6901 pointers start with `/`; the only reading is `#/id`.
+            let canonical = text(start, from) + "/" + pointerText
+            pointerText = "/" + pointerText
+            lenientForms.append(LenientForm(
+                code: "pointer-missing-slash", offset: from - start,
+                message: "a JSON Pointer starts with `/` (RFC 6901 §3: `json-pointer = *( \"/\" reference-token )`); `\(text(start, i))` is read as `\(canonical)`",
+                canonical: canonical))
+        }
         do {
             return try JSONPointer(parsing: pointerText)
         } catch {
@@ -361,8 +413,9 @@ struct ExpressionParser {
                 if mode == .condition && s[i] == "." {
                     return make(request ? .requestBody : .responseBody, pointer: nil, id: nil, name: nil)
                 }
-                if s[i] == "." {
-                    throw error("to reach a member of the body write a JSON pointer: `\(prefix).body#/member`", at: i)
+                if s[i] == "." || s[i] == "[" {
+                    let pointer = try bodyNavigation(prefix: "\(prefix).body")
+                    return make(request ? .requestBody : .responseBody, pointer: pointer, id: nil, name: nil)
                 }
                 throw error("unexpected \(Self.quoted(s[i])) after `\(prefix).body`", at: i)
             }
@@ -379,6 +432,49 @@ struct ExpressionParser {
             }
             throw error(message, at: fieldStart)
         }
+    }
+
+    /// `.member` and `[n]` navigation after `$request.body`/`$response.body` outside a condition
+    /// (`$response.body.items[0].id`): the ABNF allows only `body#/pointer` there, but the
+    /// meaning is evident, so it is read as that pointer and reported as a lenient form.
+    mutating func bodyNavigation(prefix: String) throws(ExpressionError) -> JSONPointer {
+        let navigationStart = i
+        var tokens: [String] = []
+        while !atEnd, s[i] == "." || s[i] == "[" {
+            if s[i] == "." {
+                i += 1
+                let memberStart = i
+                while !atBoundary, s[i] != ".", s[i] != "[", s[i] != "#" { i += 1 }
+                if memberStart == i {
+                    throw error("expected a member name after `.`; to reach into the body write a JSON pointer, e.g. `\(prefix)#/status`", at: i)
+                }
+                tokens.append(text(memberStart, i))
+            } else {
+                i += 1
+                let digitsStart = i
+                while !atEnd, s[i].isASCIIDigit { i += 1 }
+                guard digitsStart < i, !atEnd, s[i] == "]" else {
+                    throw error("expected a 0-based index and `]`; to reach into the body write a JSON pointer, e.g. `\(prefix)#/0`", at: i)
+                }
+                tokens.append(text(digitsStart, i))
+                i += 1
+            }
+        }
+        if !atEnd, s[i] == "#" {
+            // `$response.body.data#/id`: the pointer continues the navigation.
+            if let rest = try optionalPointer() { tokens += rest.tokens }
+            lenientForms.removeAll { $0.code == "pointer-missing-slash" }
+        }
+        if !atBoundary {
+            throw error("unexpected \(Self.quoted(s[i])) after `\(text(start, i))`", at: i)
+        }
+        let pointer = JSONPointer(tokens: tokens)
+        let canonical = "\(prefix)#\(pointer)"
+        lenientForms.append(LenientForm(
+            code: "dotted-navigation", offset: navigationStart - start,
+            message: "a runtime expression reaches into a body with a JSON Pointer (Arazzo §4.7: `body-reference = \"body\" [\"#\" json-pointer]`), not with `.` or `[n]`; `\(text(start, i))` is read as `\(canonical)`",
+            canonical: canonical))
+        return pointer
     }
 
     static func isTokenChar(_ c: Unicode.Scalar) -> Bool {

@@ -60,13 +60,13 @@ public struct SimpleCondition: Sendable, Hashable, CustomStringConvertible {
             self.operands = parser.references
             self.warnings = [ExpressionIssue(
                 .warning, "the condition is wrapped in `{…}`; a `simple` condition is written without braces (A26)",
-                offset: first, code: "condition-braces")] + parser.warnings
+                offset: first, code: "condition-braces")] + parser.warnings.withFixes(in: text)
             return
         }
         var parser = ConditionParser(scalars)
         self.root = try parser.parseCondition()
         self.operands = parser.references
-        self.warnings = parser.warnings
+        self.warnings = parser.warnings.withFixes(in: text)
     }
 
     /// The text.
@@ -191,6 +191,14 @@ struct ConditionOperand: Sendable, Hashable {
     let kind: Kind
     /// The operand as written, for explanations.
     let text: String
+    /// A bare word read as a string (`== done`): valid only as a comparison operand.
+    var isBareWord = false
+
+    init(kind: Kind, text: String, isBareWord: Bool = false) {
+        self.kind = kind
+        self.text = text
+        self.isBareWord = isBareWord
+    }
 
     func value(_ context: any ExpressionContext, _ trace: inout ConditionTrace?) -> JSONValue {
         switch kind {
@@ -497,6 +505,9 @@ struct ConditionParser {
             }
             let operandStart = i
             let operand = try parseOperand()
+            if operand.isBareWord {
+                throw error("unexpected `\(operand.text)`: strings are single-quoted ('\(operand.text)') and runtime expressions start with `$`", at: operandStart)
+            }
             skipSpace()
             if let op = comparisonAhead() {
                 let opStart = i
@@ -524,6 +535,9 @@ struct ConditionParser {
             if peek() == "=" {
                 throw error("use `==` to compare", at: i)
             }
+            if left.isBareWord {
+                throw error("unexpected `\(left.text)`: strings are single-quoted ('\(left.text)') and runtime expressions start with `$`", at: leftStart)
+            }
             noteBareOperand(left, at: leftStart)
             return .test(left, negated: false)
         }
@@ -536,6 +550,22 @@ struct ConditionParser {
             throw error("comparisons do not chain; combine them with `&&` (e.g. `a < b && b < c`)", at: i)
         }
         return .compare(left, op, right)
+    }
+
+    /// Warns about a string literal written with double quotes or none, with the rewrite to
+    /// `'…'` (Arazzo §4.6.11: "Strings MUST use single quotes (') around the string").
+    mutating func noteLiteralQuotes(_ value: String, from: Int, to: Int, written: String) {
+        var quoted = "'"
+        for c in value.unicodeScalars {
+            if c == "'" { quoted += "''" } else { quoted.unicodeScalars.append(c) }
+        }
+        quoted += "'"
+        var issue = ExpressionIssue(
+            .warning,
+            "\(written) is read as the string \(quoted); the spec says \"Strings MUST use single quotes (') around the string\" (Arazzo §4.6.11)",
+            offset: from, code: "condition-literal-quotes")
+        issue.rewrite = Rewrite(offset: from, length: to - from, text: quoted)
+        warnings.append(issue)
     }
 
     /// Warns about a bare operand that can never be the boolean `true` (notes §4).
@@ -648,7 +678,21 @@ struct ConditionParser {
             }
             return ConditionOperand(kind: .literal(.string(String(value))), text: text(start, i))
         case "\"":
-            throw error("string literals use single quotes: write 'text' (double quotes are not literals)", at: i)
+            // `== "done"`: the spec's literals are single-quoted, but a double-quoted word has one
+            // evident meaning, the same string.
+            i += 1
+            let contentStart = i
+            while let q = peek(), q != "\"" { i += 1 }
+            guard peek() == "\"" else {
+                throw error("string literals use single quotes: write 'text' (the `\"` at offset \(start) is never closed)", at: start)
+            }
+            let value = text(contentStart, i)
+            i += 1
+            if !operandEnds() {
+                throw error("unexpected \(ExpressionParser.quoted(s[i])) after a string literal", at: i)
+            }
+            noteLiteralQuotes(value, from: start, to: i, written: "a double-quoted string")
+            return ConditionOperand(kind: .literal(.string(value)), text: text(start, i))
         case "-", "0"..."9":
             var end = i
             while end < s.count, s[end].isASCII, !operandEndsAt(end) { end += 1 }
@@ -668,7 +712,7 @@ struct ConditionParser {
             return ConditionOperand(kind: .literal(value), text: text(start, i))
         default:
             if c.isASCIILetter {
-                while let w = peek(), w.isASCIILetter || w.isASCIIDigit || w == "_" { i += 1 }
+                while let w = peek(), w.isASCIILetter || w.isASCIIDigit || w == "_" || w == "-" || w == "." { i += 1 }
                 let word = text(start, i)
                 let value: JSONValue
                 switch word {
@@ -679,7 +723,13 @@ struct ConditionParser {
                     if ["true", "false", "null"].contains(word.lowercased()) {
                         throw error("literals are lower-case: write `\(word.lowercased())`", at: start)
                     }
-                    throw error("unexpected `\(word)`: strings are single-quoted ('\(word)') and runtime expressions start with `$`", at: start)
+                    if !operandEnds() {
+                        throw error("unexpected `\(word)`: strings are single-quoted ('\(word)') and runtime expressions start with `$`", at: start)
+                    }
+                    // A bare word compared with something (`$response.body#/status == done`) can
+                    // only mean the string; parseBasic rejects it where nothing is compared.
+                    noteLiteralQuotes(word, from: start, to: i, written: "a bare word")
+                    return ConditionOperand(kind: .literal(.string(word)), text: word, isBareWord: true)
                 }
                 if !operandEnds() {
                     throw error("unexpected \(ExpressionParser.quoted(s[i])) after `\(word)`", at: i)

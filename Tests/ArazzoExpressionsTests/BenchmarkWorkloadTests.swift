@@ -12,11 +12,15 @@ struct BenchmarkWorkloadTests {
         #expect(bench.parse(rounds: 2) == 2 * bench.texts.count)
     }
 
-    @Test("1.1.0's regex example context `$response.body.status` needs a pointer in a context field (A2)")
+    @Test("1.1.0's regex example context `$response.body.status` is read as `$response.body#/status` with a warning")
     func dottedContextNeedsPointer() {
         let c = CompiledCriterion(condition: "^({$inputs.statusPattern})$", context: "$response.body.status", type: "regex")
-        #expect(c.issues.map(\.message) == ["to reach a member of the body write a JSON pointer: `$response.body#/member`"])
-        #expect(c.issues.map(\.offset) == [14])
-        #expect(c.issues.map(\.field) == [.context])
+        #expect(c.issues.isEmpty)
+        let scope = ExpressionScope(steps: [.init(id: "s")], currentStepIndex: 0, phase: .response, inputNames: ["statusPattern"])
+        let issues = scope.check(c)
+        #expect(issues.map(\.code) == ["dotted-navigation"])
+        #expect(issues.map(\.offset) == [14])
+        #expect(issues.map(\.field) == [.context])
+        #expect(issues.map(\.fix?.text) == ["$response.body#/status"])
     }
 }

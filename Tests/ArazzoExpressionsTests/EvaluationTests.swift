@@ -93,7 +93,7 @@ struct EvaluationTests {
     static let unresolved: [(String, String)] = [
         ("$inputs.orderNumber", "no input `orderNumber` was supplied"),
         ("$inputs.usernam", "no input `usernam` was supplied; did you mean `username`?"),
-        ("$inputs.customer.firstName", "no input `customer.firstName` was supplied; to reach a member of `customer` write `$inputs.customer#/firstName`"),
+        ("$inputs.customer.middleName", "no input `customer.middleName` was supplied; `$inputs.customer` has no `middleName` (written `$inputs.customer#/middleName`)"),
         ("$steps.missing.outputs.x", "step `missing` has not run"),
         ("$steps.loginStep.outputs.tokn", "no output `tokn` was produced by step `loginStep`; did you mean `token`?"),
         ("$response.body#/items/5", "JSON pointer `#/items/5`: index 5 at '/items' is out of range (the array has 2 elements)"),

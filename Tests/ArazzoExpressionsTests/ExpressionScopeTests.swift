@@ -47,12 +47,12 @@ struct ExpressionScopeTests {
         Case("$steps.createTotp.outputs.secret", .condition, step: 1, phase: .actions, []),
         Case("$steps.createTotp.outputs.recovery.codes", .expression, []),
         Case("$steps.createTotp.outputs.recovery.codes#/0", .expression, []),
-        Case("$steps.login.outputs.token.value", .expression, ["undeclared-output@21"]),
+        Case("$steps.login.outputs.token.value", .expression, ["dotted-navigation@21"]),
         Case("$steps.login.outputs.token.value == 'x'", .condition, []),
         Case("$inputs.email", .expression, []),
         Case("$inputs.emial", .expression, ["undeclared-input@8"]),
         Case("$inputs.pet.name", .expression, []),
-        Case("$inputs.customer.firstName", .expression, ["undeclared-input@8"]),
+        Case("$inputs.customer.firstName", .expression, ["dotted-navigation@8"]),
         Case("$inputs.customer#/firstName", .expression, []),
         Case("$inputs.customer.firstName != null", .condition, []),
         Case("$statusCode == 200", .condition, step: 3, ["exchange-on-workflow-step@0"]),
@@ -96,8 +96,8 @@ struct ExpressionScopeTests {
     func messages() {
         let s = scope(at: 2)
         #expect(s.check("$steps.createTOTP.outputs.secret", as: .expression).map(\.message) == ["unknown step `createTOTP`; did you mean `createTotp`?"])
-        #expect(s.check("$steps.login.outputs.token.value", as: .expression).map(\.message)
-            == ["step `login` declares no output `token.value`; to reach a member of `token` write `$steps.login.outputs.token#/value`"])
+        #expect(s.check("$steps.login.outputs.token.value", as: .expression).map(\.fix?.text)
+            == ["$steps.login.outputs.token#/value"])
         #expect(s.check("$steps.verify.outputs.x", as: .expression).last?.message == "step `verify` declares no output `x` (it declares none)")
         #expect(s.check("$inputs.emial", as: .expression).map(\.message) == ["the workflow's `inputs` declares no input `emial`; did you mean `email`?"])
         #expect(s.check("$steps.createTotp.outputs.zzz", as: .expression).map(\.message)

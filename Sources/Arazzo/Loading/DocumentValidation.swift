@@ -50,7 +50,8 @@ private struct UnitChecker {
 
     mutating func run() {
         let workflows = document.workflows.map { w in
-            ExpressionScope.Workflow(id: w.workflowId, inputs: inputNames(w), outputs: Array(w.outputs.keys))
+            ExpressionScope.Workflow(
+                id: w.workflowId, inputs: inputNames(w), outputs: Array(w.outputs.keys), inputsAreClosed: inputsAreClosed(w))
         }
         var components: [RuntimeExpression.ComponentKind: [String]] = [:]
         components[.parameters] = document.components.map { Array($0.parameters.keys) } ?? []
@@ -65,6 +66,7 @@ private struct UnitChecker {
                 steps: steps, currentStepIndex: nil, phase: .request, inputNames: inputNames(workflow),
                 workflowOutputNames: Array(workflow.outputs.keys), workflows: workflows,
                 sourceDescriptionNames: document.sourceDescriptions.map(\.name), componentNames: components)
+            scope.inputsAreClosed = inputsAreClosed(workflow)
 
             for entry in workflow.parameters {
                 if let parameter = entry.object { checkValue(parameter.value, scope: scope) }
@@ -125,6 +127,22 @@ private struct UnitChecker {
     /// The declared input names of a workflow (following a `$ref` into components), or nil when
     /// they cannot be known.
     func inputNames(_ workflow: Workflow) -> [String]? {
+        guard let schema = inputSchema(workflow) else { return nil }
+        guard case .object(let properties)? = schema["properties"] else { return nil }
+        if schema["allOf"] != nil || schema["anyOf"] != nil || schema["oneOf"] != nil { return nil }
+        return Array(properties.keys)
+    }
+
+    /// Whether a workflow's inputs schema forbids properties it does not list: only then is
+    /// `$inputs.<undeclared>` an error (JSON Schema allows other properties by default, so a
+    /// caller may pass them and the document may read them).
+    func inputsAreClosed(_ workflow: Workflow) -> Bool {
+        guard let schema = inputSchema(workflow) else { return false }
+        return schema["additionalProperties"] == .bool(false) || schema["unevaluatedProperties"] == .bool(false)
+    }
+
+    /// A workflow's inputs schema with `$ref`s into this document followed.
+    func inputSchema(_ workflow: Workflow) -> JSONValue? {
         guard var schema = workflow.inputs?.value else { return nil }
         var hops = 0
         while case .string(let ref)? = schema["$ref"], ref.hasPrefix("#"), hops < 16 {
@@ -133,9 +151,7 @@ private struct UnitChecker {
             schema = target
             hops += 1
         }
-        guard case .object(let properties)? = schema["properties"] else { return nil }
-        if schema["allOf"] != nil || schema["anyOf"] != nil || schema["oneOf"] != nil { return nil }
-        return Array(properties.keys)
+        return schema
     }
 
     // MARK: - Expressions
