@@ -103,7 +103,6 @@ enum StaticChecks {
     static func recursion(in loaded: LoadedDocument) -> [Diagnostic] {
         struct Edge {
             let to: WorkflowKey
-            let step: Step?
             let location: SourceLocation
         }
         var edges: [WorkflowKey: [Edge]] = [:]
@@ -111,19 +110,14 @@ enum StaticChecks {
             let resolver = OperationResolver(loaded: loaded, unit: unit)
             for workflow in unit.document.workflows {
                 let key = WorkflowKey(unitURL: unit.url, workflowId: workflow.workflowId)
+                // Only step calls: a dependsOn that reaches a workflow already running fails at
+                // once ("dependsOn cycle") instead of nesting, so it cannot recurse.
                 var out: [Edge] = []
-                // dependsOn runs first, always; a pure dependsOn cycle is depends-on-cycle's
-                // finding, so such edges only extend cycles that a step closes.
-                for reference in workflow.dependsOn {
-                    if case .success(.workflow(let target)) = resolver.resolveWorkflow(reference.text) {
-                        out.append(Edge(to: target, step: nil, location: reference.location))
-                    }
-                }
                 let workflowBranches = !workflow.successActions.isEmpty
                 for step in workflow.steps {
                     if case .workflowId(let e) = step.target,
                        case .success(.workflow(let target)) = resolver.resolveWorkflow(e.text) {
-                        out.append(Edge(to: target, step: step, location: e.location))
+                        out.append(Edge(to: target, location: e.location))
                     }
                     // Any success action (end, goto, with or without criteria) may keep the
                     // following steps from running, as may workflow-level ones.
@@ -134,7 +128,7 @@ enum StaticChecks {
         }
         var out: [Diagnostic] = []
         for (from, list) in edges.sorted(by: { ($0.key.unitURL, $0.key.workflowId) < ($1.key.unitURL, $1.key.workflowId) }) {
-            for edge in list where edge.step != nil {
+            for edge in list {
                 // Is `from` reachable again from the called workflow?
                 guard let path = path(from: edge.to, to: from, edges: edges.mapValues { $0.map(\.to) }) else { continue }
                 let cycle = ([from] + path).map { key in
