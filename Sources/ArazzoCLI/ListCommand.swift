@@ -35,6 +35,12 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
             render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
             return CLIExitCode.usage
         }
+        // What is listed must be what loaded: a source that did not load (refused, unreadable,
+        // invalid) would make the listing silently incomplete.
+        if loaded.diagnostics.hasErrors {
+            render(Diagnostics(loaded.diagnostics.errors), sources: loaded.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
+            return CLIExitCode.usage
+        }
         let document = loaded.document
         let style = context.stdoutStyle
         var workflows: [JSONValue] = []

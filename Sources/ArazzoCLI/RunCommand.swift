@@ -148,14 +148,35 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             return CLIExitCode.usage
         }
         let diagnostics = DocumentValidation.validate(loaded, policy: severityPolicy)
+        let document = loaded.document
+        // Errors refuse the run only when they reach a selected workflow (its steps, the
+        // workflows it calls or depends on, the components they use); the others are reported
+        // as ignored, so a clean workflow of a half-finished document can still be tried.
+        var ignoredErrors = diagnostics.errors
         if diagnostics.hasErrors {
-            render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
-            return CLIExitCode.usage
+            let candidates = workflows.isEmpty ? document.workflows.map(\.workflowId) : workflows.filter { document.workflow($0) != nil }
+            var blocking: [Diagnostic] = []
+            for id in candidates { blocking.append(contentsOf: loaded.errors(blocking: id, in: diagnostics)) }
+            if !blocking.isEmpty || candidates.isEmpty {
+                render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
+                // A source that could not be fetched or read is the environment's problem (exit 3),
+                // not the document's.
+                if blocking.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
+                return CLIExitCode.usage
+            }
+        } else {
+            ignoredErrors = []
         }
         if !diagnostics.warnings.isEmpty {
             render(Diagnostics(diagnostics.warnings), sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
         }
-        let document = loaded.document
+        if !ignoredErrors.isEmpty {
+            let places = ignoredErrors.map { d in
+                (d.location.map { "\($0.file.hasPrefix(context.baseDirectory + "/") ? String($0.file.dropFirst(context.baseDirectory.count + 1)) : $0.file):\($0.line)" } ?? "?")
+                    + (d.code.map { " [\($0)]" } ?? "")
+            }
+            err.line(context.stderrStyle.yellow("warning: ") + "ignoring \(plural(ignoredErrors.count, "error")) outside the selected workflows: " + places.joined(separator: ", "))
+        }
         let secretOutputs: SecretOutputs
         do {
             secretOutputs = try SecretOutputs(resolving: self.secretOutputs, in: loaded)

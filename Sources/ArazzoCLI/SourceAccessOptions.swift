@@ -78,7 +78,12 @@ struct FileAccessOptions: ParsableArguments {
     /// `failure` with a note on each file-policy refusal naming the flag that allows the file:
     /// the library says what to allow, the command line says how.
     static func withFlagHints(_ failure: LoadFailure) -> LoadFailure {
-        let hinted = failure.diagnostics.map { diagnostic -> Diagnostic in
+        LoadFailure(diagnostics: withFlagHints(failure.diagnostics), sourceTexts: failure.sourceTexts)
+    }
+
+    /// `diagnostics` with a note on each file-policy refusal naming the flag that allows the file.
+    static func withFlagHints(_ diagnostics: Diagnostics) -> Diagnostics {
+        let hinted = diagnostics.map { diagnostic -> Diagnostic in
             guard diagnostic.code == "source-file-not-allowed" else { return diagnostic }
             var diagnostic = diagnostic
             if diagnostic.message.contains("fetched over the network") {
@@ -90,7 +95,7 @@ struct FileAccessOptions: ParsableArguments {
             }
             return diagnostic
         }
-        return LoadFailure(diagnostics: Diagnostics(hinted), sourceTexts: failure.sourceTexts)
+        return Diagnostics(hinted)
     }
 }
 
@@ -98,7 +103,10 @@ extension ArazzoLoader {
     /// ``load(path:)`` with the command line's hints on file-policy refusals.
     func loadForCLI(path: String) async throws(LoadFailure) -> LoadedDocument {
         do {
-            return try await load(path: path)
+            // A document with errors loads too; its refusals get the same hints.
+            var loaded = try await load(path: path)
+            loaded.diagnostics = FileAccessOptions.withFlagHints(loaded.diagnostics)
+            return loaded
         } catch {
             throw FileAccessOptions.withFlagHints(error)
         }

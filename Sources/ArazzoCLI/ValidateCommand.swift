@@ -21,6 +21,11 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
     @Option(help: "text (compiler-style, default) or json.")
     var format: OutputFormat = .text
 
+    @Flag(
+        name: .customLong("no-sources"),
+        help: "Check each document alone (structure, expressions, internal references) without reading or fetching its source descriptions; operations are not checked.")
+    var noSources = false
+
     @OptionGroup var severity: SeverityOptions
 
     @OptionGroup var fileAccess: FileAccessOptions
@@ -38,7 +43,9 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
             return CLIExitCode.usage
         }
         return await withSourceAccess(context, files: fileAccess, hosts: hostAccess) { fetcher, limits in
-            await execute(context, fetcher: fetcher, limits: limits, policy: policy)
+            var limits = limits
+            limits.loadsSources = !noSources
+            return await execute(context, fetcher: fetcher, limits: limits, policy: policy)
         }
     }
 

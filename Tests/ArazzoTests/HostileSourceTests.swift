@@ -115,7 +115,7 @@ struct HostileSourceTests {
         var diagnostics: [Diagnostic] = []
         var held: [String] = []
         do {
-            _ = try await ArazzoLoader(limits: LoadLimits(files: .anyFile)).load(path: root + "/flow.arazzo.yaml")
+            _ = try await ArazzoLoader(limits: LoadLimits(files: .anyFile)).loadRejectingErrors(path: root + "/flow.arazzo.yaml")
         } catch {
             diagnostics = Array(error.diagnostics)
             held = Array(error.sourceTexts.keys)
@@ -144,7 +144,7 @@ struct HostileSourceTests {
         var diagnostics: [Diagnostic] = []
         var held = 0
         do {
-            _ = try await ArazzoLoader().load(path: root + "/flow.arazzo.yaml")
+            _ = try await ArazzoLoader().loadRejectingErrors(path: root + "/flow.arazzo.yaml")
         } catch {
             diagnostics = Array(error.diagnostics)
             held = error.sourceTexts.values.reduce(0) { $0 + $1.utf8.count }
@@ -186,7 +186,7 @@ struct HostileSourceTests {
             "secret.yaml": "token: s3cr3t\n",
         ])
         let entry = root + "/arazzo/flow.arazzo.yaml"
-        let loaded = try await ArazzoLoader().load(path: entry)
+        let loaded = try await ArazzoLoader().loadRejectingErrors(path: entry)
         let description = try #require(loaded.openAPIDocument(source: "api"))
         #expect(description.resolveReference(root + "/openapi/parts/responses.yaml#/ok") != nil, "the $ref target was read")
 
@@ -198,11 +198,11 @@ struct HostileSourceTests {
         let partial = try await loadFailure(path: entry, files: .sandbox([root + "/arazzo", root + "/openapi/api.yaml", root + "/elsewhere"]))
         #expect(partial.contains { $0.code == "source-file-not-allowed" })
         for sandbox in [[root], [root + "/openapi"], [root + "/arazzo", root + "/openapi"]] {
-            _ = try await ArazzoLoader(limits: LoadLimits(files: .sandbox(sandbox))).load(path: entry)
+            _ = try await ArazzoLoader(limits: LoadLimits(files: .sandbox(sandbox))).loadRejectingErrors(path: entry)
         }
         // A relative sandbox directory is read against the current directory.
         let relative = try #require(relativePath(from: FileManager.default.currentDirectoryPath, to: root))
-        _ = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([relative]))).load(path: entry)
+        _ = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([relative]))).loadRejectingErrors(path: entry)
         // A sandbox directory is a tree, not a prefix: a sibling named like it is outside.
         let sibling = try writeFiles(["a/flow.yaml": "x", "ab/api.yaml": "x"])
         let prefixed = try await loadFailure(
@@ -243,8 +243,8 @@ struct HostileSourceTests {
         #expect(refusal.location?.line == 5 && refusal.location?.column == 10)
         #expect(refusal.notes == ["the $ref is at \(root)/flow/api.yaml:7:33"], "\(refusal.notes)")
         // With the parent in the sandbox, or no sandbox (the caller chose the document), it loads.
-        _ = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([root]))).load(path: root + "/flow/flow.arazzo.yaml")
-        _ = try await ArazzoLoader().load(path: root + "/flow/flow.arazzo.yaml")
+        _ = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([root]))).loadRejectingErrors(path: root + "/flow/flow.arazzo.yaml")
+        _ = try await ArazzoLoader().loadRejectingErrors(path: root + "/flow/flow.arazzo.yaml")
     }
 
     @Test("a symlink inside the sandbox that points out of it is outside")
@@ -262,7 +262,7 @@ struct HostileSourceTests {
             "flow/specs/api.yaml": Self.openAPI(title: "inside"),
         ])
         try FileManager.default.createSymbolicLink(atPath: root + "/flow/link.yaml", withDestinationPath: root + "/flow/specs/api.yaml")
-        let document = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([root + "/flow"]))).load(path: root + "/flow/flow.arazzo.yaml")
+        let document = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([root + "/flow"]))).loadRejectingErrors(path: root + "/flow/flow.arazzo.yaml")
         #expect(document.sourceTexts.values.contains { $0.contains("title: inside") })
     }
 
@@ -288,7 +288,7 @@ struct HostileSourceTests {
         let loader = ArazzoLoader(limits: LoadLimits(files: .sandbox([root + "/flow"])))
         for _ in 0..<1_000 {
             do {
-                let document = try await loader.load(path: root + "/flow/flow.arazzo.yaml")
+                let document = try await loader.loadRejectingErrors(path: root + "/flow/flow.arazzo.yaml")
                 #expect(!document.sourceTexts.values.contains { $0.contains(marker) }, "the outside file was read")
             } catch {
                 #expect(!error.sourceTexts.values.contains { $0.contains(marker) }, "the outside file was read")
@@ -317,7 +317,7 @@ struct HostileSourceTests {
         let elsewhere = try await loadFailure(text: text, at: "https://specs.example/flow.arazzo.yaml", files: FileAccess(roots: [root + "/other"]))
         #expect(elsewhere.contains { $0.code == "source-file-not-allowed" && $0.message.contains("(allowed: \(root)/other)") }, "\(elsewhere)")
         for granted in [FileAccess(roots: [root + "/specs"]), .anyFile] {
-            let loaded = try await ArazzoLoader(limits: LoadLimits(files: granted)).load(text: text, baseURL: "https://specs.example/flow.arazzo.yaml")
+            let loaded = try await ArazzoLoader(limits: LoadLimits(files: granted)).loadRejectingErrors(text: text, baseURL: "https://specs.example/flow.arazzo.yaml")
             #expect(loaded.openAPIDocument(source: "api") != nil)
         }
     }
@@ -339,7 +339,7 @@ struct HostileSourceTests {
             """
         let fetcher = InMemoryExecutor(routes: [.init("GET", "/api.yaml", .status(200, body: remote))])
         do {
-            _ = try await ArazzoLoader(fetcher: fetcher).load(path: root + "/flow.arazzo.yaml")
+            _ = try await ArazzoLoader(fetcher: fetcher).loadRejectingErrors(path: root + "/flow.arazzo.yaml")
             Issue.record("the remote description read a local file")
         } catch {
             let refusal = try #require(error.diagnostics.first { $0.code == "source-file-not-allowed" })
@@ -347,7 +347,7 @@ struct HostileSourceTests {
             #expect(!error.sourceTexts.values.contains { $0.contains("s3cr3t") })
         }
         // The grant lifts it.
-        let loaded = try await ArazzoLoader(fetcher: fetcher, limits: LoadLimits(files: FileAccess(roots: [root]))).load(path: root + "/flow.arazzo.yaml")
+        let loaded = try await ArazzoLoader(fetcher: fetcher, limits: LoadLimits(files: FileAccess(roots: [root]))).loadRejectingErrors(path: root + "/flow.arazzo.yaml")
         #expect(loaded.openAPIDocument(source: "api") != nil)
     }
 
@@ -375,7 +375,7 @@ struct HostileSourceTests {
         // No fetcher: anything not mapped would fail. A sandbox does not apply to mapped copies,
         // which the caller chose.
         let access = FileAccess(sandbox: [root + "/flow"], mappings: mappings)
-        let loaded = try await ArazzoLoader(limits: LoadLimits(files: access)).load(path: root + "/flow/flow.arazzo.yaml")
+        let loaded = try await ArazzoLoader(limits: LoadLimits(files: access)).loadRejectingErrors(path: root + "/flow/flow.arazzo.yaml")
         #expect(loaded.openAPIDocument(source: "api") != nil)
         #expect(loaded.sourceTexts.keys.contains("https://specs.example/v1/api.yaml"), "\(loaded.sourceTexts.keys.sorted())")
 
@@ -430,7 +430,7 @@ struct HostileSourceTests {
             "secret.yaml": "s3cr3t: 1\n",
         ])
         // Under a sandbox of the flow directory, following any extension $ref would be refused.
-        let loaded = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([root + "/flow"]))).load(path: root + "/flow/flow.arazzo.yaml")
+        let loaded = try await ArazzoLoader(limits: LoadLimits(files: .sandbox([root + "/flow"]))).loadRejectingErrors(path: root + "/flow/flow.arazzo.yaml")
         let description = try #require(loaded.openAPIDocument(source: "api"))
         #expect(Array(loaded.diagnostics).isEmpty, "\(Array(loaded.diagnostics))")
         #expect(description.resolveReference(root + "/secret.yaml#") == nil, "the extension's target was not read")
@@ -454,7 +454,7 @@ struct HostileSourceTests {
             "elsewhere/parts.yaml": "ok: {description: OK}\n",
         ])
         let loader = ArazzoLoader(sourceOverrides: ["api": root + "/elsewhere/api.yaml"])
-        let loaded = try await loader.load(path: root + "/flow/flow.arazzo.yaml")
+        let loaded = try await loader.loadRejectingErrors(path: root + "/flow/flow.arazzo.yaml")
         #expect(loaded.openAPIDocument(source: "api") != nil)
     }
 
@@ -485,7 +485,7 @@ struct HostileSourceTests {
 
     func loadFailure(path: String, files: FileAccess = .default) async throws -> [Diagnostic] {
         do {
-            _ = try await ArazzoLoader(limits: LoadLimits(files: files)).load(path: path)
+            _ = try await ArazzoLoader(limits: LoadLimits(files: files)).loadRejectingErrors(path: path)
         } catch {
             return Array(error.diagnostics)
         }
@@ -495,7 +495,7 @@ struct HostileSourceTests {
 
     func loadFailure(text: String, at baseURL: String, files: FileAccess = .default) async throws -> [Diagnostic] {
         do {
-            _ = try await ArazzoLoader(limits: LoadLimits(files: files)).load(text: text, baseURL: baseURL)
+            _ = try await ArazzoLoader(limits: LoadLimits(files: files)).loadRejectingErrors(text: text, baseURL: baseURL)
         } catch {
             return Array(error.diagnostics)
         }

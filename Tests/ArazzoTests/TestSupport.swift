@@ -35,12 +35,33 @@ func writeFiles(_ files: [String: String]) throws -> String {
     return root
 }
 
-/// Loads an Arazzo document written next to the given OpenAPI descriptions.
+/// Loads an Arazzo document written next to the given OpenAPI descriptions; load-time errors
+/// throw (``ArazzoLoader/loadRejectingErrors(path:)``).
 func load(_ arazzo: String, sources: [String: String] = [:]) async throws -> LoadedDocument {
     var files = sources
     files["arazzo.yaml"] = arazzo
     let root = try writeFiles(files)
-    return try await ArazzoLoader().load(path: root + "/arazzo.yaml")
+    return try await ArazzoLoader().loadRejectingErrors(path: root + "/arazzo.yaml")
+}
+
+extension ArazzoLoader {
+    /// `load(path:)`, throwing when loading found errors as the loader did before documents with
+    /// errors loaded: for the tests about what loading reports.
+    func loadRejectingErrors(path: String) async throws(LoadFailure) -> LoadedDocument {
+        try Self.rejectingErrors(await load(path: path))
+    }
+
+    /// `load(text:baseURL:)`, throwing when loading found errors.
+    func loadRejectingErrors(text: String, baseURL: String) async throws(LoadFailure) -> LoadedDocument {
+        try Self.rejectingErrors(await load(text: text, baseURL: baseURL))
+    }
+
+    static func rejectingErrors(_ loaded: LoadedDocument) throws(LoadFailure) -> LoadedDocument {
+        if loaded.diagnostics.hasErrors {
+            throw LoadFailure(diagnostics: loaded.diagnostics, sourceTexts: loaded.sourceTexts)
+        }
+        return loaded
+    }
 }
 
 /// An engine over `document` with an in-memory executor and a clock that does not sleep.

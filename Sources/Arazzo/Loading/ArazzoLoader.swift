@@ -70,6 +70,16 @@ public struct ArazzoLoader: Sendable {
         var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides, entry: baseURL)
         return try await session.loadEntry(text: text, url: baseURL, displayName: baseURL)
     }
+
+    /// Loads the source descriptions of a document built in code (see the public initialisers of
+    /// ``ArazzoSpecification`` and its objects); `baseURL` (an absolute path or URL) resolves its
+    /// relative source URLs. The document's semantic problems (``ArazzoValidator``) and every
+    /// loading problem are in ``LoadedDocument/diagnostics``; ``LoadedDocument/validate(policy:)``
+    /// adds the expression and operation checks. Nothing throws: there is no text to be unreadable.
+    public func load(document: ArazzoSpecification, baseURL: String) async -> LoadedDocument {
+        var session = LoadSession(fetcher: fetcher, limits: limits, sourceOverrides: sourceOverrides, entry: baseURL)
+        return await session.loadEntry(document: document, url: baseURL)
+    }
 }
 
 /// The state of one load: caches by absolute URL, and every diagnostic found.
@@ -103,19 +113,56 @@ private struct LoadSession {
     mutating func loadEntry(text: String, url: String, displayName: String) async throws(LoadFailure) -> LoadedDocument {
         texts[url] = text
         displayNames[url] = displayName
-        let result = ArazzoDocumentReader.read(text: text, file: displayName)
-        diagnostics.append(contentsOf: result.diagnostics)
-        guard let document = result.document else {
+        let root: YAMLNode
+        do {
+            root = try YAMLParser.parse(text, file: displayName)
+        } catch {
+            throw LoadFailure(diagnostics: Diagnostics([error]), sourceTexts: sourceTexts)
+        }
+        // Errors do not stop loading: the lenient AST (a bad field is absent, a bad object is
+        // dropped) still names sources, operations and expressions worth checking, and one
+        // root-level mistake should not hide every other problem. Only a tree with no AST at all
+        // (not a mapping, an unsupported version) ends here.
+        guard let document = Self.decodeLeniently(root, file: displayName, into: &diagnostics) else {
             throw LoadFailure(diagnostics: Diagnostics(Diagnostics(diagnostics).sorted), sourceTexts: sourceTexts)
         }
-        await loadUnit(document, url: url, displayName: displayName, origin: entryOrigin, depth: 0)
+        await registerEntry(document, url: url, displayName: displayName)
         let all = Diagnostics(Diagnostics(diagnostics).sorted)
-        if all.hasErrors {
-            throw LoadFailure(diagnostics: all, sourceTexts: sourceTexts)
-        }
         return LoadedDocument(
             document: document, url: url, sourceTexts: sourceTexts, diagnostics: all,
             openAPIDocuments: openAPI, units: units)
+    }
+
+    mutating func loadEntry(document: ArazzoSpecification, url: String) async -> LoadedDocument {
+        diagnostics.append(contentsOf: ArazzoValidator.validate(document))
+        displayNames[url] = document.location.file
+        await registerEntry(document, url: url, displayName: document.location.file)
+        return LoadedDocument(
+            document: document, url: url, sourceTexts: sourceTexts, diagnostics: Diagnostics(Diagnostics(diagnostics).sorted),
+            openAPIDocuments: openAPI, units: units)
+    }
+
+    /// Registers the entry document and, unless ``LoadLimits/loadsSources`` is false, loads its
+    /// sources; without them every source is left unbound, and validate says so once.
+    mutating func registerEntry(_ document: ArazzoSpecification, url: String, displayName: String) async {
+        if limits.loadsSources {
+            await loadUnit(document, url: url, displayName: displayName, origin: entryOrigin, depth: 0)
+        } else {
+            units[url] = ArazzoUnit(
+                url: url, displayName: displayName, document: document,
+                sources: Dictionary(document.sourceDescriptions.map { ($0.name, .unavailable) }, uniquingKeysWith: { first, _ in first }),
+                sourcesSkipped: true)
+        }
+    }
+
+    /// The structural and semantic passes of ``ArazzoDocumentReader`` without its all-or-nothing
+    /// rule: the AST is kept whenever the decoder could build one, whatever it reported.
+    static func decodeLeniently(_ root: YAMLNode, file: String, into diagnostics: inout [Diagnostic]) -> ArazzoSpecification? {
+        let (document, structural) = ArazzoDocumentReader.decode(root, file: file)
+        diagnostics.append(contentsOf: structural)
+        guard let document else { return nil }
+        diagnostics.append(contentsOf: ArazzoValidator.validate(document))
+        return document
     }
 
     var sourceTexts: [String: String] {
@@ -176,6 +223,9 @@ private struct LoadSession {
                 diagnostics.append(.error(
                     "source description '\(source.name)' is declared as openapi, but \(source.url) is an Arazzo document",
                     at: location, code: "source-type"))
+                // Unbound, as when the mismatch is found on first read: the steps that use it
+                // are not reported again.
+                return .unavailable
             }
             return .arazzo(url: unit.url)
         }
@@ -184,6 +234,7 @@ private struct LoadSession {
                 diagnostics.append(.error(
                     "source description '\(source.name)' is declared as arazzo, but \(source.url) is an OpenAPI description",
                     at: location, code: "source-type"))
+                return .unavailable
             }
             return .openapi(url: absolute)
         }
@@ -247,10 +298,11 @@ private struct LoadSession {
         }
         switch kind {
         case .arazzo:
-            let result = ArazzoDocumentReader.read(root: root, file: display)
-            diagnostics.append(contentsOf: result.diagnostics)
-            guard let document = result.document else {
-                diagnostics.append(.error("source description '\(source.name)': the Arazzo document at \(source.url) has errors", at: location, code: "source-invalid"))
+            // As for the entry document, an Arazzo source with errors is still loaded and checked:
+            // its problems are reported where they are, and `run` refuses only the workflows
+            // that reach them.
+            guard let document = Self.decodeLeniently(root, file: display, into: &diagnostics) else {
+                diagnostics.append(.error("source description '\(source.name)': \(source.url) is not a usable Arazzo document", at: location, code: "source-invalid"))
                 return .unavailable
             }
             await loadUnit(document, url: absolute, displayName: display, origin: origin, depth: depth + 1)

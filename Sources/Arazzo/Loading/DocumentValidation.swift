@@ -25,6 +25,18 @@ extension LoadedDocument {
             var checker = UnitChecker(loaded: self, unit: unit, locator: locator)
             checker.run()
             all.append(contentsOf: checker.diagnostics)
+            all.append(contentsOf: StaticChecks.inputSchemas(of: unit))
+        }
+        all.append(contentsOf: StaticChecks.recursion(in: self))
+        // A target in a source of the wrong type is reported by the model (`source-type`);
+        // the resolver's own wording of the same problem at the same place adds nothing.
+        let wrongType = Set(all.filter { $0.code == "source-type" }.compactMap(\.location))
+        all.removeAll { $0.code == "unknown-operation" && $0.location.map(wrongType.contains) == true }
+        if entry.sourcesSkipped, !document.sourceDescriptions.isEmpty {
+            // Once, not per step: every operation is unchecked for the same reason.
+            all.append(Diagnostic(
+                .note, "source descriptions were not loaded (--no-sources): operations, their parameters and workflows of other documents are not checked",
+                at: document.locations["sourceDescriptions"] ?? document.location))
         }
         // One problem found twice (e.g. by the model validator and here) is reported once.
         return policy.apply(to: Diagnostics(all)).deduplicated
@@ -109,14 +121,18 @@ private struct UnitChecker {
                 for action in step.onFailure.compactMap(\.object) {
                     for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
                 }
-                checkOperation(step, workflow: workflow)
+                // Without sources there is nothing to check operations against; a step with no
+                // target already has its own structural error.
+                if !unit.sourcesSkipped, !step.target.expression.text.isEmpty {
+                    checkOperation(step, workflow: workflow)
+                }
             }
             scope.currentStepIndex = nil
             scope.calledWorkflowOutputs = nil
             scope.phase = .workflowOutputs
             for (_, output) in workflow.outputs { checkExpression(output, scope: scope) }
 
-            for reference in workflow.dependsOn where reference.text.hasPrefix("$sourceDescriptions.") {
+            for reference in workflow.dependsOn where reference.text.hasPrefix("$sourceDescriptions.") && !unit.sourcesSkipped {
                 if case .failure(let f) = resolver.resolveWorkflow(reference.text) {
                     diagnostics.append(.error("dependsOn: \(f.message)", at: reference.location, code: "unknown-workflow", notes: f.notes))
                 }
@@ -218,12 +234,31 @@ private struct UnitChecker {
 
     // MARK: - Operations
 
+    /// The source description a step target names explicitly (`$sourceDescriptions.<name>.…` or
+    /// `{$sourceDescriptions.<name>.url}#…`), if any.
+    static func sourceName(in text: String) -> String? {
+        let prefix = "$sourceDescriptions."
+        let rest: Substring
+        if text.hasPrefix(prefix) {
+            rest = text.dropFirst(prefix.count)
+        } else if text.hasPrefix("{" + prefix) {
+            rest = text.dropFirst(prefix.count + 1)
+        } else {
+            return nil
+        }
+        guard let dot = rest.firstIndex(of: "."), dot != rest.startIndex else { return nil }
+        return String(rest[..<dot])
+    }
+
     mutating func checkOperation(_ step: Step, workflow: Workflow) {
         let expression = step.target.expression
         let resolved: ResolvedTarget
         let (result, leniency) = resolver.resolveLeniently(step.target)
         switch result {
         case .failure(let failure):
+            // A source that did not load is reported once, at its url; repeating it at every
+            // step that uses it would bury the cause.
+            if let name = Self.sourceName(in: expression.text), unit.sources[name] == .unavailable { return }
             diagnostics.append(.error(failure.message, at: expression.location, code: failure.code, notes: failure.notes))
             return
         case .success(let r):
@@ -278,6 +313,20 @@ private struct UnitChecker {
                         at: isStepLevel ? (parameter.locations["name"] ?? parameter.location) : step.location,
                         code: "undeclared-parameter", notes: notes))
                 }
+            }
+            if let body = step.requestBody, let problem = StaticChecks.xmlPayload(body, operation: operation) {
+                diagnostics.append(problem)
+            }
+            // A `{name}` of the path template that no parameter declares (the declared ones are
+            // checked below) is still substituted from the step's parameters; with none, the run
+            // would fail building the URL.
+            for name in StaticChecks.templateVariables(operation.path)
+            where operation.parameter(named: name, in: .path) == nil
+                && !effective.contains(where: { p, _ in p.in == .path && p.name == name }) {
+                diagnostics.append(.error(
+                    "the path \(operation.path) of operation \(operation.label) has the variable {\(name)}, which no parameter of this step or workflow gives",
+                    at: expression.location, code: "missing-parameter",
+                    notes: ["add a parameter with name: \(name) and in: path"]))
             }
             for declared in operation.parameters where declared.required {
                 let given = effective.contains { p, _ in

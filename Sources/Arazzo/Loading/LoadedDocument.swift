@@ -10,7 +10,9 @@ public struct LoadedDocument: Sendable {
     /// File → text of every document read (entry, Arazzo and OpenAPI sources), keyed by the file
     /// name diagnostics use, for ``DiagnosticRenderer`` snippets.
     public let sourceTexts: [String: String]
-    /// Warnings found while loading (a document with errors is not loaded: ``LoadFailure``).
+    /// Every problem found while loading, errors included: a document with errors is still
+    /// loaded (only text with no usable tree is a ``LoadFailure``). ``validate(policy:)`` adds the
+    /// expression and operation checks; ``WorkflowEngine`` refuses the workflows an error reaches.
     public var diagnostics: Diagnostics
     /// Every OpenAPI description loaded, keyed by absolute URL.
     public let openAPIDocuments: [String: OpenAPIDocument]
@@ -40,6 +42,9 @@ struct ArazzoUnit: Sendable {
     let displayName: String
     let document: ArazzoSpecification
     var sources: [String: SourceBinding]
+    /// The sources were deliberately not loaded (``LoadLimits/loadsSources`` is false): an
+    /// unbound source is then not a problem, and operations are not checked.
+    var sourcesSkipped = false
 }
 
 /// What a source description name resolved to.
@@ -49,8 +54,9 @@ enum SourceBinding: Sendable, Hashable {
     case unavailable
 }
 
-/// Loading stopped: the entry document or a source description could not be read, parsed or
-/// decoded. Every problem found is listed, each located where possible.
+/// Loading stopped: the entry document could not be read or parsed, or is not an Arazzo 1.0.x
+/// mapping (a document that decodes, even with errors, loads; its errors are in
+/// ``LoadedDocument/diagnostics``). Every problem found is listed, each located where possible.
 public struct LoadFailure: Error, Sendable, CustomStringConvertible {
     /// The problems, errors and warnings, in location order.
     public var diagnostics: Diagnostics
@@ -81,16 +87,22 @@ public struct LoadLimits: Sendable, Hashable {
     /// (``FileAccess``); by default documents the caller chose read any local file and documents
     /// fetched over the network read none.
     public var files: FileAccess
+    /// Whether source descriptions are loaded (default true). False checks the document alone
+    /// (structure, expressions, internal references) without reading or fetching anything else,
+    /// for editors and pre-commit hooks; operations are then not checked, and the document
+    /// cannot be run.
+    public var loadsSources: Bool
 
     /// Creates limits.
     public init(
         maxDocumentBytes: Int = 64 << 20, maxDocuments: Int = 256, fetchTimeout: Duration = .seconds(30),
-        files: FileAccess = .default
+        files: FileAccess = .default, loadsSources: Bool = true
     ) {
         self.maxDocumentBytes = maxDocumentBytes
         self.maxDocuments = maxDocuments
         self.fetchTimeout = fetchTimeout
         self.files = files
+        self.loadsSources = loadsSources
     }
 
     /// 64 MiB per document, 256 documents, 30 s per fetch, ``FileAccess/default``.

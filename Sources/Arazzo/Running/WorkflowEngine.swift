@@ -67,6 +67,17 @@ public struct WorkflowEngine: Sendable {
                 "no workflow '\(workflowId)' in \(document.url)", code: "unknown-workflow",
                 notes: ids.isEmpty ? [] : ["the workflows are " + ids.map { "'\($0)'" }.joined(separator: ", ")])]))
         }
+        // A document with errors loads, so that every problem is reported at once; it runs only
+        // the workflows no load-time error reaches.
+        let blocking = document.errors(blocking: workflowId, in: document.diagnostics)
+        if !blocking.isEmpty {
+            throw RunFailure(diagnostics: Diagnostics(blocking))
+        }
+        if document.entry.sourcesSkipped, !document.document.sourceDescriptions.isEmpty {
+            throw RunFailure(diagnostics: Diagnostics([.error(
+                "the document was loaded without its source descriptions (LoadLimits.loadsSources is false), so it cannot run",
+                code: "source-unavailable")]))
+        }
         let session = RunSession(plan: plan, options: options, redactor: redactor, events: eventHandler)
         switch session.prepareInputs(workflow, inputs) {
         case .failure(let violations):
