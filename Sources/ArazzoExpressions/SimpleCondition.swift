@@ -42,6 +42,15 @@ public struct SimpleCondition: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: ``ExpressionError`` (code `condition-syntax` or `expression-syntax`) with the
     ///   offset of the offending character.
+    /// `text` without leading and trailing spaces, tabs and line breaks.
+    static func trimmed(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var a = 0, b = scalars.count
+        while a < b, ConditionParser.isSpace(scalars[a]) || scalars[a] == "\n" || scalars[a] == "\r" { a += 1 }
+        while b > a, ConditionParser.isSpace(scalars[b - 1]) || scalars[b - 1] == "\n" || scalars[b - 1] == "\r" { b -= 1 }
+        return String(String.UnicodeScalarView(scalars[a..<b]))
+    }
+
     public init(parsing text: String) throws(ExpressionError) {
         self.text = text
         let scalars = Array(text.unicodeScalars)
@@ -58,9 +67,15 @@ public struct SimpleCondition: Sendable, Hashable, CustomStringConvertible {
             let root = try parser.parseCondition()
             self.root = root
             self.operands = parser.references
+            // One canonical text for every warning of this string: the other rewrites applied to
+            // the text with its braces blanked, then the blanks trimmed.
+            var others = parser.warnings.withFixes(in: String(String.UnicodeScalarView(inner)))
+            let canonical = Self.trimmed(others.first(where: { $0.fix != nil })?.fix?.text
+                ?? String(String.UnicodeScalarView(inner)))
+            for k in others.indices where others[k].fix != nil { others[k].fix?.text = canonical }
             self.warnings = [ExpressionIssue(
                 .warning, "the condition is wrapped in `{…}`; a `simple` condition is written without braces (A26)",
-                offset: first, code: "condition-braces")] + parser.warnings.withFixes(in: text)
+                offset: first, code: "condition-braces", fix: ExpressionFix("remove the braces", text: canonical))] + others
             return
         }
         var parser = ConditionParser(scalars)

@@ -21,10 +21,15 @@ struct PipelineTests {
         return (loaded, diagnostics, text.replacingOccurrences(of: root + "/", with: ""))
     }
 
-    @Test("each pipeline fixture matches its golden and has errors", arguments: fixtures)
+    @Test("each pipeline fixture matches its golden (errors, or only warnings for warning-*)", arguments: fixtures)
     func golden(_ name: String) async throws {
         let (_, diagnostics, text) = try await Self.rendered(name)
-        #expect(diagnostics.hasErrors)
+        // `warning-*` fixtures pin warnings of documents whose meaning is evident: no errors.
+        if name.hasPrefix("warning-") {
+            #expect(!diagnostics.hasErrors && !diagnostics.warnings.isEmpty, "\(diagnostics.all)")
+        } else {
+            #expect(diagnostics.hasErrors)
+        }
         for diagnostic in diagnostics where diagnostic.severity != .note {
             #expect(diagnostic.location != nil, "\(diagnostic)")
             if let code = diagnostic.code { #expect(DiagnosticRule.named(code) != nil, "uncatalogued \(code)") }

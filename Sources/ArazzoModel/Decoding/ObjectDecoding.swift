@@ -381,8 +381,9 @@ extension DecodingContext {
         for key in ["retryAfter", "retryLimit"] {
             guard let pair = f.pairs[key] else { continue }
             if let type, type != .retry {
-                error(
-                    .retryField, "`\(key)` only applies to `retry` actions; remove it or set `type: retry`",
+                // The action's type says what it does; the extra field is simply unused.
+                warning(
+                    .retryField, "`\(key)` only applies to `retry` actions and is ignored here; remove it or set `type: retry`",
                     at: pair.keyLocation, path: f.childPath(key))
             }
             let value = pair.value.scalar?.value

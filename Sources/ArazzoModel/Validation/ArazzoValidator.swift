@@ -198,7 +198,7 @@ private struct Checker {
         var seenDeps: Set<String> = []
         for dep in workflow.dependsOn {
             if !seenDeps.insert(dep.text).inserted {
-                error(.duplicateDependsOn, "`\(dep.text)` is listed twice in `dependsOn`; remove one", at: dep.location)
+                warning(.duplicateDependsOn, "`\(dep.text)` is listed twice in `dependsOn` (it runs once either way); remove one", at: dep.location)
                 continue
             }
             checkWorkflowReference(dep, field: "dependsOn")
