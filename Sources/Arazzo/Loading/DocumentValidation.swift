@@ -259,7 +259,11 @@ private struct UnitChecker {
             // A source that did not load is reported once, at its url; repeating it at every
             // step that uses it would bury the cause.
             if let name = Self.sourceName(in: expression.text), unit.sources[name] == .unavailable { return }
-            diagnostics.append(.error(failure.message, at: expression.location, code: failure.code, notes: failure.notes))
+            // A case-only mismatch stays an error (operationIds are case-sensitive), but the one
+            // operation meant is certain enough for `fix` to write it.
+            let fixIts = failure.suggestion.flatMap { locator.scalarEdit(at: expression.location, newText: $0) }
+                .map { [FixIt("write `\(failure.suggestion ?? "")`", edits: [$0])] } ?? []
+            diagnostics.append(.error(failure.message, at: expression.location, code: failure.code, notes: failure.notes, fixIts: fixIts))
             return
         case .success(let r):
             resolved = r

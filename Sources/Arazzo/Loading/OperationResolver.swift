@@ -159,9 +159,9 @@ struct OperationResolver {
             message: sources.isEmpty
                 ? "no operation '\(operationId)': the document has no loaded openapi source description"
                 : "no operation '\(operationId)' in source description\(sources.count == 1 ? "" : "s") \(names)")
-        if let first = near.first {
+        if !near.isEmpty {
+            // Only a note: an edit-distance guess is not an evident meaning, so it gets no fix-it.
             failure.notes = ["did you mean " + near.map { "'\($0)'" }.joined(separator: " or ") + "?"]
-            failure.suggestion = first
         }
         return failure
     }
