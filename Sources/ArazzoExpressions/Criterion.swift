@@ -21,8 +21,11 @@ import ArazzoXPath
 ///   `xpath-20`, `xpath-30` (and `xpath-31`) accept expressions that are valid XPath 1.0 and
 ///   report everything else as unsupported. The effective boolean value decides; the context
 ///   must be XML text (a string).
-/// - A9: `draft-goessner-dispatch-jsonpath-00` is rejected with an "unsupported" error: it has
-///   no specification, and silently running RFC 9535 instead would change results.
+/// - A9: `draft-goessner-dispatch-jsonpath-00` is evaluated with RFC 9535; a `jsonpath-goessner`
+///   warning names each construct of the query whose meaning differs between the two dialects.
+/// - A28: a `jsonpath` condition written as a comparison (`$.status == 'done'`) is evaluated as
+///   an RFC 9535 filter expression on the context (`jsonpath-comparison` warning, with a fix-it
+///   to an equivalent query where one exists).
 /// - A10: `type` and `version` come from the Criterion Expression Type Object when it is used.
 /// - 1.1.0: in `regex`, `jsonpath` and `xpath` conditions, `{$…}` expressions are substituted
 ///   as text before evaluation (the condition is then compiled at each evaluation).
@@ -48,6 +51,8 @@ public struct CompiledCriterion: Sendable {
         case simple(SimpleCondition)
         case regex(ECMARegex)
         case jsonpath(JSONPathQuery)
+        /// A `jsonpath` condition written as a filter comparison, tested on the context (A28).
+        case jsonpathFilter(JSONPathFilterExpression)
         case xpath(String)
         case templated(ExpressionTemplate)
         case invalid(String)
@@ -86,7 +91,7 @@ public struct CompiledCriterion: Sendable {
     public static let jsonPathVersions = ["rfc9535"]
     /// The accepted XPath `version` values (all evaluated by the XPath 1.0 engine).
     public static let xpathVersions = ["xpath-10", "xpath-20", "xpath-30", "xpath-31"]
-    /// The JSONPath version the spec lists but we reject (A9).
+    /// The JSONPath version the spec lists, evaluated with RFC 9535 (A9).
     public static let goessnerVersion = "draft-goessner-dispatch-jsonpath-00"
 
     /// Compiles a Criterion Object.
@@ -145,10 +150,7 @@ public struct CompiledCriterion: Sendable {
                 versionError = "`version` applies only to `jsonpath` and `xpath` criteria"
                 issues.append(ExpressionIssue(.error, versionError ?? "", offset: 0, code: "criterion-version", field: .version))
             case .jsonpath:
-                if version == Self.goessnerVersion {
-                    versionError = "JSONPath version `\(version)` is not supported: that draft has no precise semantics; remove `version` to use RFC 9535 JSONPath (A9)"
-                    issues.append(ExpressionIssue(.error, versionError ?? "", offset: 0, code: "unsupported-jsonpath-version", field: .version))
-                } else if !Self.jsonPathVersions.contains(version) {
+                if version != Self.goessnerVersion, !Self.jsonPathVersions.contains(version) {
                     versionError = "unknown JSONPath version `\(version)` (expected `\(Self.goessnerVersion)`, or omit `version` for RFC 9535)"
                     issues.append(ExpressionIssue(.error, versionError ?? "", offset: 0, code: "criterion-version", field: .version))
                 }
@@ -252,13 +254,45 @@ public struct CompiledCriterion: Sendable {
                     code: "regex-syntax"))
             }
         case .jsonpath:
+            let queryError: JSONPathError
             do {
-                return .engine(.jsonpath(try JSONPathQuery(text)))
+                let query = try JSONPathQuery(text)
+                if version == goessnerVersion {
+                    // A9: the draft's only definition is Goessner's JavaScript implementation; RFC
+                    // 9535 agrees with it except where these constructs appear.
+                    for difference in query.goessnerDifferences {
+                        warnings.append(ExpressionIssue(
+                            .warning,
+                            "`\(goessnerVersion)` is evaluated with RFC 9535 (A9), and this query uses \(difference)",
+                            offset: 0, code: "jsonpath-goessner"))
+                    }
+                }
+                return .engine(.jsonpath(query))
             } catch {
-                return .issue(ExpressionIssue(
-                    .error, "invalid JSONPath query: \(error.message)", offset: scalarOffset(text, characterOffset: error.offset),
-                    code: "jsonpath-syntax"))
+                queryError = error
             }
+            if let filter = try? JSONPathFilterExpression(text), !filter.isBareQuery {
+                warnings.append(comparisonWarning(filter))
+                return .engine(.jsonpathFilter(filter))
+            }
+            // A condition that reads as a comparison but has a mistake: the filter parser's
+            // message is about the actual mistake, not about trailing whitespace.
+            if Self.looksLikeComparison(text) {
+                do {
+                    _ = try JSONPathFilterExpression(text)
+                } catch {
+                    return .issue(ExpressionIssue(
+                        .error, "invalid JSONPath condition (read as a filter comparison on the context): \(error.message)",
+                        offset: scalarOffset(text, characterOffset: error.offset), code: "jsonpath-syntax"))
+                }
+            }
+            var notes: [String] = []
+            if version == goessnerVersion, text.contains("[(") {
+                notes.append("`[(…)]` script expressions exist only in Goessner's JavaScript implementation; RFC 9535 has none (write `[-1]` for `[(@.length-1)]`)")
+            }
+            return .issue(ExpressionIssue(
+                .error, "invalid JSONPath query: \(queryError.message)", offset: scalarOffset(text, characterOffset: queryError.offset),
+                code: "jsonpath-syntax", notes: notes))
         case .xpath:
             // The default (no version) is XPath 3.1 in Arazzo; libxml2 evaluates its 1.0 subset.
             if let problem = XPath.validate(text, version: version ?? "xpath-31") {
@@ -270,6 +304,29 @@ public struct CompiledCriterion: Sendable {
             }
             return .engine(.xpath(text))
         }
+    }
+
+    /// The `jsonpath-comparison` warning, with the equivalent query as fix-it when one exists.
+    static func comparisonWarning(_ filter: JSONPathFilterExpression) -> ExpressionIssue {
+        let rule = "an Arazzo `jsonpath` condition is an RFC 9535 query that passes when it selects at least one node"
+        if let query = filter.equivalentQuery {
+            return ExpressionIssue(
+                .warning,
+                "this `jsonpath` condition is a comparison, not a query (\(rule)); it is evaluated as an RFC 9535 filter expression on the context, with `$` as the context; `\(query)` is the query that passes exactly when it holds",
+                offset: 0, code: "jsonpath-comparison", fix: ExpressionFix("write `\(query)`", text: query))
+        }
+        return ExpressionIssue(
+            .warning,
+            "this `jsonpath` condition is a comparison, not a query (\(rule)); it is evaluated as an RFC 9535 filter expression on the context, with `$` as the context (no fix-it: it can hold on a context without members or elements, where no query but `$` selects anything, and `$` always does)",
+            offset: 0, code: "jsonpath-comparison")
+    }
+
+    /// Whether a condition that is not a query reads as a filter comparison: it starts with `!`
+    /// or `(`, or a comparison or logical operator follows its first part.
+    static func looksLikeComparison(_ text: String) -> Bool {
+        let trimmed = text.drop { $0 == " " || $0 == "\t" }
+        if trimmed.hasPrefix("!") || trimmed.hasPrefix("(") { return true }
+        return ["==", "!=", "<", ">", "&&", "||"].contains { text.contains($0) }
     }
 
     /// Converts a `Character` offset (the unit of the regex and JSONPath errors) to scalars.
@@ -338,6 +395,14 @@ public struct CompiledCriterion: Sendable {
                 return verdict(
                     count > 0,
                     "`\(resolvedCondition)` selected \(count) node\(count == 1 ? "" : "s") from `\(contextText ?? "")`")
+            }
+        case .jsonpathFilter(let filter):
+            switch contextValue(context) {
+            case .failure(let f): return f.verdict
+            case .success(let value):
+                let passed = filter.test(value)
+                return verdict(
+                    passed, "`\(resolvedCondition)` (a filter comparison on `\(contextText ?? "")`) is \(passed)")
             }
         case .xpath(let expression):
             switch contextValue(context) {

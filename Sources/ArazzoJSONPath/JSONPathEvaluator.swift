@@ -201,7 +201,7 @@ final class JSONPathEvaluator {
 
     // MARK: - Filter expressions
 
-    private func test(_ expr: LogicalExpr, current: JSONValue) -> Bool {
+    func test(_ expr: LogicalExpr, current: JSONValue) -> Bool {
         switch expr {
         case .or(let terms):
             for term in terms where test(term, current: current) { return true }

@@ -38,6 +38,22 @@ struct JSONPathParser {
         return QueryAST(isRoot: true, segments: segments)
     }
 
+    /// Parses `text` as a whole RFC 9535 `logical-expr` (the inside of a filter), blanks allowed
+    /// around it, for conditions written as a comparison instead of a query.
+    mutating func parseStandaloneLogical() throws(JSONPathError) -> LogicalExpr {
+        skipBlanks()
+        let start = pos
+        guard peek() != nil else {
+            throw error("the expression is empty", at: 0)
+        }
+        let logical = try toLogical(try parseLogicalOr(), at: start)
+        skipBlanks()
+        if let c = peek() {
+            throw error("unexpected \(describe(c)) after the expression; expected '&&', '||' or the end", at: pos)
+        }
+        return logical
+    }
+
     // MARK: - Segments and selectors
 
     private mutating func parseSegments() throws(JSONPathError) -> [SegmentAST] {

@@ -102,16 +102,13 @@ struct CriterionTests {
         #expect(!c.evaluate(in: sampleContext).passed)
     }
 
-    @Test("A9: draft-goessner-dispatch-jsonpath-00 is rejected, never run as RFC 9535")
+    @Test("A9: draft-goessner-dispatch-jsonpath-00 runs as RFC 9535, silently when the dialects agree")
     func goessner() {
         let c = CompiledCriterion(condition: "$.pets[0]", context: "$response.body", type: "jsonpath", version: "draft-goessner-dispatch-jsonpath-00")
-        #expect(!c.isValid)
-        #expect(c.issues == [ExpressionIssue(
-            .error, "JSONPath version `draft-goessner-dispatch-jsonpath-00` is not supported: that draft has no precise semantics; remove `version` to use RFC 9535 JSONPath (A9)",
-            offset: 0, code: "unsupported-jsonpath-version", field: .version)])
-        let v = c.evaluate(in: ExpressionValues(responseBody: ["pets": [1]]))
-        #expect(!v.passed)
-        #expect(v.error?.hasPrefix("JSONPath version") == true)
+        #expect(c.isValid)
+        #expect(c.issues.isEmpty)
+        #expect(c.evaluate(in: ExpressionValues(responseBody: ["pets": [1]])).passed)
+        #expect(!c.evaluate(in: ExpressionValues(responseBody: ["pets": []])).passed)
     }
 
     static let xml = "<root xmlns:p=\"urn:p\"><pets><pet>Rex</pet><pet>Tom</pet></pets><p:flag>yes</p:flag></root>"
