@@ -127,18 +127,22 @@ struct OperationResolver {
                 if let operation = document.operation(id: operationId) {
                     return .success(.operation(sourceName: sourceName, document: document, operation: operation))
                 }
-                return .failure(missingOperation(operationId, in: [(sourceName, document)]))
+                return .failure(missingOperation(operationId, in: [(sourceName, document)], qualified: true))
             }
         }
         return .failure(ResolutionFailure(message: "'\(text)' must have the form $sourceDescriptions.<name>.<operationId>"))
     }
 
-    private func missingOperation(_ operationId: String, in sources: [(name: String, document: OpenAPIDocument)]) -> ResolutionFailure {
+    /// `qualified`: the reference was written `$sourceDescriptions.<name>.<id>`, so a suggestion
+    /// keeps that form.
+    private func missingOperation(
+        _ operationId: String, in sources: [(name: String, document: OpenAPIDocument)], qualified written: Bool = false
+    ) -> ResolutionFailure {
         let lowered = operationId.lowercased()
         for (name, document) in sources {
             for operation in document.operations {
                 if let id = operation.operationId, id.lowercased() == lowered {
-                    let qualified = sources.count > 1 ? "$sourceDescriptions.\(name).\(id)" : id
+                    let qualified = sources.count > 1 || written ? "$sourceDescriptions.\(name).\(id)" : id
                     return ResolutionFailure(
                         message: "no operation '\(operationId)' in source description '\(name)'; operationIds are case-sensitive: did you mean '\(id)'?",
                         suggestion: qualified)
