@@ -360,7 +360,11 @@ private struct LoadSession {
             guard case .success(let text) = outcome,
                   let node = try? YAMLParser.parse(text, file: next) else {
                 let reason = if case .failure(let failure) = outcome { " (\(failure.message))" } else { "" }
-                diagnostics.append(.warning("the $ref target document \(next) cannot be read\(reason); references into it stay unresolved", code: "openapi-ref-unavailable"))
+                // Located at the `$ref` that names the document, like a policy refusal.
+                let at = referrers[next].flatMap { Self.referenceLocation(in: $0.node, base: $0.base, target: next) }
+                diagnostics.append(.warning(
+                    "the $ref target document \(next) cannot be read\(reason); references into it stay unresolved",
+                    at: at, code: "openapi-ref-unavailable"))
                 continue
             }
             let value = node.jsonValue
