@@ -150,3 +150,22 @@ extension YAMLNode {
         }
     }
 }
+
+extension YAMLNode {
+    /// The node `pointer` leads to, or the deepest node on its way that exists (the node itself for
+    /// an empty pointer): where a diagnostic about a nested value points when the value is a
+    /// located tree.
+    public func deepestNode(along pointer: JSONPointer) -> YAMLNode {
+        var current = self
+        for token in pointer.tokens {
+            if let next = current[token] {
+                current = next
+            } else if let index = Int(token), let items = current.sequence, items.indices.contains(index) {
+                current = items[index]
+            } else {
+                break
+            }
+        }
+        return current
+    }
+}

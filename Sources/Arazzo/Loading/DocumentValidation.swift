@@ -219,17 +219,7 @@ private struct UnitChecker {
     /// anywhere).
     static func node(at path: String, in root: YAMLNode) -> YAMLNode {
         guard let pointer = try? JSONPointer(parsing: path) else { return root }
-        var current = root
-        for token in pointer.tokens {
-            if let next = current[token] {
-                current = next
-            } else if let index = Int(token), let items = current.sequence, items.indices.contains(index) {
-                current = items[index]
-            } else {
-                return current
-            }
-        }
-        return current
+        return root.deepestNode(along: pointer)
     }
 
     // MARK: - Operations

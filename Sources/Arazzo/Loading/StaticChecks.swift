@@ -34,17 +34,7 @@ enum StaticChecks {
         guard schemaPath.hasPrefix("#"),
               let pointer = try? JSONPointer(parsing: URLReference.percentDecode(String(schemaPath.dropFirst())))
         else { return root }
-        var current = root
-        for token in pointer.tokens {
-            if let next = current[token] {
-                current = next
-            } else if let index = Int(token), let items = current.sequence, items.indices.contains(index) {
-                current = items[index]
-            } else {
-                break
-            }
-        }
-        return current
+        return root.deepestNode(along: pointer)
     }
 
     // MARK: - xml-payload-mapping
