@@ -113,7 +113,9 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
             object["line"] = .int(location.line)
             object["column"] = .int(location.column)
         }
-        if let range = diagnostic.range {
+        // A diagnostic that knows only its start gets an empty range there, so every located
+        // diagnostic has one.
+        if let range = diagnostic.range ?? diagnostic.location.map(SourceRange.init(at:)) {
             object["range"] = Self.json(range, file: display)
         }
         if let path = diagnostic.path { object["path"] = .string(path) }

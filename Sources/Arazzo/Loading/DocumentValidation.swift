@@ -38,6 +38,11 @@ extension LoadedDocument {
                 .note, "source descriptions were not loaded (--no-sources): operations, their parameters and workflows of other documents are not checked",
                 at: document.locations["sourceDescriptions"] ?? document.location))
         }
+        // Every located diagnostic gets the range of what it points at: the node or key that
+        // starts there (editors underline it; JSON output carries it).
+        for k in all.indices where all[k].range == nil {
+            if let location = all[k].location, let range = locator.range(startingAt: location) { all[k].range = range }
+        }
         // One problem found twice (e.g. by the model validator and here) is reported once.
         return policy.apply(to: Diagnostics(all)).deduplicated
     }
@@ -349,6 +354,16 @@ struct ScalarLocator {
     private var styles: [SourceLocation: YAMLNode.ScalarStyle] = [:]
     /// Where each scalar ends, for fix-its that rewrite the whole scalar.
     private var ends: [SourceLocation: SourcePosition] = [:]
+    /// Where each collection and mapping key ends (scalars are in `ends`), for the range of a
+    /// diagnostic that only knows where it starts.
+    private var nodeEnds: [SourceLocation: SourcePosition] = [:]
+
+    /// The range of the node or key that starts at `location`, if one does.
+    func range(startingAt location: SourceLocation) -> SourceRange? {
+        // A key and its scalar value never share a start, so either map may answer.
+        guard let end = nodeEnds[location] ?? ends[location] else { return nil }
+        return SourceRange(from: location, to: end)
+    }
 
     init(sourceTexts: [String: String]) {
         var lines: [String: [Substring]] = [:]
@@ -368,8 +383,13 @@ struct ScalarLocator {
             case .scalar(let s):
                 styles[node.location] = s.style
                 ends[node.location] = node.end
-            case .sequence(let items): stack.append(contentsOf: items)
-            case .mapping(let pairs): stack.append(contentsOf: pairs.map(\.value))
+            case .sequence(let items):
+                nodeEnds[node.location] = node.end
+                stack.append(contentsOf: items)
+            case .mapping(let pairs):
+                nodeEnds[node.location] = node.end
+                for pair in pairs { nodeEnds[pair.keyLocation] = pair.keyEnd }
+                stack.append(contentsOf: pairs.map(\.value))
             }
         }
     }
