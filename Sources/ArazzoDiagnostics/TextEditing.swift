@@ -170,26 +170,23 @@ public enum TextEditing {
         return out
     }
 
-    /// Lines without their terminators (a final terminator makes no extra empty line).
+    /// Lines without their terminators (a final terminator makes no extra empty line), split
+    /// where ``lineStarts(_:)`` splits, so diffs and edits agree on what a line is.
     static func splitLines(_ text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        let starts = lineStarts(scalars)
         var lines: [String] = []
-        var current = ""
-        var iterator = text.unicodeScalars.makeIterator()
-        var pendingCR = false
-        while let c = iterator.next() {
-            if pendingCR {
-                pendingCR = false
-                if c == "\n" { continue }
+        for (k, start) in starts.enumerated() {
+            let isLast = k + 1 == starts.count
+            var end = isLast ? scalars.count : starts[k + 1]
+            // Every line but the last ends with its break: `\n`, `\r\n` or `\r`.
+            if !isLast {
+                end -= 1
+                if scalars[end] == "\n", end > start, scalars[end - 1] == "\r" { end -= 1 }
             }
-            if c == "\n" || c == "\r" {
-                lines.append(current)
-                current = ""
-                pendingCR = c == "\r"
-            } else {
-                current.unicodeScalars.append(c)
-            }
+            if isLast, start == end { break }
+            lines.append(String(String.UnicodeScalarView(scalars[start..<end])))
         }
-        if !current.isEmpty { lines.append(current) }
         return lines
     }
 }

@@ -84,6 +84,8 @@ struct FixItInfrastructureTests {
             """
         #expect(TextEditing.unifiedDiff(from: old, to: new, path: "f.yaml") == expected)
         #expect(TextEditing.unifiedDiff(from: old, to: old, path: "f.yaml") == "")
+        // CRLF and lone CR break lines as LF does; the terminators themselves are not shown.
+        #expect(TextEditing.unifiedDiff(from: "a\r\nb\rc\n", to: "a\r\nB\rc\n", path: "f") == "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n")
     }
 
     @Test("severity policy: strict raises warnings, per-rule levels win, errors cannot be lowered")
