@@ -1,5 +1,6 @@
 import Arazzo
 import ArgumentParser
+import Foundation
 
 /// `arazzo-run rules`: every diagnostic rule with its code, default severity, spec reference and
 /// whether it has a fix-it; `--format markdown` is `docs/diagnostics.md`'s table.
@@ -23,8 +24,8 @@ struct RulesCommand: AsyncParsableCommand, ContextCommand {
         case .text:
             let width = DiagnosticRule.catalogue.map(\.code.count).max() ?? 0
             for rule in DiagnosticRule.catalogue {
-                let code = rule.code + String(repeating: " ", count: width - rule.code.count)
-                let severity = rule.defaultSeverity.rawValue.padding(7)
+                let code = rule.code.padding(toLength: width, withPad: " ", startingAt: 0)
+                let severity = rule.defaultSeverity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
                 context.stdout.line("\(code)  \(severity)  \(rule.hasFixIt ? "fix-it" : "      ")  \(rule.summary)")
             }
         case .json:
@@ -50,23 +51,10 @@ struct RulesCommand: AsyncParsableCommand, ContextCommand {
             guard !rules.isEmpty else { continue }
             out += "\n### \(area.rawValue)\n\n| Code | Default | Fix-it | Reference | What it checks |\n|---|---|---|---|---|\n"
             for rule in rules {
-                let summary = rule.summary.replacingPipes()
-                out += "| `\(rule.code)` | \(rule.defaultSeverity.rawValue) | \(rule.hasFixIt ? "yes" : "—") | \(rule.reference.replacingPipes()) | \(summary) |\n"
+                let summary = rule.summary.replacingOccurrences(of: "|", with: "\\|")
+                out += "| `\(rule.code)` | \(rule.defaultSeverity.rawValue) | \(rule.hasFixIt ? "yes" : "—") | \(rule.reference.replacingOccurrences(of: "|", with: "\\|")) | \(summary) |\n"
             }
         }
-        return out
-    }
-}
-
-extension String {
-    fileprivate func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
-    /// `|` escaped for a Markdown table cell.
-    fileprivate func replacingPipes() -> String {
-        var out = ""
-        for c in self { out += c == "|" ? "\\|" : String(c) }
         return out
     }
 }

@@ -147,7 +147,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
             return CLIExitCode.usage
         }
-        let diagnostics = DocumentValidation.validate(loaded, policy: severityPolicy)
+        let diagnostics = loaded.validate(policy: severityPolicy)
         let document = loaded.document
         // Errors refuse the run only when they reach a selected workflow (its steps, the
         // workflows it calls or depends on, the components they use); the others are reported

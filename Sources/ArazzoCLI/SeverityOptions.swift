@@ -27,11 +27,3 @@ struct SeverityOptions: ParsableArguments {
         return .success(policy)
     }
 }
-
-/// The full check of a loaded document, the same one embedders get from
-/// ``LoadedDocument/validate(policy:)``.
-enum DocumentValidation {
-    static func validate(_ loaded: LoadedDocument, policy: SeverityPolicy = .standard) -> Diagnostics {
-        loaded.validate(policy: policy)
-    }
-}

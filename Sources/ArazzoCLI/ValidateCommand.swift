@@ -60,7 +60,7 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
             var sources: [String: String] = [:]
             do {
                 let loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).loadForCLI(path: path)
-                diagnostics = DocumentValidation.validate(loaded, policy: policy)
+                diagnostics = loaded.validate(policy: policy)
                 sources = loaded.sourceTexts
             } catch {
                 if error.diagnostics.contains(where: { $0.code == "document-unreadable" }) {

@@ -58,13 +58,6 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         self.fixIts = fixIts
     }
 
-    /// This diagnostic with a range and fix-its attached.
-    public func with(range: SourceRange? = nil, fixIts: [FixIt]) -> Diagnostic {
-        var copy = self
-        if let range { copy.range = range }
-        copy.fixIts.append(contentsOf: fixIts)
-        return copy
-    }
 
     /// An error diagnostic.
     public static func error(

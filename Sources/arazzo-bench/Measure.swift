@@ -15,6 +15,21 @@ enum Measure {
         return result
     }
 
+    /// ``samples(iterations:warmup:_:)`` for an async body (loading reads files and may fetch).
+    static func samples(iterations: Int, warmup: Int = 1, _ body: () async throws -> Void) async rethrows -> [Double] {
+        for _ in 0..<warmup { try await body() }
+        var result: [Double] = []
+        result.reserveCapacity(iterations)
+        let clock = ContinuousClock()
+        for _ in 0..<iterations {
+            let start = clock.now
+            try await body()
+            let elapsed = clock.now - start
+            result.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        return result
+    }
+
     /// The median of `values` (the mean of the middle two for an even count).
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()

@@ -33,17 +33,13 @@ enum ValidateBenchmark {
         }
         var diagnostics = 0
         var failure: String?
-        var validate: [Double] = []
-        for i in 0...iterations {
-            let start = ContinuousClock.now
+        let validate = await Measure.samples(iterations: iterations) {
             do {
                 let loaded = try await ArazzoLoader().load(path: arazzoPath)
                 diagnostics = loaded.validate().all.count
             } catch {
                 failure = "\(error)"
             }
-            let elapsed = ContinuousClock.now - start
-            if i > 0 { validate.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) }
         }
         if let failure { throw BenchError.usage("the generated document did not load: \(failure)") }
         let parseTime = Measure.median(parse)
