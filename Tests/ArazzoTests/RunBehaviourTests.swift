@@ -273,11 +273,15 @@ struct RunBehaviourTests {
                     operationId: getStatus
                     successCriteria: [{condition: $statusCode == 200}]
                     onFailure:
-                      - {name: shadowed, type: retry, retryLimit: 1}
+                      - {name: shadowed, type: retry, retryLimit: 1, criteria: [{condition: $statusCode == 503}]}
                   - {stepId: skipped, operationId: getStatus}
                   - {stepId: last, operationId: getOpen}
             """)
-        let executor = InMemoryExecutor(routes: [.init("GET", "/v1/status", .status(500)), .init("GET", "/v1/open", .status(200))])
+        // The 503 selects the step's retry; the 500 of the retried attempt does not match it, so
+        // the workflow's `fallback` is the first match (A15: each attempt selects anew).
+        let executor = InMemoryExecutor(routes: [
+            .init("GET", "/v1/status", replies: [.status(503), .status(500)]), .init("GET", "/v1/open", .status(200)),
+        ])
         let result = try await engine(document, executor).run(workflowId: "wf")
         #expect(result.succeeded)
         #expect(result.steps.map(\.action) == ["retry after 0s", "goto step last", "next"])

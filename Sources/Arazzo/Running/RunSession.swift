@@ -238,32 +238,27 @@ final class RunSession {
                 continue
             }
 
-            // Failure: the first failure action whose criteria pass; an exhausted retry no longer
-            // matches, so later actions get their turn (A15).
-            var exhausted: String?
-            var chosen: CompiledAction?
-            for action in step.onFailure {
-                if action.kind == .retry, budgets[action.name, default: 0] >= action.retryLimit {
-                    if action.criteria.allSatisfy({ $0.test(in: execution.context) }) { exhausted = action.name }
-                    continue
-                }
-                if action.criteria.allSatisfy({ $0.test(in: execution.context) }) {
-                    chosen = action
-                    break
-                }
-            }
+            // Failure: the first failure action whose criteria pass against this attempt is the
+            // one executed (A15). A retry stays that action while it matches: once its retryLimit
+            // is spent the step fails ("before failing the overall step"), and no later action
+            // runs. Budgets are per action for the whole step execution, so a different failure
+            // in between (another action selected) does not renew them.
+            let chosen = step.onFailure.first { action in action.criteria.allSatisfy { $0.test(in: execution.context) } }
             execution.trace.actionName = chosen?.name
             guard let action = chosen else {
                 execution.trace.action = "fail"
                 record(execution.trace, into: &result)
-                if let exhausted {
-                    result.outcome = .failed(FailureReason(
-                        stepId: step.stepId,
-                        message: "\(execution.failureMessage); retry action '\(exhausted)' is exhausted",
-                        kind: "retries-exhausted"))
-                } else {
-                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: execution.failureMessage, kind: execution.failureKind))
-                }
+                result.outcome = .failed(FailureReason(stepId: step.stepId, message: execution.failureMessage, kind: execution.failureKind))
+                break loop
+            }
+            if action.kind == .retry, budgets[action.name, default: 0] >= action.retryLimit {
+                execution.trace.action = "fail"
+                record(execution.trace, into: &result)
+                let spent = action.retryLimit == 0
+                    ? "retry action '\(action.name)' allows no retries (retryLimit: 0)"
+                    : "retry action '\(action.name)' used its \(action.retryLimit) \(action.retryLimit == 1 ? "retry" : "retries")"
+                result.outcome = .failed(FailureReason(
+                    stepId: step.stepId, message: "\(execution.failureMessage); \(spent)", kind: "retries-exhausted"))
                 break loop
             }
             switch action.kind {
