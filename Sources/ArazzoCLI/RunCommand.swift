@@ -149,25 +149,34 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         }
         let diagnostics = loaded.validate(policy: severityPolicy)
         let document = loaded.document
-        // Errors refuse the run only when they reach a selected workflow (its steps, the
-        // workflows it calls or depends on, the components they use); the others are reported
-        // as ignored, so a clean workflow of a half-finished document can still be tried.
+        // Errors refuse only the selected workflows they reach (its steps, the workflows it
+        // calls or depends on, the components they use); the others run, so a clean workflow of a
+        // half-finished document can still be tried. Errors that reach no selected workflow are
+        // reported as ignored.
         var ignoredErrors = diagnostics.errors
+        var refused: [String: [Diagnostic]] = [:]
         if diagnostics.hasErrors {
             let candidates = workflows.isEmpty ? document.workflows.map(\.workflowId) : workflows.filter { document.workflow($0) != nil }
-            var blocking: [Diagnostic] = []
-            for id in candidates { blocking.append(contentsOf: loaded.errors(blocking: id, in: diagnostics)) }
-            if !blocking.isEmpty || candidates.isEmpty {
+            for id in candidates {
+                let blocking = loaded.errors(blocking: id, in: diagnostics)
+                if !blocking.isEmpty { refused[id] = blocking }
+            }
+            if candidates.isEmpty || candidates.allSatisfy({ refused[$0] != nil }) {
                 render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
                 // A source that could not be fetched or read is the environment's problem (exit 3),
                 // not the document's.
-                if blocking.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
+                if refused.values.joined().contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
                 return CLIExitCode.usage
+            }
+            if !refused.isEmpty {
+                // Some selected workflows run and some are refused: every problem, once, first.
+                render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
+                ignoredErrors = []
             }
         } else {
             ignoredErrors = []
         }
-        if !diagnostics.warnings.isEmpty {
+        if refused.isEmpty, !diagnostics.warnings.isEmpty {
             render(Diagnostics(diagnostics.warnings), sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
         }
         if !ignoredErrors.isEmpty {
@@ -188,7 +197,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         // Workflows.
         let selected: [Workflow]
         if workflows.isEmpty {
-            selected = WorkflowOrder.dependencyOrder(document.workflows)
+            selected = loaded.runOrder.compactMap { document.workflow($0) }
         } else {
             var list: [Workflow] = []
             for id in workflows {
@@ -224,7 +233,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             return CLIExitCode.usage
         }
         var missingReport: [String] = []
-        for workflow in selected {
+        for workflow in selected where refused[workflow.workflowId] == nil {
             let missing = InputSchemaInspector.required(of: workflow, in: document).filter { inputValues[$0] == nil }
             if !missing.isEmpty {
                 missingReport.append("workflow '\(workflow.workflowId)' is missing required inputs: \(missing.joined(separator: ", "))")
@@ -262,11 +271,23 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         var results: [RunResult] = []
         var runFailures: [(String, Diagnostics)] = []
         if mock { out.line(style.dim("(mock: responses come from the OpenAPI descriptions; nothing is sent)")) }
+        // One run (A18): each workflow at most once, later ones read the values of earlier ones.
+        let run = engine.startRun(diagnostics: diagnostics)
         for workflow in selected {
+            if let blocking = refused[workflow.workflowId] {
+                err.line(context.stderrStyle.red("error: ") + "\(workflow.workflowId) not run: "
+                    + (blocking.count == 1 ? "1 error reaches it" : "\(blocking.count) errors reach it") + " (shown above)")
+                runFailures.append((workflow.workflowId, Diagnostics(blocking)))
+                continue
+            }
+            if let earlier = run.earlierRun(of: workflow.workflowId) {
+                out.line(style.dim("↺ \(workflow.workflowId) already ran in this run" + (earlier.dependencyOf.map { " (a dependency of \($0))" } ?? "")))
+                continue
+            }
             out.line(style.bold("▶ \(workflow.workflowId)") + (workflow.summary.map { style.dim("  \($0)") } ?? ""))
             do {
                 let given = InputSchemaInspector.inputs(inputValues, for: workflow, in: document)
-                let result = try await engine.run(workflowId: workflow.workflowId, inputs: .object(given)) { event in
+                let result = try await run.run(workflowId: workflow.workflowId, inputs: .object(given)) { event in
                     if case .stepFinished(let trace) = event {
                         recorder.record(trace)
                         printer.step(trace)
@@ -311,7 +332,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let failed = results.filter { !$0.succeeded }.count
         let succeeded = results.count - failed
         var summary = "\(succeeded) workflow\(succeeded == 1 ? "" : "s") succeeded, \(failed) failed"
-        if !runFailures.isEmpty { summary += ", \(runFailures.count) not run (invalid inputs)" }
+        if !runFailures.isEmpty { summary += ", \(runFailures.count) not run (invalid)" }
         out.line(failed == 0 && runFailures.isEmpty ? style.green(summary) : style.red(summary))
 
         if !runFailures.isEmpty { return CLIExitCode.usage }
@@ -346,27 +367,4 @@ func render(
     let renderer = DiagnosticRenderer(colored: style.enabled, sources: texts)
     output.write(renderer.render(shown))
     output.line()
-}
-
-/// Dependency order for running every workflow: each workflow after the local workflows it
-/// `dependsOn`, otherwise document order.
-enum WorkflowOrder {
-    static func dependencyOrder(_ workflows: [Workflow]) -> [Workflow] {
-        let byId = Dictionary(workflows.map { ($0.workflowId, $0) }, uniquingKeysWith: { first, _ in first })
-        var done: Set<String> = []
-        var visiting: Set<String> = []
-        var order: [Workflow] = []
-        func visit(_ workflow: Workflow, depth: Int) {
-            guard !done.contains(workflow.workflowId), !visiting.contains(workflow.workflowId), depth < 256 else { return }
-            visiting.insert(workflow.workflowId)
-            for dependency in workflow.dependsOn {
-                if let target = byId[dependency.text] { visit(target, depth: depth + 1) }
-            }
-            visiting.remove(workflow.workflowId)
-            done.insert(workflow.workflowId)
-            order.append(workflow)
-        }
-        for workflow in workflows { visit(workflow, depth: 0) }
-        return order
-    }
 }

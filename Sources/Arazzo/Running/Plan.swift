@@ -34,6 +34,9 @@ struct CompiledWorkflow: Sendable {
     let dependsOn: [Result<WorkflowKey, ResolutionFailure>]
     /// `$sourceDescriptions.<name>.url` values of the workflow's document.
     let sourceURLs: [String: String]
+    /// The declared input names when the inputs schema forbids others (`additionalProperties:
+    /// false`, after `$ref`s into the document); nil when it accepts any.
+    let closedInputNames: Set<String>?
 
     init(_ workflow: Workflow, key: WorkflowKey, unit: ArazzoUnit, resolver: OperationResolver) {
         self.key = key
@@ -52,6 +55,7 @@ struct CompiledWorkflow: Sendable {
             inputsSchema = nil
             inputsSchemaError = nil
         }
+        closedInputNames = Self.closedInputNames(workflow.inputs?.value, root: document.root.jsonValue)
         var urls: [String: String] = [:]
         for source in document.sourceDescriptions {
             switch unit.sources[source.name] {
@@ -82,6 +86,29 @@ struct CompiledWorkflow: Sendable {
             case .failure(let f): return .failure(f)
             }
         }
+    }
+}
+
+extension CompiledWorkflow {
+    /// The inputs this workflow gets as an entry of a several-workflow run that shares one input
+    /// set: all of them, or only the declared names when its schema is closed (another entry's
+    /// inputs must not make this one invalid).
+    func entryInputs(_ inputs: JSONValue) -> JSONValue {
+        guard let names = closedInputNames, case .object(let members) = inputs else { return inputs }
+        return .object(members.filter { names.contains($0.key) })
+    }
+
+    static func closedInputNames(_ schema: JSONValue?, root: JSONValue) -> Set<String>? {
+        guard var schema else { return nil }
+        var hops = 0
+        while case .string(let ref)? = schema["$ref"], ref.hasPrefix("#"), hops < 16 {
+            guard let pointer = try? JSONPointer(parsing: URLReference.percentDecode(String(ref.dropFirst()))),
+                  let target = try? pointer.resolve(in: root) else { return nil }
+            schema = target
+            hops += 1
+        }
+        guard schema["additionalProperties"] == .bool(false), case .object(let properties)? = schema["properties"] else { return nil }
+        return Set(properties.keys)
     }
 }
 

@@ -10,17 +10,28 @@ struct InputViolations: Error {
 }
 
 /// The state of one run: the step counter, deadline, secrets, workflow values seen so far and the
-/// dependency bookkeeping. Used by one task only.
+/// bookkeeping of which workflows ran. A run may take several entry workflows in turn
+/// (``DocumentRun``): values, secrets, tokens and the workflows that ran are shared by all of them;
+/// the step counter and deadline start again with each entry. Used by one task only.
 final class RunSession {
+    /// A workflow that ran as an entry or a dependency (A18: at most once per run).
+    struct Completion {
+        var result: RunResult
+        /// The workflow that ran it as a dependency; nil for an entry.
+        var dependencyOf: String?
+    }
+
     let plan: EnginePlan
     let options: RunOptions
-    let events: (@Sendable (RunEvent) -> Void)?
+    var events: (@Sendable (RunEvent) -> Void)?
     let security: SecurityApplier
     var redactor: Redactor
     let workflowValues = WorkflowValues()
-    let deadline: ContinuousClock.Instant?
+    var deadline: ContinuousClock.Instant?
     var stepsExecuted = 0
-    var completedDependencies: [WorkflowKey: Bool] = [:]
+    /// Entries and dependencies that ran. Workflows reached by a step `workflowId`, a `goto` or a
+    /// retry side trip are calls, not listed here: they may run any number of times (A18).
+    var completed: [WorkflowKey: Completion] = [:]
     var running: Set<WorkflowKey> = []
 
     /// Resolved base URLs per source name (server override or the operation's server).
@@ -35,6 +46,14 @@ final class RunSession {
             timeout: options.limits.requestTimeout, maxBytes: options.limits.maxResponseBytes)
         self.redactor = redactor
         self.deadline = options.limits.runDeadline.map { ContinuousClock.now.advanced(by: $0) }
+    }
+
+    /// Starts the next entry workflow of the run: its own events, step count and deadline (the
+    /// limits guard each entry, as when it runs alone).
+    func beginEntry(events: (@Sendable (RunEvent) -> Void)?) {
+        self.events = events
+        stepsExecuted = 0
+        deadline = options.limits.runDeadline.map { ContinuousClock.now.advanced(by: $0) }
     }
 
     /// The per-request timeout: the configured one, shortened to what is left of the run deadline.
@@ -149,15 +168,16 @@ final class RunSession {
             return finish(result, started: started)
         }
 
-        // A18: dependencies first, each once per run.
+        // A18: dependencies first, each once per run (one that ran earlier, as an entry or as
+        // another workflow's dependency, is not run again).
         for dependency in workflow.dependsOn {
             switch dependency {
             case .failure(let f):
                 result.outcome = .failed(FailureReason(stepId: nil, message: "dependsOn: \(f.message)", kind: "dependency"))
                 return finish(result, started: started)
             case .success(let key):
-                if let succeeded = completedDependencies[key] {
-                    if !succeeded {
+                if let earlier = completed[key] {
+                    if !earlier.result.succeeded {
                         result.outcome = .failed(FailureReason(stepId: nil, message: "dependency '\(key.workflowId)' failed earlier in this run", kind: "dependency"))
                         return finish(result, started: started)
                     }
@@ -170,7 +190,7 @@ final class RunSession {
                 guard let target = plan.workflows[key] else { continue }
                 let child = await runChild(target, inputs: forwardedInputs(inputs, to: target), depth: depth + 1)
                 result.workflows.append(child)
-                completedDependencies[key] = child.succeeded
+                completed[key] = Completion(result: child, dependencyOf: workflow.workflowId)
                 if !child.succeeded {
                     result.outcome = .failed(FailureReason(
                         stepId: nil, message: "dependency '\(key.workflowId)' failed: \(Self.reason(child))", kind: "dependency"))

@@ -11,9 +11,9 @@ public struct WorkflowEngine: Sendable {
     public let document: LoadedDocument
     /// How it runs.
     public let options: RunOptions
-    private let plan: EnginePlan
+    let plan: EnginePlan
     /// The credentials' secrets, prepared once (each run copies it and adds its own).
-    private let redactor: Redactor
+    let redactor: Redactor
 
     /// Compiles `document` for running with `options`.
     public init(document: LoadedDocument, options: RunOptions) {
@@ -24,8 +24,11 @@ public struct WorkflowEngine: Sendable {
     }
 
     /// Runs one workflow (its `dependsOn` closure first). Run-time failures (a failed step, a
-    /// transport error, a loop guard) are in the result; only an unknown workflow or inputs that
-    /// violate its schema throw.
+    /// transport error, a loop guard) are in the result; only an unknown workflow, a load-time
+    /// error that reaches it (its steps, dependencies, called workflows, components) or inputs
+    /// that violate its schema throw. To run several workflows as one run, where each runs once
+    /// and later ones read earlier ones' values, use ``startRun(diagnostics:)`` or
+    /// ``runAll(_:inputs:diagnostics:events:)``.
     public func run(workflowId: String, inputs: JSONValue = .object([:])) async throws(RunFailure) -> RunResult {
         try await run(workflowId: workflowId, inputs: inputs, eventHandler: nil)
     }
@@ -60,38 +63,8 @@ public struct WorkflowEngine: Sendable {
     private func run(
         workflowId: String, inputs: JSONValue, eventHandler: (@Sendable (RunEvent) -> Void)?
     ) async throws(RunFailure) -> RunResult {
-        let key = WorkflowKey(unitURL: document.url, workflowId: workflowId)
-        guard let workflow = plan.workflows[key] else {
-            let ids = document.workflowIds
-            throw RunFailure(diagnostics: Diagnostics([.error(
-                "no workflow '\(workflowId)' in \(document.url)", code: "unknown-workflow",
-                notes: ids.isEmpty ? [] : ["the workflows are " + ids.map { "'\($0)'" }.joined(separator: ", ")])]))
-        }
-        // A document with errors loads, so that every problem is reported at once; it runs only
-        // the workflows no load-time error reaches.
-        let blocking = document.errors(blocking: workflowId, in: document.diagnostics)
-        if !blocking.isEmpty {
-            throw RunFailure(diagnostics: Diagnostics(blocking))
-        }
-        if document.entry.sourcesSkipped, !document.document.sourceDescriptions.isEmpty {
-            throw RunFailure(diagnostics: Diagnostics([.error(
-                "the document was loaded without its source descriptions (LoadLimits.loadsSources is false), so it cannot run",
-                code: "source-unavailable")]))
-        }
-        let session = RunSession(plan: plan, options: options, redactor: redactor, events: eventHandler)
-        switch session.prepareInputs(workflow, inputs) {
-        case .failure(let violations):
-            // A violation message may quote the value (pattern, enum, type): password inputs are
-            // already registered with the redactor by now.
-            let redactor = session.redactor
-            throw RunFailure(diagnostics: Diagnostics(violations.all.map { violation in
-                Diagnostic.error(
-                    "input \(violation.instancePath.isEmpty ? "(root)" : violation.instancePath): \(redactor.redact(violation.message))",
-                    path: violation.instancePath, code: "input-\(violation.keyword)")
-            }))
-        case .success(let prepared):
-            return await session.runWorkflow(workflow, inputs: prepared, depth: 0)
-        }
+        // A run of one entry: errors outside the workflow's closure do not stop it.
+        try await startRun().run(workflowId: workflowId, inputs: inputs, events: eventHandler)
     }
 
     /// The only workflow's id, when the document has exactly one (the CLI's default).

@@ -150,7 +150,7 @@ struct RunReport {
         }
         for run in invalidRuns {
             xml += "    <testcase name=\"\(Self.xml(run.workflowId))\" classname=\"\(Self.xml(title))\" time=\"0\">\n"
-            xml += "      <failure message=\"invalid inputs\" type=\"inputs\">"
+            xml += "      <failure message=\"not run: the document or the inputs are invalid\" type=\"invalid\">"
             xml += Self.xml(scrub(run.diagnostics.joined(separator: "\n"))) + "</failure>\n"
             xml += "    </testcase>\n"
         }
