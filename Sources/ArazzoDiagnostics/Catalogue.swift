@@ -57,6 +57,7 @@ extension DiagnosticRule {
         .init("source-type", .error, area: .references, reference: "Arazzo §4.6.3 (`type`)", "an operation looked up in an Arazzo source, or a workflow in an OpenAPI one"),
         .init("depends-on-cycle", .error, area: .references, reference: "Arazzo §4.6.4 (`dependsOn`)", "workflows whose `dependsOn` form a cycle"),
         .init("workflow-recursion", .error, area: .references, reference: "decision A27", "a workflow that always calls itself again (directly or through other workflows), so no run can end"),
+        .init("workflow-read-before-run", .warning, area: .references, reference: "decision A18", "`$workflows.<id>` read by a workflow that neither depends on `<id>` nor runs after it"),
         .init("invalid-reference", .error, area: .references, reference: "Arazzo §4.6.17", "a Reusable Object `reference` not of the form `$components.<kind>.<key>`"),
         .init("component-kind", .error, area: .references, reference: "Arazzo §4.6.17", "a reference to the wrong kind of component for its position"),
         .init("unresolved-component", .error, area: .references, reference: "Arazzo §4.6.17", "a reference to a component key that does not exist"),

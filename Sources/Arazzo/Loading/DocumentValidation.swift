@@ -28,6 +28,7 @@ extension LoadedDocument {
             all.append(contentsOf: StaticChecks.inputSchemas(of: unit))
         }
         all.append(contentsOf: StaticChecks.recursion(in: self))
+        all.append(contentsOf: WorkflowOrderChecks.readsBeforeRun(in: self, locator: locator))
         // A target in a source of the wrong type is reported by the model (`source-type`);
         // the resolver's own wording of the same problem at the same place adds nothing.
         let wrongType = Set(all.filter { $0.code == "source-type" }.compactMap(\.location))
