@@ -47,16 +47,27 @@ extension RunSession {
                 return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no `in`; operation steps need path, query, header or cookie"))
             }
             let evaluation = parameter.value.evaluate(in: context)
-            // Notes §2.6: a value that resolves to nothing is an error, not an empty parameter.
+            let serializationLocation = ParameterSerialization.Location(rawValue: location.rawValue) ?? .query
+            let declared = operation.parameter(named: parameter.name, in: serializationLocation)
             guard let value = evaluation.value else {
                 let unresolved = evaluation.omitted.first?.unresolved
+                // An input that was not supplied is optional (required ones are checked before the
+                // run starts), so a parameter bound to it is left out, as payload members are
+                // (issue 12), unless the operation cannot do without it.
+                if let unresolved, let input = Self.unsuppliedInput(unresolved, inputs: context.inputs) {
+                    if location == .path || declared?.required == true {
+                        let kind = location == .path ? "path" : "required \(location.rawValue)"
+                        return .failure(RequestBuildFailure(message: "\(kind) parameter '\(parameter.name)' has no value: input '\(input)' was not supplied"))
+                    }
+                    notes.append("parameter \(parameter.name) (\(location.rawValue)) omitted: input \(input) was not supplied")
+                    continue
+                }
+                // Notes §2.6: any other value that resolves to nothing is an error, not an empty parameter.
                 return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to nothing: \(unresolved?.description ?? "it did not resolve")"))
             }
             for omission in evaluation.omitted {
                 notes.append("parameter \(parameter.name): member \(omission.path) omitted: \(omission.unresolved.reason)")
             }
-            let serializationLocation = ParameterSerialization.Location(rawValue: location.rawValue) ?? .query
-            let declared = operation.parameter(named: parameter.name, in: serializationLocation)
             if declared == nil {
                 notes.append("parameter \(parameter.name) (\(location.rawValue)) is not declared by operation \(operation.label); sent with the default style")
             }
@@ -240,6 +251,19 @@ extension RunSession {
         }
         notes.append("the operation declares no request body media type; sent as application/json")
         return "application/json"
+    }
+
+    /// The input an unresolved expression reads when that input was not supplied at all (`$inputs.q`
+    /// with no `q`); nil for anything else, such as a pointer into an input that was supplied.
+    static func unsuppliedInput(_ unresolved: UnresolvedExpression, inputs: JSONValue?) -> String? {
+        guard let expression = try? RuntimeExpression(parsing: unresolved.expression),
+              case .inputs(let name) = expression.source else { return nil }
+        let supplied = inputs?.objectValue ?? [:]
+        // A dotted name whose head was supplied is navigation into that input (A2).
+        let suppliedHead = supplied.keys.contains { key in
+            key == name || name.hasPrefix(key + ".") || name.hasPrefix(key + "[")
+        }
+        return suppliedHead ? nil : name
     }
 
     /// The first `{name}` left in a path after substitution.
