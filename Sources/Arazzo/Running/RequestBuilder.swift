@@ -142,11 +142,20 @@ extension RunSession {
                     }
                     payload = .string(xml)
                 } else if !body.replacements.isEmpty {
-                    if case .string(let text) = payload, kind == .json {
-                        guard let parsed = try? JSONValue(parsing: text) else {
-                            return .failure(RequestBuildFailure(message: "the payload is a string that is not valid JSON, so replacements cannot be applied to it"))
+                    // A payload written as text is parsed the way its media type reads it, so that
+                    // JSON Pointer targets name its members (A21; form fields since issue 12).
+                    if case .string(let text) = payload {
+                        switch kind {
+                        case .json:
+                            guard let parsed = try? JSONValue(parsing: text) else {
+                                return .failure(RequestBuildFailure(message: "the payload is a string that is not valid JSON, so replacements cannot be applied to it"))
+                            }
+                            payload = parsed
+                        case .form:
+                            payload = .object(RequestBodyEncoder.formFields(parsing: text))
+                        default:
+                            break
                         }
-                        payload = parsed
                     }
                     for replacement in body.replacements {
                         let replacementValue = replacement.value.evaluate(in: context)
