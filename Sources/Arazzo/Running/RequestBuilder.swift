@@ -113,17 +113,60 @@ extension RunSession {
         var bodyBytes: [UInt8]?
         var requestBodyValue: JSONValue?
         if let body = step.body, let payloadTemplate = body.payload {
-            let evaluation = payloadTemplate.evaluate(in: context)
-            for omission in evaluation.omitted {
-                if omission.unresolved.expression.hasPrefix("$inputs.") {
-                    notes.append("payload member \(omission.path.isEmpty ? "(whole payload)" : omission.path) omitted: input \(omission.unresolved.expression.dropFirst(8)) not supplied")
-                } else {
-                    return .failure(RequestBuildFailure(message: "payload \(omission.path.isEmpty ? "value" : "member " + omission.path): \(omission.unresolved.description)"))
+            // A payload that did not resolve because an input was not supplied is left out (issue
+            // 4); anything else that did not resolve fails the step.
+            func omitOrFail(_ path: String, _ unresolved: UnresolvedExpression) -> RequestBuildFailure? {
+                if unresolved.expression.hasPrefix("$inputs.") {
+                    notes.append("payload member \(path.isEmpty ? "(whole payload)" : path) omitted: input \(unresolved.expression.dropFirst(8)) not supplied")
+                    return nil
                 }
+                return RequestBuildFailure(message: "payload \(path.isEmpty ? "value" : "member " + path): \(unresolved.description)")
             }
-            if var payload = evaluation.value {
-                let contentType = body.contentType ?? Self.contentType(for: operation, payload: payload, notes: &notes)
+            var chosenContentType = body.contentType
+            var payloadValue: JSONValue?
+            // The payload written as JSON text, once rendered and parsed.
+            var jsonText: JSONPayloadText.Rendered?
+            if let template = payloadTemplate.wholeTemplate {
+                // A template renders to a string whatever its values hold, so the media type is
+                // known before it is rendered, and JSON text is rendered the JSON way.
+                let contentType = body.contentType ?? Self.contentType(for: operation, payload: .string(""), notes: &notes)
+                chosenContentType = contentType
+                if RequestBodyEncoder.kind(of: contentType) == .json {
+                    switch JSONPayloadText.render(template, in: context) {
+                    case .success(let rendered):
+                        jsonText = rendered
+                        notes.append(contentsOf: rendered.notes)
+                        payloadValue = .string(rendered.text)
+                    case .failure(.unresolved(let unresolved)):
+                        if let failure = omitOrFail("", unresolved) { return .failure(failure) }
+                    case .failure(.invalid(let message)):
+                        return .failure(RequestBuildFailure(message: message))
+                    }
+                } else {
+                    switch template.render(in: context) {
+                    case .success(let text): payloadValue = .string(text)
+                    case .failure(let unresolved):
+                        if let failure = omitOrFail("", unresolved) { return .failure(failure) }
+                    }
+                }
+            } else {
+                let evaluation = payloadTemplate.evaluate(in: context)
+                for omission in evaluation.omitted {
+                    if let failure = omitOrFail(omission.path, omission.unresolved) { return .failure(failure) }
+                }
+                payloadValue = evaluation.value
+            }
+            if var payload = payloadValue {
+                let contentType = chosenContentType ?? Self.contentType(for: operation, payload: payload, notes: &notes)
                 let kind = RequestBodyEncoder.kind(of: contentType)
+                if kind == .json, jsonText == nil, payloadTemplate.isConstant, case .string(let text) = payload {
+                    // JSON text written without placeholders is checked the same way before it is sent.
+                    switch JSONPayloadText.parse(text, insertions: []) {
+                    case .success(let value): jsonText = JSONPayloadText.Rendered(text: text, value: value, notes: [])
+                    case .failure(.invalid(let message)): return .failure(RequestBuildFailure(message: message))
+                    case .failure(.unresolved(let unresolved)): return .failure(RequestBuildFailure(message: unresolved.description))
+                    }
+                }
                 if !body.replacements.isEmpty, kind == .xml {
                     // A21: under an XML content type the targets are XPath expressions.
                     guard case .string(var xml) = payload else {
@@ -147,10 +190,13 @@ extension RunSession {
                     if case .string(let text) = payload {
                         switch kind {
                         case .json:
-                            guard let parsed = try? JSONValue(parsing: text) else {
+                            if let parsed = jsonText?.value {
+                                payload = parsed
+                            } else if let parsed = try? JSONValue(parsing: text) {
+                                payload = parsed
+                            } else {
                                 return .failure(RequestBuildFailure(message: "the payload is a string that is not valid JSON, so replacements cannot be applied to it"))
                             }
-                            payload = parsed
                         case .form:
                             payload = .object(RequestBodyEncoder.formFields(parsing: text))
                         default:
@@ -176,7 +222,7 @@ extension RunSession {
                     bodyBytes = encoded.bytes
                     headers.set(name: "Content-Type", value: encoded.contentType)
                     if kind == .json, case .string(let text) = payload {
-                        requestBodyValue = (try? JSONValue(parsing: text)) ?? payload
+                        requestBodyValue = jsonText?.value ?? (try? JSONValue(parsing: text)) ?? payload
                     } else {
                         requestBodyValue = payload
                     }
