@@ -2,7 +2,7 @@ import ArazzoJSON
 import ArazzoExpressions
 import Testing
 
-@Suite("JSON payload templates (issue 12)")
+@Suite("JSON payload templates and unbraced expressions (issue 12)")
 struct JSONTemplateTests {
     @Test("a placeholder that is the whole content of a JSON string is a quoted placeholder")
     func quotedPlaceholders() throws {
@@ -34,6 +34,23 @@ struct JSONTemplateTests {
     func renderJSONUnresolved() throws {
         let t = try ExpressionTemplate(parsing: #"{"a": "{$inputs.missing}"}"#)
         #expect(throws: UnresolvedExpression.self) { try t.renderJSON(in: sampleContext).get() }
+    }
+
+    static let unbraced: [(String, [String], String)] = [
+        ("Bearer $steps.login.outputs.token", ["$steps.login.outputs.token"], "Bearer {$steps.login.outputs.token}"),
+        ("token=$inputs.token, user=$inputs.username.", ["$inputs.token", "$inputs.username"], "token={$inputs.token}, user={$inputs.username}."),
+        ("Bearer {$steps.login.outputs.token}", [], "Bearer {$steps.login.outputs.token}"),
+        ("$inputs.token", [], "$inputs.token"),
+        ("costs US$inputs", [], "costs US$inputs"),
+        ("price $5 or $price", [], "price $5 or $price"),
+        ("Bearer $input.token", [], "Bearer $input.token"),
+    ]
+
+    @Test("an expression after other text without braces is found, and the braces put around it", arguments: unbraced)
+    func unbracedExpressions(_ c: (String, [String], String)) {
+        let found = ExpressionTemplate.unbracedExpressions(in: c.0)
+        #expect(found.map(\.expression.text) == c.1)
+        #expect(ExpressionTemplate.bracing(found, in: c.0) == c.2)
     }
 
     @Test("wholeTemplate is the template of a templated string only")
