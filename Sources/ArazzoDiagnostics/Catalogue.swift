@@ -79,6 +79,8 @@ extension DiagnosticRule {
         .init("exchange-unavailable", .error, area: .expressions, reference: "Arazzo §4.7", "`$request`, `$response` or `$statusCode` where there is no exchange"),
         .init("exchange-on-workflow-step", .error, area: .expressions, reference: "decision A13", "`$request`/`$response`/`$statusCode` on a step that calls a workflow"),
         .init("template-unbalanced-brace", .error, area: .expressions, reference: "Arazzo §4.7 (embedded expressions)", "a `{$…` without its closing brace"),
+        .init("unbraced-expression", .warning, area: .expressions, reference: "Arazzo §4.7 (embedded expressions)", fixIt: true, "an expression after other text without `{}` in a parameter value (`Bearer $steps.login.outputs.token`); sent as literal text"),
+        .init("quoted-structured-placeholder", .warning, area: .expressions, reference: "decision A20", fixIt: true, "an object or array input between quotes in a JSON payload template (`\"{$inputs.customer}\"`); embedded as JSON"),
         .init("literal-looks-like-expression", .warning, area: .expressions, reference: "decision A20", "a literal that looks like a runtime expression but is not one"),
         .init("condition-syntax", .error, area: .expressions, reference: "Arazzo §4.6.11 (`simple` conditions)", "a malformed `simple` condition"),
         .init("condition-braces", .warning, area: .expressions, reference: "decision A26", fixIt: true, "a condition wrapped in `{…}`"),

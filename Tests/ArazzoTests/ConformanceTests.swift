@@ -119,6 +119,7 @@ struct ConformanceTests {
                 index -= 1
             case "--allow-file-root", "--sandbox": break  // applied when loading, above
             case "--allow-files": index -= 1
+            case "-v", "--verbose": index -= 1  // console output only; the engine has no verbosity
             default:
                 Issue.record("\(name): unsupported argument \(flag)")
                 return

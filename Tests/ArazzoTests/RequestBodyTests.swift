@@ -32,6 +32,15 @@ struct RequestBodyTests {
             == "grant_type=client_credentials&scope=read+write&redirect=https%3A%2F%2Fx%2Fy%3Fz%3D1&tag=a&tag=b&n=3")
     }
 
+    @Test("issue 12: form text parses into fields (+ and %XX decoded, repeated names as arrays) and encodes back")
+    func formFields() throws {
+        let fields = RequestBodyEncoder.formFields(parsing: "grant_type=password&scope=read+write&city=Z%C3%BCrich&tag=a&tag=b&&flag")
+        #expect(fields == ["grant_type": "password", "scope": "read write", "city": "Zürich", "tag": ["a", "b"], "flag": ""])
+        let replaced = try RequestBodyEncoder.replacing(in: .object(fields), target: "/scope", with: "admin")
+        let encoded = try RequestBodyEncoder.encode(replaced, contentType: "application/x-www-form-urlencoded")
+        #expect(String(decoding: encoded.bytes, as: UTF8.self) == "grant_type=password&scope=admin&city=Z%C3%BCrich&tag=a&tag=b&flag=")
+    }
+
     @Test("A20: a nested object in a form body needs an encoding (deepObject or JSON), else it is refused")
     func formNested() throws {
         #expect(throws: RequestBodyEncoder.Failure.self) {

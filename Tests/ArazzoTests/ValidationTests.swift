@@ -38,11 +38,13 @@ struct ValidationTests {
         #expect(diagnostics.all[2].notes == ["did you mean 'petId' (in path)?"])
     }
 
-    @Test("bnpl (remote source mapped to the local copy): parameter mismatch and step-output defects at their exact columns")
+    @Test("bnpl (remote source mapped to the local copy): quoted object/array placeholders, parameter mismatch and step-output defects at their exact columns")
     func bnpl() async throws {
         let loader = ArazzoLoader(sourceOverrides: ["BnplApi": Self.examples + "bnpl-openapi.yaml"])
         let document = try await loader.load(path: Self.examples + "bnpl-arazzo.yaml")
         #expect(Self.golden(document.validate()) == [
+            "bnpl-arazzo.yaml:105:23: warning: \"{$inputs.customer}\": input `customer` is an object (its inputs schema says so), and an object between quotes is not JSON; it is embedded as JSON, without the quotes",
+            "bnpl-arazzo.yaml:106:23: warning: \"{$inputs.products}\": input `products` is an array (its inputs schema says so), and an array between quotes is not JSON; it is embedded as JSON, without the quotes",
             "bnpl-arazzo.yaml:227:18: warning: operation getAuthorization requires query parameter 'AuthorizationToken', which this step does not give",
             "bnpl-arazzo.yaml:229:15: warning: operation getAuthorization declares no query parameter 'redirectAuthToken'; it is sent with the default style",
             "bnpl-arazzo.yaml:231:23: warning: step `authenticateCustomerAndAuthorizeLoan` reads its own output before it is set (outputs are computed after the success criteria)",

@@ -26,6 +26,7 @@ extension LoadedDocument {
             checker.run()
             all.append(contentsOf: checker.diagnostics)
             all.append(contentsOf: StaticChecks.inputSchemas(of: unit))
+            all.append(contentsOf: PayloadChecks.unbracedExpressions(in: unit, locator: locator))
         }
         all.append(contentsOf: StaticChecks.recursion(in: self))
         all.append(contentsOf: WorkflowOrderChecks.readsBeforeRun(in: self, locator: locator))
@@ -316,6 +317,10 @@ private struct UnitChecker {
             }
             if let body = step.requestBody, let problem = StaticChecks.xmlPayload(body, operation: operation) {
                 diagnostics.append(problem)
+            }
+            if let body = step.requestBody {
+                diagnostics.append(contentsOf: PayloadChecks.quotedStructuredPlaceholders(
+                    body, operation: operation, inputSchema: inputSchema(workflow), root: document.root.jsonValue, locator: locator))
             }
             // A `{name}` of the path template that no parameter declares (the declared ones are
             // checked below) is still substituted from the step's parameters; with none, the run

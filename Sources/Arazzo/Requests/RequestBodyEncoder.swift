@@ -138,6 +138,41 @@ public enum RequestBodyEncoder: Sendable {
         return pairs.joined(separator: "&")
     }
 
+    /// Reads `application/x-www-form-urlencoded` text into its fields (WHATWG URL "urlencoded
+    /// parser": `&`-separated, the first `=` splits name from value, `+` is a space, then
+    /// percent-decoding), so that a payload written as a form string can take JSON Pointer
+    /// replacements like one written as an object (issue 12). A repeated name becomes an array,
+    /// which ``encode(_:contentType:encoding:)`` writes back as repeated names.
+    public static func formFields(parsing text: String) -> JSONObject {
+        var fields = JSONObject()
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let name: Substring
+            let value: Substring
+            if let equals = pair.firstIndex(of: "=") {
+                name = pair[..<equals]
+                value = pair[pair.index(after: equals)...]
+            } else {
+                name = pair
+                value = ""
+            }
+            let decodedName = formDecode(name)
+            let decodedValue = JSONValue.string(formDecode(value))
+            switch fields[decodedName] {
+            case nil: fields[decodedName] = decodedValue
+            case .array(var items)?:
+                items.append(decodedValue)
+                fields[decodedName] = .array(items)
+            case let existing?: fields[decodedName] = .array([existing, decodedValue])
+            }
+        }
+        return fields
+    }
+
+    /// `+` as a space, then `%XX` escapes.
+    private static func formDecode(_ text: Substring) -> String {
+        URLReference.percentDecode(String(text).replacing("+", with: " "))
+    }
+
     // MARK: - Multipart
 
     /// `multipart/form-data` (RFC 7578): one part per member; strings and numbers as text parts,

@@ -47,16 +47,27 @@ extension RunSession {
                 return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no `in`; operation steps need path, query, header or cookie"))
             }
             let evaluation = parameter.value.evaluate(in: context)
-            // Notes §2.6: a value that resolves to nothing is an error, not an empty parameter.
+            let serializationLocation = ParameterSerialization.Location(rawValue: location.rawValue) ?? .query
+            let declared = operation.parameter(named: parameter.name, in: serializationLocation)
             guard let value = evaluation.value else {
                 let unresolved = evaluation.omitted.first?.unresolved
+                // An input that was not supplied is optional (required ones are checked before the
+                // run starts), so a parameter bound to it is left out, as payload members are
+                // (issue 12), unless the operation cannot do without it.
+                if let unresolved, let input = Self.unsuppliedInput(unresolved, inputs: context.inputs) {
+                    if location == .path || declared?.required == true {
+                        let kind = location == .path ? "path" : "required \(location.rawValue)"
+                        return .failure(RequestBuildFailure(message: "\(kind) parameter '\(parameter.name)' has no value: input '\(input)' was not supplied"))
+                    }
+                    notes.append("parameter \(parameter.name) (\(location.rawValue)) omitted: input \(input) was not supplied")
+                    continue
+                }
+                // Notes §2.6: any other value that resolves to nothing is an error, not an empty parameter.
                 return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to nothing: \(unresolved?.description ?? "it did not resolve")"))
             }
             for omission in evaluation.omitted {
                 notes.append("parameter \(parameter.name): member \(omission.path) omitted: \(omission.unresolved.reason)")
             }
-            let serializationLocation = ParameterSerialization.Location(rawValue: location.rawValue) ?? .query
-            let declared = operation.parameter(named: parameter.name, in: serializationLocation)
             if declared == nil {
                 notes.append("parameter \(parameter.name) (\(location.rawValue)) is not declared by operation \(operation.label); sent with the default style")
             }
@@ -102,17 +113,60 @@ extension RunSession {
         var bodyBytes: [UInt8]?
         var requestBodyValue: JSONValue?
         if let body = step.body, let payloadTemplate = body.payload {
-            let evaluation = payloadTemplate.evaluate(in: context)
-            for omission in evaluation.omitted {
-                if omission.unresolved.expression.hasPrefix("$inputs.") {
-                    notes.append("payload member \(omission.path.isEmpty ? "(whole payload)" : omission.path) omitted: input \(omission.unresolved.expression.dropFirst(8)) not supplied")
-                } else {
-                    return .failure(RequestBuildFailure(message: "payload \(omission.path.isEmpty ? "value" : "member " + omission.path): \(omission.unresolved.description)"))
+            // A payload that did not resolve because an input was not supplied is left out (issue
+            // 4); anything else that did not resolve fails the step.
+            func omitOrFail(_ path: String, _ unresolved: UnresolvedExpression) -> RequestBuildFailure? {
+                if unresolved.expression.hasPrefix("$inputs.") {
+                    notes.append("payload member \(path.isEmpty ? "(whole payload)" : path) omitted: input \(unresolved.expression.dropFirst(8)) not supplied")
+                    return nil
                 }
+                return RequestBuildFailure(message: "payload \(path.isEmpty ? "value" : "member " + path): \(unresolved.description)")
             }
-            if var payload = evaluation.value {
-                let contentType = body.contentType ?? Self.contentType(for: operation, payload: payload, notes: &notes)
+            var chosenContentType = body.contentType
+            var payloadValue: JSONValue?
+            // The payload written as JSON text, once rendered and parsed.
+            var jsonText: JSONPayloadText.Rendered?
+            if let template = payloadTemplate.wholeTemplate {
+                // A template renders to a string whatever its values hold, so the media type is
+                // known before it is rendered, and JSON text is rendered the JSON way.
+                let contentType = body.contentType ?? Self.contentType(for: operation, payload: .string(""), notes: &notes)
+                chosenContentType = contentType
+                if RequestBodyEncoder.kind(of: contentType) == .json {
+                    switch JSONPayloadText.render(template, in: context) {
+                    case .success(let rendered):
+                        jsonText = rendered
+                        notes.append(contentsOf: rendered.notes)
+                        payloadValue = .string(rendered.text)
+                    case .failure(.unresolved(let unresolved)):
+                        if let failure = omitOrFail("", unresolved) { return .failure(failure) }
+                    case .failure(.invalid(let message)):
+                        return .failure(RequestBuildFailure(message: message))
+                    }
+                } else {
+                    switch template.render(in: context) {
+                    case .success(let text): payloadValue = .string(text)
+                    case .failure(let unresolved):
+                        if let failure = omitOrFail("", unresolved) { return .failure(failure) }
+                    }
+                }
+            } else {
+                let evaluation = payloadTemplate.evaluate(in: context)
+                for omission in evaluation.omitted {
+                    if let failure = omitOrFail(omission.path, omission.unresolved) { return .failure(failure) }
+                }
+                payloadValue = evaluation.value
+            }
+            if var payload = payloadValue {
+                let contentType = chosenContentType ?? Self.contentType(for: operation, payload: payload, notes: &notes)
                 let kind = RequestBodyEncoder.kind(of: contentType)
+                if kind == .json, jsonText == nil, payloadTemplate.isConstant, case .string(let text) = payload {
+                    // JSON text written without placeholders is checked the same way before it is sent.
+                    switch JSONPayloadText.parse(text, insertions: []) {
+                    case .success(let value): jsonText = JSONPayloadText.Rendered(text: text, value: value, notes: [])
+                    case .failure(.invalid(let message)): return .failure(RequestBuildFailure(message: message))
+                    case .failure(.unresolved(let unresolved)): return .failure(RequestBuildFailure(message: unresolved.description))
+                    }
+                }
                 if !body.replacements.isEmpty, kind == .xml {
                     // A21: under an XML content type the targets are XPath expressions.
                     guard case .string(var xml) = payload else {
@@ -131,11 +185,23 @@ extension RunSession {
                     }
                     payload = .string(xml)
                 } else if !body.replacements.isEmpty {
-                    if case .string(let text) = payload, kind == .json {
-                        guard let parsed = try? JSONValue(parsing: text) else {
-                            return .failure(RequestBuildFailure(message: "the payload is a string that is not valid JSON, so replacements cannot be applied to it"))
+                    // A payload written as text is parsed the way its media type reads it, so that
+                    // JSON Pointer targets name its members (A21; form fields since issue 12).
+                    if case .string(let text) = payload {
+                        switch kind {
+                        case .json:
+                            if let parsed = jsonText?.value {
+                                payload = parsed
+                            } else if let parsed = try? JSONValue(parsing: text) {
+                                payload = parsed
+                            } else {
+                                return .failure(RequestBuildFailure(message: "the payload is a string that is not valid JSON, so replacements cannot be applied to it"))
+                            }
+                        case .form:
+                            payload = .object(RequestBodyEncoder.formFields(parsing: text))
+                        default:
+                            break
                         }
-                        payload = parsed
                     }
                     for replacement in body.replacements {
                         let replacementValue = replacement.value.evaluate(in: context)
@@ -156,7 +222,7 @@ extension RunSession {
                     bodyBytes = encoded.bytes
                     headers.set(name: "Content-Type", value: encoded.contentType)
                     if kind == .json, case .string(let text) = payload {
-                        requestBodyValue = (try? JSONValue(parsing: text)) ?? payload
+                        requestBodyValue = jsonText?.value ?? (try? JSONValue(parsing: text)) ?? payload
                     } else {
                         requestBodyValue = payload
                     }
@@ -240,6 +306,19 @@ extension RunSession {
         }
         notes.append("the operation declares no request body media type; sent as application/json")
         return "application/json"
+    }
+
+    /// The input an unresolved expression reads when that input was not supplied at all (`$inputs.q`
+    /// with no `q`); nil for anything else, such as a pointer into an input that was supplied.
+    static func unsuppliedInput(_ unresolved: UnresolvedExpression, inputs: JSONValue?) -> String? {
+        guard let expression = try? RuntimeExpression(parsing: unresolved.expression),
+              case .inputs(let name) = expression.source else { return nil }
+        let supplied = inputs?.objectValue ?? [:]
+        // A dotted name whose head was supplied is navigation into that input (A2).
+        let suppliedHead = supplied.keys.contains { key in
+            key == name || name.hasPrefix(key + ".") || name.hasPrefix(key + "[")
+        }
+        return suppliedHead ? nil : name
     }
 
     /// The first `{name}` left in a path after substitution.
