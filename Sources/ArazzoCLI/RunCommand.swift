@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Option(name: .customLong("inputs"), help: "A JSON or YAML file with an object of inputs.")
     var inputsFile: String?
 
-    @Option(name: .customLong("server"), help: "Base URL for a source description, SOURCE=URL (repeatable).")
+    @Option(name: .customLong("server"), help: "Base URL for an openapi source description, SOURCE=URL with an http(s) URL (repeatable).")
     var servers: [String] = []
 
     @Option(name: .customLong("auth"), help: "A credential, TARGET=KIND:VALUE (repeatable).")
@@ -127,7 +127,12 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                 err.line("error: --server \(server): expected SOURCE=URL")
                 return CLIExitCode.usage
             }
-            overrides[String(server[..<eq])] = String(server[server.index(after: eq)...])
+            let url = String(server[server.index(after: eq)...])
+            guard ServerOverrideCheck.isHTTPURL(url) else {
+                err.line("error: --server \(server): the URL must start with http:// or https:// and name a host")
+                return CLIExitCode.usage
+            }
+            overrides[String(server[..<eq])] = url
         }
 
         // Load and validate.
@@ -176,6 +181,14 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                     + (d.code.map { " [\($0)]" } ?? "")
             }
             err.line(context.stderrStyle.yellow("warning: ") + "ignoring \(plural(ignoredErrors.count, "error")) outside the selected workflows: " + places.joined(separator: ", "))
+        }
+        // A --server for a name the run never uses would silently send traffic to the real server.
+        for server in servers {
+            let name = String(server.prefix { $0 != "=" })
+            if let problem = ServerOverrideCheck.problem(source: name, types: loaded.sourceDescriptionTypes) {
+                err.line("error: --server \(server): \(problem)")
+                return CLIExitCode.usage
+            }
         }
         let secretOutputs: SecretOutputs
         do {
