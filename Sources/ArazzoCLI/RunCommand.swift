@@ -218,9 +218,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let schemeNames = loaded.openAPIDocuments.values.flatMap { Array($0.securitySchemes.keys) }
         let parser = CredentialParser(sourceNames: document.sourceDescriptions.map(\.name), schemeNames: schemeNames)
         let credentials: Credentials
-        let secrets: [String]
         do {
-            (credentials, secrets) = try parser.parse(flags: auth, environment: context.environment)
+            credentials = try parser.parse(flags: auth, environment: context.environment)
         } catch {
             err.line("error: \(error.message)")
             return CLIExitCode.couldNotRun
@@ -267,7 +266,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         options.dryRun = dryRun
         options.secretOutputs = secretOutputs
         let engine = WorkflowEngine(document: loaded, options: options)
-        let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun, secrets: secrets)
+        let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun)
         let recorder = ExchangeRecorder()
         let clearText = WarningsOnce()
 
@@ -285,7 +284,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                         printer.step(trace)
                         // Traces are redacted, but the mask and the credential headers remain.
                         if let request = trace.request, !mock,
-                           let warning = CredentialTransportCheck.warning(for: request, secrets: secrets),
+                           let warning = CredentialTransportCheck.warning(for: request),
                            clearText.isFirst(warning) {
                             err.line(context.stderrStyle.yellow("warning: ") + warning)
                         }
@@ -304,7 +303,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let report = RunReport(
             document: file, documentURL: loaded.url, title: document.info.title, results: results,
             invalidRuns: runFailures.map { ($0.0, $0.1.map(\.description)) },
-            started: started, finished: finished, dryRun: dryRun, mock: mock, secrets: secrets)
+            started: started, finished: finished, dryRun: dryRun, mock: mock)
         var writeFailed = false
         for (option, name, text) in [
             (jsonFile, "--json", { report.jsonText() }),

@@ -3,8 +3,8 @@ import Foundation
 
 /// Everything a run produced, rendered as the `--json`, `--junit` and `--har` files.
 ///
-/// Every string in every report passes through the same scrubber: credential values the CLI
-/// was given never appear, even if something upstream failed to redact them.
+/// The results arrive redacted by the engine (credentials, `format: password` inputs, secret
+/// outputs: one list, one pass), so the reports write them as they are.
 struct RunReport {
     let document: String
     let documentURL: String
@@ -15,7 +15,6 @@ struct RunReport {
     let finished: Date
     let dryRun: Bool
     let mock: Bool
-    let secrets: [String]
 
     // MARK: JSON
 
@@ -44,7 +43,7 @@ struct RunReport {
                 ["workflowId": .string(run.workflowId), "diagnostics": .array(run.diagnostics.map(JSONValue.string))]
             })
         }
-        return scrub(.object(root)).jsonText(.init(prettyPrinted: true)) + "\n"
+        return JSONValue.object(root).jsonText(.init(prettyPrinted: true)) + "\n"
     }
 
     static func workflowJSON(_ result: RunResult) -> JSONValue {
@@ -141,8 +140,8 @@ struct RunReport {
             if case .failed(let reason) = result.outcome {
                 xml += ">\n"
                 let message = reason.stepId.map { "step \($0): \(reason.message)" } ?? reason.message
-                xml += "      <failure message=\"\(Self.xml(scrub(message)))\" type=\"\(Self.xml(reason.kind))\">"
-                xml += Self.xml(scrub(failureDetails(result))) + "</failure>\n"
+                xml += "      <failure message=\"\(Self.xml(message))\" type=\"\(Self.xml(reason.kind))\">"
+                xml += Self.xml(failureDetails(result)) + "</failure>\n"
                 xml += "    </testcase>\n"
             } else {
                 xml += "/>\n"
@@ -151,7 +150,7 @@ struct RunReport {
         for run in invalidRuns {
             xml += "    <testcase name=\"\(Self.xml(run.workflowId))\" classname=\"\(Self.xml(title))\" time=\"0\">\n"
             xml += "      <failure message=\"invalid inputs\" type=\"inputs\">"
-            xml += Self.xml(scrub(run.diagnostics.joined(separator: "\n"))) + "</failure>\n"
+            xml += Self.xml(run.diagnostics.joined(separator: "\n")) + "</failure>\n"
             xml += "    </testcase>\n"
         }
         xml += "  </testsuite>\n</testsuites>\n"
@@ -247,7 +246,7 @@ struct RunReport {
                 "entries": .array(entries),
             ],
         ]
-        return scrub(root).jsonText(.init(prettyPrinted: true)) + "\n"
+        return root.jsonText(.init(prettyPrinted: true)) + "\n"
     }
 
     static func harHeaders(_ headers: HeaderFields) -> JSONValue {
@@ -266,28 +265,6 @@ struct RunReport {
     }
 
     // MARK: Helpers
-
-    /// Replaces every known secret in every string (keys included) of `value`.
-    func scrub(_ value: JSONValue) -> JSONValue {
-        guard !secrets.isEmpty else { return value }
-        switch value {
-        case .string(let text): return .string(scrub(text))
-        case .array(let items): return .array(items.map(scrub))
-        case .object(let object):
-            var result: JSONObject = [:]
-            for (key, item) in object { result[scrub(key)] = scrub(item) }
-            return .object(result)
-        default: return value
-        }
-    }
-
-    func scrub(_ text: String) -> String {
-        var text = text
-        for secret in secrets where text.contains(secret) {
-            text = text.replacingOccurrences(of: secret, with: "[REDACTED]")
-        }
-        return text
-    }
 
     static func milliseconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
