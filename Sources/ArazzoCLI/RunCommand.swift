@@ -322,12 +322,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
         let failed = results.filter { !$0.succeeded }.count
         let succeeded = results.count - failed
-        var summary = "\(succeeded) workflow\(succeeded == 1 ? "" : "s") succeeded, \(failed) failed"
+        // A dry run judges no criterion, so nothing "succeeded": its workflows are planned.
+        var summary = "\(succeeded) workflow\(succeeded == 1 ? "" : "s") \(dryRun ? "planned" : "succeeded"), \(failed) failed"
         if !runFailures.isEmpty { summary += ", \(runFailures.count) not run (invalid inputs)" }
         out.line(failed == 0 && runFailures.isEmpty ? style.green(summary) : style.red(summary))
 
         if !runFailures.isEmpty { return CLIExitCode.usage }
-        if dryRun { return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success }
+        // In a dry run a failed workflow is one whose request could not be built (docs/cli.md).
         if failed > 0 { return CLIExitCode.failure }
         return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success
     }

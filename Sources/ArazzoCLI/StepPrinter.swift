@@ -69,6 +69,9 @@ struct StepPrinter: Sendable {
     func workflowSummary(_ result: RunResult) {
         let time = Self.milliseconds(result.duration)
         switch result.outcome {
+        case .succeeded where dryRun:
+            // Nothing was sent and no criterion judged: the workflow is planned, not succeeded.
+            output.line(style.dim("· \(result.workflowId) planned") + style.dim(" in \(time)"))
         case .succeeded:
             output.line(style.green("✓ \(result.workflowId) succeeded") + style.dim(" in \(time)"))
         case .failed(let reason):
