@@ -40,6 +40,9 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Option(name: .customLong("max-steps"), help: "Most step executions per workflow run (loop guard).")
     var maxSteps: Int?
 
+    @Option(name: .customLong("max-depth"), help: "Deepest nesting of workflow steps, goto workflows and dependencies (default 16).")
+    var maxDepth: Int?
+
     @Flag(name: .customLong("dry-run"), help: "Resolve and print each request; send nothing.")
     var dryRun = false
 
@@ -108,6 +111,10 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         }
         if let maxSteps, maxSteps < 1 {
             err.line("error: --max-steps must be at least 1")
+            return CLIExitCode.usage
+        }
+        if let maxDepth, maxDepth < 0 {
+            err.line("error: --max-depth must be 0 or more")
             return CLIExitCode.usage
         }
         // --allow-host guards every request: source fetches, operations, OAuth token requests.
@@ -261,6 +268,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         options.credentials = credentials
         options.serverOverrides = overrides
         if let maxSteps { options.limits.maxSteps = maxSteps }
+        if let maxDepth { options.limits.maxDepth = maxDepth }
         if let timeout { options.limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded())) }
         if let clock = context.settings.clock { options.clock = clock }
         options.dryRun = dryRun

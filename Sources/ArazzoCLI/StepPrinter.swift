@@ -62,11 +62,12 @@ struct StepPrinter: Sendable {
         // Notes explain a failure (e.g. why a request could not be built), so a failed step shows
         // them always; -v shows them for every step.
         if verbose || !trace.succeeded {
-            for note in trace.notes { output.line("      " + style.dim("note: " + note)) }
+            for note in trace.notes { output.line("      " + style.dim("note: " + LimitWording.forCommandLine(note))) }
         }
     }
 
     func workflowSummary(_ result: RunResult) {
+        let result = LimitWording.forCommandLine(result)
         let time = Self.milliseconds(result.duration)
         switch result.outcome {
         case .succeeded where dryRun:

@@ -156,4 +156,23 @@ struct RedactionRuleTests {
         #expect(result.outputs["pin"] == "[REDACTED]")
         #expect(result.outputs["order"] == "order-4321")
     }
+
+    @Test("A run guard's failure is a typed LimitReached; the library message names the RunLimits property")
+    func typedLimit() async throws {
+        let document = try await Self.document("""
+              - workflowId: wf
+                steps:
+                  - stepId: spin
+                    operationId: ping
+                    onSuccess: [{name: again, type: goto, stepId: spin}]
+            """)
+        let executor = InMemoryExecutor(routes: [.init("GET", "/ping", .status(200))])
+        let result = try await engine(document, executor) { $0.limits.maxSteps = 3 }.run(workflowId: "wf")
+        let reason = try #require(failure(result))
+        #expect(reason.limit == LimitReached(.maxSteps, value: 3))
+        #expect(reason.kind == "max-steps")
+        #expect(reason.message == "the run reached its limit of 3 steps (a goto loop?); raise RunLimits.maxSteps if this is intended")
+        let decoded = try JSONDecoder().decode(FailureReason.self, from: try JSONEncoder().encode(reason))
+        #expect(decoded == reason)
+    }
 }

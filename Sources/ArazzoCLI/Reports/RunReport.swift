@@ -9,12 +9,28 @@ struct RunReport {
     let document: String
     let documentURL: String
     let title: String
+    /// The results, run-guard failures worded for the command line (``LimitWording``).
     let results: [RunResult]
     let invalidRuns: [(workflowId: String, diagnostics: [String])]
     let started: Date
     let finished: Date
     let dryRun: Bool
     let mock: Bool
+
+    init(
+        document: String, documentURL: String, title: String, results: [RunResult],
+        invalidRuns: [(workflowId: String, diagnostics: [String])], started: Date, finished: Date, dryRun: Bool, mock: Bool
+    ) {
+        self.document = document
+        self.documentURL = documentURL
+        self.title = title
+        self.results = results.map(LimitWording.forCommandLine)
+        self.invalidRuns = invalidRuns
+        self.started = started
+        self.finished = finished
+        self.dryRun = dryRun
+        self.mock = mock
+    }
 
     // MARK: JSON
 
