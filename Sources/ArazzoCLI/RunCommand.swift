@@ -12,8 +12,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             Credentials: --auth TARGET=basic:USER:PASS | bearer:TOKEN | apikey:VALUE | \
             oauth2:ID:SECRET[:SCOPES], where TARGET is a source description or security scheme name; \
             or the environment variable ARAZZO_AUTH_<TARGET> with the same value. Inputs: --input \
-            NAME=VALUE (JSON when it parses, else a string), --inputs FILE (JSON or YAML object), \
-            ARAZZO_INPUT_<NAME>.
+            NAME=VALUE (typed as the workflow's inputs schema declares; without a type, JSON when it \
+            parses, else a string), --inputs FILE (JSON or YAML object), ARAZZO_INPUT_<NAME>.
             """)
 
     @Argument(help: "The Arazzo document (YAML or JSON).")
@@ -234,7 +234,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
         // Inputs.
         let declared = selected.flatMap { InputSchemaInspector.properties(of: $0, in: document).map(\.name) }
-        let inputValues: JSONObject
+        let inputValues: InputCollector.Collected
         do {
             inputValues = try InputCollector(declaredNames: declared).collect(
                 flags: inputs, file: inputsFile.map(context.absolutePath), environment: context.environment)
@@ -244,7 +244,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         }
         var missingReport: [String] = []
         for workflow in selected {
-            let missing = InputSchemaInspector.required(of: workflow, in: document).filter { inputValues[$0] == nil }
+            let missing = InputSchemaInspector.required(of: workflow, in: document).filter { !inputValues.contains($0) }
             if !missing.isEmpty {
                 missingReport.append("workflow '\(workflow.workflowId)' is missing required inputs: \(missing.joined(separator: ", "))")
             }
@@ -253,6 +253,17 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             for line in missingReport { err.line("error: \(line)") }
             err.line("note: supply inputs with --input NAME=VALUE, --inputs FILE or ARAZZO_INPUT_<NAME>")
             return CLIExitCode.usage
+        }
+        // Each workflow types the same text by its own schema (decision I1).
+        var typedInputs: [String: JSONObject] = [:]
+        let conversions = WarningsOnce()
+        for workflow in selected {
+            var converted: [String] = []
+            typedInputs[workflow.workflowId] = inputValues.values(
+                typing: InputTyping(workflowId: workflow.workflowId, in: loaded), converted: &converted)
+            for line in converted where conversions.isFirst(line) {
+                err.line(context.stderrStyle.yellow("warning: ") + "--inputs \(inputsFile ?? ""): \(line) (write it without quotes in the file)")
+            }
         }
 
         // Engine.
@@ -285,7 +296,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         for workflow in selected {
             out.line(style.bold("▶ \(workflow.workflowId)") + (workflow.summary.map { style.dim("  \($0)") } ?? ""))
             do {
-                let given = InputSchemaInspector.inputs(inputValues, for: workflow, in: document)
+                let given = InputSchemaInspector.inputs(typedInputs[workflow.workflowId] ?? [:], for: workflow, in: document)
                 let result = try await engine.run(workflowId: workflow.workflowId, inputs: .object(given)) { event in
                     if case .stepFinished(let trace) = event {
                         recorder.record(trace)
