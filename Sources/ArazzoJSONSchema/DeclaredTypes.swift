@@ -1,4 +1,4 @@
-public import ArazzoJSON
+import ArazzoJSON
 
 extension JSONSchema {
     /// The JSON types (`string`, `integer`, `number`, `boolean`, `null`, `object`, `array`) the
