@@ -22,9 +22,10 @@ struct CredentialParser {
 
     /// Parses every `--auth` value and credential environment variable. Flags win over the
     /// environment for the same target.
-    func parse(flags: [String], environment: [String: String]) throws(Problem) -> (credentials: Credentials, secrets: [String]) {
+    /// The engine redacts every secret of the credentials (``Credentials``), so the command
+    /// line keeps no list of its own.
+    func parse(flags: [String], environment: [String: String]) throws(Problem) -> Credentials {
         var credentials = Credentials()
-        var secrets: [String] = []
         var bound: Set<String> = []
         for flag in flags {
             guard let eq = flag.firstIndex(of: "="), eq != flag.startIndex else {
@@ -34,7 +35,6 @@ struct CredentialParser {
             let spec = String(flag[flag.index(after: eq)...])
             let credential = try credential(from: spec, label: "--auth \(target)=…", shown: "\(target)=\(kindPrefix(spec))")
             bind(credential, target: target, into: &credentials)
-            secrets += Self.secrets(of: credential)
             bound.insert(target)
         }
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) where key.hasPrefix("ARAZZO_AUTH_") {
@@ -44,10 +44,9 @@ struct CredentialParser {
             if bound.contains(target) { continue }
             let credential = try credential(from: value, label: key, shown: key)
             bind(credential, target: target, into: &credentials)
-            secrets += Self.secrets(of: credential)
             bound.insert(target)
         }
-        return (credentials, secrets.filter { $0.count >= 3 })
+        return credentials
     }
 
     private func bind(_ credential: Credential, target: String, into credentials: inout Credentials) {
@@ -108,19 +107,6 @@ struct CredentialParser {
             return .oauth2ClientCredentials(clientId: fields[0], clientSecret: fields[1], scopes: scopes)
         default:
             throw Problem(message: "\(shown): unknown credential kind; use basic:USER:PASS, bearer:TOKEN, apikey:VALUE or oauth2:ID:SECRET")
-        }
-    }
-
-    /// The strings that must not appear in any report.
-    static func secrets(of credential: Credential) -> [String] {
-        switch credential {
-        case .basic(let user, let password):
-            let pair = user + ":" + password
-            return [password, pair, base64(Array(pair.utf8))]
-        case .bearer(let token): return [token]
-        case .apiKey(let value): return [value]
-        case .oauth2ClientCredentials(let id, let secret, _):
-            return [secret, base64(Array((id + ":" + secret).utf8))]
         }
     }
 

@@ -5,7 +5,8 @@ import Foundation
 /// Gathers workflow inputs from the environment, an inputs file and `--input` flags.
 ///
 /// Precedence, lowest first: `ARAZZO_INPUT_<NAME>` variables, `--inputs FILE`, `--input
-/// NAME=VALUE`. A value is JSON when it parses as JSON (`5`, `true`, `{"a":1}`), else a string.
+/// NAME=VALUE`. Values from flags and variables are text, typed per workflow by its `inputs`
+/// schema (``InputTyping``); values from the file keep their JSON/YAML type.
 struct InputCollector {
     /// Input names the selected workflows declare (top-level `properties` of their schemas).
     let declaredNames: [String]
@@ -14,15 +15,55 @@ struct InputCollector {
         let message: String
     }
 
-    func collect(flags: [String], file: String?, environment: [String: String]) throws(Problem) -> JSONObject {
-        var inputs: JSONObject = [:]
+    /// The inputs as given, before typing: each name holds the text of a flag or variable or the
+    /// value of the file, whichever came last.
+    struct Collected {
+        enum Given {
+            case text(String)
+            case typed(JSONValue)
+        }
+
+        /// Names in the order they were first given.
+        private(set) var names: [String] = []
+        private var given: [String: Given] = [:]
+
+        mutating func set(_ name: String, _ value: Given) {
+            if given[name] == nil { names.append(name) }
+            given[name] = value
+        }
+
+        /// Whether input `name` was given at all.
+        func contains(_ name: String) -> Bool { given[name] != nil }
+
+        /// The inputs for one workflow, typed by its schema. `converted` receives a line for each
+        /// file value whose type was changed to fit the schema.
+        func values(typing: InputTyping, converted: inout [String]) -> JSONObject {
+            var values: JSONObject = [:]
+            for name in names {
+                switch given[name] {
+                case .text(let text)?:
+                    values[name] = typing.value(fromText: text, for: name)
+                case .typed(let value)?:
+                    let (typed, note) = typing.value(fromTyped: value, for: name)
+                    if let note { converted.append(note) }
+                    values[name] = typed
+                case nil:
+                    break
+                }
+            }
+            return values
+        }
+    }
+
+    func collect(flags: [String], file: String?, environment: [String: String]) throws(Problem) -> Collected {
+        var inputs = Collected()
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) where key.hasPrefix("ARAZZO_INPUT_") {
             let suffix = String(key.dropFirst("ARAZZO_INPUT_".count))
             guard !suffix.isEmpty else { continue }
             let name = declaredNames.first { $0 == suffix }
                 ?? declaredNames.first { $0.lowercased() == suffix.lowercased() }
                 ?? suffix
-            inputs[name] = Self.parseValue(value)
+            inputs.set(name, .text(value))
         }
         if let file {
             let text: String
@@ -40,23 +81,15 @@ struct InputCollector {
             guard case .object(let object) = node.jsonValue else {
                 throw Problem(message: "\(file): the inputs file must hold an object (name: value pairs), found \(node.jsonValue.typeName)")
             }
-            for (key, value) in object { inputs[key] = value }
+            for (key, value) in object { inputs.set(key, .typed(value)) }
         }
         for flag in flags {
             guard let eq = flag.firstIndex(of: "="), eq != flag.startIndex else {
                 throw Problem(message: "--input \(flag): expected NAME=VALUE")
             }
-            inputs[String(flag[..<eq])] = Self.parseValue(String(flag[flag.index(after: eq)...]))
+            inputs.set(String(flag[..<eq]), .text(String(flag[flag.index(after: eq)...])))
         }
         return inputs
-    }
-
-    /// JSON when the text parses as a JSON value, otherwise the text as a string.
-    static func parseValue(_ text: String) -> JSONValue {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let first = trimmed.first, "{[\"-0123456789tfn".contains(first) else { return .string(text) }
-        if let value = try? JSONValue(parsing: trimmed) { return value }
-        return .string(text)
     }
 }
 

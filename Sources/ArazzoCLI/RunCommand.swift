@@ -12,8 +12,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             Credentials: --auth TARGET=basic:USER:PASS | bearer:TOKEN | apikey:VALUE | \
             oauth2:ID:SECRET[:SCOPES], where TARGET is a source description or security scheme name; \
             or the environment variable ARAZZO_AUTH_<TARGET> with the same value. Inputs: --input \
-            NAME=VALUE (JSON when it parses, else a string), --inputs FILE (JSON or YAML object), \
-            ARAZZO_INPUT_<NAME>.
+            NAME=VALUE (typed as the workflow's inputs schema declares; without a type, JSON when it \
+            parses, else a string), --inputs FILE (JSON or YAML object), ARAZZO_INPUT_<NAME>.
             """)
 
     @Argument(help: "The Arazzo document (YAML or JSON).")
@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Option(name: .customLong("inputs"), help: "A JSON or YAML file with an object of inputs.")
     var inputsFile: String?
 
-    @Option(name: .customLong("server"), help: "Base URL for a source description, SOURCE=URL (repeatable).")
+    @Option(name: .customLong("server"), help: "Base URL for an openapi source description, SOURCE=URL with an http(s) URL (repeatable).")
     var servers: [String] = []
 
     @Option(name: .customLong("auth"), help: "A credential, TARGET=KIND:VALUE (repeatable).")
@@ -39,6 +39,9 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
     @Option(name: .customLong("max-steps"), help: "Most step executions per workflow run (loop guard).")
     var maxSteps: Int?
+
+    @Option(name: .customLong("max-depth"), help: "Deepest nesting of workflow steps, goto workflows and dependencies (default 16).")
+    var maxDepth: Int?
 
     @Flag(name: .customLong("dry-run"), help: "Resolve and print each request; send nothing.")
     var dryRun = false
@@ -110,6 +113,10 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             err.line("error: --max-steps must be at least 1")
             return CLIExitCode.usage
         }
+        if let maxDepth, maxDepth < 0 {
+            err.line("error: --max-depth must be 0 or more")
+            return CLIExitCode.usage
+        }
         // --allow-host guards every request: source fetches, operations, OAuth token requests.
         let policy: HostPolicy?
         do {
@@ -127,7 +134,12 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                 err.line("error: --server \(server): expected SOURCE=URL")
                 return CLIExitCode.usage
             }
-            overrides[String(server[..<eq])] = String(server[server.index(after: eq)...])
+            let url = String(server[server.index(after: eq)...])
+            guard ServerOverrideCheck.isHTTPURL(url) else {
+                err.line("error: --server \(server): the URL must start with http:// or https:// and name a host")
+                return CLIExitCode.usage
+            }
+            overrides[String(server[..<eq])] = url
         }
 
         // Load and validate.
@@ -186,6 +198,14 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             }
             err.line(context.stderrStyle.yellow("warning: ") + "ignoring \(plural(ignoredErrors.count, "error")) outside the selected workflows: " + places.joined(separator: ", "))
         }
+        // A --server for a name the run never uses would silently send traffic to the real server.
+        for server in servers {
+            let name = String(server.prefix { $0 != "=" })
+            if let problem = ServerOverrideCheck.problem(source: name, types: loaded.sourceDescriptionTypes) {
+                err.line("error: --server \(server): \(problem)")
+                return CLIExitCode.usage
+            }
+        }
         let secretOutputs: SecretOutputs
         do {
             secretOutputs = try SecretOutputs(resolving: self.secretOutputs, in: loaded)
@@ -214,9 +234,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let schemeNames = loaded.openAPIDocuments.values.flatMap { Array($0.securitySchemes.keys) }
         let parser = CredentialParser(sourceNames: document.sourceDescriptions.map(\.name), schemeNames: schemeNames)
         let credentials: Credentials
-        let secrets: [String]
         do {
-            (credentials, secrets) = try parser.parse(flags: auth, environment: context.environment)
+            credentials = try parser.parse(flags: auth, environment: context.environment)
         } catch {
             err.line("error: \(error.message)")
             return CLIExitCode.couldNotRun
@@ -224,7 +243,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
         // Inputs.
         let declared = selected.flatMap { InputSchemaInspector.properties(of: $0, in: document).map(\.name) }
-        let inputValues: JSONObject
+        let inputValues: InputCollector.Collected
         do {
             inputValues = try InputCollector(declaredNames: declared).collect(
                 flags: inputs, file: inputsFile.map(context.absolutePath), environment: context.environment)
@@ -234,7 +253,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         }
         var missingReport: [String] = []
         for workflow in selected where refused[workflow.workflowId] == nil {
-            let missing = InputSchemaInspector.required(of: workflow, in: document).filter { inputValues[$0] == nil }
+            let missing = InputSchemaInspector.required(of: workflow, in: document).filter { !inputValues.contains($0) }
             if !missing.isEmpty {
                 missingReport.append("workflow '\(workflow.workflowId)' is missing required inputs: \(missing.joined(separator: ", "))")
             }
@@ -243,6 +262,17 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             for line in missingReport { err.line("error: \(line)") }
             err.line("note: supply inputs with --input NAME=VALUE, --inputs FILE or ARAZZO_INPUT_<NAME>")
             return CLIExitCode.usage
+        }
+        // Each workflow types the same text by its own schema (decision I1).
+        var typedInputs: [String: JSONObject] = [:]
+        let conversions = WarningsOnce()
+        for workflow in selected {
+            var converted: [String] = []
+            typedInputs[workflow.workflowId] = inputValues.values(
+                typing: InputTyping(workflowId: workflow.workflowId, in: loaded), converted: &converted)
+            for line in converted where conversions.isFirst(line) {
+                err.line(context.stderrStyle.yellow("warning: ") + "--inputs \(inputsFile ?? ""): \(line) (write it without quotes in the file)")
+            }
         }
 
         // Engine.
@@ -258,12 +288,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         options.credentials = credentials
         options.serverOverrides = overrides
         if let maxSteps { options.limits.maxSteps = maxSteps }
+        if let maxDepth { options.limits.maxDepth = maxDepth }
         if let timeout { options.limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded())) }
         if let clock = context.settings.clock { options.clock = clock }
         options.dryRun = dryRun
         options.secretOutputs = secretOutputs
         let engine = WorkflowEngine(document: loaded, options: options)
-        let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun, secrets: secrets)
+        let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun)
         let recorder = ExchangeRecorder()
         let clearText = WarningsOnce()
 
@@ -286,14 +317,14 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             }
             out.line(style.bold("▶ \(workflow.workflowId)") + (workflow.summary.map { style.dim("  \($0)") } ?? ""))
             do {
-                let given = InputSchemaInspector.inputs(inputValues, for: workflow, in: document)
+                let given = InputSchemaInspector.inputs(typedInputs[workflow.workflowId] ?? [:], for: workflow, in: document)
                 let result = try await run.run(workflowId: workflow.workflowId, inputs: .object(given)) { event in
                     if case .stepFinished(let trace) = event {
                         recorder.record(trace)
                         printer.step(trace)
                         // Traces are redacted, but the mask and the credential headers remain.
                         if let request = trace.request, !mock,
-                           let warning = CredentialTransportCheck.warning(for: request, secrets: secrets),
+                           let warning = CredentialTransportCheck.warning(for: request),
                            clearText.isFirst(warning) {
                             err.line(context.stderrStyle.yellow("warning: ") + warning)
                         }
@@ -312,7 +343,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let report = RunReport(
             document: file, documentURL: loaded.url, title: document.info.title, results: results,
             invalidRuns: runFailures.map { ($0.0, $0.1.map(\.description)) },
-            started: started, finished: finished, dryRun: dryRun, mock: mock, secrets: secrets)
+            started: started, finished: finished, dryRun: dryRun, mock: mock)
         var writeFailed = false
         for (option, name, text) in [
             (jsonFile, "--json", { report.jsonText() }),
@@ -331,12 +362,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
         let failed = results.filter { !$0.succeeded }.count
         let succeeded = results.count - failed
-        var summary = "\(succeeded) workflow\(succeeded == 1 ? "" : "s") succeeded, \(failed) failed"
+        // A dry run judges no criterion, so nothing "succeeded": its workflows are planned.
+        var summary = "\(succeeded) workflow\(succeeded == 1 ? "" : "s") \(dryRun ? "planned" : "succeeded"), \(failed) failed"
         if !runFailures.isEmpty { summary += ", \(runFailures.count) not run (invalid)" }
         out.line(failed == 0 && runFailures.isEmpty ? style.green(summary) : style.red(summary))
 
         if !runFailures.isEmpty { return CLIExitCode.usage }
-        if dryRun { return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success }
+        // In a dry run a failed workflow is one whose request could not be built (docs/cli.md).
         if failed > 0 { return CLIExitCode.failure }
         return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success
     }

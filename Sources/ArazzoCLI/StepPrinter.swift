@@ -2,12 +2,14 @@ import Arazzo
 import Foundation
 
 /// Prints one line per finished step as the run goes, plus details for failures and `-v`.
+///
+/// Traces and results arrive redacted by the engine (one list of secrets, one pass), so what is
+/// printed here is printed as it is.
 struct StepPrinter: Sendable {
     let output: CLIOutput
     let style: Style
     let verbose: Bool
     let dryRun: Bool
-    let secrets: [String]
 
     func step(_ trace: StepTrace) {
         var line = "  "
@@ -29,22 +31,22 @@ struct StepPrinter: Sendable {
         if !trace.action.isEmpty, trace.action != "next" {
             line += "  → " + trace.action
         }
-        output.line(scrub(line))
+        output.line(line)
 
         if dryRun || verbose, let request = trace.request {
-            output.line(scrub("      " + style.dim("→ \(request.method) \(request.url)")))
+            output.line("      " + style.dim("→ \(request.method) \(request.url)"))
             if verbose {
-                for field in request.headers { output.line(scrub("        \(field.name): \(field.value)")) }
-                if let body = request.body, !body.isEmpty { output.line(scrub(indentBody(body))) }
+                for field in request.headers { output.line("        \(field.name): \(field.value)") }
+                if let body = request.body, !body.isEmpty { output.line(indentBody(body)) }
             }
         }
         if verbose, let response = trace.response {
-            output.line(scrub("      " + style.dim("← \(response.status)")))
-            for field in response.headers { output.line(scrub("        \(field.name): \(field.value)")) }
-            if !response.body.isEmpty { output.line(scrub(indentBody(response.body))) }
+            output.line("      " + style.dim("← \(response.status)"))
+            for field in response.headers { output.line("        \(field.name): \(field.value)") }
+            if !response.body.isEmpty { output.line(indentBody(response.body)) }
         }
         if let error = trace.transportError {
-            output.line(scrub("      " + style.red("transport error: \(error.description)")))
+            output.line("      " + style.red("transport error: \(error.description)"))
         }
         if !dryRun {
             for verdict in trace.criteria where !verdict.passed {
@@ -54,47 +56,42 @@ struct StepPrinter: Sendable {
                 } else {
                     text += verdict.condition + (verdict.explanation.isEmpty ? "" : " — " + verdict.explanation)
                 }
-                output.line(scrub(text))
+                output.line(text)
             }
         }
         // Notes explain a failure (e.g. why a request could not be built), so a failed step shows
         // them always; -v shows them for every step.
         if verbose || !trace.succeeded {
-            for note in trace.notes { output.line(scrub("      " + style.dim("note: " + note))) }
+            for note in trace.notes { output.line("      " + style.dim("note: " + LimitWording.forCommandLine(note))) }
         }
     }
 
     func workflowSummary(_ result: RunResult) {
+        let result = LimitWording.forCommandLine(result)
         let time = Self.milliseconds(result.duration)
         switch result.outcome {
+        case .succeeded where dryRun:
+            // Nothing was sent and no criterion judged: the workflow is planned, not succeeded.
+            output.line(style.dim("· \(result.workflowId) planned") + style.dim(" in \(time)"))
         case .succeeded:
             output.line(style.green("✓ \(result.workflowId) succeeded") + style.dim(" in \(time)"))
         case .failed(let reason):
-            output.line(scrub(style.red("✗ \(result.workflowId) failed") + (reason.stepId.map { " at step \($0)" } ?? "")
-                + ": " + reason.message))
+            output.line(style.red("✗ \(result.workflowId) failed") + (reason.stepId.map { " at step \($0)" } ?? "")
+                + ": " + reason.message)
         }
         if !result.outputs.isEmpty {
             output.line("  outputs:")
             for (name, value) in result.outputs {
-                output.line(scrub("    \(name) = \(Self.abbreviate(value.jsonText()))"))
+                output.line("    \(name) = \(Self.abbreviate(value.jsonText()))")
             }
         }
-        for warning in result.warnings { output.line(scrub(style.yellow("  warning: ") + warning)) }
+        for warning in result.warnings { output.line(style.yellow("  warning: ") + warning) }
     }
 
     private func indentBody(_ bytes: [UInt8]) -> String {
         var text = String(decoding: bytes.prefix(4096), as: UTF8.self)
         if bytes.count > 4096 { text += "… (\(bytes.count) bytes)" }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { "        " + $0 }.joined(separator: "\n")
-    }
-
-    /// Removes any known secret that slipped into a line.
-    func scrub(_ text: String) -> String {
-        var text = text
-        for secret in secrets where text.contains(secret) {
-            text = text.replacingOccurrences(of: secret, with: "[REDACTED]")
-        }
-        return text
     }
 
     static func abbreviate(_ text: String) -> String {

@@ -74,6 +74,17 @@ struct CLITests {
         #expect(result.code == 0, "\(result.stderr)")
     }
 
+    @Test("The README's command line types --input code=123456 as the string the schema declares")
+    func readmeInputFlags() async {
+        // README.md "A 30-second tour", against the mock instead of test.stytch.com.
+        let result = await Invocation.run([
+            stytchWorkflow, "--mock", "--input", "organization_id=organization-test-1", "--input", "member_id=member-test-1",
+            "--input", "code=123456",
+        ])
+        #expect(result.code == 0, "\(result.stderr)\n\(result.stdout)")
+        #expect(result.stdout.contains("1 workflow succeeded, 0 failed"))
+    }
+
     @Test("a malformed --auth value is exit 3 and the secret is not echoed")
     func badCredential() async {
         let result = await Invocation.run([stytchWorkflow] + ["--inputs", stytchInputs, "--mock", "--auth", "stytchB2bApi=basic-topsecret"])

@@ -118,8 +118,7 @@ struct ConformanceTests {
                 options.dryRun = true
                 index -= 1
             case "--allow-file-root", "--sandbox": break  // applied when loading, above
-            case "--allow-files": index -= 1
-            case "-v", "--verbose": index -= 1  // console output only; the engine has no verbosity
+            case "--allow-files", "-v", "--verbose": index -= 1  // -v only changes what the console shows
             default:
                 Issue.record("\(name): unsupported argument \(flag)")
                 return

@@ -34,6 +34,26 @@ public struct LoadedDocument: Sendable {
 
     /// The workflow ids of the entry document, in order.
     public var workflowIds: [String] { document.workflows.map(\.workflowId) }
+
+    /// The source description names of every Arazzo document loaded, each with its type as
+    /// loaded (a source that could not be loaded keeps its declared type, `openapi` by default):
+    /// the names a server override may target. A name that is an OpenAPI source in any
+    /// document counts as `openapi`.
+    public var sourceDescriptionTypes: [String: SourceDescription.SourceType] {
+        var types: [String: SourceDescription.SourceType] = [:]
+        for unit in units.values {
+            for source in unit.document.sourceDescriptions {
+                let type: SourceDescription.SourceType
+                switch unit.sources[source.name] {
+                case .openapi?: type = .openapi
+                case .arazzo?: type = .arazzo
+                case .unavailable?, nil: type = source.type ?? .openapi
+                }
+                if types[source.name] != .openapi { types[source.name] = type }
+            }
+        }
+        return types
+    }
 }
 
 /// One loaded Arazzo document and what its source description names are bound to.

@@ -113,6 +113,9 @@ public struct FailureReason: Sendable, Hashable, Codable, CustomStringConvertibl
     /// `retries-exhausted`, `operation` (unresolved operation), `workflow` (a called workflow
     /// failed), `dependency`, `inputs`, `max-steps`, `max-depth`, `deadline`, `cancelled`.
     public var kind: String
+    /// The run guard that stopped the workflow (kinds `max-steps` and `max-depth`), so a caller
+    /// can word its own remedy (the CLI names its flag); nil for every other failure.
+    public var limit: LimitReached?
 
     /// Creates a reason.
     public init(stepId: String?, message: String, kind: String) {
@@ -121,10 +124,66 @@ public struct FailureReason: Sendable, Hashable, Codable, CustomStringConvertibl
         self.kind = kind
     }
 
+    /// The reason a run guard gives: its ``LimitReached/description`` as the message.
+    public init(stepId: String?, limit: LimitReached) {
+        self.stepId = stepId
+        self.message = limit.description
+        self.kind = limit.limit.kind
+        self.limit = limit
+    }
+
     /// `step X: message` or the message alone.
     public var description: String {
         stepId.map { "step \($0): \(message)" } ?? message
     }
+}
+
+/// A run guard of ``RunLimits`` that stopped a workflow: which one, and the value it had.
+public struct LimitReached: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A guard that can stop a run.
+    public enum Limit: String, Sendable, Hashable, Codable, CaseIterable {
+        /// ``RunLimits/maxSteps``: the most step executions in one run (the `goto` loop guard).
+        case maxSteps
+        /// ``RunLimits/maxDepth``: the deepest nesting of workflows.
+        case maxDepth
+
+        /// The ``FailureReason/kind`` it produces: `max-steps` or `max-depth`.
+        public var kind: String {
+            switch self {
+            case .maxSteps: return "max-steps"
+            case .maxDepth: return "max-depth"
+            }
+        }
+
+        /// The ``RunLimits`` property that sets it, e.g. `RunLimits.maxSteps`.
+        public var property: String { "RunLimits.\(rawValue)" }
+
+        /// The library's remedy, as its messages end: `raise RunLimits.maxSteps if this is
+        /// intended`. A caller with its own way to raise the limit replaces it.
+        public var remedy: String { "raise \(property) if this is intended" }
+    }
+
+    /// Which guard.
+    public var limit: Limit
+    /// Its value in the run.
+    public var value: Int
+
+    /// A guard at `value`.
+    public init(_ limit: Limit, value: Int) {
+        self.limit = limit
+        self.value = value
+    }
+
+    /// What happened, without a remedy: `the run reached its limit of 4 steps (a goto loop?)`.
+    public var situation: String {
+        switch limit {
+        case .maxSteps: return "the run reached its limit of \(value) steps (a goto loop?)"
+        case .maxDepth: return "workflows are nested more than \(value) deep"
+        }
+    }
+
+    /// The situation and the library's remedy.
+    public var description: String { "\(situation); \(limit.remedy)" }
 }
 
 /// One attempt of one step.

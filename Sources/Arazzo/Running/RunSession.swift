@@ -110,10 +110,7 @@ final class RunSession {
             return FailureReason(stepId: stepId, message: "the run deadline passed before this step", kind: "deadline")
         }
         if stepsExecuted >= options.limits.maxSteps {
-            return FailureReason(
-                stepId: stepId,
-                message: "the run reached its limit of \(options.limits.maxSteps) steps (a goto loop?); raise RunLimits.maxSteps if this is intended",
-                kind: "max-steps")
+            return FailureReason(stepId: stepId, limit: LimitReached(.maxSteps, value: options.limits.maxSteps))
         }
         return nil
     }
@@ -162,9 +159,7 @@ final class RunSession {
         defer { running.remove(workflow.key) }
 
         if depth > options.limits.maxDepth {
-            result.outcome = .failed(FailureReason(
-                stepId: nil, message: "workflows are nested more than \(options.limits.maxDepth) deep; raise RunLimits.maxDepth if this is intended",
-                kind: "max-depth"))
+            result.outcome = .failed(FailureReason(stepId: nil, limit: LimitReached(.maxDepth, value: options.limits.maxDepth)))
             return finish(result, started: started)
         }
 

@@ -12,7 +12,8 @@ public struct WorkflowEngine: Sendable {
     /// How it runs.
     public let options: RunOptions
     let plan: EnginePlan
-    /// The credentials' secrets, prepared once (each run copies it and adds its own).
+    /// The credentials' secrets and the document's names, prepared once (each run copies it and
+    /// adds its own secrets).
     let redactor: Redactor
 
     /// Compiles `document` for running with `options`.
@@ -20,7 +21,7 @@ public struct WorkflowEngine: Sendable {
         self.document = document
         self.options = options
         self.plan = EnginePlan(loaded: document)
-        self.redactor = Redactor(secrets: options.credentials.secrets)
+        self.redactor = Redactor(secrets: options.credentials.secrets, names: Redactor.documentNames(in: document))
     }
 
     /// Runs one workflow (its `dependsOn` closure first). Run-time failures (a failed step, a

@@ -1,15 +1,33 @@
 import ArazzoJSON
 import ArazzoExecutor
 
-/// Removes secrets from everything a run records: every occurrence of a secret value, of its
-/// base64 form and of its percent-encoded forms is replaced by `[REDACTED]`, and credential
-/// headers are blanked whole.
+/// Removes secrets from everything a run records.
+///
+/// Two kinds of text are told apart (decision R1 in docs/decisions.md):
+/// - **Values** — URLs, header values, bodies, outputs: every occurrence of a secret, of its
+///   base64 form and of its percent- and JSON-escaped forms becomes `[REDACTED]`, and credential
+///   headers are blanked whole.
+/// - **The engine's wording** — notes, failure messages, criterion explanations, warnings: the
+///   same search, except that a secret spelled exactly like a name the document declares (a
+///   parameter, input, step or output name…) is left alone where it stands as that name, so a
+///   password `password` does not turn "parameter password (header)" into nonsense. A quoted or
+///   embedded occurrence is still masked.
+///
+/// A secret shorter than ``minimumSearchLength`` is never searched for in text (hiding every
+/// "1234" of a body would destroy the trace while proving nothing); it is masked only where it
+/// is a whole field: a header value (or the credential after an auth scheme word), a query
+/// parameter value, a cookie value, an output value.
 struct Redactor: Sendable {
     static let mask = "[REDACTED]"
     private static let maskBytes = Array(mask.utf8)
+    /// The shortest secret (in characters) searched for in text.
+    static let minimumSearchLength = 6
 
     /// The byte strings to hide, longest first (so a value that contains another is hidden whole).
     private var needles: [[UInt8]] = []
+    /// Per needle: whether it is a secret spelled like a document name, which wording keeps
+    /// where it stands as a name.
+    private var nameLike: [Bool] = []
     private var known: Set<[UInt8]> = []
     /// Indices into `needles` by first byte: the scan looks only at candidates that can match.
     private var byFirstByte: [[Int]] = Array(repeating: [], count: 256)
@@ -22,18 +40,31 @@ struct Redactor: Sendable {
     /// rule). Secrets are long and mostly unlike JSON punctuation, so bodies are mostly skipped.
     private var shortest = 0
     private var inPrefix: [Bool] = Array(repeating: false, count: 256)
+    /// Secrets below the search length, with their percent-encoded forms: matched against whole
+    /// fields only.
+    private var shortSecrets: Set<String> = []
+    /// Names the document declares (see ``documentNames(in:)``).
+    private let names: Set<String>
     /// Header names (lower-cased) whose whole value is secret.
     private(set) var secretHeaders: Set<String> = ["authorization", "proxy-authorization"]
 
-    init(secrets: [String] = []) {
+    /// A redactor for `secrets`, keeping `names` (the document's own names) in the engine's wording.
+    init(secrets: [String] = [], names: Set<String> = []) {
+        self.names = names
         add(secrets)
     }
 
-    /// Adds secrets (and their derived encodings). Values shorter than 3 characters are only
-    /// hidden through the header rule: hiding every "1" in a body would destroy the trace.
+    /// Adds secrets (and their derived encodings). A secret shorter than
+    /// ``minimumSearchLength`` is kept for whole-field matching only.
     mutating func add(_ secrets: [String]) {
         var added = false
-        for secret in secrets where secret.count >= 3 {
+        for secret in secrets where !secret.isEmpty {
+            guard secret.count >= Self.minimumSearchLength else {
+                for form in [secret, PercentEncoding.encode(secret), PercentEncoding.encode(secret, allowing: .form)] {
+                    shortSecrets.insert(form)
+                }
+                continue
+            }
             let jsonEscaped = String(JSONValue.string(secret).jsonText().dropFirst().dropLast())
             for form in [secret, Base64.encode(Array(secret.utf8)), PercentEncoding.encode(secret),
                          PercentEncoding.encode(secret, allowing: .form), jsonEscaped] {
@@ -43,6 +74,11 @@ struct Redactor: Sendable {
         }
         guard added else { return }
         needles = known.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+        nameLike = needles.map { needle in
+            let text = String(decoding: needle, as: UTF8.self)
+            // A number is a value, never a name, wherever it stands.
+            return names.contains(text) && Double(text) == nil
+        }
         byFirstByte = Array(repeating: [], count: 256)
         startsNeedle = Array(repeating: false, count: 256)
         for (index, needle) in needles.enumerated() {
@@ -83,7 +119,42 @@ struct Redactor: Sendable {
 
     /// Whether no value is secret yet (only the header rule applies): the run's traces can then
     /// skip the value scan entirely.
-    var isEmpty: Bool { needles.isEmpty }
+    var isEmpty: Bool { needles.isEmpty && shortSecrets.isEmpty }
+
+    /// The names a document declares, which the engine's wording mentions: workflow, step,
+    /// parameter, input, output, action and source names, every key of the Arazzo documents
+    /// (schema property names included), and the operation ids, parameter names and security
+    /// scheme names of the OpenAPI descriptions.
+    static func documentNames(in document: LoadedDocument) -> Set<String> {
+        var names: Set<String> = []
+        let nameFields: Set<String> = ["name", "workflowId", "stepId", "operationId"]
+        for unit in document.units.values {
+            var pending: [(JSONValue, Int)] = [(unit.document.root.jsonValue, 0)]
+            while let item = pending.popLast(), names.count < 100_000 {
+                let (value, depth) = item
+                switch value {
+                case .object(let members) where depth < 64:
+                    for (key, member) in members {
+                        names.insert(key)
+                        if nameFields.contains(key), case .string(let name) = member { names.insert(name) }
+                        pending.append((member, depth + 1))
+                    }
+                case .array(let items) where depth < 64:
+                    pending.append(contentsOf: items.map { ($0, depth + 1) })
+                default:
+                    break
+                }
+            }
+        }
+        for openAPI in document.openAPIDocuments.values {
+            names.formUnion(openAPI.securitySchemes.keys)
+            for operation in openAPI.operations {
+                if let id = operation.operationId { names.insert(id) }
+                for parameter in operation.parameters { names.insert(parameter.name) }
+            }
+        }
+        return names
+    }
 
     /// Whether `name` is a secret header, compared ASCII-case-insensitively without allocating
     /// (this runs for every header of every recorded exchange).
@@ -95,14 +166,30 @@ struct Redactor: Sendable {
         return false
     }
 
+    /// Whether the bytes around `start..<end` delimit a name in the engine's wording: a space,
+    /// a bracket, a backtick or a dot (as in `$inputs.NAME`) before, and one of those or
+    /// punctuation after. Quotes and `=` are not delimiters: a quoted or assigned occurrence
+    /// is a value.
+    private static func standsAsName(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let before: UInt8? = start > 0 ? bytes[start - 1] : nil
+        let after: UInt8? = end < bytes.count ? bytes[end] : nil
+        return (before.map(nameOpeners.contains) ?? true) && (after.map(nameClosers.contains) ?? true)
+    }
+
+    private static let nameOpeners: Set<UInt8> = [0x20, 0x09, 0x0A, UInt8(ascii: "("), UInt8(ascii: "."), UInt8(ascii: "`")]
+    private static let nameClosers: Set<UInt8> = [
+        0x20, 0x09, 0x0A, UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "."), UInt8(ascii: "`"),
+    ]
+
     /// The bytes with every needle replaced, or nil when none occurs (one pass; candidates are
-    /// looked up by first byte, longest first).
-    private func redacted(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// looked up by first byte, longest first). In `wording`, a name-like secret standing as a
+    /// name is kept.
+    private func redacted(_ bytes: UnsafeBufferPointer<UInt8>, wording: Bool) -> [UInt8]? {
         var output: [UInt8]?
         var copied = 0
         var i = 0
         let count = bytes.count
-        // Needles are never empty (secrets have at least 3 characters), so `shortest` ≥ 1.
+        // Needles are never empty (secrets are at least `minimumSearchLength` long), so `shortest` ≥ 1.
         let window = max(1, shortest)
         while i + window <= count {
             guard inPrefix[Int(bytes[i + window - 1])] else {
@@ -114,14 +201,23 @@ struct Redactor: Sendable {
                 continue
             }
             var matched = 0
+            var matchedIndex = 0
             for index in byFirstByte[Int(bytes[i])] {
                 let needle = needles[index]
                 guard needle.count <= count - i else { continue }
                 var j = 1
                 while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
-                if j == needle.count { matched = needle.count; break }
+                if j == needle.count {
+                    matched = needle.count
+                    matchedIndex = index
+                    break
+                }
             }
             if matched > 0 {
+                if wording && nameLike[matchedIndex] && Self.standsAsName(bytes, i, i + matched) {
+                    i += matched
+                    continue
+                }
                 if output == nil { output = []; output?.reserveCapacity(count) }
                 output?.append(contentsOf: bytes[copied..<i])
                 output?.append(contentsOf: Redactor.maskBytes)
@@ -136,34 +232,88 @@ struct Redactor: Sendable {
         return result
     }
 
-    func redact(_ text: String) -> String {
+    private func scan(_ text: String, wording: Bool) -> String {
         guard !needles.isEmpty, !text.isEmpty else { return text }
         var copy = text
-        let result = copy.withUTF8 { redacted($0) }
+        let result = copy.withUTF8 { redacted($0, wording: wording) }
         guard let result else { return text }
         return String(decoding: result, as: UTF8.self)
     }
 
+    /// The engine's wording (a note, a message, an explanation) with every secret hidden except
+    /// a name-like secret where it stands as a name.
+    func redact(_ text: String) -> String {
+        scan(text, wording: true)
+    }
+
+    /// A value (text that came from the document's values, the inputs or the network) with
+    /// every secret hidden.
+    func redactValue(_ text: String) -> String {
+        scan(text, wording: false)
+    }
+
     func redact(_ bytes: [UInt8]) -> [UInt8] {
         guard !needles.isEmpty, !bytes.isEmpty else { return bytes }
-        return bytes.withUnsafeBufferPointer { redacted($0) } ?? bytes
+        return bytes.withUnsafeBufferPointer { redacted($0, wording: false) } ?? bytes
     }
 
     func redact(_ headers: HeaderFields) -> HeaderFields {
         // Without secret values only the header rule applies; most exchanges carry no secret
         // header, and then nothing is copied.
-        if needles.isEmpty, !headers.fields.contains(where: { isSecretHeader($0.name) }) { return headers }
+        if isEmpty, !headers.fields.contains(where: { isSecretHeader($0.name) }) { return headers }
         return HeaderFields(headers.fields.map { field in
             if isSecretHeader(field.name) {
                 return HeaderFields.Field(name: field.name, value: Redactor.mask)
             }
-            return HeaderFields.Field(name: field.name, value: redact(field.value))
+            return HeaderFields.Field(name: field.name, value: redactHeaderValue(field.name, field.value))
         })
+    }
+
+    /// A header value: the text search, then the short secrets as whole fields — the whole
+    /// value, the credential after an auth scheme word (`Bearer 1234`), or a cookie's value.
+    private func redactHeaderValue(_ name: String, _ value: String) -> String {
+        let searched = redactValue(value)
+        guard !shortSecrets.isEmpty else { return searched }
+        if shortSecrets.contains(searched) { return Redactor.mask }
+        let lowered = name.lowercased()
+        if lowered == "cookie" || lowered == "set-cookie" {
+            return maskingPairs(searched, separator: ";", trimming: true)
+        }
+        let words = searched.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        if words.count == 2, !words[0].isEmpty, shortSecrets.contains(String(words[1])) {
+            return words[0] + " " + Redactor.mask
+        }
+        return searched
+    }
+
+    /// `name=value` pairs split at `separator`, each value that is a short secret masked.
+    private func maskingPairs(_ text: String, separator: Character, trimming: Bool) -> String {
+        var changed = false
+        let pairs = text.split(separator: separator, omittingEmptySubsequences: false).map { pair -> String in
+            guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
+            let rawValue = pair[pair.index(after: eq)...]
+            let candidate = trimming ? rawValue.trimmingSpaces : String(rawValue)
+            guard shortSecrets.contains(candidate) else { return String(pair) }
+            changed = true
+            return String(pair[...eq]) + Redactor.mask
+        }
+        return changed ? pairs.joined(separator: String(separator)) : text
+    }
+
+    /// A URL: the text search, then query parameter values that are short secrets.
+    private func redactURL(_ url: String) -> String {
+        let searched = redactValue(url)
+        guard !shortSecrets.isEmpty, let q = searched.firstIndex(of: "?") else { return searched }
+        let fragmentStart = searched[q...].firstIndex(of: "#") ?? searched.endIndex
+        let query = String(searched[searched.index(after: q)..<fragmentStart])
+        let masked = maskingPairs(query, separator: "&", trimming: false)
+        guard masked != query else { return searched }
+        return String(searched[...q]) + masked + String(searched[fragmentStart...])
     }
 
     func redact(_ request: HTTPRequest) -> HTTPRequest {
         var copy = request
-        copy.url = redact(request.url)
+        copy.url = redactURL(request.url)
         copy.headers = redact(request.headers)
         copy.body = request.body.map { redact($0) }
         return copy
@@ -176,13 +326,15 @@ struct Redactor: Sendable {
         return copy
     }
 
+    /// A value (an output, a payload): strings searched, and a leaf that is a short secret
+    /// masked whole.
     func redact(_ value: JSONValue) -> JSONValue {
-        guard !needles.isEmpty else { return value }
+        guard !isEmpty else { return value }
         return changed(value, depth: 0) ?? value
     }
 
     func redact(_ object: JSONObject) -> JSONObject {
-        guard !needles.isEmpty else { return object }
+        guard !isEmpty else { return object }
         return changed(object, depth: 0) ?? object
     }
 
@@ -191,7 +343,8 @@ struct Redactor: Sendable {
         guard depth < 512 else { return nil }
         switch value {
         case .string(let s):
-            let r = redact(s)
+            if shortSecrets.contains(s) { return .string(Redactor.mask) }
+            let r = redactValue(s)
             return r == s ? nil : .string(r)
         case .array(let items):
             var out: [JSONValue]?
@@ -207,7 +360,7 @@ struct Redactor: Sendable {
         case .int, .double:
             // A secret number (a PIN input, a numeric code output) becomes the mask.
             let text = value.jsonText()
-            return redact(text) == text ? nil : .string(Redactor.mask)
+            return shortSecrets.contains(text) || redactValue(text) != text ? .string(Redactor.mask) : nil
         default:
             return nil
         }
@@ -222,5 +375,12 @@ struct Redactor: Sendable {
             }
         }
         return out
+    }
+}
+
+extension Substring {
+    /// The text without leading and trailing spaces.
+    fileprivate var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -3,19 +3,34 @@ import Foundation
 
 /// Everything a run produced, rendered as the `--json`, `--junit` and `--har` files.
 ///
-/// Every string in every report passes through the same scrubber: credential values the CLI
-/// was given never appear, even if something upstream failed to redact them.
+/// The results arrive redacted by the engine (credentials, `format: password` inputs, secret
+/// outputs: one list, one pass), so the reports write them as they are.
 struct RunReport {
     let document: String
     let documentURL: String
     let title: String
+    /// The results, run-guard failures worded for the command line (``LimitWording``).
     let results: [RunResult]
     let invalidRuns: [(workflowId: String, diagnostics: [String])]
     let started: Date
     let finished: Date
     let dryRun: Bool
     let mock: Bool
-    let secrets: [String]
+
+    init(
+        document: String, documentURL: String, title: String, results: [RunResult],
+        invalidRuns: [(workflowId: String, diagnostics: [String])], started: Date, finished: Date, dryRun: Bool, mock: Bool
+    ) {
+        self.document = document
+        self.documentURL = documentURL
+        self.title = title
+        self.results = results.map(LimitWording.forCommandLine)
+        self.invalidRuns = invalidRuns
+        self.started = started
+        self.finished = finished
+        self.dryRun = dryRun
+        self.mock = mock
+    }
 
     // MARK: JSON
 
@@ -44,7 +59,7 @@ struct RunReport {
                 ["workflowId": .string(run.workflowId), "diagnostics": .array(run.diagnostics.map(JSONValue.string))]
             })
         }
-        return scrub(.object(root)).jsonText(.init(prettyPrinted: true)) + "\n"
+        return JSONValue.object(root).jsonText(.init(prettyPrinted: true)) + "\n"
     }
 
     static func workflowJSON(_ result: RunResult) -> JSONValue {
@@ -141,8 +156,8 @@ struct RunReport {
             if case .failed(let reason) = result.outcome {
                 xml += ">\n"
                 let message = reason.stepId.map { "step \($0): \(reason.message)" } ?? reason.message
-                xml += "      <failure message=\"\(Self.xml(scrub(message)))\" type=\"\(Self.xml(reason.kind))\">"
-                xml += Self.xml(scrub(failureDetails(result))) + "</failure>\n"
+                xml += "      <failure message=\"\(Self.xml(message))\" type=\"\(Self.xml(reason.kind))\">"
+                xml += Self.xml(failureDetails(result)) + "</failure>\n"
                 xml += "    </testcase>\n"
             } else {
                 xml += "/>\n"
@@ -151,7 +166,7 @@ struct RunReport {
         for run in invalidRuns {
             xml += "    <testcase name=\"\(Self.xml(run.workflowId))\" classname=\"\(Self.xml(title))\" time=\"0\">\n"
             xml += "      <failure message=\"not run: the document or the inputs are invalid\" type=\"invalid\">"
-            xml += Self.xml(scrub(run.diagnostics.joined(separator: "\n"))) + "</failure>\n"
+            xml += Self.xml(run.diagnostics.joined(separator: "\n")) + "</failure>\n"
             xml += "    </testcase>\n"
         }
         xml += "  </testsuite>\n</testsuites>\n"
@@ -247,7 +262,7 @@ struct RunReport {
                 "entries": .array(entries),
             ],
         ]
-        return scrub(root).jsonText(.init(prettyPrinted: true)) + "\n"
+        return root.jsonText(.init(prettyPrinted: true)) + "\n"
     }
 
     static func harHeaders(_ headers: HeaderFields) -> JSONValue {
@@ -266,28 +281,6 @@ struct RunReport {
     }
 
     // MARK: Helpers
-
-    /// Replaces every known secret in every string (keys included) of `value`.
-    func scrub(_ value: JSONValue) -> JSONValue {
-        guard !secrets.isEmpty else { return value }
-        switch value {
-        case .string(let text): return .string(scrub(text))
-        case .array(let items): return .array(items.map(scrub))
-        case .object(let object):
-            var result: JSONObject = [:]
-            for (key, item) in object { result[scrub(key)] = scrub(item) }
-            return .object(result)
-        default: return value
-        }
-    }
-
-    func scrub(_ text: String) -> String {
-        var text = text
-        for secret in secrets where text.contains(secret) {
-            text = text.replacingOccurrences(of: secret, with: "[REDACTED]")
-        }
-        return text
-    }
 
     static func milliseconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
