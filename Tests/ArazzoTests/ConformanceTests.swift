@@ -86,6 +86,7 @@ struct ConformanceTests {
         var inputs = spec["inputs"]?.objectValue ?? [:]
         var index = 0
         var timeout: Double?
+        var mock = false
         while index < args.count {
             let flag = args[index]
             let value = index + 1 < args.count ? args[index + 1] : ""
@@ -118,12 +119,17 @@ struct ConformanceTests {
                 index -= 1
             case "--allow-file-root", "--sandbox": break  // applied when loading, above
             case "--allow-files": index -= 1
+            case "--mock":
+                mock = true
+                index -= 1
             default:
                 Issue.record("\(name): unsupported argument \(flag)")
                 return
             }
         }
-        options.executor = ScriptedExchanges(spec["exchanges"]?.arrayValue ?? [], timeout: timeout)
+        options.executor = mock
+            ? OpenAPIMockExecutor(document: document)
+            : ScriptedExchanges(spec["exchanges"]?.arrayValue ?? [], timeout: timeout)
 
         let result: RunResult
         do {
