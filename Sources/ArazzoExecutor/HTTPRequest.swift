@@ -77,11 +77,16 @@ public struct HTTPRequest: Sendable, Hashable, Codable {
     public var timeout: Duration
     /// The most response-body bytes the executor may accept before failing with `.bodyTooLarge`.
     public var maxResponseBytes: Int
+    /// The description operation the request was built from, when the engine built it for an
+    /// operation step. Executors that send bytes ignore it; one that answers from the
+    /// descriptions (the OpenAPI mock) reads it instead of guessing the operation back from the
+    /// URL, which several operations or sources can share.
+    public var operation: OperationReference?
 
     /// Creates a request.
     public init(
         method: String, url: String, headers: HeaderFields = [:], body: [UInt8]? = nil,
-        timeout: Duration = .seconds(30), maxResponseBytes: Int = 16 << 20
+        timeout: Duration = .seconds(30), maxResponseBytes: Int = 16 << 20, operation: OperationReference? = nil
     ) {
         self.method = method
         self.url = url
@@ -89,7 +94,27 @@ public struct HTTPRequest: Sendable, Hashable, Codable {
         self.body = body
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
+        self.operation = operation
     }
+}
+
+/// Names one Operation Object of one loaded description: the description's URL (or absolute
+/// file path, as it was loaded) and the JSON pointer of the operation inside it. Together they
+/// are unique even when two sources declare the same method and path.
+public struct OperationReference: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The URL or absolute file path the description was loaded from.
+    public var document: String
+    /// The JSON pointer of the Operation Object (`/paths/~1pets~1{petId}/get`).
+    public var pointer: String
+
+    /// Creates a reference.
+    public init(document: String, pointer: String) {
+        self.document = document
+        self.pointer = pointer
+    }
+
+    /// `document#pointer`.
+    public var description: String { document + "#" + pointer }
 }
 
 /// The response an executor returns: status, headers, the whole body, and how long it took.
@@ -162,4 +187,15 @@ public struct TransportError: Error, Sendable, Hashable, Codable, CustomStringCo
 public protocol StepExecutor: Sendable {
     /// Sends `request` and returns the response, or the transport failure that prevented one.
     func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse
+
+    /// A base URL the engine may use for an operation whose description names no absolute
+    /// server (none, which OpenAPI reads as `/`, or a relative one). Only an executor that
+    /// sends nothing can answer for any base; nil (the default) makes the engine ask for a
+    /// server override instead of guessing where to send.
+    var placeholderServerURL: String? { get }
+}
+
+extension StepExecutor {
+    /// Nil: requests go where the description or an override says, so there must be a server.
+    public var placeholderServerURL: String? { nil }
 }

@@ -57,6 +57,19 @@ struct CLITests {
         #expect(!result.stdout.contains("\u{1B}["), "no colour codes when the output is not a terminal")
     }
 
+    @Test("--json shows an XML response body as the text the mock sent, not as a parsed object")
+    func reportBodyFollowsContentType() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let workflow = Repository.fixture("conformance/mock-xml-example-served-as-xml/arazzo.yaml")
+        let result = await Invocation.run(["run", workflow, "--mock", "--json", directory.file("report.json")])
+        #expect(result.code == 0, "\(result.stderr)\n\(result.stdout)")
+        let report = try String(contentsOfFile: directory.file("report.json"), encoding: .utf8).parsedYAML
+        let response = report?["workflows"]?[0]?["steps"]?[0]?["response"]
+        #expect(response?["bodyEncoding"] == "text")
+        #expect(response?["body"]?.stringValue?.hasPrefix("<pet id=\"7\">") == true)
+    }
+
     @Test("missing required inputs are all listed and nothing runs (exit 2)")
     func missingInputs() async {
         let result = await Invocation.run(["run", stytchWorkflow] + ["--mock"])

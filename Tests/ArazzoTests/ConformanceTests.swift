@@ -87,6 +87,7 @@ struct ConformanceTests {
         var inputs = spec["inputs"]?.objectValue ?? [:]
         var index = 0
         var timeout: Double?
+        var mock = false
         while index < args.count {
             let flag = args[index]
             let value = index + 1 < args.count ? args[index + 1] : ""
@@ -119,12 +120,17 @@ struct ConformanceTests {
                 index -= 1
             case "--allow-file-root", "--sandbox": break  // applied when loading, above
             case "--allow-files", "-v", "--verbose": index -= 1  // -v only changes what the console shows
+            case "--mock":
+                mock = true
+                index -= 1
             default:
                 Issue.record("\(name): unsupported argument \(flag)")
                 return
             }
         }
-        options.executor = ScriptedExchanges(spec["exchanges"]?.arrayValue ?? [], timeout: timeout)
+        options.executor = mock
+            ? OpenAPIMockExecutor(document: document)
+            : ScriptedExchanges(spec["exchanges"]?.arrayValue ?? [], timeout: timeout)
 
         let entries = await WorkflowEngine(document: document, options: options)
             .runAll(workflowIds.isEmpty ? nil : workflowIds, inputs: .object(inputs), diagnostics: validation)

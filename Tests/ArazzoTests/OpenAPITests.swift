@@ -92,7 +92,7 @@ struct OpenAPITests {
         #expect(document.validate().errors.isEmpty)
     }
 
-    @Test("the mock answers from the schema: required members, formats, enums, bounds; deterministic")
+    @Test("the mock answers from the schema: every described member, formats, enums, bounds; deterministic")
     func mock() async throws {
         let document = try await Self.document()
         let mock = OpenAPIMockExecutor(document: document)
@@ -104,7 +104,7 @@ struct OpenAPITests {
         let body = try JSONValue(parsing: response.body)
         #expect(body == [
             "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "namexxxxxxxx", "created": "2024-01-01T00:00:00Z",
-            "kind": "cat", "tags": ["user@example.com"],
+            "kind": "cat", "size": 3, "tags": ["user@example.com"],
         ])
         #expect(response.headers["Content-Type"] == "application/json")
         let again = try await engine(document, OpenAPIMockExecutor(document: document)).run(workflowId: "wf")
@@ -197,5 +197,106 @@ struct OpenAPITests {
             == #"<p:pet xmlns:p="urn:pets" kind="Rex &amp; &lt;Max&gt;"><p:name>Tom &amp; co</p:name></p:pet>"#)
         let (missing, _) = try await run("/p:pet/p:age")
         #expect(failure(missing)?.message.contains("selects nothing") == true)
+    }
+
+    /// A description whose schemas recurse, for the sampler's bounds.
+    static let recursive = """
+        openapi: 3.1.0
+        info: {title: r, version: '1'}
+        paths:
+          /nodes/{id}:
+            get:
+              operationId: getNode
+              parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+              responses:
+                '200':
+                  description: a node
+                  content: {application/json: {schema: {$ref: '#/components/schemas/Node'}}}
+        components:
+          schemas:
+            Node:
+              type: object
+              required: [label, next]
+              properties:
+                label: {type: string}
+                next: {$ref: '#/components/schemas/Node'}
+                children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+                meta: {$ref: '#/components/schemas/Meta'}
+            Meta:
+              type: object
+              properties:
+                owner: {$ref: '#/components/schemas/Node'}
+                note: {type: string}
+        """
+
+    @Test("the sampler ends $ref cycles: a required member reached again is an empty object, optional ones are left out")
+    func samplerCycles() async throws {
+        let document = try await load("""
+            arazzo: 1.0.1
+            info: {title: t, version: 1.0.0}
+            sourceDescriptions: [{name: api, url: api.yaml, type: openapi}]
+            workflows:
+              - workflowId: wf
+                steps:
+                  - {stepId: s, operationId: getNode, parameters: [{name: id, in: path, value: n}], outputs: {node: $response.body}}
+            """, sources: ["api.yaml": Self.recursive])
+        let result = try await engine(document, OpenAPIMockExecutor(document: document)).run(workflowId: "wf")
+        #expect(result.succeeded, "\(result.outcome)")
+        #expect(result.steps.first?.outputs["node"] == ["label": "label", "next": [:], "meta": ["note": "note"]])
+        #expect(OpenAPIMockExecutor(document: document).placeholderServerURL == OpenAPIMockExecutor.placeholderBaseURL)
+    }
+
+    @Test("the engine tells the executor which operation a request is for; the mock answers from it")
+    func operationReference() async throws {
+        let document = try await Self.document()
+        let mock = OpenAPIMockExecutor(document: document)
+        _ = try await engine(document, mock).run(workflowId: "wf")
+        let sent = try #require(await mock.requests.first)
+        #expect(sent.operation?.pointer == "/paths/~1things~1{id}/get")
+        #expect(sent.operation?.document.hasSuffix("/specs/api.yaml") == true)
+    }
+
+    @Test("a hand-built request (no operation reference) is matched by server, path key query and literal segment parts")
+    func mockURLFallback() async throws {
+        func description(_ name: String, server: String, paths: String) -> String {
+            """
+            openapi: 3.0.3
+            info: {title: \(name), version: '1'}
+            servers: [{url: '\(server)'}]
+            paths:
+            \(paths)
+            """
+        }
+        func path(_ key: String, _ answer: String) -> String {
+            """
+              '\(key)':
+                get:
+                  operationId: \(answer)
+                  responses: {'200': {description: ok, content: {application/json: {example: {answer: \(answer)}}}}}
+            """
+        }
+        let document = try await load("""
+            arazzo: 1.0.1
+            info: {title: t, version: 1.0.0}
+            sourceDescriptions:
+              - {name: a, url: a.yaml, type: openapi}
+              - {name: b, url: b.yaml, type: openapi}
+            workflows:
+              - workflowId: wf
+                steps: [{stepId: s, operationId: $sourceDescriptions.a.objects, parameters: [{name: Bucket, in: path, value: x}]}]
+            """, sources: [
+                "a.yaml": description("a", server: "https://a.example/v0", paths: path("/{Bucket}", "objects") + "\n" + path("/{Bucket}?uploads", "uploads") + "\n" + path("/items/{id}", "a-item")),
+                "b.yaml": description("b", server: "https://b.example", paths: path("/items/{id}", "b-item") + "\n" + path("/items/key:{key}", "by-key")),
+            ])
+        let mock = OpenAPIMockExecutor(document: document)
+        func answer(_ url: String) async throws -> JSONValue? {
+            let response = try await mock.execute(HTTPRequest(method: "GET", url: url))
+            return try JSONValue(parsing: response.body)["answer"]
+        }
+        #expect(try await answer("https://a.example/v0/photos") == "objects")
+        #expect(try await answer("https://a.example/v0/photos?uploads") == "uploads")
+        #expect(try await answer("https://a.example/v0/items/1") == "a-item")
+        #expect(try await answer("https://b.example/items/1") == "b-item")
+        #expect(try await answer("https://b.example/items/key:abc") == "by-key")
     }
 }

@@ -277,8 +277,13 @@ extension RunSession {
             base = override
         } else if let server = operation.servers.first {
             base = server
+        } else if let placeholder = options.executor.placeholderServerURL {
+            base = placeholder  // OpenAPI's default server is `/`; this executor sends nothing
         } else {
             return .failure(RequestBuildFailure(message: "source description '\(sourceName)' declares no servers; give a server override for it (e.g. \(sourceName)=http://127.0.0.1:8080)"))
+        }
+        if URLReference.scheme(of: base) == nil, let placeholder = options.executor.placeholderServerURL {
+            base = URLReference.resolve(base, against: placeholder + "/")
         }
         if URLReference.scheme(of: base) == nil {
             return .failure(RequestBuildFailure(message: "the server URL '\(base)' of source description '\(sourceName)' is relative and the description was not loaded over http; give a server override for '\(sourceName)'"))

@@ -76,7 +76,11 @@ extension RunSession {
         case .success(let b):
             built = b
         }
-        execution.trace.request = built.request
+        // Which operation this is, for an executor that answers from the descriptions: a URL
+        // alone can match operations of several sources, or none (`/{Bucket}?uploads`).
+        var request = built.request
+        request.operation = OperationReference(document: document.url, pointer: operation.pointer)
+        execution.trace.request = request
         execution.trace.notes.append(contentsOf: built.notes)
         context.exchange = built.exchange
 
@@ -89,7 +93,7 @@ extension RunSession {
 
         let response: HTTPResponse
         do {
-            response = try await options.executor.execute(built.request)
+            response = try await options.executor.execute(request)
         } catch {
             // A12: a transport error is a step failure; $statusCode and $response.* stay
             // unresolved, and onFailure runs as for any failure.

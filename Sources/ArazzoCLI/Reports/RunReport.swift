@@ -97,12 +97,12 @@ struct RunReport {
                 "url": .string(request.url),
                 "headers": headersJSON(request.headers),
             ]
-            if let body = request.body { bodyJSON(body, into: &r) }
+            if let body = request.body { bodyJSON(body, contentType: request.headers["Content-Type"], into: &r) }
             object["request"] = .object(r)
         }
         if let response = trace.response {
             var r: JSONObject = ["status": .int(response.status), "headers": headersJSON(response.headers)]
-            bodyJSON(response.body, into: &r)
+            bodyJSON(response.body, contentType: response.headers["Content-Type"], into: &r)
             object["response"] = .object(r)
         }
         if let error = trace.transportError {
@@ -124,10 +124,12 @@ struct RunReport {
         .array(headers.map { ["name": .string($0.name), "value": .string($0.value)] })
     }
 
-    /// A body as parsed JSON when it is JSON, as text when it is UTF-8, else as base64.
-    static func bodyJSON(_ bytes: [UInt8], into object: inout JSONObject) {
+    /// A body as parsed JSON when its Content-Type is a JSON one (or absent) and it parses, as
+    /// text when it is UTF-8, else as base64: the report shows what `$response.body` reads.
+    static func bodyJSON(_ bytes: [UInt8], contentType: String?, into object: inout JSONObject) {
         if bytes.isEmpty { return }
-        if let value = try? JSONValue(parsing: bytes) {
+        let json = contentType.map { RequestBodyEncoder.kind(of: $0) == .json } ?? true
+        if json, let value = try? JSONValue(parsing: bytes) {
             object["body"] = value
             object["bodyEncoding"] = "json"
         } else if let text = String(validating: bytes, as: UTF8.self) {
