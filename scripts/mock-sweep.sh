@@ -6,7 +6,7 @@
 # code and standard error (docs/conformance.md, "The --mock sweep"):
 #
 #   ok, criteria-not-met, description-silent, input-missing, expected-failure, invalid-document,
-#   source-unavailable   acceptable: the mock's answers, the documents or the fixtures explain them
+#   source-unavailable, dependency-not-run   acceptable: the mock's answers, the documents or the fixtures explain them
 #   engine-error         anything else: an unresolved expression about a member some schema
 #                        declares, a request that could not be built, a transport error, a
 #                        refusal, a crash, a timeout
@@ -52,6 +52,8 @@ else
   binary="$(swift build --show-bin-path)/arazzo-run"
 fi
 [ -x "$binary" ] || { echo "mock-sweep: no arazzo-run at $binary" >&2; exit 2; }
+# The runs happen in other directories, so a relative path given by the caller must be resolved here.
+binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
 
 if [ -n "$keep" ]; then
   mkdir -p "$keep"
@@ -358,7 +360,7 @@ def false_criterion_fault(step, verdict, names):
 # ---------------------------------------------------------------- classification
 
 ACCEPTABLE = ["ok", "criteria-not-met", "description-silent", "input-missing", "expected-failure", "invalid-document",
-              "source-unavailable"]
+              "source-unavailable", "dependency-not-run"]
 
 
 def all_steps(result):
@@ -415,6 +417,16 @@ def classify(entry, names, workflow_id, code, stderr, report):
     for step_id, text in unresolved_messages(result):
         if "no output `" in text and silent:
             continue  # a called workflow's missing output, already explained
+        if "has not completed in this run" in text:
+            # `$workflows.y` read by a workflow that does not depend on y, in a run where y did not
+            # come first (run alone with --workflow, or ordered before y: validate warns).
+            return "dependency-not-run", f"step {step_id}: {text}"
+        producer = re.search(r"was produced by workflow `([^`]+)`", text)
+        if producer and producer.group(1) in results and producer.group(1) != workflow_id:
+            # An earlier workflow of the same run left the output unresolved: classify as that run was.
+            earlier, detail = classify(entry, names, producer.group(1), code, stderr, report)
+            if earlier in ACCEPTABLE and earlier != "ok":
+                return earlier, f"step {step_id}: cascades from workflow {producer.group(1)}: {detail}"
         reason = silent_reason(text, names)
         if reason is None:
             return "engine-error", f"step {step_id}: {text}"

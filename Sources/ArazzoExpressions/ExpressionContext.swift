@@ -361,7 +361,8 @@ extension RuntimeExpression {
             }
         case .workflowOutput(let workflowId, let name):
             guard let outputs = context.workflowOutputs(workflowId: workflowId) else {
-                return .failure(unresolved("workflow `\(workflowId)` has not completed"))
+                // The usual cause is a missing `dependsOn`: say so, since that is the fix.
+                return .failure(unresolved("workflow `\(workflowId)` has not completed in this run; list it in `dependsOn` so it runs first"))
             }
             switch Self.lookup(name, in: outputs, dotted: dottedNavigation) {
             case .some(let value): base = value
