@@ -37,7 +37,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-python3 -c 'import yaml' 2>/dev/null || {
+# The first python3 that has PyYAML: the one on PATH, else Debian's (where python3-yaml installs).
+python=""
+for candidate in python3 /usr/bin/python3; do
+  if "$candidate" -c 'import yaml' 2>/dev/null; then python="$candidate"; break; fi
+done
+[ -n "$python" ] || {
   echo "mock-sweep: python3 with PyYAML is required (apt-get install python3-yaml, or pip install pyyaml)" >&2
   exit 2
 }
@@ -63,7 +68,7 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 
-exec python3 - "$binary" "$work" "$timeout" "$verbose" <<'PYTHON'
+exec "$python" - "$binary" "$work" "$timeout" "$verbose" <<'PYTHON'
 import json, os, re, shutil, subprocess, sys
 import yaml
 
