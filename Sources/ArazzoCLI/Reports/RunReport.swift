@@ -46,13 +46,15 @@ struct RunReport {
             "finishedAt": .string(Self.iso8601(finished)),
             "dryRun": .bool(dryRun),
             "mock": .bool(mock),
+            // A dry run judges no criterion: its workflows are "planned", never "succeeded".
             "summary": [
                 "workflows": .int(results.count),
-                "succeeded": .int(succeeded),
+                "succeeded": .int(dryRun ? 0 : succeeded),
+                "planned": .int(dryRun ? succeeded : 0),
                 "failed": .int(results.count - succeeded),
                 "notRun": .int(invalidRuns.count),
             ],
-            "workflows": .array(results.map(Self.workflowJSON)),
+            "workflows": .array(results.map { Self.workflowJSON($0, dryRun: dryRun) }),
         ]
         if !invalidRuns.isEmpty {
             root["notRun"] = .array(invalidRuns.map { run in
@@ -62,11 +64,11 @@ struct RunReport {
         return JSONValue.object(root).jsonText(.init(prettyPrinted: true)) + "\n"
     }
 
-    static func workflowJSON(_ result: RunResult) -> JSONValue {
+    static func workflowJSON(_ result: RunResult, dryRun: Bool = false) -> JSONValue {
         var object: JSONObject = ["workflowId": .string(result.workflowId)]
         switch result.outcome {
         case .succeeded:
-            object["outcome"] = "succeeded"
+            object["outcome"] = dryRun ? "planned" : "succeeded"
         case .failed(let reason):
             object["outcome"] = "failed"
             var failure: JSONObject = ["message": .string(reason.message), "kind": .string(reason.kind)]
@@ -77,7 +79,7 @@ struct RunReport {
         object["durationMs"] = .double(milliseconds(result.duration))
         object["warnings"] = .array(result.warnings.map(JSONValue.string))
         object["steps"] = .array(result.steps.map(stepJSON))
-        object["workflows"] = .array(result.workflows.map(workflowJSON))
+        object["workflows"] = .array(result.workflows.map { workflowJSON($0, dryRun: dryRun) })
         return .object(object)
     }
 
