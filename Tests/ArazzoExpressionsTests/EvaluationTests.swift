@@ -103,7 +103,7 @@ struct EvaluationTests {
         ("$response.body#/missing", "JSON pointer `#/missing`: no member 'missing' at the root"),
         ("$response.header.X-Missing", "the response has no header `X-Missing`"),
         ("$request.header.Authorization", "the request has no header `Authorization`"),
-        ("$workflows.bar.outputs.x", "workflow `bar` has not completed"),
+        ("$workflows.bar.outputs.x", "workflow `bar` has not completed in this run; list it in `dependsOn` so it runs first"),
         ("$workflows.bar.inputs.x", "workflow `bar` has not run"),
         ("$components.parameters.nope", "there is no component `parameters.nope`"),
         ("$sourceDescriptions.petstore.nope", "source description `petstore` has no operation, workflow or field `nope`"),
