@@ -39,6 +39,7 @@ extension DiagnosticRule {
         .init("end-with-target", .warning, area: .structure, reference: "Arazzo §4.6.8", "an `end` action that names a step or workflow (the target is ignored)"),
         .init("retry-field", .warning, area: .structure, reference: "Arazzo §4.6.9", "`retryAfter`/`retryLimit` on an action that is not a `retry` (ignored)"),
         .init("retry-value", .error, area: .structure, reference: "Arazzo §4.6.9", "`retryAfter` not a number ≥ 0 or `retryLimit` not an integer ≥ 0"),
+        .init("unreachable-action", .warning, area: .structure, reference: "Arazzo §4.6.6 (`onSuccess`, `onFailure`), decision A15", "an action after one without criteria in the same list: the first matching action is the only one taken, so it never runs"),
         .init("criterion-version", .error, area: .structure, reference: "Arazzo §4.6.12", "an expression type version not allowed for its type"),
         .init("missing-context", .error, area: .structure, reference: "Arazzo §4.6.11", "a regex, jsonpath or xpath criterion without `context`"),
         .init("inputs-schema", .error, area: .structure, reference: "Arazzo §4.6.4 (`inputs`), JSON Schema 2020-12", "an inputs schema that is not a valid JSON Schema (e.g. `required: true`)"),

@@ -27,6 +27,7 @@ extension LoadedDocument {
             all.append(contentsOf: checker.diagnostics)
             all.append(contentsOf: StaticChecks.inputSchemas(of: unit))
             all.append(contentsOf: PayloadChecks.unbracedExpressions(in: unit, locator: locator))
+            all.append(contentsOf: ActionOrderChecks.unreachableActions(in: unit))
         }
         all.append(contentsOf: StaticChecks.recursion(in: self))
         all.append(contentsOf: WorkflowOrderChecks.readsBeforeRun(in: self, locator: locator))
