@@ -296,6 +296,10 @@ public struct CompiledCriterion: Sendable {
         case .xpath:
             // The default (no version) is XPath 3.1 in Arazzo; libxml2 evaluates its 1.0 subset.
             if let problem = XPath.validate(text, version: version ?? "xpath-31") {
+                if let offset = problem.offset {
+                    // A construct of a later XPath, named and located by the version check.
+                    return .issue(ExpressionIssue(.error, problem.message, offset: offset, code: "xpath-syntax"))
+                }
                 let message =
                     version == "xpath-10"
                     ? "invalid XPath 1.0 expression: \(problem.message)"
