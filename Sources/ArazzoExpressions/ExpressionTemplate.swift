@@ -29,7 +29,10 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: ``ExpressionError`` for a malformed embedded expression, an unclosed `{$…`, or
     ///   a brace inside an embedded expression.
-    public init(parsing text: String) throws(ExpressionError) {
+    ///
+    /// `version` selects the runtime-expression grammar of the embedded expressions (1.0.1 by
+    /// default).
+    public init(parsing text: String, version: ExpressionVersion = .v1_0) throws(ExpressionError) {
         self.text = text
         let s = Array(text.unicodeScalars)
         var parts: [Part] = []
@@ -45,7 +48,7 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
                 unknownRoots.append((i + 1, root))
                 i += 1
             } else if s[i] == "{", i + 1 < s.count, s[i + 1] == "$" {
-                var parser = ExpressionParser(s, mode: .embedded, at: i + 1)
+                var parser = ExpressionParser(s, mode: .embedded, at: i + 1, version: version)
                 let expression = try parser.parse()
                 guard parser.i < s.count else {
                     throw ExpressionError("`{` at offset \(i) is never closed: expected `}` after `\(expression.text)`", offset: parser.i)
@@ -239,10 +242,11 @@ public struct ValueTemplate: Sendable, Hashable {
 
     /// Compiles `value`; never fails (broken expressions stay literal and are listed in
     /// ``issues``). Nesting deeper than 512 levels is kept literal.
-    public init(_ value: JSONValue) {
+    /// `version` selects the runtime-expression grammar (1.0.1 by default).
+    public init(_ value: JSONValue, version: ExpressionVersion = .v1_0) {
         var issues: [Issue] = []
         var constant = true
-        self.root = Self.compile(value, path: "", depth: 0, issues: &issues, constant: &constant)
+        self.root = Self.compile(value, path: "", depth: 0, version: version, issues: &issues, constant: &constant)
         self.issues = issues
         self.isConstant = constant
         self.original = value
@@ -256,13 +260,13 @@ public struct ValueTemplate: Sendable, Hashable {
             offset: offset, code: "unknown-expression-root")
     }
 
-    static func compile(_ value: JSONValue, path: String, depth: Int, issues: inout [Issue], constant: inout Bool) -> Node {
+    static func compile(_ value: JSONValue, path: String, depth: Int, version: ExpressionVersion, issues: inout [Issue], constant: inout Bool) -> Node {
         guard depth < 512 else { return .literal(value) }
         switch value {
         case .string(let s):
             if RuntimeExpression.looksLikeExpression(s) {
                 do {
-                    let e = try RuntimeExpression(parsing: s)
+                    let e = try RuntimeExpression(parsing: s, version: version)
                     constant = false
                     return .expression(e)
                 } catch {
@@ -281,7 +285,7 @@ public struct ValueTemplate: Sendable, Hashable {
             }
             if ExpressionTemplate.containsEmbeddedExpression(s) {
                 do {
-                    let t = try ExpressionTemplate(parsing: s)
+                    let t = try ExpressionTemplate(parsing: s, version: version)
                     issues += t.unknownRootIssues.map { Issue(path: path, issue: $0) }
                     if t.isLiteral { return .literal(value) }
                     constant = false
@@ -297,7 +301,7 @@ public struct ValueTemplate: Sendable, Hashable {
             nodes.reserveCapacity(elements.count)
             var allLiteral = true
             for (i, element) in elements.enumerated() {
-                let node = compile(element, path: path + "/\(i)", depth: depth + 1, issues: &issues, constant: &constant)
+                let node = compile(element, path: path + "/\(i)", depth: depth + 1, version: version, issues: &issues, constant: &constant)
                 if case .literal = node {} else { allLiteral = false }
                 nodes.append(node)
             }
@@ -307,7 +311,7 @@ public struct ValueTemplate: Sendable, Hashable {
             nodes.reserveCapacity(members.count)
             var allLiteral = true
             for (key, member) in members {
-                let node = compile(member, path: path + "/" + escapePointerToken(key), depth: depth + 1, issues: &issues, constant: &constant)
+                let node = compile(member, path: path + "/" + escapePointerToken(key), depth: depth + 1, version: version, issues: &issues, constant: &constant)
                 if case .literal = node {} else { allLiteral = false }
                 nodes.append((key, node))
             }

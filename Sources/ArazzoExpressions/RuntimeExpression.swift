@@ -1,8 +1,9 @@
 import ArazzoDiagnostics
 public import ArazzoJSON
 
-/// A parsed Arazzo 1.0.1 runtime expression such as `$steps.login.outputs.token` or
-/// `$response.body#/items/0/id`.
+/// A parsed Arazzo runtime expression such as `$steps.login.outputs.token` or
+/// `$response.body#/items/0/id`, read with the ABNF of the document's version (1.0.1 by default,
+/// or the rewritten 1.1.0 one, see ``ExpressionVersion``).
 ///
 /// Parse once (``init(parsing:)``), evaluate as often as needed with
 /// ``evaluate(in:)``: evaluation never looks at the text again.
@@ -18,6 +19,11 @@ public import ArazzoJSON
 ///   are `inputs`, `parameters`, `successActions` and `failureActions`.
 /// - A JSON pointer (`#/…`) is accepted after `$request.body`, `$response.body`, `$inputs.<name>`,
 ///   `$outputs.<name>`, `$steps.<id>.outputs.<name>` and `$workflows.<id>.inputs|outputs.<name>`.
+/// - 1.1 adds `$self`, `$message.header.<token>` and `$message.payload[#pointer]`; in a 1.0
+///   document they are errors saying they need Arazzo 1.1. `$message` has no other field
+///   (`$message.body` is an error with a fix-it to `payload`). The 1.1 ABNF also lets
+///   `$request`/`$response` take `payload`: in 1.1 it reads the body (an HTTP message's
+///   payload is its content); in 1.0 it is an error with a fix-it to `body`.
 public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
     /// The kinds of component a `$components.<kind>.<name>` expression can name.
     public enum ComponentKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -66,6 +72,14 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
         case sourceDescription(name: String, reference: String)
         /// `$components.<kind>.<name>`.
         case component(ComponentKind, name: String)
+        /// `$self` (Arazzo 1.1): the document's own URI, see ``ExpressionContext/selfURI``.
+        case selfURI
+        /// `$message.header.<token>` (Arazzo 1.1, case-insensitive name): a header of the message
+        /// an asynchronous step sent or received.
+        case messageHeader(String)
+        /// `$message.payload` (Arazzo 1.1): the payload of the message an asynchronous step sent
+        /// or received.
+        case messagePayload
     }
 
     /// The expression text exactly as written (without surrounding braces).
@@ -85,12 +99,13 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
     /// their meaning, and the static check reports them with the canonical text.
     let lenientForms: [LenientForm]
 
-    /// Parses `text`, which must be one runtime expression and nothing else.
+    /// Parses `text`, which must be one runtime expression and nothing else, with the grammar of
+    /// `version` (1.0.1 unless the document declares 1.1).
     ///
     /// - Throws: ``ExpressionError`` with the offset of the first bad character.
-    public init(parsing text: String) throws(ExpressionError) {
+    public init(parsing text: String, version: ExpressionVersion = .v1_0) throws(ExpressionError) {
         let scalars = Array(text.unicodeScalars)
-        var parser = ExpressionParser(scalars, mode: .standalone, at: 0)
+        var parser = ExpressionParser(scalars, mode: .standalone, at: 0, version: version)
         let expression = try parser.parse()
         if parser.i < scalars.count {
             throw ExpressionError(
@@ -163,9 +178,9 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
     /// and bodies.
     public var name: String? {
         switch source {
-        case .url, .method, .statusCode, .requestBody, .responseBody: return nil
+        case .url, .method, .statusCode, .requestBody, .responseBody, .selfURI, .messagePayload: return nil
         case .requestHeader(let n), .requestQuery(let n), .requestPath(let n), .responseHeader(let n),
-            .inputs(let n), .outputs(let n):
+            .inputs(let n), .outputs(let n), .messageHeader(let n):
             return n
         case .stepOutput(_, let n), .workflowInput(_, let n), .workflowOutput(_, let n): return n
         case .sourceDescription(_, let r): return r
@@ -182,6 +197,14 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
             return true
         default:
             return false
+        }
+    }
+
+    /// Whether the expression reads the message of an asynchronous step (`$message.*`, 1.1).
+    public var readsMessage: Bool {
+        switch source {
+        case .messageHeader, .messagePayload: return true
+        default: return false
         }
     }
 }
@@ -215,18 +238,27 @@ struct ExpressionParser {
     var i: Int
     let start: Int
     var lenientForms: [LenientForm] = []
+    /// Which ABNF applies (1.1 adds `$self` and `$message`).
+    let version: ExpressionVersion
 
-    init(_ scalars: [Unicode.Scalar], mode: ExpressionMode, at index: Int) {
+    init(_ scalars: [Unicode.Scalar], mode: ExpressionMode, at index: Int, version: ExpressionVersion = .v1_0) {
         self.s = scalars
         self.mode = mode
         self.i = index
         self.start = index
+        self.version = version
     }
 
     static let keywords = [
         "url", "method", "statusCode", "request", "response", "inputs", "outputs", "steps", "workflows",
         "sourceDescriptions", "components",
     ]
+
+    /// The roots of the 1.1 ABNF.
+    static let keywords11 = keywords + ["message", "self"]
+
+    /// The expression roots of this parser's version (for messages and suggestions).
+    var versionKeywords: [String] { version == .v1_1 ? Self.keywords11 : Self.keywords }
 
     static func isConditionSpace(_ c: Unicode.Scalar) -> Bool {
         c == " " || c == "\t" || c == "\n" || c == "\r"
@@ -270,8 +302,10 @@ struct ExpressionParser {
         return "unexpected \(quoted(c)) after `\(expression)`"
     }
 
-    func error(_ message: String, at offset: Int) -> ExpressionError {
-        ExpressionError(message, offset: offset)
+    func error(_ message: String, at offset: Int, fix: ExpressionFix? = nil) -> ExpressionError {
+        var error = ExpressionError(message, offset: offset)
+        error.fix = fix
+        return error
     }
 
     mutating func parse() throws(ExpressionError) -> RuntimeExpression {
@@ -307,17 +341,20 @@ struct ExpressionParser {
             let reference = try readName(stopAtDot: false, stopAtHash: false, what: "an operationId, workflowId or field name", after: "$sourceDescriptions.\(sourceName).")
             return make(.sourceDescription(name: sourceName, reference: reference), pointer: nil, id: idOffset, name: nameOffset)
         case "components": return try components()
+        case "self" where version == .v1_1: return try fixed(.selfURI, keyword)
+        case "message" where version == .v1_1: return try message()
         case "self", "message":
-            throw error("`$\(keyword)` is an Arazzo 1.1 runtime expression; this document is Arazzo 1.0.1", at: start)
+            // No fix-it: the expression needs the document to be 1.1, which is another field.
+            throw error("`$\(keyword)` is an Arazzo 1.1 runtime expression; this document is Arazzo 1.0.1 (declare `arazzo: 1.1.0` to use it)", at: start)
         default:
             if keyword.isEmpty {
-                throw error("expected an expression name after `$` (one of \(Self.keywords.map { "`$\($0)`" }.joined(separator: ", ")))", at: i)
+                throw error("expected an expression name after `$` (one of \(versionKeywords.map { "`$\($0)`" }.joined(separator: ", ")))", at: i)
             }
             var message = "unknown runtime expression `$\(keyword)`"
-            if let suggestion = suggest(keyword, among: Self.keywords) {
+            if let suggestion = suggest(keyword, among: versionKeywords) {
                 message += "; did you mean `$\(suggestion)`?"
             } else {
-                message += " (expected one of \(Self.keywords.map { "`$\($0)`" }.joined(separator: ", ")))"
+                message += " (expected one of \(versionKeywords.map { "`$\($0)`" }.joined(separator: ", ")))"
             }
             throw error(message, at: keywordStart)
         }
@@ -408,18 +445,14 @@ struct ExpressionParser {
             }
             return make(source, pointer: nil, id: nil, name: nameOffset)
         case "body":
-            let pointer = try optionalPointer()
-            if pointer == nil, !atBoundary {
-                if mode == .condition && s[i] == "." {
-                    return make(request ? .requestBody : .responseBody, pointer: nil, id: nil, name: nil)
-                }
-                if s[i] == "." || s[i] == "[" {
-                    let pointer = try bodyNavigation(prefix: "\(prefix).body")
-                    return make(request ? .requestBody : .responseBody, pointer: pointer, id: nil, name: nil)
-                }
-                throw error("unexpected \(Self.quoted(s[i])) after `\(prefix).body`", at: i)
-            }
-            return make(request ? .requestBody : .responseBody, pointer: pointer, id: nil, name: nil)
+            return try bodyLike(request ? .requestBody : .responseBody, prefix: "\(prefix).body")
+        case "payload" where version == .v1_1:
+            // 1.1: `source` includes `payload-reference`; an HTTP message's payload is its body.
+            return try bodyLike(request ? .requestBody : .responseBody, prefix: "\(prefix).payload")
+        case "payload":
+            throw error(
+                "`\(prefix).payload` is Arazzo 1.1; in Arazzo 1.0.1 an HTTP body is read with `\(prefix).body`", at: fieldStart,
+                fix: replacing(fieldStart, i, with: "body"))
         default:
             let fields = request ? ["header", "query", "path", "body"] : ["header", "body"]
             var message = field.isEmpty ? "expected \(fields.map { "`\($0)`" }.joined(separator: ", ")) after `\(prefix).`" : "unknown field `\(field)` in `\(prefix).\(field)`"
@@ -432,6 +465,60 @@ struct ExpressionParser {
             }
             throw error(message, at: fieldStart)
         }
+    }
+
+    /// A body or payload after its keyword: an optional JSON pointer, or (in conditions) `.`
+    /// navigation left to the condition, or (elsewhere) `.`/`[n]` navigation read as a pointer.
+    mutating func bodyLike(_ source: RuntimeExpression.Source, prefix: String) throws(ExpressionError) -> RuntimeExpression {
+        let pointer = try optionalPointer()
+        if pointer == nil, !atBoundary {
+            if mode == .condition && s[i] == "." {
+                return make(source, pointer: nil, id: nil, name: nil)
+            }
+            if s[i] == "." || s[i] == "[" {
+                let pointer = try bodyNavigation(prefix: prefix)
+                return make(source, pointer: pointer, id: nil, name: nil)
+            }
+            throw error("unexpected \(Self.quoted(s[i])) after `\(prefix)`", at: i)
+        }
+        return make(source, pointer: pointer, id: nil, name: nil)
+    }
+
+    /// `$message.header.<token>` or `$message.payload[#pointer]` (1.1).
+    mutating func message() throws(ExpressionError) -> RuntimeExpression {
+        try expectDot(after: "$message", expecting: "`header` or `payload`")
+        let fieldStart = i
+        while !atEnd, s[i].isASCIILetter { i += 1 }
+        let field = text(fieldStart, i)
+        switch field {
+        case "header":
+            try expectDot(after: "$message.header", expecting: "a header name")
+            let nameOffset = i
+            let token = try headerToken(after: "$message.header.")
+            return make(.messageHeader(token), pointer: nil, id: nil, name: nameOffset)
+        case "payload":
+            return try bodyLike(.messagePayload, prefix: "$message.payload")
+        case "body":
+            throw error(
+                "a message has no `body`: its content is read with `$message.payload`", at: fieldStart,
+                fix: replacing(fieldStart, i, with: "payload"))
+        default:
+            var message = field.isEmpty ? "expected `header` or `payload` after `$message.`" : "unknown field `\(field)` in `$message.\(field)`"
+            if !field.isEmpty {
+                if let suggestion = suggest(field, among: ["header", "payload"]) {
+                    message += "; did you mean `\(suggestion)`?"
+                } else {
+                    message += " (a message has `header` and `payload`)"
+                }
+            }
+            throw error(message, at: fieldStart)
+        }
+    }
+
+    /// The whole parsed string with scalars `from..<to` replaced: the fix-it of an error whose
+    /// correction is evident.
+    func replacing(_ from: Int, _ to: Int, with replacement: String) -> ExpressionFix {
+        ExpressionFix("write `\(replacement)`", text: makeString(s, 0, from) + replacement + makeString(s, to, s.count))
     }
 
     /// `.member` and `[n]` navigation after `$request.body`/`$response.body` outside a condition
