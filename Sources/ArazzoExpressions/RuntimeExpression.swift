@@ -324,7 +324,7 @@ struct ExpressionParser {
         case "inputs", "outputs":
             try expectDot(after: "$\(keyword)", expecting: keyword == "inputs" ? "an input name" : "an output name")
             let nameOffset = i
-            let name = try readName(stopAtDot: false, stopAtHash: true, what: keyword == "inputs" ? "an input name" : "an output name", after: "$\(keyword).")
+            let name = try readName(stopAtDot: false, stopAtHash: true, what: keyword == "inputs" ? "an input name" : "an output name", after: "$\(keyword).", identifier: .dotted)
             let pointer = try optionalPointer()
             return make(keyword == "inputs" ? .inputs(name) : .outputs(name), pointer: pointer, id: nil, name: nameOffset)
         case "steps": return try steps()
@@ -332,7 +332,7 @@ struct ExpressionParser {
         case "sourceDescriptions":
             try expectDot(after: "$sourceDescriptions", expecting: "a source description name")
             let idOffset = i
-            let sourceName = try readName(stopAtDot: true, stopAtHash: true, what: "a source description name", after: "$sourceDescriptions.")
+            let sourceName = try readName(stopAtDot: true, stopAtHash: true, what: "a source description name", after: "$sourceDescriptions.", identifier: .strict)
             guard !atEnd, s[i] == "." else {
                 throw error("expected `.` and an operationId, workflowId or field after `$sourceDescriptions.\(sourceName)`", at: i)
             }
@@ -384,8 +384,20 @@ struct ExpressionParser {
         i += 1
     }
 
-    /// Reads a name up to the boundary (and `.`/`#` when asked); empty names are errors.
-    mutating func readName(stopAtDot: Bool, stopAtHash: Bool, what: String, after prefix: String) throws(ExpressionError) -> String {
+    /// The 1.1 ABNF's character sets for names.
+    enum IdentifierRule {
+        /// `identifier-strict`: step, workflow and source description ids (`[A-Za-z0-9_-]+`).
+        case strict
+        /// `identifier`: input, output and component names (`[A-Za-z0-9._-]+`).
+        case dotted
+    }
+
+    /// Reads a name up to the boundary (and `.`/`#` when asked); empty names are errors. Under
+    /// 1.1, a name with an `identifier` rule may hold only that rule's characters; `[` and `]`
+    /// stay allowed so the evident `.member`/`[n]` navigation of A2 reads as under 1.0.
+    mutating func readName(
+        stopAtDot: Bool, stopAtHash: Bool, what: String, after prefix: String, identifier: IdentifierRule? = nil
+    ) throws(ExpressionError) -> String {
         let from = i
         while !atBoundary {
             let c = s[i]
@@ -395,6 +407,15 @@ struct ExpressionParser {
         }
         if from == i {
             throw error("expected \(what) after `\(prefix)`", at: i)
+        }
+        if version == .v1_1, let identifier {
+            for k in from..<i {
+                let c = s[k]
+                if c.isASCIILetter || c.isASCIIDigit || c == "-" || c == "_" || c == "[" || c == "]" { continue }
+                if c == ".", identifier == .dotted { continue }
+                let allowed = identifier == .strict ? "letters, digits, `-` and `_`" : "letters, digits, `.`, `-` and `_`"
+                throw error("\(Self.quoted(c)) is not allowed in \(what): Arazzo 1.1 names here have only \(allowed)", at: k)
+            }
         }
         return text(from, i)
     }
@@ -601,7 +622,7 @@ struct ExpressionParser {
     mutating func steps() throws(ExpressionError) -> RuntimeExpression {
         try expectDot(after: "$steps", expecting: "a step id")
         let idOffset = i
-        let stepId = try readName(stopAtDot: true, stopAtHash: true, what: "a step id", after: "$steps.")
+        let stepId = try readName(stopAtDot: true, stopAtHash: true, what: "a step id", after: "$steps.", identifier: .strict)
         guard !atEnd, s[i] == "." else {
             throw error("expected `.outputs.<name>` after `$steps.\(stepId)`", at: i)
         }
@@ -628,7 +649,7 @@ struct ExpressionParser {
         }
         i += 1
         let nameOffset = i
-        let name = try readName(stopAtDot: false, stopAtHash: true, what: "an output name", after: "$steps.\(stepId).outputs.")
+        let name = try readName(stopAtDot: false, stopAtHash: true, what: "an output name", after: "$steps.\(stepId).outputs.", identifier: .dotted)
         let pointer = try optionalPointer()
         return make(.stepOutput(stepId: stepId, name: name), pointer: pointer, id: idOffset, name: nameOffset)
     }
@@ -636,7 +657,7 @@ struct ExpressionParser {
     mutating func workflows() throws(ExpressionError) -> RuntimeExpression {
         try expectDot(after: "$workflows", expecting: "a workflow id")
         let idOffset = i
-        let workflowId = try readName(stopAtDot: true, stopAtHash: true, what: "a workflow id", after: "$workflows.")
+        let workflowId = try readName(stopAtDot: true, stopAtHash: true, what: "a workflow id", after: "$workflows.", identifier: .strict)
         guard !atEnd, s[i] == "." else {
             throw error("expected `.inputs.<name>` or `.outputs.<name>` after `$workflows.\(workflowId)`", at: i)
         }
@@ -660,7 +681,7 @@ struct ExpressionParser {
         }
         i += 1
         let nameOffset = i
-        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a name", after: "$workflows.\(workflowId).\(field).")
+        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a name", after: "$workflows.\(workflowId).\(field).", identifier: .dotted)
         let pointer = try optionalPointer()
         let source: RuntimeExpression.Source =
             field == "inputs"
@@ -688,7 +709,7 @@ struct ExpressionParser {
         }
         i += 1
         let nameOffset = i
-        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a component name", after: "$components.\(kindText).")
+        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a component name", after: "$components.\(kindText).", identifier: .dotted)
         if !atEnd, s[i] == "#" {
             throw error("`$components.\(kindText).\(name)` names a component; it takes no JSON pointer", at: i)
         }

@@ -138,4 +138,28 @@ struct Version11ExpressionTests {
         #expect(try RuntimeExpression(parsing: "$message.header.x", version: .v1_1).evaluate(in: ExpressionValues(messagePayload: "hi"))
             == .failure(UnresolvedExpression(expression: "$message.header.x", reason: "the message has no header `x`")))
     }
+
+    @Test("1.1 names keep to the ABNF's identifier characters", arguments: [
+        ("$inputs.user:name", "`:` is not allowed in an input name: Arazzo 1.1 names here have only letters, digits, `.`, `-` and `_`", 12),
+        ("$steps.get@pet.outputs.id", "`@` is not allowed in a step id: Arazzo 1.1 names here have only letters, digits, `-` and `_`", 10),
+        ("$steps.s.outputs.caf\u{E9}", "`\u{E9}` is not allowed in an output name: Arazzo 1.1 names here have only letters, digits, `.`, `-` and `_`", 20),
+        ("$components.parameters.a+b", "`+` is not allowed in a component name: Arazzo 1.1 names here have only letters, digits, `.`, `-` and `_`", 24),
+    ] as [(String, String, Int)])
+    func identifiers(_ text: String, _ message: String, _ offset: Int) throws {
+        #expect(throws: Never.self) { try RuntimeExpression(parsing: text) }
+        do {
+            _ = try RuntimeExpression(parsing: text, version: .v1_1)
+            Issue.record("parsed")
+        } catch {
+            #expect(error.message == message)
+            #expect(error.offset == offset)
+        }
+    }
+
+    @Test("1.1 identifiers still allow dots, dashes and the evident navigation")
+    func identifiersAllowed() throws {
+        for text in ["$inputs.user.name", "$steps.get-pet_2.outputs.pet.id", "$steps.s.outputs.items[0].id", "$workflows.w-1.outputs.a.b#/c"] {
+            #expect(throws: Never.self) { try RuntimeExpression(parsing: text, version: .v1_1) }
+        }
+    }
 }
