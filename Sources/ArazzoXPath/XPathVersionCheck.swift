@@ -57,7 +57,7 @@ extension XPath {
         let declared = version.map { "`\($0)`" } ?? "XPath 1.0"
         let message: String
         if first.isSemanticDifference {
-            message = "\(first.construct) (offset \(first.offset)) compares differently in XPath \(first.version) (the version \(declared) asks for) than in XPath 1.0, the only version this engine evaluates; rewrite it so both agree (e.g. wrap the operands in `number()` or compare with `=`), or declare `version: xpath-10`"
+            message = "\(first.construct) (offset \(first.offset)) means something else in XPath \(first.version) (the version \(declared) asks for) than in XPath 1.0, the only version this engine evaluates; rewrite it so both agree (e.g. with `number()`, `string()` or `boolean()`), or declare `version: xpath-10`"
         } else if later {
             message = "\(first.construct) (offset \(first.offset)) needs XPath \(first.version); this engine evaluates only the XPath 1.0 subset of \(declared) (libxml2): rewrite it in XPath 1.0"
         } else {
@@ -222,6 +222,62 @@ struct XPathVersionScanner {
         }
     }
 
+    /// Whether tokens `k+1…k+3` are `true()` or `false()`.
+    func isBooleanCall(after k: Int) -> Bool {
+        guard k + 3 < tokens.count, case .name(let n) = tokens[k + 1].token, n == "true" || n == "false",
+              case .symbol("(") = tokens[k + 2].token, case .symbol(")") = tokens[k + 3].token else { return false }
+        return true
+    }
+
+    /// Whether tokens `k-3…k-1` are `true()` or `false()`.
+    func isBooleanCall(before k: Int) -> Bool {
+        guard k >= 3, case .name(let n) = tokens[k - 3].token, n == "true" || n == "false",
+              case .symbol("(") = tokens[k - 2].token, case .symbol(")") = tokens[k - 1].token else { return false }
+        return true
+    }
+
+    /// Functions whose result is a boolean, so comparing it with `true()` reads the same in 1.0 and 2.0+.
+    static let booleanFunctions: Set<String> = ["boolean", "not", "true", "false", "contains", "starts-with", "lang"]
+
+    /// Whether the operand ending just before the operator at `k` is a call to a boolean function.
+    func leftOperandIsBoolean(_ k: Int) -> Bool {
+        guard k >= 1, case .symbol(")") = tokens[k - 1].token else { return false }
+        var depth = 0
+        var j = k - 1
+        while j >= 0 {
+            if case .symbol(let sym) = tokens[j].token {
+                if sym == ")" { depth += 1 }
+                if sym == "(" {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+            }
+            j -= 1
+        }
+        guard j >= 1, case .name(let n) = tokens[j - 1].token else { return false }
+        return Self.booleanFunctions.contains(n)
+    }
+
+    /// Whether the operand starting just after the operator at `k` is a call to a boolean function.
+    func rightOperandIsBoolean(_ k: Int) -> Bool {
+        guard k + 2 < tokens.count, case .name(let n) = tokens[k + 1].token, case .symbol("(") = tokens[k + 2].token else { return false }
+        return Self.booleanFunctions.contains(n)
+    }
+
+    /// Whether the number literal at `offset` is zero (`0`, `0.0`, `.0`, `00`).
+    func numberIsZero(at offset: Int) -> Bool {
+        var k = offset
+        var sawDigit = false
+        while k < s.count, Self.isDigit(s[k]) || s[k] == "." {
+            if Self.isDigit(s[k]) {
+                if s[k] != "0" { return false }
+                sawDigit = true
+            }
+            k += 1
+        }
+        return sawDigit
+    }
+
     /// For each token, whether it stands in operator position (XPath 1.0 §3.7: there is a
     /// preceding token and it ends an operand, i.e. it is not `@`, `::`, `(`, `[`, `,` or an
     /// operator). Computed in one forward pass so no input can make it recurse deeply.
@@ -284,12 +340,25 @@ struct XPathVersionScanner {
                     if stringOperand {
                         note("the comparison `\(sym)` with a string literal (XPath 1.0 compares numbers, 2.0+ compares strings)", "2.0", at: offset, semantic: true)
                     }
+                case "=", "!=":
+                    guard laterSemantics else { break }
+                    if (isBooleanCall(after: k) && !leftOperandIsBoolean(k)) || (isBooleanCall(before: k) && !rightOperandIsBoolean(k)) {
+                        note("the comparison `\(sym)` with `true()`/`false()` (XPath 1.0 compares the other side's boolean value, 2.0+ casts its text to a boolean)", "2.0", at: offset, semantic: true)
+                    } else if case .string = previous, case .number = next {
+                        note("the comparison `\(sym)` of a string literal with a number (XPath 1.0 converts the string, 2.0+ raises a type error)", "2.0", at: offset, semantic: true)
+                    } else if case .number = previous, case .string = next {
+                        note("the comparison `\(sym)` of a number with a string literal (XPath 1.0 converts the string, 2.0+ raises a type error)", "2.0", at: offset, semantic: true)
+                    }
                 default: break
                 }
             case .name(let name):
                 if operatorPosition[k] {
                     switch name {
-                    case "and", "or", "div", "mod": break
+                    case "div", "mod":
+                        if laterSemantics, k + 1 < tokens.count, case .number = tokens[k + 1].token, numberIsZero(at: tokens[k + 1].offset) {
+                            note("`\(name)` by the literal zero (Infinity or NaN in XPath 1.0, an error in 2.0+ for integers and decimals)", "2.0", at: offset, semantic: true)
+                        }
+                    case "and", "or": break
                     case "eq", "ne", "lt", "le", "gt", "ge": note("the value comparison `\(name)`", "2.0", at: offset)
                     case "is": note("the node comparison `is`", "2.0", at: offset)
                     case "to": note("the range expression `to`", "2.0", at: offset)

@@ -85,6 +85,25 @@ func stringComparison() {
     #expect(XPath.laterVersionFeatures(in: "//pet/@born > 2000") == [])
 }
 
+@Test("other 1.0 expressions whose 2.0+ meaning differs are refused under 2.0+ only", arguments: [
+    ("//flag = true()", 7), ("false() != //flag", 8), ("'1' = 1", 4), ("1 != '1'", 2),
+    ("count(//pet) div 0 > 1", 13), ("count(//pet) mod 0.0", 13),
+] as [(String, Int)])
+func otherSemanticDifferences(_ expression: String, _ offset: Int) {
+    let found = XPath.laterVersionFeatures(in: expression)
+    #expect(found.map(\.offset) == [offset])
+    #expect(found.first?.isSemanticDifference == true)
+    #expect(XPath.laterVersionFeatures(in: expression, laterSemantics: false) == [])
+}
+
+@Test("comparisons that agree across versions are not refused", arguments: [
+    "boolean(//flag) = true()", "count(//pet) div 2", "count(//pet) div 10", "//pet[@id = 1]", "'a' = 'A'",
+    "not(//flag)", "//pet[2] != //pet[1]", "true() = not(//x)", "contains(//a, 'b') != false()",
+])
+func agreeingComparisons(_ expression: String) {
+    #expect(XPath.laterVersionFeatures(in: expression) == [])
+}
+
 @Test("validate and evaluate refuse later constructs with a message naming them")
 func refusedWithNamedConstruct() {
     let problem = XPath.validate("matches(//name, '^T')", version: "xpath-31")
@@ -100,7 +119,7 @@ func refusedWithNamedConstruct() {
     case .success(let value): Issue.record("evaluated to \(value) instead of being refused")
     case .failure(let error):
         #expect(error.kind == .unsupportedVersion)
-        #expect(error.message.contains("compares differently in XPath 2.0"))
+        #expect(error.message.contains("means something else in XPath 2.0"))
     }
     // The same expression declared as XPath 1.0 means what libxml2 computes.
     #expect(XPath.evaluate("//pet/@born >= '2000'", xml: sample, version: "xpath-10") == .success(.boolean(true)))
