@@ -41,7 +41,7 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
         var unknownRoots: [(offset: Int, root: String)] = []
         while i < s.count {
             if s[i] == "{", i + 1 < s.count, s[i + 1] == "$",
-                let root = RuntimeExpression.unknownRoot(Substring(makeString(s, i + 1, min(s.count, i + 64))).unicodeScalars)
+                let root = RuntimeExpression.unknownRoot(Substring(makeString(s, i + 1, min(s.count, i + 64))).unicodeScalars, version: version)
             {
                 // `{$uuid}`: no runtime expression starts like that, so the braces are text (and
                 // the caller warns that it is sent as written).
@@ -70,7 +70,11 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
         self.parts = parts
         self.unknownRootOffsets = unknownRoots.map(\.offset)
         self.unknownRoots = unknownRoots.map(\.root)
+        self.version = version
     }
+
+    /// The grammar the template was parsed with.
+    let version: ExpressionVersion
 
     /// Offsets of `$` in `{$name…}` whose `$name` is no runtime-expression root (kept as text).
     let unknownRootOffsets: [Int]
@@ -80,7 +84,7 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
     /// Warnings for `{$name…}` kept as text because `$name` is no runtime-expression root.
     public var unknownRootIssues: [ExpressionIssue] {
         zip(unknownRootOffsets, unknownRoots).map { offset, root in
-            ValueTemplate.unknownRootIssue(root, offset: offset)
+            ValueTemplate.unknownRootIssue(root, offset: offset, version: version)
         }
     }
 
@@ -253,10 +257,11 @@ public struct ValueTemplate: Sendable, Hashable {
     }
 
     /// The warning for a `$name` that is no runtime-expression root: the text is sent as written.
-    static func unknownRootIssue(_ root: String, offset: Int) -> ExpressionIssue {
-        ExpressionIssue(
+    static func unknownRootIssue(_ root: String, offset: Int, version: ExpressionVersion = .v1_0) -> ExpressionIssue {
+        let extra = version == .v1_1 ? ", `$message.`, `$self`" : ""
+        return ExpressionIssue(
             .warning,
-            "`$\(root)` is not a runtime expression (Arazzo §4.7 roots are `$url`, `$method`, `$statusCode`, `$request.`, `$response.`, `$inputs.`, `$outputs.`, `$steps.`, `$workflows.`, `$sourceDescriptions.`, `$components.`); it is sent as literal text",
+            "`$\(root)` is not a runtime expression (Arazzo §4.7 roots are `$url`, `$method`, `$statusCode`, `$request.`, `$response.`, `$inputs.`, `$outputs.`, `$steps.`, `$workflows.`, `$sourceDescriptions.`, `$components.`\(extra)); it is sent as literal text",
             offset: offset, code: "unknown-expression-root")
     }
 
@@ -271,11 +276,11 @@ public struct ValueTemplate: Sendable, Hashable {
                     return .expression(e)
                 } catch {
                     if !ExpressionTemplate.containsEmbeddedExpression(s) {
-                        if let root = RuntimeExpression.unknownRoot(Substring(s).unicodeScalars) {
-                            issues.append(Issue(path: path, issue: unknownRootIssue(root, offset: 0)))
+                        if let root = RuntimeExpression.unknownRoot(Substring(s).unicodeScalars, version: version) {
+                            issues.append(Issue(path: path, issue: unknownRootIssue(root, offset: 0, version: version)))
                             return .literal(value)
                         }
-                        guard RuntimeExpression.looksLikeKnownExpression(s) else { return .literal(value) }
+                        guard RuntimeExpression.looksLikeKnownExpression(s, version: version) else { return .literal(value) }
                         issues.append(Issue(path: path, issue: ExpressionIssue(
                             .warning, "this string looks like a runtime expression but is used as literal text: \(error.message)",
                             offset: error.offset, code: "literal-looks-like-expression")))

@@ -144,7 +144,8 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `text` starts with `$` and a word equal or close to an expression keyword
     /// (`$inputs`, `$step`, `$respons`…): a literal like that is probably a broken expression.
-    public static func looksLikeKnownExpression(_ text: String) -> Bool {
+    /// `version` adds the 1.1 roots (`$self`, `$message`) to the keywords.
+    public static func looksLikeKnownExpression(_ text: String, version: ExpressionVersion = .v1_0) -> Bool {
         var word = ""
         for (i, c) in text.unicodeScalars.enumerated() {
             if i == 0 {
@@ -154,19 +155,22 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
             guard c.isASCIILetter else { break }
             word.unicodeScalars.append(c)
         }
-        return !word.isEmpty && suggest(word, among: ExpressionParser.keywords) != nil
+        let keywords = version == .v1_1 ? ExpressionParser.keywords11 : ExpressionParser.keywords
+        return !word.isEmpty && suggest(word, among: keywords) != nil
     }
 
     /// The root word of `text` when it starts with `$` and a word that is no runtime-expression
     /// root and not close to one (`$datetime.iso8601`, `$uuid`): such a string is text, not a
-    /// broken expression. `nil` otherwise.
-    public static func unknownRoot(_ text: Substring.UnicodeScalarView) -> String? {
+    /// broken expression. `nil` otherwise. `version` adds the 1.1 roots to those a word may be
+    /// close to (`$mesage` is a broken `$message` in a 1.1 document).
+    public static func unknownRoot(_ text: Substring.UnicodeScalarView, version: ExpressionVersion = .v1_0) -> String? {
         var it = text.makeIterator()
         guard it.next() == "$" else { return nil }
         var word = ""
         while let c = it.next(), c.isASCIILetter { word.unicodeScalars.append(c) }
-        guard !word.isEmpty, !ExpressionParser.keywords.contains(word), word != "self", word != "message",
-              suggest(word, among: ExpressionParser.keywords) == nil else { return nil }
+        let keywords = version == .v1_1 ? ExpressionParser.keywords11 : ExpressionParser.keywords
+        guard !word.isEmpty, !keywords.contains(word), word != "self", word != "message",
+              suggest(word, among: keywords) == nil else { return nil }
         return word
     }
 

@@ -162,4 +162,15 @@ struct Version11ExpressionTests {
             #expect(throws: Never.self) { try RuntimeExpression(parsing: text, version: .v1_1) }
         }
     }
+
+    @Test("a misspelt 1.1 root in a value is a broken expression under 1.1, literal text under 1.0")
+    func misspeltRootInValue() {
+        let v11 = ValueTemplate(["id": "$mesage.payload#/id"], version: .v1_1)
+        #expect(v11.issues.map(\.issue.code) == ["literal-looks-like-expression"])
+        #expect(v11.issues.first?.issue.message.contains("did you mean `$message`?") == true)
+        let v10 = ValueTemplate(["id": "$mesage.payload#/id"])
+        #expect(v10.issues.map(\.issue.code) == ["unknown-expression-root"])
+        let literal = ValueTemplate(["id": "$uuid"], version: .v1_1)
+        #expect(literal.issues.first?.issue.message.contains("`$message.`, `$self`") == true)
+    }
 }
