@@ -66,6 +66,8 @@ public struct CompiledCriterion: Sendable {
     public let kind: Kind
     /// The expression-type version, if given.
     public let version: String?
+    /// The document's edition (runtime-expression grammar).
+    public let arazzoVersion: ExpressionVersion
     /// Everything found while compiling; errors make the criterion always fail.
     public let issues: [ExpressionIssue]
     /// The parsed `context`, if given and valid.
@@ -102,10 +104,18 @@ public struct CompiledCriterion: Sendable {
     ///   - type: the `type` string, or the Criterion Expression Type Object's `type`; `nil` means
     ///     `simple`.
     ///   - version: the Criterion Expression Type Object's `version`, if present.
-    public init(condition: String, context: String? = nil, type: String? = nil, version: String? = nil) {
+    ///   - arazzoVersion: the document's edition, which decides the runtime-expression grammar of
+    ///     `context`, of a `simple` condition and of `{$…}` in the other kinds (1.0.1 by default).
+    ///     The pass/fail rules are the same for both editions: the normative rules of 1.1.0 are
+    ///     the ones A4/A7 already apply to 1.0 (decision S5).
+    public init(
+        condition: String, context: String? = nil, type: String? = nil, version: String? = nil,
+        arazzoVersion: ExpressionVersion = .v1_0
+    ) {
         self.condition = condition
         self.contextText = context
         self.version = version
+        self.arazzoVersion = arazzoVersion
         var issues: [ExpressionIssue] = []
 
         // type
@@ -113,6 +123,13 @@ public struct CompiledCriterion: Sendable {
         if let type {
             if let k = Kind(rawValue: type) {
                 kind = k
+            } else if type == "jsonpointer", arazzoVersion == .v1_1 {
+                // 1.1 lists `jsonpointer` among expression types, but Condition Evaluation defines
+                // pass/fail only for simple, regex, jsonpath and xpath.
+                issues.append(ExpressionIssue(
+                    .error,
+                    "a criterion cannot be a `jsonpointer` (Arazzo 1.1 defines pass/fail only for `simple`, `regex`, `jsonpath` and `xpath`); to require that a value exists, write a `jsonpath` condition such as `$.a.b`",
+                    offset: 0, code: "criterion-type", field: .type))
             } else {
                 var message = "unknown criterion type `\(type)`"
                 if let s = suggest(type, among: Kind.allCases.map(\.rawValue)) {
@@ -129,7 +146,7 @@ public struct CompiledCriterion: Sendable {
         var parsedContext: RuntimeExpression? = nil
         if let context {
             do {
-                parsedContext = try RuntimeExpression(parsing: context)
+                parsedContext = try RuntimeExpression(parsing: context, version: arazzoVersion)
             } catch {
                 var issue = error.issue
                 issue.field = .context
@@ -174,7 +191,7 @@ public struct CompiledCriterion: Sendable {
             engine = .invalid(issues.first?.message ?? "invalid criterion")
         case .simple:
             do {
-                let parsed = try SimpleCondition(parsing: condition)
+                let parsed = try SimpleCondition(parsing: condition, version: arazzoVersion)
                 issues.append(contentsOf: parsed.warnings)
                 engine = .simple(parsed)
             } catch {
@@ -183,12 +200,12 @@ public struct CompiledCriterion: Sendable {
             }
         case .regex, .jsonpath, .xpath:
             if ExpressionTemplate.containsEmbeddedExpression(condition),
-                let template = try? ExpressionTemplate(parsing: condition), !template.isLiteral
+                let template = try? ExpressionTemplate(parsing: condition, version: arazzoVersion), !template.isLiteral
             {
                 engine = .templated(template)
             } else {
                 var warnings: [ExpressionIssue] = []
-                switch Self.compile(kind, condition, version: version, warnings: &warnings) {
+                switch Self.compile(kind, condition, version: version, arazzoVersion: arazzoVersion, warnings: &warnings) {
                 case .engine(let e):
                     engine = e
                     issues += warnings
@@ -223,11 +240,14 @@ public struct CompiledCriterion: Sendable {
     }
 
     /// Compiles a regex, JSONPath or XPath condition text.
-    static func compile(_ kind: Kind, _ text: String, version: String?, warnings: inout [ExpressionIssue]) -> Compiled {
+    static func compile(
+        _ kind: Kind, _ text: String, version: String?, arazzoVersion: ExpressionVersion = .v1_0,
+        warnings: inout [ExpressionIssue]
+    ) -> Compiled {
         switch kind {
         case .simple:
             do {
-                return .engine(.simple(try SimpleCondition(parsing: text)))
+                return .engine(.simple(try SimpleCondition(parsing: text, version: arazzoVersion)))
             } catch {
                 return .issue(error.issue)
             }
@@ -296,6 +316,10 @@ public struct CompiledCriterion: Sendable {
         case .xpath:
             // The default (no version) is XPath 3.1 in Arazzo; libxml2 evaluates its 1.0 subset.
             if let problem = XPath.validate(text, version: version ?? "xpath-31") {
+                if let offset = problem.offset {
+                    // A construct of a later XPath, named and located by the version check.
+                    return .issue(ExpressionIssue(.error, problem.message, offset: offset, code: "xpath-syntax"))
+                }
                 let message =
                     version == "xpath-10"
                     ? "invalid XPath 1.0 expression: \(problem.message)"
@@ -357,7 +381,7 @@ public struct CompiledCriterion: Sendable {
             case .success(let text):
                 resolvedCondition = text
                 var ignored: [ExpressionIssue] = []
-                switch Self.compile(kind, text, version: version, warnings: &ignored) {
+                switch Self.compile(kind, text, version: version, arazzoVersion: arazzoVersion, warnings: &ignored) {
                 case .engine(let e): engine = e
                 case .issue(let issue):
                     return verdict(false, "the condition `\(text)` (after substitution) is invalid: \(issue.message)", error: issue.message)

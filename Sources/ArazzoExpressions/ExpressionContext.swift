@@ -52,6 +52,17 @@ public protocol ExpressionContext {
     func sourceDescription(name: String, reference: String) -> JSONValue?
     /// The component `name` of `kind`, as JSON.
     func component(kind: RuntimeExpression.ComponentKind, name: String) -> JSONValue?
+    /// `$self` (Arazzo 1.1): the document's own URI, that is its `$self` field resolved against
+    /// the URI it was retrieved from (1.1 §"Establishing the Base URI"), or that retrieval URI
+    /// when it has no `$self`. The engine fills this in once it knows the document's identity;
+    /// `nil` (the default) makes `$self` unresolved.
+    var selfURI: String? { get }
+    /// The first value of header `name` of the message the current asynchronous step sent or
+    /// received (`$message.header.<name>`, Arazzo 1.1), matched case-insensitively.
+    func messageHeader(named name: String) -> String?
+    /// The payload of the message the current asynchronous step sent or received
+    /// (`$message.payload`, Arazzo 1.1): parsed JSON, or a string for other content types.
+    var messagePayload: JSONValue? { get }
 }
 
 extension ExpressionContext {
@@ -87,6 +98,12 @@ extension ExpressionContext {
     public func sourceDescription(name: String, reference: String) -> JSONValue? { nil }
     /// Not available by default.
     public func component(kind: RuntimeExpression.ComponentKind, name: String) -> JSONValue? { nil }
+    /// Not available by default.
+    public var selfURI: String? { nil }
+    /// Not available by default.
+    public func messageHeader(named name: String) -> String? { nil }
+    /// Not available by default.
+    public var messagePayload: JSONValue? { nil }
 }
 
 /// Case-insensitive header lookup over a list of name/value pairs (first value wins).
@@ -153,6 +170,12 @@ public struct ExpressionValues: ExpressionContext, Sendable {
     public var sourceDescriptions: [String: [String: JSONValue]]
     /// Components by kind, then name.
     public var components: [RuntimeExpression.ComponentKind: [String: JSONValue]]
+    /// `$self` (Arazzo 1.1).
+    public var selfURI: String?
+    /// The current message's headers in order (repeats allowed), for `$message.header` (1.1).
+    public var messageHeaders: [(name: String, value: String)]
+    /// `$message.payload` (Arazzo 1.1).
+    public var messagePayload: JSONValue?
 
     /// Creates a context; every field defaults to "not available".
     public init(
@@ -163,8 +186,12 @@ public struct ExpressionValues: ExpressionContext, Sendable {
         inputs: JSONValue? = nil, outputs: JSONObject? = nil, steps: [String: JSONObject] = [:],
         workflowInputs: [String: JSONValue] = [:], workflowOutputs: [String: JSONObject] = [:],
         sourceDescriptions: [String: [String: JSONValue]] = [:],
-        components: [RuntimeExpression.ComponentKind: [String: JSONValue]] = [:]
+        components: [RuntimeExpression.ComponentKind: [String: JSONValue]] = [:],
+        selfURI: String? = nil, messageHeaders: [(name: String, value: String)] = [], messagePayload: JSONValue? = nil
     ) {
+        self.selfURI = selfURI
+        self.messageHeaders = messageHeaders
+        self.messagePayload = messagePayload
         self.url = url
         self.method = method
         self.statusCode = statusCode
@@ -201,6 +228,8 @@ public struct ExpressionValues: ExpressionContext, Sendable {
     public func sourceDescription(name: String, reference: String) -> JSONValue? { sourceDescriptions[name]?[reference] }
     /// The stored value.
     public func component(kind: RuntimeExpression.ComponentKind, name: String) -> JSONValue? { components[kind]?[name] }
+    /// Case-insensitive, first value.
+    public func messageHeader(named name: String) -> String? { HeaderLookup.first(named: name, in: messageHeaders) }
 }
 
 /// Why an expression produced no value: the step has not run, the input was not supplied, the
@@ -378,6 +407,23 @@ extension RuntimeExpression {
                 return .failure(unresolved("there is no component `\(kind.rawValue).\(name)`"))
             }
             base = value
+        case .selfURI:
+            guard let uri = context.selfURI else {
+                return .failure(unresolved("the document's own URI is not known here"))
+            }
+            base = .string(uri)
+        case .messageHeader(let name):
+            guard let value = context.messageHeader(named: name) else {
+                return .failure(unresolved(context.messagePayload == nil
+                    ? "no message was sent or received here"
+                    : "the message has no header `\(name)`"))
+            }
+            base = .string(value)
+        case .messagePayload:
+            guard let payload = context.messagePayload else {
+                return .failure(unresolved("no message was sent or received here"))
+            }
+            base = payload
         }
         guard let pointer, !pointer.tokens.isEmpty else { return .success(base) }
         do {

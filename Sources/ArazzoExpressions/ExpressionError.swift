@@ -12,6 +12,8 @@ public struct ExpressionError: Error, Sendable, Hashable, Codable, CustomStringC
     public var offset: Int
     /// A stable identifier for tests and tools (e.g. `expression-syntax`, `condition-syntax`).
     public var code: String
+    /// The whole parsed string corrected, when the mistake has one evident correction.
+    public var fix: ExpressionFix?
 
     /// Creates an error.
     public init(_ message: String, offset: Int, code: String = "expression-syntax") {
@@ -25,7 +27,7 @@ public struct ExpressionError: Error, Sendable, Hashable, Codable, CustomStringC
 
     /// The error as an ``ExpressionIssue`` of severity error.
     public var issue: ExpressionIssue {
-        ExpressionIssue(.error, message, offset: offset, code: code)
+        ExpressionIssue(.error, message, offset: offset, code: code, fix: fix)
     }
 }
 

@@ -81,6 +81,9 @@ public struct ExpressionScope: Sendable, Hashable {
     public var sourceDescriptionNames: [String]
     /// Component keys per kind; a missing kind skips the check.
     public var componentNames: [RuntimeExpression.ComponentKind: [String]]
+    /// The runtime-expression grammar the checked strings are parsed with (the document's
+    /// `arazzo` version; 1.0.1 by default).
+    public var version: ExpressionVersion = .v1_0
 
     /// Creates a scope.
     public init(
@@ -132,25 +135,25 @@ extension ExpressionScope {
         switch kind {
         case .expression:
             do {
-                let e = try RuntimeExpression(parsing: text)
+                let e = try RuntimeExpression(parsing: text, version: version)
                 return check(e, at: 0, inCondition: false).withFixes(in: text)
             } catch {
                 return [error.issue]
             }
         case .template:
             do {
-                return check(try ExpressionTemplate(parsing: text)).withFixes(in: text)
+                return check(try ExpressionTemplate(parsing: text, version: version)).withFixes(in: text)
             } catch {
                 return [error.issue]
             }
         case .condition:
             do {
-                return check(try SimpleCondition(parsing: text)).withFixes(in: text)
+                return check(try SimpleCondition(parsing: text, version: version)).withFixes(in: text)
             } catch {
                 return [error.issue]
             }
         case .value:
-            let compiled = ValueTemplate(.string(text))
+            let compiled = ValueTemplate(.string(text), version: version)
             return (compiled.issues.map(\.issue) + compiled.expressions.flatMap { check($0.expression, at: $0.offset, inCondition: false) }).withFixes(in: text)
         }
     }

@@ -29,7 +29,10 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: ``ExpressionError`` for a malformed embedded expression, an unclosed `{$…`, or
     ///   a brace inside an embedded expression.
-    public init(parsing text: String) throws(ExpressionError) {
+    ///
+    /// `version` selects the runtime-expression grammar of the embedded expressions (1.0.1 by
+    /// default).
+    public init(parsing text: String, version: ExpressionVersion = .v1_0) throws(ExpressionError) {
         self.text = text
         let s = Array(text.unicodeScalars)
         var parts: [Part] = []
@@ -38,14 +41,14 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
         var unknownRoots: [(offset: Int, root: String)] = []
         while i < s.count {
             if s[i] == "{", i + 1 < s.count, s[i + 1] == "$",
-                let root = RuntimeExpression.unknownRoot(Substring(makeString(s, i + 1, min(s.count, i + 64))).unicodeScalars)
+                let root = RuntimeExpression.unknownRoot(Substring(makeString(s, i + 1, min(s.count, i + 64))).unicodeScalars, version: version)
             {
                 // `{$uuid}`: no runtime expression starts like that, so the braces are text (and
                 // the caller warns that it is sent as written).
                 unknownRoots.append((i + 1, root))
                 i += 1
             } else if s[i] == "{", i + 1 < s.count, s[i + 1] == "$" {
-                var parser = ExpressionParser(s, mode: .embedded, at: i + 1)
+                var parser = ExpressionParser(s, mode: .embedded, at: i + 1, version: version)
                 let expression = try parser.parse()
                 guard parser.i < s.count else {
                     throw ExpressionError("`{` at offset \(i) is never closed: expected `}` after `\(expression.text)`", offset: parser.i)
@@ -67,7 +70,11 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
         self.parts = parts
         self.unknownRootOffsets = unknownRoots.map(\.offset)
         self.unknownRoots = unknownRoots.map(\.root)
+        self.version = version
     }
+
+    /// The grammar the template was parsed with.
+    let version: ExpressionVersion
 
     /// Offsets of `$` in `{$name…}` whose `$name` is no runtime-expression root (kept as text).
     let unknownRootOffsets: [Int]
@@ -77,7 +84,7 @@ public struct ExpressionTemplate: Sendable, Hashable, CustomStringConvertible {
     /// Warnings for `{$name…}` kept as text because `$name` is no runtime-expression root.
     public var unknownRootIssues: [ExpressionIssue] {
         zip(unknownRootOffsets, unknownRoots).map { offset, root in
-            ValueTemplate.unknownRootIssue(root, offset: offset)
+            ValueTemplate.unknownRootIssue(root, offset: offset, version: version)
         }
     }
 
@@ -239,39 +246,41 @@ public struct ValueTemplate: Sendable, Hashable {
 
     /// Compiles `value`; never fails (broken expressions stay literal and are listed in
     /// ``issues``). Nesting deeper than 512 levels is kept literal.
-    public init(_ value: JSONValue) {
+    /// `version` selects the runtime-expression grammar (1.0.1 by default).
+    public init(_ value: JSONValue, version: ExpressionVersion = .v1_0) {
         var issues: [Issue] = []
         var constant = true
-        self.root = Self.compile(value, path: "", depth: 0, issues: &issues, constant: &constant)
+        self.root = Self.compile(value, path: "", depth: 0, version: version, issues: &issues, constant: &constant)
         self.issues = issues
         self.isConstant = constant
         self.original = value
     }
 
     /// The warning for a `$name` that is no runtime-expression root: the text is sent as written.
-    static func unknownRootIssue(_ root: String, offset: Int) -> ExpressionIssue {
-        ExpressionIssue(
+    static func unknownRootIssue(_ root: String, offset: Int, version: ExpressionVersion = .v1_0) -> ExpressionIssue {
+        let extra = version == .v1_1 ? ", `$message.`, `$self`" : ""
+        return ExpressionIssue(
             .warning,
-            "`$\(root)` is not a runtime expression (Arazzo §4.7 roots are `$url`, `$method`, `$statusCode`, `$request.`, `$response.`, `$inputs.`, `$outputs.`, `$steps.`, `$workflows.`, `$sourceDescriptions.`, `$components.`); it is sent as literal text",
+            "`$\(root)` is not a runtime expression (Arazzo §4.7 roots are `$url`, `$method`, `$statusCode`, `$request.`, `$response.`, `$inputs.`, `$outputs.`, `$steps.`, `$workflows.`, `$sourceDescriptions.`, `$components.`\(extra)); it is sent as literal text",
             offset: offset, code: "unknown-expression-root")
     }
 
-    static func compile(_ value: JSONValue, path: String, depth: Int, issues: inout [Issue], constant: inout Bool) -> Node {
+    static func compile(_ value: JSONValue, path: String, depth: Int, version: ExpressionVersion, issues: inout [Issue], constant: inout Bool) -> Node {
         guard depth < 512 else { return .literal(value) }
         switch value {
         case .string(let s):
             if RuntimeExpression.looksLikeExpression(s) {
                 do {
-                    let e = try RuntimeExpression(parsing: s)
+                    let e = try RuntimeExpression(parsing: s, version: version)
                     constant = false
                     return .expression(e)
                 } catch {
                     if !ExpressionTemplate.containsEmbeddedExpression(s) {
-                        if let root = RuntimeExpression.unknownRoot(Substring(s).unicodeScalars) {
-                            issues.append(Issue(path: path, issue: unknownRootIssue(root, offset: 0)))
+                        if let root = RuntimeExpression.unknownRoot(Substring(s).unicodeScalars, version: version) {
+                            issues.append(Issue(path: path, issue: unknownRootIssue(root, offset: 0, version: version)))
                             return .literal(value)
                         }
-                        guard RuntimeExpression.looksLikeKnownExpression(s) else { return .literal(value) }
+                        guard RuntimeExpression.looksLikeKnownExpression(s, version: version) else { return .literal(value) }
                         issues.append(Issue(path: path, issue: ExpressionIssue(
                             .warning, "this string looks like a runtime expression but is used as literal text: \(error.message)",
                             offset: error.offset, code: "literal-looks-like-expression")))
@@ -281,7 +290,7 @@ public struct ValueTemplate: Sendable, Hashable {
             }
             if ExpressionTemplate.containsEmbeddedExpression(s) {
                 do {
-                    let t = try ExpressionTemplate(parsing: s)
+                    let t = try ExpressionTemplate(parsing: s, version: version)
                     issues += t.unknownRootIssues.map { Issue(path: path, issue: $0) }
                     if t.isLiteral { return .literal(value) }
                     constant = false
@@ -297,7 +306,7 @@ public struct ValueTemplate: Sendable, Hashable {
             nodes.reserveCapacity(elements.count)
             var allLiteral = true
             for (i, element) in elements.enumerated() {
-                let node = compile(element, path: path + "/\(i)", depth: depth + 1, issues: &issues, constant: &constant)
+                let node = compile(element, path: path + "/\(i)", depth: depth + 1, version: version, issues: &issues, constant: &constant)
                 if case .literal = node {} else { allLiteral = false }
                 nodes.append(node)
             }
@@ -307,7 +316,7 @@ public struct ValueTemplate: Sendable, Hashable {
             nodes.reserveCapacity(members.count)
             var allLiteral = true
             for (key, member) in members {
-                let node = compile(member, path: path + "/" + escapePointerToken(key), depth: depth + 1, issues: &issues, constant: &constant)
+                let node = compile(member, path: path + "/" + escapePointerToken(key), depth: depth + 1, version: version, issues: &issues, constant: &constant)
                 if case .literal = node {} else { allLiteral = false }
                 nodes.append((key, node))
             }

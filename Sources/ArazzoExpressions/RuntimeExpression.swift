@@ -1,8 +1,9 @@
 import ArazzoDiagnostics
 public import ArazzoJSON
 
-/// A parsed Arazzo 1.0.1 runtime expression such as `$steps.login.outputs.token` or
-/// `$response.body#/items/0/id`.
+/// A parsed Arazzo runtime expression such as `$steps.login.outputs.token` or
+/// `$response.body#/items/0/id`, read with the ABNF of the document's version (1.0.1 by default,
+/// or the rewritten 1.1.0 one, see ``ExpressionVersion``).
 ///
 /// Parse once (``init(parsing:)``), evaluate as often as needed with
 /// ``evaluate(in:)``: evaluation never looks at the text again.
@@ -18,6 +19,11 @@ public import ArazzoJSON
 ///   are `inputs`, `parameters`, `successActions` and `failureActions`.
 /// - A JSON pointer (`#/…`) is accepted after `$request.body`, `$response.body`, `$inputs.<name>`,
 ///   `$outputs.<name>`, `$steps.<id>.outputs.<name>` and `$workflows.<id>.inputs|outputs.<name>`.
+/// - 1.1 adds `$self`, `$message.header.<token>` and `$message.payload[#pointer]`; in a 1.0
+///   document they are errors saying they need Arazzo 1.1. `$message` has no other field
+///   (`$message.body` is an error with a fix-it to `payload`). The 1.1 ABNF also lets
+///   `$request`/`$response` take `payload`: in 1.1 it reads the body (an HTTP message's
+///   payload is its content); in 1.0 it is an error with a fix-it to `body`.
 public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
     /// The kinds of component a `$components.<kind>.<name>` expression can name.
     public enum ComponentKind: String, Sendable, Hashable, Codable, CaseIterable {
@@ -66,6 +72,14 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
         case sourceDescription(name: String, reference: String)
         /// `$components.<kind>.<name>`.
         case component(ComponentKind, name: String)
+        /// `$self` (Arazzo 1.1): the document's own URI, see ``ExpressionContext/selfURI``.
+        case selfURI
+        /// `$message.header.<token>` (Arazzo 1.1, case-insensitive name): a header of the message
+        /// an asynchronous step sent or received.
+        case messageHeader(String)
+        /// `$message.payload` (Arazzo 1.1): the payload of the message an asynchronous step sent
+        /// or received.
+        case messagePayload
     }
 
     /// The expression text exactly as written (without surrounding braces).
@@ -85,12 +99,13 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
     /// their meaning, and the static check reports them with the canonical text.
     let lenientForms: [LenientForm]
 
-    /// Parses `text`, which must be one runtime expression and nothing else.
+    /// Parses `text`, which must be one runtime expression and nothing else, with the grammar of
+    /// `version` (1.0.1 unless the document declares 1.1).
     ///
     /// - Throws: ``ExpressionError`` with the offset of the first bad character.
-    public init(parsing text: String) throws(ExpressionError) {
+    public init(parsing text: String, version: ExpressionVersion = .v1_0) throws(ExpressionError) {
         let scalars = Array(text.unicodeScalars)
-        var parser = ExpressionParser(scalars, mode: .standalone, at: 0)
+        var parser = ExpressionParser(scalars, mode: .standalone, at: 0, version: version)
         let expression = try parser.parse()
         if parser.i < scalars.count {
             throw ExpressionError(
@@ -129,7 +144,8 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `text` starts with `$` and a word equal or close to an expression keyword
     /// (`$inputs`, `$step`, `$respons`…): a literal like that is probably a broken expression.
-    public static func looksLikeKnownExpression(_ text: String) -> Bool {
+    /// `version` adds the 1.1 roots (`$self`, `$message`) to the keywords.
+    public static func looksLikeKnownExpression(_ text: String, version: ExpressionVersion = .v1_0) -> Bool {
         var word = ""
         for (i, c) in text.unicodeScalars.enumerated() {
             if i == 0 {
@@ -139,19 +155,22 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
             guard c.isASCIILetter else { break }
             word.unicodeScalars.append(c)
         }
-        return !word.isEmpty && suggest(word, among: ExpressionParser.keywords) != nil
+        let keywords = version == .v1_1 ? ExpressionParser.keywords11 : ExpressionParser.keywords
+        return !word.isEmpty && suggest(word, among: keywords) != nil
     }
 
     /// The root word of `text` when it starts with `$` and a word that is no runtime-expression
     /// root and not close to one (`$datetime.iso8601`, `$uuid`): such a string is text, not a
-    /// broken expression. `nil` otherwise.
-    public static func unknownRoot(_ text: Substring.UnicodeScalarView) -> String? {
+    /// broken expression. `nil` otherwise. `version` adds the 1.1 roots to those a word may be
+    /// close to (`$mesage` is a broken `$message` in a 1.1 document).
+    public static func unknownRoot(_ text: Substring.UnicodeScalarView, version: ExpressionVersion = .v1_0) -> String? {
         var it = text.makeIterator()
         guard it.next() == "$" else { return nil }
         var word = ""
         while let c = it.next(), c.isASCIILetter { word.unicodeScalars.append(c) }
-        guard !word.isEmpty, !ExpressionParser.keywords.contains(word), word != "self", word != "message",
-              suggest(word, among: ExpressionParser.keywords) == nil else { return nil }
+        let keywords = version == .v1_1 ? ExpressionParser.keywords11 : ExpressionParser.keywords
+        guard !word.isEmpty, !keywords.contains(word), word != "self", word != "message",
+              suggest(word, among: keywords) == nil else { return nil }
         return word
     }
 
@@ -163,9 +182,9 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
     /// and bodies.
     public var name: String? {
         switch source {
-        case .url, .method, .statusCode, .requestBody, .responseBody: return nil
+        case .url, .method, .statusCode, .requestBody, .responseBody, .selfURI, .messagePayload: return nil
         case .requestHeader(let n), .requestQuery(let n), .requestPath(let n), .responseHeader(let n),
-            .inputs(let n), .outputs(let n):
+            .inputs(let n), .outputs(let n), .messageHeader(let n):
             return n
         case .stepOutput(_, let n), .workflowInput(_, let n), .workflowOutput(_, let n): return n
         case .sourceDescription(_, let r): return r
@@ -182,6 +201,14 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
             return true
         default:
             return false
+        }
+    }
+
+    /// Whether the expression reads the message of an asynchronous step (`$message.*`, 1.1).
+    public var readsMessage: Bool {
+        switch source {
+        case .messageHeader, .messagePayload: return true
+        default: return false
         }
     }
 }
@@ -215,18 +242,27 @@ struct ExpressionParser {
     var i: Int
     let start: Int
     var lenientForms: [LenientForm] = []
+    /// Which ABNF applies (1.1 adds `$self` and `$message`).
+    let version: ExpressionVersion
 
-    init(_ scalars: [Unicode.Scalar], mode: ExpressionMode, at index: Int) {
+    init(_ scalars: [Unicode.Scalar], mode: ExpressionMode, at index: Int, version: ExpressionVersion = .v1_0) {
         self.s = scalars
         self.mode = mode
         self.i = index
         self.start = index
+        self.version = version
     }
 
     static let keywords = [
         "url", "method", "statusCode", "request", "response", "inputs", "outputs", "steps", "workflows",
         "sourceDescriptions", "components",
     ]
+
+    /// The roots of the 1.1 ABNF.
+    static let keywords11 = keywords + ["message", "self"]
+
+    /// The expression roots of this parser's version (for messages and suggestions).
+    var versionKeywords: [String] { version == .v1_1 ? Self.keywords11 : Self.keywords }
 
     static func isConditionSpace(_ c: Unicode.Scalar) -> Bool {
         c == " " || c == "\t" || c == "\n" || c == "\r"
@@ -270,8 +306,10 @@ struct ExpressionParser {
         return "unexpected \(quoted(c)) after `\(expression)`"
     }
 
-    func error(_ message: String, at offset: Int) -> ExpressionError {
-        ExpressionError(message, offset: offset)
+    func error(_ message: String, at offset: Int, fix: ExpressionFix? = nil) -> ExpressionError {
+        var error = ExpressionError(message, offset: offset)
+        error.fix = fix
+        return error
     }
 
     mutating func parse() throws(ExpressionError) -> RuntimeExpression {
@@ -290,7 +328,7 @@ struct ExpressionParser {
         case "inputs", "outputs":
             try expectDot(after: "$\(keyword)", expecting: keyword == "inputs" ? "an input name" : "an output name")
             let nameOffset = i
-            let name = try readName(stopAtDot: false, stopAtHash: true, what: keyword == "inputs" ? "an input name" : "an output name", after: "$\(keyword).")
+            let name = try readName(stopAtDot: false, stopAtHash: true, what: keyword == "inputs" ? "an input name" : "an output name", after: "$\(keyword).", identifier: .dotted)
             let pointer = try optionalPointer()
             return make(keyword == "inputs" ? .inputs(name) : .outputs(name), pointer: pointer, id: nil, name: nameOffset)
         case "steps": return try steps()
@@ -298,7 +336,7 @@ struct ExpressionParser {
         case "sourceDescriptions":
             try expectDot(after: "$sourceDescriptions", expecting: "a source description name")
             let idOffset = i
-            let sourceName = try readName(stopAtDot: true, stopAtHash: true, what: "a source description name", after: "$sourceDescriptions.")
+            let sourceName = try readName(stopAtDot: true, stopAtHash: true, what: "a source description name", after: "$sourceDescriptions.", identifier: .strict)
             guard !atEnd, s[i] == "." else {
                 throw error("expected `.` and an operationId, workflowId or field after `$sourceDescriptions.\(sourceName)`", at: i)
             }
@@ -307,17 +345,20 @@ struct ExpressionParser {
             let reference = try readName(stopAtDot: false, stopAtHash: false, what: "an operationId, workflowId or field name", after: "$sourceDescriptions.\(sourceName).")
             return make(.sourceDescription(name: sourceName, reference: reference), pointer: nil, id: idOffset, name: nameOffset)
         case "components": return try components()
+        case "self" where version == .v1_1: return try fixed(.selfURI, keyword)
+        case "message" where version == .v1_1: return try message()
         case "self", "message":
-            throw error("`$\(keyword)` is an Arazzo 1.1 runtime expression; this document is Arazzo 1.0.1", at: start)
+            // No fix-it: the expression needs the document to be 1.1, which is another field.
+            throw error("`$\(keyword)` is an Arazzo 1.1 runtime expression; this document is Arazzo 1.0.1 (declare `arazzo: 1.1.0` to use it)", at: start)
         default:
             if keyword.isEmpty {
-                throw error("expected an expression name after `$` (one of \(Self.keywords.map { "`$\($0)`" }.joined(separator: ", ")))", at: i)
+                throw error("expected an expression name after `$` (one of \(versionKeywords.map { "`$\($0)`" }.joined(separator: ", ")))", at: i)
             }
             var message = "unknown runtime expression `$\(keyword)`"
-            if let suggestion = suggest(keyword, among: Self.keywords) {
+            if let suggestion = suggest(keyword, among: versionKeywords) {
                 message += "; did you mean `$\(suggestion)`?"
             } else {
-                message += " (expected one of \(Self.keywords.map { "`$\($0)`" }.joined(separator: ", ")))"
+                message += " (expected one of \(versionKeywords.map { "`$\($0)`" }.joined(separator: ", ")))"
             }
             throw error(message, at: keywordStart)
         }
@@ -347,8 +388,20 @@ struct ExpressionParser {
         i += 1
     }
 
-    /// Reads a name up to the boundary (and `.`/`#` when asked); empty names are errors.
-    mutating func readName(stopAtDot: Bool, stopAtHash: Bool, what: String, after prefix: String) throws(ExpressionError) -> String {
+    /// The 1.1 ABNF's character sets for names.
+    enum IdentifierRule {
+        /// `identifier-strict`: step, workflow and source description ids (`[A-Za-z0-9_-]+`).
+        case strict
+        /// `identifier`: input, output and component names (`[A-Za-z0-9._-]+`).
+        case dotted
+    }
+
+    /// Reads a name up to the boundary (and `.`/`#` when asked); empty names are errors. Under
+    /// 1.1, a name with an `identifier` rule may hold only that rule's characters; `[` and `]`
+    /// stay allowed so the evident `.member`/`[n]` navigation of A2 reads as under 1.0.
+    mutating func readName(
+        stopAtDot: Bool, stopAtHash: Bool, what: String, after prefix: String, identifier: IdentifierRule? = nil
+    ) throws(ExpressionError) -> String {
         let from = i
         while !atBoundary {
             let c = s[i]
@@ -358,6 +411,15 @@ struct ExpressionParser {
         }
         if from == i {
             throw error("expected \(what) after `\(prefix)`", at: i)
+        }
+        if version == .v1_1, let identifier {
+            for k in from..<i {
+                let c = s[k]
+                if c.isASCIILetter || c.isASCIIDigit || c == "-" || c == "_" || c == "[" || c == "]" { continue }
+                if c == ".", identifier == .dotted { continue }
+                let allowed = identifier == .strict ? "letters, digits, `-` and `_`" : "letters, digits, `.`, `-` and `_`"
+                throw error("\(Self.quoted(c)) is not allowed in \(what): Arazzo 1.1 names here have only \(allowed)", at: k)
+            }
         }
         return text(from, i)
     }
@@ -408,18 +470,14 @@ struct ExpressionParser {
             }
             return make(source, pointer: nil, id: nil, name: nameOffset)
         case "body":
-            let pointer = try optionalPointer()
-            if pointer == nil, !atBoundary {
-                if mode == .condition && s[i] == "." {
-                    return make(request ? .requestBody : .responseBody, pointer: nil, id: nil, name: nil)
-                }
-                if s[i] == "." || s[i] == "[" {
-                    let pointer = try bodyNavigation(prefix: "\(prefix).body")
-                    return make(request ? .requestBody : .responseBody, pointer: pointer, id: nil, name: nil)
-                }
-                throw error("unexpected \(Self.quoted(s[i])) after `\(prefix).body`", at: i)
-            }
-            return make(request ? .requestBody : .responseBody, pointer: pointer, id: nil, name: nil)
+            return try bodyLike(request ? .requestBody : .responseBody, prefix: "\(prefix).body")
+        case "payload" where version == .v1_1:
+            // 1.1: `source` includes `payload-reference`; an HTTP message's payload is its body.
+            return try bodyLike(request ? .requestBody : .responseBody, prefix: "\(prefix).payload")
+        case "payload":
+            throw error(
+                "`\(prefix).payload` is Arazzo 1.1; in Arazzo 1.0.1 an HTTP body is read with `\(prefix).body`", at: fieldStart,
+                fix: replacing(fieldStart, i, with: "body"))
         default:
             let fields = request ? ["header", "query", "path", "body"] : ["header", "body"]
             var message = field.isEmpty ? "expected \(fields.map { "`\($0)`" }.joined(separator: ", ")) after `\(prefix).`" : "unknown field `\(field)` in `\(prefix).\(field)`"
@@ -432,6 +490,60 @@ struct ExpressionParser {
             }
             throw error(message, at: fieldStart)
         }
+    }
+
+    /// A body or payload after its keyword: an optional JSON pointer, or (in conditions) `.`
+    /// navigation left to the condition, or (elsewhere) `.`/`[n]` navigation read as a pointer.
+    mutating func bodyLike(_ source: RuntimeExpression.Source, prefix: String) throws(ExpressionError) -> RuntimeExpression {
+        let pointer = try optionalPointer()
+        if pointer == nil, !atBoundary {
+            if mode == .condition && s[i] == "." {
+                return make(source, pointer: nil, id: nil, name: nil)
+            }
+            if s[i] == "." || s[i] == "[" {
+                let pointer = try bodyNavigation(prefix: prefix)
+                return make(source, pointer: pointer, id: nil, name: nil)
+            }
+            throw error("unexpected \(Self.quoted(s[i])) after `\(prefix)`", at: i)
+        }
+        return make(source, pointer: pointer, id: nil, name: nil)
+    }
+
+    /// `$message.header.<token>` or `$message.payload[#pointer]` (1.1).
+    mutating func message() throws(ExpressionError) -> RuntimeExpression {
+        try expectDot(after: "$message", expecting: "`header` or `payload`")
+        let fieldStart = i
+        while !atEnd, s[i].isASCIILetter { i += 1 }
+        let field = text(fieldStart, i)
+        switch field {
+        case "header":
+            try expectDot(after: "$message.header", expecting: "a header name")
+            let nameOffset = i
+            let token = try headerToken(after: "$message.header.")
+            return make(.messageHeader(token), pointer: nil, id: nil, name: nameOffset)
+        case "payload":
+            return try bodyLike(.messagePayload, prefix: "$message.payload")
+        case "body":
+            throw error(
+                "a message has no `body`: its content is read with `$message.payload`", at: fieldStart,
+                fix: replacing(fieldStart, i, with: "payload"))
+        default:
+            var message = field.isEmpty ? "expected `header` or `payload` after `$message.`" : "unknown field `\(field)` in `$message.\(field)`"
+            if !field.isEmpty {
+                if let suggestion = suggest(field, among: ["header", "payload"]) {
+                    message += "; did you mean `\(suggestion)`?"
+                } else {
+                    message += " (a message has `header` and `payload`)"
+                }
+            }
+            throw error(message, at: fieldStart)
+        }
+    }
+
+    /// The whole parsed string with scalars `from..<to` replaced: the fix-it of an error whose
+    /// correction is evident.
+    func replacing(_ from: Int, _ to: Int, with replacement: String) -> ExpressionFix {
+        ExpressionFix("write `\(replacement)`", text: makeString(s, 0, from) + replacement + makeString(s, to, s.count))
     }
 
     /// `.member` and `[n]` navigation after `$request.body`/`$response.body` outside a condition
@@ -514,7 +626,7 @@ struct ExpressionParser {
     mutating func steps() throws(ExpressionError) -> RuntimeExpression {
         try expectDot(after: "$steps", expecting: "a step id")
         let idOffset = i
-        let stepId = try readName(stopAtDot: true, stopAtHash: true, what: "a step id", after: "$steps.")
+        let stepId = try readName(stopAtDot: true, stopAtHash: true, what: "a step id", after: "$steps.", identifier: .strict)
         guard !atEnd, s[i] == "." else {
             throw error("expected `.outputs.<name>` after `$steps.\(stepId)`", at: i)
         }
@@ -541,7 +653,7 @@ struct ExpressionParser {
         }
         i += 1
         let nameOffset = i
-        let name = try readName(stopAtDot: false, stopAtHash: true, what: "an output name", after: "$steps.\(stepId).outputs.")
+        let name = try readName(stopAtDot: false, stopAtHash: true, what: "an output name", after: "$steps.\(stepId).outputs.", identifier: .dotted)
         let pointer = try optionalPointer()
         return make(.stepOutput(stepId: stepId, name: name), pointer: pointer, id: idOffset, name: nameOffset)
     }
@@ -549,7 +661,7 @@ struct ExpressionParser {
     mutating func workflows() throws(ExpressionError) -> RuntimeExpression {
         try expectDot(after: "$workflows", expecting: "a workflow id")
         let idOffset = i
-        let workflowId = try readName(stopAtDot: true, stopAtHash: true, what: "a workflow id", after: "$workflows.")
+        let workflowId = try readName(stopAtDot: true, stopAtHash: true, what: "a workflow id", after: "$workflows.", identifier: .strict)
         guard !atEnd, s[i] == "." else {
             throw error("expected `.inputs.<name>` or `.outputs.<name>` after `$workflows.\(workflowId)`", at: i)
         }
@@ -573,7 +685,7 @@ struct ExpressionParser {
         }
         i += 1
         let nameOffset = i
-        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a name", after: "$workflows.\(workflowId).\(field).")
+        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a name", after: "$workflows.\(workflowId).\(field).", identifier: .dotted)
         let pointer = try optionalPointer()
         let source: RuntimeExpression.Source =
             field == "inputs"
@@ -601,7 +713,7 @@ struct ExpressionParser {
         }
         i += 1
         let nameOffset = i
-        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a component name", after: "$components.\(kindText).")
+        let name = try readName(stopAtDot: false, stopAtHash: true, what: "a component name", after: "$components.\(kindText).", identifier: .dotted)
         if !atEnd, s[i] == "#" {
             throw error("`$components.\(kindText).\(name)` names a component; it takes no JSON pointer", at: i)
         }

@@ -51,7 +51,8 @@ public struct SimpleCondition: Sendable, Hashable, CustomStringConvertible {
         return String(String.UnicodeScalarView(scalars[a..<b]))
     }
 
-    public init(parsing text: String) throws(ExpressionError) {
+    /// `version` selects the runtime-expression grammar of the operands (1.0.1 by default).
+    public init(parsing text: String, version: ExpressionVersion = .v1_0) throws(ExpressionError) {
         self.text = text
         let scalars = Array(text.unicodeScalars)
         // A26: `{$statusCode == 401}` as in the spec's JSON Components example.
@@ -63,7 +64,7 @@ public struct SimpleCondition: Sendable, Hashable, CustomStringConvertible {
             var inner = scalars
             inner[first] = " "
             inner[last] = " "
-            var parser = ConditionParser(inner)
+            var parser = ConditionParser(inner, version: version)
             let root = try parser.parseCondition()
             self.root = root
             self.operands = parser.references
@@ -78,7 +79,7 @@ public struct SimpleCondition: Sendable, Hashable, CustomStringConvertible {
                 offset: first, code: "condition-braces", fix: ExpressionFix("remove the braces", text: canonical))] + others
             return
         }
-        var parser = ConditionParser(scalars)
+        var parser = ConditionParser(scalars, version: version)
         self.root = try parser.parseCondition()
         self.operands = parser.references
         self.warnings = parser.warnings.withFixes(in: text)
@@ -428,8 +429,12 @@ struct ConditionParser {
     var depth = 0
     static let maximumDepth = 128
 
-    init(_ scalars: [Unicode.Scalar]) {
+    /// The runtime-expression grammar of the operands.
+    let version: ExpressionVersion
+
+    init(_ scalars: [Unicode.Scalar], version: ExpressionVersion = .v1_0) {
         self.s = scalars
+        self.version = version
     }
 
     static func isSpace(_ c: Unicode.Scalar) -> Bool { ExpressionParser.isConditionSpace(c) }
@@ -637,7 +642,7 @@ struct ConditionParser {
         guard let c = peek() else { throw error("expected an operand", at: i) }
         switch c {
         case "$":
-            var parser = ExpressionParser(s, mode: .condition, at: i)
+            var parser = ExpressionParser(s, mode: .condition, at: i, version: version)
             let expression = try parser.parse()
             i = parser.i
             var navigation: [Navigation] = []

@@ -24,10 +24,15 @@ public enum XPath {
     ///
     /// Namespace prefixes are not checked here (they depend on the document).
     ///
-    /// `version` is the criterion's Arazzo version string (`xpath-10`, `xpath-20`, `xpath-30`);
-    /// `nil` means XPath 1.0.
+    /// `version` is the criterion's Arazzo version string (`xpath-10`, `xpath-20`, `xpath-30`,
+    /// `xpath-31`); `nil` means XPath 1.0. An expression that needs a later XPath than 1.0, or
+    /// that XPath 1.0 would read differently from the version asked for, is refused with an
+    /// ``XPathError/Kind/unsupportedVersion`` error naming the construct
+    /// (``laterVersionFeatures(in:laterSemantics:)``), never evaluated to a wrong answer.
     public static func validate(_ expression: String, version: String? = nil) -> XPathError? {
-        if let problem = versionProblem(version) ?? nulProblem(expression) { return problem }
+        if let problem = versionProblem(version) ?? nulProblem(expression) ?? versionFeatureProblem(expression, version: version) {
+            return problem
+        }
         return withLibXML { collector in
             guard let context = xmlXPathNewContext(nil) else {
                 return XPathError(kind: .invalidExpression, message: "libxml2 could not allocate an XPath context")
@@ -54,7 +59,9 @@ public enum XPath {
     public static func evaluate(
         _ expression: String, xml: [UInt8], namespaces: [String: String] = [:], version: String? = nil
     ) -> Result<XPathValue, XPathError> {
-        if let problem = versionProblem(version) ?? nulProblem(expression) { return .failure(problem) }
+        if let problem = versionProblem(version) ?? nulProblem(expression) ?? versionFeatureProblem(expression, version: version) {
+            return .failure(problem)
+        }
         guard xml.contains(where: { !isXMLWhitespace($0) }) else {
             return .failure(XPathError(kind: .emptyDocument, message: "the XML document is empty"))
         }

@@ -43,10 +43,15 @@ public struct XPathError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One line saying what went wrong, with libxml2's own wording and position where it has one.
     public let message: String
 
+    /// The 0-based Unicode-scalar offset in the expression of what the error is about, when
+    /// known (the version check knows it; libxml2's own errors are located in ``message``).
+    public let offset: Int?
+
     /// Creates an error value.
-    public init(kind: Kind, message: String) {
+    public init(kind: Kind, message: String, offset: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.offset = offset
     }
 
     /// `kind: message`.

@@ -149,7 +149,9 @@ struct CriterionTests {
     func xpathVersions() {
         let modern = CompiledCriterion(condition: "for $x in /a return $x", context: "$response.body", type: "xpath")
         #expect(!modern.isValid)
-        #expect(modern.issues.first?.message.hasPrefix("unsupported XPath (this engine evaluates XPath 1.0 via libxml2): ") == true)
+        #expect(modern.issues.first?.message.hasPrefix("a `for` expression (offset 0) needs XPath 2.0; this engine evaluates only the XPath 1.0 subset of `xpath-31` (libxml2)") == true)
+        let located = CompiledCriterion(condition: "count(//pet) gt 1", context: "$response.body", type: "xpath")
+        #expect(located.issues.map(\.offset) == [13])
         let old = CompiledCriterion(condition: "/a[", context: "$response.body", type: "xpath", version: "xpath-10")
         #expect(old.issues.first?.message.hasPrefix("invalid XPath 1.0 expression: ") == true)
         let unknown = CompiledCriterion(condition: "/a", context: "$response.body", type: "xpath", version: "xpath-3")

@@ -1,4 +1,4 @@
-// Fuzz target: the runtime-expression parser, the static scope check and evaluation against a small
+// Fuzz target: the runtime-expression parser (1.0 and 1.1 grammars), the static scope check and evaluation against a small
 // fixed context. Any input must parse or throw an ExpressionError; evaluation must end in a value or
 // an UnresolvedExpression.
 import ArazzoExpressions
@@ -15,7 +15,9 @@ let context = ExpressionValues(
     steps: ["login": ["token": "abc", "user.id": 1]],
     workflowInputs: ["wf": ["a": 1]], workflowOutputs: ["wf": ["b": 2]],
     sourceDescriptions: ["petStore": ["url": "https://x.example/openapi.yaml"]],
-    components: [.inputs: ["pet": ["type": "object"]]])
+    components: [.inputs: ["pet": ["type": "object"]]],
+    selfURI: "https://x.example/flows.arazzo.yaml", messageHeaders: [(name: "Correlation-Id", value: "c1")],
+    messagePayload: ["status": "ok", "items": [1, 2]])
 
 let scope = ExpressionScope(
     steps: [.init(id: "login", outputs: ["token", "user.id"]), .init(id: "next", outputs: ["a"])],
@@ -29,11 +31,14 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = RuntimeExpression.looksLikeExpression(text)
     _ = RuntimeExpression.looksLikeKnownExpression(text)
     _ = scope.check(text, as: .expression)
-    if let expression = try? RuntimeExpression(parsing: text) {
-        _ = expression.name
-        _ = expression.readsHTTPExchange
-        if case .success(let value) = expression.evaluate(in: context) {
-            _ = value.jsonText()
+    for version in ExpressionVersion.allCases {
+        if let expression = try? RuntimeExpression(parsing: text, version: version) {
+            _ = expression.name
+            _ = expression.readsHTTPExchange
+            _ = expression.readsMessage
+            if case .success(let value) = expression.evaluate(in: context) {
+                _ = value.jsonText()
+            }
         }
     }
     return 0
