@@ -72,6 +72,12 @@ let package = Package(
         // The step-executor contract: requests, responses and the protocol executors implement.
         .target(name: "ArazzoExecutor", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
 
+        // AsyncAPI 3.x descriptions (servers, channels, operations, messages) and the in-memory broker.
+        .target(
+            name: "ArazzoAsyncAPI",
+            dependencies: ["ArazzoJSON", "ArazzoDiagnostics", "ArazzoYAML", "ArazzoExecutor"],
+            swiftSettings: strictSettings),
+
         // The engine people embed.
         .target(
             name: "Arazzo",
@@ -144,6 +150,10 @@ let package = Package(
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoTests", dependencies: ["Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ArazzoAsyncAPITests",
+            dependencies: ["ArazzoAsyncAPI", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics"],
+            swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
     ]
