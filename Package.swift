@@ -78,6 +78,18 @@ let package = Package(
             dependencies: ["ArazzoJSON", "ArazzoDiagnostics", "ArazzoYAML", "ArazzoExecutor"],
             swiftSettings: strictSettings),
 
+        // The message transport for ws servers, over SwiftNIO's WebSocket codec.
+        .target(
+            name: "ArazzoWebSocket",
+            dependencies: [
+                "ArazzoExecutor", "ArazzoJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+
         // The engine people embed.
         .target(
             name: "Arazzo",
@@ -152,7 +164,7 @@ let package = Package(
         .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor"], swiftSettings: strictSettings),
         .testTarget(
             name: "ArazzoAsyncAPITests",
-            dependencies: ["ArazzoAsyncAPI", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics"],
+            dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics"],
             swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
