@@ -41,7 +41,8 @@ public enum AsyncAPILoader {
     public static func load(root: YAMLNode, file: String) throws(AsyncAPILoadFailure) -> AsyncAPIDocument {
         var reader = Reader(root: root, file: file)
         let document = reader.document()
-        if reader.diagnostics.hasErrors { throw AsyncAPILoadFailure(diagnostics: reader.diagnostics.all) }
+        // A channel an operation refers to is read again there; its errors are reported once.
+        if reader.diagnostics.hasErrors { throw AsyncAPILoadFailure(diagnostics: reader.diagnostics.deduplicated.all) }
         return document ?? AsyncAPIDocument(version: "", file: file, servers: [], channels: [], operations: [])
     }
 }

@@ -211,6 +211,12 @@ struct AsyncAPILoaderTests {
                 "expected \(code) at line \(line), got \(found.map { "\($0.code ?? "-")@\($0.location?.line ?? 0): \($0.message)" })")
     }
 
+    @Test("an error in a channel an operation refers to is reported once")
+    func errorsOnce() {
+        let found = diagnostics("asyncapi: 3.0.0\nchannels:\n  c:\n    address: 'rooms/{room}'\noperations:\n  o:\n    action: send\n    channel: {$ref: '#/channels/c'}\n")
+        #expect(found.filter { $0.code == "asyncapi-parameter" }.count == 1, "\(found.map(\.description))")
+    }
+
     /// The examples the AsyncAPI project publishes (copied beside the spec text, outside this
     /// repository), when they are there: every one loads.
     @Test("the published AsyncAPI 3 examples load", .enabled(if: FileManager.default.fileExists(atPath: Self.examples), "the AsyncAPI examples are not on this machine (\(Self.examples))"))
