@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Already in the graph through async-http-client; named here for wss in ArazzoWebSocket.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
@@ -78,7 +80,7 @@ let package = Package(
             dependencies: ["ArazzoJSON", "ArazzoDiagnostics", "ArazzoYAML", "ArazzoExecutor"],
             swiftSettings: strictSettings),
 
-        // The message transport for ws servers, over SwiftNIO's WebSocket codec.
+        // The message transport for ws/wss servers, over SwiftNIO's WebSocket codec and NIOSSL.
         .target(
             name: "ArazzoWebSocket",
             dependencies: [
@@ -87,6 +89,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings),
 

@@ -3,9 +3,10 @@ internal import ArazzoJSON
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOPosix
+internal import NIOSSL
 internal import NIOWebSocket
 
-/// A ``MessageTransport`` for AsyncAPI `ws` servers over SwiftNIO's WebSocket codec: one
+/// A ``MessageTransport`` for AsyncAPI `ws` and `wss` servers over SwiftNIO's WebSocket codec: one
 /// connection per endpoint URL (a channel's address is the WebSocket path), opened on the first
 /// subscribe or send and read continuously into the endpoint's bounded buffer.
 ///
@@ -34,6 +35,9 @@ public actor WebSocketTransport: MessageTransport {
     public let maxFrameSize: Int
     /// How long connecting and the opening handshake may take.
     public let connectTimeout: Duration
+    /// PEM files of certificate authorities trusted for `wss` besides the system's (a test or
+    /// in-house CA).
+    public let additionalTrustRootFiles: [String]
 
     private var connections: [String: Connection] = [:]
     private var connecting: [String: Task<Connection, any Error>] = [:]
@@ -41,8 +45,9 @@ public actor WebSocketTransport: MessageTransport {
     /// Creates a transport.
     public init(
         headerMode: HeaderMode = .payloadOnly, bufferCapacity: Int = 256, maxFrameSize: Int = 1 << 20,
-        connectTimeout: Duration = .seconds(10)
+        connectTimeout: Duration = .seconds(10), additionalTrustRootFiles: [String] = []
     ) {
+        self.additionalTrustRootFiles = additionalTrustRootFiles
         self.headerMode = headerMode
         self.bufferCapacity = bufferCapacity
         self.maxFrameSize = maxFrameSize
@@ -147,7 +152,8 @@ public actor WebSocketTransport: MessageTransport {
             let mode = headerMode
             let maxFrame = maxFrameSize
             let limit = connectTimeout
-            task = Task { try await Self.open(target, capacity: capacity, mode: mode, maxFrameSize: maxFrame, timeout: limit) }
+            let roots = additionalTrustRootFiles
+            task = Task { try await Self.open(target, capacity: capacity, mode: mode, maxFrameSize: maxFrame, timeout: limit, trustRoots: roots) }
             connecting[endpoint.url] = task
         }
         do {
@@ -170,12 +176,30 @@ public actor WebSocketTransport: MessageTransport {
     }
 
     private static func open(
-        _ target: WebSocketURL, capacity: Int, mode: HeaderMode, maxFrameSize: Int, timeout: Duration
+        _ target: WebSocketURL, capacity: Int, mode: HeaderMode, maxFrameSize: Int, timeout: Duration, trustRoots: [String]
     ) async throws -> Connection {
+        var tls: NIOSSLContext?
+        if target.secure {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if !trustRoots.isEmpty {
+                configuration.additionalTrustRoots = trustRoots.map { .file($0) }
+            }
+            do {
+                tls = try NIOSSLContext(configuration: configuration)
+            } catch {
+                throw MessageTransportError(.connectionFailed, "could not set up TLS for \(target.url): \(error)")
+            }
+        }
+        // SNI and certificate checks need a name; an IP literal is checked against the
+        // certificate's IP addresses instead, and must not be sent as SNI.
+        let serverName: String? = target.host.contains(":") || target.host.allSatisfy { $0.isNumber || $0 == "." } ? nil : target.host
         let upgrade: EventLoopFuture<UpgradeResult> = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
             .connect(host: target.host, port: target.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
                     let upgrader = NIOTypedWebSocketClientUpgrader<UpgradeResult>(
                         maxFrameSize: maxFrameSize,
                         upgradePipelineHandler: { channel, _ in
@@ -251,17 +275,18 @@ public actor WebSocketTransport: MessageTransport {
     }
 }
 
-/// The parts of a `ws://` URL the handshake needs.
+/// The parts of a `ws://` or `wss://` URL the handshake needs.
 struct WebSocketURL: Sendable {
     let url: String
     let host: String
     let port: Int
     let path: String
+    let secure: Bool
 
     /// `host` or `host:port` as the Host header wants it.
     var hostHeader: String {
         let shown = host.contains(":") ? "[\(host)]" : host
-        return port == 80 ? shown : "\(shown):\(port)"
+        return port == (secure ? 443 : 80) ? shown : "\(shown):\(port)"
     }
 
     init(_ endpoint: ChannelEndpoint) throws(MessageTransportError) {
@@ -270,13 +295,10 @@ struct WebSocketURL: Sendable {
             throw MessageTransportError(.invalidEndpoint, "'\(endpoint.url)' is not a ws:// URL")
         }
         let scheme = endpoint.url[..<schemeEnd.lowerBound].lowercased()
-        if scheme == "wss" {
-            throw MessageTransportError(
-                .unsupported, "wss (WebSocket over TLS) is not supported yet: \(endpoint.url); use a ws server or register a transport for wss")
+        guard scheme == "ws" || scheme == "wss" else {
+            throw MessageTransportError(.invalidEndpoint, "the WebSocket transport cannot reach '\(endpoint.url)' (scheme \(scheme), expected ws or wss)")
         }
-        guard scheme == "ws" else {
-            throw MessageTransportError(.invalidEndpoint, "the WebSocket transport cannot reach '\(endpoint.url)' (scheme \(scheme), expected ws)")
-        }
+        secure = scheme == "wss"
         let rest = endpoint.url[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
@@ -306,7 +328,7 @@ struct WebSocketURL: Sendable {
             }
             port = value
         } else {
-            port = 80
+            port = secure ? 443 : 80
         }
     }
 }

@@ -20,10 +20,13 @@ enum WebSocketPeer {
         let input: Pipe
         let port: Int
 
-        init() throws {
+        let scheme: String
+
+        init(tls: (certificate: String, key: String)? = nil) throws {
             process = Process()
             process.executableURL = URL(fileURLWithPath: WebSocketPeer.python)
-            process.arguments = [WebSocketPeer.script]
+            process.arguments = [WebSocketPeer.script] + (tls.map { ["--tls", $0.certificate, $0.key] } ?? [])
+            scheme = tls == nil ? "ws" : "wss"
             input = Pipe()
             let output = Pipe()
             process.standardInput = input
@@ -42,16 +45,16 @@ enum WebSocketPeer {
             self.port = port
         }
 
-        func endpoint(_ path: String) -> ChannelEndpoint {
-            ChannelEndpoint(protocol: "ws", url: "ws://127.0.0.1:\(port)\(path)", address: path)
+        func endpoint(_ path: String, host: String = "127.0.0.1") -> ChannelEndpoint {
+            ChannelEndpoint(protocol: scheme, url: "\(scheme)://\(host):\(port)\(path)", address: path)
         }
 
         /// Starts a peer off the cooperative pool: waiting for its port blocks a thread, and the
         /// pool has as few threads as cores, which other suites need meanwhile.
-        static func start() async throws -> Running {
+        static func start(tls: (certificate: String, key: String)? = nil) async throws -> Running {
             try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global().async {
-                    continuation.resume(with: Result { try Running() })
+                    continuation.resume(with: Result { try Running(tls: tls) })
                 }
             }
         }
@@ -139,6 +142,40 @@ struct WebSocketTransportTests {
         await transport.close()
     }
 
+    @Test("wss: TLS to a peer whose certificate a given CA file vouches for; refused without it")
+    func secure() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ws-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let certificate = directory + "/cert.pem", key = directory + "/key.pem"
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+                             "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0, "openssl could not make a test certificate")
+
+        let peer = try await WebSocketPeer.Running.start(tls: (certificate, key))
+        defer { peer.stop() }
+        let trusting = WebSocketTransport(additionalTrustRootFiles: [certificate])
+        let echo = peer.endpoint("/echo", host: "localhost")
+        try await trusting.send(TransportMessage(payload: .json(["secure": true])), to: echo)
+        let back = try await trusting.receive(from: echo, timeout: .seconds(5)) { _ in true }
+        #expect(back.payload == .json(["secure": true]))
+        await trusting.close()
+
+        let untrusting = WebSocketTransport()
+        do {
+            try await untrusting.subscribe(echo)
+            Issue.record("connected to an untrusted certificate")
+        } catch {
+            #expect(error.kind == .connectionFailed)
+        }
+        await untrusting.close()
+    }
+
     @Test("headers: refused in payload-only mode, carried by the envelope mode across channels")
     func headers() async throws {
         let peer = try await WebSocketPeer.Running.start()
@@ -179,11 +216,11 @@ struct WebSocketTransportErrorTests {
             #expect(error.kind == .connectionFailed)
         }
         do {
-            try await transport.subscribe(ChannelEndpoint(protocol: "wss", url: "wss://example.com/x", address: "/x"))
+            try await transport.subscribe(ChannelEndpoint(protocol: "mqtt", url: "mqtt://example.com/x", address: "x"))
             Issue.record("connected")
         } catch {
-            #expect(error.kind == .unsupported)
-            #expect(error.message.contains("wss"))
+            #expect(error.kind == .invalidEndpoint)
+            #expect(error.message.contains("expected ws or wss"))
         }
     }
 }

@@ -11,10 +11,12 @@ Listens on 127.0.0.1 (port 0 unless given), prints "PORT <n>" once ready, and be
   /confirm-order only receives what /place-order sends.
   /silent        reads and never answers (receive timeouts).
   /push          sends {"event": "hello"} as soon as the client connects.
+With `--tls CERT KEY` it serves wss with that certificate.
 Stops when stdin closes, so a test process that dies takes its peer with it.
 """
 import asyncio
 import json
+import ssl
 import sys
 
 from websockets.asyncio.server import serve
@@ -61,8 +63,14 @@ async def serve_path(connection):
 
 
 async def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    async with serve(handler, "127.0.0.1", port) as server:
+    args = sys.argv[1:]
+    context = None
+    if args[:1] == ["--tls"]:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args[1], args[2])
+        args = args[3:]
+    port = int(args[0]) if args else 0
+    async with serve(handler, "127.0.0.1", port, ssl=context) as server:
         chosen = server.sockets[0].getsockname()[1]
         print(f"PORT {chosen}", flush=True)
         loop = asyncio.get_running_loop()
