@@ -2,8 +2,8 @@ public import ArazzoExecutor
 
 /// A message transport that never touches the network: endpoints are keys, a send is delivered
 /// to the responder only, and the responder's answers are delivered to the endpoints it names (the
-/// request/reply half of a test or of `--mock`). Registered for any protocol, so descriptions
-/// naming Kafka or MQTT run against it too.
+/// request/reply half of a test or of `--mock`). As ``MessageTransports/fallback`` it serves every
+/// protocol, so descriptions naming Kafka or MQTT run against it too.
 public actor InMemoryBroker: MessageTransport {
     /// Computes the messages a send causes: each reply with the endpoint it arrives on.
     public typealias Responder = @Sendable (TransportMessage, ChannelEndpoint) -> [(TransportMessage, ChannelEndpoint)]

@@ -157,10 +157,15 @@ public protocol MessageTransport: Sendable {
 public struct MessageTransports: Sendable {
     /// The registered transports by lower-case protocol name.
     public private(set) var byProtocol: [String: any MessageTransport]
+    /// The transport for every protocol without its own (the in-memory broker under `--mock`,
+    /// where a Kafka description must run without Kafka); nil in a real run, so an unknown
+    /// protocol is an error.
+    public var fallback: (any MessageTransport)?
 
     /// Creates a registry.
-    public init(_ byProtocol: [String: any MessageTransport] = [:]) {
+    public init(_ byProtocol: [String: any MessageTransport] = [:], fallback: (any MessageTransport)? = nil) {
         self.byProtocol = [:]
+        self.fallback = fallback
         for (name, transport) in byProtocol { self.byProtocol[name.lowercased()] = transport }
     }
 
@@ -169,9 +174,9 @@ public struct MessageTransports: Sendable {
         for name in protocols { byProtocol[name.lowercased()] = transport }
     }
 
-    /// The transport for `protocolName`, or the typed error naming the protocol.
+    /// The transport for `protocolName` (else the fallback), or the typed error naming the protocol.
     public func transport(for protocolName: String) throws(MessageTransportError) -> any MessageTransport {
-        guard let transport = byProtocol[protocolName.lowercased()] else {
+        guard let transport = byProtocol[protocolName.lowercased()] ?? fallback else {
             throw MessageTransportError.noTransport(for: protocolName)
         }
         return transport

@@ -24,6 +24,15 @@ struct MessageTransportTests {
         }
     }
 
+    @Test("a fallback transport (the broker under --mock) serves every protocol without its own")
+    func fallback() async throws {
+        let broker = InMemoryBroker()
+        let transports = MessageTransports(["ws": InMemoryBroker()], fallback: broker)
+        let kafka = try transports.transport(for: "kafka")
+        try await kafka.send(TransportMessage(payload: .text("hi")), to: Self.requests)
+        #expect(await broker.sent.count == 1)
+    }
+
     @Test("the buffer hands the first matching message over, keeps the rest, and drops the oldest past its bound")
     func buffer() async throws {
         let buffer = MessageBuffer(capacity: 2)
