@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Already in the graph through async-http-client; named here for wss in ArazzoWebSocket.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
@@ -71,6 +73,25 @@ let package = Package(
 
         // The step-executor contract: requests, responses and the protocol executors implement.
         .target(name: "ArazzoExecutor", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
+
+        // AsyncAPI 3.x descriptions (servers, channels, operations, messages) and the in-memory broker.
+        .target(
+            name: "ArazzoAsyncAPI",
+            dependencies: ["ArazzoJSON", "ArazzoDiagnostics", "ArazzoYAML", "ArazzoExecutor"],
+            swiftSettings: strictSettings),
+
+        // The message transport for ws/wss servers, over SwiftNIO's WebSocket codec and NIOSSL.
+        .target(
+            name: "ArazzoWebSocket",
+            dependencies: [
+                "ArazzoExecutor", "ArazzoJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings),
 
         // The engine people embed.
         .target(
@@ -144,6 +165,10 @@ let package = Package(
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoTests", dependencies: ["Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ArazzoAsyncAPITests",
+            dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics"],
+            swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
     ]

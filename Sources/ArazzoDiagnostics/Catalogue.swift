@@ -128,5 +128,10 @@ extension DiagnosticRule {
         .init("swagger-form-data", .warning, area: .sources, reference: "Swagger 2.0 (`in: formData`)", "formData parameters without a form media type in `consumes` (one is chosen)"),
         .init("swagger-security", .error, area: .sources, reference: "Swagger 2.0 (`securityDefinitions`)", "a security definition of an unknown type or missing fields"),
         .init("secret-outputs-marker", .warning, area: .sources, reference: "docs/security.md", "an `x-arazzo-secret-outputs` entry naming no output"),
+        .init("asyncapi-version", .error, area: .sources, reference: "AsyncAPI 3.0 (`asyncapi`), Arazzo 1.1 §4.6.3", "an `asyncapi` source that is not an AsyncAPI 3.0 or 3.1 description"),
+        .init("asyncapi-field", .error, area: .sources, reference: "AsyncAPI 3.0 (REQUIRED fields, field types)", "an AsyncAPI object missing a required field (`host`, `protocol`, `action`, `channel`, …) or with a field of the wrong type"),
+        .init("asyncapi-ref", .error, area: .sources, reference: "AsyncAPI 3.0 (Reference Object)", "an AsyncAPI `$ref` that points nowhere, loops, is external, or is not a reference where one is required"),
+        .init("asyncapi-parameter", .error, area: .sources, reference: "AsyncAPI 3.0 (Channel Address Expressions)", "a channel address `{name}` with no parameter of that name"),
+        .init("asyncapi-runtime-expression", .error, area: .sources, reference: "AsyncAPI 3.0 (Runtime Expression)", "a correlation id `location` that is not `$message.header#/…` or `$message.payload#/…`"),
     ]
 }
