@@ -3,8 +3,11 @@
 # package) into the git-ignored virtualenv .venv-peers/, from the machine's PyPI index. Safe to run
 # again: it does nothing once the pinned version is there. When it cannot install, it says so and
 # exits 0; the WebSocket tests then skip with that reason (they never pass without a peer).
+# `--required` (CI) makes that a failure instead: a run whose peer tests skipped proves nothing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+fail=0
+[ "${1:-}" = "--required" ] && fail=1
 venv=".venv-peers"
 want="websockets==17.4"
 if [ -x "$venv/bin/python3" ] && "$venv/bin/python3" -c 'import websockets, sys; sys.exit(0 if websockets.__version__ == "17.4" else 1)' 2>/dev/null; then
@@ -12,10 +15,10 @@ if [ -x "$venv/bin/python3" ] && "$venv/bin/python3" -c 'import websockets, sys;
 fi
 if ! python3 -m venv "$venv" >/dev/null 2>&1; then
   echo "setup-peers: WARNING: python3 -m venv failed (install python3-venv); the WebSocket peer tests will be skipped" >&2
-  exit 0
+  exit "$fail"
 fi
 if ! "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check "$want"; then
   echo "setup-peers: WARNING: pip could not install $want; the WebSocket peer tests will be skipped" >&2
-  exit 0
+  exit "$fail"
 fi
 echo "setup-peers: $want installed in $venv" >&2
