@@ -100,6 +100,9 @@ extension RunSession {
                     headers.set(name: parameter.name, value: try serialization.headerValue(name: parameter.name, value: value))
                 case .cookie:
                     cookiePieces.append(contentsOf: try serialization.cookiePairs(name: parameter.name, value: value))
+                case .querystring, .channel:
+                    // Refused before the run (decision V3); never sent some other way.
+                    return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)': `in: \(location.rawValue)` is not supported yet"))
                 }
             } catch {
                 return .failure(RequestBuildFailure(message: error.message))
