@@ -107,3 +107,34 @@ struct Arazzo11ModelTests {
         #expect(fix.edits.first?.range.start.line == 1)
     }
 }
+
+/// The 1.1 fields through the public initialisers (documents built in code).
+@Suite("Arazzo 1.1 model built in code")
+struct Arazzo11InitialiserTests {
+    @Test("the public initialisers take every 1.1 field")
+    func initialisers() {
+        let selector = Selector(
+            context: ExpressionString("$response.body"), selector: ExpressionString("$.id"), type: .kind(.jsonpath))
+        let parameter = Parameter(name: "q", in: .querystring, value: LocatedValue(.string("a=1")))
+        let step = Step(
+            stepId: "s", target: .channelPath(ExpressionString("{$sourceDescriptions.events.url}#/channels/a")),
+            parameters: [.object(parameter)], timeout: 100, dependsOn: [ExpressionString("t")], action: .receive,
+            correlationId: LocatedValue(.string("c")), outputSelectors: ["id": selector])
+        let action = FailureAction(
+            name: "again", type: .retry, target: .workflowId(ExpressionString("w")),
+            parameters: [.object(Parameter(name: "x", in: nil, value: LocatedValue(.int(1))))])
+        let replacement = PayloadReplacement(
+            target: "/id", value: LocatedValue(.null), targetSelectorType: .kind(.jsonpointer), selector: selector)
+        let workflow = Workflow(workflowId: "w", steps: [step], outputSelectors: ["id": selector])
+        let document = ArazzoSpecification(
+            arazzo: ArazzoVersion("1.1.0"), info: Info(title: "T", version: "1"),
+            sourceDescriptions: [SourceDescription(name: "events", url: "./a.yaml", type: .asyncapi)],
+            workflows: [workflow], selfURI: "https://example.com/a.yaml")
+        #expect(document.selfURI == "https://example.com/a.yaml")
+        #expect(document.workflows[0].steps[0].timeout == 100)
+        #expect(document.workflows[0].steps[0].target.fieldName == "channelPath")
+        #expect(action.parameters.count == 1)
+        #expect(replacement.selector == selector)
+        #expect(workflow.outputSelectors["id"]?.type.kind == .jsonpath)
+    }
+}
