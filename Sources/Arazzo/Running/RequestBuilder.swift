@@ -262,7 +262,7 @@ extension RunSession {
         }
         let request = HTTPRequest(
             method: operation.method, url: url, headers: headers, body: bodyBytes,
-            timeout: requestTimeout(), maxResponseBytes: options.limits.maxResponseBytes)
+            timeout: min(requestTimeout(), step.timeout ?? requestTimeout()), maxResponseBytes: options.limits.maxResponseBytes)
         let exchange = Exchange(
             url: url, method: operation.method, requestHeaders: headers, query: queryValues, path: pathValues,
             requestBody: requestBodyValue)
