@@ -297,7 +297,8 @@ private struct UnitChecker {
             for (parameter, isStepLevel) in effective {
                 // A written but invalid `in` was reported by the reader already.
                 if parameter.in == nil, parameter.locations["in"] != nil { continue }
-                // Not executed yet, and reported as such by the reader (decision V3).
+                // `channel` is not executed yet (reported by the reader, V3); `querystring` is
+                // the whole query, which OpenAPI 3.0/3.1 cannot declare.
                 if parameter.in == .querystring || parameter.in == .channel { continue }
                 guard let location = parameter.in else {
                     diagnostics.append(.error(

@@ -341,7 +341,7 @@ extension DecodingContext {
                     .invalidValue, "`in: \(written.rawValue)` is an Arazzo 1.1 value; declare `arazzo: 1.1.0`, or use path, query, header or cookie",
                     at: value.location, path: f.childPath("in"))
                 location = nil
-            } else if written == .querystring || written == .channel {
+            } else if written == .channel {
                 notSupportedYet("`in: \(written.rawValue)`", at: value.location, path: f.childPath("in"))
             }
         }
