@@ -27,8 +27,8 @@ enum ServerOverrideCheck {
         switch types[source] {
         case .openapi?:
             return nil
-        case .arazzo?:
-            return "'\(source)' is an arazzo source description; --server applies to openapi sources" + listing
+        case .arazzo?, .asyncapi?:
+            return "'\(source)' is an \(types[source]?.rawValue ?? "") source description; --server applies to openapi sources" + listing
         case nil:
             if let near = suggest(source, among: openAPI) {
                 return "no source description '\(source)'; did you mean '\(near)'?"

@@ -288,8 +288,11 @@ struct ScriptedExchanges: StepExecutor {
         }
         if exchange["fault"]?.stringValue == "reset" { throw TransportError(.connectionReset, "connection reset by peer") }
         let response = exchange["response"] ?? .object([:])
-        if let delay = response["delay"]?.numberValue?.doubleValue, let timeout, delay > timeout {
-            throw TransportError(.timeout, "no response within \(timeout)s")
+        // The request's own timeout counts too: a 1.1 step `timeout` shortens it (decision V5).
+        let parts = request.timeout.components
+        let requestLimit = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+        if let delay = response["delay"]?.numberValue?.doubleValue, delay > min(timeout ?? requestLimit, requestLimit) {
+            throw TransportError(.timeout, "no response within \(min(timeout ?? requestLimit, requestLimit))s")
         }
         var headers = HeaderFields()
         if case .array(let pairs)? = response["headers"] {

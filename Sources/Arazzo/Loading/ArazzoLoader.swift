@@ -297,6 +297,10 @@ private struct LoadSession {
             return .unavailable
         }
         switch kind {
+        case .asyncapi:
+            // AsyncAPI descriptions are not read yet; the model reported `not-supported-yet` at
+            // the source's `type`, and the steps that use it are refused at run.
+            return .unavailable
         case .arazzo:
             // As for the entry document, an Arazzo source with errors is still loaded and checked:
             // its problems are reported where they are, and `run` refuses only the workflows

@@ -64,6 +64,9 @@ struct OperationResolver {
         case .operationId(let e): return resolveOperationId(e.text)
         case .operationPath(let e): return resolveOperationPath(e.text)
         case .workflowId(let e): return (resolveWorkflow(e.text), nil)
+        case .channelPath:
+            // The model reported `not-supported-yet` at the field; the run refuses the step.
+            return (.failure(ResolutionFailure(message: "AsyncAPI channels (`channelPath`) are not supported yet", code: "not-supported-yet")), nil)
         }
     }
 

@@ -126,12 +126,15 @@ struct CompiledStep: Sendable {
     let outputs: [CompiledOutput]
     /// Outputs the document marks secret with `x-arazzo-secret-outputs`.
     let secretOutputNames: Set<String>
+    /// `timeout` (Arazzo 1.1): the longest one attempt of an operation step may take (decision V5).
+    let timeout: Duration?
 
     init(
         _ step: Step, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int],
         workflowParameters: [Parameter], workflowSuccess: [SuccessAction], workflowFailure: [FailureAction]
     ) {
         stepId = step.stepId
+        timeout = step.timeout.map { .milliseconds($0) }
         operationText = step.target.expression.text
         let target = resolver.resolve(step.target)
         self.target = target

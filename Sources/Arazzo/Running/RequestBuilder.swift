@@ -22,6 +22,22 @@ private let forbiddenHeaders: Set<String> = ["host", "content-length", "transfer
 extension RunSession {
     /// Builds the HTTP request of an operation step (interpreter notes §3 4.1): server, path,
     /// query, headers, cookies, body and security.
+    /// A pre-formatted query string made safe for a URL: characters a query may hold (RFC 3986
+    /// `query`, and `%` so that an already encoded text stays as written) are kept, anything else
+    /// is percent-encoded as UTF-8.
+    static func queryStringText(_ text: String) -> String {
+        let kept = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?%".utf8)
+        var out = ""
+        for byte in text.utf8 {
+            if kept.contains(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += (byte < 16 ? "%0" : "%") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
     func buildRequest(
         step: CompiledStep, sourceName: String, document: OpenAPIDocument, operation: OpenAPIOperation,
         context: EvaluationContext
@@ -68,7 +84,8 @@ extension RunSession {
             for omission in evaluation.omitted {
                 notes.append("parameter \(parameter.name): member \(omission.path) omitted: \(omission.unresolved.reason)")
             }
-            if declared == nil {
+            // A querystring parameter is the whole query; OpenAPI 3.0/3.1 have no such location.
+            if declared == nil, location != .querystring {
                 notes.append("parameter \(parameter.name) (\(location.rawValue)) is not declared by operation \(operation.label); sent with the default style")
             }
             if value == .null {
@@ -100,6 +117,26 @@ extension RunSession {
                     headers.set(name: parameter.name, value: try serialization.headerValue(name: parameter.name, value: value))
                 case .cookie:
                     cookiePieces.append(contentsOf: try serialization.cookiePairs(name: parameter.name, value: value))
+                case .querystring:
+                    // The whole query string from one value (Arazzo 1.1, decision V6).
+                    switch value {
+                    case .string(let text):
+                        let query = Self.queryStringText(text.hasPrefix("?") ? String(text.dropFirst()) : text)
+                        if !query.isEmpty { queryPieces.append(query) }
+                    case .object(let members):
+                        do {
+                            let query = try RequestBodyEncoder.formEncode(members, encoding: [:])
+                            if !query.isEmpty { queryPieces.append(query) }
+                        } catch {
+                            return .failure(RequestBuildFailure(message: "querystring parameter '\(parameter.name)': \(error.message)"))
+                        }
+                    default:
+                        return .failure(RequestBuildFailure(message: "querystring parameter '\(parameter.name)' must be a string (the whole query, e.g. 'a=1&b=2') or an object, got \(value.typeName)"))
+                    }
+                    queryValues[parameter.name] = value
+                case .channel:
+                    // Refused before the run (decision V3); never sent some other way.
+                    return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)': `in: channel` is not supported yet"))
                 }
             } catch {
                 return .failure(RequestBuildFailure(message: error.message))
@@ -259,7 +296,7 @@ extension RunSession {
         }
         let request = HTTPRequest(
             method: operation.method, url: url, headers: headers, body: bodyBytes,
-            timeout: requestTimeout(), maxResponseBytes: options.limits.maxResponseBytes)
+            timeout: min(requestTimeout(), step.timeout ?? requestTimeout()), maxResponseBytes: options.limits.maxResponseBytes)
         let exchange = Exchange(
             url: url, method: operation.method, requestHeaders: headers, query: queryValues, path: pathValues,
             requestBody: requestBodyValue)

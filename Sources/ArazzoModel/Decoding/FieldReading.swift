@@ -16,6 +16,9 @@ extension DecodingContext {
             error(.typeMismatch, "\(what), found \(describeKind(node))", at: node.location, path: path)
             return nil
         }
+        // Arazzo 1.1 fields exist only in a 1.1 document (decision V2).
+        var known = known
+        if featureSet == .v1_1, let added = newerFields[objectName] { known += added.sorted() }
         var misspelt: [String: String] = [:]
         var pairs: [String: YAMLNode.Pair] = [:]
         var extValues = JSONObject()
@@ -152,11 +155,12 @@ extension DecodingContext {
     /// A string field whose value must be one of an enumeration's raw values.
     mutating func enumeration<E: RawRepresentable & CaseIterable>(
         _ fields: ObjectFields, _ key: String, _ type: E.Type, required: Bool = false, what: String? = nil,
-        extraHint: [String: String] = [:]
+        allowed allowedCases: [E]? = nil, extraHint: [String: String] = [:]
     ) -> E? where E.RawValue == String {
         guard let value = expression(fields, key, required: required) else { return nil }
         if let e = E(rawValue: value.text) { return e }
-        let allowed = E.allCases.map(\.rawValue)
+        // `allowedCases`: the cases the document's version has, for the message.
+        let allowed = (allowedCases ?? Array(E.allCases)).map(\.rawValue)
         var message = "\(what ?? "`\(key)`") must be \(allowed.count == 2 ? "" : "one of ")\(listing(allowed)), found `\(value.text)`"
         if let hint = extraHint[value.text] {
             message += "; \(hint)"
@@ -185,6 +189,14 @@ extension DecodingContext {
 
     /// `outputs`: keys matching `^[a-zA-Z0-9\.\-_]+$`, values strings.
     mutating func outputs(_ fields: ObjectFields) -> OrderedDictionaryOfExpressions {
+        var ignored = OrderedDictionary<String, Selector>()
+        return outputs(fields, selectors: &ignored)
+    }
+
+    /// `outputs`: runtime expressions, and in 1.1 Selector Objects (put in `selectors`).
+    mutating func outputs(
+        _ fields: ObjectFields, selectors: inout OrderedDictionary<String, Selector>
+    ) -> OrderedDictionaryOfExpressions {
         var result = OrderedDictionaryOfExpressions()
         guard let entries = mapping(fields, "outputs") else { return result }
         let base = fields.childPath("outputs")
@@ -196,7 +208,9 @@ extension DecodingContext {
                     "output name `\(pair.key)` should only contain letters, digits, `.`, `-` and `_`; expressions that name it may not parse",
                     at: pair.keyLocation, path: path, range: pair.keyRange)
             }
-            if let value = stringValue(pair.value, field: "outputs.\(pair.key)", path: path) {
+            if featureSet == .v1_1, pair.value.mapping != nil {
+                if let s = decodeSelector(pair.value, path: path) { selectors[pair.key] = s }
+            } else if let value = stringValue(pair.value, field: "outputs.\(pair.key)", path: path) {
                 result[pair.key] = value
             }
         }

@@ -38,18 +38,23 @@ extension DecodingContext {
         var versionProblem: Diagnostic?
         if let pair = root.pair("arazzo") {
             if let scalar = pair.value.scalar, case .string(let text) = scalar.value {
+                declare11 = .replace(
+                    pair.value.range, with: scalar.style == .plain ? "1.1.0" : "\"1.1.0\"", "declare `arazzo: 1.1.0`")
                 if let v = ArazzoVersion(text) {
-                    switch v.featureSet {
-                    case .v1_0?:
+                    if let set = v.featureSet {
                         version = v
-                    case .v1_1?:
+                        featureSet = set
+                        if !v.isKnownRelease {
+                            // A later patch only fixes wording (the spec: tooling SHOULD NOT
+                            // consider it), so it is read as the feature set; decision V1.
+                            warning(
+                                .unseenPatchVersion,
+                                "Arazzo \(text) is newer than the \(set.suggestedVersion) this engine knows; it is read as \(set.suggestedVersion)",
+                                at: pair.value.location, path: "/arazzo")
+                        }
+                    } else {
                         error(
-                            .unsupportedVersion, "Arazzo 1.1 is not supported yet (this engine runs 1.0.x); found `arazzo: \(text)`",
-                            at: pair.value.location, path: "/arazzo")
-                        return nil
-                    case nil:
-                        error(
-                            .unsupportedVersion, "Arazzo \(text) is not supported (this engine runs 1.0.x)",
+                            .unsupportedVersion, "Arazzo \(text) is not supported (this engine runs 1.0.x and 1.1.x)",
                             at: pair.value.location, path: "/arazzo")
                         return nil
                     }
@@ -104,9 +109,20 @@ extension DecodingContext {
             }
         }
 
+        var selfURI: String?
+        if let value = expression(f, "$self") {
+            // A fragment would make the base of every relative reference ambiguous (schema).
+            if value.text.contains("#") {
+                error(.invalidValue, "`$self` must not contain a fragment (`#…`); remove it", at: value.location, path: "/$self")
+            } else {
+                selfURI = value.text
+                notSupportedYet("`$self` (the document's base URI)", at: value.location, path: "/$self")
+            }
+        }
+
         return ArazzoSpecification(
             arazzo: version, info: info, sourceDescriptions: sources, workflows: workflows, components: components,
-            extensions: f.extensions, location: root.location, locations: f.locations, root: root)
+            selfURI: selfURI, extensions: f.extensions, location: root.location, locations: f.locations, root: root)
     }
 
     mutating func decodeInfo(_ node: YAMLNode, anchor: SourceLocation) -> Info? {
@@ -141,7 +157,19 @@ extension DecodingContext {
         let name = expression(f, "name", required: true)
         checkIdentifier(name, field: "name", path: f.childPath("name"))
         let url = string(f, "url", required: true)
-        let type = enumeration(f, "type", SourceDescription.SourceType.self)
+        var type = enumeration(
+            f, "type", SourceDescription.SourceType.self,
+            allowed: featureSet == .v1_1 ? [.openapi, .arazzo, .asyncapi] : [.openapi, .arazzo])
+        if type == .asyncapi, let value = f.pairs["type"]?.value {
+            if featureSet == .v1_0 {
+                error(
+                    .invalidValue, "`type: asyncapi` is an Arazzo 1.1 value; declare `arazzo: 1.1.0`, or use `openapi` or `arazzo`",
+                    at: value.location, path: f.childPath("type"))
+                type = nil
+            } else {
+                notSupportedYet("an AsyncAPI source description", at: value.location, path: f.childPath("type"))
+            }
+        }
         return SourceDescription(
             name: name?.text ?? "", url: url ?? "", type: type, extensions: f.extensions, location: node.location,
             locations: f.locations)
@@ -179,13 +207,14 @@ extension DecodingContext {
         }
         let successActions = actionList(f, "successActions", decode: { ctx, n, p in ctx.decodeSuccessAction(n, path: p) })
         let failureActions = actionList(f, "failureActions", decode: { ctx, n, p in ctx.decodeFailureAction(n, path: p) })
-        let outputs = outputs(f)
+        var selectors = OrderedDictionary<String, Selector>()
+        let outputs = outputs(f, selectors: &selectors)
         let parameters = parameterList(f)
         return Workflow(
             workflowId: workflowId?.text ?? "", summary: summary, description: description, inputs: inputs,
             dependsOn: dependsOn, steps: steps, successActions: successActions, failureActions: failureActions,
-            outputs: outputs, parameters: parameters, extensions: f.extensions, location: node.location,
-            locations: f.locations)
+            outputs: outputs, parameters: parameters, outputSelectors: selectors, extensions: f.extensions,
+            location: node.location, locations: f.locations)
     }
 
     mutating func decodeStep(_ node: YAMLNode, path: String) -> Step? {
@@ -195,13 +224,14 @@ extension DecodingContext {
         let description = string(f, "description")
 
         // Exactly one of the three targets; the second one written is the one to remove.
-        let targetKeys = ["operationId", "operationPath", "workflowId"]
+        let targetKeys = featureSet == .v1_1
+            ? ["operationId", "operationPath", "workflowId", "channelPath"] : ["operationId", "operationPath", "workflowId"]
         // Read through the decoded fields, so a case-only spelling (`operationID`) counts.
         let present = targetKeys.compactMap { key in f.pairs[key].map { (key: key, pair: $0) } }
             .sorted { $0.pair.keyLocation < $1.pair.keyLocation }
         var target: Step.Target?
         if present.isEmpty {
-            var message = "Step Object needs one of `operationId`, `operationPath` or `workflowId`"
+            var message = "Step Object needs one of \(listing(targetKeys))"
             if let key = targetKeys.first(where: { f.misspelt[$0] != nil }), let typo = f.misspelt[key] {
                 message += "; `\(typo)` is probably `\(key)`: rename it"
             }
@@ -218,6 +248,7 @@ extension DecodingContext {
                 switch first.key {
                 case "operationId": target = .operationId(value)
                 case "operationPath": target = .operationPath(value)
+                case "channelPath": target = .channelPath(value)
                 default: target = .workflowId(value)
                 }
             }
@@ -238,8 +269,9 @@ extension DecodingContext {
             }
         }
         var criteria: [Criterion] = []
-        if let items = sequence(f, "successCriteria") {
-            if items.isEmpty, let pair = f.pairs["successCriteria"] {
+        // Arazzo 1.1 makes `minItems: 1` normative; 1.0.1's text allowed an empty list.
+        if let items = sequence(f, "successCriteria", minItems: featureSet == .v1_1 ? 1 : 0) {
+            if items.isEmpty, featureSet == .v1_0, let pair = f.pairs["successCriteria"] {
                 warning(
                     .emptySuccessCriteria,
                     "`successCriteria` is empty, so the step succeeds on any response; add a criterion or remove the field",
@@ -251,12 +283,16 @@ extension DecodingContext {
         }
         let onSuccess = actionList(f, "onSuccess", decode: { ctx, n, p in ctx.decodeSuccessAction(n, path: p) })
         let onFailure = actionList(f, "onFailure", decode: { ctx, n, p in ctx.decodeFailureAction(n, path: p) })
-        let outputs = outputs(f)
+        var selectors = OrderedDictionary<String, Selector>()
+        let outputs = outputs(f, selectors: &selectors)
+        let async = decodeStep11(f, target: target)
         return Step(
             stepId: stepId?.text ?? "", description: description,
             target: target ?? .operationId(ExpressionString(text: "", location: f.anchor)), parameters: parameters,
             requestBody: requestBody, successCriteria: criteria, onSuccess: onSuccess, onFailure: onFailure,
-            outputs: outputs, extensions: f.extensions, location: node.location, locations: f.locations)
+            outputs: outputs, timeout: async.timeout, dependsOn: async.dependsOn, action: async.action,
+            correlationId: async.correlationId, outputSelectors: selectors, extensions: f.extensions,
+            location: node.location, locations: f.locations)
     }
 
     /// A `parameters` list: Parameter Objects or Reusable Objects.
@@ -296,13 +332,28 @@ extension DecodingContext {
             return nil
         }
         let name = string(f, "name", required: true)
-        let location = enumeration(
-            f, "in", Parameter.Location.self,
+        var location = enumeration(
+            f, "in", Parameter.Location.self, allowed: Parameter.Location.allCases.filter { $0.isAllowed(in: featureSet) },
             extraHint: ["body": "`in: body` was removed in Arazzo 1.0.1; send the body with the step's `requestBody`"])
+        if let written = location, let value = f.pairs["in"]?.value {
+            if !written.isAllowed(in: featureSet) {
+                error(
+                    .invalidValue, "`in: \(written.rawValue)` is an Arazzo 1.1 value; declare `arazzo: 1.1.0`, or use path, query, header or cookie",
+                    at: value.location, path: f.childPath("in"))
+                location = nil
+            } else if written == .channel {
+                notSupportedYet("`in: \(written.rawValue)`", at: value.location, path: f.childPath("in"))
+            }
+        }
         let value = any(f, "value", required: true)
+        var selector: Selector?
+        if featureSet == .v1_1, let pair = f.pairs["value"], pair.value.mapping != nil {
+            // In 1.1 a mapping value can only be a Selector Object (schema: `value` oneOf).
+            selector = decodeSelector(pair.value, path: f.childPath("value"))
+        }
         return Parameter(
             name: name ?? "", in: location, value: value ?? LocatedValue(node: YAMLNode(kind: .scalar(.init(text: "", style: .plain, value: .null)), location: f.anchor)),
-            extensions: f.extensions, location: node.location, locations: f.locations)
+            selector: selector, extensions: f.extensions, location: node.location, locations: f.locations)
     }
 
     mutating func decodeReusable(_ node: YAMLNode, path: String) -> ReusableObject? {
@@ -365,9 +416,10 @@ extension DecodingContext {
         let type = enumeration(f, "type", SuccessAction.ActionType.self, required: true)
         let target = actionTarget(f, typeName: type?.rawValue, name: name)
         let criteria = criteriaList(f, minItems: 1)
+        let parameters = actionParameters(f, target: target)
         return SuccessAction(
-            name: name ?? "", type: type ?? .end, target: target, criteria: criteria, extensions: f.extensions,
-            location: node.location, locations: f.locations)
+            name: name ?? "", type: type ?? .end, target: target, criteria: criteria, parameters: parameters,
+            extensions: f.extensions, location: node.location, locations: f.locations)
     }
 
     mutating func decodeFailureAction(_ node: YAMLNode, path: String, anchor: SourceLocation? = nil) -> FailureAction? {
@@ -407,9 +459,11 @@ extension DecodingContext {
             }
         }
         let criteria = criteriaList(f, minItems: 0)
+        let parameters = actionParameters(f, target: target)
         return FailureAction(
             name: name ?? "", type: type ?? .end, target: target, retryAfter: retryAfter, retryLimit: retryLimit,
-            criteria: criteria, extensions: f.extensions, location: node.location, locations: f.locations)
+            criteria: criteria, parameters: parameters, extensions: f.extensions, location: node.location,
+            locations: f.locations)
     }
 
     /// "`-1`" for scalars, "a mapping" otherwise.
@@ -429,7 +483,14 @@ extension DecodingContext {
         if let pair = f.pairs["type"] {
             if pair.value.mapping != nil {
                 if let t = decodeExpressionType(pair.value, path: f.childPath("type"), anchor: pair.keyLocation) {
-                    type = .expressionType(t)
+                    if t.type == .jsonpointer {
+                        // A JSON Pointer selects a value; it has no true/false outcome to test.
+                        error(
+                            .invalidValue, "a criterion cannot be a `jsonpointer` expression (it selects, it does not test); use `jsonpath` or `simple`",
+                            at: t.locations["type"] ?? t.location, path: f.childPath("type") + "/type")
+                    } else {
+                        type = .expressionType(t)
+                    }
                 }
             } else if let kind = enumeration(f, "type", Criterion.Kind.self, what: "criterion `type`") {
                 type = .kind(kind)
@@ -449,12 +510,24 @@ extension DecodingContext {
     mutating func decodeExpressionType(_ node: YAMLNode, path: String, anchor: SourceLocation) -> CriterionExpressionType? {
         guard let f = open(node, as: "Criterion Expression Type Object", path: path, anchor: anchor, fields: FieldNames.expressionType)
         else { return nil }
-        let kind = enumeration(f, "type", CriterionExpressionType.ExpressionKind.self, required: true)
-        let version = expression(f, "version", required: true)
-        guard let kind, let version else { return nil }
-        if !kind.allowedVersions.contains(version.text) {
-            var message = "`\(version.text)` is not \(kind == .jsonpath ? "a JSONPath" : "an XPath") version Arazzo 1.0 allows; use \(listing(kind.allowedVersions))"
-            if kind == .xpath, version.text == "xpath-31" {
+        let kinds = CriterionExpressionType.ExpressionKind.allCases.filter { !$0.allowedVersions(in: featureSet).isEmpty }
+        let kind = enumeration(f, "type", CriterionExpressionType.ExpressionKind.self, required: true, allowed: kinds)
+        // Arazzo 1.1 makes `version` optional, with a default per type.
+        let version = expression(f, "version", required: featureSet == .v1_0)
+        guard let kind, kinds.contains(kind) else { return nil }
+        guard let version else {
+            if f.has("version") || featureSet == .v1_0 { return nil }
+            return CriterionExpressionType(
+                type: kind, version: kind.defaultVersion, extensions: f.extensions, location: node.location,
+                locations: f.locations)
+        }
+        let allowed = kind.allowedVersions(in: featureSet)
+        if !allowed.contains(version.text) {
+            let name = kind == .jsonpath ? "a JSONPath" : kind == .xpath ? "an XPath" : "a JSON Pointer"
+            var message = "`\(version.text)` is not \(name) version Arazzo \(featureSet.rawValue) allows; use \(listing(allowed))"
+            if featureSet == .v1_1 {
+                // No 1.0 hint: the versions it names are allowed in 1.1.
+            } else if kind == .xpath, version.text == "xpath-31" {
                 message += " (XPath 3.1 is the default: omit the Criterion Expression Type Object and write `type: xpath`)"
             } else if kind == .jsonpath, version.text.lowercased().contains("9535") {
                 message += " (RFC 9535 is the default: write `type: jsonpath`)"
@@ -481,11 +554,22 @@ extension DecodingContext {
                 }
                 let target = string(rf, "target", required: true)
                 let value = any(rf, "value", required: true)
+                var targetType: SelectorType?
+                if let pair = rf.pairs["targetSelectorType"] {
+                    targetType = decodeSelectorType(rf, pair: pair)
+                    if targetType != nil {
+                        notSupportedYet("`targetSelectorType`", at: pair.value.location, path: rf.childPath("targetSelectorType"))
+                    }
+                }
+                var selector: Selector?
+                if featureSet == .v1_1, let pair = rf.pairs["value"], pair.value.mapping != nil {
+                    selector = decodeSelector(pair.value, path: rf.childPath("value"))
+                }
                 if let target, let value {
                     replacements.append(
                         PayloadReplacement(
-                            target: target, value: value, extensions: rf.extensions, location: item.location,
-                            locations: rf.locations))
+                            target: target, value: value, targetSelectorType: targetType, selector: selector,
+                            extensions: rf.extensions, location: item.location, locations: rf.locations))
                 }
             }
         }

@@ -13,8 +13,11 @@ extension DecodingContext {
         let pointer = path + "/" + JSONPointerText.escape(pair.key)
         var message = "unknown field `\(pair.key)` in \(objectName)"
         if newerFields[objectName]?.contains(pair.key) == true {
-            message += " is ignored; `\(pair.key)` is an Arazzo 1.1 field, and this document is 1.0.x"
-            warning(.unknownField, message, at: pair.keyLocation, path: pointer, range: pair.keyRange)
+            // The field says the author meant 1.1 (decision V2): a warning, since the 1.0 reading
+            // (field ignored) still has a meaning, with the fix-it that declares 1.1.
+            message += " is ignored; `\(pair.key)` is an Arazzo 1.1 field, and this document is 1.0.x: declare `arazzo: 1.1.0` to use it"
+            let fix = declare11.map { [$0] } ?? []
+            warning(.unknownField, message, at: pair.keyLocation, path: pointer, range: pair.keyRange, fixIts: fix)
             return
         }
         guard let near = suggestion(for: pair.key, among: known) else {

@@ -17,6 +17,8 @@ public struct ArazzoSpecification: Sendable, Hashable {
     public let workflows: [Workflow]
     /// `components`: reusable parameters, actions and input schemas.
     public let components: Components?
+    /// `$self` (Arazzo 1.1): the document's own URI, the base for relative references.
+    public internal(set) var selfURI: String? = nil
     /// `x-*` fields.
     public let extensions: Extensions
     /// Where the root mapping starts.

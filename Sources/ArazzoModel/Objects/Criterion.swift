@@ -25,7 +25,7 @@ public struct Criterion: Sendable, Hashable {
         public var kind: Kind {
             switch self {
             case .kind(let k): return k
-            case .expressionType(let t): return t.type == .jsonpath ? .jsonpath : .xpath
+            case .expressionType(let t): return t.type == .xpath ? .xpath : .jsonpath
             }
         }
     }

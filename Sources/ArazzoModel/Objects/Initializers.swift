@@ -55,8 +55,9 @@ extension ArazzoSpecification {
     public init(
         arazzo: ArazzoVersion? = nil,
         info: Info, sourceDescriptions: [SourceDescription], workflows: [Workflow], components: Components? = nil,
-        extensions: Extensions = Extensions(), location: SourceLocation = .memory
+        selfURI: String? = nil, extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
+        self.selfURI = selfURI
         let arazzo = arazzo ?? ArazzoVersion(text: "1.0.1", major: 1, minor: 0, patch: 1, suffix: nil)
         self.arazzo = arazzo
         self.info = info
@@ -114,8 +115,10 @@ extension Workflow {
         dependsOn: [ExpressionString] = [], steps: [Step],
         successActions: [OrReusable<SuccessAction>] = [], failureActions: [OrReusable<FailureAction>] = [],
         outputs: OrderedDictionary<String, ExpressionString> = [:], parameters: [OrReusable<Parameter>] = [],
-        extensions: Extensions = Extensions(), location: SourceLocation = .memory
+        outputSelectors: OrderedDictionary<String, Selector> = [:], extensions: Extensions = Extensions(),
+        location: SourceLocation = .memory
     ) {
+        self.outputSelectors = outputSelectors
         self.workflowId = workflowId
         self.summary = summary
         self.description = description
@@ -139,8 +142,15 @@ extension Step {
         requestBody: RequestBody? = nil, successCriteria: [Criterion] = [],
         onSuccess: [OrReusable<SuccessAction>] = [], onFailure: [OrReusable<FailureAction>] = [],
         outputs: OrderedDictionary<String, ExpressionString> = [:],
+        timeout: Int? = nil, dependsOn: [ExpressionString] = [], action: AsyncAction? = nil,
+        correlationId: LocatedValue? = nil, outputSelectors: OrderedDictionary<String, Selector> = [:],
         extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
+        self.timeout = timeout
+        self.dependsOn = dependsOn
+        self.action = action
+        self.correlationId = correlationId
+        self.outputSelectors = outputSelectors
         self.stepId = stepId
         self.description = description
         self.target = target
@@ -159,9 +169,10 @@ extension Step {
 extension Parameter {
     /// A parameter; `in` is required on steps that call operations.
     public init(
-        name: String, in location: Location?, value: LocatedValue,
+        name: String, in location: Location?, value: LocatedValue, selector: Selector? = nil,
         extensions: Extensions = Extensions(), at sourceLocation: SourceLocation = .memory
     ) {
+        self.selector = selector
         self.name = name
         self.in = location
         self.value = value
@@ -203,8 +214,9 @@ extension SuccessAction {
     /// A success action: `end`, or `goto` with a target.
     public init(
         name: String, type: ActionType, target: ActionTarget? = nil, criteria: [Criterion] = [],
-        extensions: Extensions = Extensions(), location: SourceLocation = .memory
+        parameters: [OrReusable<Parameter>] = [], extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
+        self.parameters = parameters
         self.name = name
         self.type = type
         self.target = target
@@ -219,8 +231,10 @@ extension FailureAction {
     /// A failure action: `end`, `goto` with a target, or `retry` (with an optional target).
     public init(
         name: String, type: ActionType, target: ActionTarget? = nil, retryAfter: Double? = nil, retryLimit: Int? = nil,
-        criteria: [Criterion] = [], extensions: Extensions = Extensions(), location: SourceLocation = .memory
+        criteria: [Criterion] = [], parameters: [OrReusable<Parameter>] = [], extensions: Extensions = Extensions(),
+        location: SourceLocation = .memory
     ) {
+        self.parameters = parameters
         self.name = name
         self.type = type
         self.target = target
@@ -250,7 +264,12 @@ extension RequestBody {
 
 extension PayloadReplacement {
     /// A replacement: `target` (a JSON Pointer or XPath) and its value.
-    public init(target: String, value: LocatedValue, extensions: Extensions = Extensions(), location: SourceLocation = .memory) {
+    public init(
+        target: String, value: LocatedValue, targetSelectorType: SelectorType? = nil, selector: Selector? = nil,
+        extensions: Extensions = Extensions(), location: SourceLocation = .memory
+    ) {
+        self.targetSelectorType = targetSelectorType
+        self.selector = selector
         self.target = target
         self.value = value
         self.extensions = extensions

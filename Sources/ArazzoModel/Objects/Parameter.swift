@@ -12,6 +12,18 @@ public struct Parameter: Sendable, Hashable {
         case header
         /// A cookie.
         case cookie
+        /// The whole query string from one value (Arazzo 1.1, OpenAPI 3.2).
+        case querystring
+        /// An AsyncAPI channel parameter (Arazzo 1.1 schema).
+        case channel
+
+        /// Whether the location exists in `featureSet` (`querystring` and `channel` came with 1.1).
+        public func isAllowed(in featureSet: ArazzoVersion.FeatureSet) -> Bool {
+            switch self {
+            case .path, .query, .header, .cookie: return true
+            case .querystring, .channel: return featureSet == .v1_1
+            }
+        }
     }
 
     /// `name` (required), case-sensitive.
@@ -20,6 +32,8 @@ public struct Parameter: Sendable, Hashable {
     public let `in`: Location?
     /// `value` (required): a constant of any type, or a runtime expression / `{$…}` template.
     public let value: LocatedValue
+    /// `value` as a Selector Object (Arazzo 1.1); then ``value`` holds the mapping as written.
+    public internal(set) var selector: Selector? = nil
     /// `x-*` fields.
     public let extensions: Extensions
     /// Where the mapping starts.

@@ -9,6 +9,8 @@ public struct SourceDescription: Sendable, Hashable {
         case openapi
         /// Another Arazzo document.
         case arazzo
+        /// An AsyncAPI description (Arazzo 1.1).
+        case asyncapi
     }
 
     /// `name` (required): unique; used as `$sourceDescriptions.<name>`.

@@ -11,11 +11,14 @@ public struct Step: Sendable, Hashable {
         case operationPath(ExpressionString)
         /// `workflowId`: a local id, or `$sourceDescriptions.<name>.<workflowId>`.
         case workflowId(ExpressionString)
+        /// `channelPath` (Arazzo 1.1, AsyncAPI): `{$sourceDescriptions.<name>.url}#<json-pointer>`
+        /// to a channel.
+        case channelPath(ExpressionString)
 
         /// The field's raw value.
         public var expression: ExpressionString {
             switch self {
-            case .operationId(let e), .operationPath(let e), .workflowId(let e): return e
+            case .operationId(let e), .operationPath(let e), .workflowId(let e), .channelPath(let e): return e
             }
         }
 
@@ -25,6 +28,7 @@ public struct Step: Sendable, Hashable {
             case .operationId: return "operationId"
             case .operationPath: return "operationPath"
             case .workflowId: return "workflowId"
+            case .channelPath: return "channelPath"
             }
         }
 
@@ -53,6 +57,17 @@ public struct Step: Sendable, Hashable {
     public let onFailure: [OrReusable<FailureAction>]
     /// `outputs`: name → runtime expression, in document order.
     public let outputs: OrderedDictionary<String, ExpressionString>
+    /// `timeout` (Arazzo 1.1): milliseconds the step may take before it fails.
+    public internal(set) var timeout: Int? = nil
+    /// `dependsOn` (Arazzo 1.1): steps that must complete before this one starts (`<stepId>`,
+    /// `$workflows.<id>.steps.<stepId>` or `$sourceDescriptions.<name>.<id>.steps.<stepId>`).
+    public internal(set) var dependsOn: [ExpressionString] = []
+    /// `action` (Arazzo 1.1, AsyncAPI steps): send to or receive from the channel.
+    public internal(set) var action: AsyncAction? = nil
+    /// `correlationId` (Arazzo 1.1, AsyncAPI receive steps): the value a received message must carry.
+    public internal(set) var correlationId: LocatedValue? = nil
+    /// `outputs` written as Selector Objects (Arazzo 1.1), by name; ``outputs`` holds the rest.
+    public internal(set) var outputSelectors: OrderedDictionary<String, Selector> = [:]
     /// `x-*` fields.
     public let extensions: Extensions
     /// Where the mapping starts.

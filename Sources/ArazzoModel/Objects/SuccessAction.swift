@@ -33,6 +33,8 @@ public struct SuccessAction: Sendable, Hashable {
     public let target: ActionTarget?
     /// `criteria`: all must pass for the action to be taken; empty means always.
     public let criteria: [Criterion]
+    /// `parameters` (Arazzo 1.1): inputs for the workflow a `goto` or `retry` names.
+    public internal(set) var parameters: [OrReusable<Parameter>] = []
     /// `x-*` fields.
     public let extensions: Extensions
     /// Where the mapping starts.

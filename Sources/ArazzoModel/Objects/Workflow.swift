@@ -23,6 +23,8 @@ public struct Workflow: Sendable, Hashable {
     public let outputs: OrderedDictionary<String, ExpressionString>
     /// `parameters`: defaults for every step.
     public let parameters: [OrReusable<Parameter>]
+    /// `outputs` written as Selector Objects (Arazzo 1.1), by name; ``outputs`` holds the rest.
+    public internal(set) var outputSelectors: OrderedDictionary<String, Selector> = [:]
     /// `x-*` fields.
     public let extensions: Extensions
     /// Where the mapping starts.

@@ -1,15 +1,27 @@
 /// The value of the `arazzo` field: which feature set the document is written for.
 ///
 /// The patch number is kept but never changes behaviour ("The patch version SHOULD NOT be
-/// considered by tooling"). ``featureSet`` is what the engine switches on; adding 1.1 later means
-/// adding a case there and the fields it brings.
+/// considered by tooling"). ``featureSet`` is what the engine switches on: it decides which
+/// fields a document may use and which defaults apply (decision V1).
 public struct ArazzoVersion: Sendable, Hashable, CustomStringConvertible {
     /// The feature sets (`major.minor`) this library knows.
     public enum FeatureSet: String, Sendable, Hashable {
-        /// Arazzo 1.0.x: the one this engine runs.
+        /// Arazzo 1.0.x.
         case v1_0 = "1.0"
-        /// Arazzo 1.1.x: recognised, not supported yet.
+        /// Arazzo 1.1.x: adds `$self`, Selector Objects, AsyncAPI steps, step `timeout` and
+        /// `dependsOn`, action `parameters`, `in: querystring` and expression type defaults.
         case v1_1 = "1.1"
+
+        /// The newest published patch of this feature set; a later patch loads with a warning.
+        public var latestKnownPatch: Int {
+            switch self {
+            case .v1_0: return 1
+            case .v1_1: return 0
+            }
+        }
+
+        /// The version text to suggest when a document needs this feature set (`1.1.0`).
+        public var suggestedVersion: String { "\(rawValue).\(latestKnownPatch)" }
     }
 
     /// The text as written (e.g. `1.0.1`, `1.0.0-rc1`).
@@ -64,6 +76,13 @@ public struct ArazzoVersion: Sendable, Hashable, CustomStringConvertible {
         case (1, 1): return .v1_1
         default: return nil
         }
+    }
+
+    /// Whether the patch is one this library was written against (1.0.0, 1.0.1, 1.1.0); false for
+    /// a later patch of a known feature set and for unknown feature sets.
+    public var isKnownRelease: Bool {
+        guard let featureSet else { return false }
+        return patch <= featureSet.latestKnownPatch
     }
 
     /// The text as written.

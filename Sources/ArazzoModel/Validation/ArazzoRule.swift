@@ -15,8 +15,16 @@ public enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
     case reusableExtraField = "reusable-extra-field"
     /// `arazzo` does not have the form `1.0.<patch>[-suffix]`.
     case invalidVersion = "invalid-version"
-    /// A well-formed version this engine does not run (1.1.x, 2.x, …).
+    /// A well-formed version this engine does not run (2.x, …).
     case unsupportedVersion = "unsupported-version"
+    /// A later patch of a known feature set (1.1.1): read as the known one (warning).
+    case unseenPatchVersion = "unseen-patch-version"
+    /// An Arazzo 1.1 feature the engine reads but does not execute yet (warning; refuses at run).
+    case notSupportedYet = "not-supported-yet"
+    /// AsyncAPI step fields that do not fit the step (`action` missing, `correlationId` on send).
+    case asyncStepField = "async-step-field"
+    /// Action `parameters` on an action that names no workflow.
+    case actionParameters = "action-parameters"
     /// A workflowId, stepId or source name outside `^[A-Za-z0-9_\-]+$`.
     case invalidId = "invalid-id"
     /// A components or outputs key outside `^[a-zA-Z0-9\.\-_]+$`.

@@ -100,7 +100,8 @@ private struct Checker {
             error(.unknownSource, unknownSourceMessage(sourceName), at: e.location)
             return true
         }
-        if let type = source.type, type != expecting {
+        // AsyncAPI operations are named by operationId too (Arazzo 1.1).
+        if let type = source.type, type != expecting, !(expecting == .openapi && type == .asyncapi) {
             let what = expecting == .arazzo ? "a workflow" : "an operation"
             error(
                 .sourceType,
@@ -355,7 +356,11 @@ private struct Checker {
             checkOperationPath(e)
         case .workflowId(let e):
             checkWorkflowReference(e, field: "workflowId")
+        case .channelPath:
+            // Its form is checked against the AsyncAPI description once that is read.
+            break
         }
+        checkStepDependsOn(step, in: workflow)
 
         if !step.target.isWorkflow {
             // A present but invalid `in` was already reported by the reader.
@@ -366,6 +371,40 @@ private struct Checker {
                     at: location)
             }
         }
+    }
+
+    /// Step `dependsOn` (1.1): a stepId of this workflow, `$workflows.<id>.steps.<stepId>` of
+    /// this document, or a source's workflow (whose steps are checked once it is loaded).
+    mutating func checkStepDependsOn(_ step: Step, in workflow: Workflow) {
+        var seen: Set<String> = []
+        for entry in step.dependsOn {
+            if !seen.insert(entry.text).inserted {
+                warning(.duplicateDependsOn, "`\(entry.text)` is already listed in this step's `dependsOn`; remove the repeat", at: entry.location)
+                continue
+            }
+            let parts = entry.text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            if !entry.text.hasPrefix("$") {
+                if entry.text == step.stepId {
+                    error(.unknownStep, "step `\(step.stepId)` cannot depend on itself; remove `\(entry.text)` from its `dependsOn`", at: entry.location)
+                } else if !stepIds.contains(entry.text) {
+                    error(.unknownStep, "`dependsOn` names no step `\(entry.text)` of workflow `\(workflow.workflowId)`" + nearStep(entry.text, in: workflow), at: entry.location)
+                }
+            } else if parts.first == "$workflows", parts.count == 4 {
+                guard let other = document.workflow(parts[1]) else {
+                    checkWorkflowReference(ExpressionString(text: parts[1], location: entry.location), field: "dependsOn")
+                    continue
+                }
+                if !other.steps.contains(where: { $0.stepId == parts[3] }) {
+                    error(.unknownStep, "`dependsOn` names no step `\(parts[3])` of workflow `\(parts[1])`" + nearStep(parts[3], in: other), at: entry.location)
+                }
+            } else if parts.first == "$sourceDescriptions", parts.count == 5, sources[parts[1]] == nil {
+                error(.unknownSource, unknownSourceMessage(parts[1]), at: entry.location)
+            }
+        }
+    }
+
+    func nearStep(_ id: String, in workflow: Workflow) -> String {
+        suggestion(for: id, among: workflow.steps.map(\.stepId)).map { "; did you mean `\($0)`?" } ?? ""
     }
 
     /// `{$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>`.

@@ -62,11 +62,15 @@ extension ArazzoSpecification {
                 case .operationId(let e): stepScope.add(.operationId, e, to: &sites)
                 case .operationPath(let e): stepScope.add(.operationPath, e, to: &sites)
                 case .workflowId(let e): stepScope.add(.workflowReference, e, to: &sites)
+                // Checked against the AsyncAPI description once that is read (not yet: V3).
+                case .channelPath: break
                 }
                 for p in step.parameters { stepScope.addParameter(p, to: &sites) }
                 if let body = step.requestBody {
                     if let payload = body.payload { stepScope.addLeaves(.payload, payload.node, to: &sites) }
-                    for r in body.replacements { stepScope.addLeaves(.replacementValue, r.value.node, to: &sites) }
+                    for r in body.replacements where r.selector == nil {
+                        stepScope.addLeaves(.replacementValue, r.value.node, to: &sites)
+                    }
                 }
                 for c in step.successCriteria { stepScope.addCriterion(c, to: &sites) }
                 for a in step.onSuccess { stepScope.addAction(a.object?.criteria, a.object?.target, a.reusable, to: &sites) }
@@ -114,7 +118,10 @@ private struct SiteScope {
 
     func addParameter(_ entry: OrReusable<Parameter>, to sites: inout [ExpressionSite]) {
         switch entry {
-        case .object(let p): addLeaves(.parameterValue(name: p.name), p.value.node, to: &sites)
+        case .object(let p):
+            // A Selector Object (1.1) is not a value template; it is not executed yet (V3).
+            guard p.selector == nil else { return }
+            addLeaves(.parameterValue(name: p.name), p.value.node, to: &sites)
         case .reusable(let r):
             add(.componentReference, r.reference, to: &sites)
             if let value = r.value {
