@@ -135,9 +135,10 @@ struct ExecutorTests {
                 #expect(error?.message == "the response body exceeds the limit of 4194304 bytes")
             }
         }
-        // Buffering the body would add 2 GB; the margin absorbs other suites running in parallel.
+        // Buffering the body would add 2 GB; the margin (half of that) absorbs other suites running
+        // in parallel, which were seen to add up to 735 MB of resident memory on a loaded machine.
         if let before, let after = residentBytes() {
-            #expect(after - before < 512 << 20, "resident memory grew by \(after - before) bytes")
+            #expect(after - before < 1 << 30, "resident memory grew by \(after - before) bytes")
         }
     }
 
