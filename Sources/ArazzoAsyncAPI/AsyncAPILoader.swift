@@ -275,17 +275,7 @@ struct Reader {
     /// The node at `fragment` (a JSON pointer) exactly, or nil.
     func resolvePointer(_ fragment: String) -> YAMLNode? {
         guard let pointer = try? JSONPointer(parsing: fragment.removingPercentEncodingIfNeeded) else { return nil }
-        var current = root
-        for token in pointer.tokens {
-            if let next = current[token] {
-                current = next
-            } else if let index = Int(token), let items = current.sequence, items.indices.contains(index) {
-                current = items[index]
-            } else {
-                return nil
-            }
-        }
-        return current
+        return root.node(at: pointer)
     }
 
     /// The `$ref` text of a Reference Object (which must be one), after checking it resolves.

@@ -156,6 +156,17 @@ extension YAMLNode {
     /// an empty pointer): where a diagnostic about a nested value points when the value is a
     /// located tree.
     public func deepestNode(along pointer: JSONPointer) -> YAMLNode {
+        walk(pointer).node
+    }
+
+    /// The node `pointer` leads to exactly, or nil when some token on the way names nothing.
+    public func node(at pointer: JSONPointer) -> YAMLNode? {
+        let (node, complete) = walk(pointer)
+        return complete ? node : nil
+    }
+
+    /// One walk for both lookups: the deepest node reached and whether every token was found.
+    private func walk(_ pointer: JSONPointer) -> (node: YAMLNode, complete: Bool) {
         var current = self
         for token in pointer.tokens {
             if let next = current[token] {
@@ -163,9 +174,9 @@ extension YAMLNode {
             } else if let index = Int(token), let items = current.sequence, items.indices.contains(index) {
                 current = items[index]
             } else {
-                break
+                return (current, false)
             }
         }
-        return current
+        return (current, true)
     }
 }
