@@ -480,15 +480,10 @@ struct ExpressionParser {
                 fix: replacing(fieldStart, i, with: "body"))
         default:
             let fields = request ? ["header", "query", "path", "body"] : ["header", "body"]
-            var message = field.isEmpty ? "expected \(fields.map { "`\($0)`" }.joined(separator: ", ")) after `\(prefix).`" : "unknown field `\(field)` in `\(prefix).\(field)`"
-            if !field.isEmpty {
-                if let suggestion = suggest(field, among: fields) {
-                    message += "; did you mean `\(suggestion)`?"
-                } else {
-                    message += " (expected \(fields.map { "`\($0)`" }.joined(separator: ", ")))"
-                }
-            }
-            throw error(message, at: fieldStart)
+            let listed = fields.map { "`\($0)`" }.joined(separator: ", ")
+            throw error(unknownField(
+                field, among: fields, empty: "expected \(listed) after `\(prefix).`",
+                unknown: "unknown field `\(field)` in `\(prefix).\(field)`", otherwise: " (expected \(listed))"), at: fieldStart)
         }
     }
 
@@ -528,16 +523,19 @@ struct ExpressionParser {
                 "a message has no `body`: its content is read with `$message.payload`", at: fieldStart,
                 fix: replacing(fieldStart, i, with: "payload"))
         default:
-            var message = field.isEmpty ? "expected `header` or `payload` after `$message.`" : "unknown field `\(field)` in `$message.\(field)`"
-            if !field.isEmpty {
-                if let suggestion = suggest(field, among: ["header", "payload"]) {
-                    message += "; did you mean `\(suggestion)`?"
-                } else {
-                    message += " (a message has `header` and `payload`)"
-                }
-            }
-            throw error(message, at: fieldStart)
+            throw error(unknownField(
+                field, among: ["header", "payload"], empty: "expected `header` or `payload` after `$message.`",
+                unknown: "unknown field `\(field)` in `$message.\(field)`", otherwise: " (a message has `header` and `payload`)"), at: fieldStart)
         }
+    }
+
+    /// The message for a field after a fixed prefix that is not one of `fields`: `empty` when no
+    /// field was written, else `unknown` followed by a did-you-mean, or by `otherwise` when no
+    /// field is close enough.
+    func unknownField(_ field: String, among fields: [String], empty: String, unknown: String, otherwise: String) -> String {
+        guard !field.isEmpty else { return empty }
+        if let suggestion = suggest(field, among: fields) { return unknown + "; did you mean `\(suggestion)`?" }
+        return unknown + otherwise
     }
 
     /// The whole parsed string with scalars `from..<to` replaced: the fix-it of an error whose
@@ -670,15 +668,9 @@ struct ExpressionParser {
         while !atBoundary, s[i] != ".", s[i] != "#" { i += 1 }
         let field = text(fieldStart, i)
         guard field == "inputs" || field == "outputs" else {
-            var message = field.isEmpty ? "expected `inputs` or `outputs` after `$workflows.\(workflowId).`" : "unknown field `\(field)`"
-            if !field.isEmpty {
-                if let suggestion = suggest(field, among: ["inputs", "outputs"]) {
-                    message += "; did you mean `\(suggestion)`?"
-                } else {
-                    message += "; expected `inputs` or `outputs`"
-                }
-            }
-            throw error(message, at: fieldStart)
+            throw error(unknownField(
+                field, among: ["inputs", "outputs"], empty: "expected `inputs` or `outputs` after `$workflows.\(workflowId).`",
+                unknown: "unknown field `\(field)`", otherwise: "; expected `inputs` or `outputs`"), at: fieldStart)
         }
         guard !atEnd, s[i] == "." else {
             throw error("expected `.` and a name after `$workflows.\(workflowId).\(field)`", at: i)
