@@ -15,11 +15,11 @@ enum ActionOrderChecks {
         let document = unit.document
         var out: [Diagnostic] = []
         for workflow in document.workflows {
-            out += check(workflow.successActions.map { (Self.location($0), document.resolve($0)?.summary) }, list: "successActions of workflow `\(workflow.workflowId)`")
-            out += check(workflow.failureActions.map { (Self.location($0), document.resolve($0)?.summary) }, list: "failureActions of workflow `\(workflow.workflowId)`")
+            out += check(workflow.successActions, document.resolve, list: "successActions of workflow `\(workflow.workflowId)`")
+            out += check(workflow.failureActions, document.resolve, list: "failureActions of workflow `\(workflow.workflowId)`")
             for step in workflow.steps {
-                out += check(step.onSuccess.map { (Self.location($0), document.resolve($0)?.summary) }, list: "onSuccess of step `\(step.stepId)`")
-                out += check(step.onFailure.map { (Self.location($0), document.resolve($0)?.summary) }, list: "onFailure of step `\(step.stepId)`")
+                out += check(step.onSuccess, document.resolve, list: "onSuccess of step `\(step.stepId)`")
+                out += check(step.onFailure, document.resolve, list: "onFailure of step `\(step.stepId)`")
             }
         }
         return out
@@ -27,21 +27,24 @@ enum ActionOrderChecks {
 
     /// One list: every resolved action after the first criteria-less one is reported, at the entry
     /// (the inline action or the Reusable Object that names it).
-    private static func check(_ entries: [(SourceLocation, ActionSummary?)], list: String) -> [Diagnostic] {
-        guard let first = entries.firstIndex(where: { $0.1?.hasCriteria == false }), let always = entries[first].1 else { return [] }
+    private static func check<Action: ListedAction>(
+        _ entries: [OrReusable<Action>], _ resolve: (OrReusable<Action>) -> Action?, list: String
+    ) -> [Diagnostic] {
+        let resolved = entries.map(resolve)
+        guard let first = resolved.firstIndex(where: { $0?.criteria.isEmpty == true }), let always = resolved[first] else { return [] }
         var out: [Diagnostic] = []
-        for (location, summary) in entries[(first + 1)...] {
-            guard let summary else { continue }  // an unresolved reference is reported elsewhere
+        for (entry, action) in zip(entries, resolved).dropFirst(first + 1) {
+            guard let action else { continue }  // an unresolved reference is reported elsewhere
             out.append(.warning(
-                "action `\(summary.name)` in \(list) never runs: `\(always.name)` before it has no criteria, so it is always the action taken; give `\(always.name)` criteria or move it last",
-                at: location, code: "unreachable-action",
+                "action `\(action.name)` in \(list) never runs: `\(always.name)` before it has no criteria, so it is always the action taken; give `\(always.name)` criteria or move it last",
+                at: location(of: entry), code: "unreachable-action",
                 notes: ["the first action whose criteria all pass is the only one executed; an action without criteria always passes"]))
         }
         return out
     }
 
     /// Where an entry is written: the inline action or the Reusable Object naming one.
-    private static func location<Action>(_ entry: OrReusable<Action>) -> SourceLocation where Action: LocatedAction {
+    private static func location<Action: ListedAction>(of entry: OrReusable<Action>) -> SourceLocation {
         switch entry {
         case .object(let action): return action.location
         case .reusable(let reference): return reference.location
@@ -49,25 +52,12 @@ enum ActionOrderChecks {
     }
 }
 
-/// An action with a location (both action kinds have one).
-protocol LocatedAction {
+/// What the check reads of an action; success and failure actions both have it.
+protocol ListedAction: Sendable, Hashable {
+    var name: String { get }
+    var criteria: [Criterion] { get }
     var location: SourceLocation { get }
 }
 
-extension SuccessAction: LocatedAction {}
-extension FailureAction: LocatedAction {}
-
-/// What the check needs of an action: its name and whether it has criteria.
-struct ActionSummary {
-    let name: String
-    let hasCriteria: Bool
-}
-
-extension SuccessAction {
-    var summary: ActionSummary { ActionSummary(name: name, hasCriteria: !criteria.isEmpty) }
-}
-
-extension FailureAction {
-    var summary: ActionSummary { ActionSummary(name: name, hasCriteria: !criteria.isEmpty) }
-}
-
+extension SuccessAction: ListedAction {}
+extension FailureAction: ListedAction {}
