@@ -82,11 +82,7 @@ private struct RegionMap {
         while let key = queue.popLast() {
             guard let unit = loaded.units[key.unitURL], let workflow = unit.document.workflow(key.workflowId) else { continue }
             let resolver = OperationResolver(loaded: loaded, unit: unit)
-            var called = workflow.dependsOn.map(\.text)
-            for step in workflow.steps {
-                if case .workflowId(let e) = step.target { called.append(e.text) }
-            }
-            for text in called {
+            for text in unit.document.workflowReferences(of: workflow, includingActions: false) {
                 if case .success(.workflow(let next)) = resolver.resolveWorkflow(text), seen.insert(next).inserted {
                     queue.append(next)
                 }
@@ -144,5 +140,27 @@ private struct RegionMap {
             }
         }
         return found
+    }
+}
+
+extension ArazzoSpecification {
+    /// The workflow references `workflow` makes, as written: its `dependsOn`, its steps'
+    /// `workflowId`s and, with `includingActions`, the `workflowId` of every success and failure
+    /// action (its own defaults and its steps'). Each caller resolves them with its unit's
+    /// ``OperationResolver``.
+    func workflowReferences(of workflow: Workflow, includingActions: Bool) -> [String] {
+        var texts = workflow.dependsOn.map(\.text)
+        for step in workflow.steps {
+            if case .workflowId(let e) = step.target { texts.append(e.text) }
+        }
+        guard includingActions else { return texts }
+        var targets: [ActionTarget?] = workflow.successActions.map { resolve($0)?.target }
+        targets += workflow.failureActions.map { resolve($0)?.target }
+        for step in workflow.steps {
+            targets += step.onSuccess.map { resolve($0)?.target }
+            targets += step.onFailure.map { resolve($0)?.target }
+        }
+        for case .workflowId(let e)? in targets { texts.append(e.text) }
+        return texts
     }
 }

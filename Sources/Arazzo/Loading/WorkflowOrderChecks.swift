@@ -143,15 +143,7 @@ private struct Reach {
             let resolver = OperationResolver(loaded: loaded, unit: unit)
             let document = unit.document
             for workflow in document.workflows {
-                var texts = workflow.dependsOn.map(\.text)
-                var actionTargets: [ActionTarget?] = workflow.successActions.map { document.resolve($0)?.target }
-                actionTargets += workflow.failureActions.map { document.resolve($0)?.target }
-                for step in workflow.steps {
-                    if case .workflowId(let e) = step.target { texts.append(e.text) }
-                    actionTargets += step.onSuccess.map { document.resolve($0)?.target }
-                    actionTargets += step.onFailure.map { document.resolve($0)?.target }
-                }
-                for case .workflowId(let e)? in actionTargets { texts.append(e.text) }
+                let texts = document.workflowReferences(of: workflow, includingActions: true)
                 let key = WorkflowKey(unitURL: unit.url, workflowId: workflow.workflowId)
                 var next: [WorkflowKey] = []
                 for text in texts {
