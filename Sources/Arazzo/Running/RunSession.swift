@@ -102,10 +102,10 @@ final class RunSession {
         if let deadline, end > deadline {
             return FailureReason(stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass the run deadline", kind: "deadline")
         }
-        if let instant = stepDeadline?.instant, end > instant, let stepDeadline {
-            self.stepDeadline?.passed = true
+        if let current = stepDeadline, end > current.instant {
+            stepDeadline?.passed = true
             return FailureReason(
-                stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass \(stepDeadline.reason)", kind: "timeout")
+                stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass \(current.reason)", kind: "timeout")
         }
         return nil
     }
@@ -391,7 +391,7 @@ final class RunSession {
                 if let delayNote { execution.trace.notes.append(delayNote) }
                 // A side trip to a workflow gets the action's parameters, evaluated now, against
                 // this attempt (V8).
-                var sideInputs: Result<JSONValue, ActionInputFailure>?
+                var sideInputs: Result<JSONValue, WorkflowInputsFailure>?
                 if case .workflow(let key)? = action.destination {
                     sideInputs = actionInputs(action, to: key, inputs: inputs, context: execution.context, notes: &execution.trace.notes)
                 }
@@ -480,13 +480,13 @@ final class RunSession {
     /// workflow step's parameters are; without them the current input set (A17).
     func actionInputs(
         _ action: CompiledAction, to key: WorkflowKey, inputs: JSONValue, context: EvaluationContext, notes: inout [String]
-    ) -> Result<JSONValue, ActionInputFailure> {
+    ) -> Result<JSONValue, WorkflowInputsFailure> {
         guard !action.parameters.isEmpty else {
             return .success(plan.workflows[key].map { forwardedInputs(inputs, to: $0) } ?? inputs)
         }
         return workflowInputs(action.parameters, for: key.workflowId, context: context, notes: &notes)
             .map { .object($0) }
-            .mapError { ActionInputFailure(message: $0.message) }
+            .mapError { WorkflowInputsFailure(message: $0.message) }
     }
 
     /// Records that a step of `workflow` completed, or did not (its latest execution counts).
@@ -582,8 +582,8 @@ final class RunSession {
     }
 }
 
-/// Why an action's parameters could not become the target's inputs.
-struct ActionInputFailure: Error {
+/// Why a step's or an action's parameters could not become a called workflow's inputs.
+struct WorkflowInputsFailure: Error {
     var message: String
 }
 

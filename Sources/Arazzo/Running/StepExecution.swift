@@ -214,7 +214,7 @@ extension RunSession {
     /// other value that does not resolve is a failure.
     func workflowInputs(
         _ parameters: [CompiledParameter], for workflowId: String, context: EvaluationContext, notes: inout [String]
-    ) -> Result<JSONObject, ActionInputFailure> {
+    ) -> Result<JSONObject, WorkflowInputsFailure> {
         var inputs = JSONObject()
         for parameter in parameters {
             let evaluation = parameter.value.evaluate(in: context)
@@ -224,7 +224,7 @@ extension RunSession {
                 if unresolved.expression.hasPrefix("$inputs.") {
                     notes.append("input \(parameter.name) of workflow \(workflowId) omitted: \(unresolved.expression) was not supplied")
                 } else {
-                    return .failure(ActionInputFailure(message: "parameter '\(parameter.name)' has no value: \(unresolved.description)"))
+                    return .failure(WorkflowInputsFailure(message: "parameter '\(parameter.name)' has no value: \(unresolved.description)"))
                 }
             }
         }
