@@ -71,7 +71,7 @@ private struct UnitChecker {
     mutating func run() {
         let workflows = document.workflows.map { w in
             ExpressionScope.Workflow(
-                id: w.workflowId, inputs: inputNames(w), outputs: Array(w.outputs.keys), inputsAreClosed: inputsAreClosed(w))
+                id: w.workflowId, inputs: inputNames(w), outputs: Self.outputNames(w), inputsAreClosed: inputsAreClosed(w))
         }
         var components: [RuntimeExpression.ComponentKind: [String]] = [:]
         components[.parameters] = document.components.map { Array($0.parameters.keys) } ?? []
@@ -80,17 +80,19 @@ private struct UnitChecker {
         components[.inputs] = document.components.map { Array($0.inputs.keys) } ?? []
         for workflow in document.workflows {
             let steps = workflow.steps.map { s in
-                ExpressionScope.Step(id: s.stepId, outputs: Array(s.outputs.keys), isWorkflowStep: s.target.isWorkflow)
+                ExpressionScope.Step(id: s.stepId, outputs: Array(s.outputs.keys) + Array(s.outputSelectors.keys), isWorkflowStep: s.target.isWorkflow)
             }
             var scope = ExpressionScope(
                 steps: steps, currentStepIndex: nil, phase: .request, inputNames: inputNames(workflow),
-                workflowOutputNames: Array(workflow.outputs.keys), workflows: workflows,
+                workflowOutputNames: Self.outputNames(workflow), workflows: workflows,
                 sourceDescriptionNames: document.sourceDescriptions.map(\.name), componentNames: components)
             scope.inputsAreClosed = inputsAreClosed(workflow)
             scope.version = document.expressionVersion
 
             for entry in workflow.parameters {
-                if let parameter = entry.object, parameter.selector == nil { checkValue(parameter.value, scope: scope) }
+                if let parameter = entry.object {
+                    if let selector = parameter.selector { checkSelector(selector, scope: scope) } else { checkValue(parameter.value, scope: scope) }
+                }
                 if let value = entry.reusable?.value { checkValue(value, scope: scope) }
             }
             // Workflow-level actions apply after every step's exchange.
@@ -109,20 +111,26 @@ private struct UnitChecker {
                 scope.calledWorkflowOutputs = nil
                 if case .workflowId(let e) = step.target, case .success(.workflow(let key)) = resolver.resolveWorkflow(e.text),
                    let called = loaded.units[key.unitURL]?.document.workflow(key.workflowId) {
-                    scope.calledWorkflowOutputs = Array(called.outputs.keys)
+                    scope.calledWorkflowOutputs = Self.outputNames(called)
                 }
                 scope.phase = .request
                 for entry in step.parameters {
-                    if let parameter = entry.object, parameter.selector == nil { checkValue(parameter.value, scope: scope) }
+                    if let parameter = entry.object {
+                    if let selector = parameter.selector { checkSelector(selector, scope: scope) } else { checkValue(parameter.value, scope: scope) }
+                }
                     if let value = entry.reusable?.value { checkValue(value, scope: scope) }
                 }
                 if let body = step.requestBody {
                     if let payload = body.payload { checkValue(payload, scope: scope) }
-                    for replacement in body.replacements where replacement.selector == nil { checkValue(replacement.value, scope: scope) }
+                    for replacement in body.replacements {
+                        if let selector = replacement.selector { checkSelector(selector, scope: scope) } else { checkValue(replacement.value, scope: scope) }
+                        checkTarget(replacement)
+                    }
                 }
                 scope.phase = .response
                 for criterion in step.successCriteria { checkCriterion(criterion, scope: scope) }
                 for (_, output) in step.outputs { checkExpression(output, scope: scope) }
+                for (_, selector) in step.outputSelectors { checkSelector(selector, scope: scope) }
                 scope.phase = .actions
                 for action in step.onSuccess.compactMap(\.object) {
                     for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
@@ -140,6 +148,7 @@ private struct UnitChecker {
             scope.calledWorkflowOutputs = nil
             scope.phase = .workflowOutputs
             for (_, output) in workflow.outputs { checkExpression(output, scope: scope) }
+            for (_, selector) in workflow.outputSelectors { checkSelector(selector, scope: scope) }
 
             for reference in workflow.dependsOn where reference.text.hasPrefix("$sourceDescriptions.") && !unit.sourcesSkipped {
                 if case .failure(let f) = resolver.resolveWorkflow(reference.text) {
@@ -147,6 +156,11 @@ private struct UnitChecker {
                 }
             }
         }
+    }
+
+    /// A workflow's output names: expressions and (1.1) Selector Objects.
+    static func outputNames(_ workflow: Workflow) -> [String] {
+        Array(workflow.outputs.keys) + Array(workflow.outputSelectors.keys)
     }
 
     /// The declared input names of a workflow (following a `$ref` into components), or nil when
@@ -197,6 +211,36 @@ private struct UnitChecker {
             // parse is almost always a typo; sending it as literal text would hide the mistake.
             if issue.code == "literal-looks-like-expression" { issue.severity = .error }
             diagnostics.append(locator.diagnostic(issue, in: text, at: node.location))
+        }
+    }
+
+    /// A Selector Object (1.1): its `context` as a runtime expression in scope, and its selector
+    /// compiled as at run (syntax, XPath 2.0+ constructs, X1), located in the `selector` scalar.
+    mutating func checkSelector(_ selector: Selector, scope: ExpressionScope) {
+        checkExpression(selector.context, scope: scope)
+        let compiled = CompiledSelector(selector: selector.selector.text, type: selector.type.kind.rawValue, version: selector.type.version)
+        for issue in compiled.issues {
+            switch issue.field {
+            case .type, .version:
+                diagnostics.append(issue.diagnostic(at: selector.locations["type"] ?? selector.location))
+            default:
+                diagnostics.append(locator.diagnostic(issue, in: selector.selector.text, at: selector.selector.location))
+            }
+        }
+    }
+
+    /// A replacement `target` with `targetSelectorType` (1.1), compiled in that language.
+    mutating func checkTarget(_ replacement: PayloadReplacement) {
+        guard let type = replacement.targetSelectorType else { return }
+        let compiled = CompiledSelector(selector: replacement.target, type: type.kind.rawValue, version: type.version)
+        let location = replacement.locations["target"] ?? replacement.location
+        for issue in compiled.issues {
+            switch issue.field {
+            case .type, .version:
+                diagnostics.append(issue.diagnostic(at: replacement.locations["targetSelectorType"] ?? replacement.location))
+            default:
+                diagnostics.append(locator.diagnostic(issue, in: replacement.target, at: location))
+            }
         }
     }
 

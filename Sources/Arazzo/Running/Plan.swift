@@ -34,6 +34,9 @@ struct CompiledWorkflow: Sendable {
     let dependsOn: [Result<WorkflowKey, ResolutionFailure>]
     /// `$sourceDescriptions.<name>.url` values of the workflow's document.
     let sourceURLs: [String: String]
+    /// `$self` (Arazzo 1.1, decision E2): the document's `$self` resolved against where it was
+    /// read from, or that location when it has none (a local path as a `file:` URI).
+    let selfURI: String
     /// The declared input names when the inputs schema forbids others (`additionalProperties:
     /// false`, after `$ref`s into the document); nil when it accepts any.
     let closedInputNames: Set<String>?
@@ -64,6 +67,7 @@ struct CompiledWorkflow: Sendable {
             }
         }
         sourceURLs = urls
+        selfURI = Self.selfURI(of: document, retrievedFrom: unit.url)
 
         let workflowParameters = workflow.parameters.compactMap { document.resolve($0) }
         let workflowSuccess = workflow.successActions.compactMap { document.resolve($0) }
@@ -80,6 +84,7 @@ struct CompiledWorkflow: Sendable {
                 workflowParameters: workflowParameters, workflowSuccess: workflowSuccess, workflowFailure: workflowFailure)
         }
         outputs = workflow.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text, version: version) }
+            + workflow.outputSelectors.map { CompiledOutput(name: $0.key, selector: $0.value, version: version) }
         dependsOn = workflow.dependsOn.map { reference in
             switch resolver.resolveWorkflow(reference.text) {
             case .success(.workflow(let key)): return .success(key)
@@ -97,6 +102,16 @@ extension CompiledWorkflow {
     func entryInputs(_ inputs: JSONValue) -> JSONValue {
         guard let names = closedInputNames, case .object(let members) = inputs else { return inputs }
         return .object(members.filter { names.contains($0.key) })
+    }
+
+    /// The URI `$self` evaluates to (decision E2).
+    static func selfURI(of document: ArazzoSpecification, retrievedFrom url: String) -> String {
+        var base = url
+        if let written = document.selfURI, !written.isEmpty { base = URLReference.resolve(written, against: url) }
+        guard URLReference.scheme(of: base) == nil, base.hasPrefix("/") else { return base }
+        // A document read from disk is named by its absolute path; as a URI that is a file: URL.
+        return "file://" + base.split(separator: "/", omittingEmptySubsequences: false)
+            .map { PercentEncoding.encode(String($0)) }.joined(separator: "/")
     }
 
     static func closedInputNames(_ schema: JSONValue?, root: JSONValue) -> Set<String>? {
@@ -169,6 +184,7 @@ struct CompiledStep: Sendable {
             CompiledAction(failure: $0, resolver: resolver, stepIndex: stepIndex, version: version)
         }
         outputs = step.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text, version: version) }
+            + step.outputSelectors.map { CompiledOutput(name: $0.key, selector: $0.value, version: version) }
         secretOutputNames = Set(step.extensions[SecretOutputs.documentMarker].flatMap(SecretOutputs.markedNames) ?? [])
     }
 }
@@ -178,11 +194,14 @@ struct CompiledParameter: Sendable {
     let name: String
     let location: Parameter.Location?
     let value: ValueTemplate
+    /// A `value` written as a Selector Object (Arazzo 1.1): the value is what it selects.
+    let selection: CompiledSelection?
 
     init(_ parameter: Parameter, version: ExpressionVersion) {
         name = parameter.name
         location = parameter.in
         value = ValueTemplate(parameter.value.value, version: version)
+        selection = parameter.selector.map { CompiledSelection($0, version: version) }
     }
 }
 
@@ -190,12 +209,32 @@ struct CompiledParameter: Sendable {
 struct CompiledBody: Sendable {
     let contentType: String?
     let payload: ValueTemplate?
-    let replacements: [(target: String, value: ValueTemplate)]
+    let replacements: [CompiledReplacement]
 
     init(_ body: RequestBody, version: ExpressionVersion) {
         contentType = body.contentType
         payload = body.payload.map { ValueTemplate($0.value, version: version) }
-        replacements = body.replacements.map { ($0.target, ValueTemplate($0.value.value, version: version)) }
+        replacements = body.replacements.map { CompiledReplacement($0, version: version) }
+    }
+}
+
+/// A payload replacement: where (`target`, in the language of `targetSelectorType` when given)
+/// and what (`value`, a Selector Object in 1.1 when written as a mapping).
+struct CompiledReplacement: Sendable {
+    let target: String
+    /// `targetSelectorType` (Arazzo 1.1) compiled with `target`; nil: JSON Pointer for JSON and
+    /// form payloads, XPath for XML (A21).
+    let targetSelector: CompiledSelector?
+    let value: ValueTemplate
+    let selection: CompiledSelection?
+
+    init(_ replacement: PayloadReplacement, version: ExpressionVersion) {
+        target = replacement.target
+        targetSelector = replacement.targetSelectorType.map {
+            CompiledSelector(selector: replacement.target, type: $0.kind.rawValue, version: $0.version)
+        }
+        value = ValueTemplate(replacement.value.value, version: version)
+        selection = replacement.selector.map { CompiledSelection($0, version: version) }
     }
 }
 
@@ -206,12 +245,23 @@ struct CompiledOutput: Sendable {
     let expression: Result<RuntimeExpression, ExpressionError>
     /// A `{$…}` template written where an expression belongs (a lenient extension, A24).
     let template: ExpressionTemplate?
+    /// An output written as a Selector Object (Arazzo 1.1); then ``expression`` is unused.
+    let selection: CompiledSelection?
+
+    init(name: String, selector: Selector, version: ExpressionVersion) {
+        self.name = name
+        self.text = selector.selector.text
+        expression = .failure(ExpressionError("a Selector Object, not a runtime expression", offset: 0))
+        template = nil
+        selection = CompiledSelection(selector, version: version)
+    }
 
     init(name: String, text: String, version: ExpressionVersion) {
         self.name = name
         self.text = text
         let parsed = Result { () throws(ExpressionError) -> RuntimeExpression in try RuntimeExpression(parsing: text, version: version) }
         expression = parsed
+        selection = nil
         if case .failure = parsed, ExpressionTemplate.containsEmbeddedExpression(text) {
             template = try? ExpressionTemplate(parsing: text, version: version)
         } else {

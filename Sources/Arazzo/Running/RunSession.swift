@@ -368,7 +368,7 @@ final class RunSession {
 
         let context = EvaluationContext(
             exchange: nil, inputsValue: inputs, outputsValue: nil, steps: stepOutputs,
-            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs)
+            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
         let (outputs, warnings) = evaluateOutputs(workflow.outputs, context: context, ranSteps: Set(stepOutputs.keys), warn: result.succeeded)
         result.outputs = outputs
         result.warnings.append(contentsOf: warnings)
@@ -432,6 +432,14 @@ final class RunSession {
         var values = JSONObject()
         var warnings: [String] = []
         for output in outputs {
+            if let selection = output.selection {
+                switch selection.evaluate(in: context) {
+                case .success(let value): values[output.name] = value
+                case .failure(let failure):
+                    if warn { warnings.append("output '\(output.name)' omitted: \(failure.message)") }
+                }
+                continue
+            }
             switch output.expression {
             case .success(let expression):
                 switch expression.evaluate(in: context) {

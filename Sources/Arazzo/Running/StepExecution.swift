@@ -27,7 +27,7 @@ extension RunSession {
         let started = ContinuousClock.now
         var context = EvaluationContext(
             exchange: nil, inputsValue: inputs, outputsValue: nil, steps: stepOutputs,
-            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs)
+            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
         var execution = StepExecution(
             trace: StepTrace(stepId: step.stepId, operation: step.operationText, attempt: attempt),
             succeeded: false, outputs: [:], context: context)
@@ -129,6 +129,18 @@ extension RunSession {
         // Parameters become the called workflow's inputs, by name.
         var childInputs = JSONObject()
         for parameter in step.parameters {
+            if let selection = parameter.selection {
+                // A Selector Object that selects nothing gives the input no value: the step
+                // fails, as for any parameter value that does not resolve (decision V7).
+                switch selection.evaluate(in: context) {
+                case .success(let value): childInputs[parameter.name] = value
+                case .failure(let failure):
+                    execution.failureKind = "request"
+                    execution.failureMessage = "parameter '\(parameter.name)' has no value: \(failure.message)"
+                    return
+                }
+                continue
+            }
             let evaluation = parameter.value.evaluate(in: context)
             if let value = evaluation.value {
                 childInputs[parameter.name] = value
@@ -177,6 +189,16 @@ extension RunSession {
         }
         execution.trace.succeeded = execution.succeeded
         for output in step.outputs {
+            if let selection = output.selection {
+                // An output whose selector selects nothing is left out, like an output expression
+                // that does not resolve (decision V7).
+                switch selection.evaluate(in: context) {
+                case .success(let value): execution.outputs[output.name] = value
+                case .failure(let failure):
+                    if execution.succeeded { execution.trace.notes.append("output \(output.name) unresolved: \(failure.message)") }
+                }
+                continue
+            }
             switch output.expression {
             case .success(let expression):
                 switch expression.evaluate(in: context) {
