@@ -310,6 +310,14 @@ def silent_reason(message, names):
     if "no header `" in message:
         name = message.split("no header `", 1)[1].split("`", 1)[0]
         return None if name.lower() in headers else f"no response declares header {name}"
+    if "selected nothing" in message and "selector `" in message:
+        # A Selector Object (Arazzo 1.1): silent when it names a member no schema declares.
+        selector = message.split("selector `", 1)[1].split("`", 1)[0]
+        members = re.findall(r"[A-Za-z_][A-Za-z0-9_-]*", re.sub(r"'[^']*'", "", selector))
+        if re.search(r"\[[1-9][0-9]*\]", selector):
+            return "the sample array has fewer items than the document reads"
+        undeclared = [m for m in members if m not in properties]
+        return f"no schema declares member {undeclared[0]!r}" if undeclared else None
     for opening, closing in (("no member '", "'"), ("no member `", "`")):
         if opening in message:
             name = message.split(opening, 1)[1].split(closing, 1)[0]
@@ -387,6 +395,10 @@ def unresolved_messages(result):
                 yield step.get("stepId"), note
             elif "could not be built" in note and "unresolved" in note:
                 yield step.get("stepId"), note
+    failure = result.get("failure") or {}
+    if failure.get("kind") == "action" and "unresolved" in failure.get("message", ""):
+        # An action's parameters (Arazzo 1.1) evaluated when it fired.
+        yield failure.get("stepId"), failure["message"]
     for warning in result.get("warnings") or []:
         if "omitted:" in warning and "never ran" not in warning:
             yield None, "workflow " + warning

@@ -66,8 +66,8 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
                 for (index, step) in workflow.steps.enumerated() {
                     context.stdout.line("    \(index + 1). \(step.stepId) → \(step.target.fieldName) \(step.target.expression.text)")
                 }
-                if !workflow.outputs.isEmpty {
-                    context.stdout.line("  outputs: " + workflow.outputs.keys.joined(separator: ", "))
+                if !workflow.outputs.isEmpty || !workflow.outputSelectors.isEmpty {
+                    context.stdout.line("  outputs: " + (Array(workflow.outputs.keys) + Array(workflow.outputSelectors.keys)).joined(separator: ", "))
                 }
             case .json:
                 workflows.append([
@@ -86,7 +86,7 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
                             "target": .string(step.target.expression.text),
                         ]
                     }),
-                    "outputs": .array(workflow.outputs.keys.map(JSONValue.string)),
+                    "outputs": .array((Array(workflow.outputs.keys) + Array(workflow.outputSelectors.keys)).map(JSONValue.string)),
                 ])
             }
         }

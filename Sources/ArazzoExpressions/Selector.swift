@@ -185,6 +185,27 @@ public struct CompiledSelector: Sendable {
         }
     }
 
+    /// Where a payload replacement `target` of this type points in `payload` (Arazzo 1.1
+    /// `targetSelectorType`): a JSON Pointer names one place (which may not exist yet: it is
+    /// added, A21); a JSONPath query names every node it selects and fails when it selects none.
+    /// XPath targets apply to XML text and are not answered here.
+    public func targetPointers(in payload: JSONValue) -> Result<[JSONPointer], SelectorFailure> {
+        switch engine {
+        case .invalid(let message):
+            return .failure(SelectorFailure(selector: selector, reason: "the target is invalid: \(message)"))
+        case .jsonpointer(let pointer):
+            return .success([pointer])
+        case .jsonpath(let query):
+            let pointers = query.selectPointers(payload)
+            if pointers.isEmpty {
+                return .failure(SelectorFailure(selector: selector, reason: "the JSONPath target selects no node of the payload\(Self.kindNote(payload))"))
+            }
+            return .success(pointers)
+        case .xpath:
+            return .failure(SelectorFailure(selector: selector, reason: "an xpath target applies to an XML payload (a string of XML text)"))
+        }
+    }
+
     /// A hint when the context is a string: JSON selectors read it as a JSON string, not as
     /// JSON text (a body that was not parsed as JSON).
     static func kindNote(_ value: JSONValue) -> String {

@@ -384,6 +384,20 @@ func scalarsEqual(_ a: String, _ b: String) -> Bool {
 
 /// RFC 9535 §2.7 normalized paths.
 enum NormalizedPath {
+    /// The member names and indices from the root to a node, as JSON Pointer reference tokens.
+    static func tokens(_ link: PathLink?) -> [String] {
+        var tokens: [String] = []
+        var cursor = link
+        while let c = cursor {
+            switch c.component {
+            case .index(let i): tokens.append(String(i))
+            case .name(let name): tokens.append(name)
+            }
+            cursor = c.parent
+        }
+        return tokens.reversed()
+    }
+
     static func render(_ link: PathLink?) -> String {
         var components: [PathLink.Component] = []
         var cursor = link

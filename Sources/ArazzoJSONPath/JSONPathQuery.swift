@@ -38,6 +38,13 @@ public struct JSONPathQuery: Sendable, Hashable, CustomStringConvertible {
         return evaluator.evaluate(ast, current: root, trackPaths: false).map(\.value)
     }
 
+    /// Where the nodes the query selects from `root` are, as RFC 6901 JSON Pointers, in RFC 9535
+    /// order (for writing at those places, e.g. an Arazzo 1.1 payload replacement target).
+    public func selectPointers(_ root: JSONValue) -> [JSONPointer] {
+        let evaluator = JSONPathEvaluator(root: root)
+        return evaluator.evaluate(ast, current: root, trackPaths: true).map { JSONPointer(tokens: NormalizedPath.tokens($0.path)) }
+    }
+
     /// The query text.
     public var description: String { text }
 

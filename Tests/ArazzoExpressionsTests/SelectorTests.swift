@@ -17,6 +17,20 @@ struct SelectorTests {
         #expect(s.select(from: body) == .success("a@example.com"))
     }
 
+    @Test("V8: a replacement target names every node a JSONPath selects, one place for a pointer, none is a failure")
+    func targetPointers() {
+        let many = CompiledSelector(selector: "$.items[*].tag", type: "jsonpath").targetPointers(in: body)
+        #expect((try? many.get())?.map(\.description) == ["/items/0/tag", "/items/1/tag"])
+        let escaped = CompiledSelector(selector: "$['a/b']", type: "jsonpath").targetPointers(in: ["a/b": 1])
+        #expect((try? escaped.get())?.map(\.description) == ["/a~1b"])
+        // A pointer may name a place that does not exist yet (it is added, A21).
+        let pointer = CompiledSelector(selector: "/user/phone", type: "jsonpointer").targetPointers(in: body)
+        #expect((try? pointer.get())?.map(\.description) == ["/user/phone"])
+        let none = CompiledSelector(selector: "$.nothing[*]", type: "jsonpath").targetPointers(in: body)
+        #expect(none == .failure(SelectorFailure(selector: "$.nothing[*]", reason: "the JSONPath target selects no node of the payload")))
+        #expect(CompiledSelector(selector: "/a", type: "xpath").targetPointers(in: body).isFailure)
+    }
+
     @Test("S1: a singular query that selects nothing is unresolved")
     func singularNothing() {
         let s = CompiledSelector(selector: "$.user.phone", type: "jsonpath")

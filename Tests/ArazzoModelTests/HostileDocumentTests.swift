@@ -237,7 +237,7 @@ struct HostileOutcome {
             let kind: ExpressionTextKind
             switch site.role {
             case .criterionContext, .criterionCondition: continue  // whole criteria below
-            case .stepOutput, .workflowOutput: kind = .expression
+            case .stepOutput, .workflowOutput, .selectorContext: kind = .expression
             case .parameterValue, .payload, .replacementValue: kind = .value
             case .operationPath: kind = .template
             case .operationId, .workflowReference, .componentReference: continue  // the validator's

@@ -50,6 +50,9 @@ struct ConformanceTests {
         case nil: expectedExit = 0
         }
 
+        // One script for the whole case: a source the loader fetches over http (a `$self` base)
+        // is an exchange like the run's.
+        let executor = ScriptedExchanges(Self.substituted(spec["exchanges"] ?? .array([])).arrayValue ?? [], timeout: nil)
         let document: LoadedDocument
         do {
             // The file policy flags a case passes (directories relative to the case).
@@ -57,9 +60,14 @@ struct ConformanceTests {
             for (index, arg) in args.enumerated() where index + 1 < args.count {
                 if arg == "--allow-file-root" { limits.files.roots.append(temp + "/" + args[index + 1]) }
                 if arg == "--sandbox" { limits.files.sandbox.append(temp + "/" + args[index + 1]) }
+                if arg == "--map", let equals = args[index + 1].lastIndex(of: "=") {
+                    let mapping = args[index + 1]
+                    limits.files.mappings.append(FileAccess.Mapping(
+                        urlPrefix: String(mapping[..<equals]), directory: temp + "/" + String(mapping[mapping.index(after: equals)...])))
+                }
             }
             if args.contains("--allow-files") { limits.files.allowsAnyFile = true }
-            document = try await ArazzoLoader(limits: limits).load(path: entry)
+            document = try await ArazzoLoader(fetcher: executor, limits: limits).load(path: entry)
         } catch {
             #expect(expectedExit != 0, "\(name): unexpected load failure: \(error.diagnostics.map(\.description))")
             checkDiagnostics(expect, Array(error.diagnostics), name)
@@ -79,7 +87,7 @@ struct ConformanceTests {
         }
 
         // Arguments the engine API covers.
-        var options = RunOptions(executor: ScriptedExchanges(spec["exchanges"]?.arrayValue ?? [], timeout: nil))
+        var options = RunOptions(executor: executor)
         let clock = ImmediateClock()
         options.clock = clock
         // No --workflow runs the whole document, as the CLI does (one run, A18).
@@ -118,7 +126,7 @@ struct ConformanceTests {
             case "--dry-run":
                 options.dryRun = true
                 index -= 1
-            case "--allow-file-root", "--sandbox": break  // applied when loading, above
+            case "--allow-file-root", "--sandbox", "--map": break  // applied when loading, above
             case "--allow-files", "-v", "--verbose": index -= 1  // -v only changes what the console shows
             case "--mock":
                 mock = true
@@ -130,7 +138,7 @@ struct ConformanceTests {
         }
         options.executor = mock
             ? OpenAPIMockExecutor(document: document)
-            : ScriptedExchanges(spec["exchanges"]?.arrayValue ?? [], timeout: timeout)
+            : ScriptedExchanges(executor.exchanges, timeout: timeout, counter: executor.counter)
 
         let entries = await WorkflowEngine(document: document, options: options)
             .runAll(workflowIds.isEmpty ? nil : workflowIds, inputs: .object(inputs), diagnostics: validation)
@@ -237,11 +245,13 @@ struct ConformanceTests {
 struct ScriptedExchanges: StepExecutor {
     let exchanges: [JSONValue]
     let timeout: Double?
-    let counter = Counter()
+    let counter: Counter
 
-    init(_ exchanges: [JSONValue], timeout: Double?) {
+    /// `counter` continues the script of another instance (the loader's fetches come first).
+    init(_ exchanges: [JSONValue], timeout: Double?, counter: Counter = Counter()) {
         self.exchanges = exchanges
         self.timeout = timeout
+        self.counter = counter
     }
 
     func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {

@@ -94,6 +94,9 @@ private struct LoadSession {
     var openAPIFailures: [String: String] = [:]
     var diagnostics: [Diagnostic] = []
     var documentsRead = 0
+    /// Arazzo documents loaded so far by identity: each `$self` (resolved against the document's
+    /// retrieval URI) to the URL the document was loaded from (1.1 "identity-based references").
+    var identities: [String: String] = [:]
     let sourceOverrides: [String: String]
     /// Which local files may be read.
     let files: FileGate
@@ -179,13 +182,25 @@ private struct LoadSession {
         inProgress.insert(url)
         var unit = ArazzoUnit(url: url, displayName: displayName, document: document, sources: [:])
         units[url] = unit
+        // Arazzo 1.1: `$self` (itself resolved against the retrieval URI) is the base URI of the
+        // document's relative references, and the identity other documents may name it by.
+        let base = Self.baseURI(of: document, retrievedFrom: url)
+        if document.selfURI != nil, identities[base] == nil { identities[base] = url }
         for source in document.sourceDescriptions {
             let node = document.root["sourceDescriptions"]?.sequence?.first { $0.location == source.location }
-            let binding = await loadSource(source, node: node, referrer: url, referrerOrigin: origin, depth: depth)
+            let binding = await loadSource(source, node: node, referrer: base, referrerOrigin: origin, depth: depth)
             unit.sources[source.name] = binding
             units[url] = unit
         }
         inProgress.remove(url)
+    }
+
+    /// The base URI of a document's relative references: its `$self` resolved against the URI it
+    /// was retrieved from, or that URI when it has no `$self` (Arazzo 1.1 "Establishing the Base
+    /// URI"). A 1.0 document has no `$self` in the model, so its base is where it was read from.
+    static func baseURI(of document: ArazzoSpecification, retrievedFrom url: String) -> String {
+        guard let selfURI = document.selfURI, !selfURI.isEmpty else { return url }
+        return URLReference.resolve(selfURI, against: url)
     }
 
     /// The warning for a source description without `type`, with the fix-it that writes the type
@@ -217,6 +232,18 @@ private struct LoadSession {
                 at: location, code: "source-file-not-allowed",
                 notes: absolute == source.url ? [] : ["resolved to \(absolute)"]))
             return .unavailable
+        }
+        // Identity before location: a URL that an already loaded Arazzo document declares as its
+        // `$self` names that document, wherever it was read from (Arazzo 1.1 §"Resolving
+        // Relative References"); no request is made for it.
+        if override == nil, let identified = identities[absolute], let unit = units[identified] {
+            if source.type == .openapi {
+                diagnostics.append(.error(
+                    "source description '\(source.name)' is declared as openapi, but \(source.url) is the `$self` of the Arazzo document \(unit.displayName)",
+                    at: location, code: "source-type"))
+                return .unavailable
+            }
+            return .arazzo(url: unit.url)
         }
         if let unit = units[absolute] {
             if source.type == .openapi {

@@ -71,7 +71,7 @@ private struct UnitChecker {
     mutating func run() {
         let workflows = document.workflows.map { w in
             ExpressionScope.Workflow(
-                id: w.workflowId, inputs: inputNames(w), outputs: Array(w.outputs.keys), inputsAreClosed: inputsAreClosed(w))
+                id: w.workflowId, inputs: inputNames(w), outputs: Self.outputNames(w), inputsAreClosed: inputsAreClosed(w))
         }
         var components: [RuntimeExpression.ComponentKind: [String]] = [:]
         components[.parameters] = document.components.map { Array($0.parameters.keys) } ?? []
@@ -82,13 +82,14 @@ private struct UnitChecker {
             let firstOfWorkflow = diagnostics.count
             defer { raiseForwardReferences(from: firstOfWorkflow, in: workflow) }
             let steps = workflow.steps.map { s in
-                ExpressionScope.Step(id: s.stepId, outputs: Array(s.outputs.keys), isWorkflowStep: s.target.isWorkflow)
+                ExpressionScope.Step(id: s.stepId, outputs: Array(s.outputs.keys) + Array(s.outputSelectors.keys), isWorkflowStep: s.target.isWorkflow)
             }
             var scope = ExpressionScope(
                 steps: steps, currentStepIndex: nil, phase: .request, inputNames: inputNames(workflow),
-                workflowOutputNames: Array(workflow.outputs.keys), workflows: workflows,
+                workflowOutputNames: Self.outputNames(workflow), workflows: workflows,
                 sourceDescriptionNames: document.sourceDescriptions.map(\.name), componentNames: components)
             scope.inputsAreClosed = inputsAreClosed(workflow)
+            scope.version = document.expressionVersion
 
             checkParameterValues(workflow.parameters, scope: scope)
             // Workflow-level actions apply after every step's exchange.
@@ -109,17 +110,21 @@ private struct UnitChecker {
                 scope.calledWorkflowOutputs = nil
                 if case .workflowId(let e) = step.target, case .success(.workflow(let key)) = resolver.resolveWorkflow(e.text),
                    let called = loaded.units[key.unitURL]?.document.workflow(key.workflowId) {
-                    scope.calledWorkflowOutputs = Array(called.outputs.keys)
+                    scope.calledWorkflowOutputs = Self.outputNames(called)
                 }
                 scope.phase = .request
                 checkParameterValues(step.parameters, scope: scope)
                 if let body = step.requestBody {
                     if let payload = body.payload { checkValue(payload, scope: scope) }
-                    for replacement in body.replacements where replacement.selector == nil { checkValue(replacement.value, scope: scope) }
+                    for replacement in body.replacements {
+                        if let selector = replacement.selector { checkSelector(selector, scope: scope) } else { checkValue(replacement.value, scope: scope) }
+                        checkTarget(replacement)
+                    }
                 }
                 scope.phase = .response
                 for criterion in step.successCriteria { checkCriterion(criterion, scope: scope) }
                 for (_, output) in step.outputs { checkExpression(output, scope: scope) }
+                for (_, selector) in step.outputSelectors { checkSelector(selector, scope: scope) }
                 scope.phase = .actions
                 // Action parameters are evaluated when the action fires: after the exchange, with
                 // the step's response and outputs in scope.
@@ -141,6 +146,7 @@ private struct UnitChecker {
             scope.calledWorkflowOutputs = nil
             scope.phase = .workflowOutputs
             for (_, output) in workflow.outputs { checkExpression(output, scope: scope) }
+            for (_, selector) in workflow.outputSelectors { checkSelector(selector, scope: scope) }
 
             for reference in workflow.dependsOn where reference.text.hasPrefix("$sourceDescriptions.") && !unit.sourcesSkipped {
                 if case .failure(let f) = resolver.resolveWorkflow(reference.text) {
@@ -150,10 +156,13 @@ private struct UnitChecker {
         }
     }
 
-    /// The values of a parameter list (inline ones and a Reusable Object's `value` override).
+    /// The values of a parameter list (inline ones, 1.1 Selector Objects, and a Reusable Object's
+    /// `value` override).
     mutating func checkParameterValues(_ list: [OrReusable<Parameter>], scope: ExpressionScope) {
         for entry in list {
-            if let parameter = entry.object, parameter.selector == nil { checkValue(parameter.value, scope: scope) }
+            if let parameter = entry.object {
+                if let selector = parameter.selector { checkSelector(selector, scope: scope) } else { checkValue(parameter.value, scope: scope) }
+            }
             if let value = entry.reusable?.value { checkValue(value, scope: scope) }
         }
     }
@@ -170,6 +179,11 @@ private struct UnitChecker {
                 "; its outputs exist only if it ran earlier (e.g. via `goto`)",
                 with: "; steps run in list order, so its outputs do not exist yet: move it before this step")
         }
+    }
+
+    /// A workflow's output names: expressions and (1.1) Selector Objects.
+    static func outputNames(_ workflow: Workflow) -> [String] {
+        Array(workflow.outputs.keys) + Array(workflow.outputSelectors.keys)
     }
 
     /// The declared input names of a workflow (following a `$ref` into components), or nil when
@@ -211,7 +225,7 @@ private struct UnitChecker {
     }
 
     mutating func checkValue(_ value: LocatedValue, scope: ExpressionScope) {
-        let compiled = ValueTemplate(value.value)
+        let compiled = ValueTemplate(value.value, version: document.expressionVersion)
         for entry in scope.check(compiled) {
             let node = Self.node(at: entry.path, in: value.node)
             let text = node.scalar?.text ?? ""
@@ -223,8 +237,38 @@ private struct UnitChecker {
         }
     }
 
+    /// A Selector Object (1.1): its `context` as a runtime expression in scope, and its selector
+    /// compiled as at run (syntax, XPath 2.0+ constructs, X1), located in the `selector` scalar.
+    mutating func checkSelector(_ selector: Selector, scope: ExpressionScope) {
+        checkExpression(selector.context, scope: scope)
+        let compiled = CompiledSelector(selector: selector.selector.text, type: selector.type.kind.rawValue, version: selector.type.version)
+        for issue in compiled.issues {
+            switch issue.field {
+            case .type, .version:
+                diagnostics.append(issue.diagnostic(at: selector.locations["type"] ?? selector.location))
+            default:
+                diagnostics.append(locator.diagnostic(issue, in: selector.selector.text, at: selector.selector.location))
+            }
+        }
+    }
+
+    /// A replacement `target` with `targetSelectorType` (1.1), compiled in that language.
+    mutating func checkTarget(_ replacement: PayloadReplacement) {
+        guard let type = replacement.targetSelectorType else { return }
+        let compiled = CompiledSelector(selector: replacement.target, type: type.kind.rawValue, version: type.version)
+        let location = replacement.locations["target"] ?? replacement.location
+        for issue in compiled.issues {
+            switch issue.field {
+            case .type, .version:
+                diagnostics.append(issue.diagnostic(at: replacement.locations["targetSelectorType"] ?? replacement.location))
+            default:
+                diagnostics.append(locator.diagnostic(issue, in: replacement.target, at: location))
+            }
+        }
+    }
+
     mutating func checkCriterion(_ criterion: Criterion, scope: ExpressionScope) {
-        let compiled = CompiledCriterion(criterion)
+        let compiled = CompiledCriterion(criterion, version: document.expressionVersion)
         for issue in scope.check(compiled) {
             switch issue.field {
             case .context:
@@ -352,7 +396,8 @@ private struct UnitChecker {
             }
             if let body = step.requestBody {
                 diagnostics.append(contentsOf: PayloadChecks.quotedStructuredPlaceholders(
-                    body, operation: operation, inputSchema: inputSchema(workflow), root: document.root.jsonValue, locator: locator))
+                    body, operation: operation, inputSchema: inputSchema(workflow), root: document.root.jsonValue, locator: locator,
+                    version: document.expressionVersion))
             }
             // A `{name}` of the path template that no parameter declares (the declared ones are
             // checked below) is still substituted from the step's parameters; with none, the run

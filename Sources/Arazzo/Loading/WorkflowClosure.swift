@@ -149,7 +149,7 @@ extension ArazzoSpecification {
     /// action (its own defaults and its steps'). Each caller resolves them with its unit's
     /// ``OperationResolver``.
     func workflowReferences(of workflow: Workflow, includingActions: Bool) -> [String] {
-        // Workflows named by a step's `dependsOn` run first, as dependencies (decision V7).
+        // Workflows named by a step's `dependsOn` run first, as dependencies (decision V10).
         var texts = (workflow.dependsOn + workflow.stepDependencyWorkflows).map(\.text)
         for step in workflow.steps {
             if case .workflowId(let e) = step.target { texts.append(e.text) }

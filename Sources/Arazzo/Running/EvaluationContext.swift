@@ -46,6 +46,8 @@ struct EvaluationContext: ExpressionContext {
     var steps: [String: JSONObject]
     var workflowValues: WorkflowValues
     var sourceURLs: [String: String]
+    /// `$self` (Arazzo 1.1, decision E2); nil leaves it unresolved.
+    var selfURI: String? = nil
 
     var url: String? { exchange?.url }
     var method: String? { exchange?.method }

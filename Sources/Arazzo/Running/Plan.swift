@@ -32,10 +32,13 @@ struct CompiledWorkflow: Sendable {
     let stepIndex: [String: Int]
     let outputs: [CompiledOutput]
     let dependsOn: [Result<WorkflowKey, ResolutionFailure>]
-    /// The dependencies that come only from steps' `dependsOn` on other workflows' steps (V7).
+    /// The dependencies that come only from steps' `dependsOn` on other workflows' steps (V10).
     let stepDependencyKeys: Set<WorkflowKey>
     /// `$sourceDescriptions.<name>.url` values of the workflow's document.
     let sourceURLs: [String: String]
+    /// `$self` (Arazzo 1.1, decision E2): the document's `$self` resolved against where it was
+    /// read from, or that location when it has none (a local path as a `file:` URI).
+    let selfURI: String
     /// The declared input names when the inputs schema forbids others (`additionalProperties:
     /// false`, after `$ref`s into the document); nil when it accepts any.
     let closedInputNames: Set<String>?
@@ -66,6 +69,7 @@ struct CompiledWorkflow: Sendable {
             }
         }
         sourceURLs = urls
+        selfURI = Self.selfURI(of: document, retrievedFrom: unit.url)
 
         let workflowParameters = workflow.parameters.compactMap { document.resolve($0) }
         let workflowSuccess = workflow.successActions.compactMap { document.resolve($0) }
@@ -75,14 +79,16 @@ struct CompiledWorkflow: Sendable {
             stepIndex[step.stepId] = index
         }
         self.stepIndex = stepIndex
+        let version = document.expressionVersion
         steps = workflow.steps.map { step in
             CompiledStep(
                 step, workflowId: workflow.workflowId, document: document, resolver: resolver, stepIndex: stepIndex,
                 workflowParameters: workflowParameters, workflowSuccess: workflowSuccess, workflowFailure: workflowFailure)
         }
-        outputs = workflow.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text) }
+        outputs = workflow.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text, version: version) }
+            + workflow.outputSelectors.map { CompiledOutput(name: $0.key, selector: $0.value, version: version) }
         // A step's `dependsOn` on another workflow's step makes that workflow a dependency of
-        // this one (V7): it runs first, once per run, so the step can be there when it is needed.
+        // this one (V10): it runs first, once per run, so the step can be there when it is needed.
         var explicit = Set(workflow.dependsOn.map(\.text))
         let implied = workflow.stepDependencyWorkflows.filter { explicit.insert($0.text).inserted }
         func resolve(_ reference: ExpressionString) -> Result<WorkflowKey, ResolutionFailure> {
@@ -106,6 +112,16 @@ extension CompiledWorkflow {
     func entryInputs(_ inputs: JSONValue) -> JSONValue {
         guard let names = closedInputNames, case .object(let members) = inputs else { return inputs }
         return .object(members.filter { names.contains($0.key) })
+    }
+
+    /// The URI `$self` evaluates to (decision E2).
+    static func selfURI(of document: ArazzoSpecification, retrievedFrom url: String) -> String {
+        var base = url
+        if let written = document.selfURI, !written.isEmpty { base = URLReference.resolve(written, against: url) }
+        guard URLReference.scheme(of: base) == nil, base.hasPrefix("/") else { return base }
+        // A document read from disk is named by its absolute path; as a URI that is a file: URL.
+        return "file://" + base.split(separator: "/", omittingEmptySubsequences: false)
+            .map { PercentEncoding.encode(String($0)) }.joined(separator: "/")
     }
 
     static func closedInputNames(_ schema: JSONValue?, root: JSONValue) -> Set<String>? {
@@ -138,7 +154,7 @@ struct CompiledStep: Sendable {
     let secretOutputNames: Set<String>
     /// `timeout` (Arazzo 1.1): the longest one attempt of the step may take (decision V5).
     let timeout: Duration?
-    /// `dependsOn` (Arazzo 1.1): steps that must have completed successfully first (decision V7).
+    /// `dependsOn` (Arazzo 1.1): steps that must have completed successfully first (decision V10).
     let dependsOn: [StepPrerequisite]
 
     init(
@@ -146,6 +162,7 @@ struct CompiledStep: Sendable {
         workflowParameters: [Parameter], workflowSuccess: [SuccessAction], workflowFailure: [FailureAction]
     ) {
         stepId = step.stepId
+        let version = document.expressionVersion
         timeout = step.timeout.map { .milliseconds($0) }
         dependsOn = step.dependsOn.map { StepPrerequisite($0.text, in: workflowId, resolver: resolver) }
         operationText = step.target.expression.text
@@ -163,10 +180,10 @@ struct CompiledStep: Sendable {
         }
         var merged = workflowParameters.filter { w in !stepParameters.contains { same($0, w) } }
         merged.append(contentsOf: stepParameters)
-        parameters = merged.map(CompiledParameter.init)
+        parameters = merged.map { CompiledParameter($0, version: version) }
 
-        body = step.requestBody.map(CompiledBody.init)
-        criteria = step.successCriteria.map(CriterionProgram.init)
+        body = step.requestBody.map { CompiledBody($0, version: version) }
+        criteria = step.successCriteria.map { CriterionProgram($0, version: version) }
 
         // Step actions first, then workflow actions not overridden by name (A14).
         let stepSuccess = step.onSuccess.compactMap { document.resolve($0) }
@@ -174,12 +191,13 @@ struct CompiledStep: Sendable {
         let successNames = Set(stepSuccess.map(\.name))
         let failureNames = Set(stepFailure.map(\.name))
         onSuccess = (stepSuccess + workflowSuccess.filter { !successNames.contains($0.name) }).map {
-            CompiledAction(success: $0, document: document, resolver: resolver, stepIndex: stepIndex)
+            CompiledAction(success: $0, document: document, resolver: resolver, stepIndex: stepIndex, version: version)
         }
         onFailure = (stepFailure + workflowFailure.filter { !failureNames.contains($0.name) }).map {
-            CompiledAction(failure: $0, document: document, resolver: resolver, stepIndex: stepIndex)
+            CompiledAction(failure: $0, document: document, resolver: resolver, stepIndex: stepIndex, version: version)
         }
-        outputs = step.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text) }
+        outputs = step.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text, version: version) }
+            + step.outputSelectors.map { CompiledOutput(name: $0.key, selector: $0.value, version: version) }
         secretOutputNames = Set(step.extensions[SecretOutputs.documentMarker].flatMap(SecretOutputs.markedNames) ?? [])
     }
 }
@@ -189,11 +207,14 @@ struct CompiledParameter: Sendable {
     let name: String
     let location: Parameter.Location?
     let value: ValueTemplate
+    /// A `value` written as a Selector Object (Arazzo 1.1): the value is what it selects.
+    let selection: CompiledSelection?
 
-    init(_ parameter: Parameter) {
+    init(_ parameter: Parameter, version: ExpressionVersion) {
         name = parameter.name
         location = parameter.in
-        value = ValueTemplate(parameter.value.value)
+        value = ValueTemplate(parameter.value.value, version: version)
+        selection = parameter.selector.map { CompiledSelection($0, version: version) }
     }
 }
 
@@ -201,12 +222,32 @@ struct CompiledParameter: Sendable {
 struct CompiledBody: Sendable {
     let contentType: String?
     let payload: ValueTemplate?
-    let replacements: [(target: String, value: ValueTemplate)]
+    let replacements: [CompiledReplacement]
 
-    init(_ body: RequestBody) {
+    init(_ body: RequestBody, version: ExpressionVersion) {
         contentType = body.contentType
-        payload = body.payload.map { ValueTemplate($0.value) }
-        replacements = body.replacements.map { ($0.target, ValueTemplate($0.value.value)) }
+        payload = body.payload.map { ValueTemplate($0.value, version: version) }
+        replacements = body.replacements.map { CompiledReplacement($0, version: version) }
+    }
+}
+
+/// A payload replacement: where (`target`, in the language of `targetSelectorType` when given)
+/// and what (`value`, a Selector Object in 1.1 when written as a mapping).
+struct CompiledReplacement: Sendable {
+    let target: String
+    /// `targetSelectorType` (Arazzo 1.1) compiled with `target`; nil: JSON Pointer for JSON and
+    /// form payloads, XPath for XML (A21).
+    let targetSelector: CompiledSelector?
+    let value: ValueTemplate
+    let selection: CompiledSelection?
+
+    init(_ replacement: PayloadReplacement, version: ExpressionVersion) {
+        target = replacement.target
+        targetSelector = replacement.targetSelectorType.map {
+            CompiledSelector(selector: replacement.target, type: $0.kind.rawValue, version: $0.version)
+        }
+        value = ValueTemplate(replacement.value.value, version: version)
+        selection = replacement.selector.map { CompiledSelection($0, version: version) }
     }
 }
 
@@ -217,14 +258,25 @@ struct CompiledOutput: Sendable {
     let expression: Result<RuntimeExpression, ExpressionError>
     /// A `{$…}` template written where an expression belongs (a lenient extension, A24).
     let template: ExpressionTemplate?
+    /// An output written as a Selector Object (Arazzo 1.1); then ``expression`` is unused.
+    let selection: CompiledSelection?
 
-    init(name: String, text: String) {
+    init(name: String, selector: Selector, version: ExpressionVersion) {
+        self.name = name
+        self.text = selector.selector.text
+        expression = .failure(ExpressionError("a Selector Object, not a runtime expression", offset: 0))
+        template = nil
+        selection = CompiledSelection(selector, version: version)
+    }
+
+    init(name: String, text: String, version: ExpressionVersion) {
         self.name = name
         self.text = text
-        let parsed = Result { () throws(ExpressionError) -> RuntimeExpression in try RuntimeExpression(parsing: text) }
+        let parsed = Result { () throws(ExpressionError) -> RuntimeExpression in try RuntimeExpression(parsing: text, version: version) }
         expression = parsed
+        selection = nil
         if case .failure = parsed, ExpressionTemplate.containsEmbeddedExpression(text) {
-            template = try? ExpressionTemplate(parsing: text)
+            template = try? ExpressionTemplate(parsing: text, version: version)
         } else {
             template = nil
         }
@@ -248,22 +300,22 @@ struct CompiledAction: Sendable {
     let retryLimit: Int
     let criteria: [CriterionProgram]
     /// `parameters` (Arazzo 1.1): the inputs of the workflow the action goes to, evaluated when
-    /// it fires; `in` is ignored (decision V8).
+    /// it fires; `in` is ignored (decision V11).
     let parameters: [CompiledParameter]
 
-    init(success action: SuccessAction, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int]) {
+    init(success action: SuccessAction, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int], version: ExpressionVersion) {
         name = action.name
-        parameters = action.parameters.compactMap { document.resolve($0) }.map(CompiledParameter.init)
+        parameters = action.parameters.compactMap { document.resolve($0) }.map { CompiledParameter($0, version: version) }
         kind = action.type == .end ? .end : .goto
         destination = action.target.map { Self.destination($0, resolver: resolver, stepIndex: stepIndex) }
         retryAfter = nil
         retryLimit = 0
-        criteria = action.criteria.map(CriterionProgram.init)
+        criteria = action.criteria.map { CriterionProgram($0, version: version) }
     }
 
-    init(failure action: FailureAction, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int]) {
+    init(failure action: FailureAction, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int], version: ExpressionVersion) {
         name = action.name
-        parameters = action.parameters.compactMap { document.resolve($0) }.map(CompiledParameter.init)
+        parameters = action.parameters.compactMap { document.resolve($0) }.map { CompiledParameter($0, version: version) }
         switch action.type {
         case .end: kind = .end
         case .goto: kind = .goto
@@ -273,7 +325,7 @@ struct CompiledAction: Sendable {
         retryAfter = action.retryAfter
         // A15: retryLimit counts retries; omitted means one retry.
         retryLimit = action.retryLimit ?? 1
-        criteria = action.criteria.map(CriterionProgram.init)
+        criteria = action.criteria.map { CriterionProgram($0, version: version) }
     }
 
     private static func destination(_ target: ActionTarget, resolver: OperationResolver, stepIndex: [String: Int]) -> ActionDestination {
@@ -291,7 +343,7 @@ struct CompiledAction: Sendable {
     }
 }
 
-/// A step that must have completed successfully before another starts (`dependsOn`, decision V7).
+/// A step that must have completed successfully before another starts (`dependsOn`, decision V10).
 enum StepPrerequisite: Sendable {
     /// A step of the same workflow run.
     case local(String)

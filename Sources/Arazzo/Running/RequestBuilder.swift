@@ -62,11 +62,26 @@ extension RunSession {
             guard let location = parameter.location else {
                 return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no `in`; operation steps need path, query, header or cookie"))
             }
-            let evaluation = parameter.value.evaluate(in: context)
             let serializationLocation = ParameterSerialization.Location(rawValue: location.rawValue) ?? .query
             let declared = operation.parameter(named: parameter.name, in: serializationLocation)
-            guard let value = evaluation.value else {
-                let unresolved = evaluation.omitted.first?.unresolved
+            let evaluation: ValueTemplate.Evaluation?
+            let evaluated: JSONValue?
+            if let selection = parameter.selection {
+                // A Selector Object that selects nothing is never an empty or omitted parameter:
+                // the step fails, naming the selector and why (decision V7).
+                switch selection.evaluate(in: context) {
+                case .success(let selected):
+                    evaluation = nil
+                    evaluated = selected
+                case .failure(let failure):
+                    return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no value: \(failure.message)"))
+                }
+            } else {
+                evaluation = parameter.value.evaluate(in: context)
+                evaluated = evaluation?.value
+            }
+            guard let value = evaluated else {
+                let unresolved = evaluation?.omitted.first?.unresolved
                 // An input that was not supplied is optional (required ones are checked before the
                 // run starts), so a parameter bound to it is left out, as payload members are
                 // (issue 12), unless the operation cannot do without it.
@@ -81,7 +96,7 @@ extension RunSession {
                 // Notes §2.6: any other value that resolves to nothing is an error, not an empty parameter.
                 return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to nothing: \(unresolved?.description ?? "it did not resolve")"))
             }
-            for omission in evaluation.omitted {
+            for omission in evaluation?.omitted ?? [] {
                 notes.append("parameter \(parameter.name): member \(omission.path) omitted: \(omission.unresolved.reason)")
             }
             // A querystring parameter is the whole query; OpenAPI 3.0/3.1 have no such location.
@@ -210,10 +225,13 @@ extension RunSession {
                         return .failure(RequestBuildFailure(message: "an XML payload must be a string (XML text) for XPath replacements"))
                     }
                     for replacement in body.replacements {
-                        let replacementValue = replacement.value.evaluate(in: context)
-                        guard let value = replacementValue.value else {
-                            let reason = replacementValue.omitted.first?.unresolved.description ?? "it did not resolve"
-                            return .failure(RequestBuildFailure(message: "replacement for \(replacement.target): \(reason)"))
+                        let value: JSONValue
+                        switch Self.replacementValue(replacement, in: context) {
+                        case .success(let v): value = v
+                        case .failure(let failure): return .failure(failure)
+                        }
+                        if let kind = replacement.targetSelector?.kind, kind != .xpath {
+                            return .failure(RequestBuildFailure(message: "replacement target \(replacement.target): targetSelectorType \(kind.rawValue) cannot address an XML payload; use xpath"))
                         }
                         switch XMLReplacement.replacing(in: xml, target: replacement.target, with: ExpressionTemplate.embeddedText(value)) {
                         case .success(let updated): xml = updated
@@ -241,15 +259,27 @@ extension RunSession {
                         }
                     }
                     for replacement in body.replacements {
-                        let replacementValue = replacement.value.evaluate(in: context)
-                        guard let value = replacementValue.value else {
-                            let reason = replacementValue.omitted.first?.unresolved.description ?? "it did not resolve"
-                            return .failure(RequestBuildFailure(message: "replacement for \(replacement.target): \(reason)"))
+                        let value: JSONValue
+                        switch Self.replacementValue(replacement, in: context) {
+                        case .success(let v): value = v
+                        case .failure(let failure): return .failure(failure)
                         }
-                        do {
-                            payload = try RequestBodyEncoder.replacing(in: payload, target: replacement.target, with: value)
-                        } catch {
-                            return .failure(RequestBuildFailure(message: error.message))
+                        // A pointer by default (A21); with `targetSelectorType: jsonpath` every
+                        // node the query selects is replaced, and none selected fails (V8).
+                        var targets = [replacement.target]
+                        if let selector = replacement.targetSelector {
+                            switch selector.targetPointers(in: payload) {
+                            case .success(let pointers): targets = pointers.map(\.description)
+                            case .failure(let failure):
+                                return .failure(RequestBuildFailure(message: "replacement target \(replacement.target): \(failure.reason)"))
+                            }
+                        }
+                        for target in targets {
+                            do {
+                                payload = try RequestBodyEncoder.replacing(in: payload, target: target, with: value)
+                            } catch {
+                                return .failure(RequestBuildFailure(message: error.message))
+                            }
                         }
                     }
                 }
@@ -348,6 +378,22 @@ extension RunSession {
         }
         notes.append("the operation declares no request body media type; sent as application/json")
         return "application/json"
+    }
+
+    /// A replacement's value: its Selector Object's selection (1.1) or its value evaluated; either
+    /// that yields nothing fails the step (A21, decision V7).
+    static func replacementValue(_ replacement: CompiledReplacement, in context: EvaluationContext) -> Result<JSONValue, RequestBuildFailure> {
+        if let selection = replacement.selection {
+            return selection.evaluate(in: context).mapError {
+                RequestBuildFailure(message: "replacement for \(replacement.target): \($0.message)")
+            }
+        }
+        let evaluation = replacement.value.evaluate(in: context)
+        guard let value = evaluation.value else {
+            let reason = evaluation.omitted.first?.unresolved.description ?? "it did not resolve"
+            return .failure(RequestBuildFailure(message: "replacement for \(replacement.target): \(reason)"))
+        }
+        return .success(value)
     }
 
     /// The input an unresolved expression reads when that input was not supplied at all (`$inputs.q`

@@ -34,7 +34,7 @@ final class RunSession {
     var completed: [WorkflowKey: Completion] = [:]
     var running: Set<WorkflowKey> = []
     /// The steps of each workflow whose latest execution in this run succeeded: what a step
-    /// `dependsOn` on another workflow's step asks (decision V7). Any kind of step (HTTP, a
+    /// `dependsOn` on another workflow's step asks (decision V10). Any kind of step (HTTP, a
     /// workflow call, a message) is recorded here when it completes.
     var completedSteps: [WorkflowKey: Set<String>] = [:]
     /// The deadline of the innermost step with a `timeout` that calls a workflow (decision V5):
@@ -215,7 +215,7 @@ final class RunSession {
         // another workflow's dependency, is not run again).
         for dependency in workflow.dependsOn {
             // A workflow named only by a step's `dependsOn` that is running now (it called this
-            // one) is no cycle: the steps it completed are already recorded (V7).
+            // one) is no cycle: the steps it completed are already recorded (V10).
             if case .success(let key) = dependency, workflow.stepDependencyKeys.contains(key), running.contains(key) { continue }
             switch dependency {
             case .failure(let f):
@@ -390,7 +390,7 @@ final class RunSession {
                 }
                 if let delayNote { execution.trace.notes.append(delayNote) }
                 // A side trip to a workflow gets the action's parameters, evaluated now, against
-                // this attempt (V8).
+                // this attempt (V11).
                 var sideInputs: Result<JSONValue, WorkflowInputsFailure>?
                 if case .workflow(let key)? = action.destination {
                     sideInputs = actionInputs(action, to: key, inputs: inputs, context: execution.context, notes: &execution.trace.notes)
@@ -453,7 +453,7 @@ final class RunSession {
 
         let context = EvaluationContext(
             exchange: nil, inputsValue: inputs, outputsValue: nil, steps: stepOutputs,
-            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs)
+            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
         let (outputs, warnings) = evaluateOutputs(workflow.outputs, context: context, ranSteps: Set(stepOutputs.keys), warn: result.succeeded)
         result.outputs = outputs
         result.warnings.append(contentsOf: warnings)
@@ -476,7 +476,7 @@ final class RunSession {
     }
 
     /// The inputs the workflow an action goes to (`goto`) or runs (`retry`) receives: with action
-    /// `parameters` (1.1, decision V8), those, evaluated now against the step's context as a
+    /// `parameters` (1.1, decision V11), those, evaluated now against the step's context as a
     /// workflow step's parameters are; without them the current input set (A17).
     func actionInputs(
         _ action: CompiledAction, to key: WorkflowKey, inputs: JSONValue, context: EvaluationContext, notes: inout [String]
@@ -542,6 +542,14 @@ final class RunSession {
         var values = JSONObject()
         var warnings: [String] = []
         for output in outputs {
+            if let selection = output.selection {
+                switch selection.evaluate(in: context) {
+                case .success(let value): values[output.name] = value
+                case .failure(let failure):
+                    if warn { warnings.append("output '\(output.name)' omitted: \(failure.message)") }
+                }
+                continue
+            }
             switch output.expression {
             case .success(let expression):
                 switch expression.evaluate(in: context) {

@@ -27,13 +27,13 @@ extension RunSession {
         let started = ContinuousClock.now
         var context = EvaluationContext(
             exchange: nil, inputsValue: inputs, outputsValue: nil, steps: stepOutputs,
-            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs)
+            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
         var execution = StepExecution(
             trace: StepTrace(stepId: step.stepId, operation: step.operationText, attempt: attempt),
             succeeded: false, outputs: [:], context: context)
 
         if let unmet = unmetPrerequisite(of: step, in: workflow, succeeded: succeeded, ran: stepOutputs) {
-            // V7: the step does not start; it fails, and its onFailure actions apply.
+            // V10: the step does not start; it fails, and its onFailure actions apply.
             execution.failureKind = "dependency"
             execution.failureMessage = unmet
             execution.trace.notes.append(unmet)
@@ -59,7 +59,7 @@ extension RunSession {
     }
 
     /// Why `step` cannot start yet: a step it `dependsOn` has not completed successfully in this
-    /// run (decision V7). Only the run's record of completed steps is asked, so every kind of
+    /// run (decision V10). Only the run's record of completed steps is asked, so every kind of
     /// step counts once it completes.
     private func unmetPrerequisite(
         of step: CompiledStep, in workflow: CompiledWorkflow, succeeded: Set<String>, ran: [String: JSONObject]
@@ -208,7 +208,7 @@ extension RunSession {
         }
     }
 
-    /// The inputs of a workflow called with `parameters` (a step's, or an action's, V8): each
+    /// The inputs of a workflow called with `parameters` (a step's, or an action's, V11): each
     /// value evaluated against `context`, by name. A value bound to an input that was not supplied
     /// is left out with a note (the called workflow's schema decides whether it may be); any
     /// other value that does not resolve is a failure.
@@ -217,6 +217,16 @@ extension RunSession {
     ) -> Result<JSONObject, WorkflowInputsFailure> {
         var inputs = JSONObject()
         for parameter in parameters {
+            if let selection = parameter.selection {
+                // A Selector Object that selects nothing gives the input no value: the step
+                // fails, as for any parameter value that does not resolve (decision V7).
+                switch selection.evaluate(in: context) {
+                case .success(let value): inputs[parameter.name] = value
+                case .failure(let failure):
+                    return .failure(WorkflowInputsFailure(message: "parameter '\(parameter.name)' has no value: \(failure.message)"))
+                }
+                continue
+            }
             let evaluation = parameter.value.evaluate(in: context)
             if let value = evaluation.value {
                 inputs[parameter.name] = value
@@ -253,6 +263,16 @@ extension RunSession {
         }
         execution.trace.succeeded = execution.succeeded
         for output in step.outputs {
+            if let selection = output.selection {
+                // An output whose selector selects nothing is left out, like an output expression
+                // that does not resolve (decision V7).
+                switch selection.evaluate(in: context) {
+                case .success(let value): execution.outputs[output.name] = value
+                case .failure(let failure):
+                    if execution.succeeded { execution.trace.notes.append("output \(output.name) unresolved: \(failure.message)") }
+                }
+                continue
+            }
             switch output.expression {
             case .success(let expression):
                 switch expression.evaluate(in: context) {

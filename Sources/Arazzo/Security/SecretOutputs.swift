@@ -106,7 +106,7 @@ public struct SecretOutputs: Sendable, Hashable, ExpressibleByArrayLiteral {
         // WORKFLOW.STEP.OUTPUT, when the first part names a workflow that has that step.
         if parts.count == 3, let workflow = workflows.first(where: { $0.workflowId == parts[0] }) {
             if let step = workflow.steps.first(where: { $0.stepId == parts[1] }) {
-                guard step.outputs[parts[2]] != nil else {
+                guard step.outputs[parts[2]] != nil || step.outputSelectors[parts[2]] != nil else {
                     throw Problem(reference: text, message: missingOutput(parts[2], of: step, prefix: parts[0] + "." + parts[1]))
                 }
                 return Reference(workflowId: parts[0], stepId: parts[1], outputName: parts[2])
@@ -134,14 +134,14 @@ public struct SecretOutputs: Sendable, Hashable, ExpressibleByArrayLiteral {
             }
             throw Problem(reference: text, message: message)
         }
-        guard steps.contains(where: { $0.outputs[outputName] != nil }) else {
+        guard steps.contains(where: { $0.outputs[outputName] != nil || $0.outputSelectors[outputName] != nil }) else {
             throw Problem(reference: text, message: missingOutput(outputName, of: steps[0], prefix: stepId))
         }
         return Reference(stepId: stepId, outputName: outputName)
     }
 
     private static func missingOutput(_ name: String, of step: Step, prefix: String) -> String {
-        let names = Array(step.outputs.keys)
+        let names = Array(step.outputs.keys) + Array(step.outputSelectors.keys)
         var message = "step '\(step.stepId)' has no output '\(name)'"
         if names.isEmpty { return message + " (it declares no outputs)" }
         let near = suggestion(name, among: names, prefix: prefix + ".")
@@ -172,10 +172,10 @@ public struct SecretOutputs: Sendable, Hashable, ExpressibleByArrayLiteral {
                             at: location, code: "secret-outputs-marker"))
                         continue
                     }
-                    for name in names where step.outputs[name] == nil {
+                    for name in names where step.outputs[name] == nil && step.outputSelectors[name] == nil {
                         warnings.append(.warning(
                             "\(documentMarker) of step '\(step.stepId)' names '\(name)', which is not one of its outputs"
-                                + suggestion(name, among: Array(step.outputs.keys), prefix: ""),
+                                + suggestion(name, among: Array(step.outputs.keys) + Array(step.outputSelectors.keys), prefix: ""),
                             at: location, code: "secret-outputs-marker"))
                     }
                 }

@@ -106,7 +106,6 @@ extension DecodingContext {
             missing(f, "type", hint: "; add `type: jsonpointer`, `jsonpath` or `xpath`")
         }
         guard let context, let selector, let type else { return nil }
-        notSupportedYet("a Selector Object", at: node.location, path: path)
         return Selector(
             context: context, selector: selector, type: type, extensions: f.extensions, location: node.location,
             locations: f.locations)

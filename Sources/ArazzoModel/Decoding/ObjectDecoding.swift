@@ -116,7 +116,6 @@ extension DecodingContext {
                 error(.invalidValue, "`$self` must not contain a fragment (`#…`); remove it", at: value.location, path: "/$self")
             } else {
                 selfURI = value.text
-                notSupportedYet("`$self` (the document's base URI)", at: value.location, path: "/$self")
             }
         }
 
@@ -557,9 +556,6 @@ extension DecodingContext {
                 var targetType: SelectorType?
                 if let pair = rf.pairs["targetSelectorType"] {
                     targetType = decodeSelectorType(rf, pair: pair)
-                    if targetType != nil {
-                        notSupportedYet("`targetSelectorType`", at: pair.value.location, path: rf.childPath("targetSelectorType"))
-                    }
                 }
                 var selector: Selector?
                 if featureSet == .v1_1, let pair = rf.pairs["value"], pair.value.mapping != nil {

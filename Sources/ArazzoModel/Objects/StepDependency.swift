@@ -56,7 +56,7 @@ public enum StepDependency: Sendable, Hashable {
 extension Workflow {
     /// The workflows this workflow's steps name in their `dependsOn` (other than itself), as
     /// written for resolution, each once in first-seen order. They must have run before those
-    /// steps, so a run takes them as dependencies of this workflow (decision V7).
+    /// steps, so a run takes them as dependencies of this workflow (decision V10).
     public var stepDependencyWorkflows: [ExpressionString] {
         var seen: Set<String> = []
         var out: [ExpressionString] = []

@@ -75,7 +75,7 @@ public enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
     case sourceType = "source-type"
     /// Workflows whose `dependsOn` form a cycle.
     case dependsOnCycle = "depends-on-cycle"
-    /// A step `dependsOn` naming a step that comes after it in the same workflow (decision V7).
+    /// A step `dependsOn` naming a step that comes after it in the same workflow (decision V10).
     case dependsOnOrder = "depends-on-order"
     /// A Reusable Object `reference` not of the form `$components.<kind>.<key>`.
     case invalidReference = "invalid-reference"

@@ -427,7 +427,7 @@ private struct Checker {
         }
     }
 
-    /// A step that `dependsOn` a step listed after it (decision V7). Steps run in list order and
+    /// A step that `dependsOn` a step listed after it (decision V10). Steps run in list order and
     /// the engine does not reorder them (a `goto` names positions, and the order is the author's),
     /// so the dependency has not completed when the step is reached: an error whose message says
     /// which step to move. When an action can jump to a step, the later step may run first (a
@@ -514,7 +514,7 @@ private struct Checker {
     mutating func checkDependsOnCycles() {
         var edges: [String: [ExpressionString]] = [:]
         for w in document.workflows where !w.workflowId.isEmpty && edges[w.workflowId] == nil {
-            // A step's `dependsOn` on another workflow's step makes that workflow run first (V7).
+            // A step's `dependsOn` on another workflow's step makes that workflow run first (V10).
             edges[w.workflowId] = (w.dependsOn + w.stepDependencyWorkflows).filter { workflowIds.contains($0.text) }
         }
         // Iterative DFS with colours; each cycle is reported once, at the entry that closes it.

@@ -21,6 +21,8 @@ public struct ExpressionSite: Sendable, Hashable {
         case payload
         /// A string leaf of a Payload Replacement `value`.
         case replacementValue
+        /// The `context` of a Selector Object (Arazzo 1.1): must be a runtime expression.
+        case selectorContext
         /// A step `operationId` (`$sourceDescriptions.<name>.<id>` or a bare id).
         case operationId
         /// A step `operationPath` (`{$sourceDescriptions.<name>.url}#…`).
@@ -68,16 +70,22 @@ extension ArazzoSpecification {
                 for p in step.parameters { stepScope.addParameter(p, to: &sites) }
                 if let body = step.requestBody {
                     if let payload = body.payload { stepScope.addLeaves(.payload, payload.node, to: &sites) }
-                    for r in body.replacements where r.selector == nil {
-                        stepScope.addLeaves(.replacementValue, r.value.node, to: &sites)
+                    for r in body.replacements {
+                        if let selector = r.selector {
+                            stepScope.add(.selectorContext, selector.context, to: &sites)
+                        } else {
+                            stepScope.addLeaves(.replacementValue, r.value.node, to: &sites)
+                        }
                     }
                 }
                 for c in step.successCriteria { stepScope.addCriterion(c, to: &sites) }
                 for a in step.onSuccess { stepScope.addAction(a.object?.criteria, a.object?.target, a.reusable, to: &sites) }
                 for a in step.onFailure { stepScope.addAction(a.object?.criteria, a.object?.target, a.reusable, to: &sites) }
                 for (name, e) in step.outputs { stepScope.add(.stepOutput(name: name), e, to: &sites) }
+                for (_, s) in step.outputSelectors { stepScope.add(.selectorContext, s.context, to: &sites) }
             }
             for (name, e) in workflow.outputs { scope.add(.workflowOutput(name: name), e, to: &sites) }
+            for (_, s) in workflow.outputSelectors { scope.add(.selectorContext, s.context, to: &sites) }
         }
         if let components {
             let scope = SiteScope(workflowId: nil, stepId: nil, callsWorkflow: false)
@@ -119,8 +127,11 @@ private struct SiteScope {
     func addParameter(_ entry: OrReusable<Parameter>, to sites: inout [ExpressionSite]) {
         switch entry {
         case .object(let p):
-            // A Selector Object (1.1) is not a value template; it is not executed yet (V3).
-            guard p.selector == nil else { return }
+            // A Selector Object (1.1) is not a value template: only its `context` is an expression.
+            if let selector = p.selector {
+                add(.selectorContext, selector.context, to: &sites)
+                return
+            }
             addLeaves(.parameterValue(name: p.name), p.value.node, to: &sites)
         case .reusable(let r):
             add(.componentReference, r.reference, to: &sites)
