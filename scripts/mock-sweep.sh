@@ -393,7 +393,7 @@ def unresolved_messages(result):
         for note in step.get("notes") or []:
             if note.startswith("output ") and " unresolved: " in note:
                 yield step.get("stepId"), note
-            elif "could not be built" in note and "unresolved" in note:
+            elif "could not be built" in note and ("unresolved" in note or "selected nothing" in note):
                 yield step.get("stepId"), note
     failure = result.get("failure") or {}
     if failure.get("kind") == "action" and "unresolved" in failure.get("message", ""):
