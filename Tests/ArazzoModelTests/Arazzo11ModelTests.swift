@@ -59,10 +59,14 @@ struct Arazzo11ModelTests {
     func notSupportedYet() throws {
         let (result, _) = try renderedDiagnostics(of: "Fixtures/valid/1.1/all-fields.yaml")
         let lines = result.diagnostics.filter { $0.code == "not-supported-yet" }.compactMap(\.location?.line)
-        // $self, asyncapi source, channelPath, channel, targetSelectorType, selectors, action,
-        // dependsOn ×2, action parameters ×2 (timeouts on operation steps and querystring run).
-        for line in [2, 12, 17, 22, 29, 31, 36, 38, 42, 48, 56, 68, 73, 91] {
+        // $self, targetSelectorType, selectors, dependsOn ×2, action parameters ×2 (timeouts on
+        // operation steps, querystring and the AsyncAPI fields run).
+        for line in [2, 29, 31, 38, 42, 48, 56, 68, 73, 91] {
             #expect(lines.contains(line), "no not-supported-yet warning on line \(line)")
+        }
+        // The AsyncAPI source, `channelPath`, `in: channel` and `action` run (issue 13).
+        for line in [12, 17, 22, 36] {
+            #expect(!lines.contains(line), "a not-supported-yet warning on line \(line), which runs")
         }
     }
 

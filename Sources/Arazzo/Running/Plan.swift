@@ -59,7 +59,7 @@ struct CompiledWorkflow: Sendable {
         var urls: [String: String] = [:]
         for source in document.sourceDescriptions {
             switch unit.sources[source.name] {
-            case .openapi(let url)?, .arazzo(let url)?: urls[source.name] = url
+            case .openapi(let url)?, .arazzo(let url)?, .asyncapi(let url)?: urls[source.name] = url
             default: urls[source.name] = source.url
             }
         }
@@ -82,7 +82,7 @@ struct CompiledWorkflow: Sendable {
         dependsOn = workflow.dependsOn.map { reference in
             switch resolver.resolveWorkflow(reference.text) {
             case .success(.workflow(let key)): return .success(key)
-            case .success(.operation): return .failure(ResolutionFailure(message: "dependsOn '\(reference.text)' is not a workflow"))
+            case .success(.operation), .success(.message): return .failure(ResolutionFailure(message: "dependsOn '\(reference.text)' is not a workflow"))
             case .failure(let f): return .failure(f)
             }
         }
@@ -126,8 +126,11 @@ struct CompiledStep: Sendable {
     let outputs: [CompiledOutput]
     /// Outputs the document marks secret with `x-arazzo-secret-outputs`.
     let secretOutputNames: Set<String>
-    /// `timeout` (Arazzo 1.1): the longest one attempt of an operation step may take (decision V5).
+    /// `timeout` (Arazzo 1.1): the longest one attempt of an operation step may take (decision V5),
+    /// or how long a receive step waits for its message.
     let timeout: Duration?
+    /// `correlationId` (Arazzo 1.1 receive steps): the value a received message must carry.
+    let correlationId: ValueTemplate?
 
     init(
         _ step: Step, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int],
@@ -136,7 +139,8 @@ struct CompiledStep: Sendable {
         stepId = step.stepId
         timeout = step.timeout.map { .milliseconds($0) }
         operationText = step.target.expression.text
-        let target = resolver.resolve(step.target)
+        let target = resolver.resolve(step.target, action: step.action)
+        correlationId = step.correlationId.map { ValueTemplate($0.value) }
         self.target = target
         let isWorkflowStep = step.target.isWorkflow
 
@@ -266,7 +270,7 @@ struct CompiledAction: Sendable {
         case .workflowId(let e):
             switch resolver.resolveWorkflow(e.text) {
             case .success(.workflow(let key)): return .workflow(key)
-            case .success(.operation): return .invalid("'\(e.text)' is not a workflow")
+            case .success(.operation), .success(.message): return .invalid("'\(e.text)' is not a workflow")
             case .failure(let f): return .invalid(f.message)
             }
         }
