@@ -142,7 +142,7 @@ struct CompiledStep: Sendable {
         timeout = step.timeout.map { .milliseconds($0) }
         operationText = step.target.expression.text
         let target = resolver.resolve(step.target, action: step.action)
-        correlationId = step.correlationId.map { ValueTemplate($0.value) }
+        correlationId = step.correlationId.map { ValueTemplate($0.value, version: version) }
         self.target = target
         let isWorkflowStep = step.target.isWorkflow
 
