@@ -307,7 +307,11 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             options.messageTransports = MessageTransports(fallback: messageTransport)
         } else {
             messageTransport = WebSocketTransport(headerMode: wsEnvelope ? .envelope : .payloadOnly)
-            options.messageTransports.register(messageTransport, for: ["ws", "wss"])
+            // --allow-host bounds WebSocket servers as it bounds HTTP ones.
+            var wsPolicy = policy
+            wsPolicy?.schemes = ["ws", "wss"]
+            options.messageTransports.register(
+                wsPolicy.map { PolicyEnforcingTransport(messageTransport, policy: $0) } ?? messageTransport, for: ["ws", "wss"])
         }
         let engine = WorkflowEngine(document: loaded, options: options)
         let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun)
