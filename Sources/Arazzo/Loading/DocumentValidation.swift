@@ -116,6 +116,8 @@ private struct UnitChecker {
                     if let parameter = entry.object, parameter.selector == nil { checkValue(parameter.value, scope: scope) }
                     if let value = entry.reusable?.value { checkValue(value, scope: scope) }
                 }
+                // A receive step's `correlationId` is evaluated before it waits, as a parameter is.
+                if let correlation = step.correlationId { checkValue(correlation, scope: scope) }
                 if let body = step.requestBody {
                     if let payload = body.payload { checkValue(payload, scope: scope) }
                     for replacement in body.replacements where replacement.selector == nil { checkValue(replacement.value, scope: scope) }
