@@ -112,7 +112,9 @@ struct RunReport {
         }
         if let message = trace.message {
             // The engine's own encoding (already redacted): endpoint, headers, payload, error.
-            if let data = try? JSONEncoder().encode(message), let value = try? JSONValue(parsing: Array(data)) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            if let data = try? encoder.encode(message), let value = try? JSONValue(parsing: Array(data)) {
                 object["message"] = value
             }
         }
