@@ -273,7 +273,15 @@ private struct UnitChecker {
         case .success(let r):
             resolved = r
         }
-        if let leniency {
+        if let leniency, leniency.replacement == OperationResolver.renameToOperationId {
+            // The value is right, the field is not: the fix-it renames the key.
+            let pair = document.root["workflows"]?.sequence?.lazy
+                .compactMap { $0["steps"]?.sequence?.first { $0.location == step.location } }.first?
+                .mapping?.first { $0.key == "operationPath" }
+            diagnostics.append(.warning(
+                leniency.message, at: expression.location, code: leniency.code,
+                fixIts: pair.map { [FixIt.replace($0.keyRange, with: "operationId", "rename `operationPath` to `operationId`")] } ?? []))
+        } else if let leniency {
             // The run uses the evident meaning; the fix-it writes it the way the spec does.
             let scalar = locator.scalarEdit(at: expression.location, newText: leniency.replacement)
             diagnostics.append(.warning(

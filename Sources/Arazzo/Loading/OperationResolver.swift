@@ -67,7 +67,16 @@ struct OperationResolver {
         case .operationId(let e):
             if let asyncResult = resolveAsyncOperationId(e.text, action: action) { return (asyncResult, nil) }
             return resolveOperationId(e.text)
-        case .operationPath(let e): return resolveOperationPath(e.text)
+        case .operationPath(let e):
+            // The 1.1 text's own example writes `operationPath: $sourceDescriptions.<asyncapi>.<id>`:
+            // an operationId in the wrong field, whose meaning is evident.
+            if e.text.hasPrefix("$sourceDescriptions."), case .success(let target)? = resolveAsyncOperationId(e.text, action: action) {
+                return (.success(target), Leniency(
+                    code: "operation-path-form",
+                    message: "`operationPath` names AsyncAPI operation `\(e.text)` the way `operationId` does (an operationPath is `{$sourceDescriptions.<name>.url}#<pointer>`); it is read as `operationId`",
+                    replacement: OperationResolver.renameToOperationId))
+            }
+            return resolveOperationPath(e.text)
         case .workflowId(let e): return (resolveWorkflow(e.text), nil)
         case .channelPath(let e): return (resolveChannelPath(e.text, action: action), nil)
         }
@@ -300,6 +309,9 @@ struct OperationResolver {
             message: "no source description named '\(name)'",
             notes: names.isEmpty ? [] : ["the sources are " + names.map { "'\($0)'" }.joined(separator: ", ")]))
     }
+
+    /// A ``Leniency/replacement`` meaning "rename the field to `operationId`, keep the value".
+    static let renameToOperationId = "\u{0}operationId"
 
     /// `$sourceDescriptions.<name>.<rest>`: the name up to the next dot, the whole rest as the id.
     static func splitQualified(_ text: String) -> (String, String)? {
