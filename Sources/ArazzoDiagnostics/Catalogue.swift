@@ -119,7 +119,7 @@ extension DiagnosticRule {
         .init("operation-id-unqualified", .warning, area: .sources, reference: "Arazzo §4.6.6 (`operationId`)", fixIt: true, "a bare operationId with several sources, found in exactly one"),
         .init("operation-id-source-prefix", .warning, area: .sources, reference: "Arazzo §4.6.6 (`operationId`)", fixIt: true, "`source.operationId`, meaning `$sourceDescriptions.source.operationId`"),
         .init("operation-path", .error, area: .sources, reference: "Arazzo §4.6.6 (`operationPath`)", "an `operationPath` that names no operation"),
-        .init("operation-path-form", .warning, area: .sources, reference: "Arazzo §4.6.6 (`operationPath`)", fixIt: true, "an `operationPath` written `name#/pointer`, or pointing at a Path Item with one operation"),
+        .init("operation-path-form", .warning, area: .sources, reference: "Arazzo §4.6.6 (`operationPath`)", fixIt: true, "an `operationPath` written `name#/pointer`, pointing at a Path Item with one operation, or naming an AsyncAPI operation as `$sourceDescriptions.<name>.<operationId>` (read as `operationId`)"),
         .init("prefer-operation-id", .warning, area: .sources, reference: "Arazzo §4.6.6 (`operationPath`)", "an `operationPath` to an operation that has an operationId"),
         .init("undeclared-parameter", .warning, area: .sources, reference: "Arazzo §4.6.10", "a parameter the operation does not declare (sent as written)"),
         .init("missing-parameter", .error, area: .sources, reference: "OpenAPI (required parameters)", "a required path parameter with no value"),
