@@ -98,7 +98,7 @@ let package = Package(
             name: "Arazzo",
             dependencies: [
                 "ArazzoJSON", "ArazzoDiagnostics", "ArazzoYAML", "ArazzoModel", "ArazzoExpressions",
-                "ArazzoJSONSchema", "ArazzoExecutor", "ArazzoXPath",
+                "ArazzoJSONSchema", "ArazzoExecutor", "ArazzoXPath", "ArazzoAsyncAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "ArazzoCLI",
             dependencies: [
-                "Arazzo", "ArazzoHTTP",
+                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -185,7 +185,8 @@ def substitute_placeholders(folder):
             with open(path, encoding="utf-8", errors="surrogateescape") as handle:
                 text = handle.read()
             text = (text.replace("@@BASE_URL@@", "http://127.0.0.1:9").replace("@@REFUSED_URL@@", "http://127.0.0.1:9")
-                    .replace("@@HOST@@", "127.0.0.1:9"))
+                    .replace("@@HOST@@", "127.0.0.1:9").replace("@@WS_URL@@", "ws://127.0.0.1:9")
+                    .replace("@@WS_HOST@@", "127.0.0.1:9"))
             with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
                 handle.write(text)
 

@@ -5,3 +5,4 @@
 @_exported public import ArazzoModel
 @_exported public import ArazzoExecutor
 @_exported public import ArazzoExpressions
+@_exported public import ArazzoAsyncAPI

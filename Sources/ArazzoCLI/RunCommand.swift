@@ -1,5 +1,6 @@
 import Arazzo
 import ArazzoHTTP
+import ArazzoWebSocket
 import ArgumentParser
 import Foundation
 
@@ -46,8 +47,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Flag(name: .customLong("dry-run"), help: "Resolve and print each request; send nothing.")
     var dryRun = false
 
-    @Flag(help: "Answer every operation from its OpenAPI description (examples or schemas); no network.")
+    @Flag(help: "Answer every operation from its OpenAPI description (examples or schemas) and every AsyncAPI receive from its message schema; no network.")
     var mock = false
+
+    @Flag(
+        name: .customLong("ws-envelope"),
+        help: "Carry AsyncAPI message headers over WebSocket as {\"headers\": …, \"payload\": …} JSON frames (for peers that agree on it; docs/asyncapi.md).")
+    var wsEnvelope = false
 
     @Flag(name: .shortAndLong, help: "Print requests and responses (secrets redacted).")
     var verbose = false
@@ -293,6 +299,20 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         if let clock = context.settings.clock { options.clock = clock }
         options.dryRun = dryRun
         options.secretOutputs = secretOutputs
+        // AsyncAPI steps: WebSocket servers for real, or the in-memory mock for every protocol.
+        // Other protocols (Kafka, MQTT, AMQP) have no transport here and fail at their step.
+        let messageTransport: any MessageTransport
+        if mock {
+            messageTransport = AsyncAPIMockTransport()
+            options.messageTransports = MessageTransports(fallback: messageTransport)
+        } else {
+            messageTransport = WebSocketTransport(headerMode: wsEnvelope ? .envelope : .payloadOnly)
+            // --allow-host bounds WebSocket servers as it bounds HTTP ones.
+            var wsPolicy = policy
+            wsPolicy?.schemes = ["ws", "wss"]
+            options.messageTransports.register(
+                wsPolicy.map { PolicyEnforcingTransport(messageTransport, policy: $0) } ?? messageTransport, for: ["ws", "wss"])
+        }
         let engine = WorkflowEngine(document: loaded, options: options)
         let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun)
         let recorder = ExchangeRecorder()
@@ -301,7 +321,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let started = Date()
         var results: [RunResult] = []
         var runFailures: [(String, Diagnostics)] = []
-        if mock { out.line(style.dim("(mock: responses come from the OpenAPI descriptions; nothing is sent)")) }
+        if mock { out.line(style.dim("(mock: responses come from the OpenAPI descriptions, messages from the AsyncAPI ones; nothing is sent)")) }
         // One run (A18): each workflow at most once, later ones read the values of earlier ones.
         let run = engine.startRun(diagnostics: diagnostics)
         for workflow in selected {
@@ -338,6 +358,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             }
         }
         let finished = Date()
+        await messageTransport.close()
 
         // Reports.
         let report = RunReport(

@@ -26,6 +26,12 @@ struct StepPrinter: Sendable {
             line += "  " + ((200..<300).contains(response.status) ? status : style.yellow(status))
         } else if let error = trace.transportError {
             line += "  " + style.red(error.kind.rawValue)
+        } else if let message = trace.message {
+            if let error = message.error {
+                line += "  " + style.red(error.kind.rawValue)
+            } else if message.message != nil {
+                line += "  " + (message.action == "send" ? "sent" : "received")
+            }
         }
         line += "  " + style.dim(Self.milliseconds(trace.duration))
         if !trace.action.isEmpty, trace.action != "next" {
@@ -47,6 +53,21 @@ struct StepPrinter: Sendable {
         }
         if let error = trace.transportError {
             output.line("      " + style.red("transport error: \(error.description)"))
+        }
+        if let message = trace.message {
+            let arrow = message.action == "send" ? "→" : "←"
+            if dryRun || verbose, let endpoint = message.endpoint {
+                output.line("      " + style.dim("\(arrow) \(message.action) \(endpoint.url) (channel \(message.channel))"))
+            }
+            if verbose, let carried = message.message {
+                for name in carried.headers.keys.sorted() {
+                    output.line("        \(name): \(carried.headers[name].map { value in if case .string(let text) = value { return text } else { return value.jsonText() } } ?? "")")
+                }
+                output.line(indentBody(carried.payload.bytes))
+            }
+            if let error = message.error {
+                output.line("      " + style.red("message error: \(error.description)"))
+            }
         }
         if !dryRun {
             for verdict in trace.criteria where !verdict.passed {

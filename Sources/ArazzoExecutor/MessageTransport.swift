@@ -182,3 +182,44 @@ public struct MessageTransports: Sendable {
         return transport
     }
 }
+
+/// A message transport that connects only to endpoints a ``HostPolicy`` allows (`--allow-host`
+/// for WebSocket servers): a refused endpoint fails with `.invalidEndpoint` naming the host and
+/// the allow-list, before anything connects.
+public struct PolicyEnforcingTransport: MessageTransport {
+    /// The transport that talks to allowed endpoints.
+    public let base: any MessageTransport
+    /// The allow-list; its `schemes` should list the protocols `base` serves (`ws`, `wss`).
+    public let policy: HostPolicy
+
+    /// Wraps `base` with `policy`.
+    public init(_ base: any MessageTransport, policy: HostPolicy) {
+        self.base = base
+        self.policy = policy
+    }
+
+    private func check(_ endpoint: ChannelEndpoint) throws(MessageTransportError) {
+        if let refusal = policy.refusal(for: endpoint.url) { throw MessageTransportError(.invalidEndpoint, refusal) }
+    }
+
+    public func subscribe(_ endpoint: ChannelEndpoint) async throws(MessageTransportError) {
+        try check(endpoint)
+        try await base.subscribe(endpoint)
+    }
+
+    public func send(_ message: TransportMessage, to endpoint: ChannelEndpoint) async throws(MessageTransportError) {
+        try check(endpoint)
+        try await base.send(message, to: endpoint)
+    }
+
+    public func receive(
+        from endpoint: ChannelEndpoint, timeout: Duration, where matches: @escaping @Sendable (TransportMessage) -> Bool
+    ) async throws(MessageTransportError) -> TransportMessage {
+        try check(endpoint)
+        return try await base.receive(from: endpoint, timeout: timeout, where: matches)
+    }
+
+    public func close() async {
+        await base.close()
+    }
+}

@@ -66,12 +66,27 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
             let f = faulty
             Task { await s.stop(); await f?.stop() }
         }
+        // A real WebSocket peer for AsyncAPI cases (`websocket:`): scripts/peers/ws_peer.py, or a
+        // script of the case folder. CI installs it, so a missing one fails the case.
+        var peer: ConformancePeer?
+        if let setting = rawCase["websocket"], setting != .bool(false) {
+            let script = setting["script"]?.stringValue.map { folder + "/" + $0 } ?? ConformancePeer.defaultScript
+            do {
+                peer = try await ConformancePeer.start(script: script)
+            } catch {
+                return ["\(error)"]
+            }
+        }
+        defer { peer?.stop() }
+        let wsHost = peer.map { "127.0.0.1:\($0.port)" } ?? "127.0.0.1:9"
         // Swagger 2.0 descriptions name their server as host + basePath + schemes, not as a URL.
         let host = String(baseURL.dropFirst("http://".count))
         func substitute(_ text: String) -> String {
             text.replacingOccurrences(of: "@@BASE_URL@@", with: baseURL)
                 .replacingOccurrences(of: "@@REFUSED_URL@@", with: refusedURL)
                 .replacingOccurrences(of: "@@HOST@@", with: host)
+                .replacingOccurrences(of: "@@WS_URL@@", with: "ws://" + wsHost)
+                .replacingOccurrences(of: "@@WS_HOST@@", with: wsHost)
         }
         // Re-read the case with placeholders filled in.
         guard case .object(let testCase)? = substitute(text).parsedYAML else { return ["case.yaml does not parse after substitution"] }
@@ -255,6 +270,14 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
         var status = "-"
         if let code = step["response"]?["status"]?.intValue { status = String(code) }
         if let kind = step["transportError"]?["kind"]?.stringValue { status = kind }
+        // An AsyncAPI step: `sent`, `received`, or the message error's kind (`timeout`, …).
+        if let message = step["message"] {
+            if let kind = message["error"]?["kind"]?.stringValue {
+                status = kind
+            } else if message["payload"] != nil || message["payloadText"] != nil || message["payloadBase64"] != nil {
+                status = message["action"]?.stringValue == "send" ? "sent" : "received"
+            }
+        }
         var action = step["action"]?.stringValue ?? ""
         if action.hasPrefix("retry") { action = "retry" }
         return [id, status, action].filter { !$0.isEmpty }.joined(separator: " ")
@@ -338,5 +361,60 @@ extension JSONValue {
         if case .int(let value) = self { return value }
         if case .double(let value) = self, value == value.rounded() { return Int(value) }
         return nil
+    }
+}
+
+/// The WebSocket peer of a `websocket:` case: a Python `websockets` script from the virtualenv
+/// `scripts/setup-peers.sh` installs, which prints `PORT <n>` once it listens and exits when its
+/// standard input closes.
+final class ConformancePeer: Sendable {
+    static let python = (Repository.root?.path ?? ".") + "/.venv-peers/bin/python3"
+    static let defaultScript = (Repository.root?.path ?? ".") + "/scripts/peers/ws_peer.py"
+
+    let input: Pipe
+    let port: Int
+
+    private init(script: String) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
+            throw PeerFailure(message: "no WebSocket peer: \(Self.python) is missing; run scripts/setup-peers.sh (CI installs it, so this case fails rather than skips)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.python)
+        process.arguments = [script]
+        input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        var line = ""
+        while !line.hasSuffix("\n") {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { break }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw PeerFailure(message: "the WebSocket peer \(script) did not start: \(line.debugDescription)")
+        }
+        self.port = port
+    }
+
+    /// Starts the peer off the cooperative pool (waiting for its port blocks a thread).
+    static func start(script: String) async throws -> ConformancePeer {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try ConformancePeer(script: script) })
+            }
+        }
+    }
+
+    /// Ends the peer by closing its standard input.
+    func stop() {
+        try? input.fileHandleForWriting.close()
+    }
+
+    struct PeerFailure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
     }
 }

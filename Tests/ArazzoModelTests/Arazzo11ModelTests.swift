@@ -7,13 +7,13 @@ import Testing
 struct Arazzo11ModelTests {
     static let valid11 = Repo.files(in: "Fixtures/valid/1.1", extensions: ["yaml", "yml", "json"])
 
-    @Test("the 1.1 valid fixtures read with no errors; the only warnings are features not executed yet", arguments: valid11)
+    @Test("the 1.1 valid fixtures read with no errors and no warnings", arguments: valid11)
     func validFixture(_ name: String) throws {
         let (result, rendered) = try renderedDiagnostics(of: "Fixtures/valid/1.1/\(name)")
         #expect(result.document?.arazzo.featureSet == .v1_1)
         #expect(!result.diagnostics.hasErrors, "unexpected errors:\n\(rendered)")
         let codes = Set(result.diagnostics.compactMap(\.code))
-        #expect(codes.subtracting(["not-supported-yet"]).isEmpty, "unexpected diagnostics:\n\(rendered)")
+        #expect(codes.isEmpty, "unexpected diagnostics:\n\(rendered)")
         if name == "plain-http.yaml" { #expect(rendered == "") }
     }
 
@@ -55,19 +55,6 @@ struct Arazzo11ModelTests {
         #expect(workflow.outputs.keys.elementsEqual(["orderId"]))
     }
 
-    @Test("each unexecuted 1.1 feature gets a located not-supported-yet warning")
-    func notSupportedYet() throws {
-        let (result, _) = try renderedDiagnostics(of: "Fixtures/valid/1.1/all-fields.yaml")
-        let lines = result.diagnostics.filter { $0.code == "not-supported-yet" }.compactMap(\.location?.line)
-        // asyncapi source, channelPath, channel, action (step timeouts, step dependsOn, action
-        // parameters, querystring, $self, selectors and targetSelectorType run).
-        for line in [12, 17, 22, 36] {
-            #expect(lines.contains(line), "no not-supported-yet warning on line \(line)")
-        }
-        for line in [2, 29, 31, 38, 42, 48, 56, 68, 73, 91] {
-            #expect(!lines.contains(line), "line \(line) runs now, but has a not-supported-yet warning")
-        }
-    }
 
     @Test("versions: 1.0.x and 1.1.x load; a later patch warns; 2.x does not load")
     func versions() {

@@ -243,7 +243,9 @@ public struct OpenAPIMockExecutor: StepExecutor {
 /// values in all; a `$ref` met again inside its own expansion is a cycle, so an optional member
 /// reached through it is left out and a required one gets an empty object or array.
 struct SchemaSampler {
-    let document: OpenAPIDocument
+    /// Follows one `$ref` of the schemas' document (OpenAPI, or an AsyncAPI description under
+    /// `--mock`); nil when it points nowhere.
+    let resolveReference: @Sendable (String) -> JSONValue?
     private var budget = 10_000
     /// The `$ref`s being expanded on the current path, innermost last.
     private var expanding: [String] = []
@@ -252,7 +254,23 @@ struct SchemaSampler {
     static let maxOptionalDepth = 8
 
     init(document: OpenAPIDocument) {
-        self.document = document
+        self.resolveReference = { document.resolveReference($0) }
+    }
+
+    /// A sampler over schemas whose `$ref`s `resolve` follows.
+    init(resolve: @escaping @Sendable (String) -> JSONValue?) {
+        self.resolveReference = resolve
+    }
+
+    private func dereference(_ value: JSONValue) -> JSONValue {
+        var current = value
+        var hops = 0
+        while case .object(let members) = current, case .string(let ref)? = members["$ref"], hops < 32 {
+            guard let next = resolveReference(ref) else { return current }
+            current = next
+            hops += 1
+        }
+        return current
     }
 
     mutating func sample(_ schema: JSONValue, name: String?, depth: Int) -> JSONValue {
@@ -296,7 +314,7 @@ struct SchemaSampler {
             return merged.isEmpty ? (other ?? .object([:])) : .object(merged)
         }
         for key in ["oneOf", "anyOf"] {
-            if case .array(let choices)? = s[key], let first = choices.first(where: { document.dereference($0)["type"] != .string("null") }) ?? choices.first {
+            if case .array(let choices)? = s[key], let first = choices.first(where: { dereference($0)["type"] != .string("null") }) ?? choices.first {
                 return sample(first, name: name, depth: depth + 1)
             }
         }
@@ -343,7 +361,7 @@ struct SchemaSampler {
         var cycle = false
         while case .object(let members) = current, case .string(let ref)? = members["$ref"], refs.count < 32 {
             if expanding.contains(ref) || refs.contains(ref) { cycle = true }
-            guard let next = document.resolveReference(ref) else { break }
+            guard let next = resolveReference(ref) else { break }
             refs.append(ref)
             current = next
         }

@@ -8,6 +8,7 @@ import ArazzoDiagnostics
 import ArazzoJSON
 import ArazzoYAML
 import ArazzoModel
+import ArazzoAsyncAPI
 public import ArazzoExecutor
 
 /// Loads an Arazzo document and, recursively, every source description it names: OpenAPI
@@ -92,6 +93,7 @@ private struct LoadSession {
     var inProgress: Set<String> = []
     var openAPI: [String: OpenAPIDocument] = [:]
     var openAPIFailures: [String: String] = [:]
+    var asyncAPI: [String: AsyncAPISource] = [:]
     var diagnostics: [Diagnostic] = []
     var documentsRead = 0
     /// Arazzo documents loaded so far by identity: each `$self` (resolved against the document's
@@ -133,7 +135,7 @@ private struct LoadSession {
         let all = Diagnostics(Diagnostics(diagnostics).sorted)
         return LoadedDocument(
             document: document, url: url, sourceTexts: sourceTexts, diagnostics: all,
-            openAPIDocuments: openAPI, units: units)
+            openAPIDocuments: openAPI, asyncAPIDocuments: asyncAPI, units: units)
     }
 
     mutating func loadEntry(document: ArazzoSpecification, url: String) async -> LoadedDocument {
@@ -142,7 +144,7 @@ private struct LoadSession {
         await registerEntry(document, url: url, displayName: document.location.file)
         return LoadedDocument(
             document: document, url: url, sourceTexts: sourceTexts, diagnostics: Diagnostics(Diagnostics(diagnostics).sorted),
-            openAPIDocuments: openAPI, units: units)
+            openAPIDocuments: openAPI, asyncAPIDocuments: asyncAPI, units: units)
     }
 
     /// Registers the entry document and, unless ``LoadLimits/loadsSources`` is false, loads its
@@ -207,7 +209,7 @@ private struct LoadSession {
     /// the document turned out to have.
     static func sniffed(_ source: SourceDescription, as type: String, node: YAMLNode?) -> Diagnostic {
         let fixIts = node?.insertingFirstEntry(key: "type", value: type).map { [FixIt("add `type: \(type)`", edits: [$0])] } ?? []
-        let kind = type == "arazzo" ? "Arazzo" : "OpenAPI"
+        let kind = type == "arazzo" ? "Arazzo" : type == "asyncapi" ? "AsyncAPI" : "OpenAPI"
         return .warning(
             "source description '\(source.name)' has no type; the document is \(kind), so it is read as \(type) (add type: \(type))",
             at: source.location, code: "source-type-sniffed", range: node?.range, fixIts: fixIts)
@@ -265,6 +267,15 @@ private struct LoadSession {
             }
             return .openapi(url: absolute)
         }
+        if asyncAPI[absolute] != nil {
+            if source.type != nil, source.type != .asyncapi {
+                diagnostics.append(.error(
+                    "source description '\(source.name)' is declared as \(source.type?.rawValue ?? ""), but \(source.url) is an AsyncAPI description; write `type: asyncapi`",
+                    at: location, code: "source-type"))
+                return .unavailable
+            }
+            return .asyncapi(url: absolute)
+        }
         if let failure = openAPIFailures[absolute] {
             diagnostics.append(.error("cannot load source description '\(source.name)' from \(source.url): \(failure)", at: location, code: "source-unavailable"))
             return .unavailable
@@ -303,6 +314,19 @@ private struct LoadSession {
         let isArazzo = root["arazzo"] != nil
         // `swaggerVersion` marks Swagger 1.x, read as openapi so the reader can say it is unsupported.
         let isOpenAPI = root["openapi"] != nil || root["swagger"] != nil || root["swaggerVersion"] != nil
+        let isAsyncAPI = root["asyncapi"] != nil && !isArazzo && !isOpenAPI
+        if isAsyncAPI, let declared = source.type, declared != .asyncapi {
+            diagnostics.append(.error(
+                "source description '\(source.name)' is declared as \(declared.rawValue), but \(source.url) is an AsyncAPI description; write `type: asyncapi`",
+                at: location, code: "source-type"))
+            return .unavailable
+        }
+        if source.type == .asyncapi, isArazzo || isOpenAPI {
+            diagnostics.append(.error(
+                "source description '\(source.name)' is declared as asyncapi, but \(source.url) is \(isArazzo ? "an Arazzo document" : "an OpenAPI description")",
+                at: location, code: "source-type"))
+            return .unavailable
+        }
         let kind: SourceDescription.SourceType
         switch (source.type, isArazzo, isOpenAPI) {
         case (.openapi?, true, false):
@@ -319,15 +343,29 @@ private struct LoadSession {
         case (nil, false, true):
             kind = .openapi
             diagnostics.append(Self.sniffed(source, as: "openapi", node: node))
+        case (nil, false, false) where isAsyncAPI:
+            kind = .asyncapi
+            diagnostics.append(Self.sniffed(source, as: "asyncapi", node: node))
         case (nil, false, false):
             diagnostics.append(.error("source description '\(source.name)': \(source.url) is neither an OpenAPI description nor an Arazzo document", at: location, code: "source-type"))
             return .unavailable
         }
         switch kind {
         case .asyncapi:
-            // AsyncAPI descriptions are not read yet; the model reported `not-supported-yet` at
-            // the source's `type`, and the steps that use it are refused at run.
-            return .unavailable
+            // Read with the same file rules as OpenAPI (above); every `$ref` of an AsyncAPI
+            // description is local, so nothing else is read.
+            do {
+                let document = try AsyncAPILoader.load(root: root, file: display)
+                asyncAPI[absolute] = AsyncAPISource(index: AsyncAPIIndex(document), root: root.jsonValue)
+                return .asyncapi(url: absolute)
+            } catch {
+                diagnostics.append(contentsOf: error.diagnostics)
+                openAPIFailures[absolute] = "it is not a usable AsyncAPI description"
+                diagnostics.append(.error(
+                    "source description '\(source.name)': \(source.url) is not a usable AsyncAPI description",
+                    at: location, code: "source-invalid"))
+                return .unavailable
+            }
         case .arazzo:
             // As for the entry document, an Arazzo source with errors is still loaded and checked:
             // its problems are reported where they are, and `run` refuses only the workflows

@@ -114,6 +114,8 @@ private struct UnitChecker {
                 }
                 scope.phase = .request
                 checkParameterValues(step.parameters, scope: scope)
+                // A receive step's `correlationId` is evaluated before it waits, as a parameter is.
+                if let correlation = step.correlationId { checkValue(correlation, scope: scope) }
                 if let body = step.requestBody {
                     if let payload = body.payload { checkValue(payload, scope: scope) }
                     for replacement in body.replacements {
@@ -319,14 +321,14 @@ private struct UnitChecker {
     mutating func checkOperation(_ step: Step, workflow: Workflow) {
         let expression = step.target.expression
         let resolved: ResolvedTarget
-        let (result, leniency) = resolver.resolveLeniently(step.target)
+        let (result, leniency) = resolver.resolveLeniently(step.target, action: step.action)
         switch result {
         case .failure(let failure):
             // A source that did not load is reported once, at its url; repeating it at every
             // step that uses it would bury the cause.
             if let name = Self.sourceName(in: expression.text), unit.sources[name] == .unavailable { return }
-            // Already a located warning from the model (decision V3).
-            if failure.code == "not-supported-yet" { return }
+            // A `channelPath` step without `action` was reported by the model at the step.
+            if failure.code == "async-step-field", case .channelPath = step.target { return }
             // A case-only mismatch stays an error (operationIds are case-sensitive), but the one
             // operation meant is certain enough for `fix` to write it.
             let fixIts = failure.suggestion.flatMap { locator.scalarEdit(at: expression.location, newText: $0) }
@@ -336,7 +338,15 @@ private struct UnitChecker {
         case .success(let r):
             resolved = r
         }
-        if let leniency {
+        if let leniency, leniency.replacement == OperationResolver.renameToOperationId {
+            // The value is right, the field is not: the fix-it renames the key.
+            let pair = document.root["workflows"]?.sequence?.lazy
+                .compactMap { $0["steps"]?.sequence?.first { $0.location == step.location } }.first?
+                .mapping?.first { $0.key == "operationPath" }
+            diagnostics.append(.warning(
+                leniency.message, at: expression.location, code: leniency.code,
+                fixIts: pair.map { [FixIt.replace($0.keyRange, with: "operationId", "rename `operationPath` to `operationId`")] } ?? []))
+        } else if let leniency {
             // The run uses the evident meaning; the fix-it writes it the way the spec does.
             let scalar = locator.scalarEdit(at: expression.location, newText: leniency.replacement)
             diagnostics.append(.warning(
@@ -350,7 +360,14 @@ private struct UnitChecker {
                     "a step that calls a workflow cannot have a requestBody; pass values as parameters (they become the workflow's inputs)",
                     at: body.location, code: "workflow-step-body"))
             }
+        case .message(let target):
+            checkMessageStep(step, workflow: workflow, target: target)
         case .operation(_, _, let operation):
+            if step.action != nil, let at = step.locations["action"] {
+                diagnostics.append(.error(
+                    "`action` applies only to AsyncAPI steps; operation \(operation.label) is an HTTP operation, so remove it",
+                    at: at, code: "async-step-field"))
+            }
             if case .operationPath = step.target, let id = operation.operationId {
                 diagnostics.append(.warning(
                     "the operation has operationId '\(id)'; the spec recommends operationId over operationPath",
@@ -366,9 +383,14 @@ private struct UnitChecker {
             for (parameter, isStepLevel) in effective {
                 // A written but invalid `in` was reported by the reader already.
                 if parameter.in == nil, parameter.locations["in"] != nil { continue }
-                // `channel` is not executed yet (reported by the reader, V3); `querystring` is
-                // the whole query, which OpenAPI 3.0/3.1 cannot declare.
-                if parameter.in == .querystring || parameter.in == .channel { continue }
+                // `querystring` is the whole query, which OpenAPI 3.0/3.1 cannot declare.
+                if parameter.in == .querystring { continue }
+                if parameter.in == .channel {
+                    diagnostics.append(.error(
+                        "`in: channel` fills an AsyncAPI channel address; operation \(operation.label) is an HTTP operation, so use path, query, header or cookie",
+                        at: isStepLevel ? (parameter.locations["in"] ?? parameter.location) : step.location, code: "async-parameter"))
+                    continue
+                }
                 guard let location = parameter.in else {
                     diagnostics.append(.error(
                         "parameter '\(parameter.name)' has no `in`; a step that calls an operation needs in: path, query, header or cookie",
@@ -426,6 +448,62 @@ private struct UnitChecker {
                         at: expression.location, code: "missing-parameter"))
                 }
             }
+        }
+    }
+}
+
+extension UnitChecker {
+    /// An AsyncAPI step (Arazzo 1.1): parameters are message headers (`in: header`, send steps)
+    /// or channel address parameters (`in: channel`, declared by the channel); a receive step
+    /// sends nothing; a `correlationId` needs messages that say where they carry one.
+    mutating func checkMessageStep(_ step: Step, workflow: Workflow, target: MessageTarget) {
+        let stepParameters = step.parameters.compactMap { document.resolve($0) }
+        var effective: [(Parameter, Bool)] = []
+        for p in workflow.parameters.compactMap({ document.resolve($0) })
+        where !stepParameters.contains(where: { $0.name == p.name && $0.in == p.in }) {
+            effective.append((p, false))
+        }
+        effective.append(contentsOf: stepParameters.map { ($0, true) })
+        let channel = target.channel
+        for (parameter, isStepLevel) in effective {
+            if parameter.in == nil, parameter.locations["in"] != nil { continue }
+            let at = isStepLevel ? (parameter.locations["in"] ?? parameter.location) : step.location
+            switch parameter.in {
+            case .channel?:
+                guard channel.parameters[parameter.name] == nil else { continue }
+                let declared = channel.parameters.keys.sorted()
+                let near = declared.filter { OperationResolver.editDistance($0.lowercased(), parameter.name.lowercased()) <= 2 }
+                diagnostics.append(.error(
+                    "channel '\(channel.key)' (address \(channel.address ?? "null")) has no parameter '\(parameter.name)'",
+                    at: isStepLevel ? (parameter.locations["name"] ?? parameter.location) : step.location, code: "async-parameter",
+                    notes: near.first.map { ["did you mean '\($0)'?"] }
+                        ?? (declared.isEmpty ? ["the channel address has no {parameters}"] : ["its parameters are " + declared.map { "'\($0)'" }.joined(separator: ", ")])))
+            case .header?:
+                if target.action == .receive {
+                    diagnostics.append(.error(
+                        "header parameter '\(parameter.name)' on a receive step: a receive step sends nothing; move it to the send step, or match the reply with `correlationId`",
+                        at: at, code: "async-parameter"))
+                }
+            case nil:
+                diagnostics.append(.error(
+                    "parameter '\(parameter.name)' has no `in`; an AsyncAPI step takes in: header (a message header) or in: channel (a channel address parameter)",
+                    at: at, code: "parameter-in"))
+            case let other?:
+                diagnostics.append(.error(
+                    "`in: \(other.rawValue)` has no meaning for a message; an AsyncAPI step takes in: header (a message header) or in: channel (a channel address parameter)",
+                    at: at, code: "async-parameter"))
+            }
+        }
+        if target.action == .receive, let body = step.requestBody {
+            diagnostics.append(.error(
+                "a receive step sends nothing, so it takes no requestBody; give the message on the send step",
+                at: body.location, code: "async-parameter"))
+        }
+        if target.action == .receive, let correlation = step.correlationId, target.correlationIDs.isEmpty {
+            let names = target.messages.map(\.key)
+            diagnostics.append(.error(
+                "`correlationId` needs messages that say where they carry one, but no message of \(target.via) declares a `correlationId` (its messages: \(names.isEmpty ? "none" : names.joined(separator: ", "))); add one in the AsyncAPI description or remove this field",
+                at: step.locations["correlationId"] ?? correlation.location, code: "async-correlation"))
         }
     }
 }

@@ -1,5 +1,7 @@
 public import ArazzoDiagnostics
 public import ArazzoModel
+public import ArazzoAsyncAPI
+public import ArazzoJSON
 
 /// An Arazzo document with every source description it needs, loaded and indexed.
 public struct LoadedDocument: Sendable {
@@ -16,6 +18,8 @@ public struct LoadedDocument: Sendable {
     public var diagnostics: Diagnostics
     /// Every OpenAPI description loaded, keyed by absolute URL.
     public let openAPIDocuments: [String: OpenAPIDocument]
+    /// Every AsyncAPI description loaded (Arazzo 1.1 `type: asyncapi`), keyed by absolute URL.
+    public let asyncAPIDocuments: [String: AsyncAPISource]
 
     /// Every Arazzo document loaded (the entry one included), keyed by absolute URL.
     let units: [String: ArazzoUnit]
@@ -30,6 +34,12 @@ public struct LoadedDocument: Sendable {
     public func openAPIDocument(source name: String) -> OpenAPIDocument? {
         guard case .openapi(let url)? = entry.sources[name] else { return nil }
         return openAPIDocuments[url]
+    }
+
+    /// The AsyncAPI description bound to the entry document's source description `name`.
+    public func asyncAPIDocument(source name: String) -> AsyncAPISource? {
+        guard case .asyncapi(let url)? = entry.sources[name] else { return nil }
+        return asyncAPIDocuments[url]
     }
 
     /// The workflow ids of the entry document, in order.
@@ -47,6 +57,7 @@ public struct LoadedDocument: Sendable {
                 switch unit.sources[source.name] {
                 case .openapi?: type = .openapi
                 case .arazzo?: type = .arazzo
+                case .asyncapi?: type = .asyncapi
                 case .unavailable?, nil: type = source.type ?? .openapi
                 }
                 if types[source.name] != .openapi { types[source.name] = type }
@@ -71,6 +82,7 @@ struct ArazzoUnit: Sendable {
 enum SourceBinding: Sendable, Hashable {
     case openapi(url: String)
     case arazzo(url: String)
+    case asyncapi(url: String)
     case unavailable
 }
 
@@ -127,4 +139,19 @@ public struct LoadLimits: Sendable, Hashable {
 
     /// 64 MiB per document, 256 documents, 30 s per fetch, ``FileAccess/default``.
     public static let `default` = LoadLimits()
+}
+
+/// A loaded AsyncAPI description: its index (operations, channels, endpoints) and the tree it was
+/// read from, which message schemas' inner `$ref`s point into (the `--mock` sampler follows them).
+public struct AsyncAPISource: Sendable {
+    /// Lookups over the description.
+    public let index: AsyncAPIIndex
+    /// The description as JSON, for resolving `#/…` references inside message schemas.
+    public let root: JSONValue
+
+    /// Wraps a loaded description.
+    public init(index: AsyncAPIIndex, root: JSONValue) {
+        self.index = index
+        self.root = root
+    }
 }

@@ -8,6 +8,9 @@ enum ResolvedTarget: Sendable {
     case operation(sourceName: String, document: OpenAPIDocument, operation: OpenAPIOperation)
     /// A workflow of a loaded Arazzo document.
     case workflow(WorkflowKey)
+    /// A channel of an AsyncAPI source (Arazzo 1.1): an `operationId` of an AsyncAPI operation
+    /// or a `channelPath`.
+    case message(MessageTarget)
 }
 
 /// A workflow in one of the loaded documents.
@@ -53,20 +56,29 @@ struct OperationResolver {
     }
 
     /// What the target refers to, with any departure from the letter of the spec read as meant.
-    func resolve(_ target: Step.Target) -> Result<ResolvedTarget, ResolutionFailure> {
-        resolveLeniently(target).result
+    func resolve(_ target: Step.Target, action: Step.AsyncAction? = nil) -> Result<ResolvedTarget, ResolutionFailure> {
+        resolveLeniently(target, action: action).result
     }
 
     /// What the target refers to, and the warning owed when it was written against the letter of
-    /// the spec but has one evident meaning.
-    func resolveLeniently(_ target: Step.Target) -> (result: Result<ResolvedTarget, ResolutionFailure>, leniency: Leniency?) {
+    /// the spec but has one evident meaning. `action` is the step's (AsyncAPI steps).
+    func resolveLeniently(_ target: Step.Target, action: Step.AsyncAction? = nil) -> (result: Result<ResolvedTarget, ResolutionFailure>, leniency: Leniency?) {
         switch target {
-        case .operationId(let e): return resolveOperationId(e.text)
-        case .operationPath(let e): return resolveOperationPath(e.text)
+        case .operationId(let e):
+            if let asyncResult = resolveAsyncOperationId(e.text, action: action) { return (asyncResult, nil) }
+            return resolveOperationId(e.text)
+        case .operationPath(let e):
+            // The 1.1 text's own example writes `operationPath: $sourceDescriptions.<asyncapi>.<id>`:
+            // an operationId in the wrong field, whose meaning is evident.
+            if e.text.hasPrefix("$sourceDescriptions."), case .success(let target)? = resolveAsyncOperationId(e.text, action: action) {
+                return (.success(target), Leniency(
+                    code: "operation-path-form",
+                    message: "`operationPath` names AsyncAPI operation `\(e.text)` the way `operationId` does (an operationPath is `{$sourceDescriptions.<name>.url}#<pointer>`); it is read as `operationId`",
+                    replacement: OperationResolver.renameToOperationId))
+            }
+            return resolveOperationPath(e.text)
         case .workflowId(let e): return (resolveWorkflow(e.text), nil)
-        case .channelPath:
-            // The model reported `not-supported-yet` at the field; the run refuses the step.
-            return (.failure(ResolutionFailure(message: "AsyncAPI channels (`channelPath`) are not supported yet", code: "not-supported-yet")), nil)
+        case .channelPath(let e): return (resolveChannelPath(e.text, action: action), nil)
         }
     }
 
@@ -123,6 +135,8 @@ struct OperationResolver {
                 return .failure(ResolutionFailure(message: "source description '\(sourceName)' is an Arazzo document; an operationId must name an openapi source (use workflowId for workflows)"))
             case .success(.unavailable):
                 return .failure(ResolutionFailure(message: "source description '\(sourceName)' could not be loaded"))
+            case .success(.asyncapi):
+                return .failure(ResolutionFailure(message: "source description '\(sourceName)' is an AsyncAPI description"))
             case .success(.openapi(let url)):
                 guard let document = loaded.openAPIDocuments[url] else {
                     return .failure(ResolutionFailure(message: "source description '\(sourceName)' could not be loaded"))
@@ -215,6 +229,8 @@ struct OperationResolver {
             return (.failure(ResolutionFailure(message: "source description '\(sourceName)' is an Arazzo document; operationPath needs an openapi source")), nil)
         case .success(.unavailable):
             return (.failure(ResolutionFailure(message: "source description '\(sourceName)' could not be loaded")), nil)
+        case .success(.asyncapi):
+            return (.failure(ResolutionFailure(message: "source description '\(sourceName)' is an AsyncAPI description; operationPath needs an openapi source (AsyncAPI steps use operationId or channelPath)")), nil)
         }
         let tokens = pointer.tokens
         guard tokens.first == "paths" else {
@@ -270,6 +286,8 @@ struct OperationResolver {
                 return .success(.workflow(WorkflowKey(unitURL: url, workflowId: workflowId)))
             case .success(.openapi):
                 return .failure(ResolutionFailure(message: "source description '\(sourceName)' is an OpenAPI description; a workflowId must name an arazzo source"))
+            case .success(.asyncapi):
+                return .failure(ResolutionFailure(message: "source description '\(sourceName)' is an AsyncAPI description; a workflowId must name an arazzo source"))
             case .success(.unavailable):
                 return .failure(ResolutionFailure(message: "source description '\(sourceName)' could not be loaded"))
             }
@@ -291,6 +309,9 @@ struct OperationResolver {
             message: "no source description named '\(name)'",
             notes: names.isEmpty ? [] : ["the sources are " + names.map { "'\($0)'" }.joined(separator: ", ")]))
     }
+
+    /// A ``Leniency/replacement`` meaning "rename the field to `operationId`, keep the value".
+    static let renameToOperationId = "\u{0}operationId"
 
     /// `$sourceDescriptions.<name>.<rest>`: the name up to the next dot, the whole rest as the id.
     static func splitQualified(_ text: String) -> (String, String)? {

@@ -21,14 +21,7 @@ public final class DocumentRun {
     init(engine: WorkflowEngine, plan: EnginePlan, redactor: Redactor, diagnostics: Diagnostics) {
         self.engine = engine
         self.plan = plan
-        // An Arazzo 1.1 feature the engine reads but does not execute is a warning for `validate`
-        // and refuses the workflows it reaches at run, rather than running them wrongly (V3).
-        self.diagnostics = Diagnostics(diagnostics.map { d in
-            guard d.code == "not-supported-yet" else { return d }
-            var refused = d
-            refused.severity = .error
-            return refused
-        })
+        self.diagnostics = diagnostics
         self.session = RunSession(plan: plan, options: engine.options, redactor: redactor, events: nil)
     }
 

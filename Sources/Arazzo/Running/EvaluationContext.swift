@@ -48,6 +48,8 @@ struct EvaluationContext: ExpressionContext {
     var sourceURLs: [String: String]
     /// `$self` (Arazzo 1.1, decision E2); nil leaves it unresolved.
     var selfURI: String? = nil
+    /// The message an AsyncAPI step sent or received (`$message.*`, Arazzo 1.1).
+    var message: TransportMessage?
 
     var url: String? { exchange?.url }
     var method: String? { exchange?.method }
@@ -63,6 +65,17 @@ struct EvaluationContext: ExpressionContext {
     func stepOutputs(stepId: String) -> JSONObject? { steps[stepId] }
     func workflowInputs(workflowId: String) -> JSONValue? { workflowValues.inputs[workflowId] }
     func workflowOutputs(workflowId: String) -> JSONObject? { workflowValues.outputs[workflowId] }
+    func messageHeader(named name: String) -> String? {
+        guard let headers = message?.headers else { return nil }
+        // Header names match case-insensitively, as HTTP's do; a structured value reads as JSON.
+        for key in headers.keys.sorted() where HeaderLookup.equalsIgnoringASCIICase(key, name) {
+            guard let value = headers[key] else { continue }
+            if case .string(let text) = value { return text }
+            return value.jsonText()
+        }
+        return nil
+    }
+    var messagePayload: JSONValue? { message?.payload.jsonValue }
     func sourceDescription(name: String, reference: String) -> JSONValue? {
         guard reference == "url", let url = sourceURLs[name] else { return nil }
         return .string(url)

@@ -64,7 +64,7 @@ struct CompiledWorkflow: Sendable {
         var urls: [String: String] = [:]
         for source in document.sourceDescriptions {
             switch unit.sources[source.name] {
-            case .openapi(let url)?, .arazzo(let url)?: urls[source.name] = url
+            case .openapi(let url)?, .arazzo(let url)?, .asyncapi(let url)?: urls[source.name] = url
             default: urls[source.name] = source.url
             }
         }
@@ -94,7 +94,7 @@ struct CompiledWorkflow: Sendable {
         func resolve(_ reference: ExpressionString) -> Result<WorkflowKey, ResolutionFailure> {
             switch resolver.resolveWorkflow(reference.text) {
             case .success(.workflow(let key)): return .success(key)
-            case .success(.operation): return .failure(ResolutionFailure(message: "dependsOn '\(reference.text)' is not a workflow"))
+            case .success(.operation), .success(.message): return .failure(ResolutionFailure(message: "dependsOn '\(reference.text)' is not a workflow"))
             case .failure(let f): return .failure(f)
             }
         }
@@ -152,8 +152,11 @@ struct CompiledStep: Sendable {
     let outputs: [CompiledOutput]
     /// Outputs the document marks secret with `x-arazzo-secret-outputs`.
     let secretOutputNames: Set<String>
-    /// `timeout` (Arazzo 1.1): the longest one attempt of the step may take (decision V5).
+    /// `timeout` (Arazzo 1.1): the longest one attempt of an operation step may take (decision V5),
+    /// or how long a receive step waits for its message.
     let timeout: Duration?
+    /// `correlationId` (Arazzo 1.1 receive steps): the value a received message must carry.
+    let correlationId: ValueTemplate?
     /// `dependsOn` (Arazzo 1.1): steps that must have completed successfully first (decision V10).
     let dependsOn: [StepPrerequisite]
 
@@ -166,7 +169,8 @@ struct CompiledStep: Sendable {
         timeout = step.timeout.map { .milliseconds($0) }
         dependsOn = step.dependsOn.map { StepPrerequisite($0.text, in: workflowId, resolver: resolver) }
         operationText = step.target.expression.text
-        let target = resolver.resolve(step.target)
+        let target = resolver.resolve(step.target, action: step.action)
+        correlationId = step.correlationId.map { ValueTemplate($0.value, version: version) }
         self.target = target
         let isWorkflowStep = step.target.isWorkflow
 
@@ -336,7 +340,7 @@ struct CompiledAction: Sendable {
         case .workflowId(let e):
             switch resolver.resolveWorkflow(e.text) {
             case .success(.workflow(let key)): return .workflow(key)
-            case .success(.operation): return .invalid("'\(e.text)' is not a workflow")
+            case .success(.operation), .success(.message): return .invalid("'\(e.text)' is not a workflow")
             case .failure(let f): return .invalid(f.message)
             }
         }

@@ -56,6 +56,12 @@ public struct RunOptions: Sendable {
     /// their encodings, from everything recorded once they have a value. Default none (a
     /// document may still mark outputs with `x-arazzo-secret-outputs`).
     public var secretOutputs: SecretOutputs
+    /// The message transports AsyncAPI steps (Arazzo 1.1) send and receive through, by server
+    /// protocol. Default: none, so an AsyncAPI step fails with a `noTransport` error naming its
+    /// protocol; the CLI registers the WebSocket transport for `ws`/`wss`, and `--mock` an
+    /// in-memory broker as the fallback (docs/asyncapi.md). The caller owns the transports and
+    /// closes them after the run.
+    public var messageTransports: MessageTransports
 
     /// Options with default credentials (none), limits and the continuous clock.
     public init(executor: any StepExecutor) {
@@ -67,6 +73,7 @@ public struct RunOptions: Sendable {
         self.dryRun = false
         self.applyInputDefaults = true
         self.secretOutputs = SecretOutputs()
+        self.messageTransports = MessageTransports()
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 public import OrderedCollections
 public import ArazzoJSON
 public import ArazzoDiagnostics
@@ -202,6 +203,9 @@ public struct StepTrace: Sendable, Codable {
     public var response: HTTPResponse?
     /// Why no response arrived, when none did.
     public var transportError: TransportError?
+    /// What an AsyncAPI step (Arazzo 1.1) sent or received, or why it could not (secrets
+    /// redacted); nil for HTTP and workflow steps.
+    public var message: MessageTrace?
     /// Each success criterion's verdict, in order.
     public var criteria: [CriterionVerdict]
     /// The step's outputs (those that resolved).
@@ -240,7 +244,7 @@ public struct StepTrace: Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case stepId, operation, attempt, request, response, transportError, criteria, outputs, action, actionName,
+        case stepId, operation, attempt, request, response, transportError, message, criteria, outputs, action, actionName,
              notes, succeeded, duration
     }
 
@@ -253,6 +257,7 @@ public struct StepTrace: Sendable, Codable {
         request = try c.decodeIfPresent(HTTPRequest.self, forKey: .request)
         response = try c.decodeIfPresent(HTTPResponse.self, forKey: .response)
         transportError = try c.decodeIfPresent(TransportError.self, forKey: .transportError)
+        message = try c.decodeIfPresent(MessageTrace.self, forKey: .message)
         criteria = try c.decode([CriterionVerdict].self, forKey: .criteria)
         outputs = try c.decode(JSONValue.self, forKey: .outputs).objectValue ?? [:]
         action = try c.decode(String.self, forKey: .action)
@@ -271,6 +276,7 @@ public struct StepTrace: Sendable, Codable {
         try c.encodeIfPresent(request, forKey: .request)
         try c.encodeIfPresent(response, forKey: .response)
         try c.encodeIfPresent(transportError, forKey: .transportError)
+        try c.encodeIfPresent(message, forKey: .message)
         try c.encode(criteria, forKey: .criteria)
         try c.encode(JSONValue.object(outputs), forKey: .outputs)
         try c.encode(action, forKey: .action)
@@ -278,6 +284,109 @@ public struct StepTrace: Sendable, Codable {
         try c.encode(notes, forKey: .notes)
         try c.encode(succeeded, forKey: .succeeded)
         try c.encode(duration.seconds, forKey: .duration)
+    }
+}
+
+/// What one AsyncAPI step attempt sent or received: the channel endpoint, the message (headers,
+/// payload, content type) and, when the step could not send or receive, the error.
+public struct MessageTrace: Sendable, Hashable, Codable {
+    /// `send` or `receive`: the step's action.
+    public var action: String
+    /// The AsyncAPI channel key.
+    public var channel: String
+    /// The endpoint (protocol, URL, address with its parameters filled); nil when it could not be
+    /// built.
+    public var endpoint: ChannelEndpoint?
+    /// The correlation id a receive step waited for, when it has one.
+    public var correlationId: JSONValue?
+    /// The message sent, or the matching message received; nil when none was.
+    public var message: TransportMessage?
+    /// Why nothing was sent or received: the transport error's kind (`timeout`, `noTransport`,
+    /// `connectionFailed`, …) and message.
+    public var error: MessageTransportError?
+
+    /// Creates a trace.
+    public init(
+        action: String, channel: String, endpoint: ChannelEndpoint? = nil, correlationId: JSONValue? = nil,
+        message: TransportMessage? = nil, error: MessageTransportError? = nil
+    ) {
+        self.action = action
+        self.channel = channel
+        self.endpoint = endpoint
+        self.correlationId = correlationId
+        self.message = message
+        self.error = error
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case action, channel, protocolName = "protocol", url, address, correlationId, headers, payload, payloadText,
+             payloadBase64, contentType, error
+    }
+
+    private enum ErrorKeys: String, CodingKey { case kind, message }
+
+    /// Decodes a trace written by ``encode(to:)``.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        action = try c.decode(String.self, forKey: .action)
+        channel = try c.decode(String.self, forKey: .channel)
+        if let url = try c.decodeIfPresent(String.self, forKey: .url) {
+            endpoint = ChannelEndpoint(
+                protocol: try c.decodeIfPresent(String.self, forKey: .protocolName) ?? "",
+                url: url, address: try c.decodeIfPresent(String.self, forKey: .address) ?? "")
+        }
+        correlationId = try c.decodeIfPresent(JSONValue.self, forKey: .correlationId)
+        let payload: MessagePayload?
+        if let json = try c.decodeIfPresent(JSONValue.self, forKey: .payload) {
+            payload = .json(json)
+        } else if let text = try c.decodeIfPresent(String.self, forKey: .payloadText) {
+            payload = .text(text)
+        } else if let base64 = try c.decodeIfPresent(String.self, forKey: .payloadBase64), let data = Data(base64Encoded: base64) {
+            payload = .binary(Array(data))
+        } else {
+            payload = nil
+        }
+        if let payload {
+            let headers = try c.decodeIfPresent(JSONValue.self, forKey: .headers)?.objectValue ?? [:]
+            var byName: [String: JSONValue] = [:]
+            for (name, value) in headers { byName[name] = value }
+            message = TransportMessage(headers: byName, payload: payload, contentType: try c.decodeIfPresent(String.self, forKey: .contentType))
+        }
+        if c.contains(.error) {
+            let e = try c.nestedContainer(keyedBy: ErrorKeys.self, forKey: .error)
+            error = MessageTransportError(
+                MessageTransportError.Kind(rawValue: try e.decode(String.self, forKey: .kind)) ?? .closed,
+                try e.decode(String.self, forKey: .message))
+        }
+    }
+
+    /// Encodes the trace: the payload as `payload` (JSON), `payloadText` or `payloadBase64`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(action, forKey: .action)
+        try c.encode(channel, forKey: .channel)
+        if let endpoint {
+            try c.encode(endpoint.protocol, forKey: .protocolName)
+            try c.encode(endpoint.url, forKey: .url)
+            try c.encode(endpoint.address, forKey: .address)
+        }
+        try c.encodeIfPresent(correlationId, forKey: .correlationId)
+        if let message {
+            var headers = JSONObject()
+            for name in message.headers.keys.sorted() { headers[name] = message.headers[name] }
+            try c.encode(JSONValue.object(headers), forKey: .headers)
+            switch message.payload {
+            case .json(let value): try c.encode(value, forKey: .payload)
+            case .text(let text): try c.encode(text, forKey: .payloadText)
+            case .binary(let bytes): try c.encode(Data(bytes).base64EncodedString(), forKey: .payloadBase64)
+            }
+            try c.encodeIfPresent(message.contentType, forKey: .contentType)
+        }
+        if let error {
+            var e = c.nestedContainer(keyedBy: ErrorKeys.self, forKey: .error)
+            try e.encode(error.kind.rawValue, forKey: .kind)
+            try e.encode(error.message, forKey: .message)
+        }
     }
 }
 

@@ -180,6 +180,24 @@ final class RunSession {
             redacted.request = trace.request.map { redactor.redact($0) }
             redacted.response = trace.response.map { redactor.redact($0) }
             redacted.outputs = redactor.redact(trace.outputs)
+            if var message = trace.message {
+                // A message is redacted as an HTTP body is: every secret value, wherever it is.
+                if var carried = message.message {
+                    carried.headers = carried.headers.mapValues { redactor.redact($0) }
+                    switch carried.payload {
+                    case .json(let value): carried.payload = .json(redactor.redact(value))
+                    case .text(let text): carried.payload = .text(redactor.redact(text))
+                    case .binary(let bytes): carried.payload = .binary(redactor.redact(bytes))
+                    }
+                    message.message = carried
+                }
+                message.correlationId = message.correlationId.map { redactor.redact($0) }
+                if var error = message.error {
+                    error.message = redactor.redact(error.message)
+                    message.error = error
+                }
+                redacted.message = message
+            }
             redacted.notes = trace.notes.map { redactor.redact($0) }
             redacted.criteria = trace.criteria.map { verdict in
                 var v = verdict
@@ -244,6 +262,9 @@ final class RunSession {
                 }
             }
         }
+
+        // AsyncAPI receive channels listen from here on, so no reply is lost (decision AS1).
+        await subscribeReceiveChannels(of: workflow, inputs: inputs)
 
         var stepOutputs: [String: JSONObject] = [:]
         var succeeded: Set<String> = []

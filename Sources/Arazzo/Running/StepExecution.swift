@@ -47,6 +47,8 @@ extension RunSession {
             execution.trace.notes.append(failure.message)
         case .success(.workflow(let key)):
             await executeWorkflowStep(step, key: key, context: &context, execution: &execution, depth: depth)
+        case .success(.message(let target)):
+            await executeMessageStep(step, target: target, context: &context, execution: &execution)
         case .success(.operation(let sourceName, let document, let operation)):
             await executeOperationStep(
                 step, sourceName: sourceName, document: document, operation: operation, context: &context,
@@ -243,7 +245,7 @@ extension RunSession {
 
     /// Success criteria (all must pass; none means success once a response arrived, A11), then
     /// outputs (computed on failure too, for debugging and onFailure criteria).
-    private func evaluateCriteriaAndOutputs(_ step: CompiledStep, context: EvaluationContext, execution: inout StepExecution, hasResponse: Bool) {
+    func evaluateCriteriaAndOutputs(_ step: CompiledStep, context: EvaluationContext, execution: inout StepExecution, hasResponse: Bool) {
         if hasResponse {
             var passed = true
             var firstFailure: CriterionVerdict?

@@ -110,6 +110,14 @@ struct RunReport {
         if let error = trace.transportError {
             object["transportError"] = ["kind": .string(error.kind.rawValue), "message": .string(error.message)]
         }
+        if let message = trace.message {
+            // The engine's own encoding (already redacted): endpoint, headers, payload, error.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            if let data = try? encoder.encode(message), let value = try? JSONValue(parsing: Array(data)) {
+                object["message"] = value
+            }
+        }
         object["criteria"] = .array(trace.criteria.map { verdict in
             [
                 "condition": .string(verdict.condition), "type": .string(verdict.kind.rawValue),

@@ -44,15 +44,12 @@ extension DecodingContext {
                     at: pair.keyLocation, path: f.childPath("action"))
             }
         }
-        if case .channelPath(let path)? = target {
-            if f.pairs["action"] == nil {
-                error(
-                    .asyncStepField, "a `channelPath` step needs `action: send` or `action: receive`",
-                    at: f.anchor, path: f.path)
-            }
-            notSupportedYet("an AsyncAPI step (`channelPath`)", at: path.location, path: f.childPath("channelPath"))
-        } else if let pair = f.pairs["action"], action != nil {
-            notSupportedYet("an AsyncAPI step (`action`)", at: pair.value.location, path: f.childPath("action"))
+        // An `operationId` step's `action` is checked against the AsyncAPI operation once the
+        // sources are loaded (`async-action`); a `channelPath` has only the step to say it.
+        if case .channelPath? = target, f.pairs["action"] == nil {
+            error(
+                .asyncStepField, "a `channelPath` step needs `action: send` or `action: receive`",
+                at: f.anchor, path: f.path)
         }
         var correlationId: LocatedValue?
         if let pair = f.pairs["correlationId"] {

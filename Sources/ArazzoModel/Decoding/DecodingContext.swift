@@ -12,14 +12,6 @@ struct DecodingContext {
     /// The fix-it that rewrites the `arazzo` value to `1.1.0` (quoted as it was written).
     var declare11: FixIt?
 
-    /// A located "not supported yet" warning for a 1.1 feature the engine does not execute; the
-    /// run turns it into an error for the workflows it reaches (decision V3).
-    mutating func notSupportedYet(_ what: String, at location: SourceLocation, path: String) {
-        warning(
-            .notSupportedYet, "\(what) is not supported yet by this engine; a workflow that uses it is refused at run",
-            at: location, path: path)
-    }
-
     mutating func error(_ rule: ArazzoRule, _ message: String, at location: SourceLocation, path: String) {
         diagnostics.append(.error(clippedMessage(message), at: location, path: path, code: rule.rawValue))
     }

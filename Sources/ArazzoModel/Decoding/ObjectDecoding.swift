@@ -165,8 +165,6 @@ extension DecodingContext {
                     .invalidValue, "`type: asyncapi` is an Arazzo 1.1 value; declare `arazzo: 1.1.0`, or use `openapi` or `arazzo`",
                     at: value.location, path: f.childPath("type"))
                 type = nil
-            } else {
-                notSupportedYet("an AsyncAPI source description", at: value.location, path: f.childPath("type"))
             }
         }
         return SourceDescription(
@@ -340,8 +338,6 @@ extension DecodingContext {
                     .invalidValue, "`in: \(written.rawValue)` is an Arazzo 1.1 value; declare `arazzo: 1.1.0`, or use path, query, header or cookie",
                     at: value.location, path: f.childPath("in"))
                 location = nil
-            } else if written == .channel {
-                notSupportedYet("`in: \(written.rawValue)`", at: value.location, path: f.childPath("in"))
             }
         }
         let value = any(f, "value", required: true)

@@ -19,8 +19,6 @@ public enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
     case unsupportedVersion = "unsupported-version"
     /// A later patch of a known feature set (1.1.1): read as the known one (warning).
     case unseenPatchVersion = "unseen-patch-version"
-    /// An Arazzo 1.1 feature the engine reads but does not execute yet (warning; refuses at run).
-    case notSupportedYet = "not-supported-yet"
     /// AsyncAPI step fields that do not fit the step (`action` missing, `correlationId` on send).
     case asyncStepField = "async-step-field"
     /// Action `parameters` on an action that names no workflow.

@@ -458,6 +458,10 @@ private struct Checker {
             // `api#/paths/…` names a source without the `{$sourceDescriptions.api.url}` wrapper;
             // the loaded layer reads it as meant (warning `operation-path-form`).
             if let hash = text.firstIndex(of: "#"), sources[String(text[..<hash])] != nil { return }
+            // `$sourceDescriptions.<asyncapi source>.<operationId>` (the 1.1 text's own example):
+            // the loaded layer reads it as an `operationId` (warning `operation-path-form`).
+            let parts = text.split(separator: ".", maxSplits: 2)
+            if parts.count == 3, parts[0] == "$sourceDescriptions", sources[String(parts[1])]?.type == .asyncapi { return }
             error(
                 .operationPath,
                 "`operationPath` must start with `{$sourceDescriptions.<name>.url}` followed by `#` and a JSON pointer to the operation",
