@@ -87,6 +87,7 @@ private struct UnitChecker {
                 workflowOutputNames: Array(workflow.outputs.keys), workflows: workflows,
                 sourceDescriptionNames: document.sourceDescriptions.map(\.name), componentNames: components)
             scope.inputsAreClosed = inputsAreClosed(workflow)
+            scope.version = document.expressionVersion
 
             for entry in workflow.parameters {
                 if let parameter = entry.object, parameter.selector == nil { checkValue(parameter.value, scope: scope) }
@@ -187,7 +188,7 @@ private struct UnitChecker {
     }
 
     mutating func checkValue(_ value: LocatedValue, scope: ExpressionScope) {
-        let compiled = ValueTemplate(value.value)
+        let compiled = ValueTemplate(value.value, version: document.expressionVersion)
         for entry in scope.check(compiled) {
             let node = Self.node(at: entry.path, in: value.node)
             let text = node.scalar?.text ?? ""
@@ -200,7 +201,7 @@ private struct UnitChecker {
     }
 
     mutating func checkCriterion(_ criterion: Criterion, scope: ExpressionScope) {
-        let compiled = CompiledCriterion(criterion)
+        let compiled = CompiledCriterion(criterion, version: document.expressionVersion)
         for issue in scope.check(compiled) {
             switch issue.field {
             case .context:
@@ -328,7 +329,8 @@ private struct UnitChecker {
             }
             if let body = step.requestBody {
                 diagnostics.append(contentsOf: PayloadChecks.quotedStructuredPlaceholders(
-                    body, operation: operation, inputSchema: inputSchema(workflow), root: document.root.jsonValue, locator: locator))
+                    body, operation: operation, inputSchema: inputSchema(workflow), root: document.root.jsonValue, locator: locator,
+                    version: document.expressionVersion))
             }
             // A `{name}` of the path template that no parameter declares (the declared ones are
             // checked below) is still substituted from the step's parameters; with none, the run

@@ -59,12 +59,14 @@ enum PayloadChecks {
     /// - Parameters:
     ///   - inputSchema: the workflow's inputs schema (its own top-level `$ref` followed).
     ///   - root: the Arazzo document, for `$ref`s inside the schema.
+    ///   - version: the document's expression grammar (decision E1).
     static func quotedStructuredPlaceholders(
-        _ body: RequestBody, operation: OpenAPIOperation, inputSchema: JSONValue?, root: JSONValue, locator: ScalarLocator
+        _ body: RequestBody, operation: OpenAPIOperation, inputSchema: JSONValue?, root: JSONValue, locator: ScalarLocator,
+        version: ExpressionVersion
     ) -> [Diagnostic] {
         guard let payload = body.payload, case .string(let text) = payload.value, let inputSchema,
               ExpressionTemplate.containsEmbeddedExpression(text),
-              let template = try? ExpressionTemplate(parsing: text)
+              let template = try? ExpressionTemplate(parsing: text, version: version)
         else { return [] }
         let contentType: String
         if let given = body.contentType {

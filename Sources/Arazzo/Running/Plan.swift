@@ -73,12 +73,13 @@ struct CompiledWorkflow: Sendable {
             stepIndex[step.stepId] = index
         }
         self.stepIndex = stepIndex
+        let version = document.expressionVersion
         steps = workflow.steps.map { step in
             CompiledStep(
                 step, document: document, resolver: resolver, stepIndex: stepIndex,
                 workflowParameters: workflowParameters, workflowSuccess: workflowSuccess, workflowFailure: workflowFailure)
         }
-        outputs = workflow.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text) }
+        outputs = workflow.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text, version: version) }
         dependsOn = workflow.dependsOn.map { reference in
             switch resolver.resolveWorkflow(reference.text) {
             case .success(.workflow(let key)): return .success(key)
@@ -134,6 +135,7 @@ struct CompiledStep: Sendable {
         workflowParameters: [Parameter], workflowSuccess: [SuccessAction], workflowFailure: [FailureAction]
     ) {
         stepId = step.stepId
+        let version = document.expressionVersion
         timeout = step.timeout.map { .milliseconds($0) }
         operationText = step.target.expression.text
         let target = resolver.resolve(step.target)
@@ -150,10 +152,10 @@ struct CompiledStep: Sendable {
         }
         var merged = workflowParameters.filter { w in !stepParameters.contains { same($0, w) } }
         merged.append(contentsOf: stepParameters)
-        parameters = merged.map(CompiledParameter.init)
+        parameters = merged.map { CompiledParameter($0, version: version) }
 
-        body = step.requestBody.map(CompiledBody.init)
-        criteria = step.successCriteria.map(CriterionProgram.init)
+        body = step.requestBody.map { CompiledBody($0, version: version) }
+        criteria = step.successCriteria.map { CriterionProgram($0, version: version) }
 
         // Step actions first, then workflow actions not overridden by name (A14).
         let stepSuccess = step.onSuccess.compactMap { document.resolve($0) }
@@ -161,12 +163,12 @@ struct CompiledStep: Sendable {
         let successNames = Set(stepSuccess.map(\.name))
         let failureNames = Set(stepFailure.map(\.name))
         onSuccess = (stepSuccess + workflowSuccess.filter { !successNames.contains($0.name) }).map {
-            CompiledAction(success: $0, resolver: resolver, stepIndex: stepIndex)
+            CompiledAction(success: $0, resolver: resolver, stepIndex: stepIndex, version: version)
         }
         onFailure = (stepFailure + workflowFailure.filter { !failureNames.contains($0.name) }).map {
-            CompiledAction(failure: $0, resolver: resolver, stepIndex: stepIndex)
+            CompiledAction(failure: $0, resolver: resolver, stepIndex: stepIndex, version: version)
         }
-        outputs = step.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text) }
+        outputs = step.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text, version: version) }
         secretOutputNames = Set(step.extensions[SecretOutputs.documentMarker].flatMap(SecretOutputs.markedNames) ?? [])
     }
 }
@@ -177,10 +179,10 @@ struct CompiledParameter: Sendable {
     let location: Parameter.Location?
     let value: ValueTemplate
 
-    init(_ parameter: Parameter) {
+    init(_ parameter: Parameter, version: ExpressionVersion) {
         name = parameter.name
         location = parameter.in
-        value = ValueTemplate(parameter.value.value)
+        value = ValueTemplate(parameter.value.value, version: version)
     }
 }
 
@@ -190,10 +192,10 @@ struct CompiledBody: Sendable {
     let payload: ValueTemplate?
     let replacements: [(target: String, value: ValueTemplate)]
 
-    init(_ body: RequestBody) {
+    init(_ body: RequestBody, version: ExpressionVersion) {
         contentType = body.contentType
-        payload = body.payload.map { ValueTemplate($0.value) }
-        replacements = body.replacements.map { ($0.target, ValueTemplate($0.value.value)) }
+        payload = body.payload.map { ValueTemplate($0.value, version: version) }
+        replacements = body.replacements.map { ($0.target, ValueTemplate($0.value.value, version: version)) }
     }
 }
 
@@ -205,13 +207,13 @@ struct CompiledOutput: Sendable {
     /// A `{$…}` template written where an expression belongs (a lenient extension, A24).
     let template: ExpressionTemplate?
 
-    init(name: String, text: String) {
+    init(name: String, text: String, version: ExpressionVersion) {
         self.name = name
         self.text = text
-        let parsed = Result { () throws(ExpressionError) -> RuntimeExpression in try RuntimeExpression(parsing: text) }
+        let parsed = Result { () throws(ExpressionError) -> RuntimeExpression in try RuntimeExpression(parsing: text, version: version) }
         expression = parsed
         if case .failure = parsed, ExpressionTemplate.containsEmbeddedExpression(text) {
-            template = try? ExpressionTemplate(parsing: text)
+            template = try? ExpressionTemplate(parsing: text, version: version)
         } else {
             template = nil
         }
@@ -235,16 +237,16 @@ struct CompiledAction: Sendable {
     let retryLimit: Int
     let criteria: [CriterionProgram]
 
-    init(success action: SuccessAction, resolver: OperationResolver, stepIndex: [String: Int]) {
+    init(success action: SuccessAction, resolver: OperationResolver, stepIndex: [String: Int], version: ExpressionVersion) {
         name = action.name
         kind = action.type == .end ? .end : .goto
         destination = action.target.map { Self.destination($0, resolver: resolver, stepIndex: stepIndex) }
         retryAfter = nil
         retryLimit = 0
-        criteria = action.criteria.map(CriterionProgram.init)
+        criteria = action.criteria.map { CriterionProgram($0, version: version) }
     }
 
-    init(failure action: FailureAction, resolver: OperationResolver, stepIndex: [String: Int]) {
+    init(failure action: FailureAction, resolver: OperationResolver, stepIndex: [String: Int], version: ExpressionVersion) {
         name = action.name
         switch action.type {
         case .end: kind = .end
@@ -255,7 +257,7 @@ struct CompiledAction: Sendable {
         retryAfter = action.retryAfter
         // A15: retryLimit counts retries; omitted means one retry.
         retryLimit = action.retryLimit ?? 1
-        criteria = action.criteria.map(CriterionProgram.init)
+        criteria = action.criteria.map { CriterionProgram($0, version: version) }
     }
 
     private static func destination(_ target: ActionTarget, resolver: OperationResolver, stepIndex: [String: Int]) -> ActionDestination {
