@@ -22,7 +22,6 @@ struct RuleGoldenCoverageTests {
         "template-unbalanced-brace": "ExpressionScopeTests",
         "criterion-type": "no golden and no dedicated test yet",
         "unsupported-jsonpath-version": "no golden and no dedicated test yet (Goessner now runs; other versions are refused by the model first)",
-        "parameter-in": "no golden and no dedicated test yet",
         "asyncapi-version": "AsyncAPILoaderTests (AsyncAPI descriptions load outside the Arazzo pipeline until AsyncAPI steps are wired)",
         "asyncapi-field": "AsyncAPILoaderTests (AsyncAPI descriptions load outside the Arazzo pipeline until AsyncAPI steps are wired)",
         "asyncapi-ref": "AsyncAPILoaderTests (AsyncAPI descriptions load outside the Arazzo pipeline until AsyncAPI steps are wired)",
