@@ -46,14 +46,16 @@ struct UpgradeCommand: AsyncParsableCommand, ContextCommand {
         let style = diff ? context.stderrStyle : context.stdoutStyle
         for file in files {
             let path = context.absolutePath(file)
-            guard let data = FileManager.default.contents(atPath: path), let original = String(data: data, encoding: .utf8) else {
+            // libyaml does not count a byte-order mark as a column; keep it out of the edited text.
+            // It is looked for in the bytes: decoding may drop it silently.
+            let data = FileManager.default.contents(atPath: path)
+            let bom = data?.starts(with: [0xEF, 0xBB, 0xBF]) == true
+            guard let data, let text = String(data: bom ? data.dropFirst(3) : data, encoding: .utf8) else {
                 context.stderr.line("error: cannot read \(file) as UTF-8 text")
                 worsen(CLIExitCode.usage)
                 continue
             }
-            // libyaml does not count a byte-order mark as a column; keep it out of the edited text.
-            let bom = original.hasPrefix("\u{FEFF}")
-            let text = bom ? String(original.dropFirst()) : original
+            let original = (bom ? "\u{FEFF}" : "") + text
             let plan: ArazzoUpgrade.Plan
             do {
                 plan = try await ArazzoUpgrade.plan(text: text, path: path, loader: loader)

@@ -213,3 +213,29 @@ struct Arazzo11ExampleTests {
         #expect(Self.examples.count >= 5)
     }
 }
+
+/// Line endings and a byte-order mark survive an upgrade.
+@Suite("upgrade keeps the bytes it does not change")
+struct UpgradeBytesTests {
+    @Test("CRLF line endings and a BOM are kept; the removed entry takes its CRLF with it")
+    func crlfAndBOM() async throws {
+        let work = try TemporaryDirectory()
+        defer { work.cleanup() }
+        try FileManager.default.copyItem(atPath: Repository.fixture("upgrade/yaml-comments/petstore.yaml"), toPath: work.file("petstore.yaml"))
+        let lines = [
+            "arazzo: \"1.0.1\"", "info:", "  title: CRLF", "  version: 1.0.0", "sourceDescriptions:",
+            "  - name: pets", "    url: ./petstore.yaml", "    type: openapi", "workflows:", "  - workflowId: w",
+            "    steps:", "      - stepId: a", "        operationId: findPets", "        successCriteria: []", "",
+        ]
+        let original = "\u{FEFF}" + lines.joined(separator: "\r\n")
+        try original.write(toFile: work.file("doc.yaml"), atomically: true, encoding: .utf8)
+        let result = await Invocation.run(["upgrade", "doc.yaml"], environment: ["NO_COLOR": "1"], settings: CLISettings(workingDirectory: work.path))
+        #expect(result.code == 0, "\(result.stdout)\(result.stderr)")
+        // Compared as bytes: reading as a String may drop the byte-order mark.
+        let upgraded = try Data(contentsOf: URL(fileURLWithPath: work.file("doc.yaml")))
+        var expectedLines = lines
+        expectedLines[0] = "arazzo: \"1.1.0\""
+        expectedLines.remove(at: 13)
+        #expect(upgraded == Data(("\u{FEFF}" + expectedLines.joined(separator: "\r\n")).utf8))
+    }
+}
