@@ -15,6 +15,15 @@ extension DecodingContext {
         let bad = text.unicodeScalars.first { !Self.isURIScalar($0) } ?? "%"
         let shown = bad == " " ? "a space" : "`\(bad.escaped(asASCII: true))`"
         var fixIts: [FixIt] = []
+        if text.contains("\\") {
+            // A Windows path (`specs\api.yaml`): encoding `\` would name another file; the
+            // separator of a URI reference is `/`, which is for the author to write.
+            warning(
+                .uriReference,
+                "`\(key)` must be a URI reference (RFC 3986), and `\\` is not allowed in one; write the path with `/` separators",
+                at: pair.value.location, path: f.childPath(key), range: pair.value.range)
+            return
+        }
         switch scalar.style {
         case .plain, .singleQuoted, .doubleQuoted:
             // Quoted as written; a plain value that would start with `%` (a YAML directive sign)
