@@ -61,7 +61,7 @@ struct UpgradeCommand: AsyncParsableCommand, ContextCommand {
                 plan = try await ArazzoUpgrade.plan(text: text, path: path, loader: loader)
             } catch {
                 render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
-                context.stderr.line("\(file): not upgraded: the document does not load")
+                context.stderr.line("\(file): not upgraded: it does not load as an Arazzo 1.0.x document")
                 worsen(CLIExitCode.usage)
                 continue
             }

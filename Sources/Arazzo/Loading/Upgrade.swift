@@ -67,23 +67,26 @@ public enum ArazzoUpgrade {
         }
         let before = try await loader.load(text: text, baseURL: path)
         let beforeDiagnostics = before.validate()
-        let version = before.document.arazzo
         guard let versionPair = root.pair("arazzo") else {
             throw LoadFailure(
                 diagnostics: Diagnostics([.error("the document has no `arazzo` version to upgrade", at: root.location, code: ArazzoRule.missingField.rawValue)]),
                 sourceTexts: [path: text])
         }
-        if version.featureSet == .v1_1 {
+        // The version as written: a malformed one is read as 1.0 by the lenient loader, but
+        // upgrading it would rewrite a value whose meaning is unknown.
+        guard case .string(let written)? = versionPair.value.scalar?.value, let version = ArazzoVersion(written),
+            let featureSet = version.featureSet
+        else {
+            throw LoadFailure(
+                diagnostics: Diagnostics([.error(
+                    "only an Arazzo 1.0.x document can be upgraded; this one declares `\(versionPair.value.scalar?.text ?? versionPair.value.kindName)` (write its version as a string like '1.0.1' first)",
+                    at: versionPair.value.location, code: ArazzoRule.invalidVersion.rawValue)]),
+                sourceTexts: [path: text])
+        }
+        if featureSet == .v1_1 {
             return Plan(
                 original: text, upgraded: text, declaredVersion: version.text, alreadyCurrent: true, changes: [],
                 manualChanges: Diagnostics(), notes: Diagnostics(), sourceTexts: before.sourceTexts)
-        }
-        guard version.featureSet == .v1_0, case .string? = versionPair.value.scalar?.value else {
-            throw LoadFailure(
-                diagnostics: Diagnostics([.error(
-                    "only an Arazzo 1.0.x document can be upgraded; this one declares `\(versionPair.value.scalar?.text ?? versionPair.value.kindName)`",
-                    at: versionPair.value.location, code: ArazzoRule.invalidVersion.rawValue)]),
-                sourceTexts: [path: text])
         }
 
         let index = TextIndex(text)
