@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 
 /// `arazzo-run upgrade FILE...`: rewrites Arazzo 1.0.x documents as 1.1.0 in place, by text
-/// edits that leave every other byte as it was (decision V7).
+/// edits that leave every other byte as it was (decision UP1).
 struct UpgradeCommand: AsyncParsableCommand, ContextCommand {
     static let configuration = CommandConfiguration(
         commandName: "upgrade",

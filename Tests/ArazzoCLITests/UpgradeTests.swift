@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Every case under `Fixtures/upgrade/<case>/`: a document and what `arazzo-run upgrade` makes of it
-/// (decision V7).
+/// (decision UP1).
 ///
 /// ```
 /// Fixtures/upgrade/<case>/

@@ -2,7 +2,7 @@ import ArazzoDiagnostics
 import ArazzoModel
 import Testing
 
-/// Decision V8: `$self` and source `url` are RFC 3986 URI references.
+/// Decision UR1: `$self` and source `url` are RFC 3986 URI references.
 @Suite("URI references ($self, source url)")
 struct URIReferenceTests {
     static func document(self selfURI: String, url: String) -> String {

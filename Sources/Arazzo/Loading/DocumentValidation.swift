@@ -79,6 +79,8 @@ private struct UnitChecker {
         components[.failureActions] = document.components.map { Array($0.failureActions.keys) } ?? []
         components[.inputs] = document.components.map { Array($0.inputs.keys) } ?? []
         for workflow in document.workflows {
+            let firstOfWorkflow = diagnostics.count
+            defer { raiseForwardReferences(from: firstOfWorkflow, in: workflow) }
             let steps = workflow.steps.map { s in
                 ExpressionScope.Step(id: s.stepId, outputs: Array(s.outputs.keys), isWorkflowStep: s.target.isWorkflow)
             }
@@ -89,19 +91,18 @@ private struct UnitChecker {
             scope.inputsAreClosed = inputsAreClosed(workflow)
             scope.version = document.expressionVersion
 
-            for entry in workflow.parameters {
-                if let parameter = entry.object, parameter.selector == nil { checkValue(parameter.value, scope: scope) }
-                if let value = entry.reusable?.value { checkValue(value, scope: scope) }
-            }
+            checkParameterValues(workflow.parameters, scope: scope)
             // Workflow-level actions apply after every step's exchange.
             var actionScope = scope
             actionScope.phase = .actions
             actionScope.currentStepIndex = workflow.steps.firstIndex { !$0.target.isWorkflow }
             for action in workflow.successActions.compactMap(\.object) {
                 for criterion in action.criteria { checkCriterion(criterion, scope: actionScope) }
+                checkParameterValues(action.parameters, scope: actionScope)
             }
             for action in workflow.failureActions.compactMap(\.object) {
                 for criterion in action.criteria { checkCriterion(criterion, scope: actionScope) }
+                checkParameterValues(action.parameters, scope: actionScope)
             }
 
             for (index, step) in workflow.steps.enumerated() {
@@ -112,10 +113,7 @@ private struct UnitChecker {
                     scope.calledWorkflowOutputs = Array(called.outputs.keys)
                 }
                 scope.phase = .request
-                for entry in step.parameters {
-                    if let parameter = entry.object, parameter.selector == nil { checkValue(parameter.value, scope: scope) }
-                    if let value = entry.reusable?.value { checkValue(value, scope: scope) }
-                }
+                checkParameterValues(step.parameters, scope: scope)
                 if let body = step.requestBody {
                     if let payload = body.payload { checkValue(payload, scope: scope) }
                     for replacement in body.replacements where replacement.selector == nil { checkValue(replacement.value, scope: scope) }
@@ -124,11 +122,15 @@ private struct UnitChecker {
                 for criterion in step.successCriteria { checkCriterion(criterion, scope: scope) }
                 for (_, output) in step.outputs { checkExpression(output, scope: scope) }
                 scope.phase = .actions
+                // Action parameters are evaluated when the action fires: after the exchange, with
+                // the step's response and outputs in scope.
                 for action in step.onSuccess.compactMap(\.object) {
                     for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
+                    checkParameterValues(action.parameters, scope: scope)
                 }
                 for action in step.onFailure.compactMap(\.object) {
                     for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
+                    checkParameterValues(action.parameters, scope: scope)
                 }
                 // Without sources there is nothing to check operations against; a step with no
                 // target already has its own structural error.
@@ -146,6 +148,28 @@ private struct UnitChecker {
                     diagnostics.append(.error("dependsOn: \(f.message)", at: reference.location, code: "unknown-workflow", notes: f.notes))
                 }
             }
+        }
+    }
+
+    /// The values of a parameter list (inline ones and a Reusable Object's `value` override).
+    mutating func checkParameterValues(_ list: [OrReusable<Parameter>], scope: ExpressionScope) {
+        for entry in list {
+            if let parameter = entry.object, parameter.selector == nil { checkValue(parameter.value, scope: scope) }
+            if let value = entry.reusable?.value { checkValue(value, scope: scope) }
+        }
+    }
+
+    /// Arazzo 1.1, "Validation Recommendations": in sequential execution a step's outputs read
+    /// by an earlier step cannot exist, and tools SHOULD report an error. That holds when no
+    /// action of the workflow jumps to a step (a `goto` loop or a `retry` side trip can run the
+    /// later step first, A27); then, and in 1.0 documents, it stays the warning of decision A3.
+    mutating func raiseForwardReferences(from start: Int, in workflow: Workflow) {
+        guard document.arazzo.featureSet == .v1_1, !document.hasStepJumps(workflow) else { return }
+        for k in diagnostics.indices.dropFirst(start) where diagnostics[k].code == "forward-step-reference" {
+            diagnostics[k].severity = .error
+            diagnostics[k].message = diagnostics[k].message.replacing(
+                "; its outputs exist only if it ran earlier (e.g. via `goto`)",
+                with: "; steps run in list order, so its outputs do not exist yet: move it before this step")
         }
     }
 

@@ -3,7 +3,7 @@ import ArazzoModel
 import ArazzoYAML
 
 /// Rewrites an Arazzo 1.0.x document as 1.1.0 by text edits: the engine behind
-/// `arazzo-run upgrade` (decision V7).
+/// `arazzo-run upgrade` (decision UP1).
 ///
 /// Only what 1.1 reads differently is touched, so comments, quoting and layout stay as written:
 ///

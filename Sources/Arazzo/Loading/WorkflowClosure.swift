@@ -144,12 +144,13 @@ private struct RegionMap {
 }
 
 extension ArazzoSpecification {
-    /// The workflow references `workflow` makes, as written: its `dependsOn`, its steps'
-    /// `workflowId`s and, with `includingActions`, the `workflowId` of every success and failure
+    /// The workflow references `workflow` makes, as written: its `dependsOn` and the workflows
+    /// its steps' `dependsOn` name, its steps' `workflowId`s and, with `includingActions`, the `workflowId` of every success and failure
     /// action (its own defaults and its steps'). Each caller resolves them with its unit's
     /// ``OperationResolver``.
     func workflowReferences(of workflow: Workflow, includingActions: Bool) -> [String] {
-        var texts = workflow.dependsOn.map(\.text)
+        // Workflows named by a step's `dependsOn` run first, as dependencies (decision V7).
+        var texts = (workflow.dependsOn + workflow.stepDependencyWorkflows).map(\.text)
         for step in workflow.steps {
             if case .workflowId(let e) = step.target { texts.append(e.text) }
         }

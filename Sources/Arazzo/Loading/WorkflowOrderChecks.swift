@@ -15,7 +15,7 @@ enum WorkflowOrder {
         func visit(_ workflow: Workflow, depth: Int) {
             guard !done.contains(workflow.workflowId), !visiting.contains(workflow.workflowId), depth < 256 else { return }
             visiting.insert(workflow.workflowId)
-            for dependency in workflow.dependsOn {
+            for dependency in workflow.dependsOn + workflow.stepDependencyWorkflows {
                 if let target = byId[dependency.text] { visit(target, depth: depth + 1) }
             }
             visiting.remove(workflow.workflowId)

@@ -32,6 +32,8 @@ struct CompiledWorkflow: Sendable {
     let stepIndex: [String: Int]
     let outputs: [CompiledOutput]
     let dependsOn: [Result<WorkflowKey, ResolutionFailure>]
+    /// The dependencies that come only from steps' `dependsOn` on other workflows' steps (V7).
+    let stepDependencyKeys: Set<WorkflowKey>
     /// `$sourceDescriptions.<name>.url` values of the workflow's document.
     let sourceURLs: [String: String]
     /// The declared input names when the inputs schema forbids others (`additionalProperties:
@@ -76,17 +78,25 @@ struct CompiledWorkflow: Sendable {
         let version = document.expressionVersion
         steps = workflow.steps.map { step in
             CompiledStep(
-                step, document: document, resolver: resolver, stepIndex: stepIndex,
+                step, workflowId: workflow.workflowId, document: document, resolver: resolver, stepIndex: stepIndex,
                 workflowParameters: workflowParameters, workflowSuccess: workflowSuccess, workflowFailure: workflowFailure)
         }
         outputs = workflow.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text, version: version) }
-        dependsOn = workflow.dependsOn.map { reference in
+        // A step's `dependsOn` on another workflow's step makes that workflow a dependency of
+        // this one (V7): it runs first, once per run, so the step can be there when it is needed.
+        var explicit = Set(workflow.dependsOn.map(\.text))
+        let implied = workflow.stepDependencyWorkflows.filter { explicit.insert($0.text).inserted }
+        func resolve(_ reference: ExpressionString) -> Result<WorkflowKey, ResolutionFailure> {
             switch resolver.resolveWorkflow(reference.text) {
             case .success(.workflow(let key)): return .success(key)
             case .success(.operation): return .failure(ResolutionFailure(message: "dependsOn '\(reference.text)' is not a workflow"))
             case .failure(let f): return .failure(f)
             }
         }
+        // One that does not resolve is not run: the step that names it fails with the reason.
+        let impliedKeys = implied.compactMap { try? resolve($0).get() }.filter { $0 != key }
+        dependsOn = workflow.dependsOn.map(resolve) + impliedKeys.map { .success($0) }
+        stepDependencyKeys = Set(impliedKeys)
     }
 }
 
@@ -127,16 +137,19 @@ struct CompiledStep: Sendable {
     let outputs: [CompiledOutput]
     /// Outputs the document marks secret with `x-arazzo-secret-outputs`.
     let secretOutputNames: Set<String>
-    /// `timeout` (Arazzo 1.1): the longest one attempt of an operation step may take (decision V5).
+    /// `timeout` (Arazzo 1.1): the longest one attempt of the step may take (decision V5).
     let timeout: Duration?
+    /// `dependsOn` (Arazzo 1.1): steps that must have completed successfully first (decision V7).
+    let dependsOn: [StepPrerequisite]
 
     init(
-        _ step: Step, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int],
+        _ step: Step, workflowId: String, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int],
         workflowParameters: [Parameter], workflowSuccess: [SuccessAction], workflowFailure: [FailureAction]
     ) {
         stepId = step.stepId
         let version = document.expressionVersion
         timeout = step.timeout.map { .milliseconds($0) }
+        dependsOn = step.dependsOn.map { StepPrerequisite($0.text, in: workflowId, resolver: resolver) }
         operationText = step.target.expression.text
         let target = resolver.resolve(step.target)
         self.target = target
@@ -163,10 +176,10 @@ struct CompiledStep: Sendable {
         let successNames = Set(stepSuccess.map(\.name))
         let failureNames = Set(stepFailure.map(\.name))
         onSuccess = (stepSuccess + workflowSuccess.filter { !successNames.contains($0.name) }).map {
-            CompiledAction(success: $0, resolver: resolver, stepIndex: stepIndex, version: version)
+            CompiledAction(success: $0, document: document, resolver: resolver, stepIndex: stepIndex, version: version)
         }
         onFailure = (stepFailure + workflowFailure.filter { !failureNames.contains($0.name) }).map {
-            CompiledAction(failure: $0, resolver: resolver, stepIndex: stepIndex, version: version)
+            CompiledAction(failure: $0, document: document, resolver: resolver, stepIndex: stepIndex, version: version)
         }
         outputs = step.outputs.map { CompiledOutput(name: $0.key, text: $0.value.text, version: version) }
         secretOutputNames = Set(step.extensions[SecretOutputs.documentMarker].flatMap(SecretOutputs.markedNames) ?? [])
@@ -236,9 +249,16 @@ struct CompiledAction: Sendable {
     let retryAfter: Double?
     let retryLimit: Int
     let criteria: [CriterionProgram]
+    /// `parameters` (Arazzo 1.1): the inputs of the workflow the action goes to, evaluated when
+    /// it fires; `in` is ignored (decision V8).
+    let parameters: [CompiledParameter]
 
-    init(success action: SuccessAction, resolver: OperationResolver, stepIndex: [String: Int], version: ExpressionVersion) {
+    init(
+        success action: SuccessAction, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int],
+        version: ExpressionVersion
+    ) {
         name = action.name
+        parameters = action.parameters.compactMap { document.resolve($0) }.map { CompiledParameter($0, version: version) }
         kind = action.type == .end ? .end : .goto
         destination = action.target.map { Self.destination($0, resolver: resolver, stepIndex: stepIndex) }
         retryAfter = nil
@@ -246,8 +266,12 @@ struct CompiledAction: Sendable {
         criteria = action.criteria.map { CriterionProgram($0, version: version) }
     }
 
-    init(failure action: FailureAction, resolver: OperationResolver, stepIndex: [String: Int], version: ExpressionVersion) {
+    init(
+        failure action: FailureAction, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int],
+        version: ExpressionVersion
+    ) {
         name = action.name
+        parameters = action.parameters.compactMap { document.resolve($0) }.map { CompiledParameter($0, version: version) }
         switch action.type {
         case .end: kind = .end
         case .goto: kind = .goto
@@ -271,6 +295,32 @@ struct CompiledAction: Sendable {
             case .success(.operation): return .invalid("'\(e.text)' is not a workflow")
             case .failure(let f): return .invalid(f.message)
             }
+        }
+    }
+}
+
+/// A step that must have completed successfully before another starts (`dependsOn`, decision V7).
+enum StepPrerequisite: Sendable {
+    /// A step of the same workflow run.
+    case local(String)
+    /// A step of another workflow, which runs first as a dependency.
+    case other(WorkflowKey, String)
+    /// An entry that names nothing runnable; the dependent step fails with this reason.
+    case invalid(String)
+
+    init(_ text: String, in workflowId: String, resolver: OperationResolver) {
+        guard let dependency = StepDependency(text) else {
+            self = .invalid("dependsOn '\(text)' names no step")
+            return
+        }
+        if let id = dependency.localStepId(in: workflowId) {
+            self = .local(id)
+            return
+        }
+        switch dependency.workflowReference.map(resolver.resolveWorkflow) {
+        case .success(.workflow(let key))?: self = .other(key, dependency.stepId)
+        case .failure(let f)?: self = .invalid("dependsOn '\(text)': \(f.message)")
+        default: self = .invalid("dependsOn '\(text)' names no workflow")
         }
     }
 }

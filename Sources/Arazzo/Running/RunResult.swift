@@ -111,7 +111,9 @@ public struct FailureReason: Sendable, Hashable, Codable, CustomStringConvertibl
     /// A stable kind for tools: `criteria` (success criteria not met), `transport` (no response),
     /// `request` (the request could not be built), `end-action` (an `end` failure action),
     /// `retries-exhausted`, `operation` (unresolved operation), `workflow` (a called workflow
-    /// failed), `dependency`, `inputs`, `max-steps`, `max-depth`, `deadline`, `cancelled`.
+    /// failed), `dependency` (a workflow or step `dependsOn` not met), `inputs`, `action` (an
+    /// action that cannot be taken), `timeout` (a workflow step's `timeout` passed), `max-steps`,
+    /// `max-depth`, `deadline`, `cancelled`.
     public var kind: String
     /// The run guard that stopped the workflow (kinds `max-steps` and `max-depth`), so a caller
     /// can word its own remedy (the CLI names its flag); nil for every other failure.

@@ -33,6 +33,26 @@ final class RunSession {
     /// retry side trip are calls, not listed here: they may run any number of times (A18).
     var completed: [WorkflowKey: Completion] = [:]
     var running: Set<WorkflowKey> = []
+    /// The steps of each workflow whose latest execution in this run succeeded: what a step
+    /// `dependsOn` on another workflow's step asks (decision V7). Any kind of step (HTTP, a
+    /// workflow call, a message) is recorded here when it completes.
+    var completedSteps: [WorkflowKey: Set<String>] = [:]
+    /// The deadline of the innermost step with a `timeout` that calls a workflow (decision V5):
+    /// the nested run stops at it like at the run deadline.
+    var stepDeadline: StepDeadline?
+
+    /// A workflow step's `timeout`, while its nested run lasts.
+    struct StepDeadline {
+        var instant: ContinuousClock.Instant
+        var stepId: String
+        var timeout: Duration
+        /// Set when something in the nested run stopped because of this deadline (a step not
+        /// started, a delay not waited, a request cut short that then timed out): the step
+        /// fails as timed out even if an executor reports the cut before the clock reaches it.
+        var passed = false
+    }
+    /// Whether the last request's timeout was shortened to the step deadline.
+    var lastRequestCutByStepDeadline = false
 
     /// Resolved base URLs per source name (server override or the operation's server).
     var baseURLs: [String: String] = [:]
@@ -56,14 +76,38 @@ final class RunSession {
         deadline = options.limits.runDeadline.map { ContinuousClock.now.advanced(by: $0) }
     }
 
-    /// The per-request timeout: the configured one, shortened to what is left of the run deadline.
+    /// The per-request timeout: the configured one, shortened to what is left of the run deadline
+    /// and of an enclosing workflow step's timeout.
     func requestTimeout() -> Duration {
         var timeout = options.limits.requestTimeout
         if let deadline {
             let left = ContinuousClock.now.duration(to: deadline)
             if left < timeout { timeout = max(left, .milliseconds(1)) }
         }
+        lastRequestCutByStepDeadline = false
+        if let instant = stepDeadline?.instant {
+            let left = ContinuousClock.now.duration(to: instant)
+            if left < timeout {
+                timeout = max(left, .milliseconds(1))
+                lastRequestCutByStepDeadline = true
+            }
+        }
         return timeout
+    }
+
+    /// Why waiting `delay` from now is not possible, when it would pass the run deadline or an
+    /// enclosing workflow step's timeout.
+    func delayPassesDeadline(_ delay: Duration, stepId: String) -> FailureReason? {
+        let end = ContinuousClock.now.advanced(by: delay)
+        if let deadline, end > deadline {
+            return FailureReason(stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass the run deadline", kind: "deadline")
+        }
+        if let current = stepDeadline, end > current.instant {
+            stepDeadline?.passed = true
+            return FailureReason(
+                stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass \(current.reason)", kind: "timeout")
+        }
+        return nil
     }
 
     // MARK: - Inputs
@@ -108,6 +152,10 @@ final class RunSession {
         }
         if let deadline, ContinuousClock.now >= deadline {
             return FailureReason(stepId: stepId, message: "the run deadline passed before this step", kind: "deadline")
+        }
+        if let stepDeadline, ContinuousClock.now >= stepDeadline.instant {
+            self.stepDeadline?.passed = true
+            return FailureReason(stepId: stepId, message: "\(stepDeadline.reason) passed before this step", kind: "timeout")
         }
         if stepsExecuted >= options.limits.maxSteps {
             return FailureReason(stepId: stepId, limit: LimitReached(.maxSteps, value: options.limits.maxSteps))
@@ -166,6 +214,9 @@ final class RunSession {
         // A18: dependencies first, each once per run (one that ran earlier, as an entry or as
         // another workflow's dependency, is not run again).
         for dependency in workflow.dependsOn {
+            // A workflow named only by a step's `dependsOn` that is running now (it called this
+            // one) is no cycle: the steps it completed are already recorded (V7).
+            if case .success(let key) = dependency, workflow.stepDependencyKeys.contains(key), running.contains(key) { continue }
             switch dependency {
             case .failure(let f):
                 result.outcome = .failed(FailureReason(stepId: nil, message: "dependsOn: \(f.message)", kind: "dependency"))
@@ -195,6 +246,7 @@ final class RunSession {
         }
 
         var stepOutputs: [String: JSONObject] = [:]
+        var succeeded: Set<String> = []
         var pc = 0
         var attempt = 1
         var budgets: [String: Int] = [:]
@@ -207,8 +259,9 @@ final class RunSession {
             }
             stepsExecuted += 1
             emit(.stepStarted(stepId: step.stepId, attempt: attempt))
-            var execution = await executeStep(step, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, depth: depth, attempt: attempt)
+            var execution = await executeStep(step, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, succeeded: succeeded, depth: depth, attempt: attempt)
             stepOutputs[step.stepId] = execution.outputs
+            noteCompletion(of: step.stepId, in: workflow.key, succeeded: execution.succeeded, into: &succeeded)
             execution.context.steps = stepOutputs
             if let child = execution.child { result.workflows.append(child) }
 
@@ -235,9 +288,17 @@ final class RunSession {
                     attempt = 1
                     budgets = [:]
                 case (_, .workflow(let key)?):
-                    execution.trace.action = "goto workflow \(key.workflowId)"
-                    record(execution.trace, into: &result)
-                    return await transfer(to: key, from: result, inputs: inputs, depth: depth, started: started)
+                    switch actionInputs(action, to: key, inputs: inputs, context: execution.context, notes: &execution.trace.notes) {
+                    case .success(let childInputs):
+                        execution.trace.action = "goto workflow \(key.workflowId)"
+                        record(execution.trace, into: &result)
+                        return await transfer(to: key, from: result, inputs: childInputs, depth: depth, started: started)
+                    case .failure(let failure):
+                        execution.trace.action = "fail"
+                        record(execution.trace, into: &result)
+                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "success action '\(action.name)': \(failure.message)", kind: "action"))
+                        break loop
+                    }
                 case (_, .invalid(let message)?):
                     execution.trace.action = "fail"
                     record(execution.trace, into: &result)
@@ -293,9 +354,17 @@ final class RunSession {
                     attempt = 1
                     budgets = [:]
                 case .workflow(let key)?:
-                    execution.trace.action = "goto workflow \(key.workflowId)"
-                    record(execution.trace, into: &result)
-                    return await transfer(to: key, from: result, inputs: inputs, depth: depth, started: started)
+                    switch actionInputs(action, to: key, inputs: inputs, context: execution.context, notes: &execution.trace.notes) {
+                    case .success(let childInputs):
+                        execution.trace.action = "goto workflow \(key.workflowId)"
+                        record(execution.trace, into: &result)
+                        return await transfer(to: key, from: result, inputs: childInputs, depth: depth, started: started)
+                    case .failure(let failure):
+                        execution.trace.action = "fail"
+                        record(execution.trace, into: &result)
+                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "failure action '\(action.name)': \(failure.message)", kind: "action"))
+                        break loop
+                    }
                 case .invalid(let message)?:
                     execution.trace.action = "fail"
                     record(execution.trace, into: &result)
@@ -320,7 +389,14 @@ final class RunSession {
                     delay = options.limits.maxRetryDelay
                 }
                 if let delayNote { execution.trace.notes.append(delayNote) }
+                // A side trip to a workflow gets the action's parameters, evaluated now, against
+                // this attempt (V8).
+                var sideInputs: Result<JSONValue, WorkflowInputsFailure>?
+                if case .workflow(let key)? = action.destination {
+                    sideInputs = actionInputs(action, to: key, inputs: inputs, context: execution.context, notes: &execution.trace.notes)
+                }
                 execution.trace.action = "retry after \(Self.format(delay))"
+                if case .failure? = sideInputs { execution.trace.action = "fail" }
                 record(execution.trace, into: &result)
                 switch action.destination {
                 case .step(let index)?:
@@ -333,16 +409,25 @@ final class RunSession {
                     }
                     stepsExecuted += 1
                     emit(.stepStarted(stepId: side.stepId, attempt: 1))
-                    var sideExecution = await executeStep(side, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, depth: depth, attempt: 1)
+                    var sideExecution = await executeStep(side, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, succeeded: succeeded, depth: depth, attempt: 1)
                     stepOutputs[side.stepId] = sideExecution.outputs
+                    noteCompletion(of: side.stepId, in: workflow.key, succeeded: sideExecution.succeeded, into: &succeeded)
                     if let child = sideExecution.child { result.workflows.append(child) }
                     sideExecution.trace.action = ""
                     sideExecution.trace.notes.append("run by retry action '\(action.name)' of step \(step.stepId); control returns to it")
                     record(sideExecution.trace, into: &result)
                 case .workflow(let key)?:
-                    if let target = plan.workflows[key] {
-                        let child = await runChild(target, inputs: forwardedInputs(inputs, to: target), depth: depth + 1)
-                        result.workflows.append(child)
+                    switch sideInputs {
+                    case .failure(let failure)?:
+                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "retry action '\(action.name)': \(failure.message)", kind: "action"))
+                        break loop
+                    case .success(let childInputs)?:
+                        if let target = plan.workflows[key] {
+                            let child = await runChild(target, inputs: childInputs, depth: depth + 1)
+                            result.workflows.append(child)
+                        }
+                    case nil:
+                        break
                     }
                 case .invalid(let message)?:
                     result.outcome = .failed(FailureReason(stepId: step.stepId, message: "retry action '\(action.name)': \(message)", kind: "action"))
@@ -351,8 +436,8 @@ final class RunSession {
                     break
                 }
                 if delay > .zero {
-                    if let deadline, ContinuousClock.now.advanced(by: delay) > deadline {
-                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "the retry delay of \(Self.format(delay)) would pass the run deadline", kind: "deadline"))
+                    if let failure = delayPassesDeadline(delay, stepId: step.stepId) {
+                        result.outcome = .failed(failure)
                         break loop
                     }
                     do {
@@ -375,19 +460,44 @@ final class RunSession {
         return finish(result, started: started)
     }
 
-    /// A `goto workflowId` (A17): the target runs with the current input set, and the current
-    /// workflow ends with the target's outcome and outputs.
+    /// A `goto workflowId` (A17): the target runs with `inputs` (``actionInputs(_:to:inputs:context:notes:)``),
+    /// and the current workflow ends with the target's outcome and outputs.
     private func transfer(to key: WorkflowKey, from current: RunResult, inputs: JSONValue, depth: Int, started: ContinuousClock.Instant) async -> RunResult {
         var result = current
         guard let target = plan.workflows[key] else {
             result.outcome = .failed(FailureReason(stepId: nil, message: "no workflow '\(key.workflowId)'", kind: "action"))
             return finish(result, started: started)
         }
-        let child = await runChild(target, inputs: forwardedInputs(inputs, to: target), depth: depth + 1)
+        let child = await runChild(target, inputs: inputs, depth: depth + 1)
         result.workflows.append(child)
         result.outcome = child.outcome
         result.outputs = child.outputs
         return finish(result, started: started)
+    }
+
+    /// The inputs the workflow an action goes to (`goto`) or runs (`retry`) receives: with action
+    /// `parameters` (1.1, decision V8), those, evaluated now against the step's context as a
+    /// workflow step's parameters are; without them the current input set (A17).
+    func actionInputs(
+        _ action: CompiledAction, to key: WorkflowKey, inputs: JSONValue, context: EvaluationContext, notes: inout [String]
+    ) -> Result<JSONValue, WorkflowInputsFailure> {
+        guard !action.parameters.isEmpty else {
+            return .success(plan.workflows[key].map { forwardedInputs(inputs, to: $0) } ?? inputs)
+        }
+        return workflowInputs(action.parameters, for: key.workflowId, context: context, notes: &notes)
+            .map { .object($0) }
+            .mapError { WorkflowInputsFailure(message: $0.message) }
+    }
+
+    /// Records that a step of `workflow` completed, or did not (its latest execution counts).
+    private func noteCompletion(of stepId: String, in workflow: WorkflowKey, succeeded ok: Bool, into local: inout Set<String>) {
+        if ok {
+            local.insert(stepId)
+            completedSteps[workflow, default: []].insert(stepId)
+        } else {
+            local.remove(stepId)
+            completedSteps[workflow]?.remove(stepId)
+        }
     }
 
     /// Runs a workflow reached from another (dependency, goto, retry side trip, workflow step):
@@ -470,4 +580,14 @@ final class RunSession {
         if seconds == seconds.rounded() { return "\(Int(seconds))s" }
         return "\((seconds * 1000).rounded() / 1000)s"
     }
+}
+
+/// Why a step's or an action's parameters could not become a called workflow's inputs.
+struct WorkflowInputsFailure: Error {
+    var message: String
+}
+
+extension RunSession.StepDeadline {
+    /// "the timeout of step 'X' (500ms)".
+    var reason: String { "the timeout of step '\(stepId)' (\(RunSession.format(timeout)))" }
 }

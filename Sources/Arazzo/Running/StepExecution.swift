@@ -22,7 +22,7 @@ struct StepExecution {
 extension RunSession {
     func executeStep(
         _ step: CompiledStep, workflow: CompiledWorkflow, inputs: JSONValue, stepOutputs: [String: JSONObject],
-        depth: Int, attempt: Int
+        succeeded: Set<String>, depth: Int, attempt: Int
     ) async -> StepExecution {
         let started = ContinuousClock.now
         var context = EvaluationContext(
@@ -32,6 +32,14 @@ extension RunSession {
             trace: StepTrace(stepId: step.stepId, operation: step.operationText, attempt: attempt),
             succeeded: false, outputs: [:], context: context)
 
+        if let unmet = unmetPrerequisite(of: step, in: workflow, succeeded: succeeded, ran: stepOutputs) {
+            // V7: the step does not start; it fails, and its onFailure actions apply.
+            execution.failureKind = "dependency"
+            execution.failureMessage = unmet
+            execution.trace.notes.append(unmet)
+            execution.trace.duration = started.duration(to: ContinuousClock.now)
+            return execution
+        }
         switch step.target {
         case .failure(let failure):
             execution.failureKind = "operation"
@@ -48,6 +56,32 @@ extension RunSession {
         execution.trace.duration = started.duration(to: ContinuousClock.now)
         markSecretOutputs(of: step, in: workflow, outputs: execution.outputs)
         return execution
+    }
+
+    /// Why `step` cannot start yet: a step it `dependsOn` has not completed successfully in this
+    /// run (decision V7). Only the run's record of completed steps is asked, so every kind of
+    /// step counts once it completes.
+    private func unmetPrerequisite(
+        of step: CompiledStep, in workflow: CompiledWorkflow, succeeded: Set<String>, ran: [String: JSONObject]
+    ) -> String? {
+        for prerequisite in step.dependsOn {
+            switch prerequisite {
+            case .local(let id):
+                guard !succeeded.contains(id) else { continue }
+                return ran[id] == nil
+                    ? "dependsOn: step '\(id)' has not run yet in this workflow (steps run in list order)"
+                    : "dependsOn: step '\(id)' did not complete successfully"
+            case .other(let key, let id):
+                guard completedSteps[key]?.contains(id) != true else { continue }
+                let ran = completed[key] != nil || running.contains(key) || workflowValues.inputs[key.workflowId] != nil
+                return ran
+                    ? "dependsOn: step '\(id)' of workflow '\(key.workflowId)' did not complete successfully in this run"
+                    : "dependsOn: workflow '\(key.workflowId)' has not run in this run, so its step '\(id)' has not completed"
+            case .invalid(let message):
+                return message
+            }
+        }
+        return nil
     }
 
     /// Registers the values of the step's secret outputs for redaction, before the step's own
@@ -99,6 +133,7 @@ extension RunSession {
             // unresolved, and onFailure runs as for any failure.
             var error = error
             if Task.isCancelled { error = TransportError(.cancelled, "the run was cancelled") }
+            if error.kind == .timeout, lastRequestCutByStepDeadline { stepDeadline?.passed = true }
             execution.trace.transportError = error
             execution.failureKind = "transport"
             execution.failureMessage = "no response: \(error.description)"
@@ -126,33 +161,74 @@ extension RunSession {
             execution.failureMessage = "no workflow '\(key.workflowId)'"
             return
         }
-        // Parameters become the called workflow's inputs, by name.
-        var childInputs = JSONObject()
-        for parameter in step.parameters {
-            let evaluation = parameter.value.evaluate(in: context)
-            if let value = evaluation.value {
-                childInputs[parameter.name] = value
-            } else if let unresolved = evaluation.omitted.first?.unresolved {
-                if unresolved.expression.hasPrefix("$inputs.") {
-                    execution.trace.notes.append("input \(parameter.name) of workflow \(key.workflowId) omitted: \(unresolved.expression) was not supplied")
-                } else {
-                    execution.failureKind = "request"
-                    execution.failureMessage = "parameter '\(parameter.name)' has no value: \(unresolved.description)"
-                    return
-                }
+        let childInputs: JSONObject
+        switch workflowInputs(step.parameters, for: key.workflowId, context: context, notes: &execution.trace.notes) {
+        case .success(let inputs):
+            childInputs = inputs
+        case .failure(let failure):
+            execution.failureKind = "request"
+            execution.failureMessage = failure.message
+            return
+        }
+        // V5: a `timeout` bounds the whole nested run. It stops there as at the run deadline
+        // (no further step starts, a request in flight is cut at it, a retry delay that would
+        // pass it is not waited); an enclosing step's shorter timeout still applies.
+        let enclosing = stepDeadline
+        var own: StepDeadline?
+        if let timeout = step.timeout {
+            let deadline = StepDeadline(instant: ContinuousClock.now.advanced(by: timeout), stepId: step.stepId, timeout: timeout)
+            // The earlier deadline governs; when an enclosing one comes first, this step's
+            // failure is the enclosing step's timeout.
+            if enclosing.map({ $0.instant > deadline.instant }) ?? true {
+                stepDeadline = deadline
+                own = deadline
             }
         }
         let child = await runChild(target, inputs: .object(childInputs), depth: depth + 1)
+        var timedOut: StepDeadline?
+        if let own {
+            if !child.succeeded, stepDeadline?.passed == true || ContinuousClock.now >= own.instant { timedOut = own }
+            stepDeadline = enclosing
+        }
         execution.child = child
         // A13: inside a workflow step, $outputs are the called workflow's outputs.
         context.outputsValue = child.outputs
-        if child.succeeded {
+        if let timedOut {
+            let message = "workflow '\(key.workflowId)' did not finish within \(timedOut.reason)"
+            execution.trace.transportError = TransportError(.timeout, message)
+            execution.failureKind = "timeout"
+            execution.failureMessage = message
+            evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: false)
+        } else if child.succeeded {
             evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: true)
         } else {
             execution.failureKind = "workflow"
             execution.failureMessage = "workflow '\(key.workflowId)' failed: \(Self.reason(child))"
             evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: false)
         }
+    }
+
+    /// The inputs of a workflow called with `parameters` (a step's, or an action's, V8): each
+    /// value evaluated against `context`, by name. A value bound to an input that was not supplied
+    /// is left out with a note (the called workflow's schema decides whether it may be); any
+    /// other value that does not resolve is a failure.
+    func workflowInputs(
+        _ parameters: [CompiledParameter], for workflowId: String, context: EvaluationContext, notes: inout [String]
+    ) -> Result<JSONObject, WorkflowInputsFailure> {
+        var inputs = JSONObject()
+        for parameter in parameters {
+            let evaluation = parameter.value.evaluate(in: context)
+            if let value = evaluation.value {
+                inputs[parameter.name] = value
+            } else if let unresolved = evaluation.omitted.first?.unresolved {
+                if unresolved.expression.hasPrefix("$inputs.") {
+                    notes.append("input \(parameter.name) of workflow \(workflowId) omitted: \(unresolved.expression) was not supplied")
+                } else {
+                    return .failure(WorkflowInputsFailure(message: "parameter '\(parameter.name)' has no value: \(unresolved.description)"))
+                }
+            }
+        }
+        return .success(inputs)
     }
 
     /// Success criteria (all must pass; none means success once a response arrived, A11), then

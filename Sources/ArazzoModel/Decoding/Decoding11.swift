@@ -5,8 +5,8 @@ import ArazzoYAML
 /// The fields Arazzo 1.1 added to existing objects, and its Selector Object. They are read only
 /// in a 1.1 document (in a 1.0 one ``DecodingContext/open`` reports them as 1.1 fields).
 extension DecodingContext {
-    /// The 1.1 Step Object fields: `timeout`, `dependsOn`, and the AsyncAPI `action` and
-    /// `correlationId`, checked against the step's target.
+    /// The 1.1 Step Object fields: `timeout`, `dependsOn` (its form; what it names is checked by
+    /// the validator), and the AsyncAPI `action` and `correlationId`, checked against the step's target.
     mutating func decodeStep11(
         _ f: ObjectFields, target: Step.Target?
     ) -> (timeout: Int?, dependsOn: [ExpressionString], action: Step.AsyncAction?, correlationId: LocatedValue?) {
@@ -14,11 +14,6 @@ extension DecodingContext {
         if let pair = f.pairs["timeout"] {
             if case .int(let n)? = pair.value.scalar?.value, n >= 0 {
                 timeout = n
-                // An operation step's timeout bounds its HTTP exchange (V5); a workflow step's
-                // would have to stop a nested run, which is not done yet.
-                if case .workflowId? = target {
-                    notSupportedYet("`timeout` on a step that calls a workflow", at: pair.value.location, path: f.childPath("timeout"))
-                }
             } else {
                 error(
                     .typeMismatch, "`timeout` must be a non-negative integer number of milliseconds, found \(describe(pair.value))",
@@ -30,7 +25,7 @@ extension DecodingContext {
             for (i, item) in items.enumerated() {
                 let path = f.childPath("dependsOn") + "/\(i)"
                 guard let entry = stringValue(item, field: "dependsOn entry", path: path) else { continue }
-                if !Self.isStepReference(entry.text) {
+                if StepDependency(entry.text) == nil {
                     error(
                         .invalidValue,
                         "step `dependsOn` entry `\(entry.text)` must be a stepId of this workflow, `$workflows.<workflowId>.steps.<stepId>` or `$sourceDescriptions.<name>.<workflowId>.steps.<stepId>`",
@@ -38,9 +33,6 @@ extension DecodingContext {
                 } else {
                     dependsOn.append(entry)
                 }
-            }
-            if let first = f.pairs["dependsOn"], !dependsOn.isEmpty {
-                notSupportedYet("step `dependsOn`", at: first.value.location, path: f.childPath("dependsOn"))
             }
         }
         var action: Step.AsyncAction?
@@ -74,27 +66,24 @@ extension DecodingContext {
         return (timeout, dependsOn, action, correlationId)
     }
 
-    /// Whether `text` has one of the three forms of a step `dependsOn` entry (schema patterns).
-    static func isStepReference(_ text: String) -> Bool {
-        guard !text.isEmpty else { return false }
-        guard text.hasPrefix("$") else { return true }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.first == "$workflows" {
-            return parts.count == 4 && parts[2] == "steps" && !parts[1].isEmpty && !parts[3].isEmpty
-        }
-        if parts.first == "$sourceDescriptions" {
-            return parts.count == 5 && parts[3] == "steps" && parts.dropFirst().allSatisfy { !$0.isEmpty }
-        }
-        return false
-    }
-
     /// Action `parameters` (1.1): they become the inputs of the workflow the action goes to, so
     /// the action must name a workflow (schema: `parameters` requires `workflowId`).
     mutating func actionParameters(_ f: ObjectFields, target: ActionTarget?) -> [OrReusable<Parameter>] {
         guard let pair = f.pairs["parameters"] else { return [] }
         let parameters = parameterList(f)
         if case .workflowId? = target {
-            notSupportedYet("action `parameters`", at: pair.value.location, path: f.childPath("parameters"))
+            // "The `in` field MUST NOT be used": every parameter is an input of the target
+            // workflow, so an `in` has no meaning there. The intent (pass this value by name) is
+            // evident, so it is a warning whose fix-it removes the field (issue 11 leniency).
+            for (i, item) in (pair.value.sequence ?? []).enumerated() {
+                guard let entries = item.mapping, item["reference"] == nil,
+                      let inPair = entries.first(where: { $0.key == "in" }) else { continue }
+                warning(
+                    .actionParameterIn,
+                    "action parameters are inputs of the workflow the action goes to and take no `in`; remove `in: \(inPair.value.scalar?.text ?? "…")`",
+                    at: inPair.keyLocation, path: f.childPath("parameters") + "/\(i)/in", range: inPair.range,
+                    fixIts: [FixIt("remove `in`", edits: [TextEdit(range: Self.entryDeletion(inPair, in: entries), replacement: "")])])
+            }
         } else {
             error(
                 .actionParameters, "action `parameters` are the inputs of the workflow it goes to; add a `workflowId` or remove them",

@@ -57,6 +57,19 @@ extension DecodingContext {
     /// the line(s) in block YAML and the separating comma in JSON or flow style; the last entry is
     /// deleted from the end of the previous value instead, taking the comma before it.
     mutating func schemaKey(_ pair: YAMLNode.Pair, in entries: [YAMLNode.Pair]) {
+        let deletion = Self.entryDeletion(pair, in: entries)
+        warning(
+            .schemaKey,
+            "`$schema` is not a field of an Arazzo Specification Object and is ignored (only fixed fields and `x-` extensions are allowed at the root); remove it",
+            at: pair.keyLocation, path: "/" + JSONPointerText.escape(pair.key), range: pair.range,
+            fixIts: [FixIt("remove the `$schema` entry", edits: [TextEdit(range: deletion, replacement: "")])])
+    }
+
+    /// The text to delete to remove `pair` from the mapping `entries`: from its key to the next
+    /// key, which takes the line(s) in block YAML and the separating comma in JSON or flow style;
+    /// the last entry is deleted from the end of the previous value instead, taking the comma
+    /// before it.
+    static func entryDeletion(_ pair: YAMLNode.Pair, in entries: [YAMLNode.Pair]) -> SourceRange {
         var deletion = pair.range
         if let index = entries.firstIndex(where: { $0.key == pair.key && $0.keyLocation == pair.keyLocation }) {
             if index + 1 < entries.count {
@@ -70,10 +83,6 @@ extension DecodingContext {
                 }
             }
         }
-        warning(
-            .schemaKey,
-            "`$schema` is not a field of an Arazzo Specification Object and is ignored (only fixed fields and `x-` extensions are allowed at the root); remove it",
-            at: pair.keyLocation, path: "/" + JSONPointerText.escape(pair.key), range: pair.range,
-            fixIts: [FixIt("remove the `$schema` entry", edits: [TextEdit(range: deletion, replacement: "")])])
+        return deletion
     }
 }

@@ -25,6 +25,8 @@ public enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
     case asyncStepField = "async-step-field"
     /// Action `parameters` on an action that names no workflow.
     case actionParameters = "action-parameters"
+    /// `in` on an action parameter: it is an input of the target workflow (warning with a fix-it removing it).
+    case actionParameterIn = "action-parameter-in"
     /// A workflowId, stepId or source name outside `^[A-Za-z0-9_\-]+$`.
     case invalidId = "invalid-id"
     /// A components or outputs key outside `^[a-zA-Z0-9\.\-_]+$`.
@@ -76,6 +78,8 @@ public enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
     case sourceType = "source-type"
     /// Workflows whose `dependsOn` form a cycle.
     case dependsOnCycle = "depends-on-cycle"
+    /// A step `dependsOn` naming a step that comes after it in the same workflow (decision V7).
+    case dependsOnOrder = "depends-on-order"
     /// A Reusable Object `reference` not of the form `$components.<kind>.<key>`.
     case invalidReference = "invalid-reference"
     /// A reference to the wrong kind of component for its position.

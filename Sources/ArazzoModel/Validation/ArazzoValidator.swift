@@ -146,9 +146,11 @@ private struct Checker {
         guard let components = document.components else { return }
         for (_, action) in components.successActions {
             if case .workflowId(let e)? = action.target { checkWorkflowReference(e, field: "workflowId") }
+            checkParameters(action.parameters, byName: true)
         }
         for (_, action) in components.failureActions {
             if case .workflowId(let e)? = action.target { checkWorkflowReference(e, field: "workflowId") }
+            checkParameters(action.parameters, byName: true)
         }
     }
 
@@ -241,7 +243,10 @@ private struct Checker {
 
     /// Checks references and duplicates of a parameter list; returns the resolved parameters with
     /// the location to report them at.
-    mutating func checkParameters(_ list: [OrReusable<Parameter>]) -> [(Parameter, SourceLocation)] {
+    /// With `byName`, `in` is not part of a parameter's identity: action parameters are inputs of
+    /// a workflow, where `in` means nothing.
+    @discardableResult
+    mutating func checkParameters(_ list: [OrReusable<Parameter>], byName: Bool = false) -> [(Parameter, SourceLocation)] {
         var resolved: [(Parameter, SourceLocation)] = []
         var seen: [String: SourceLocation] = [:]
         for entry in list {
@@ -253,13 +258,20 @@ private struct Checker {
                 guard checkReusable(r, expected: .parameters) else { continue }
             }
             guard let p = document.resolve(entry), !p.name.isEmpty else { continue }
-            let identity = "\(p.in?.rawValue ?? "")\u{0}\(p.in == .header ? p.name.lowercased() : p.name)"
+            let identity = byName ? p.name : "\(p.in?.rawValue ?? "")\u{0}\(p.in == .header ? p.name.lowercased() : p.name)"
             if let first = seen[identity] {
-                let place = p.in.map { " in \($0.rawValue)" } ?? ""
-                error(
-                    .duplicateParameter,
-                    "parameter `\(p.name)`\(place) is already in this list at \(line(first)); a list may hold each name+in pair once",
-                    at: location)
+                if byName {
+                    error(
+                        .duplicateParameter,
+                        "parameter `\(p.name)` is already in this action's list at \(line(first)); each input of the target workflow may be given once",
+                        at: location)
+                } else {
+                    let place = p.in.map { " in \($0.rawValue)" } ?? ""
+                    error(
+                        .duplicateParameter,
+                        "parameter `\(p.name)`\(place) is already in this list at \(line(first)); a list may hold each name+in pair once",
+                        at: location)
+                }
             } else {
                 seen[identity] = location
             }
@@ -283,6 +295,8 @@ private struct Checker {
             guard let action = document.resolve(entry) else { continue }
             checkDuplicateAction(action.name, at: location, seen: &seen)
             checkActionTarget(action.target, in: workflow, via: via, at: location)
+            // A component action's parameters are checked once, in checkComponents.
+            if via == nil { checkParameters(action.parameters, byName: true) }
         }
     }
 
@@ -301,6 +315,8 @@ private struct Checker {
             guard let action = document.resolve(entry) else { continue }
             checkDuplicateAction(action.name, at: location, seen: &seen)
             checkActionTarget(action.target, in: workflow, via: via, at: location)
+            // A component action's parameters are checked once, in checkComponents.
+            if via == nil { checkParameters(action.parameters, byName: true) }
         }
     }
 
@@ -377,29 +393,56 @@ private struct Checker {
     /// this document, or a source's workflow (whose steps are checked once it is loaded).
     mutating func checkStepDependsOn(_ step: Step, in workflow: Workflow) {
         var seen: Set<String> = []
+        let position = workflow.steps.firstIndex { $0.stepId == step.stepId }
         for entry in step.dependsOn {
             if !seen.insert(entry.text).inserted {
                 warning(.duplicateDependsOn, "`\(entry.text)` is already listed in this step's `dependsOn`; remove the repeat", at: entry.location)
                 continue
             }
-            let parts = entry.text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            if !entry.text.hasPrefix("$") {
-                if entry.text == step.stepId {
+            guard let dependency = StepDependency(entry.text) else { continue }
+            if let id = dependency.localStepId(in: workflow.workflowId) {
+                if id == step.stepId {
                     error(.unknownStep, "step `\(step.stepId)` cannot depend on itself; remove `\(entry.text)` from its `dependsOn`", at: entry.location)
-                } else if !stepIds.contains(entry.text) {
-                    error(.unknownStep, "`dependsOn` names no step `\(entry.text)` of workflow `\(workflow.workflowId)`" + nearStep(entry.text, in: workflow), at: entry.location)
+                } else if let index = workflow.steps.firstIndex(where: { $0.stepId == id }) {
+                    if let position, index > position { checkDependsOnOrder(step, on: id, in: workflow, at: entry.location) }
+                } else {
+                    error(.unknownStep, "`dependsOn` names no step `\(id)` of workflow `\(workflow.workflowId)`" + nearStep(id, in: workflow), at: entry.location)
                 }
-            } else if parts.first == "$workflows", parts.count == 4 {
-                guard let other = document.workflow(parts[1]) else {
-                    checkWorkflowReference(ExpressionString(text: parts[1], location: entry.location), field: "dependsOn")
+                continue
+            }
+            switch dependency {
+            case .workflow(let workflowId, let stepId):
+                guard let other = document.workflow(workflowId) else {
+                    checkWorkflowReference(ExpressionString(text: workflowId, location: entry.location), field: "dependsOn")
                     continue
                 }
-                if !other.steps.contains(where: { $0.stepId == parts[3] }) {
-                    error(.unknownStep, "`dependsOn` names no step `\(parts[3])` of workflow `\(parts[1])`" + nearStep(parts[3], in: other), at: entry.location)
+                if !other.steps.contains(where: { $0.stepId == stepId }) {
+                    error(.unknownStep, "`dependsOn` names no step `\(stepId)` of workflow `\(workflowId)`" + nearStep(stepId, in: other), at: entry.location)
                 }
-            } else if parts.first == "$sourceDescriptions", parts.count == 5, sources[parts[1]] == nil {
-                error(.unknownSource, unknownSourceMessage(parts[1]), at: entry.location)
+            case .source(let name, _, _) where sources[name] == nil:
+                error(.unknownSource, unknownSourceMessage(name), at: entry.location)
+            default:
+                break
             }
+        }
+    }
+
+    /// A step that `dependsOn` a step listed after it (decision V7). Steps run in list order and
+    /// the engine does not reorder them (a `goto` names positions, and the order is the author's),
+    /// so the dependency has not completed when the step is reached: an error whose message says
+    /// which step to move. When an action can jump to a step, the later step may run first (a
+    /// loop), so it is only a warning.
+    mutating func checkDependsOnOrder(_ step: Step, on id: String, in workflow: Workflow, at location: SourceLocation) {
+        if document.hasStepJumps(workflow) {
+            warning(
+                .dependsOnOrder,
+                "step `\(step.stepId)` depends on step `\(id)`, which comes after it; it completes first only if a `goto` or `retry` runs `\(id)` earlier, otherwise `\(step.stepId)` fails: move step `\(id)` before `\(step.stepId)`",
+                at: location)
+        } else {
+            error(
+                .dependsOnOrder,
+                "step `\(step.stepId)` depends on step `\(id)`, which comes after it; steps run in list order, so `\(id)` cannot have completed: move step `\(id)` before `\(step.stepId)`",
+                at: location)
         }
     }
 
@@ -471,7 +514,8 @@ private struct Checker {
     mutating func checkDependsOnCycles() {
         var edges: [String: [ExpressionString]] = [:]
         for w in document.workflows where !w.workflowId.isEmpty && edges[w.workflowId] == nil {
-            edges[w.workflowId] = w.dependsOn.filter { workflowIds.contains($0.text) }
+            // A step's `dependsOn` on another workflow's step makes that workflow run first (V7).
+            edges[w.workflowId] = (w.dependsOn + w.stepDependencyWorkflows).filter { workflowIds.contains($0.text) }
         }
         // Iterative DFS with colours; each cycle is reported once, at the entry that closes it.
         var state: [String: Int] = [:]  // 1 = on the stack, 2 = done
