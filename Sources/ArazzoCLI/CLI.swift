@@ -84,7 +84,7 @@ public enum CLI {
         if wantsHelp {
             let subcommands: [String: any ParsableCommand.Type] = [
                 "run": RunCommand.self, "validate": ValidateCommand.self, "list": ListCommand.self,
-                "fix": FixCommand.self, "rules": RulesCommand.self,
+                "fix": FixCommand.self, "upgrade": UpgradeCommand.self, "rules": RulesCommand.self,
             ]
             let named = arguments.first { subcommands[$0] != nil }
             let type = named.flatMap { subcommands[$0] } ?? ArazzoRunCommand.self
@@ -114,6 +114,8 @@ public enum CLI {
             return await list.execute(context)
         case let fix as FixCommand:
             return await fix.execute(context)
+        case let upgrade as UpgradeCommand:
+            return await upgrade.execute(context)
         case let rules as RulesCommand:
             return await rules.execute(context)
         default:
@@ -133,7 +135,9 @@ struct ArazzoRunCommand: AsyncParsableCommand {
             (validate: errors found), 2 invalid document or usage, 3 could not run.
             """,
         version: CLI.version,
-        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, FixCommand.self, RulesCommand.self],
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, ListCommand.self, FixCommand.self, UpgradeCommand.self, RulesCommand.self,
+        ],
         defaultSubcommand: RunCommand.self)
 }
 

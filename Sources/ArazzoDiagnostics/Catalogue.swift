@@ -37,6 +37,7 @@ extension DiagnosticRule {
         .init("invalid-key", .warning, area: .structure, reference: "Arazzo §4.6.7 (key pattern)", "a components or outputs key outside `[a-zA-Z0-9.-_]+` (error only where an expression must name it and cannot)"),
         .init("empty-list", .error, area: .structure, reference: "Arazzo §4.6.1, §4.6.4", "a list that must have at least one entry is empty"),
         .init("empty-success-criteria", .warning, area: .structure, reference: "Arazzo §4.6.6, JSON Schema", "`successCriteria: []`"),
+        .init("uri-reference", .warning, area: .structure, reference: "Arazzo §4.6.1 (`$self`), §4.6.3 (`url`), RFC 3986", fixIt: true, "`$self` or a source `url` with characters a URI reference cannot hold (a space, `{`, …); the fix-it percent-encodes them"),
         .init("invalid-value", .error, area: .structure, reference: "Arazzo §4.6 (enumerations)", "a value outside its allowed set (`type`, `in`, …)"),
         .init("step-target", .error, area: .structure, reference: "Arazzo §4.6.6", "a step without exactly one of `operationId`, `operationPath`, `workflowId`"),
         .init("action-target", .error, area: .structure, reference: "Arazzo §4.6.8, §4.6.9", "a `goto` without exactly one target, or a `retry` with both"),

@@ -22,7 +22,6 @@ struct RuleGoldenCoverageTests {
         "template-unbalanced-brace": "ExpressionScopeTests",
         "criterion-type": "no golden and no dedicated test yet",
         "unsupported-jsonpath-version": "no golden and no dedicated test yet (Goessner now runs; other versions are refused by the model first)",
-        "parameter-in": "no golden and no dedicated test yet",
     ]
 
     static let folders = ["invalid", "valid", "fixits", "realworld", "oai-examples"]

@@ -392,6 +392,10 @@ private struct UnitChecker {
                     continue
                 }
                 guard let location = parameter.in else {
+                    // One written on the step or the workflow was reported by the reader already
+                    // (`parameter-missing-in`); this reports the ones a component reference brings.
+                    let written = step.parameters + workflow.parameters
+                    if written.contains(where: { $0.object?.location == parameter.location }) { continue }
                     diagnostics.append(.error(
                         "parameter '\(parameter.name)' has no `in`; a step that calls an operation needs in: path, query, header or cookie",
                         at: isStepLevel ? parameter.location : step.location, code: "parameter-in"))

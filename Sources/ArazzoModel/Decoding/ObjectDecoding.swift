@@ -109,6 +109,7 @@ extension DecodingContext {
             }
         }
 
+        checkURIReference(f, "$self")
         var selfURI: String?
         if let value = expression(f, "$self") {
             // A fragment would make the base of every relative reference ambiguous (schema).
@@ -156,6 +157,7 @@ extension DecodingContext {
         let name = expression(f, "name", required: true)
         checkIdentifier(name, field: "name", path: f.childPath("name"))
         let url = string(f, "url", required: true)
+        checkURIReference(f, "url")
         var type = enumeration(
             f, "type", SourceDescription.SourceType.self,
             allowed: featureSet == .v1_1 ? [.openapi, .arazzo, .asyncapi] : [.openapi, .arazzo])

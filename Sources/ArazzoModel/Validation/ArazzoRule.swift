@@ -33,6 +33,9 @@ public enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
     case emptyList = "empty-list"
     /// `successCriteria: []` (allowed by the 1.0.1 text, forbidden by the schema and 1.1; warning).
     case emptySuccessCriteria = "empty-success-criteria"
+    /// `$self` or a source `url` that is not an RFC 3986 URI reference (warning with a fix-it
+    /// that percent-encodes).
+    case uriReference = "uri-reference"
     /// A value outside the allowed set (`type`, `in`, …).
     case invalidValue = "invalid-value"
     /// A step without exactly one of `operationId`, `operationPath`, `workflowId`.
