@@ -35,7 +35,7 @@ struct Arazzo11ModelTests {
         #expect(replacement.selector?.type == .kind(.jsonpointer))
         let confirm = workflow.steps[1]
         #expect(confirm.action == .receive)
-        #expect(confirm.correlationId?.value == .string("$inputs.order.requestId"))
+        #expect(confirm.correlationId?.value == .string("$inputs.order#/requestId"))
         #expect(confirm.dependsOn.map(\.text) == ["placeOrder"])
         #expect(confirm.outputSelectors["orderId"]?.selector.text == "$.orderId")
         guard case .expressionType(let jsonpath)? = confirm.outputSelectors["orderId"]?.type else {

@@ -29,6 +29,23 @@ extension RunSession {
         var channelValues: [String: String] = [:]
         var headers: [String: JSONValue] = [:]
         for parameter in step.parameters {
+            if let selection = parameter.selection {
+                // A Selector Object that selects nothing fails the step, as for HTTP (V7).
+                switch selection.evaluate(in: context) {
+                case .success(let selected):
+                    switch parameter.location {
+                    case .channel?: channelValues[parameter.name] = Self.text(of: selected)
+                    case .header?: headers[parameter.name] = selected
+                    default:
+                        fail(&execution, kind: "request", "parameter '\(parameter.name)': an AsyncAPI step takes in: header or in: channel")
+                        return
+                    }
+                case .failure(let failure):
+                    fail(&execution, kind: "request", "parameter '\(parameter.name)' has no value: \(failure.message)")
+                    return
+                }
+                continue
+            }
             let evaluation = parameter.value.evaluate(in: context)
             guard let value = evaluation.value, value != .null else {
                 let reason = evaluation.omitted.first?.unresolved.description ?? "it resolved to null"
@@ -163,16 +180,9 @@ extension RunSession {
             if isJSON, case .string(let text) = payload, let parsed = try? JSONValue(parsing: text) {
                 payload = parsed
             }
-            for replacement in body.replacements {
-                let value = replacement.value.evaluate(in: context)
-                guard let resolved = value.value else {
-                    return .failure(RequestBuildFailure(message: "replacement for \(replacement.target): \(value.omitted.first?.unresolved.description ?? "it did not resolve")"))
-                }
-                do {
-                    payload = try RequestBodyEncoder.replacing(in: payload, target: replacement.target, with: resolved)
-                } catch {
-                    return .failure(RequestBuildFailure(message: error.message))
-                }
+            switch RunSession.applyJSONReplacements(body.replacements, to: payload, in: context) {
+            case .success(let replaced): payload = replaced
+            case .failure(let failure): return .failure(failure)
             }
         }
         let isJSON = contentType.map { RequestBodyEncoder.kind(of: $0) == .json } ?? true

@@ -258,29 +258,9 @@ extension RunSession {
                             break
                         }
                     }
-                    for replacement in body.replacements {
-                        let value: JSONValue
-                        switch Self.replacementValue(replacement, in: context) {
-                        case .success(let v): value = v
-                        case .failure(let failure): return .failure(failure)
-                        }
-                        // A pointer by default (A21); with `targetSelectorType: jsonpath` every
-                        // node the query selects is replaced, and none selected fails (V8).
-                        var targets = [replacement.target]
-                        if let selector = replacement.targetSelector {
-                            switch selector.targetPointers(in: payload) {
-                            case .success(let pointers): targets = pointers.map(\.description)
-                            case .failure(let failure):
-                                return .failure(RequestBuildFailure(message: "replacement target \(replacement.target): \(failure.reason)"))
-                            }
-                        }
-                        for target in targets {
-                            do {
-                                payload = try RequestBodyEncoder.replacing(in: payload, target: target, with: value)
-                            } catch {
-                                return .failure(RequestBuildFailure(message: error.message))
-                            }
-                        }
+                    switch Self.applyJSONReplacements(body.replacements, to: payload, in: context) {
+                    case .success(let replaced): payload = replaced
+                    case .failure(let failure): return .failure(failure)
                     }
                 }
                 let encodingMap = operation.requestBody?.content.first { $0.mediaType == contentType }?.encoding
@@ -378,6 +358,38 @@ extension RunSession {
         }
         notes.append("the operation declares no request body media type; sent as application/json")
         return "application/json"
+    }
+
+    /// Applies payload replacements to a JSON (or form) payload: each target is a JSON Pointer by
+    /// default (A21); with `targetSelectorType: jsonpath` every node the query selects is replaced,
+    /// and none selected fails (V8). HTTP request bodies and AsyncAPI messages share it.
+    static func applyJSONReplacements(
+        _ replacements: [CompiledReplacement], to payload: JSONValue, in context: EvaluationContext
+    ) -> Result<JSONValue, RequestBuildFailure> {
+        var payload = payload
+        for replacement in replacements {
+            let value: JSONValue
+            switch replacementValue(replacement, in: context) {
+            case .success(let v): value = v
+            case .failure(let failure): return .failure(failure)
+            }
+            var targets = [replacement.target]
+            if let selector = replacement.targetSelector {
+                switch selector.targetPointers(in: payload) {
+                case .success(let pointers): targets = pointers.map(\.description)
+                case .failure(let failure):
+                    return .failure(RequestBuildFailure(message: "replacement target \(replacement.target): \(failure.reason)"))
+                }
+            }
+            for target in targets {
+                do {
+                    payload = try RequestBodyEncoder.replacing(in: payload, target: target, with: value)
+                } catch {
+                    return .failure(RequestBuildFailure(message: error.message))
+                }
+            }
+        }
+        return .success(payload)
     }
 
     /// A replacement's value: its Selector Object's selection (1.1) or its value evaluated; either
