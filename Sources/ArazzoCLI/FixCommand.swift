@@ -41,14 +41,12 @@ struct FixCommand: AsyncParsableCommand, ContextCommand {
         var exit = CLIExitCode.success
         for file in files {
             let path = context.absolutePath(file)
-            guard let data = FileManager.default.contents(atPath: path), let original = String(data: data, encoding: .utf8) else {
-                context.stderr.line("error: cannot read \(file) as UTF-8 text")
+            guard let editable = EditableFile.read(file, at: path, context: context) else {
                 exit = CLIExitCode.usage
                 continue
             }
-            // libyaml does not count a byte-order mark as a column; keep it out of the edited text.
-            let bom = original.hasPrefix("\u{FEFF}")
-            var text = bom ? String(original.dropFirst()) : original
+            let original = editable.original(editable.text)
+            var text = editable.text
             var applied = 0
             var remaining = Diagnostics()
             for _ in 0..<Self.maxRounds {
@@ -64,7 +62,7 @@ struct FixCommand: AsyncParsableCommand, ContextCommand {
                 text = outcome.text
                 applied += outcome.applied
             }
-            let fixed = (bom ? "\u{FEFF}" : "") + text
+            let fixed = editable.original(text)
             let errors = remaining.errors.count
             let leftWarnings = remaining.warnings.count
             if diff {

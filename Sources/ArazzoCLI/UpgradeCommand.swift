@@ -46,16 +46,12 @@ struct UpgradeCommand: AsyncParsableCommand, ContextCommand {
         let style = diff ? context.stderrStyle : context.stdoutStyle
         for file in files {
             let path = context.absolutePath(file)
-            // libyaml does not count a byte-order mark as a column; keep it out of the edited text.
-            // It is looked for in the bytes: decoding may drop it silently.
-            let data = FileManager.default.contents(atPath: path)
-            let bom = data?.starts(with: [0xEF, 0xBB, 0xBF]) == true
-            guard let data, let text = String(data: bom ? data.dropFirst(3) : data, encoding: .utf8) else {
-                context.stderr.line("error: cannot read \(file) as UTF-8 text")
+            guard let editable = EditableFile.read(file, at: path, context: context) else {
                 worsen(CLIExitCode.usage)
                 continue
             }
-            let original = (bom ? "\u{FEFF}" : "") + text
+            let text = editable.text
+            let original = editable.original(text)
             let plan: ArazzoUpgrade.Plan
             do {
                 plan = try await ArazzoUpgrade.plan(text: text, path: path, loader: loader)
@@ -82,7 +78,7 @@ struct UpgradeCommand: AsyncParsableCommand, ContextCommand {
                 let place = note.location.map { "\(context.displayPath($0.file)):\($0.line):\($0.column): " } ?? ""
                 report.line(place + "note: " + note.message)
             }
-            let upgraded = (bom ? "\u{FEFF}" : "") + plan.upgraded
+            let upgraded = editable.original(plan.upgraded)
             if diff {
                 context.stdout.write(TextEditing.unifiedDiff(from: original, to: upgraded, path: context.displayPath(path)))
             }

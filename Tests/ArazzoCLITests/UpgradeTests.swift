@@ -229,3 +229,40 @@ struct UpgradeBytesTests {
         #expect(upgraded == Data(("\u{FEFF}" + expectedLines.joined(separator: "\r\n")).utf8))
     }
 }
+
+/// `fix` and `upgrade` read the files they rewrite the same way: the byte-order mark kept, and a
+/// file that cannot be read named with the reason.
+@Suite("fix and upgrade read files alike")
+struct EditableFileTests {
+    @Test("fix keeps a byte-order mark, as upgrade does")
+    func fixKeepsBOM() async throws {
+        let work = try TemporaryDirectory()
+        defer { work.cleanup() }
+        try FileManager.default.copyItem(atPath: Repository.fixture("upgrade/yaml-comments/petstore.yaml"), toPath: work.file("petstore.yaml"))
+        let lines = [
+            "arazzo: 1.0.1", "info:", "  title: BOM", "  version: 1.0.0", "sourceDescriptions:",
+            "  - name: pets", "    url: ./petstore.yaml", "    type: openapi", "workflows:", "  - workflowId: w",
+            "    steps:", "      - stepId: a", "        operationId: findpets", "",
+        ]
+        try Data(("\u{FEFF}" + lines.joined(separator: "\n")).utf8).write(to: URL(fileURLWithPath: work.file("doc.yaml")))
+        let result = await Invocation.run(["fix", "doc.yaml"], environment: ["NO_COLOR": "1"], settings: CLISettings(workingDirectory: work.path))
+        #expect(result.stdout.contains("applied 1 fix-it"), "\(result.stdout)\(result.stderr)")
+        var expected = lines
+        expected[12] = "        operationId: findPets"
+        let fixed = try Data(contentsOf: URL(fileURLWithPath: work.file("doc.yaml")))
+        #expect(fixed == Data(("\u{FEFF}" + expected.joined(separator: "\n")).utf8))
+    }
+
+    @Test("a missing file and a directory are named with the reason (exit 2)", arguments: ["fix", "upgrade"])
+    func unreadable(_ command: String) async throws {
+        let work = try TemporaryDirectory()
+        defer { work.cleanup() }
+        try FileManager.default.createDirectory(atPath: work.file("dir"), withIntermediateDirectories: true)
+        let missing = await Invocation.run([command, "nothere.yaml"], settings: CLISettings(workingDirectory: work.path))
+        #expect(missing.code == 2)
+        #expect(missing.stderr == "error: cannot read nothere.yaml: no such file\n")
+        let directory = await Invocation.run([command, "dir"], settings: CLISettings(workingDirectory: work.path))
+        #expect(directory.code == 2)
+        #expect(directory.stderr == "error: cannot read dir: it is a directory; name the Arazzo document in it\n")
+    }
+}
