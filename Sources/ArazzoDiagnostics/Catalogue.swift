@@ -32,6 +32,7 @@ extension DiagnosticRule {
         .init("unseen-patch-version", .warning, area: .structure, reference: "Arazzo §4.2, decision V1", "a later patch than this engine knows (e.g. 1.1.1); read as the known one"),
         .init("async-step-field", .error, area: .structure, reference: "Arazzo 1.1 Step Object", "an AsyncAPI step without `action`, `correlationId` on a non-receive step, or `action` on a workflow step"),
         .init("action-parameters", .error, area: .structure, reference: "Arazzo 1.1 Success/Failure Action Object", "action `parameters` on an action that names no `workflowId`"),
+        .init("payload-selector-like", .warning, area: .structure, reference: "Arazzo 1.1 Request Body Object `payload`, Selector Object", fixIt: true, "a payload mapping evidently meant as a Selector Object is not one (misspelt key, no or unknown `type`): sent as a literal object"),
         .init("action-parameter-in", .warning, area: .structure, reference: "Arazzo 1.1 Success/Failure Action Object (`parameters`)", fixIt: true, "`in` on an action parameter (it is an input of the target workflow); ignored"),
         .init("invalid-id", .warning, area: .structure, reference: "Arazzo §4.6.4, §4.6.6 (SHOULD pattern)", "a workflowId, stepId or source name outside `[A-Za-z0-9_-]+` (error only where an expression must name it and cannot)"),
         .init("invalid-key", .warning, area: .structure, reference: "Arazzo §4.6.7 (key pattern)", "a components or outputs key outside `[a-zA-Z0-9.-_]+` (error only where an expression must name it and cannot)"),

@@ -177,6 +177,9 @@ public struct ValueTemplate: Sendable, Hashable {
         case template(ExpressionTemplate)
         case array([Node])
         case object([(String, Node)])
+        /// A value the caller supplies at evaluation (a payload Selector Object, decision S6):
+        /// the index into the values given to ``ValueTemplate/evaluate(in:slots:)``.
+        case slot(Int)
 
         static func == (lhs: Node, rhs: Node) -> Bool {
             switch (lhs, rhs) {
@@ -184,6 +187,7 @@ public struct ValueTemplate: Sendable, Hashable {
             case let (.expression(a), .expression(b)): return a == b
             case let (.template(a), .template(b)): return a == b
             case let (.array(a), .array(b)): return a == b
+            case let (.slot(a), .slot(b)): return a == b
             case let (.object(a), .object(b)):
                 return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
             default: return false
@@ -196,6 +200,7 @@ public struct ValueTemplate: Sendable, Hashable {
             case .expression(let e): hasher.combine(1); hasher.combine(e)
             case .template(let t): hasher.combine(2); hasher.combine(t)
             case .array(let a): hasher.combine(3); hasher.combine(a)
+            case .slot(let i): hasher.combine(5); hasher.combine(i)
             case .object(let o):
                 hasher.combine(4)
                 for (k, v) in o { hasher.combine(k); hasher.combine(v) }
@@ -248,9 +253,19 @@ public struct ValueTemplate: Sendable, Hashable {
     /// ``issues``). Nesting deeper than 512 levels is kept literal.
     /// `version` selects the runtime-expression grammar (1.0.1 by default).
     public init(_ value: JSONValue, version: ExpressionVersion = .v1_0) {
+        self.init(value, version: version, slots: [])
+    }
+
+    /// Compiles `value` with the members at the JSON pointers `slots` left to the caller: they are
+    /// not compiled (nor checked), and ``evaluate(in:slots:)`` puts the caller's values there, in
+    /// the order of `slots`. Used for the Selector Objects of a 1.1 payload (decision S6).
+    public init(_ value: JSONValue, version: ExpressionVersion = .v1_0, slots: [String]) {
         var issues: [Issue] = []
         var constant = true
-        self.root = Self.compile(value, path: "", depth: 0, version: version, issues: &issues, constant: &constant)
+        var slotIndex: [String: Int] = [:]
+        for (i, path) in slots.enumerated() where slotIndex[path] == nil { slotIndex[path] = i }
+        self.root = Self.compile(
+            value, path: "", depth: 0, version: version, slots: slotIndex, issues: &issues, constant: &constant)
         self.issues = issues
         self.isConstant = constant
         self.original = value
@@ -265,8 +280,15 @@ public struct ValueTemplate: Sendable, Hashable {
             offset: offset, code: "unknown-expression-root")
     }
 
-    static func compile(_ value: JSONValue, path: String, depth: Int, version: ExpressionVersion, issues: inout [Issue], constant: inout Bool) -> Node {
+    static func compile(
+        _ value: JSONValue, path: String, depth: Int, version: ExpressionVersion, slots: [String: Int] = [:],
+        issues: inout [Issue], constant: inout Bool
+    ) -> Node {
         guard depth < 512 else { return .literal(value) }
+        if !slots.isEmpty, let index = slots[path] {
+            constant = false
+            return .slot(index)
+        }
         switch value {
         case .string(let s):
             if RuntimeExpression.looksLikeExpression(s) {
@@ -306,7 +328,7 @@ public struct ValueTemplate: Sendable, Hashable {
             nodes.reserveCapacity(elements.count)
             var allLiteral = true
             for (i, element) in elements.enumerated() {
-                let node = compile(element, path: path + "/\(i)", depth: depth + 1, version: version, issues: &issues, constant: &constant)
+                let node = compile(element, path: path + "/\(i)", depth: depth + 1, version: version, slots: slots, issues: &issues, constant: &constant)
                 if case .literal = node {} else { allLiteral = false }
                 nodes.append(node)
             }
@@ -316,7 +338,9 @@ public struct ValueTemplate: Sendable, Hashable {
             nodes.reserveCapacity(members.count)
             var allLiteral = true
             for (key, member) in members {
-                let node = compile(member, path: path + "/" + escapePointerToken(key), depth: depth + 1, version: version, issues: &issues, constant: &constant)
+                let node = compile(
+                    member, path: path + "/" + escapePointerToken(key), depth: depth + 1, version: version, slots: slots,
+                    issues: &issues, constant: &constant)
                 if case .literal = node {} else { allLiteral = false }
                 nodes.append((key, node))
             }
@@ -332,7 +356,7 @@ public struct ValueTemplate: Sendable, Hashable {
         var out: [(String, RuntimeExpression, Int)] = []
         func walk(_ node: Node, _ path: String) {
             switch node {
-            case .literal: break
+            case .literal, .slot: break
             case .expression(let e): out.append((path, e, 0))
             case .template(let t): for (e, o) in t.expressions { out.append((path, e, o)) }
             case .array(let a): for (i, n) in a.enumerated() { walk(n, path + "/\(i)") }
@@ -347,19 +371,28 @@ public struct ValueTemplate: Sendable, Hashable {
     /// template) does not resolve is left out and listed in ``Evaluation/omitted`` (issue 4: a
     /// payload member referring to an input that was not supplied is omitted).
     public func evaluate(in context: any ExpressionContext) -> Evaluation {
+        evaluate(in: context, slots: [])
+    }
+
+    /// ``evaluate(in:)`` with `slots[i]` put where the `i`th slot given to
+    /// ``init(_:version:slots:)`` is (`null` where none is given).
+    public func evaluate(in context: any ExpressionContext, slots: [JSONValue]) -> Evaluation {
         if case .literal(let v) = root { return Evaluation(value: v, omitted: []) }
         var omitted: [Omission] = []
         var path: [String] = []
-        let value = Self.evaluate(root, path: &path, context: context, omitted: &omitted)
+        let value = Self.evaluate(root, path: &path, context: context, slots: slots, omitted: &omitted)
         return Evaluation(value: value, omitted: omitted)
     }
 
     /// `path` holds the unescaped tokens of the node being evaluated; the pointer text is built
     /// only when a member is omitted (building it for every member of every payload on every run
     /// was a measurable share of the engine's time).
-    static func evaluate(_ node: Node, path: inout [String], context: any ExpressionContext, omitted: inout [Omission]) -> JSONValue? {
+    static func evaluate(
+        _ node: Node, path: inout [String], context: any ExpressionContext, slots: [JSONValue], omitted: inout [Omission]
+    ) -> JSONValue? {
         switch node {
         case .literal(let v): return v
+        case .slot(let i): return slots.indices.contains(i) ? slots[i] : .null
         case .expression(let e):
             switch e.evaluate(in: context) {
             case .success(let v): return v
@@ -379,7 +412,7 @@ public struct ValueTemplate: Sendable, Hashable {
             out.reserveCapacity(nodes.count)
             for (i, n) in nodes.enumerated() {
                 path.append(String(i))
-                if let v = evaluate(n, path: &path, context: context, omitted: &omitted) { out.append(v) }
+                if let v = evaluate(n, path: &path, context: context, slots: slots, omitted: &omitted) { out.append(v) }
                 path.removeLast()
             }
             return .array(out)
@@ -388,7 +421,7 @@ public struct ValueTemplate: Sendable, Hashable {
             out.reserveCapacity(members.count)
             for (k, n) in members {
                 path.append(k)
-                if let v = evaluate(n, path: &path, context: context, omitted: &omitted) {
+                if let v = evaluate(n, path: &path, context: context, slots: slots, omitted: &omitted) {
                     out[k] = v
                 }
                 path.removeLast()

@@ -117,7 +117,11 @@ private struct UnitChecker {
                 // A receive step's `correlationId` is evaluated before it waits, as a parameter is.
                 if let correlation = step.correlationId { checkValue(correlation, scope: scope) }
                 if let body = step.requestBody {
-                    if let payload = body.payload { checkValue(payload, scope: scope) }
+                    if let payload = body.payload {
+                        // Selector Objects in a 1.1 payload are checked as selectors, not as literal members (S6).
+                        checkValue(payload, scope: scope, slots: body.payloadSelectors.map(\.path))
+                        for found in body.payloadSelectors { checkSelector(found.selector, scope: scope) }
+                    }
                     for replacement in body.replacements {
                         if let selector = replacement.selector { checkSelector(selector, scope: scope) } else { checkValue(replacement.value, scope: scope) }
                         checkTarget(replacement)
@@ -226,8 +230,8 @@ private struct UnitChecker {
         }
     }
 
-    mutating func checkValue(_ value: LocatedValue, scope: ExpressionScope) {
-        let compiled = ValueTemplate(value.value, version: document.expressionVersion)
+    mutating func checkValue(_ value: LocatedValue, scope: ExpressionScope, slots: [String] = []) {
+        let compiled = ValueTemplate(value.value, version: document.expressionVersion, slots: slots)
         for entry in scope.check(compiled) {
             let node = Self.node(at: entry.path, in: value.node)
             let text = node.scalar?.text ?? ""

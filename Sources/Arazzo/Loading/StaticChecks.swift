@@ -43,6 +43,8 @@ enum StaticChecks {
     /// so the run would fail building the request.
     static func xmlPayload(_ body: RequestBody, operation: OpenAPIOperation) -> Diagnostic? {
         guard let payload = body.payload else { return nil }
+        // A whole payload that is a Selector Object (1.1) is what it selects, maybe XML text.
+        if body.payloadSelectors.contains(where: { $0.path.isEmpty }) { return nil }
         switch payload.value {
         case .object, .array: break
         default: return nil

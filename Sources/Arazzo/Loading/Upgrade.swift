@@ -118,12 +118,24 @@ public enum ArazzoUpgrade {
         }
 
         // Validate the result: an error the original did not have needs a hand.
-        let after: Diagnostics
+        var after: Diagnostics
         var afterTexts: [String: String] = [:]
         do {
             let loaded = try await loader.load(text: upgraded, baseURL: path)
             after = loaded.validate()
             afterTexts = loaded.sourceTexts
+            // A payload object of exactly `context`/`selector`/`type` is literal in 1.0 and a
+            // Selector Object in 1.1 (decision S6): the request would change without an error.
+            for workflow in loaded.entry.document.workflows {
+                for step in workflow.steps {
+                    for found in step.requestBody?.payloadSelectors ?? [] {
+                        after.append(.error(
+                            "this payload object of `context`, `selector` and `type` is sent as written under Arazzo 1.0 but is a Selector Object under 1.1, replaced by what it selects",
+                            at: found.selector.location, code: ArazzoRule.payloadSelectorLike.rawValue,
+                            notes: ["upgrade: the request would change silently, so nothing was written; to keep the literal object, send it through a replacement whose value is a runtime expression, or write the payload as JSON text, then upgrade again"]))
+                    }
+                }
+            }
         } catch {
             after = error.diagnostics
         }
@@ -143,6 +155,11 @@ public enum ArazzoUpgrade {
                 }
             }
             if known.contains(ErrorKey(mapped)) || knownMessages.contains(MessageKey(mapped)) { continue }
+            if mapped.code == ArazzoRule.payloadSelectorLike.rawValue {
+                // Not an error of the 1.1 document but a change of meaning (decision S6).
+                manual.append(mapped)
+                continue
+            }
             if mapped.message.contains("Selector Object") {
                 // The common cause: a 1.0 parameter or replacement value written as an object.
                 mapped.notes.append("upgrade: Arazzo 1.1 reads a mapping written as a `value` as a Selector Object (`context`, `selector`, `type`); a 1.0 object value has no 1.1 literal form")

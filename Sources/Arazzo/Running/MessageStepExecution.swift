@@ -168,7 +168,11 @@ extension RunSession {
         let contentType = step.body?.contentType ?? target.contentType
         var payload: JSONValue = .null
         if let body = step.body, let template = body.payload {
-            let evaluation = template.evaluate(in: context)
+            let evaluation: ValueTemplate.Evaluation
+            switch body.evaluatePayload(template, in: context) {
+            case .success(let evaluated): evaluation = evaluated
+            case .failure(let failure): return .failure(failure)
+            }
             for omission in evaluation.omitted {
                 guard RunSession.unsuppliedInput(omission.unresolved, inputs: context.inputs) != nil else {
                     return .failure(RequestBuildFailure(message: "payload \(omission.path.isEmpty ? "value" : "member " + omission.path): \(omission.unresolved.description)"))

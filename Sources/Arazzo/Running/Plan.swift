@@ -226,12 +226,36 @@ struct CompiledParameter: Sendable {
 struct CompiledBody: Sendable {
     let contentType: String?
     let payload: ValueTemplate?
+    /// The Selector Objects inside the payload (1.1, decision S6), in the order of the payload's
+    /// slots: each is evaluated before the payload, and the payload takes what it selects.
+    let payloadSelections: [(path: String, selection: CompiledSelection)]
     let replacements: [CompiledReplacement]
 
     init(_ body: RequestBody, version: ExpressionVersion) {
         contentType = body.contentType
-        payload = body.payload.map { ValueTemplate($0.value, version: version) }
+        let slots = body.payloadSelectors.map(\.path)
+        payload = body.payload.map { ValueTemplate($0.value, version: version, slots: slots) }
+        payloadSelections = body.payloadSelectors.map { ($0.path, CompiledSelection($0.selector, version: version)) }
         replacements = body.replacements.map { CompiledReplacement($0, version: version) }
+    }
+}
+
+extension CompiledBody {
+    /// The payload evaluated: its Selector Objects first, any that selects nothing failing the
+    /// step (naming where it is, decision S6 as V7 for parameters), then its expressions and
+    /// templates with the selected values in place. Replacements are the caller's, after this.
+    func evaluatePayload(_ template: ValueTemplate, in context: EvaluationContext) -> Result<ValueTemplate.Evaluation, RequestBuildFailure> {
+        var selected: [JSONValue] = []
+        selected.reserveCapacity(payloadSelections.count)
+        for (path, selection) in payloadSelections {
+            switch selection.evaluate(in: context) {
+            case .success(let value): selected.append(value)
+            case .failure(let failure):
+                let place = path.isEmpty ? "payload" : "payload member \(path)"
+                return .failure(RequestBuildFailure(message: "\(place) has no value: \(failure.message)"))
+            }
+        }
+        return .success(template.evaluate(in: context, slots: selected))
     }
 }
 

@@ -202,7 +202,11 @@ extension RunSession {
                     }
                 }
             } else {
-                let evaluation = payloadTemplate.evaluate(in: context)
+                let evaluation: ValueTemplate.Evaluation
+                switch body.evaluatePayload(payloadTemplate, in: context) {
+                case .success(let evaluated): evaluation = evaluated
+                case .failure(let failure): return .failure(failure)
+                }
                 for omission in evaluation.omitted {
                     if let failure = omitOrFail(omission.path, omission.unresolved) { return .failure(failure) }
                 }

@@ -118,3 +118,111 @@ extension DecodingContext {
             .map(SelectorType.kind)
     }
 }
+
+extension DecodingContext {
+    /// The Selector Object fields, in the order messages name them.
+    private static let selectorFields = ["context", "selector", "type"]
+
+    /// Finds the Selector Objects inside a 1.1 `payload` (decision S6). A mapping is one when its
+    /// keys are exactly `context`, `selector` and `type` (plus `x-` extensions), `context` and
+    /// `selector` are strings and `type` names a selector language; it is decoded (its version
+    /// checked as everywhere) and not searched further. A mapping evidently meant as one but not
+    /// one (a misspelt key, no `type`, an unknown `type`) stays a literal object, with a warning
+    /// that says why and a fix-it where the fix is clear.
+    mutating func collectPayloadSelectors(
+        _ node: YAMLNode, at path: String, payloadPath: String, depth: Int, into found: inout [PayloadSelector]
+    ) {
+        // Payload values nest as deep as the ValueTemplate compiles them, no deeper.
+        guard depth < 512 else { return }
+        if let items = node.sequence {
+            for (i, item) in items.enumerated() {
+                collectPayloadSelectors(item, at: path + "/\(i)", payloadPath: payloadPath, depth: depth + 1, into: &found)
+            }
+            return
+        }
+        guard let entries = node.mapping else { return }
+        let keys = entries.map(\.key).filter { !$0.hasPrefix("x-") }
+        if Set(keys) == Set(Self.selectorFields), keys.count == 3, Self.isSelectorShaped(entries) {
+            if let selector = decodeSelector(node, path: payloadPath + path) {
+                found.append(PayloadSelector(path: path, selector: selector))
+            }
+            return
+        }
+        nearSelector(entries, node: node, pointer: payloadPath + path)
+        for pair in entries {
+            collectPayloadSelectors(
+                pair.value, at: path + "/" + JSONPointerText.escape(pair.key), payloadPath: payloadPath, depth: depth + 1,
+                into: &found)
+        }
+    }
+
+    /// `context` and `selector` strings and a `type` that names a selector language (plainly or
+    /// as an Expression Type Object).
+    private static func isSelectorShaped(_ entries: [YAMLNode.Pair]) -> Bool {
+        func string(_ key: String) -> String? {
+            guard let scalar = entries.first(where: { $0.key == key })?.value.scalar, case .string(let s) = scalar.value else {
+                return nil
+            }
+            return s
+        }
+        guard string("context") != nil, string("selector") != nil,
+              let type = entries.first(where: { $0.key == "type" })?.value else { return false }
+        let kinds = Set(CriterionExpressionType.ExpressionKind.allCases.map(\.rawValue))
+        if let scalar = type.scalar, case .string(let s) = scalar.value { return kinds.contains(s) }
+        if let inner = type.mapping?.first(where: { $0.key == "type" })?.value.scalar, case .string(let s) = inner.value {
+            return kinds.contains(s)
+        }
+        return false
+    }
+
+    /// The warnings for a payload mapping that has `context` and `selector` (as written or
+    /// misspelt) and nothing else but a `type` or its misspelling, yet is no Selector Object.
+    private mutating func nearSelector(_ entries: [YAMLNode.Pair], node: YAMLNode, pointer: String) {
+        let written = entries.filter { !$0.key.hasPrefix("x-") }
+        let exact = Set(written.map(\.key)).intersection(Self.selectorFields)
+        var meant: [String: YAMLNode.Pair] = [:]
+        var typos: [(YAMLNode.Pair, String)] = []
+        for pair in written where !exact.contains(pair.key) {
+            let open = Self.selectorFields.filter { !exact.contains($0) && meant[$0] == nil }
+            guard let near = suggest(pair.key, among: open) else { return }
+            meant[near] = pair
+            typos.append((pair, near))
+        }
+        for key in exact { meant[key] = written.first { $0.key == key } }
+        guard meant["context"] != nil, meant["selector"] != nil else { return }
+        let lead = "this payload mapping looks like a Selector Object but is sent as a literal object"
+        for (pair, near) in typos {
+            warning(
+                .payloadSelectorLike, "\(lead): `\(pair.key)` is probably `\(near)`; rename it",
+                at: pair.keyLocation, path: pointer + "/" + JSONPointerText.escape(pair.key), range: pair.keyRange,
+                fixIts: [Self.renameKey(pair, to: near)])
+        }
+        guard typos.isEmpty else { return }
+        guard let type = meant["type"] else {
+            warning(
+                .payloadSelectorLike, "\(lead): it has no `type`; add `type: jsonpointer`, `jsonpath` or `xpath`",
+                at: node.location, path: pointer)
+            return
+        }
+        let kinds = CriterionExpressionType.ExpressionKind.allCases.map(\.rawValue)
+        if let scalar = type.value.scalar, case .string(let s) = scalar.value, !kinds.contains(s) {
+            if let near = suggest(s, among: kinds) {
+                warning(
+                    .payloadSelectorLike, "\(lead): `type: \(s)` — `\(s)` is probably `\(near)`; correct it",
+                    at: type.value.location, path: pointer + "/type", range: type.value.range,
+                    fixIts: [FixIt("write `\(near)`", edits: [type.value.replacingScalar(with: near)])])
+            } else {
+                warning(
+                    .payloadSelectorLike, "\(lead): `type` must be jsonpointer, jsonpath or xpath",
+                    at: type.value.location, path: pointer + "/type")
+            }
+            return
+        }
+        if !Self.isSelectorShaped(entries) {
+            warning(
+                .payloadSelectorLike,
+                "\(lead): `context` and `selector` must be strings and `type` jsonpointer, jsonpath, xpath or an Expression Type Object of one",
+                at: node.location, path: pointer)
+        }
+    }
+}

@@ -542,6 +542,10 @@ extension DecodingContext {
         }
         let contentType = string(f, "contentType")
         let payload = any(f, "payload")
+        var payloadSelectors: [PayloadSelector] = []
+        if featureSet == .v1_1, let pair = f.pairs["payload"] {
+            collectPayloadSelectors(pair.value, at: "", payloadPath: f.childPath("payload"), depth: 0, into: &payloadSelectors)
+        }
         var replacements: [PayloadReplacement] = []
         if let items = sequence(f, "replacements") {
             for (i, item) in items.enumerated() {
@@ -567,9 +571,11 @@ extension DecodingContext {
                 }
             }
         }
-        return RequestBody(
+        var body = RequestBody(
             contentType: contentType, payload: payload, replacements: replacements, extensions: f.extensions,
             location: node.location, locations: f.locations)
+        body.payloadSelectors = payloadSelectors
+        return body
     }
 
     mutating func decodeComponents(_ node: YAMLNode, anchor: SourceLocation) -> Components? {

@@ -8,10 +8,28 @@ public struct RequestBody: Sendable, Hashable {
     public let payload: LocatedValue?
     /// `replacements`, applied in order after the payload is evaluated.
     public let replacements: [PayloadReplacement]
+    /// The Selector Objects written inside ``payload`` (Arazzo 1.1, decision S6), in document
+    /// order; each is replaced by what it selects. Always empty in a 1.0 document.
+    public internal(set) var payloadSelectors: [PayloadSelector] = []
     /// `x-*` fields.
     public let extensions: Extensions
     /// Where the mapping starts.
     public let location: SourceLocation
     /// Where each field's value starts, by field name.
     public let locations: [String: SourceLocation]
+}
+
+/// A Selector Object inside a request body `payload` (Arazzo 1.1, decision S6): a mapping whose
+/// keys are exactly `context`, `selector` and `type` (plus `x-` extensions).
+public struct PayloadSelector: Sendable, Hashable {
+    /// The JSON Pointer of the mapping inside the payload (`""` for the whole payload).
+    public let path: String
+    /// The Selector Object.
+    public let selector: Selector
+
+    /// A payload Selector Object built in code.
+    public init(path: String, selector: Selector) {
+        self.path = path
+        self.selector = selector
+    }
 }

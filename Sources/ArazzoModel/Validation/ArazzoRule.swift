@@ -25,6 +25,9 @@ public enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
     case actionParameters = "action-parameters"
     /// `in` on an action parameter: it is an input of the target workflow (warning with a fix-it removing it).
     case actionParameterIn = "action-parameter-in"
+    /// A 1.1 payload mapping evidently meant as a Selector Object that is not one (a misspelt
+    /// key, no `type`, an unknown `type`): sent as a literal object (warning, decision S6).
+    case payloadSelectorLike = "payload-selector-like"
     /// A workflowId, stepId or source name outside `^[A-Za-z0-9_\-]+$`.
     case invalidId = "invalid-id"
     /// A components or outputs key outside `^[a-zA-Z0-9\.\-_]+$`.
