@@ -6,8 +6,10 @@ extension LoadedDocument {
     /// The errors among `diagnostics` that stop the entry workflow `workflowId` from running: every
     /// error except those located inside parts of the documents the workflow does not reach.
     ///
-    /// A workflow reaches its own steps, the workflows it calls and `dependsOn` (across documents,
-    /// transitively) and the components those workflows name. An error inside another workflow,
+    /// A workflow reaches its own steps, the workflows it calls, `dependsOn` or sends a `goto` or
+    /// `retry` action to (across documents, transitively), and the components those workflows
+    /// name. An action target counts even behind criteria that may never hold: the run must not
+    /// start, and send requests, only to stop at a workflow that cannot run. An error inside another workflow,
     /// inside a component none of them names, or inside `info` does not stop it; any other error
     /// does (source descriptions, the document root, OpenAPI descriptions, unlocated problems),
     /// since it may change what the workflow's operations resolve to.
@@ -82,7 +84,7 @@ private struct RegionMap {
         while let key = queue.popLast() {
             guard let unit = loaded.units[key.unitURL], let workflow = unit.document.workflow(key.workflowId) else { continue }
             let resolver = OperationResolver(loaded: loaded, unit: unit)
-            for text in unit.document.workflowReferences(of: workflow, includingActions: false) {
+            for text in unit.document.workflowReferences(of: workflow) {
                 if case .success(.workflow(let next)) = resolver.resolveWorkflow(text), seen.insert(next).inserted {
                     queue.append(next)
                 }
@@ -145,16 +147,15 @@ private struct RegionMap {
 
 extension ArazzoSpecification {
     /// The workflow references `workflow` makes, as written: its `dependsOn` and the workflows
-    /// its steps' `dependsOn` name, its steps' `workflowId`s and, with `includingActions`, the `workflowId` of every success and failure
-    /// action (its own defaults and its steps'). Each caller resolves them with its unit's
+    /// its steps' `dependsOn` name, its steps' `workflowId`s and the `workflowId` of every success
+    /// and failure action (its own defaults and its steps'). Each caller resolves them with its unit's
     /// ``OperationResolver``.
-    func workflowReferences(of workflow: Workflow, includingActions: Bool) -> [String] {
+    func workflowReferences(of workflow: Workflow) -> [String] {
         // Workflows named by a step's `dependsOn` run first, as dependencies (decision V10).
         var texts = (workflow.dependsOn + workflow.stepDependencyWorkflows).map(\.text)
         for step in workflow.steps {
             if case .workflowId(let e) = step.target { texts.append(e.text) }
         }
-        guard includingActions else { return texts }
         var targets: [ActionTarget?] = workflow.successActions.map { resolve($0)?.target }
         targets += workflow.failureActions.map { resolve($0)?.target }
         for step in workflow.steps {

@@ -143,7 +143,7 @@ private struct Reach {
             let resolver = OperationResolver(loaded: loaded, unit: unit)
             let document = unit.document
             for workflow in document.workflows {
-                let texts = document.workflowReferences(of: workflow, includingActions: true)
+                let texts = document.workflowReferences(of: workflow)
                 let key = WorkflowKey(unitURL: unit.url, workflowId: workflow.workflowId)
                 var next: [WorkflowKey] = []
                 for text in texts {
