@@ -167,9 +167,9 @@ let package = Package(
         .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor"], swiftSettings: strictSettings),
         .testTarget(
             name: "ArazzoAsyncAPITests",
-            dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics"],
+            dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "Arazzo"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
     ]
 )

@@ -62,7 +62,7 @@ public enum TextEditing {
 
     /// The scalar offset where each line starts; a line ends after `\n`, after `\r\n`, or after a
     /// lone `\r` (libyaml counts all three as breaks).
-    static func lineStarts(_ scalars: [Unicode.Scalar]) -> [Int] {
+    package static func lineStarts(_ scalars: [Unicode.Scalar]) -> [Int] {
         var starts = [0]
         var i = 0
         while i < scalars.count {

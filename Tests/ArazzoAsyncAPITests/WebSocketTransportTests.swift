@@ -1,6 +1,7 @@
 import ArazzoAsyncAPI
 import ArazzoExecutor
 import ArazzoJSON
+import ArazzoTestSupport
 import ArazzoWebSocket
 import Foundation
 import Testing
@@ -8,64 +9,28 @@ import Testing
 /// The real peer: `scripts/peers/ws_peer.py` on Python's `websockets`, from the virtualenv
 /// `scripts/setup-peers.sh` installs. Without it the tests skip and say why.
 enum WebSocketPeer {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    static let python = root + "/.venv-peers/bin/python3"
-    static let script = root + "/scripts/peers/ws_peer.py"
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: python) }
+    static let script = PythonPeer.root + "/scripts/peers/ws_peer.py"
+    static var available: Bool { PythonPeer.available }
     static let missing: Comment = "no WebSocket peer: run scripts/setup-peers.sh (installs Python websockets into .venv-peers)"
 
-    /// A running peer; `stop()` ends it by closing its stdin.
-    final class Running: Sendable {
-        let process: Process
-        let input: Pipe
-        let port: Int
-
+    /// A running peer, ws or (with a certificate) wss.
+    struct Running: Sendable {
+        let peer: PythonPeer
         let scheme: String
 
-        init(tls: (certificate: String, key: String)? = nil) throws {
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: WebSocketPeer.python)
-            process.arguments = [WebSocketPeer.script] + (tls.map { ["--tls", $0.certificate, $0.key] } ?? [])
-            scheme = tls == nil ? "ws" : "wss"
-            input = Pipe()
-            let output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            try process.run()
-            var line = ""
-            while !line.hasSuffix("\n") {
-                let byte = output.fileHandleForReading.readData(ofLength: 1)
-                guard !byte.isEmpty else { break }
-                line += String(decoding: byte, as: UTF8.self)
-            }
-            guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                process.terminate()
-                throw PeerError(message: "the peer did not start: \(line)")
-            }
-            self.port = port
-        }
+        var port: Int { peer.port }
 
         func endpoint(_ path: String, host: String = "127.0.0.1") -> ChannelEndpoint {
             ChannelEndpoint(protocol: scheme, url: "\(scheme)://\(host):\(port)\(path)", address: path)
         }
 
-        /// Starts a peer off the cooperative pool: waiting for its port blocks a thread, and the
-        /// pool has as few threads as cores, which other suites need meanwhile.
         static func start(tls: (certificate: String, key: String)? = nil) async throws -> Running {
-            try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(with: Result { try Running(tls: tls) })
-                }
-            }
+            let peer = try await PythonPeer.start([WebSocketPeer.script] + (tls.map { ["--tls", $0.certificate, $0.key] } ?? []))
+            return Running(peer: peer, scheme: tls == nil ? "ws" : "wss")
         }
 
-        func stop() {
-            try? input.fileHandleForWriting.close()
-            // The peer exits once its stdin closes; nothing waits for it here (no blocking in the pool).
-        }
+        func stop() { peer.stop() }
     }
-
-    struct PeerError: Error { let message: String }
 }
 
 @Suite("WebSocket transport against a real peer (Python websockets)", .serialized, .enabled(if: WebSocketPeer.available, WebSocketPeer.missing))

@@ -2,6 +2,7 @@ import Arazzo
 import ArazzoCLI
 import ArazzoJSON
 import ArazzoTestServer
+import ArazzoTestSupport
 import Foundation
 
 /// Runs one `Fixtures/conformance/<case>/` folder through the real CLI code path (the
@@ -68,7 +69,7 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
         }
         // A real WebSocket peer for AsyncAPI cases (`websocket:`): scripts/peers/ws_peer.py, or a
         // script of the case folder. CI installs it, so a missing one fails the case.
-        var peer: ConformancePeer?
+        var peer: PythonPeer?
         if let setting = rawCase["websocket"], setting != .bool(false) {
             let script = setting["script"]?.stringValue.map { folder + "/" + $0 } ?? ConformancePeer.defaultScript
             do {
@@ -364,57 +365,17 @@ extension JSONValue {
     }
 }
 
-/// The WebSocket peer of a `websocket:` case: a Python `websockets` script from the virtualenv
-/// `scripts/setup-peers.sh` installs, which prints `PORT <n>` once it listens and exits when its
-/// standard input closes.
-final class ConformancePeer: Sendable {
-    static let python = (Repository.root?.path ?? ".") + "/.venv-peers/bin/python3"
-    static let defaultScript = (Repository.root?.path ?? ".") + "/scripts/peers/ws_peer.py"
+/// The WebSocket peer of a `websocket:` case: `scripts/peers/ws_peer.py`, or a script of the
+/// case folder, on Python's `websockets` (``PythonPeer``).
+enum ConformancePeer {
+    static let defaultScript = PythonPeer.root + "/scripts/peers/ws_peer.py"
 
-    let input: Pipe
-    let port: Int
-
-    private init(script: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
-            throw PeerFailure(message: "no WebSocket peer: \(Self.python) is missing; run scripts/setup-peers.sh (CI installs it, so this case fails rather than skips)")
+    /// Starts `script`; CI installs the virtualenv, so a missing one fails the case rather than
+    /// skipping it.
+    static func start(script: String) async throws -> PythonPeer {
+        guard PythonPeer.available else {
+            throw PythonPeer.Failure(message: "no WebSocket peer: \(PythonPeer.python) is missing; run scripts/setup-peers.sh (CI installs it, so this case fails rather than skips)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [script]
-        input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        var line = ""
-        while !line.hasSuffix("\n") {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            guard !byte.isEmpty else { break }
-            line += String(decoding: byte, as: UTF8.self)
-        }
-        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw PeerFailure(message: "the WebSocket peer \(script) did not start: \(line.debugDescription)")
-        }
-        self.port = port
-    }
-
-    /// Starts the peer off the cooperative pool (waiting for its port blocks a thread).
-    static func start(script: String) async throws -> ConformancePeer {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try ConformancePeer(script: script) })
-            }
-        }
-    }
-
-    /// Ends the peer by closing its standard input.
-    func stop() {
-        try? input.fileHandleForWriting.close()
-    }
-
-    struct PeerFailure: Error, CustomStringConvertible {
-        let message: String
-        var description: String { message }
+        return try await PythonPeer.start([script])
     }
 }

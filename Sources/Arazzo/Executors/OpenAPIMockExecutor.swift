@@ -263,14 +263,7 @@ struct SchemaSampler {
     }
 
     private func dereference(_ value: JSONValue) -> JSONValue {
-        var current = value
-        var hops = 0
-        while case .object(let members) = current, case .string(let ref)? = members["$ref"], hops < 32 {
-            guard let next = resolveReference(ref) else { return current }
-            current = next
-            hops += 1
-        }
-        return current
+        OpenAPIDocument.dereference(value, resolve: resolveReference)
     }
 
     mutating func sample(_ schema: JSONValue, name: String?, depth: Int) -> JSONValue {

@@ -254,18 +254,7 @@ struct TextIndex {
 
     init(_ text: String) {
         scalars = Array(text.unicodeScalars)
-        var starts = [0]
-        var i = 0
-        while i < scalars.count {
-            if scalars[i] == "\r" {
-                if i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1 }
-                starts.append(i + 1)
-            } else if scalars[i] == "\n" {
-                starts.append(i + 1)
-            }
-            i += 1
-        }
-        lineStarts = starts
+        lineStarts = TextEditing.lineStarts(scalars)
     }
 
     /// The offset of `p`, clamped to the text.

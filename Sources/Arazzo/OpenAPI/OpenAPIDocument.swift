@@ -67,10 +67,17 @@ public struct OpenAPIDocument: Sendable {
 
     /// Follows `$ref` chains (bounded) until a value that is not a reference.
     func dereference(_ value: JSONValue) -> JSONValue {
+        Self.dereference(value, resolve: resolveReference)
+    }
+
+    /// Follows `$ref` chains with `resolve` until a value that is not a reference, a reference
+    /// `resolve` cannot follow, or 32 hops (a cycle stops there, never loops). The mock's schema
+    /// sampler uses it for AsyncAPI descriptions too.
+    static func dereference(_ value: JSONValue, resolve: (String) -> JSONValue?) -> JSONValue {
         var current = value
         var hops = 0
         while case .object(let members) = current, case .string(let ref)? = members["$ref"], hops < 32 {
-            guard let next = resolveReference(ref) else { return current }
+            guard let next = resolve(ref) else { return current }
             current = next
             hops += 1
         }

@@ -29,33 +29,28 @@ extension RunSession {
         var channelValues: [String: String] = [:]
         var headers: [String: JSONValue] = [:]
         for parameter in step.parameters {
+            let value: JSONValue
             if let selection = parameter.selection {
                 // A Selector Object that selects nothing fails the step, as for HTTP (V7).
                 switch selection.evaluate(in: context) {
-                case .success(let selected):
-                    switch parameter.location {
-                    case .channel?: channelValues[parameter.name] = Self.text(of: selected)
-                    case .header?: headers[parameter.name] = selected
-                    default:
-                        fail(&execution, kind: "request", "parameter '\(parameter.name)': an AsyncAPI step takes in: header or in: channel")
-                        return
-                    }
+                case .success(let selected): value = selected
                 case .failure(let failure):
                     fail(&execution, kind: "request", "parameter '\(parameter.name)' has no value: \(failure.message)")
                     return
                 }
-                continue
-            }
-            let evaluation = parameter.value.evaluate(in: context)
-            guard let value = evaluation.value, value != .null else {
-                let reason = evaluation.omitted.first?.unresolved.description ?? "it resolved to null"
-                if let unresolved = evaluation.omitted.first?.unresolved, parameter.location == .header,
-                   let input = RunSession.unsuppliedInput(unresolved, inputs: context.inputs) {
-                    execution.trace.notes.append("header \(parameter.name) omitted: input \(input) was not supplied")
-                    continue
+            } else {
+                let evaluation = parameter.value.evaluate(in: context)
+                guard let evaluated = evaluation.value, evaluated != .null else {
+                    let reason = evaluation.omitted.first?.unresolved.description ?? "it resolved to null"
+                    if let unresolved = evaluation.omitted.first?.unresolved, parameter.location == .header,
+                       let input = RunSession.unsuppliedInput(unresolved, inputs: context.inputs) {
+                        execution.trace.notes.append("header \(parameter.name) omitted: input \(input) was not supplied")
+                        continue
+                    }
+                    fail(&execution, kind: "request", "parameter '\(parameter.name)' has no value: \(reason)")
+                    return
                 }
-                fail(&execution, kind: "request", "parameter '\(parameter.name)' has no value: \(reason)")
-                return
+                value = evaluated
             }
             switch parameter.location {
             case .channel?: channelValues[parameter.name] = Self.text(of: value)
