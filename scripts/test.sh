@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+# The real WebSocket peer (Python websockets in .venv-peers/) the AsyncAPI cases talk to.
+./scripts/setup-peers.sh --required
 swift build --build-tests
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
