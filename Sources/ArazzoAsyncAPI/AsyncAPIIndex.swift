@@ -91,7 +91,8 @@ public struct AsyncAPIIndex: Sendable {
     /// server's `{variables}` (else their `default`); `address` replaces a null channel address.
     public func endpoint(
         for channel: AsyncAPIDocument.Channel, server serverName: String? = nil,
-        parameters: [String: String] = [:], variables: [String: String] = [:], address: String? = nil
+        parameters: [String: String] = [:], variables: [String: String] = [:], address: String? = nil,
+        baseURL: String? = nil
     ) throws(AsyncAPIResolutionError) -> ChannelEndpoint {
         let candidates = servers(for: channel)
         let server: AsyncAPIDocument.Server
@@ -120,6 +121,14 @@ public struct AsyncAPIIndex: Sendable {
             try Self.substitute(text, what: "variable", of: "server '\(server.name)'", given: variables) { name in
                 server.variables[name].map { ($0.defaultValue, $0.allowed) }
             }
+        }
+        if let baseURL, let schemeEnd = baseURL.range(of: "://") {
+            // A server override (`--server SOURCE=URL`) replaces the server's protocol, host and
+            // pathname; the channel address still follows it.
+            let scheme = String(baseURL[..<schemeEnd.lowerBound]).lowercased()
+            return ChannelEndpoint(
+                protocol: scheme, url: Self.url(protocol: scheme, host: baseURL, pathname: nil, address: resolvedAddress),
+                address: resolvedAddress)
         }
         return ChannelEndpoint(
             protocol: server.protocol, url: Self.url(protocol: server.protocol, host: host, pathname: pathname, address: resolvedAddress),

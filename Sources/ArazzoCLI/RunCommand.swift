@@ -141,8 +141,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                 return CLIExitCode.usage
             }
             let url = String(server[server.index(after: eq)...])
-            guard ServerOverrideCheck.isHTTPURL(url) else {
-                err.line("error: --server \(server): the URL must start with http:// or https:// and name a host")
+            guard ServerOverrideCheck.isURLWithHost(url) else {
+                err.line("error: --server \(server): the URL must name a scheme and a host (http:// or https://; ws://, wss:// or another protocol for an AsyncAPI source)")
                 return CLIExitCode.usage
             }
             overrides[String(server[..<eq])] = url
@@ -207,7 +207,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         // A --server for a name the run never uses would silently send traffic to the real server.
         for server in servers {
             let name = String(server.prefix { $0 != "=" })
-            if let problem = ServerOverrideCheck.problem(source: name, types: loaded.sourceDescriptionTypes) {
+            if let problem = ServerOverrideCheck.problem(source: name, url: String(server.drop { $0 != "=" }.dropFirst()), types: loaded.sourceDescriptionTypes) {
                 err.line("error: --server \(server): \(problem)")
                 return CLIExitCode.usage
             }

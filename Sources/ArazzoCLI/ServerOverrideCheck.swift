@@ -1,7 +1,8 @@
 import Arazzo
 
 /// Checks `--server SOURCE=URL` values: an override must name an OpenAPI source of the document
-/// and give an absolute http(s) URL, or requests would silently go elsewhere.
+/// with an absolute http(s) URL, or an AsyncAPI source with a `scheme://host` URL (its scheme is
+/// the protocol), or requests would silently go elsewhere.
 enum ServerOverrideCheck {
     /// Whether `url` is an `http://` or `https://` URL with a host.
     static func isHTTPURL(_ url: String) -> Bool {
@@ -19,21 +20,35 @@ enum ServerOverrideCheck {
         return !hostPort.isEmpty && !hostPort.hasPrefix(":")
     }
 
-    /// What is wrong with an override of `source`, given the document's source types; nil when
-    /// it names an OpenAPI source.
-    static func problem(source: String, types: [String: SourceDescription.SourceType]) -> String? {
-        let openAPI = types.filter { $0.value == .openapi }.keys.sorted()
-        let listing = openAPI.isEmpty ? " (the document has none)" : " (here: \(openAPI.joined(separator: ", ")))"
+    /// Whether `url` is `scheme://host…` (an AsyncAPI server: `ws://`, `wss://`, `kafka://`, …).
+    static func isURLWithHost(_ url: String) -> Bool {
+        guard let schemeEnd = url.range(of: "://") else { return false }
+        let scheme = url[..<schemeEnd.lowerBound]
+        guard let first = scheme.first, first.isLetter,
+              scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) else { return false }
+        let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        return !hostPort.isEmpty && !hostPort.hasPrefix(":")
+    }
+
+    /// What is wrong with an override of `source` to `url`, given the document's source types;
+    /// nil when it names an OpenAPI source with an http(s) URL or an AsyncAPI source with a
+    /// `scheme://host` URL.
+    static func problem(source: String, url: String, types: [String: SourceDescription.SourceType]) -> String? {
+        let overridable = types.filter { $0.value == .openapi || $0.value == .asyncapi }.keys.sorted()
+        let listing = overridable.isEmpty ? " (the document has none)" : " (here: \(overridable.joined(separator: ", ")))"
         switch types[source] {
         case .openapi?:
-            return nil
-        case .arazzo?, .asyncapi?:
-            return "'\(source)' is an \(types[source]?.rawValue ?? "") source description; --server applies to openapi sources" + listing
+            return isHTTPURL(url) ? nil : "'\(source)' is an openapi source description; its URL must start with http:// or https://"
+        case .asyncapi?:
+            return nil  // `scheme://host` was checked with the flag; the scheme picks the transport
+        case .arazzo?:
+            return "'\(source)' is an arazzo source description; --server applies to openapi and asyncapi sources" + listing
         case nil:
-            if let near = suggest(source, among: openAPI) {
+            if let near = suggest(source, among: overridable) {
                 return "no source description '\(source)'; did you mean '\(near)'?"
             }
-            return "no source description '\(source)'; --server applies to openapi sources" + listing
+            return "no source description '\(source)'; --server applies to openapi and asyncapi sources" + listing
         }
     }
 }

@@ -62,7 +62,8 @@ extension RunSession {
         }
         let endpoint: ChannelEndpoint
         do {
-            endpoint = try target.source.index.endpoint(for: target.channel, parameters: channelValues)
+            endpoint = try target.source.index.endpoint(
+                for: target.channel, parameters: channelValues, baseURL: options.serverOverrides[target.sourceName])
         } catch {
             fail(&execution, kind: "request", "the channel endpoint could not be built: \(error.message)")
             return
@@ -219,7 +220,8 @@ extension RunSession {
                 guard let value = parameter.value.evaluate(in: context).value else { complete = false; break }
                 values[parameter.name] = Self.text(of: value)
             }
-            guard complete, let endpoint = try? target.source.index.endpoint(for: target.channel, parameters: values),
+            guard complete, let endpoint = try? target.source.index.endpoint(
+                    for: target.channel, parameters: values, baseURL: options.serverOverrides[target.sourceName]),
                   !done.contains(endpoint),
                   let transport = try? options.messageTransports.transport(for: endpoint.protocol) else { continue }
             done.insert(endpoint)
