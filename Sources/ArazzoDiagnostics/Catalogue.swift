@@ -84,7 +84,7 @@ extension DiagnosticRule {
         .init("forward-step-reference", .warning, area: .expressions, reference: "decision A3, V10", "a step's outputs read before the step can have run (an error in a 1.1 document whose workflow has no `goto`/`retry` to a step)"),
         .init("own-output-reference", .warning, area: .expressions, reference: "decision A3", "a step reading its own outputs"),
         .init("outputs-unavailable", .error, area: .expressions, reference: "Arazzo §4.7", "`$outputs` or `$steps` where no outputs exist yet"),
-        .init("exchange-unavailable", .error, area: .expressions, reference: "Arazzo §4.7", "`$request`, `$response` or `$statusCode` where there is no exchange"),
+        .init("exchange-unavailable", .error, area: .expressions, reference: "Arazzo §4.7", "`$request`, `$response` or `$statusCode` where there is no HTTP exchange, or `$message` outside an AsyncAPI step"),
         .init("exchange-on-workflow-step", .error, area: .expressions, reference: "decision A13", "`$request`/`$response`/`$statusCode` on a step that calls a workflow"),
         .init("template-unbalanced-brace", .error, area: .expressions, reference: "Arazzo §4.7 (embedded expressions)", "a `{$…` without its closing brace"),
         .init("unbraced-expression", .warning, area: .expressions, reference: "Arazzo §4.7 (embedded expressions)", fixIt: true, "an expression after other text without `{}` in a parameter value (`Bearer $steps.login.outputs.token`); sent as literal text"),

@@ -16,12 +16,15 @@ public struct ExpressionScope: Sendable, Hashable {
         public var outputs: [String]
         /// Whether it is a `workflowId` step (no HTTP exchange, A13).
         public var isWorkflowStep: Bool
+        /// Whether it is an AsyncAPI step (Arazzo 1.1): it has a `$message`, no HTTP exchange.
+        public var isMessageStep: Bool
 
         /// Creates a step description.
-        public init(id: String, outputs: [String] = [], isWorkflowStep: Bool = false) {
+        public init(id: String, outputs: [String] = [], isWorkflowStep: Bool = false, isMessageStep: Bool = false) {
             self.id = id
             self.outputs = outputs
             self.isWorkflowStep = isWorkflowStep
+            self.isMessageStep = isMessageStep
         }
     }
 
@@ -265,10 +268,22 @@ extension ExpressionScope {
             let head = e.text.split(separator: "#", maxSplits: 1).first.map(String.init) ?? e.text
             if let step = currentStep, step.isWorkflowStep {
                 add(.error, "`\(head)` is undefined in a `workflowId` step: it has no HTTP request or response (A13); read the called workflow's results with `$outputs.<name>`", offset, "exchange-on-workflow-step")
+            } else if let step = currentStep, step.isMessageStep {
+                add(.error, "`\(head)` is undefined in an AsyncAPI step: it has no HTTP request or response; read its message with `$message.payload` or `$message.header.<name>`", offset, "exchange-unavailable")
             } else if currentStep == nil || phase == .workflowOutputs {
                 add(.error, "`\(head)` is only available inside an operation step, after its request is sent", offset, "exchange-unavailable")
             } else if phase == .request {
                 add(.error, "`\(head)` is not available while the request is being built; it exists only after the step's request is sent", offset, "exchange-unavailable")
+            }
+            return issues
+        }
+        if e.readsMessage {
+            // Arazzo 1.1: `$message` is the message an AsyncAPI step sent or received.
+            let head = e.text.split(separator: "#", maxSplits: 1).first.map(String.init) ?? e.text
+            if let step = currentStep, !step.isMessageStep, phase != .workflowOutputs {
+                add(.error, "`\(head)` is undefined here: only an AsyncAPI step (`action: send` or `receive`) has a message; an HTTP step's is `$response.body`", offset, "exchange-unavailable")
+            } else if currentStep == nil || phase == .workflowOutputs {
+                add(.error, "`\(head)` is only available inside an AsyncAPI step; pass it out through a step output (`$steps.<id>.outputs.<name>`)", offset, "exchange-unavailable")
             }
             return issues
         }

@@ -82,7 +82,9 @@ private struct UnitChecker {
             let firstOfWorkflow = diagnostics.count
             defer { raiseForwardReferences(from: firstOfWorkflow, in: workflow) }
             let steps = workflow.steps.map { s in
-                ExpressionScope.Step(id: s.stepId, outputs: Array(s.outputs.keys) + Array(s.outputSelectors.keys), isWorkflowStep: s.target.isWorkflow)
+                ExpressionScope.Step(
+                    id: s.stepId, outputs: Array(s.outputs.keys) + Array(s.outputSelectors.keys), isWorkflowStep: s.target.isWorkflow,
+                    isMessageStep: s.action != nil)
             }
             var scope = ExpressionScope(
                 steps: steps, currentStepIndex: nil, phase: .request, inputNames: inputNames(workflow),
