@@ -28,7 +28,6 @@ struct FixItGoldenTests {
         }.sorted()
     }()
 
-    static var updating: Bool { ProcessInfo.processInfo.environment["ARAZZO_UPDATE_GOLDENS"] == "1" }
 
     @Test("validate, fix, fix again, validate --strict", arguments: cases)
     func fixCase(_ name: String) async throws {
@@ -47,13 +46,13 @@ struct FixItGoldenTests {
         // 1. validate: warnings only, pinned as text.
         let validate = await Invocation.run(["validate", document], environment: env, settings: settings)
         #expect(validate.code == 0, "\(name): the document's meaning is evident, so it must validate\n\(validate.stdout)\(validate.stderr)")
-        try golden(source + "/validate.expected", validate.stdout)
+        try GoldenFile.check(source + "/validate.expected", validate.stdout)
 
         // 2. fix → after.
         let fix = await Invocation.run(["fix", document], environment: env, settings: settings)
         #expect(fix.code == 0, "\(name): fix\n\(fix.stdout)\(fix.stderr)")
         let fixed = try String(contentsOfFile: work.file(document), encoding: .utf8)
-        try golden(source + "/" + afterName, fixed)
+        try GoldenFile.check(source + "/" + afterName, fixed)
         #expect(fix.stdout.contains("applied"), "\(name): fix applied nothing\n\(fix.stdout)")
 
         // 3. a second fix changes nothing.
@@ -78,17 +77,6 @@ struct FixItGoldenTests {
         #expect(Self.cases.count >= 1)
     }
 
-    private func golden(_ path: String, _ actual: String) throws {
-        if Self.updating {
-            try actual.write(toFile: path, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
-            Issue.record("missing golden \(path); actual:\n\(actual)")
-            return
-        }
-        #expect(expected == actual, "golden \(path) differs")
-    }
 }
 
 /// `docs/diagnostics.md` lists exactly the catalogue.

@@ -23,10 +23,9 @@ struct UpgradeGoldenTests {
     static let cases: [String] = {
         let dir = Repository.fixture("upgrade")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return names.filter { FileManager.default.fileExists(atPath: dir + "/" + $0 + "/upgrade.expected") || updating }.sorted()
+        return names.filter { FileManager.default.fileExists(atPath: dir + "/" + $0 + "/upgrade.expected") || GoldenFile.updating }.sorted()
     }()
 
-    static var updating: Bool { ProcessInfo.processInfo.environment["ARAZZO_UPDATE_GOLDENS"] == "1" }
 
     @Test("diff, check, upgrade, validate, upgrade again", arguments: cases)
     func upgradeCase(_ name: String) async throws {
@@ -47,7 +46,7 @@ struct UpgradeGoldenTests {
 
         // --diff: the diff on stdout, nothing written.
         let diff = await Invocation.run(["upgrade", "--diff", document], environment: env, settings: settings)
-        try golden(source + "/upgrade.diff", diff.stdout)
+        try GoldenFile.check(source + "/upgrade.diff", diff.stdout)
         #expect(try String(contentsOfFile: work.file(document), encoding: .utf8) == original, "\(name): --diff wrote")
 
         // --check: exit 1 exactly when something would change, nothing written.
@@ -56,10 +55,10 @@ struct UpgradeGoldenTests {
 
         // upgrade: the output, then the file.
         let upgrade = await Invocation.run(["upgrade", document], environment: env, settings: settings)
-        try golden(source + "/upgrade.expected", upgrade.stdout + upgrade.stderr + "exit \(upgrade.code)\n")
+        try GoldenFile.check(source + "/upgrade.expected", upgrade.stdout + upgrade.stderr + "exit \(upgrade.code)\n")
         let upgraded = try String(contentsOfFile: work.file(document), encoding: .utf8)
         if upgrade.code == 0, upgraded != original {
-            try golden(source + "/" + afterName, upgraded)
+            try GoldenFile.check(source + "/" + afterName, upgraded)
             #expect(check.code == 1, "\(name): --check must fail when an upgrade changes the file\n\(check.stdout)\(check.stderr)")
             #expect(!diff.stdout.isEmpty)
             // No error the original did not have.
@@ -75,7 +74,7 @@ struct UpgradeGoldenTests {
         } else {
             // Refused or nothing to do: the file is as it was, and no after file is expected.
             #expect(upgraded == original, "\(name): a refused upgrade wrote")
-            #expect(!fm.fileExists(atPath: source + "/" + afterName) || Self.updating, "\(name): after file for an unchanged document")
+            #expect(!fm.fileExists(atPath: source + "/" + afterName) || GoldenFile.updating, "\(name): after file for an unchanged document")
             #expect(diff.stdout.isEmpty)
             #expect(check.code == (upgrade.code == 0 ? 0 : upgrade.code), "\(name): --check\n\(check.stdout)\(check.stderr)")
         }
@@ -93,17 +92,6 @@ struct UpgradeGoldenTests {
         return n
     }
 
-    private func golden(_ path: String, _ actual: String) throws {
-        if Self.updating {
-            try actual.write(toFile: path, atomically: true, encoding: .utf8)
-            return
-        }
-        guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
-            Issue.record("missing golden \(path); actual:\n\(actual)")
-            return
-        }
-        #expect(expected == actual, "golden \(path) differs:\n\(actual)")
-    }
 }
 
 /// The Stytch reference workflow upgraded to 1.1 runs as the 1.0 original does.
