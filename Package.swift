@@ -1,5 +1,7 @@
 // swift-tools-version:6.0
 // The package graph points one way: YAML → model → expressions → runtime → HTTP executor → CLI.
+// Beside the model, YAML → OpenAPI (descriptions, serialisation, request building) → runtime:
+// ArazzoOpenAPI never sees Arazzo objects or expressions, so a checker can use it alone.
 import PackageDescription
 
 /// Settings every Swift target shares: Swift 6 language mode is the package default; these add the
@@ -93,12 +95,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        // OpenAPI descriptions (index, `$ref`s, Swagger 2.0 conversion), parameter and body
+        // serialisation, body parsing and request building as a pure function.
+        .target(
+            name: "ArazzoOpenAPI",
+            dependencies: [
+                "ArazzoJSON", "ArazzoDiagnostics", "ArazzoYAML", "ArazzoExecutor", "ArazzoXPath",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings),
+
         // The engine people embed.
         .target(
             name: "Arazzo",
             dependencies: [
                 "ArazzoJSON", "ArazzoDiagnostics", "ArazzoYAML", "ArazzoModel", "ArazzoExpressions",
-                "ArazzoJSONSchema", "ArazzoExecutor", "ArazzoXPath", "ArazzoAsyncAPI",
+                "ArazzoJSONSchema", "ArazzoExecutor", "ArazzoXPath", "ArazzoAsyncAPI", "ArazzoOpenAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -164,6 +176,7 @@ let package = Package(
         .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoTests", dependencies: ["Arazzo"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoOpenAPITests", dependencies: ["ArazzoOpenAPI", "ArazzoJSON", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor"], swiftSettings: strictSettings),
         .testTarget(
             name: "ArazzoAsyncAPITests",

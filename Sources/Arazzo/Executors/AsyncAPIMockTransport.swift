@@ -1,4 +1,5 @@
 import ArazzoJSON
+import ArazzoOpenAPI
 public import ArazzoExecutor
 public import ArazzoAsyncAPI
 

@@ -1,4 +1,5 @@
 import ArazzoJSON
+import ArazzoOpenAPI
 public import ArazzoExecutor
 
 /// A step executor that answers every request from the OpenAPI descriptions of a loaded

@@ -1,4 +1,5 @@
 import Foundation
+import ArazzoOpenAPI
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

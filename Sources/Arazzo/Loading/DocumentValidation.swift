@@ -1,4 +1,5 @@
 import ArazzoJSON
+import ArazzoOpenAPI
 public import ArazzoDiagnostics
 import ArazzoYAML
 import ArazzoModel

@@ -1,4 +1,5 @@
 import Foundation
+import ArazzoOpenAPI
 import ArazzoExecutor
 
 /// Which local files a load may read besides the entry document, decided by who chose each

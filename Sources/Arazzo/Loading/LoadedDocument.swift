@@ -1,4 +1,5 @@
 public import ArazzoDiagnostics
+public import ArazzoOpenAPI
 public import ArazzoModel
 public import ArazzoAsyncAPI
 public import ArazzoJSON

@@ -1,4 +1,5 @@
 import ArazzoDiagnostics
+import ArazzoOpenAPI
 import ArazzoExpressions
 import ArazzoJSON
 import ArazzoModel

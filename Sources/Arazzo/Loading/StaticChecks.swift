@@ -1,4 +1,5 @@
 import ArazzoDiagnostics
+import ArazzoOpenAPI
 import ArazzoJSON
 import ArazzoJSONSchema
 import ArazzoModel

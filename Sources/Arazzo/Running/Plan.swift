@@ -1,4 +1,5 @@
 import ArazzoJSON
+import ArazzoOpenAPI
 import ArazzoModel
 import ArazzoExpressions
 import ArazzoJSONSchema

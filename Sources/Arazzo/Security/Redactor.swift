@@ -1,4 +1,5 @@
 import ArazzoJSON
+import ArazzoOpenAPI
 import ArazzoExecutor
 
 /// Removes secrets from everything a run records.

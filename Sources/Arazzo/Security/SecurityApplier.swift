@@ -1,4 +1,5 @@
 import ArazzoJSON
+import ArazzoOpenAPI
 import ArazzoExecutor
 
 /// What applying security to one request adds.

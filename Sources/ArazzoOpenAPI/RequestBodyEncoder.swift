@@ -1,11 +1,11 @@
-public import OrderedCollections
-public import ArazzoJSON
+import OrderedCollections
+package import ArazzoJSON
 
 /// Serializes an evaluated request-body payload for its media type (interpreter notes §2.13, A20)
 /// and applies payload replacements (§2.14, A21).
-public enum RequestBodyEncoder: Sendable {
+package enum RequestBodyEncoder: Sendable {
     /// The families of media types the encoder knows.
-    public enum MediaKind: Sendable, Hashable {
+    package enum MediaKind: Sendable, Hashable {
         /// `application/json`, `*/*+json`.
         case json
         /// `application/x-www-form-urlencoded`.
@@ -21,15 +21,15 @@ public enum RequestBodyEncoder: Sendable {
     }
 
     /// Why a payload cannot be encoded or a replacement cannot be applied.
-    public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
         /// One line saying what to change.
-        public var message: String
+        package var message: String
         /// The message.
-        public var description: String { message }
+        package var description: String { message }
     }
 
     /// Classifies a media type (parameters such as `; charset=utf-8` are ignored).
-    public static func kind(of contentType: String) -> MediaKind {
+    package static func kind(of contentType: String) -> MediaKind {
         // The common spellings, without allocating.
         switch contentType {
         case "application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8": return .json
@@ -50,16 +50,16 @@ public enum RequestBodyEncoder: Sendable {
     }
 
     /// The encoded body and the `Content-Type` header to send with it (multipart adds its boundary).
-    public struct Encoded: Sendable, Hashable {
+    package struct Encoded: Sendable, Hashable {
         /// The body bytes.
-        public var bytes: [UInt8]
+        package var bytes: [UInt8]
         /// The `Content-Type` header value.
-        public var contentType: String
+        package var contentType: String
     }
 
     /// Encodes `payload` for `contentType`. `encoding` is the OpenAPI Encoding map of the media
     /// type (property → `{contentType, style, explode}`), used by form and multipart bodies.
-    public static func encode(_ payload: JSONValue, contentType: String, encoding: JSONObject? = nil) throws(Failure) -> Encoded {
+    package static func encode(_ payload: JSONValue, contentType: String, encoding: JSONObject? = nil) throws(Failure) -> Encoded {
         let encoding = encoding ?? JSONObject()
         switch kind(of: contentType) {
         case .json:
@@ -101,7 +101,7 @@ public enum RequestBodyEncoder: Sendable {
     /// `application/x-www-form-urlencoded`: primitives as `k=v`, arrays as repeated keys, objects
     /// only when the Encoding object says `style: deepObject` (`k[a]=1`) or `contentType:
     /// application/json` (the member as JSON text); anything else is refused (notes §2.13/4).
-    static func formEncode(_ members: JSONObject, encoding: JSONObject) throws(Failure) -> String {
+    package static func formEncode(_ members: JSONObject, encoding: JSONObject) throws(Failure) -> String {
         var pairs: [String] = []
         let enc: (String) -> String = { PercentEncoding.encode($0, allowing: .form) }
         for (key, value) in members {
@@ -143,7 +143,7 @@ public enum RequestBodyEncoder: Sendable {
     /// percent-decoding), so that a payload written as a form string can take JSON Pointer
     /// replacements like one written as an object (issue 12). A repeated name becomes an array,
     /// which ``encode(_:contentType:encoding:)`` writes back as repeated names.
-    public static func formFields(parsing text: String) -> JSONObject {
+    package static func formFields(parsing text: String) -> JSONObject {
         var fields = JSONObject()
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let name: Substring
@@ -225,7 +225,7 @@ public enum RequestBodyEncoder: Sendable {
     /// Applies one JSON Pointer replacement with JSON-Patch-`add`-like semantics (notes A21): an
     /// existing member or element is replaced, a missing member is added to an existing object,
     /// an index equal to the array length or `-` appends; a missing parent is an error.
-    public static func replacing(in payload: JSONValue, target: String, with value: JSONValue) throws(Failure) -> JSONValue {
+    package static func replacing(in payload: JSONValue, target: String, with value: JSONValue) throws(Failure) -> JSONValue {
         let pointer: JSONPointer
         do {
             pointer = try JSONPointer(parsing: target)
@@ -280,7 +280,7 @@ public enum RequestBodyEncoder: Sendable {
     }
 }
 
-extension String {
+package extension String {
     /// Trims the given characters from both ends (a small stand-in for Foundation's version).
     func trimming(_ set: String) -> String {
         var view = Substring(self)

@@ -1,7 +1,7 @@
 /// RFC 3986 percent-encoding with the character sets each part of a request needs.
-public enum PercentEncoding: Sendable {
+package enum PercentEncoding: Sendable {
     /// Which characters pass through unencoded.
-    public enum Allowed: Sendable {
+    package enum Allowed: Sendable {
         /// Only RFC 3986 unreserved characters (`A–Z a–z 0–9 - . _ ~`): path segments, query
         /// names and values by default.
         case unreserved
@@ -15,7 +15,7 @@ public enum PercentEncoding: Sendable {
     /// Encodes `text` as UTF-8, escaping every byte outside `allowed` as `%XX` (upper-case hex).
     /// With `.unreservedAndReserved`, existing `%XX` escapes are kept as they are (OpenAPI's
     /// allowReserved passes already-encoded text through).
-    public static func encode(_ text: String, allowing allowed: Allowed = .unreserved) -> String {
+    package static func encode(_ text: String, allowing allowed: Allowed = .unreserved) -> String {
         let utf8 = Array(text.utf8)
         if utf8.allSatisfy(isUnreserved) { return text }
         var out: [UInt8] = []

@@ -1,18 +1,17 @@
-import ArazzoJSON
-import ArazzoExecutor
+package import ArazzoJSON
 
 /// Turns response (and request) bodies into the values runtime expressions see: parsed JSON
 /// for JSON media types, a string for text and XML, nothing for binary content.
-enum BodyParser {
+package enum BodyParser {
     /// Parses JSON text; nil when the bytes are not valid JSON.
-    static func parseJSON(_ bytes: [UInt8]) -> JSONValue? {
+    package static func parseJSON(_ bytes: [UInt8]) -> JSONValue? {
         guard !bytes.isEmpty else { return nil }
         return try? JSONValue(parsing: bytes)
     }
 
     /// The value of a body for `$response.body` / `$request.body`: JSON when the content type
     /// says so (or, with no content type, when the bytes parse as JSON), else UTF-8 text.
-    static func value(of bytes: [UInt8], contentType: String?) -> JSONValue? {
+    package static func value(of bytes: [UInt8], contentType: String?) -> JSONValue? {
         if bytes.isEmpty { return nil }
         let kind = contentType.map(RequestBodyEncoder.kind(of:))
         if kind == .json || kind == nil {

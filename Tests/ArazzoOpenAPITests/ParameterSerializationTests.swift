@@ -1,5 +1,6 @@
 import Testing
-import Arazzo
+import ArazzoJSON
+import ArazzoOpenAPI
 
 /// OpenAPI 3 style × explode × type, with the values of the OpenAPI "Style Examples" table:
 /// primitive 5 (`id`), array [3, 4, 5], object {"role": "admin", "firstName": "Alex"}.

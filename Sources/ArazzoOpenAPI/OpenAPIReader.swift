@@ -1,16 +1,16 @@
-import ArazzoJSON
-import ArazzoDiagnostics
-import ArazzoYAML
+package import ArazzoJSON
+package import ArazzoDiagnostics
+package import ArazzoYAML
 
 /// Builds an ``OpenAPIDocument`` from a parsed tree (a Swagger 2.0 tree is first rewritten into
 /// the 3.0 shape by ``SwaggerConversion``). Problems that make operations unusable are
 /// reported as diagnostics located in the OpenAPI file; the rest of the document stays usable.
-enum OpenAPIReader {
-    static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+package enum OpenAPIReader {
+    package static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
     /// Reads the document. `externals` holds the documents reached through relative `$ref`s,
     /// already rewritten by ``absolutizingReferences(_:base:isEntry:)``.
-    static func read(
+    package static func read(
         root rawRoot: JSONValue, node: YAMLNode?, url: String, externals: [String: JSONValue]
     ) -> (OpenAPIDocument, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
@@ -240,7 +240,7 @@ enum OpenAPIReader {
     /// The absolute document URLs of every relative-file `$ref` in `value`, except those inside
     /// `x-` extensions (``isExtension(_:in:)``): an extension is for tools that know it, so a
     /// broken or hostile `$ref` there neither fails the load nor makes the loader read a file.
-    static func externalDocuments(in value: JSONValue, base: String) -> Set<String> {
+    package static func externalDocuments(in value: JSONValue, base: String) -> Set<String> {
         var found: Set<String> = []
         // Each value with the key it is the value of (nil for array items and the root).
         var stack: [(value: JSONValue, key: String?)] = [(value, nil)]
@@ -271,13 +271,13 @@ enum OpenAPIReader {
     /// extension. Maps keyed by names the author picks (`properties`, `components.headers`, …)
     /// may hold an `x-request-id` that is not an extension, so there an `x-` name is an ordinary
     /// entry; erring that way only follows a `$ref` more, as before extensions were skipped.
-    static func isExtension(_ name: String, in parentKey: String?) -> Bool {
+    package static func isExtension(_ name: String, in parentKey: String?) -> Bool {
         guard name.hasPrefix("x-") else { return false }
         return !namedEntryMaps.contains(parentKey ?? "")
     }
 
     /// Keys whose value is a map from author-chosen names to objects (OpenAPI 3.x, JSON Schema).
-    static let namedEntryMaps: Set<String> = [
+    package static let namedEntryMaps: Set<String> = [
         "properties", "patternProperties", "dependentSchemas", "$defs", "definitions",
         "schemas", "parameters", "examples", "requestBodies", "headers", "securitySchemes",
         "links", "callbacks", "pathItems", "webhooks", "encoding",
@@ -285,7 +285,7 @@ enum OpenAPIReader {
 
     /// Rewrites every `$ref` so it is either `#…` (into the entry document) or `absoluteURL#…`
     /// (into a loaded external document): one resolver then serves every document.
-    static func absolutizingReferences(_ value: JSONValue, base: String, isEntry: Bool, depth: Int = 0) -> JSONValue {
+    package static func absolutizingReferences(_ value: JSONValue, base: String, isEntry: Bool, depth: Int = 0) -> JSONValue {
         guard depth < 256 else { return value }
         switch value {
         case .object(var members):
@@ -315,7 +315,7 @@ enum OpenAPIReader {
     }
 
     /// Whether `value` contains any `$ref` pointing outside its own document.
-    static func hasExternalReferences(_ value: JSONValue) -> Bool {
+    package static func hasExternalReferences(_ value: JSONValue) -> Bool {
         !externalDocuments(in: value, base: "/").isEmpty
     }
 }

@@ -236,7 +236,7 @@ public struct ParameterSerialization: Sendable, Hashable {
     /// The text of a primitive: strings as they are, numbers in JSON form, booleans as
     /// `true`/`false`, null as the empty string. Structured values (only reachable through
     /// nested arrays, which ``check`` refuses) are written as JSON.
-    static func text(_ value: JSONValue) -> String {
+    package static func text(_ value: JSONValue) -> String {
         switch value {
         case .string(let s): return s
         case .null: return ""

@@ -1,5 +1,6 @@
 import Testing
-import Arazzo
+import ArazzoJSON
+import ArazzoOpenAPI
 
 @Suite("Request bodies and payload replacements (A20, A21)")
 struct RequestBodyTests {

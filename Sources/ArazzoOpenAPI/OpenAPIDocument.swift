@@ -1,6 +1,6 @@
 public import ArazzoJSON
 public import ArazzoDiagnostics
-import ArazzoYAML
+package import ArazzoYAML
 
 /// An OpenAPI 3.0.x / 3.1.x (or Swagger 2.0) description loaded as a source description: its
 /// operations indexed by `operationId` and by JSON-pointer path, with `$ref`s resolved.
@@ -31,11 +31,11 @@ public struct OpenAPIDocument: Sendable {
 
     /// The whole document as a JSON value, external `$ref`s rewritten to absolute references
     /// (for Swagger 2.0: the converted tree, which keeps `definitions`, `parameters` and `responses`).
-    let root: JSONValue
+    package let root: JSONValue
     /// The located tree, for pointing diagnostics at operations.
-    let node: YAMLNode?
+    package let node: YAMLNode?
     /// Other documents reached through relative-file `$ref`s, keyed by absolute URL.
-    let externals: [String: JSONValue]
+    package let externals: [String: JSONValue]
     let operationIndex: [String: Int]
     let pointerIndex: [String: Int]
 
@@ -66,14 +66,14 @@ public struct OpenAPIDocument: Sendable {
     }
 
     /// Follows `$ref` chains (bounded) until a value that is not a reference.
-    func dereference(_ value: JSONValue) -> JSONValue {
+    package func dereference(_ value: JSONValue) -> JSONValue {
         Self.dereference(value, resolve: resolveReference)
     }
 
     /// Follows `$ref` chains with `resolve` until a value that is not a reference, a reference
     /// `resolve` cannot follow, or 32 hops (a cycle stops there, never loops). The mock's schema
     /// sampler uses it for AsyncAPI descriptions too.
-    static func dereference(_ value: JSONValue, resolve: (String) -> JSONValue?) -> JSONValue {
+    package static func dereference(_ value: JSONValue, resolve: (String) -> JSONValue?) -> JSONValue {
         var current = value
         var hops = 0
         while case .object(let members) = current, case .string(let ref)? = members["$ref"], hops < 32 {
@@ -85,7 +85,7 @@ public struct OpenAPIDocument: Sendable {
     }
 
     /// The source location of the node at `pointer` (best effort: the deepest node reached).
-    func location(ofPointer tokens: [String]) -> SourceLocation? {
+    package func location(ofPointer tokens: [String]) -> SourceLocation? {
         guard var current = node else { return nil }
         for token in tokens {
             if let next = current[token] {

@@ -4,9 +4,9 @@ import Foundation
 /// and server URLs. Documents loaded from disk are identified by absolute file paths (no scheme);
 /// everything else keeps its scheme. Foundation's `URL` is avoided on purpose: it normalises
 /// differently across platforms and rejects some references OpenAPI documents contain.
-enum URLReference {
+package enum URLReference {
     /// The scheme of `reference` (lower-cased), if it has one (`http`, `https`, `file`).
-    static func scheme(of reference: String) -> String? {
+    package static func scheme(of reference: String) -> String? {
         // RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) — ASCII only, so bytes suffice (and
         // this runs for every request the engine builds).
         let utf8 = reference.utf8
@@ -26,19 +26,19 @@ enum URLReference {
     }
 
     /// Whether `reference` names something fetched over HTTP.
-    static func isHTTP(_ reference: String) -> Bool {
+    package static func isHTTP(_ reference: String) -> Bool {
         let s = scheme(of: reference)
         return s == "http" || s == "https"
     }
 
     /// Splits `reference` at its first `#` into the document part and the fragment (without `#`).
-    static func splitFragment(_ reference: String) -> (document: String, fragment: String?) {
+    package static func splitFragment(_ reference: String) -> (document: String, fragment: String?) {
         guard let hash = reference.firstIndex(of: "#") else { return (reference, nil) }
         return (String(reference[..<hash]), String(reference[reference.index(after: hash)...]))
     }
 
     /// Turns a `file:` URL into a path; leaves other strings alone.
-    static func filePath(_ reference: String) -> String {
+    package static func filePath(_ reference: String) -> String {
         guard scheme(of: reference) == "file" else { return reference }
         var rest = reference.dropFirst(5)
         if rest.hasPrefix("//") {
@@ -52,7 +52,7 @@ enum URLReference {
     }
 
     /// Resolves `reference` against `base` (an absolute file path or an absolute URL).
-    static func resolve(_ reference: String, against base: String) -> String {
+    package static func resolve(_ reference: String, against base: String) -> String {
         if reference.isEmpty { return splitFragment(base).document }
         if let scheme = scheme(of: reference) {
             return scheme == "file" ? normalizePath(filePath(reference)) : removeDotSegmentsInURL(reference)
@@ -110,7 +110,7 @@ enum URLReference {
     }
 
     /// Removes `.` and `..` segments from a path, keeping any query or fragment suffix untouched.
-    static func removeDotSegments(_ path: String) -> String {
+    package static func removeDotSegments(_ path: String) -> String {
         var suffix = ""
         var pathPart = path
         if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) {
@@ -122,7 +122,7 @@ enum URLReference {
 
     /// Collapses `.`/`..`/empty segments of a slash-separated path, keeping a leading slash and a
     /// trailing slash where the input had one.
-    static func normalizePath(_ path: String) -> String {
+    package static func normalizePath(_ path: String) -> String {
         let absolute = path.hasPrefix("/")
         let trailing = path.hasSuffix("/") || path.hasSuffix("/.") || path.hasSuffix("/..")
         var out: [Substring] = []
@@ -144,7 +144,7 @@ enum URLReference {
     }
 
     /// Decodes `%XX` escapes (invalid escapes are kept as written).
-    static func percentDecode(_ text: String) -> String {
+    package static func percentDecode(_ text: String) -> String {
         guard text.contains("%") else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)

@@ -5,8 +5,8 @@ import ArazzoXPath
 /// Payload replacements for XML bodies: the target is an XPath 1.0 expression (notes A21).
 /// Every selected element gets its children replaced by one text node holding the value; every
 /// selected attribute or text node gets the value. Selecting nothing is an error.
-enum XMLReplacement {
-    static func replacing(in xml: String, target: String, with value: String) -> Result<String, RequestBodyEncoder.Failure> {
+package enum XMLReplacement {
+    package static func replacing(in xml: String, target: String, with value: String) -> Result<String, RequestBodyEncoder.Failure> {
         if let problem = XPath.validate(target) {
             return .failure(.init(message: "replacement target '\(target)' is not a valid XPath expression: \(problem.message)"))
         }
