@@ -17,47 +17,23 @@ struct RequestBuildFailure: Error {
     var notes: [String] = []
 }
 
-/// Headers an Arazzo parameter may not set: framing and routing belong to the client.
-private let forbiddenHeaders: Set<String> = ["host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer"]
-
 extension RunSession {
-    /// Builds the HTTP request of an operation step (interpreter notes §3 4.1): server, path,
-    /// query, headers, cookies, body and security.
-    /// A pre-formatted query string made safe for a URL: characters a query may hold (RFC 3986
-    /// `query`, and `%` so that an already encoded text stays as written) are kept, anything else
-    /// is percent-encoded as UTF-8.
-    static func queryStringText(_ text: String) -> String {
-        let kept = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?%".utf8)
-        var out = ""
-        for byte in text.utf8 {
-            if kept.contains(byte) {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                out += (byte < 16 ? "%0" : "%") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return out
-    }
-
+    /// Builds the HTTP request of an operation step (interpreter notes §3 4.1): the engine
+    /// evaluates each parameter's and the payload's expressions and fetches credentials; the
+    /// pure ``RequestBuilding`` (ArazzoOpenAPI) serialises them. The steps interleave so that a
+    /// parameter that cannot be sent fails the step before later expressions are evaluated and
+    /// before any token is fetched.
     func buildRequest(
         step: CompiledStep, sourceName: String, document: OpenAPIDocument, operation: OpenAPIOperation,
         context: EvaluationContext
     ) async -> Result<BuiltRequest, RequestBuildFailure> {
-        var notes: [String] = []
-
         // Server: the per-source override replaces the server URL entirely.
         let base: String
         switch serverBase(sourceName: sourceName, operation: operation) {
         case .success(let b): base = b
         case .failure(let f): return .failure(f)
         }
-
-        var pathText = operation.path
-        var queryPieces: [String] = []
-        var headers = HeaderFields()
-        var cookiePieces: [String] = []
-        var queryValues: [String: JSONValue] = [:]
-        var pathValues: [String: JSONValue] = [:]
+        var builder = RequestBuilding(operation: operation, serverBase: base)
 
         for parameter in step.parameters {
             guard let location = parameter.location else {
@@ -81,203 +57,66 @@ extension RunSession {
                 evaluation = parameter.value.evaluate(in: context)
                 evaluated = evaluation?.value
             }
-            guard let value = evaluated else {
+            // `channel` never reaches the builder (checked below); the rest map one to one.
+            let resolvedLocation = ResolvedParameter.Location(rawValue: location.rawValue) ?? .query
+            let resolved: ResolvedParameter
+            if let value = evaluated {
+                resolved = ResolvedParameter(
+                    name: parameter.name, location: resolvedLocation, value: .value(value),
+                    omittedMembers: (evaluation?.omitted ?? []).map {
+                        ResolvedParameter.OmittedMember(path: $0.path, reason: $0.unresolved.reason)
+                    })
+            } else {
                 let unresolved = evaluation?.omitted.first?.unresolved
                 // An input that was not supplied is optional (required ones are checked before the
                 // run starts), so a parameter bound to it is left out, as payload members are
                 // (issue 12), unless the operation cannot do without it.
-                if let unresolved, let input = Self.unsuppliedInput(unresolved, inputs: context.inputs) {
-                    if location == .path || declared?.required == true {
-                        let kind = location == .path ? "path" : "required \(location.rawValue)"
-                        return .failure(RequestBuildFailure(message: "\(kind) parameter '\(parameter.name)' has no value: input '\(input)' was not supplied"))
-                    }
-                    notes.append("parameter \(parameter.name) (\(location.rawValue)) omitted: input \(input) was not supplied")
+                guard let unresolved, let input = Self.unsuppliedInput(unresolved, inputs: context.inputs) else {
+                    // Notes §2.6: any other value that resolves to nothing is an error, not an empty parameter.
+                    return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to nothing: \(unresolved?.description ?? "it did not resolve")"))
+                }
+                if location == .path || declared?.required == true {
+                    let kind = location == .path ? "path" : "required \(location.rawValue)"
+                    return .failure(RequestBuildFailure(message: "\(kind) parameter '\(parameter.name)' has no value: input '\(input)' was not supplied"))
+                }
+                resolved = ResolvedParameter(
+                    name: parameter.name, location: resolvedLocation,
+                    value: .omitted(reason: "input \(input) was not supplied"))
+            }
+            if location == .channel {
+                // Refused before the run (decision V3); never sent some other way.
+                switch resolved.value {
+                case .omitted(let reason):
+                    builder.notes.append("parameter \(parameter.name) (channel) omitted: \(reason)")
                     continue
+                case .value(let value):
+                    return .failure(RequestBuildFailure(message: value == .null
+                        ? "parameter '\(parameter.name)' resolved to null"
+                        : "parameter '\(parameter.name)': `in: channel` is not supported yet"))
                 }
-                // Notes §2.6: any other value that resolves to nothing is an error, not an empty parameter.
-                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to nothing: \(unresolved?.description ?? "it did not resolve")"))
             }
-            for omission in evaluation?.omitted ?? [] {
-                notes.append("parameter \(parameter.name): member \(omission.path) omitted: \(omission.unresolved.reason)")
-            }
-            // A querystring parameter is the whole query; OpenAPI 3.0/3.1 have no such location.
-            if declared == nil, location != .querystring {
-                notes.append("parameter \(parameter.name) (\(location.rawValue)) is not declared by operation \(operation.label); sent with the default style")
-            }
-            if value == .null {
-                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to null"))
-            }
-            let serialization = declared?.serialization ?? ParameterSerialization(location: serializationLocation)
             do {
-                switch location {
-                case .path:
-                    let text = try serialization.pathValue(name: parameter.name, value: value)
-                    let placeholder = "{\(parameter.name)}"
-                    guard pathText.contains(placeholder) else {
-                        return .failure(RequestBuildFailure(message: "path parameter '\(parameter.name)' has no {\(parameter.name)} in the path \(operation.path)"))
-                    }
-                    pathText = pathText.replacing(placeholder, with: text)
-                    pathValues[parameter.name] = value
-                case .query:
-                    if let contentType = declared?.contentType, RequestBodyEncoder.kind(of: contentType) == .json {
-                        queryPieces.append(PercentEncoding.encode(parameter.name) + "=" + PercentEncoding.encode(value.jsonText()))
-                    } else {
-                        queryPieces.append(contentsOf: try serialization.queryPairs(name: parameter.name, value: value))
-                    }
-                    queryValues[parameter.name] = value
-                case .header:
-                    if forbiddenHeaders.contains(parameter.name.lowercased()) {
-                        notes.append("header parameter \(parameter.name) not sent: the HTTP client owns that header")
-                        continue
-                    }
-                    headers.set(name: parameter.name, value: try serialization.headerValue(name: parameter.name, value: value))
-                case .cookie:
-                    cookiePieces.append(contentsOf: try serialization.cookiePairs(name: parameter.name, value: value))
-                case .querystring:
-                    // The whole query string from one value (Arazzo 1.1, decision V6).
-                    switch value {
-                    case .string(let text):
-                        let query = Self.queryStringText(text.hasPrefix("?") ? String(text.dropFirst()) : text)
-                        if !query.isEmpty { queryPieces.append(query) }
-                    case .object(let members):
-                        do {
-                            let query = try RequestBodyEncoder.formEncode(members, encoding: [:])
-                            if !query.isEmpty { queryPieces.append(query) }
-                        } catch {
-                            return .failure(RequestBuildFailure(message: "querystring parameter '\(parameter.name)': \(error.message)"))
-                        }
-                    default:
-                        return .failure(RequestBuildFailure(message: "querystring parameter '\(parameter.name)' must be a string (the whole query, e.g. 'a=1&b=2') or an object, got \(value.typeName)"))
-                    }
-                    queryValues[parameter.name] = value
-                case .channel:
-                    // Refused before the run (decision V3); never sent some other way.
-                    return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)': `in: channel` is not supported yet"))
-                }
+                try builder.add(resolved)
             } catch {
                 return .failure(RequestBuildFailure(message: error.message))
             }
         }
-        if pathText.utf8.contains(UInt8(ascii: "{")), let missing = Self.firstTemplateVariable(in: pathText) {
-            return .failure(RequestBuildFailure(message: "path parameter '\(missing)' of \(operation.path) has no value; add a parameter with in: path"))
+        do {
+            try builder.finishParameters()
+        } catch {
+            return .failure(RequestBuildFailure(message: error.message))
         }
 
         // Body.
-        var bodyBytes: [UInt8]?
-        var requestBodyValue: JSONValue?
         if let body = step.body, let payloadTemplate = body.payload {
-            // A payload that did not resolve because an input was not supplied is left out (issue
-            // 4); anything else that did not resolve fails the step.
-            func omitOrFail(_ path: String, _ unresolved: UnresolvedExpression) -> RequestBuildFailure? {
-                if unresolved.expression.hasPrefix("$inputs.") {
-                    notes.append("payload member \(path.isEmpty ? "(whole payload)" : path) omitted: input \(unresolved.expression.dropFirst(8)) not supplied")
-                    return nil
-                }
-                return RequestBuildFailure(message: "payload \(path.isEmpty ? "value" : "member " + path): \(unresolved.description)")
-            }
-            var chosenContentType = body.contentType
-            var payloadValue: JSONValue?
-            // The payload written as JSON text, once rendered and parsed.
-            var jsonText: JSONPayloadText.Rendered?
-            if let template = payloadTemplate.wholeTemplate {
-                // A template renders to a string whatever its values hold, so the media type is
-                // known before it is rendered, and JSON text is rendered the JSON way.
-                let contentType = body.contentType ?? Self.contentType(for: operation, payload: .string(""), notes: &notes)
-                chosenContentType = contentType
-                if RequestBodyEncoder.kind(of: contentType) == .json {
-                    switch JSONPayloadText.render(template, in: context) {
-                    case .success(let rendered):
-                        jsonText = rendered
-                        notes.append(contentsOf: rendered.notes)
-                        payloadValue = .string(rendered.text)
-                    case .failure(.unresolved(let unresolved)):
-                        if let failure = omitOrFail("", unresolved) { return .failure(failure) }
-                    case .failure(.invalid(let message)):
-                        return .failure(RequestBuildFailure(message: message))
-                    }
-                } else {
-                    switch template.render(in: context) {
-                    case .success(let text): payloadValue = .string(text)
-                    case .failure(let unresolved):
-                        if let failure = omitOrFail("", unresolved) { return .failure(failure) }
-                    }
-                }
-            } else {
-                let evaluation: ValueTemplate.Evaluation
-                switch body.evaluatePayload(payloadTemplate, in: context) {
-                case .success(let evaluated): evaluation = evaluated
-                case .failure(let failure): return .failure(failure)
-                }
-                for omission in evaluation.omitted {
-                    if let failure = omitOrFail(omission.path, omission.unresolved) { return .failure(failure) }
-                }
-                payloadValue = evaluation.value
-            }
-            if var payload = payloadValue {
-                let contentType = chosenContentType ?? Self.contentType(for: operation, payload: payload, notes: &notes)
-                let kind = RequestBodyEncoder.kind(of: contentType)
-                if kind == .json, jsonText == nil, payloadTemplate.isConstant, case .string(let text) = payload {
-                    // JSON text written without placeholders is checked the same way before it is sent.
-                    switch JSONPayloadText.parse(text, insertions: []) {
-                    case .success(let value): jsonText = JSONPayloadText.Rendered(text: text, value: value, notes: [])
-                    case .failure(.invalid(let message)): return .failure(RequestBuildFailure(message: message))
-                    case .failure(.unresolved(let unresolved)): return .failure(RequestBuildFailure(message: unresolved.description))
-                    }
-                }
-                if !body.replacements.isEmpty, kind == .xml {
-                    // A21: under an XML content type the targets are XPath expressions.
-                    guard case .string(var xml) = payload else {
-                        return .failure(RequestBuildFailure(message: "an XML payload must be a string (XML text) for XPath replacements"))
-                    }
-                    for replacement in body.replacements {
-                        let value: JSONValue
-                        switch Self.replacementValue(replacement, in: context) {
-                        case .success(let v): value = v
-                        case .failure(let failure): return .failure(failure)
-                        }
-                        if let kind = replacement.targetSelector?.kind, kind != .xpath {
-                            return .failure(RequestBuildFailure(message: "replacement target \(replacement.target): targetSelectorType \(kind.rawValue) cannot address an XML payload; use xpath"))
-                        }
-                        switch XMLReplacement.replacing(in: xml, target: replacement.target, with: ExpressionTemplate.embeddedText(value)) {
-                        case .success(let updated): xml = updated
-                        case .failure(let failure): return .failure(RequestBuildFailure(message: failure.message))
-                        }
-                    }
-                    payload = .string(xml)
-                } else if !body.replacements.isEmpty {
-                    // A payload written as text is parsed the way its media type reads it, so that
-                    // JSON Pointer targets name its members (A21; form fields since issue 12).
-                    if case .string(let text) = payload {
-                        switch kind {
-                        case .json:
-                            if let parsed = jsonText?.value {
-                                payload = parsed
-                            } else if let parsed = try? JSONValue(parsing: text) {
-                                payload = parsed
-                            } else {
-                                return .failure(RequestBuildFailure(message: "the payload is a string that is not valid JSON, so replacements cannot be applied to it"))
-                            }
-                        case .form:
-                            payload = .object(RequestBodyEncoder.formFields(parsing: text))
-                        default:
-                            break
-                        }
-                    }
-                    switch Self.applyJSONReplacements(body.replacements, to: payload, in: context) {
-                    case .success(let replaced): payload = replaced
-                    case .failure(let failure): return .failure(failure)
-                    }
-                }
-                let encodingMap = operation.requestBody?.content.first { $0.mediaType == contentType }?.encoding
+            switch resolveBody(body, payloadTemplate, operation: operation, context: context, notes: &builder.notes) {
+            case .failure(let failure):
+                return .failure(failure)
+            case .success(nil):
+                break
+            case .success(let resolved?):
                 do {
-                    let encoded = try RequestBodyEncoder.encode(payload, contentType: contentType, encoding: encodingMap)
-                    bodyBytes = encoded.bytes
-                    headers.set(name: "Content-Type", value: encoded.contentType)
-                    if kind == .json, case .string(let text) = payload {
-                        requestBodyValue = jsonText?.value ?? (try? JSONValue(parsing: text)) ?? payload
-                    } else {
-                        requestBodyValue = payload
-                    }
+                    try builder.setBody(resolved)
                 } catch {
                     return .failure(RequestBuildFailure(message: error.message))
                 }
@@ -287,35 +126,129 @@ extension RunSession {
         // Security.
         let applied = await security.apply(operation: operation, document: document, sourceName: sourceName)
         if let failure = applied.failure { return .failure(RequestBuildFailure(message: failure)) }
-        notes.append(contentsOf: applied.notes)
         redactor.add(applied.secrets)
         for name in applied.secretHeaders { redactor.addSecretHeader(name) }
-        for (name, value) in applied.headers {
-            // A header the step sets itself (e.g. `Authorization: Bearer {$steps.login.outputs.token}`)
-            // is more specific than a credential bound to the whole source.
-            if headers[name] != nil {
-                notes.append("header \(name) comes from the step's parameters; the bound credential was not applied to it")
-                continue
-            }
-            headers.set(name: name, value: value)
-        }
-        queryPieces.append(contentsOf: applied.queryPairs)
-        cookiePieces.append(contentsOf: applied.cookiePairs)
-        if !cookiePieces.isEmpty {
-            headers.set(name: "Cookie", value: cookiePieces.joined(separator: "; "))
-        }
+        builder.apply(SecurityValues(
+            headers: applied.headers.map { SecurityValues.Header(name: $0.name, value: $0.value) },
+            queryPairs: applied.queryPairs, cookiePairs: applied.cookiePairs, notes: applied.notes))
 
-        var url = base + pathText
-        if !queryPieces.isEmpty {
-            url += (url.contains("?") ? "&" : "?") + queryPieces.joined(separator: "&")
-        }
-        let request = HTTPRequest(
-            method: operation.method, url: url, headers: headers, body: bodyBytes,
+        let built = builder.request(
             timeout: min(requestTimeout(), step.timeout ?? requestTimeout()), maxResponseBytes: options.limits.maxResponseBytes)
         let exchange = Exchange(
-            url: url, method: operation.method, requestHeaders: headers, query: queryValues, path: pathValues,
-            requestBody: requestBodyValue)
-        return .success(BuiltRequest(request: request, exchange: exchange, notes: notes))
+            url: built.request.url, method: operation.method, requestHeaders: built.request.headers,
+            query: built.queryValues, path: built.pathValues, requestBody: built.bodyValue)
+        return .success(BuiltRequest(request: built.request, exchange: exchange, notes: built.notes))
+    }
+
+    /// Evaluates a step's payload and applies its replacements: the final payload and the media
+    /// type it goes as, or nil when it is left out because an input was not supplied (issue 4).
+    private func resolveBody(
+        _ body: CompiledBody, _ payloadTemplate: ValueTemplate, operation: OpenAPIOperation, context: EvaluationContext,
+        notes: inout [String]
+    ) -> Result<ResolvedBody?, RequestBuildFailure> {
+        // A payload that did not resolve because an input was not supplied is left out (issue
+        // 4); anything else that did not resolve fails the step.
+        func omitOrFail(_ path: String, _ unresolved: UnresolvedExpression, notes: inout [String]) -> RequestBuildFailure? {
+            if unresolved.expression.hasPrefix("$inputs.") {
+                notes.append("payload member \(path.isEmpty ? "(whole payload)" : path) omitted: input \(unresolved.expression.dropFirst(8)) not supplied")
+                return nil
+            }
+            return RequestBuildFailure(message: "payload \(path.isEmpty ? "value" : "member " + path): \(unresolved.description)")
+        }
+        var chosenContentType = body.contentType
+        var payloadValue: JSONValue?
+        // The payload written as JSON text, once rendered and parsed.
+        var jsonText: JSONPayloadText.Rendered?
+        if let template = payloadTemplate.wholeTemplate {
+            // A template renders to a string whatever its values hold, so the media type is
+            // known before it is rendered, and JSON text is rendered the JSON way.
+            let contentType = body.contentType ?? operation.requestContentType(for: .string(""), notes: &notes)
+            chosenContentType = contentType
+            if RequestBodyEncoder.kind(of: contentType) == .json {
+                switch JSONPayloadText.render(template, in: context) {
+                case .success(let rendered):
+                    jsonText = rendered
+                    notes.append(contentsOf: rendered.notes)
+                    payloadValue = .string(rendered.text)
+                case .failure(.unresolved(let unresolved)):
+                    if let failure = omitOrFail("", unresolved, notes: &notes) { return .failure(failure) }
+                case .failure(.invalid(let message)):
+                    return .failure(RequestBuildFailure(message: message))
+                }
+            } else {
+                switch template.render(in: context) {
+                case .success(let text): payloadValue = .string(text)
+                case .failure(let unresolved):
+                    if let failure = omitOrFail("", unresolved, notes: &notes) { return .failure(failure) }
+                }
+            }
+        } else {
+            let evaluation: ValueTemplate.Evaluation
+            switch body.evaluatePayload(payloadTemplate, in: context) {
+            case .success(let evaluated): evaluation = evaluated
+            case .failure(let failure): return .failure(failure)
+            }
+            for omission in evaluation.omitted {
+                if let failure = omitOrFail(omission.path, omission.unresolved, notes: &notes) { return .failure(failure) }
+            }
+            payloadValue = evaluation.value
+        }
+        guard var payload = payloadValue else { return .success(nil) }
+        let contentType = chosenContentType ?? operation.requestContentType(for: payload, notes: &notes)
+        let kind = RequestBodyEncoder.kind(of: contentType)
+        if kind == .json, jsonText == nil, payloadTemplate.isConstant, case .string(let text) = payload {
+            // JSON text written without placeholders is checked the same way before it is sent.
+            switch JSONPayloadText.parse(text, insertions: []) {
+            case .success(let value): jsonText = JSONPayloadText.Rendered(text: text, value: value, notes: [])
+            case .failure(.invalid(let message)): return .failure(RequestBuildFailure(message: message))
+            case .failure(.unresolved(let unresolved)): return .failure(RequestBuildFailure(message: unresolved.description))
+            }
+        }
+        if !body.replacements.isEmpty, kind == .xml {
+            // A21: under an XML content type the targets are XPath expressions.
+            guard case .string(var xml) = payload else {
+                return .failure(RequestBuildFailure(message: "an XML payload must be a string (XML text) for XPath replacements"))
+            }
+            for replacement in body.replacements {
+                let value: JSONValue
+                switch Self.replacementValue(replacement, in: context) {
+                case .success(let v): value = v
+                case .failure(let failure): return .failure(failure)
+                }
+                if let kind = replacement.targetSelector?.kind, kind != .xpath {
+                    return .failure(RequestBuildFailure(message: "replacement target \(replacement.target): targetSelectorType \(kind.rawValue) cannot address an XML payload; use xpath"))
+                }
+                switch XMLReplacement.replacing(in: xml, target: replacement.target, with: ExpressionTemplate.embeddedText(value)) {
+                case .success(let updated): xml = updated
+                case .failure(let failure): return .failure(RequestBuildFailure(message: failure.message))
+                }
+            }
+            payload = .string(xml)
+        } else if !body.replacements.isEmpty {
+            // A payload written as text is parsed the way its media type reads it, so that
+            // JSON Pointer targets name its members (A21; form fields since issue 12).
+            if case .string(let text) = payload {
+                switch kind {
+                case .json:
+                    if let parsed = jsonText?.value {
+                        payload = parsed
+                    } else if let parsed = try? JSONValue(parsing: text) {
+                        payload = parsed
+                    } else {
+                        return .failure(RequestBuildFailure(message: "the payload is a string that is not valid JSON, so replacements cannot be applied to it"))
+                    }
+                case .form:
+                    payload = .object(RequestBodyEncoder.formFields(parsing: text))
+                default:
+                    break
+                }
+            }
+            switch Self.applyJSONReplacements(body.replacements, to: payload, in: context) {
+            case .success(let replaced): payload = replaced
+            case .failure(let failure): return .failure(failure)
+            }
+        }
+        return .success(ResolvedBody(payload: payload, contentType: contentType, parsedJSON: jsonText?.value))
     }
 
     /// The base URL for an operation of `sourceName`, without a trailing slash.
@@ -343,26 +276,6 @@ extension RunSession {
         while base.hasSuffix("/") { base.removeLast() }
         baseURLs[key] = base
         return .success(base)
-    }
-
-    /// The request body's content type when the step gives none (notes §2.13): the operation's
-    /// `application/json` if declared, else its first media type, else inferred from the payload.
-    static func contentType(for operation: OpenAPIOperation, payload: JSONValue, notes: inout [String]) -> String {
-        let declared = operation.requestBody?.content.map(\.mediaType) ?? []
-        if let json = declared.first(where: { RequestBodyEncoder.kind(of: $0) == .json }) {
-            if declared.count > 1 { notes.append("request body sent as \(json), the first JSON media type the operation declares") }
-            return json
-        }
-        if let first = declared.first {
-            if declared.count > 1 { notes.append("request body sent as \(first), the first media type the operation declares") }
-            return first
-        }
-        if case .string = payload {
-            notes.append("the operation declares no request body media type; sent as text/plain")
-            return "text/plain"
-        }
-        notes.append("the operation declares no request body media type; sent as application/json")
-        return "application/json"
     }
 
     /// Applies payload replacements to a JSON (or form) payload: each target is a JSON Pointer by
@@ -424,13 +337,5 @@ extension RunSession {
             key == name || name.hasPrefix(key + ".") || name.hasPrefix(key + "[")
         }
         return suppliedHead ? nil : name
-    }
-
-    /// The first `{name}` left in a path after substitution.
-    static func firstTemplateVariable(in path: String) -> String? {
-        guard let open = path.firstIndex(of: "{") else { return nil }
-        let rest = path[path.index(after: open)...]
-        guard let close = rest.firstIndex(of: "}") else { return nil }
-        return String(rest[..<close])
     }
 }
