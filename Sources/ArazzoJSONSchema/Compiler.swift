@@ -20,6 +20,9 @@ struct Compiler {
         let name: String
         let base: URIReference
         let dialect: JSONSchema.Dialect
+        /// False when the document's meta-schema declares a `$vocabulary` without the validation
+        /// vocabulary: its assertion keywords (`type`, `minimum`, `required`, …) are then annotations.
+        let validates: Bool
     }
     private struct Pending {
         let index: Int
@@ -98,11 +101,32 @@ struct Compiler {
         let d = documents.count
         let documentBase = base ?? URIReference("\(Self.localScheme):doc\(d)")
         let declared = Self.declaredDialect(value) ?? inherited
-        documents.append(Document(value: value, name: name, base: documentBase, dialect: declared))
+        documents.append(Document(value: value, name: name, base: documentBase, dialect: declared, validates: validationVocabulary(of: value)))
         locations[documentBase.text] = locations[documentBase.text] ?? Key(root: d, tokens: [])
         index(value, key: Key(root: d, tokens: []), base: documentBase, dialect: declared, depth: 0)
         return d
     }
+
+    /// Whether the meta-schema a document's `$schema` names (when it is neither standard dialect)
+    /// keeps the validation vocabulary. The meta-schema is fetched through the hook; one that
+    /// cannot be fetched, or that has no `$vocabulary`, keeps every vocabulary.
+    private func validationVocabulary(of value: JSONValue) -> Bool {
+        guard Self.declaredDialect(value) == nil, case .object(let members) = value,
+              case .string(let uri)? = members["$schema"]
+        else { return true }
+        let documentURI = URIReference(uri).withoutFragment.text
+        guard case .object(let meta)? = MetaSchemas.document(documentURI) ?? resolveRef(documentURI),
+              case .object(let vocabularies)? = meta["$vocabulary"]
+        else { return true }
+        return vocabularies["https://json-schema.org/draft/2020-12/vocab/validation"] != nil
+    }
+
+    /// The keywords of the 2020-12 validation vocabulary.
+    static let validationKeywords: Set<String> = [
+        "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+        "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains",
+        "maxProperties", "minProperties", "required", "dependentRequired",
+    ]
 
     /// The dialect a document's `$schema` names, if it names one this engine knows.
     static func declaredDialect(_ value: JSONValue) -> JSONSchema.Dialect? {
@@ -277,7 +301,9 @@ struct Compiler {
             return
         }
 
+        let validates = documents[key.root].validates
         for (name, keywordValue) in members {
+            if !validates && Self.validationKeywords.contains(name) { continue }
             switch name {
             case "$ref":
                 guard case .string(let reference) = keywordValue else {
@@ -471,10 +497,16 @@ struct Compiler {
             hookDocuments[reference] = d
             return Key(root: d, tokens: [])
         }
-        let hint = reference.hasPrefix("#/")
-            ? "no such location in the schema, and the reference resolver does not know it"
-            : "the reference resolver does not know it"
-        throw SchemaError(message: "cannot resolve $ref '\(reference)': \(hint)", schemaPath: here)
+        let hint: String
+        if reference.hasPrefix("#/") || reference == "#" {
+            hint = "no such location in the schema, and the reference resolver does not know it"
+        } else if reference.hasPrefix("#") {
+            hint = "no $anchor or $dynamicAnchor '\(fragment)' in the schema, and the reference resolver does not know it"
+        } else {
+            hint = "the reference resolver does not know it"
+        }
+        let keyword = here.hasSuffix("/$dynamicRef") ? "$dynamicRef" : "$ref"
+        throw SchemaError(message: "cannot resolve \(keyword) '\(reference)': \(hint)", schemaPath: here)
     }
 
     /// The location a fragment names inside the resource at `resource`: the resource itself for an

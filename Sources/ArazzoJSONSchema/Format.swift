@@ -207,19 +207,14 @@ enum FormatCheck: Sendable {
 
     // MARK: Network names and addresses
 
+    /// RFC 1123 host names: dot-separated labels of ASCII letters, digits and inner hyphens, each
+    /// 1–63 characters, 253 in all. A-labels (`xn--…`) are checked as such labels only; their
+    /// Punycode is not decoded.
     static func isHostname(_ b: ArraySlice<UInt8>) -> Bool {
-        var host = b
-        if host.last == 46 { host = host.dropLast() }  // a trailing dot names the root
-        guard !host.isEmpty, host.count <= 253 else { return false }
-        for label in host.split(separator: 46, omittingEmptySubsequences: false) {
+        guard !b.isEmpty, b.count <= 253 else { return false }
+        for label in b.split(separator: 46, omittingEmptySubsequences: false) {
             guard !label.isEmpty, label.count <= 63, label.first != 45, label.last != 45 else { return false }
             for c in label where !(isAlphanumeric(c) || c == 45) { return false }
-            // IDNA: `--` in the third and fourth place is reserved for A-labels (`xn--`).
-            if label.count >= 4, label[label.startIndex + 2] == 45, label[label.startIndex + 3] == 45,
-               !(label.prefix(2).map { $0 | 0x20 } == [120, 110])
-            {
-                return false
-            }
         }
         return true
     }
@@ -378,16 +373,32 @@ enum FormatCheck: Sendable {
         return true
     }
 
+    /// Whether `text` is an ECMA-262 pattern: it must compile (after the same rewriting `pattern`
+    /// uses), and the ICU syntax ECMA-262 lacks is refused: the `\\a` escape, inline flag and
+    /// comment groups (`(?i)`, `(?#…)`), possessive and other `(?` forms besides `(?:`, `(?=`,
+    /// `(?!`, `(?<=`, `(?<!` and `(?<name>`.
     static func isRegex(_ text: String) -> Bool {
-        // ICU accepts a few escapes ECMA-262 rejects; `\a` (bell) is the one that shows up in practice.
-        var escaped = false
-        for c in text.unicodeScalars {
-            if escaped {
-                if c == "a" { return false }
-                escaped = false
-            } else if c == "\\" {
-                escaped = true
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        var inClass = false
+        while i < scalars.count {
+            let c = scalars[i]
+            if c == "\\" {
+                if i + 1 < scalars.count, scalars[i + 1] == "a" { return false }
+                i += 2
+                continue
             }
+            if inClass {
+                if c == "]" { inClass = false }
+            } else if c == "[" {
+                inClass = true
+                // `[]` and `[^]`: the `]` right after the opening closes the class in ECMA-262.
+                if i + 1 < scalars.count, scalars[i + 1] == "]" { inClass = false; i += 1 }
+                else if i + 2 < scalars.count, scalars[i + 1] == "^", scalars[i + 2] == "]" { inClass = false; i += 2 }
+            } else if c == "(", i + 2 < scalars.count, scalars[i + 1] == "?" {
+                guard [":", "=", "!", "<"].contains(scalars[i + 2]) else { return false }
+            }
+            i += 1
         }
         return Pattern(text) != nil
     }

@@ -2,8 +2,7 @@ public import ArazzoJSON
 
 /// A compiled JSON Schema (2020-12 by default, draft 4 on request) that validates instances, fills
 /// in `default`s and tells which values are secrets (`format: password`). It passes every required
-/// test of the official JSON-Schema-Test-Suite for both dialects except the few listed in
-/// docs/contracts.md.
+/// test of the official JSON-Schema-Test-Suite for both dialects (see docs/contracts.md).
 ///
 /// Supported keywords: `type` (a name or an array; `integer` is any number without a fractional
 /// part), `enum`, `const`; `required`, `properties`, `patternProperties`, `additionalProperties`,
@@ -15,8 +14,9 @@ public import ArazzoJSON
 /// integers and for decimal fractions); `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`;
 /// `$id` and `$anchor` (base URIs, embedded resources), `$ref` (alongside other keywords),
 /// `$dynamicRef`/`$dynamicAnchor` (dynamic scope), `$defs`; boolean schemas. `format` is an
-/// annotation (`password` marks secrets) unless `Options.assertFormat` is on. `$vocabulary` is
-/// not honoured: every keyword of the dialect is always on.
+/// annotation (`password` marks secrets) unless `Options.assertFormat` is on. Of `$vocabulary`,
+/// only the validation vocabulary can be switched off (by a custom meta-schema the hook serves);
+/// the other vocabularies are always on.
 ///
 /// Patterns run on `NSRegularExpression` with search semantics after rewriting `\d`, `\w` and `$`
 /// to their ECMA-262 meaning; other dialect differences (`\s`, `\b`, `[^]`) remain. A search that

@@ -6,8 +6,9 @@ import Foundation
 /// They run on ICU through `NSRegularExpression` after a small rewrite of the differences that most
 /// often change results: `\d`, `\w` (and their negations) are ASCII-only in ECMA-262 but Unicode in
 /// ICU, and `$` in ECMA-262 matches only at the very end, never before a final newline.
-/// Known dialect gaps left as they are: `\s` and `\b` use ICU's definitions, `[^]` and `[]` are not
-/// accepted, and no flags (`u`, `i`, …) exist in JSON Schema anyway.
+/// `[]` (matches nothing) and `[^]` (matches anything) are rewritten too. Known dialect gaps left as
+/// they are: `\s` and `\b` use ICU's definitions, lookbehind must have a bounded length, and no
+/// flags (`u`, `i`, …) exist in JSON Schema anyway.
 struct Pattern: Sendable {
     let source: String
     let regex: NSRegularExpression
@@ -59,11 +60,16 @@ struct Pattern: Sendable {
     static func translate(_ pattern: String) -> String {
         var out = ""
         var inClass = false
-        var iterator = pattern.unicodeScalars.makeIterator()
-        while let ch = iterator.next() {
+        let scalars = Array(pattern.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let ch = scalars[i]
+            i += 1
             switch ch {
             case "\\":
-                guard let next = iterator.next() else { out += "\\"; continue }
+                guard i < scalars.count else { out += "\\"; continue }
+                let next = scalars[i]
+                i += 1
                 switch next {
                 case "d": out += inClass ? "0-9" : "[0-9]"
                 case "D": out += inClass ? "\\D" : "[^0-9]"
@@ -74,10 +80,18 @@ struct Pattern: Sendable {
                     out.unicodeScalars.append(next)
                 }
             case "[" where !inClass:
-                inClass = true
-                out += "["
-                // A `]` right after `[` or `[^` is literal in ICU but ends an empty class in ECMA;
-                // both readings are rare, so only the class state is tracked here.
+                // ECMA-262's `[]` matches nothing and `[^]` any character; ICU reads the `]` as a
+                // literal member instead, so both are spelled out.
+                if i < scalars.count, scalars[i] == "]" {
+                    out += "(?!)"
+                    i += 1
+                } else if i + 1 < scalars.count, scalars[i] == "^", scalars[i + 1] == "]" {
+                    out += "[\\s\\S]"
+                    i += 2
+                } else {
+                    inClass = true
+                    out += "["
+                }
             case "]" where inClass:
                 inClass = false
                 out += "]"

@@ -19,9 +19,18 @@ struct JSONSchemaTestSuite {
     }
 
     static let skipped: [Skip] = [
+        // Format assertion (optional/format, run with assertFormat on): formats outside the asserted set.
+        Skip(file: "draft2020-12/optional/format/idn-email.json", group: "*", reason: "idn-email is not asserted (annotation only)"),
+        Skip(file: "draft2020-12/optional/format/idn-hostname.json", group: "*", reason: "idn-hostname is not asserted (needs IDNA2008 tables)"),
+        Skip(file: "draft2020-12/optional/format/iri.json", group: "*", reason: "iri is not asserted (annotation only)"),
+        Skip(file: "draft2020-12/optional/format/iri-reference.json", group: "*", reason: "iri-reference is not asserted (annotation only)"),
+        Skip(file: "draft2020-12/optional/format/uri-template.json", group: "*", reason: "uri-template is not asserted (annotation only)"),
         Skip(
-            file: "draft2020-12/vocabulary.json", group: "schema that uses custom metaschema with with no validation vocabulary",
-            reason: "$vocabulary is not honoured: every 2020-12 keyword is always on (a custom meta-schema cannot switch a vocabulary off)"),
+            file: "draft2020-12/optional/format/hostname.json", group: "validation of A-label (punycode) host names",
+            reason: "A-labels (xn--) are checked as LDH labels; Punycode decoding and the IDNA2008 contextual rules are not implemented"),
+        Skip(
+            file: "draft2020-12/optional/format/ecmascript-regex.json", group: "ECMA 262 lookbehind is valid, including variable width",
+            reason: "regular expressions run on ICU, whose lookbehind must have a bounded length"),
     ]
 
     static var suiteRoot: URL? {
@@ -62,7 +71,7 @@ struct JSONSchemaTestSuite {
                 guard case .object(let g) = group, case .string(let groupName)? = g["description"],
                     let schemaValue = g["schema"], case .array(let tests)? = g["tests"]
                 else { continue }
-                if skipped.contains(where: { $0.file == relative && $0.group == groupName }) {
+                if skipped.contains(where: { $0.file == relative && ($0.group == groupName || $0.group == "*") }) {
                     tally.skipped += tests.count
                     continue
                 }

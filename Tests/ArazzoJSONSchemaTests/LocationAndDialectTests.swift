@@ -1,0 +1,126 @@
+import ArazzoJSON
+import ArazzoJSONSchema
+import Foundation
+import Testing
+
+/// Violation locations (JSON Pointer into the instance, keyword location through `$ref`), message
+/// bounds, dialect selection, format assertion and what the resolution hook is asked.
+struct LocationAndDialectTests {
+    static let order: JSONValue = [
+        "$defs": ["item": [
+            "type": "object", "required": ["sku"],
+            "properties": ["price": ["type": "number", "minimum": 0], "sku": ["type": "string"]],
+        ]],
+        "properties": ["items": ["type": "array", "items": ["$ref": "#/$defs/item"]]],
+    ]
+
+    @Test("a violation names the instance by JSON Pointer and the keyword by its evaluation path")
+    func pointers() throws {
+        let schema = try JSONSchema(Self.order)
+        let found = schema.validate(["items": [["sku": "a", "price": 1], ["sku": "b", "price": -2], ["price": 3]]])
+        #expect(found.map(\.instancePointer) == ["/items/1/price", "/items/2/sku"])
+        #expect(found.map(\.schemaPath) == ["/properties/items/items/$ref/properties/price/minimum", "/properties/items/items/$ref/required"])
+        #expect(found.map(\.description) == ["$.items[1].price: expected a number >= 0, found -2", "$.items[2].sku: required property 'sku' is missing"])
+    }
+
+    @Test("member names with / and ~ are escaped in pointers")
+    func escaping() throws {
+        let schema = try JSONSchema(["properties": ["a/b": ["properties": ["c~d": ["type": "string"]]]]])
+        let found = schema.validate(["a/b": ["c~d": 1]])
+        #expect(found.map(\.instancePointer) == ["/a~1b/c~0d"])
+        #expect(found.map(\.schemaPath) == ["/properties/a~1b/properties/c~0d/type"])
+    }
+
+    @Test("instance text in a message stays short")
+    func bounded() throws {
+        let long = String(repeating: "x", count: 500)
+        let found = try JSONSchema(["enum": ["a"], "pattern": "^y"]).validate(.string(long))
+        #expect(found.count == 2)
+        for v in found {
+            #expect(v.message.count < 160, "\(v.message)")
+            #expect(v.message.contains("…"))
+        }
+        let array = JSONValue.array(Array(repeating: .string(long), count: 50))
+        let constFound = try JSONSchema(["const": 1]).validate(array)
+        #expect(constFound.first.map { $0.message.count < 100 } == true)
+    }
+
+    @Test("$schema draft-04 selects draft 4; the dialect parameter applies otherwise")
+    func dialects() throws {
+        let draft4: JSONValue = ["$schema": "http://json-schema.org/draft-04/schema#", "minimum": 5, "exclusiveMinimum": true]
+        #expect(try JSONSchema(draft4).validate(5).map(\.keyword) == ["exclusiveMinimum"])
+        #expect(try JSONSchema(draft4).isValid(6))
+        let plain: JSONValue = ["maximum": 5, "exclusiveMaximum": true]
+        #expect(try JSONSchema(plain, dialect: .draft4).validate(5).map(\.keyword) == ["exclusiveMaximum"])
+        // 2020-12 requires a number for exclusiveMaximum.
+        #expect(compileError(plain) != nil)
+        // Draft 4 `dependencies`, both forms; `const` is no keyword there.
+        let deps: JSONValue = ["dependencies": ["a": ["b"], "c": ["required": ["d"]]], "const": 1]
+        let schema = try JSONSchema(deps, dialect: .draft4)
+        #expect(schema.validate(["a": 1]).map(\.instancePointer) == ["/b"])
+        #expect(schema.validate(["c": 1]).map(\.schemaPath) == ["/dependencies/c/required"])
+        #expect(schema.isValid(["x": 1]))
+    }
+
+    @Test("format is an annotation unless assertFormat is on")
+    func formats() throws {
+        let schema: JSONValue = ["properties": [
+            "when": ["format": "date-time"], "id": ["format": "uuid"], "n": ["format": "int32"], "d": ["format": "double"],
+        ]]
+        let bad: JSONValue = ["when": "2024-13-01T00:00:00Z", "id": "nope", "n": 3_000_000_000, "d": 1.5]
+        #expect(try JSONSchema(schema).isValid(bad))
+        let asserting = try JSONSchema(schema, options: JSONSchema.Options(assertFormat: true))
+        #expect(asserting.validate(bad).map(\.instancePointer) == ["/when", "/id", "/n"])
+        #expect(asserting.validate(bad).first?.message == "expected an RFC 3339 date-time (2024-05-01T12:00:00Z), found string \"2024-13-01T00:00:00Z\"")
+        #expect(asserting.isValid(["when": "2024-02-29T23:59:60Z", "id": "123e4567-e89b-12d3-a456-426614174000", "n": -2_147_483_648]))
+    }
+
+    @Test("the hook is asked for absolute URIs without fragment, and for local references as written")
+    func hookArguments() throws {
+        final class Log: @unchecked Sendable { var asked: [String] = [] }
+        let log = Log()
+        let remote: JSONValue = ["$defs": ["n": ["type": "integer"]]]
+        let schema = try JSONSchema(
+            ["$id": "https://example.com/root.json", "properties": [
+                "a": ["$ref": "other.json#/$defs/n"],
+                "b": ["$ref": "https://example.com/other.json#/$defs/n"],
+            ]]
+        ) { uri in
+            log.asked.append(uri)
+            return uri == "https://example.com/other.json" ? remote : nil
+        }
+        #expect(log.asked == ["https://example.com/other.json"])
+        #expect(schema.validate(["a": "x", "b": 1.5]).map(\.instancePointer) == ["/a", "/b"])
+
+        log.asked = []
+        _ = try JSONSchema(["$ref": "#/components/x"]) { ref in
+            log.asked.append(ref)
+            return ["type": "string"]
+        }
+        #expect(log.asked == ["#/components/x"])
+    }
+
+    @Test("$dynamicRef resolves through the dynamic scope")
+    func dynamicScope() throws {
+        // A generic list whose item type an extending schema fills in.
+        let list: JSONValue = [
+            "$id": "https://example.com/list", "$dynamicAnchor": "item",
+            "type": "array", "items": ["$dynamicRef": "#item"],
+        ]
+        let strings: JSONValue = [
+            "$id": "https://example.com/strings", "$ref": "list",
+            "$defs": ["item": ["$dynamicAnchor": "item", "type": "string"], "list": list],
+        ]
+        let schema = try JSONSchema(strings)
+        #expect(schema.isValid(["a", "b"]))
+        #expect(schema.validate(["a", 1]).map(\.schemaPath) == ["/$ref/items/$dynamicRef/type"])
+    }
+
+    @Test("a schema can be validated against the built-in 2020-12 meta-schema")
+    func metaSchema() throws {
+        let meta = try JSONSchema(["$ref": "https://json-schema.org/draft/2020-12/schema"])
+        #expect(meta.isValid(["type": "string", "minLength": 1]))
+        #expect(!meta.isValid(["type": "text"]))
+        #expect(!meta.isValid(["properties": ["a": ["minimum": "0"]]]))
+    }
+}
