@@ -12,6 +12,8 @@ import Foundation
 struct Pattern: Sendable {
     let source: String
     let regex: NSRegularExpression
+    /// The same pattern for the fast matcher, when it is in that matcher's subset.
+    let simple: SimplePattern?
 
     init?(_ source: String) {
         guard let regex = try? NSRegularExpression(pattern: Pattern.translate(source), options: []) else {
@@ -19,6 +21,7 @@ struct Pattern: Sendable {
         }
         self.source = source
         self.regex = regex
+        self.simple = SimplePattern(source)
     }
 
     /// Whether the pattern matches anywhere in `text`; `nil` when the search was abandoned.
@@ -29,6 +32,7 @@ struct Pattern: Sendable {
     /// position plus about eight million steps of backtracking, then the search stops, so one
     /// hostile pattern cannot hang a run.
     func search(_ text: String) -> Bool? {
+        if let simple, let found = simple.search(text) { return found }
         let range = NSRange(text.startIndex..<text.endIndex, in: text)
         let budget = range.length + 1_000
         var found = false
