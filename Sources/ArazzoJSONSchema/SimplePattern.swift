@@ -85,8 +85,11 @@ struct SimplePattern: Sendable {
                         let e = scalars[i]
                         i += 1
                         switch e {
-                        case 100: ranges += Self.digit; continue
-                        case 119: ranges += Self.word; continue
+                        case 100, 119:
+                            // `[\d-z]` reads differently across ECMA-262 modes; leave such classes to ICU.
+                            if i < scalars.endIndex, scalars[i] == 45 { return nil }
+                            ranges += e == 100 ? Self.digit : Self.word
+                            continue
                         case 110: member = 10
                         case 116: member = 9
                         case 114: member = 13

@@ -100,6 +100,17 @@ struct LocationAndDialectTests {
         #expect(log.asked == ["#/components/x"])
     }
 
+    @Test("reference cycles through URIs compile and validate recursive data")
+    func uriCycles() throws {
+        let documents: [String: JSONValue] = [
+            "https://example.com/a.json": ["type": "object", "properties": ["b": ["$ref": "b.json"]]],
+            "https://example.com/b.json": ["type": "object", "properties": ["a": ["$ref": "a.json#"]]],
+        ]
+        let schema = try JSONSchema(["$ref": "https://example.com/a.json"]) { documents[$0] }
+        #expect(schema.isValid(["b": ["a": ["b": [:]]]]))
+        #expect(schema.validate(["b": ["a": ["b": 1]]]).map(\.instancePointer) == ["/b/a/b"])
+    }
+
     @Test("$dynamicRef resolves through the dynamic scope")
     func dynamicScope() throws {
         // A generic list whose item type an extending schema fills in.
@@ -122,5 +133,37 @@ struct LocationAndDialectTests {
         #expect(meta.isValid(["type": "string", "minLength": 1]))
         #expect(!meta.isValid(["type": "text"]))
         #expect(!meta.isValid(["properties": ["a": ["minimum": "0"]]]))
+    }
+}
+
+/// `pattern` answers the same whether the fast scalar matcher or ICU runs it.
+struct PatternSubsetTests {
+    static let cases: [(String, String, Bool)] = [
+        ("^ord_[0-9a-f]{12}$", "ord_0123456789ab", true),
+        ("^ord_[0-9a-f]{12}$", "ord_0123456789abc", false),
+        ("^[A-Z]{3}-\\d{4}$", "ABC-0042", true),
+        ("^[A-Z]{3}-\\d{4}$", "ABC-٤٢٤٢", false),  // \d is ASCII only
+        ("a+b", "xxaaab", true),
+        ("a+b", "xxaaa", false),
+        ("^a*a*a*b$", "aaaaaaaaaaaaaaaaaaaaaaaaa", false),
+        ("^.$", "\n", false),
+        ("^.$", "é", true),
+        ("colou?r", "my color", true),
+        ("^[^0-9]+$", "abc", true),
+        ("^[^0-9]+$", "ab1", false),
+        ("x$", "x\n", false),  // `$` is the very end
+        ("^\\w+@\\w+\\.com$", "joe@example.com", true),
+        ("^[a-z-]+$", "a-b", true),
+        ("^a{2,}$", "a", false),
+        ("^a{2,3}?$", "aaa", true),
+        ("^(ab)+$", "abab", true),  // a group: ICU runs it
+        ("[]", "a", false),
+        ("^[^]$", "\n", true),
+    ]
+
+    @Test("fast-path and ICU patterns agree", arguments: 0..<cases.count)
+    func agree(_ index: Int) throws {
+        let (pattern, text, matches) = Self.cases[index]
+        #expect(try JSONSchema(["pattern": .string(pattern)]).isValid(.string(text)) == matches, "\(pattern) on \(text)")
     }
 }
