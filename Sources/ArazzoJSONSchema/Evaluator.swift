@@ -482,7 +482,13 @@ struct Evaluator {
             parts.append("[\(i)] \(location)\(first.message)\(more)")
         }
         if failures.count > 4 { parts.append("…") }
-        return parts.joined(separator: "; ")
+        // Each part may quote the instance; the cap keeps a wide anyOf to about two quotations.
+        let joined = parts.joined(separator: "; ")
+        guard joined.unicodeScalars.count > 160 else { return joined }
+        var short = String.UnicodeScalarView()
+        short.append(contentsOf: joined.unicodeScalars.prefix(160))
+        return String(short) + "…"
+
     }
 }
 

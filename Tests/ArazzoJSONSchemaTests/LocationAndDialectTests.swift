@@ -40,6 +40,10 @@ struct LocationAndDialectTests {
             #expect(v.message.count < 160, "\(v.message)")
             #expect(v.message.contains("…"))
         }
+        let alternatives: JSONValue = ["anyOf": [["type": "integer"], ["type": "number"], ["type": "boolean"], ["type": "null"], ["type": "array"]]]
+        let summary = try JSONSchema(alternatives).validate(.string(long))
+        #expect(summary.count == 1)
+        #expect(summary.first.map { $0.message.count < 230 } == true, "\(summary)")
         let array = JSONValue.array(Array(repeating: .string(long), count: 50))
         let constFound = try JSONSchema(["const": 1]).validate(array)
         #expect(constFound.first.map { $0.message.count < 100 } == true)
