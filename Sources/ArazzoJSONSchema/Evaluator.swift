@@ -529,7 +529,13 @@ func isMultiple(_ x: NumberValue, of divisor: NumberValue) -> Bool {
         if !quotient.isNaN { return rounded == quotient }
     }
     let q = xd / dd
-    return q.isFinite && q.rounded() == q
+    if !q.isFinite {
+        // The quotient overflowed: a huge integral x is still a multiple of any divisor whose
+        // reciprocal is an integer (0.5, 0.25, …).
+        let reciprocal = 1 / dd
+        return xd.rounded() == xd && reciprocal.isFinite && reciprocal.rounded() == reciprocal
+    }
+    return q.rounded() == q
 }
 
 private func decimal(_ n: NumberValue) -> Decimal? {

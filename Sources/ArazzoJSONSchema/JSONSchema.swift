@@ -18,9 +18,11 @@ public import ArazzoJSON
 /// only the validation vocabulary can be switched off (by a custom meta-schema the hook serves);
 /// the other vocabularies are always on.
 ///
-/// Patterns run on `NSRegularExpression` with search semantics after rewriting `\d`, `\w` and `$`
-/// to their ECMA-262 meaning; other dialect differences (`\s`, `\b`, `[^]`) remain. A search that
-/// backtracks catastrophically is abandoned and reported as a `pattern` violation.
+/// Patterns have ECMA-262 meaning with search semantics: simple ones (anchors, literals, classes,
+/// quantifiers) run on a scalar matcher here, the rest on `NSRegularExpression` after rewriting
+/// `\d`, `\w`, `\s`, `$`, `[]` and `[^]` to their ECMA-262 meaning; `\b` and lookbehind length
+/// follow ICU. A search that backtracks catastrophically is abandoned and reported as a `pattern`
+/// violation.
 ///
 /// Typical use for a workflow's inputs, with `$ref`s into the description's `components.inputs`:
 /// ```swift

@@ -6,8 +6,9 @@ import Foundation
 /// They run on ICU through `NSRegularExpression` after a small rewrite of the differences that most
 /// often change results: `\d`, `\w` (and their negations) are ASCII-only in ECMA-262 but Unicode in
 /// ICU, and `$` in ECMA-262 matches only at the very end, never before a final newline.
-/// `[]` (matches nothing) and `[^]` (matches anything) are rewritten too. Known dialect gaps left as
-/// they are: `\s` and `\b` use ICU's definitions, lookbehind must have a bounded length, and no
+/// `[]` (matches nothing), `[^]` (matches anything) and `\s` (ECMA-262's white space and line
+/// terminators; `\S` outside classes) are rewritten too. Known dialect gaps left as they are: `\b`
+/// and `\S` inside a class use ICU's definitions, lookbehind must have a bounded length, and no
 /// flags (`u`, `i`, …) exist in JSON Schema anyway.
 struct Pattern: Sendable {
     let source: String
@@ -61,6 +62,10 @@ struct Pattern: Sendable {
     }
 
     /// Rewrites the ECMA-262 constructs whose ICU meaning differs (see the type's documentation).
+    /// ECMA-262's WhiteSpace and LineTerminator code points, the members of `\\s` there (ICU's
+    /// `\\s` lacks U+FEFF, for one), written for inside a character class.
+    static let ecmaSpace = "\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}"
+
     static func translate(_ pattern: String) -> String {
         var out = ""
         var inClass = false
@@ -79,6 +84,8 @@ struct Pattern: Sendable {
                 case "D": out += inClass ? "\\D" : "[^0-9]"
                 case "w": out += inClass ? "a-zA-Z0-9_" : "[a-zA-Z0-9_]"
                 case "W": out += inClass ? "\\W" : "[^a-zA-Z0-9_]"
+                case "s": out += inClass ? Pattern.ecmaSpace : "[" + Pattern.ecmaSpace + "]"
+                case "S" where !inClass: out += "[^" + Pattern.ecmaSpace + "]"
                 default:
                     out += "\\"
                     out.unicodeScalars.append(next)

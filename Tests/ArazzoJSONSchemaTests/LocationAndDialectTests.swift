@@ -163,7 +163,16 @@ struct PatternSubsetTests {
         ("^(ab)+$", "abab", true),  // a group: ICU runs it
         ("[]", "a", false),
         ("^[^]$", "\n", true),
+        ("^\\s$", "\u{FEFF}", true),  // ECMA-262 white space, not ICU's
+        ("^\\S$", "\u{FEFF}", false),
+        ("^[\\s]$", "\u{3000}", true),
     ]
+
+    @Test("a huge integer is a multiple of 0.5 although the quotient overflows")
+    func overflowingMultiple() throws {
+        #expect(try JSONSchema(["multipleOf": 0.5]).isValid(1e308))
+        #expect(try !JSONSchema(["multipleOf": 0.3]).isValid(1e308))
+    }
 
     @Test("fast-path and ICU patterns agree", arguments: 0..<cases.count)
     func agree(_ index: Int) throws {
