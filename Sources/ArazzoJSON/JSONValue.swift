@@ -26,12 +26,14 @@ public enum JSONValue: Sendable {
 public typealias JSONObject = OrderedDictionary<String, JSONValue>
 
 extension JSONValue: Equatable {
-    /// Structural equality; numbers compare by value, objects ignore member order.
+    /// Structural equality; numbers compare by value, objects ignore member order, and strings
+    /// compare code point by code point (JSON has no notion of Unicode canonical equivalence, so
+    /// `"\u00e9"` and `"e\u0301"` differ, unlike Swift's `String ==`).
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
+        case let (.string(a), .string(b)): return a.utf8.elementsEqual(b.utf8)
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
             guard a.count == b.count else { return false }
@@ -55,6 +57,7 @@ extension JSONValue: Hashable {
         case .bool(let b): hasher.combine(1); hasher.combine(b)
         case .int(let i): hasher.combine(2); hasher.combine(Double(i))
         case .double(let d): hasher.combine(2); hasher.combine(d)
+        // Code-point-equal strings are canonically equal, so String's hash stays consistent.
         case .string(let s): hasher.combine(3); hasher.combine(s)
         case .array(let a): hasher.combine(4); hasher.combine(a)
         case .object(let o):

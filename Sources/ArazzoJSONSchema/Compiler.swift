@@ -1,229 +1,81 @@
 import ArazzoJSON
 import Foundation
 
-/// The JSON types `type` can name.
-enum SchemaType: String, Sendable, CaseIterable {
-    case null, boolean, object, array, number, string, integer
-
-    func admits(_ value: JSONValue) -> Bool {
-        switch (self, value) {
-        case (.null, .null), (.boolean, .bool), (.object, .object), (.array, .array), (.string, .string):
-            return true
-        case (.number, .int), (.number, .double), (.integer, .int):
-            return true
-        case (.integer, .double(let d)):
-            return d.isFinite && d.rounded() == d
-        default:
-            return false
-        }
-    }
-}
-
-/// One compiled schema: its keywords parsed once, subschemas referred to by index into
-/// `Program.nodes` so that recursive `$ref`s form a graph instead of an infinite tree.
-final class SchemaNode: Sendable {
-    let schemaPath: String
-    /// For boolean schemas: `true` admits everything, `false` nothing.
-    let boolean: Bool?
-    let ref: Int?
-    let types: [SchemaType]?
-    let enumValues: [JSONValue]?
-    let constValue: JSONValue?
-    // Objects.
-    let required: [String]
-    let properties: [(name: String, node: Int)]
-    let patternProperties: [(pattern: Pattern, node: Int)]
-    let additionalProperties: Int?
-    let propertyNames: Int?
-    let dependentRequired: [(name: String, requires: [String])]
-    let minProperties: Int?
-    let maxProperties: Int?
-    let dependentSchemas: [(name: String, node: Int)]
-    let unevaluatedProperties: Int?
-    // Arrays.
-    let prefixItems: [Int]
-    let items: Int?
-    let contains: Int?
-    let minContains: Int?
-    let maxContains: Int?
-    let minItems: Int?
-    let maxItems: Int?
-    let uniqueItems: Bool
-    let unevaluatedItems: Int?
-    // Strings.
-    let minLength: Int?
-    let maxLength: Int?
-    let pattern: Pattern?
-    // Numbers.
-    let minimum: NumberValue?
-    let maximum: NumberValue?
-    let exclusiveMinimum: NumberValue?
-    let exclusiveMaximum: NumberValue?
-    let multipleOf: NumberValue?
-    // Applicators.
-    let allOf: [Int]
-    let anyOf: [Int]
-    let oneOf: [Int]
-    let not: Int?
-    let ifNode: Int?
-    let thenNode: Int?
-    let elseNode: Int?
-    // Annotations the engine uses.
-    let format: String?
-    let defaultValue: JSONValue?
-
-    init(_ b: Builder) {
-        schemaPath = b.schemaPath
-        boolean = b.boolean
-        ref = b.ref
-        types = b.types
-        enumValues = b.enumValues
-        constValue = b.constValue
-        required = b.required
-        properties = b.properties
-        patternProperties = b.patternProperties
-        additionalProperties = b.additionalProperties
-        propertyNames = b.propertyNames
-        dependentRequired = b.dependentRequired
-        minProperties = b.minProperties
-        maxProperties = b.maxProperties
-        dependentSchemas = b.dependentSchemas
-        unevaluatedProperties = b.unevaluatedProperties
-        unevaluatedItems = b.unevaluatedItems
-        prefixItems = b.prefixItems
-        items = b.items
-        contains = b.contains
-        minContains = b.minContains
-        maxContains = b.maxContains
-        minItems = b.minItems
-        maxItems = b.maxItems
-        uniqueItems = b.uniqueItems
-        minLength = b.minLength
-        maxLength = b.maxLength
-        pattern = b.pattern
-        minimum = b.minimum
-        maximum = b.maximum
-        exclusiveMinimum = b.exclusiveMinimum
-        exclusiveMaximum = b.exclusiveMaximum
-        multipleOf = b.multipleOf
-        allOf = b.allOf
-        anyOf = b.anyOf
-        oneOf = b.oneOf
-        not = b.not
-        ifNode = b.ifNode
-        thenNode = b.thenNode
-        elseNode = b.elseNode
-        format = b.format
-        defaultValue = b.defaultValue
-    }
-
-    /// The mutable twin used while compiling.
-    struct Builder {
-        var schemaPath: String
-        var boolean: Bool?
-        var ref: Int?
-        var types: [SchemaType]?
-        var enumValues: [JSONValue]?
-        var constValue: JSONValue?
-        var required: [String] = []
-        var properties: [(name: String, node: Int)] = []
-        var patternProperties: [(pattern: Pattern, node: Int)] = []
-        var additionalProperties: Int?
-        var propertyNames: Int?
-        var dependentRequired: [(name: String, requires: [String])] = []
-        var minProperties: Int?
-        var maxProperties: Int?
-        var dependentSchemas: [(name: String, node: Int)] = []
-        var unevaluatedProperties: Int?
-        var unevaluatedItems: Int?
-        var prefixItems: [Int] = []
-        var items: Int?
-        var contains: Int?
-        var minContains: Int?
-        var maxContains: Int?
-        var minItems: Int?
-        var maxItems: Int?
-        var uniqueItems = false
-        var minLength: Int?
-        var maxLength: Int?
-        var pattern: Pattern?
-        var minimum: NumberValue?
-        var maximum: NumberValue?
-        var exclusiveMinimum: NumberValue?
-        var exclusiveMaximum: NumberValue?
-        var multipleOf: NumberValue?
-        var allOf: [Int] = []
-        var anyOf: [Int] = []
-        var oneOf: [Int] = []
-        var not: Int?
-        var ifNode: Int?
-        var thenNode: Int?
-        var elseNode: Int?
-        var format: String?
-        var defaultValue: JSONValue?
-
-        init(schemaPath: String) { self.schemaPath = schemaPath }
-    }
-}
-
-/// The compiled form of a schema and everything it references.
-final class Program: Sendable {
-    let nodes: [SchemaNode]
-    /// Schemas obtained from the resolution hook, by `$ref` string, in the order first met.
-    let externals: [String: JSONValue]
-    let hasSecrets: Bool
-    /// Whether `unevaluatedProperties`/`unevaluatedItems` occur, so evaluation must track which
-    /// members and elements other keywords evaluated.
-    let tracksEvaluation: Bool
-
-    init(nodes: [SchemaNode], externals: [String: JSONValue]) {
-        self.nodes = nodes
-        self.externals = externals
-        self.hasSecrets = nodes.contains { $0.format == "password" }
-        self.tracksEvaluation = nodes.contains { $0.unevaluatedProperties != nil || $0.unevaluatedItems != nil }
-    }
-}
-
-/// Turns schema JSON into a `Program`. `$ref` targets are compiled from a work list rather than by
-/// recursion, so reference chains of any length cost no stack, and each target is compiled once.
+/// Turns schema JSON into a `Program`.
+///
+/// Compilation runs in two passes per document. Indexing walks the subschema positions (not `enum`,
+/// `const` or unknown keywords) to learn each schema's base URI and to register every `$id`,
+/// `$anchor` and `$dynamicAnchor` under its absolute URI; then nodes are compiled, and `$ref`
+/// targets are queued on a work list rather than compiled by recursion, so reference chains of any
+/// length cost no stack and each target is compiled once (cycles close on the already-queued node).
 struct Compiler {
-    private struct Root {
-        let value: JSONValue
-        let name: String
-    }
-    private struct Key: Hashable {
+    /// A schema location: a document and a JSON pointer inside it.
+    struct Key: Hashable {
         let root: Int
         let tokens: [String]
+    }
+    private struct Document {
+        let value: JSONValue
+        /// The prefix of schema paths in messages: `#` for the root, the hook's key otherwise.
+        let name: String
+        let base: URIReference
+        let dialect: JSONSchema.Dialect
+        /// False when the document's meta-schema declares a `$vocabulary` without the validation
+        /// vocabulary: its assertion keywords (`type`, `minimum`, `required`, …) are then annotations.
+        let validates: Bool
     }
     private struct Pending {
         let index: Int
-        let root: Int
-        let tokens: [String]
+        let key: Key
         let value: JSONValue
     }
 
+    /// Schemes of the base URIs given to documents without an absolute identifier; a reference
+    /// that only resolves against one of these goes to the hook as written.
+    static let localScheme = "arazzo-local"
+
     private var builders: [SchemaNode.Builder?] = []
-    private var roots: [Root] = []
-    private var externalRoots: [String: Int] = [:]
+    private var documents: [Document] = []
+    private var hookDocuments: [String: Int] = [:]
     private var externals: [String: JSONValue] = [:]
     private var compiled: [Key: Int] = [:]
     private var pending: [Pending] = []
+    /// Absolute URIs (resources without fragment, anchors with `#name`) → location.
+    private var locations: [String: Key] = [:]
+    /// Base URI in effect at each indexed schema location.
+    private var baseAt: [Key: URIReference] = [:]
+    /// Resource URI → `$dynamicAnchor` name → location.
+    private var dynamicAnchorLocations: [String: [String: Key]] = [:]
+    /// Names some `$dynamicRef` may resolve dynamically.
+    private var dynamicNames: Set<String> = []
+    private var resources: [String] = []
+    private var resourceIndex: [String: Int] = [:]
     private let options: JSONSchema.Options
+    private let dialect: JSONSchema.Dialect
     private let resolveRef: (String) -> JSONValue?
 
-    init(options: JSONSchema.Options, resolveRef: @escaping (String) -> JSONValue?) {
+    init(options: JSONSchema.Options, dialect: JSONSchema.Dialect, resolveRef: @escaping (String) -> JSONValue?) {
         self.options = options
+        self.dialect = dialect
         self.resolveRef = resolveRef
     }
 
     mutating func compile(_ schema: JSONValue) throws(SchemaError) -> Program {
-        roots.append(Root(value: schema, name: "#"))
-        let rootKey = Key(root: 0, tokens: [])
-        let index = allocate()
-        compiled[rootKey] = index
-        try compileNode(schema, root: 0, tokens: [], into: index, depth: 0)
-        while let next = pending.popLast() {
-            try compileNode(next.value, root: next.root, tokens: next.tokens, into: next.index, depth: 0)
+        let root = addDocument(schema, name: "#", base: nil, inherited: dialect)
+        _ = enqueue(Key(root: root, tokens: []))
+        while true {
+            while let next = pending.popLast() {
+                try compileNode(next.value, key: next.key, into: next.index, depth: 0)
+            }
+            // Every `$dynamicAnchor` a `$dynamicRef` may land on must be compiled too, wherever it is.
+            var queued = false
+            for (_, anchors) in dynamicAnchorLocations {
+                for (name, key) in anchors where dynamicNames.contains(name) && compiled[key] == nil {
+                    _ = enqueue(key)
+                    queued = true
+                }
+            }
+            if !queued { break }
         }
         var nodes: [SchemaNode] = []
         nodes.reserveCapacity(builders.count)
@@ -232,39 +84,200 @@ struct Compiler {
             // compiler bug, which degrades to an always-true schema rather than a crash.
             nodes.append(SchemaNode(builder ?? SchemaNode.Builder(schemaPath: "#")))
         }
-        return Program(nodes: nodes, externals: externals)
+        var dynamic = Array(repeating: [String: Int](), count: resources.count)
+        for (resource, anchors) in dynamicAnchorLocations {
+            guard let r = resourceIndex[resource] else { continue }
+            for (name, key) in anchors {
+                if let node = compiled[key] { dynamic[r][name] = node }
+            }
+        }
+        return Program(nodes: nodes, externals: externals, dynamicAnchors: dynamic)
     }
+
+    // MARK: Documents and indexing
+
+    /// Registers a document and indexes its identifiers; `base` nil gives it a local base URI.
+    private mutating func addDocument(_ value: JSONValue, name: String, base: URIReference?, inherited: JSONSchema.Dialect) -> Int {
+        let d = documents.count
+        let documentBase = base ?? URIReference("\(Self.localScheme):doc\(d)")
+        let declared = Self.declaredDialect(value) ?? inherited
+        documents.append(Document(value: value, name: name, base: documentBase, dialect: declared, validates: validationVocabulary(of: value)))
+        locations[documentBase.text] = locations[documentBase.text] ?? Key(root: d, tokens: [])
+        index(value, key: Key(root: d, tokens: []), base: documentBase, dialect: declared, depth: 0)
+        return d
+    }
+
+    /// Whether the meta-schema a document's `$schema` names (when it is neither standard dialect)
+    /// keeps the validation vocabulary. The meta-schema is fetched through the hook; one that
+    /// cannot be fetched, or that has no `$vocabulary`, keeps every vocabulary.
+    private func validationVocabulary(of value: JSONValue) -> Bool {
+        guard Self.declaredDialect(value) == nil, case .object(let members) = value,
+              case .string(let uri)? = members["$schema"]
+        else { return true }
+        let documentURI = URIReference(uri).withoutFragment.text
+        guard case .object(let meta)? = MetaSchemas.document(documentURI) ?? resolveRef(documentURI),
+              case .object(let vocabularies)? = meta["$vocabulary"]
+        else { return true }
+        return vocabularies["https://json-schema.org/draft/2020-12/vocab/validation"] != nil
+    }
+
+    /// The keywords of the 2020-12 validation vocabulary.
+    static let validationKeywords: Set<String> = [
+        "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+        "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains",
+        "maxProperties", "minProperties", "required", "dependentRequired",
+    ]
+
+    /// The dialect a document's `$schema` names, if it names one this engine knows.
+    static func declaredDialect(_ value: JSONValue) -> JSONSchema.Dialect? {
+        guard case .object(let members) = value, case .string(let uri)? = members["$schema"] else { return nil }
+        var text = uri
+        if text.hasSuffix("#") { text.removeLast() }
+        switch text {
+        case "http://json-schema.org/draft-04/schema", "https://json-schema.org/draft-04/schema": return .draft4
+        case "https://json-schema.org/draft/2020-12/schema": return .draft2020_12
+        default: return nil
+        }
+    }
+
+    /// The keywords whose value is one subschema, a map of subschemas, or an array of them.
+    private static func subschemaPositions(_ dialect: JSONSchema.Dialect) -> (single: Set<String>, map: Set<String>, array: Set<String>) {
+        switch dialect {
+        case .draft2020_12:
+            return (["additionalProperties", "unevaluatedProperties", "unevaluatedItems", "propertyNames", "contains",
+                     "not", "if", "then", "else", "items", "additionalItems"],
+                    ["properties", "patternProperties", "dependentSchemas", "$defs", "definitions"],
+                    ["allOf", "anyOf", "oneOf", "prefixItems", "items"])
+        case .draft4:
+            return (["additionalProperties", "not", "items", "additionalItems"],
+                    ["properties", "patternProperties", "definitions", "dependencies", "$defs"],
+                    ["allOf", "anyOf", "oneOf", "items"])
+        }
+    }
+
+    private mutating func index(_ value: JSONValue, key: Key, base: URIReference, dialect: JSONSchema.Dialect, depth: Int) {
+        guard depth <= options.maxSchemaDepth + 1, case .object(let members) = value else { return }
+        var base = base
+        switch dialect {
+        case .draft2020_12:
+            if case .string(let id)? = members["$id"] {
+                let resolved = URIReference(id).resolved(against: base)
+                if (resolved.fragment ?? "").isEmpty {
+                    base = resolved.withoutFragment
+                    locations[base.text] = key
+                }
+            }
+            if case .string(let anchor)? = members["$anchor"] {
+                locations[base.text + "#" + anchor] = key
+            }
+            if case .string(let anchor)? = members["$dynamicAnchor"] {
+                locations[base.text + "#" + anchor] = key
+                dynamicAnchorLocations[base.text, default: [:]][anchor] = key
+            }
+        case .draft4:
+            // Draft 4 ignores everything beside `$ref`, `id` included.
+            if case .string(let id)? = members["id"], members["$ref"] == nil {
+                let resolved = URIReference(id).resolved(against: base)
+                let previous = base
+                base = resolved.withoutFragment
+                if let fragment = resolved.fragment, !fragment.isEmpty {
+                    locations[resolved.text] = key
+                    if base != previous { locations[base.text] = key }
+                } else {
+                    locations[base.text] = key
+                }
+            }
+        }
+        baseAt[key] = base
+        let positions = Self.subschemaPositions(dialect)
+        for (name, sub) in members {
+            switch sub {
+            case .array(let elements) where positions.array.contains(name):
+                for (i, element) in elements.enumerated() {
+                    index(element, key: Key(root: key.root, tokens: key.tokens + [name, String(i)]), base: base, dialect: dialect, depth: depth + 1)
+                }
+            case .object(let map) where positions.map.contains(name):
+                for (member, element) in map {
+                    index(element, key: Key(root: key.root, tokens: key.tokens + [name, member]), base: base, dialect: dialect, depth: depth + 1)
+                }
+            case .object where positions.single.contains(name):
+                index(sub, key: Key(root: key.root, tokens: key.tokens + [name]), base: base, dialect: dialect, depth: depth + 1)
+            default:
+                break
+            }
+        }
+    }
+
+    /// The base URI at a location: from the index when it was indexed, else its parent's base
+    /// changed by its own identifier (for pointers into places indexing does not walk).
+    private func base(at key: Key) -> URIReference {
+        if let known = baseAt[key] { return known }
+        let document = documents[key.root]
+        guard !key.tokens.isEmpty else { return document.base }
+        let parent = base(at: Key(root: key.root, tokens: Array(key.tokens.dropLast())))
+        let idKey = document.dialect == .draft4 ? "id" : "$id"
+        if case .object(let members)? = value(at: key), case .string(let id)? = members[idKey] {
+            let resolved = URIReference(id).resolved(against: parent)
+            if (resolved.fragment ?? "").isEmpty { return resolved.withoutFragment }
+        }
+        return parent
+    }
+
+    private func value(at key: Key) -> JSONValue? {
+        try? JSONPointer(tokens: key.tokens).resolve(in: documents[key.root].value)
+    }
+
+    private mutating func resource(for base: URIReference) -> Int {
+        let text = base.text
+        if let known = resourceIndex[text] { return known }
+        resources.append(text)
+        resourceIndex[text] = resources.count - 1
+        return resources.count - 1
+    }
+
+    // MARK: Nodes
 
     private mutating func allocate() -> Int {
         builders.append(nil)
         return builders.count - 1
     }
 
-    private func path(_ root: Int, _ tokens: [String]) -> String {
-        roots[root].name + JSONPointer(tokens: tokens).description
+    private func path(_ key: Key) -> String {
+        documents[key.root].name + JSONPointer(tokens: key.tokens).description
     }
 
     /// Compiles an inline subschema into a fresh node.
-    private mutating func child(_ value: JSONValue, root: Int, tokens: [String], depth: Int) throws(SchemaError) -> Int {
+    private mutating func child(_ value: JSONValue, _ key: Key, depth: Int) throws(SchemaError) -> Int {
         let index = allocate()
-        try compileNode(value, root: root, tokens: tokens, into: index, depth: depth + 1)
+        try compileNode(value, key: key, into: index, depth: depth + 1)
         return index
     }
 
-    private mutating func compileNode(
-        _ value: JSONValue, root: Int, tokens: [String], into index: Int, depth: Int
-    ) throws(SchemaError) {
-        let here = path(root, tokens)
+    private mutating func enqueue(_ key: Key) -> Int {
+        if let index = compiled[key] { return index }
+        let index = allocate()
+        compiled[key] = index
+        pending.append(Pending(index: index, key: key, value: value(at: key) ?? .bool(true)))
+        return index
+    }
+
+    private mutating func compileNode(_ value: JSONValue, key: Key, into index: Int, depth: Int) throws(SchemaError) {
+        let here = path(key)
         guard depth <= options.maxSchemaDepth else {
             throw SchemaError(message: "schema nesting exceeds \(options.maxSchemaDepth) levels", schemaPath: here)
         }
         guard builders.count <= options.maxSchemaNodes else {
             throw SchemaError(message: "schema has more than \(options.maxSchemaNodes) subschemas (counting each $ref target once)", schemaPath: here)
         }
+        let dialect = documents[key.root].dialect
+        let base = base(at: key)
         var b = SchemaNode.Builder(schemaPath: here)
+        b.resource = resource(for: base)
         let members: JSONObject
         switch value {
         case .bool(let flag):
+            // Draft 4 has no boolean schemas as such, but `additionalProperties: false` and
+            // `additionalItems: false` read the same way.
             b.boolean = flag
             builders[index] = b
             return
@@ -274,178 +287,253 @@ struct Compiler {
             throw SchemaError(message: "a schema must be an object or a boolean, found \(describe(value))", schemaPath: here)
         }
 
-        func sub(_ key: String) -> [String] { tokens + [key] }
-        func err(_ key: String, _ message: String) -> SchemaError {
-            SchemaError(message: message, schemaPath: path(root, tokens + [key]))
+        let root = key.root
+        func sub(_ names: String...) -> Key { Key(root: root, tokens: key.tokens + names) }
+        func err(_ name: String, _ message: String) -> SchemaError {
+            SchemaError(message: message, schemaPath: path(sub(name)))
+        }
+        let modern = dialect == .draft2020_12
+
+        if !modern, case .string(let reference)? = members["$ref"] {
+            // Draft 4: a `$ref` object is the reference alone; its siblings are ignored.
+            b.ref = enqueue(try resolveReference(reference, base: base, from: key, at: path(sub("$ref"))))
+            builders[index] = b
+            return
         }
 
-        for (key, keywordValue) in members {
-            switch key {
+        let validates = documents[key.root].validates
+        for (name, keywordValue) in members {
+            if !validates && Self.validationKeywords.contains(name) { continue }
+            switch name {
             case "$ref":
                 guard case .string(let reference) = keywordValue else {
-                    throw err(key, "$ref must be a string, found \(describe(keywordValue))")
+                    throw err(name, "$ref must be a string, found \(describe(keywordValue))")
                 }
-                b.ref = try resolveReference(reference, from: root, at: path(root, sub(key)))
-            case "$dynamicRef", "$recursiveRef":
-                throw err(key, "\(key) is not supported; use $ref")
+                b.ref = enqueue(try resolveReference(reference, base: base, from: key, at: path(sub(name))))
+            case "$dynamicRef" where modern:
+                guard case .string(let reference) = keywordValue else {
+                    throw err(name, "$dynamicRef must be a string, found \(describe(keywordValue))")
+                }
+                let targetKey = try resolveReference(reference, base: base, from: key, at: path(sub(name)))
+                b.dynamicRef = enqueue(targetKey)
+                // Dynamic only when the fragment is an anchor name and the initial target carries
+                // the same `$dynamicAnchor` (the "bookend"); otherwise it is a plain `$ref`.
+                let fragment = URIReference(reference).resolved(against: base).fragment ?? ""
+                if !fragment.isEmpty, !fragment.hasPrefix("/"),
+                   dynamicAnchorLocations[self.base(at: targetKey).text]?[fragment] == targetKey
+                {
+                    b.dynamicAnchor = fragment
+                    dynamicNames.insert(fragment)
+                }
             case "type":
-                b.types = try parseTypes(keywordValue, err: { err(key, $0) })
+                b.types = try parseTypes(keywordValue, err: { err(name, $0) })
             case "enum":
                 guard case .array(let values) = keywordValue else {
-                    throw err(key, "enum must be an array of allowed values, found \(describe(keywordValue))")
+                    throw err(name, "enum must be an array of allowed values, found \(describe(keywordValue))")
                 }
                 b.enumValues = values
-            case "const":
+            case "const" where modern:
                 b.constValue = keywordValue
             case "required":
-                b.required = try stringArray(keywordValue, err: { err(key, $0) })
-            case "properties", "patternProperties", "dependentRequired", "dependentSchemas":
+                b.required = try stringArray(keywordValue, err: { err(name, $0) })
+            case "properties", "patternProperties", "dependentRequired", "dependentSchemas", "dependencies":
+                if !modern && (name == "dependentRequired" || name == "dependentSchemas") { continue }
+                if modern && name == "dependencies" { continue }
                 guard case .object(let map) = keywordValue else {
-                    throw err(key, "\(key) must be an object, found \(describe(keywordValue))")
+                    throw err(name, "\(name) must be an object, found \(describe(keywordValue))")
                 }
-                for (name, subschema) in map {
-                    let subTokens = sub(key) + [name]
-                    switch key {
+                for (member, subschema) in map {
+                    let subKey = sub(name, member)
+                    switch name {
                     case "properties":
-                        b.properties.append((name, try child(subschema, root: root, tokens: subTokens, depth: depth)))
+                        b.properties.append((member, try child(subschema, subKey, depth: depth)))
                     case "patternProperties":
-                        guard let pattern = Pattern(name) else {
-                            throw SchemaError(message: "'\(name)' is not a valid regular expression", schemaPath: path(root, subTokens))
+                        guard let pattern = Pattern(member) else {
+                            throw SchemaError(message: "'\(member)' is not a valid regular expression", schemaPath: path(subKey))
                         }
-                        b.patternProperties.append((pattern, try child(subschema, root: root, tokens: subTokens, depth: depth)))
+                        b.patternProperties.append((pattern, try child(subschema, subKey, depth: depth)))
                     case "dependentSchemas":
-                        b.dependentSchemas.append((name, try child(subschema, root: root, tokens: subTokens, depth: depth)))
+                        b.dependentSchemas.append((member, try child(subschema, subKey, depth: depth)))
+                    case "dependencies" where !isArray(subschema):
+                        b.dependentSchemas.append((member, try child(subschema, subKey, depth: depth)))
+                        b.dependentSchemasKeyword = name
                     default:
-                        let names = try stringArray(subschema, err: { SchemaError(message: $0, schemaPath: path(root, subTokens)) })
-                        b.dependentRequired.append((name, names))
+                        let names = try stringArray(subschema, err: { SchemaError(message: $0, schemaPath: path(subKey)) })
+                        b.dependentRequired.append((member, names))
                     }
                 }
             case "additionalProperties":
-                b.additionalProperties = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
-            case "unevaluatedProperties":
-                b.unevaluatedProperties = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
-            case "unevaluatedItems":
-                b.unevaluatedItems = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
-            case "propertyNames":
-                b.propertyNames = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
-            case "prefixItems":
-                b.prefixItems = try schemaArray(keywordValue, key: key, root: root, tokens: tokens, depth: depth)
+                b.additionalProperties = try child(keywordValue, sub(name), depth: depth)
+            case "unevaluatedProperties" where modern:
+                b.unevaluatedProperties = try child(keywordValue, sub(name), depth: depth)
+            case "unevaluatedItems" where modern:
+                b.unevaluatedItems = try child(keywordValue, sub(name), depth: depth)
+            case "propertyNames" where modern:
+                b.propertyNames = try child(keywordValue, sub(name), depth: depth)
+            case "prefixItems" where modern:
+                b.prefixItems = try schemaArray(keywordValue, name: name, key: key, depth: depth)
             case "items":
                 if case .array = keywordValue {
-                    // Draft 2019-09 and earlier spelled prefixItems as an array-valued `items`.
-                    b.prefixItems = try schemaArray(keywordValue, key: key, root: root, tokens: tokens, depth: depth)
+                    // Draft 4 (and 2019-09) spelled prefixItems as an array-valued `items`.
+                    b.prefixItems = try schemaArray(keywordValue, name: name, key: key, depth: depth)
+                    b.prefixKeyword = "items"
                 } else {
-                    b.items = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
+                    b.items = try child(keywordValue, sub(name), depth: depth)
                 }
             case "additionalItems":
                 if case .array = members["items"] {
-                    b.items = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
+                    b.items = try child(keywordValue, sub(name), depth: depth)
+                    b.itemsKeyword = "additionalItems"
                 }
-            case "contains":
-                b.contains = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
-            case "minContains": b.minContains = try count(keywordValue, err: { err(key, $0) })
-            case "maxContains": b.maxContains = try count(keywordValue, err: { err(key, $0) })
-            case "minItems": b.minItems = try count(keywordValue, err: { err(key, $0) })
-            case "maxItems": b.maxItems = try count(keywordValue, err: { err(key, $0) })
-            case "minLength": b.minLength = try count(keywordValue, err: { err(key, $0) })
-            case "maxLength": b.maxLength = try count(keywordValue, err: { err(key, $0) })
-            case "minProperties": b.minProperties = try count(keywordValue, err: { err(key, $0) })
-            case "maxProperties": b.maxProperties = try count(keywordValue, err: { err(key, $0) })
+            case "contains" where modern:
+                b.contains = try child(keywordValue, sub(name), depth: depth)
+            case "minContains" where modern: b.minContains = try count(keywordValue, err: { err(name, $0) })
+            case "maxContains" where modern: b.maxContains = try count(keywordValue, err: { err(name, $0) })
+            case "minItems": b.minItems = try count(keywordValue, err: { err(name, $0) })
+            case "maxItems": b.maxItems = try count(keywordValue, err: { err(name, $0) })
+            case "minLength": b.minLength = try count(keywordValue, err: { err(name, $0) })
+            case "maxLength": b.maxLength = try count(keywordValue, err: { err(name, $0) })
+            case "minProperties": b.minProperties = try count(keywordValue, err: { err(name, $0) })
+            case "maxProperties": b.maxProperties = try count(keywordValue, err: { err(name, $0) })
             case "uniqueItems":
                 guard case .bool(let flag) = keywordValue else {
-                    throw err(key, "uniqueItems must be true or false, found \(describe(keywordValue))")
+                    throw err(name, "uniqueItems must be true or false, found \(describe(keywordValue))")
                 }
                 b.uniqueItems = flag
             case "pattern":
                 guard case .string(let source) = keywordValue else {
-                    throw err(key, "pattern must be a string, found \(describe(keywordValue))")
+                    throw err(name, "pattern must be a string, found \(describe(keywordValue))")
                 }
                 guard let pattern = Pattern(source) else {
-                    throw err(key, "'\(source)' is not a valid regular expression")
+                    throw err(name, "'\(source)' is not a valid regular expression")
                 }
                 b.pattern = pattern
-            case "minimum": b.minimum = try number(keywordValue, err: { err(key, $0) })
-            case "maximum": b.maximum = try number(keywordValue, err: { err(key, $0) })
-            case "exclusiveMinimum": b.exclusiveMinimum = try number(keywordValue, err: { err(key, $0) })
-            case "exclusiveMaximum": b.exclusiveMaximum = try number(keywordValue, err: { err(key, $0) })
+            case "minimum": b.minimum = try number(keywordValue, err: { err(name, $0) })
+            case "maximum": b.maximum = try number(keywordValue, err: { err(name, $0) })
+            case "exclusiveMinimum", "exclusiveMaximum":
+                if modern {
+                    let bound = try number(keywordValue, err: { err(name, $0) })
+                    if name == "exclusiveMinimum" { b.exclusiveMinimum = bound } else { b.exclusiveMaximum = bound }
+                } else {
+                    guard case .bool(let flag) = keywordValue else {
+                        throw err(name, "in draft 4, \(name) must be true or false (it modifies \(name == "exclusiveMinimum" ? "minimum" : "maximum")), found \(describe(keywordValue))")
+                    }
+                    if name == "exclusiveMinimum" { b.minimumExclusive = flag } else { b.maximumExclusive = flag }
+                }
             case "multipleOf":
-                let divisor = try number(keywordValue, err: { err(key, $0) })
+                let divisor = try number(keywordValue, err: { err(name, $0) })
                 guard divisor.doubleValue > 0 else {
-                    throw err(key, "multipleOf must be greater than 0, found \(keywordValue)")
+                    throw err(name, "multipleOf must be greater than 0, found \(keywordValue)")
                 }
                 b.multipleOf = divisor
-            case "allOf": b.allOf = try schemaArray(keywordValue, key: key, root: root, tokens: tokens, depth: depth, nonEmpty: true)
-            case "anyOf": b.anyOf = try schemaArray(keywordValue, key: key, root: root, tokens: tokens, depth: depth, nonEmpty: true)
-            case "oneOf": b.oneOf = try schemaArray(keywordValue, key: key, root: root, tokens: tokens, depth: depth, nonEmpty: true)
-            case "not": b.not = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
-            case "if": b.ifNode = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
-            case "then": b.thenNode = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
-            case "else": b.elseNode = try child(keywordValue, root: root, tokens: sub(key), depth: depth)
+            case "allOf": b.allOf = try schemaArray(keywordValue, name: name, key: key, depth: depth, nonEmpty: true)
+            case "anyOf": b.anyOf = try schemaArray(keywordValue, name: name, key: key, depth: depth, nonEmpty: true)
+            case "oneOf": b.oneOf = try schemaArray(keywordValue, name: name, key: key, depth: depth, nonEmpty: true)
+            case "not": b.not = try child(keywordValue, sub(name), depth: depth)
+            case "if" where modern: b.ifNode = try child(keywordValue, sub(name), depth: depth)
+            case "then" where modern: b.thenNode = try child(keywordValue, sub(name), depth: depth)
+            case "else" where modern: b.elseNode = try child(keywordValue, sub(name), depth: depth)
             case "format":
-                if case .string(let format) = keywordValue { b.format = format }
+                if case .string(let format) = keywordValue {
+                    b.format = format
+                    if options.assertFormat { b.formatCheck = FormatCheck(format) }
+                }
             case "default":
                 b.defaultValue = keywordValue
             default:
-                // Annotations (title, description, examples, $defs, $schema, $comment, …) and
-                // unknown keywords do not take part in validation.
+                // Annotations (title, description, examples, $defs, $schema, $comment, …), keywords
+                // of the other dialect, and unknown keywords do not take part in validation.
                 break
             }
         }
         builders[index] = b
     }
 
-    /// Resolves a `$ref` to a node index, queueing the target for compilation the first time.
-    ///
-    /// A fragment reference (`#`, `#/…`) is first looked up in the schema document it appears in; if
-    /// that fails, or for any other reference, the hook is asked with the reference text verbatim, and
-    /// the schema it returns becomes a document of its own (its fragment references resolve inside
-    /// it first, then through the hook again).
-    private mutating func resolveReference(_ reference: String, from root: Int, at here: String) throws(SchemaError) -> Int {
-        if reference.hasPrefix("#") {
-            let fragment = String(reference.dropFirst()).removingPercentEncodingIfValid
-            if let pointer = try? JSONPointer(parsing: fragment),
-               let target = try? pointer.resolve(in: roots[root].value)
-            {
-                return enqueue(Key(root: root, tokens: pointer.tokens), value: target)
-            }
-        }
-        let externalRoot: Int
-        if let known = externalRoots[reference] {
-            externalRoot = known
-        } else {
-            guard let resolved = resolveRef(reference) else {
-                let hint = reference.hasPrefix("#/")
-                    ? "no such location in the schema, and the reference resolver does not know it"
-                    : "the reference resolver does not know it"
-                throw SchemaError(message: "cannot resolve $ref '\(reference)': \(hint)", schemaPath: here)
-            }
-            roots.append(Root(value: resolved, name: reference))
-            externalRoot = roots.count - 1
-            externalRoots[reference] = externalRoot
-            externals[reference] = resolved
-        }
-        return enqueue(Key(root: externalRoot, tokens: []), value: roots[externalRoot].value)
+    private func isArray(_ value: JSONValue) -> Bool {
+        if case .array = value { return true }
+        return false
     }
 
-    private mutating func enqueue(_ key: Key, value: JSONValue) -> Int {
-        if let index = compiled[key] { return index }
-        let index = allocate()
-        compiled[key] = index
-        pending.append(Pending(index: index, root: key.root, tokens: key.tokens, value: value))
-        return index
+    // MARK: References
+
+    /// Resolves a `$ref` (or `$dynamicRef`) to a node index, queueing the target the first time.
+    ///
+    /// The reference is resolved against the base URI in effect (RFC 3986). A target inside a known
+    /// document — by resource URI plus a JSON pointer or anchor fragment — compiles from there.
+    /// Otherwise the hook is asked: with the absolute URI without fragment when the reference
+    /// resolves to one (the document it returns is indexed and the fragment applied inside it); and,
+    /// when that fails or there is no absolute base, with the reference text verbatim, the value it
+    /// returns then being the target itself (how `fragmentResolver(in:)` serves `#/components/…`).
+    private mutating func resolveReference(_ reference: String, base: URIReference, from key: Key, at here: String) throws(SchemaError) -> Key {
+        let target = URIReference(reference).resolved(against: base)
+        let documentURI = target.withoutFragment.text
+        let fragment = (target.fragment ?? "").removingPercentEncodingIfValid
+        if let resource = locations[documentURI], let found = locate(fragment, in: resource, resourceURI: documentURI) {
+            return found
+        }
+        let inheritedDialect = documents[key.root].dialect
+        if target.isAbsolute && target.scheme != Self.localScheme {
+            let doc: Int?
+            if let known = hookDocuments[documentURI] {
+                doc = known
+            } else if let builtIn = MetaSchemas.document(documentURI) ?? resolveRef(documentURI) {
+                externals[documentURI] = builtIn
+                let d = addDocument(builtIn, name: documentURI, base: target.withoutFragment, inherited: inheritedDialect)
+                hookDocuments[documentURI] = d
+                doc = d
+            } else {
+                doc = nil
+            }
+            if let doc, let found = locate(fragment, in: Key(root: doc, tokens: []), resourceURI: documentURI) {
+                return found
+            }
+        }
+        if let known = hookDocuments[reference] {
+            return Key(root: known, tokens: [])
+        }
+        if let resolved = resolveRef(reference) {
+            externals[reference] = resolved
+            let d = addDocument(resolved, name: reference, base: nil, inherited: inheritedDialect)
+            hookDocuments[reference] = d
+            return Key(root: d, tokens: [])
+        }
+        let hint: String
+        if reference.hasPrefix("#/") || reference == "#" {
+            hint = "no such location in the schema, and the reference resolver does not know it"
+        } else if reference.hasPrefix("#") {
+            hint = "no $anchor or $dynamicAnchor '\(fragment)' in the schema, and the reference resolver does not know it"
+        } else {
+            hint = "the reference resolver does not know it"
+        }
+        let keyword = here.hasSuffix("/$dynamicRef") ? "$dynamicRef" : "$ref"
+        throw SchemaError(message: "cannot resolve \(keyword) '\(reference)': \(hint)", schemaPath: here)
     }
+
+    /// The location a fragment names inside the resource at `resource`: the resource itself for an
+    /// empty fragment, a JSON pointer below it, or an anchor registered under the resource's URI.
+    private func locate(_ fragment: String, in resource: Key, resourceURI: String) -> Key? {
+        if fragment.isEmpty { return resource }
+        if fragment.hasPrefix("/") {
+            guard let pointer = try? JSONPointer(parsing: fragment) else { return nil }
+            let key = Key(root: resource.root, tokens: resource.tokens + pointer.tokens)
+            return value(at: key) == nil ? nil : key
+        }
+        return locations[resourceURI + "#" + fragment]
+    }
+
+    // MARK: Keyword values
 
     private mutating func schemaArray(
-        _ value: JSONValue, key: String, root: Int, tokens: [String], depth: Int, nonEmpty: Bool = false
+        _ value: JSONValue, name: String, key: Key, depth: Int, nonEmpty: Bool = false
     ) throws(SchemaError) -> [Int] {
         guard case .array(let elements) = value, !(nonEmpty && elements.isEmpty) else {
             throw SchemaError(
-                message: "\(key) must be a\(nonEmpty ? " non-empty" : "n") array of schemas, found \(describe(value))",
-                schemaPath: path(root, tokens + [key]))
+                message: "\(name) must be a\(nonEmpty ? " non-empty" : "n") array of schemas, found \(describe(value))",
+                schemaPath: path(Key(root: key.root, tokens: key.tokens + [name])))
         }
         var result: [Int] = []
         for (i, element) in elements.enumerated() {
-            result.append(try child(element, root: root, tokens: tokens + [key, String(i)], depth: depth))
+            result.append(try child(element, Key(root: key.root, tokens: key.tokens + [name, String(i)]), depth: depth))
         }
         return result
     }

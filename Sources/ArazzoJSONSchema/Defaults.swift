@@ -83,6 +83,7 @@ struct DefaultsApplier {
             let node = program.nodes[index]
             var next: [Int] = []
             if let ref = node.ref { next.append(ref) }
+            if let ref = node.dynamicRef { next.append(ref) }
             next += node.allOf
             if let condition = node.ifNode {
                 if let branch = isValid(condition, instance) ? node.thenNode : node.elseNode { next.append(branch) }
@@ -98,9 +99,7 @@ struct DefaultsApplier {
 
     private func isValid(_ index: Int, _ instance: JSONValue) -> Bool {
         var evaluator = Evaluator(program: program, options: options)
-        var violations: [SchemaViolation] = []
-        evaluator.evaluate(index, instance, .root, depth: 0, into: &violations)
-        return violations.isEmpty
+        return evaluator.isValid(index, instance)
     }
 
     /// The node's `default`, or the one its `$ref` chain leads to.
@@ -110,7 +109,7 @@ struct DefaultsApplier {
         while let i = current, seen.insert(i).inserted {
             let node = program.nodes[i]
             if let value = node.defaultValue { return value }
-            current = node.ref
+            current = node.ref ?? node.dynamicRef
         }
         return nil
     }

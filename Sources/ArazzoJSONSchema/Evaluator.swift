@@ -1,17 +1,49 @@
 import ArazzoJSON
 import Foundation
 
+/// One step of the keyword location (`SchemaViolation.schemaPath`): a keyword, a keyword plus a
+/// member name (`properties/price`), or a keyword plus an index (`allOf/0`). Kept as values on a
+/// stack and rendered only when a violation is reported.
+enum SchemaStep {
+    case keyword(String)
+    case member(String, String)
+    case element(String, Int)
+}
+
 /// Applies a compiled program to one instance, collecting every violation.
+///
+/// The instance location and the keyword location are stacks pushed and popped as evaluation
+/// descends, so nothing is allocated for locations until a violation is reported. Trials whose
+/// violations are only counted (`not`, `if`, `contains`) run quietly: violations are placeholders
+/// without text.
 struct Evaluator {
     let program: Program
     let options: JSONSchema.Options
     private var steps = 0
     /// Set once a limit is hit; evaluation then unwinds without further work.
     private(set) var stopViolation: SchemaViolation?
+    private var instanceStack: [JSONSchema.PathComponent] = []
+    private var schemaStack: [SchemaStep] = []
+    /// Resources entered, outermost first: the dynamic scope `$dynamicRef` searches.
+    private var scope: [Int] = []
+    private var quiet = 0
+
+    private static let placeholder = SchemaViolation(instancePath: "", keyword: "", message: "")
 
     init(program: Program, options: JSONSchema.Options) {
         self.program = program
         self.options = options
+        instanceStack.reserveCapacity(32)
+        schemaStack.reserveCapacity(64)
+    }
+
+    /// Whether node `index` admits `instance` (no messages are built).
+    mutating func isValid(_ index: Int, _ instance: JSONValue) -> Bool {
+        var out: [SchemaViolation] = []
+        quiet += 1
+        evaluate(index, instance, depth: 0, into: &out)
+        quiet -= 1
+        return out.isEmpty
     }
 
     /// Applies node `index` to `instance`, appending violations to `out`.
@@ -20,198 +52,246 @@ struct Evaluator {
     /// `unevaluatedProperties`/`unevaluatedItems`; only tracked when the program uses them, and only
     /// from subschemas that passed, as the specification's annotation rules require.
     @discardableResult
-    mutating func evaluate(_ index: Int, _ instance: JSONValue, _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) -> Set<JSONSchema.PathComponent> {
+    mutating func evaluate(_ index: Int, _ instance: JSONValue, depth: Int, into out: inout [SchemaViolation]) -> Set<JSONSchema.PathComponent> {
         guard stopViolation == nil else { return [] }
         steps += 1
         if steps > options.maxEvaluationSteps {
-            stop(SchemaViolation(
-                instancePath: path.rendered, keyword: "maxEvaluationSteps",
-                message: "validation stopped after \(options.maxEvaluationSteps) schema applications; the schema is too complex for this value"),
-                into: &out)
+            stop("maxEvaluationSteps", "validation stopped after \(options.maxEvaluationSteps) schema applications; the schema is too complex for this value", into: &out)
             return []
         }
         if depth > options.maxEvaluationDepth {
-            stop(SchemaViolation(
-                instancePath: path.rendered, keyword: "maxEvaluationDepth",
-                message: "validation stopped: schemas nest more than \(options.maxEvaluationDepth) levels deep here (a $ref that recurses without descending into the value, or a value nested too deeply)"),
-                into: &out)
+            stop("maxEvaluationDepth", "validation stopped: schemas nest more than \(options.maxEvaluationDepth) levels deep here (a $ref that recurses without descending into the value, or a value nested too deeply)", into: &out)
             return []
         }
         let node = program.nodes[index]
         if let flag = node.boolean {
             if !flag {
-                out.append(violation(path, "false", "no value is allowed here (the schema is false)"))
+                report("false", "no value is allowed here (the schema is false)", into: &out, keywordInPath: false)
             }
             return []
         }
+        var pushed = false
+        if program.usesDynamicScope && scope.last != node.resource {
+            scope.append(node.resource)
+            pushed = true
+        }
+        defer { if pushed { scope.removeLast() } }
+
         let track = program.tracksEvaluation
         var seen: Set<JSONSchema.PathComponent> = []
         let next = depth + 1
 
-        /// Applies a subschema in place; its evaluated locations count when it passed.
-        func inPlace(_ sub: Int, _ evaluator: inout Evaluator, _ out: inout [SchemaViolation]) {
-            let before = out.count
-            let evaluated = evaluator.evaluate(sub, instance, path, depth: next, into: &out)
-            if track && out.count == before { seen.formUnion(evaluated) }
-        }
-        /// Applies a subschema on trial: its violations go to `trial` for the caller to judge.
-        func attempt(_ sub: Int, _ evaluator: inout Evaluator) -> [SchemaViolation] {
-            var trial: [SchemaViolation] = []
-            let evaluated = evaluator.evaluate(sub, instance, path, depth: next, into: &trial)
-            if track && trial.isEmpty { seen.formUnion(evaluated) }
-            return trial
-        }
-
         if let ref = node.ref {
-            inPlace(ref, &self, &out)
+            inPlace(ref, .keyword("$ref"), instance, next, &seen, &out)
+        }
+        if let target = node.dynamicRef {
+            var resolved = target
+            if let name = node.dynamicAnchor {
+                for resource in scope {
+                    if let anchored = program.dynamicAnchors[resource][name] {
+                        resolved = anchored
+                        break
+                    }
+                }
+            }
+            inPlace(resolved, .keyword("$dynamicRef"), instance, next, &seen, &out)
         }
         if let types = node.types, !types.contains(where: { $0.admits(instance) }) {
-            out.append(violation(path, "type", "expected \(listing(types.map(\.rawValue), conjunction: "or")), found \(describe(instance))"))
+            report("type", "expected \(listing(types.map(\.rawValue), conjunction: "or")), found \(describe(instance))", into: &out)
         }
         if let values = node.enumValues, !values.contains(instance) {
-            let shown = values.prefix(8).map(literal).joined(separator: ", ") + (values.count > 8 ? ", …" : "")
-            out.append(violation(path, "enum", "expected one of \(shown); found \(literal(instance))"))
+            report("enum", "expected one of \(values.prefix(8).map(literal).joined(separator: ", ") + (values.count > 8 ? ", …" : "")); found \(literal(instance))", into: &out)
         }
         if let expected = node.constValue, expected != instance {
-            out.append(violation(path, "const", "expected \(literal(expected)), found \(literal(instance))"))
+            report("const", "expected \(literal(expected)), found \(literal(instance))", into: &out)
+        }
+        if let check = node.formatCheck, !check.admits(instance) {
+            report("format", "expected \(check.expectation), found \(describe(instance))", into: &out)
         }
 
         switch instance {
         case .object(let members):
-            seen.formUnion(evaluateObject(node, members, path, depth: next, into: &out))
-            for dependent in node.dependentSchemas where members[dependent.name] != nil {
-                inPlace(dependent.node, &self, &out)
-            }
+            evaluateObject(node, members, next, &seen, &out)
         case .array(let elements):
-            seen.formUnion(evaluateArray(node, elements, path, depth: next, into: &out))
+            evaluateArray(node, elements, next, &seen, &out)
         case .string(let text):
-            evaluateString(node, text, path, into: &out)
+            evaluateString(node, text, into: &out)
         case .int, .double:
-            if let number = instance.numberValue { evaluateNumber(node, number, instance, path, into: &out) }
+            if let number = instance.numberValue { evaluateNumber(node, number, instance, into: &out) }
         default:
             break
         }
 
-        for sub in node.allOf {
-            inPlace(sub, &self, &out)
+        for (i, sub) in node.allOf.enumerated() {
+            inPlace(sub, .element("allOf", i), instance, next, &seen, &out)
         }
         if !node.anyOf.isEmpty {
             var failures: [[SchemaViolation]] = []
             var passed = false
-            for sub in node.anyOf {
-                let trial = attempt(sub, &self)
+            for (i, sub) in node.anyOf.enumerated() {
+                let (trial, evaluated) = attempt(sub, .element("anyOf", i), instance, next, quietly: passed || quiet > 0)
                 if trial.isEmpty {
                     passed = true
-                    // Later alternatives only matter for the locations they evaluate.
-                    if !track { break }
-                } else {
+                    if track { seen.formUnion(evaluated) } else { break }
+                } else if !passed {
                     failures.append(trial)
                 }
             }
             if !passed {
-                out.append(violation(path, "anyOf", "matches none of the \(node.anyOf.count) anyOf alternatives: \(summary(failures, at: path))"))
+                report("anyOf", "matches none of the \(node.anyOf.count) anyOf alternatives: \(summary(failures))", into: &out)
             }
         }
         if !node.oneOf.isEmpty {
             var failures: [[SchemaViolation]] = []
             var matched: [Int] = []
             for (i, sub) in node.oneOf.enumerated() {
-                let trial = attempt(sub, &self)
-                if trial.isEmpty { matched.append(i) } else { failures.append(trial) }
+                let (trial, evaluated) = attempt(sub, .element("oneOf", i), instance, next, quietly: quiet > 0)
+                if trial.isEmpty {
+                    matched.append(i)
+                    if track { seen.formUnion(evaluated) }
+                } else {
+                    failures.append(trial)
+                }
             }
             if matched.isEmpty {
-                out.append(violation(path, "oneOf", "matches none of the \(node.oneOf.count) oneOf alternatives: \(summary(failures, at: path))"))
+                report("oneOf", "matches none of the \(node.oneOf.count) oneOf alternatives: \(summary(failures))", into: &out)
             } else if matched.count > 1 {
-                let which = listing(matched.map { "[\($0)]" }, conjunction: "and")
-                out.append(violation(path, "oneOf", "matches \(matched.count) oneOf alternatives (\(which)); it must match exactly one"))
+                report("oneOf", "matches \(matched.count) oneOf alternatives (\(listing(matched.map { "[\($0)]" }, conjunction: "and"))); it must match exactly one", into: &out)
             }
         }
         if let sub = node.not {
-            var trial: [SchemaViolation] = []
-            evaluate(sub, instance, path, depth: next, into: &trial)
+            let (trial, _) = attempt(sub, .keyword("not"), instance, next, quietly: true)
             if trial.isEmpty {
-                out.append(violation(path, "not", "must not match the schema in 'not' (\(program.nodes[sub].schemaPath))"))
+                report("not", "must not match the schema in 'not' (\(program.nodes[sub].schemaPath))", into: &out)
             }
         }
         if let condition = node.ifNode, node.thenNode != nil || node.elseNode != nil || track {
-            let trial = attempt(condition, &self)
-            if let branch = trial.isEmpty ? node.thenNode : node.elseNode {
-                inPlace(branch, &self, &out)
+            let (trial, evaluated) = attempt(condition, .keyword("if"), instance, next, quietly: true)
+            if trial.isEmpty {
+                if track { seen.formUnion(evaluated) }
+                if let branch = node.thenNode { inPlace(branch, .keyword("then"), instance, next, &seen, &out) }
+            } else if let branch = node.elseNode {
+                inPlace(branch, .keyword("else"), instance, next, &seen, &out)
             }
         }
 
         if let unevaluated = node.unevaluatedProperties, case .object(let members) = instance {
+            let forbidden = program.nodes[unevaluated].boolean == false
             for (name, value) in members where !seen.contains(.key(name)) {
-                let memberPath = path.appending(name)
-                if program.nodes[unevaluated].boolean == false {
-                    out.append(violation(memberPath, "unevaluatedProperties", "property '\(name)' is not allowed; no applicable subschema declares it"))
+                instanceStack.append(.key(name))
+                if forbidden {
+                    report("unevaluatedProperties", "property '\(name)' is not allowed; no applicable subschema declares it", into: &out)
                 } else {
-                    evaluate(unevaluated, value, memberPath, depth: next, into: &out)
+                    apply(unevaluated, .keyword("unevaluatedProperties"), value, next, &out)
                 }
+                instanceStack.removeLast()
                 seen.insert(.key(name))
             }
         }
         if let unevaluated = node.unevaluatedItems, case .array(let elements) = instance {
+            let forbidden = program.nodes[unevaluated].boolean == false
             for (i, element) in elements.enumerated() where !seen.contains(.index(i)) {
-                if program.nodes[unevaluated].boolean == false {
-                    out.append(violation(path.appending(i), "unevaluatedItems", "item [\(i)] is not allowed; no applicable subschema covers it"))
+                instanceStack.append(.index(i))
+                if forbidden {
+                    report("unevaluatedItems", "item [\(i)] is not allowed; no applicable subschema covers it", into: &out)
                 } else {
-                    evaluate(unevaluated, element, path.appending(i), depth: next, into: &out)
+                    apply(unevaluated, .keyword("unevaluatedItems"), element, next, &out)
                 }
+                instanceStack.removeLast()
                 seen.insert(.index(i))
             }
         }
         return track ? seen : []
     }
 
-    private mutating func evaluateObject(_ node: SchemaNode, _ members: JSONObject, _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) -> Set<JSONSchema.PathComponent> {
+    /// Applies a subschema to the same instance; its evaluated locations count when it passed.
+    private mutating func inPlace(
+        _ sub: Int, _ step: SchemaStep, _ instance: JSONValue, _ depth: Int,
+        _ seen: inout Set<JSONSchema.PathComponent>, _ out: inout [SchemaViolation]
+    ) {
+        let before = out.count
+        schemaStack.append(step)
+        let evaluated = evaluate(sub, instance, depth: depth, into: &out)
+        schemaStack.removeLast()
+        if program.tracksEvaluation && out.count == before { seen.formUnion(evaluated) }
+    }
+
+    /// Applies a subschema to a member or element (already pushed on the instance stack).
+    private mutating func apply(_ sub: Int, _ step: SchemaStep, _ value: JSONValue, _ depth: Int, _ out: inout [SchemaViolation]) {
+        schemaStack.append(step)
+        evaluate(sub, value, depth: depth, into: &out)
+        schemaStack.removeLast()
+    }
+
+    /// Applies a subschema on trial: its violations are returned for the caller to judge.
+    private mutating func attempt(
+        _ sub: Int, _ step: SchemaStep, _ instance: JSONValue, _ depth: Int, quietly: Bool
+    ) -> ([SchemaViolation], Set<JSONSchema.PathComponent>) {
+        var trial: [SchemaViolation] = []
+        if quietly { quiet += 1 }
+        schemaStack.append(step)
+        let evaluated = evaluate(sub, instance, depth: depth, into: &trial)
+        schemaStack.removeLast()
+        if quietly { quiet -= 1 }
+        return (trial, evaluated)
+    }
+
+    private mutating func evaluateObject(
+        _ node: SchemaNode, _ members: JSONObject, _ depth: Int,
+        _ seen: inout Set<JSONSchema.PathComponent>, _ out: inout [SchemaViolation]
+    ) {
         for name in node.required where members[name] == nil {
-            out.append(violation(path.appending(name), "required", "required property '\(name)' is missing"))
+            instanceStack.append(.key(name))
+            report("required", "required property '\(name)' is missing", into: &out)
+            instanceStack.removeLast()
         }
         for (name, requires) in node.dependentRequired where members[name] != nil {
             for other in requires where members[other] == nil {
-                out.append(violation(path.appending(other), "dependentRequired", "property '\(other)' is required when '\(name)' is present"))
+                instanceStack.append(.key(other))
+                report("dependentRequired", "property '\(other)' is required when '\(name)' is present", into: &out)
+                instanceStack.removeLast()
             }
         }
         if let minimum = node.minProperties, members.count < minimum {
-            out.append(violation(path, "minProperties", "expected at least \(plural(minimum, "property", "properties")), found \(members.count)"))
+            report("minProperties", "expected at least \(plural(minimum, "property", "properties")), found \(members.count)", into: &out)
         }
         if let maximum = node.maxProperties, members.count > maximum {
-            out.append(violation(path, "maxProperties", "expected at most \(plural(maximum, "property", "properties")), found \(members.count)"))
+            report("maxProperties", "expected at most \(plural(maximum, "property", "properties")), found \(members.count)", into: &out)
         }
-        let checksMembers = !node.properties.isEmpty || !node.patternProperties.isEmpty
-            || node.additionalProperties != nil || node.propertyNames != nil
-        guard checksMembers else { return [] }
-        var evaluated: Set<JSONSchema.PathComponent> = []
-        for (name, value) in members {
-            let memberPath = path.appending(name)
-            var matched = false
-            for property in node.properties where property.name == name {
-                matched = true
-                evaluate(property.node, value, memberPath, depth: depth, into: &out)
-            }
-            for entry in node.patternProperties where entry.pattern.matches(name) {
-                matched = true
-                evaluate(entry.node, value, memberPath, depth: depth, into: &out)
-            }
-            if !matched, let additional = node.additionalProperties {
-                matched = true
-                if program.nodes[additional].boolean == false {
-                    out.append(violation(memberPath, "additionalProperties", "property '\(name)' is not allowed; \(allowedNames(node))"))
-                } else {
-                    evaluate(additional, value, memberPath, depth: depth, into: &out)
+        let track = program.tracksEvaluation
+        if node.checksMembers {
+            for (name, value) in members {
+                instanceStack.append(.key(name))
+                var matched = false
+                if let property = node.propertyLookup[name] {
+                    matched = true
+                    apply(property, .member("properties", name), value, depth, &out)
                 }
-            }
-            if matched && program.tracksEvaluation { evaluated.insert(.key(name)) }
-            if let names = node.propertyNames {
-                var trial: [SchemaViolation] = []
-                evaluate(names, .string(name), memberPath, depth: depth, into: &trial)
-                for v in trial {
-                    out.append(violation(memberPath, "propertyNames", "property name \(quoted(name)) is invalid: \(v.message)"))
+                for entry in node.patternProperties where entry.pattern.matches(name) {
+                    matched = true
+                    apply(entry.node, .member("patternProperties", entry.pattern.source), value, depth, &out)
                 }
+                if !matched, let additional = node.additionalProperties {
+                    matched = true
+                    if program.nodes[additional].boolean == false {
+                        report("additionalProperties", "property '\(name)' is not allowed; \(allowedNames(node))", into: &out)
+                    } else {
+                        apply(additional, .keyword("additionalProperties"), value, depth, &out)
+                    }
+                }
+                if matched && track { seen.insert(.key(name)) }
+                if let names = node.propertyNames {
+                    let (trial, _) = attempt(names, .keyword("propertyNames"), .string(name), depth, quietly: quiet > 0)
+                    for v in trial {
+                        report("propertyNames", "property name \(quoted(name)) is invalid: \(v.message)", into: &out)
+                    }
+                }
+                instanceStack.removeLast()
             }
         }
-        return evaluated
+        for dependent in node.dependentSchemas where members[dependent.name] != nil {
+            inPlace(dependent.node, .member(node.dependentSchemasKeyword, dependent.name), .object(members), depth, &seen, &out)
+        }
     }
 
     private func allowedNames(_ node: SchemaNode) -> String {
@@ -224,119 +304,191 @@ struct Evaluator {
         return "expected " + listing(parts, conjunction: "or")
     }
 
-    private mutating func evaluateArray(_ node: SchemaNode, _ elements: [JSONValue], _ path: InstancePath, depth: Int, into out: inout [SchemaViolation]) -> Set<JSONSchema.PathComponent> {
-        var evaluated: Set<JSONSchema.PathComponent> = []
+    private mutating func evaluateArray(
+        _ node: SchemaNode, _ elements: [JSONValue], _ depth: Int,
+        _ seen: inout Set<JSONSchema.PathComponent>, _ out: inout [SchemaViolation]
+    ) {
         let track = program.tracksEvaluation
         if let minimum = node.minItems, elements.count < minimum {
-            out.append(violation(path, "minItems", "expected at least \(plural(minimum, "item", "items")), found \(elements.count)"))
+            report("minItems", "expected at least \(plural(minimum, "item", "items")), found \(elements.count)", into: &out)
         }
         if let maximum = node.maxItems, elements.count > maximum {
-            out.append(violation(path, "maxItems", "expected at most \(plural(maximum, "item", "items")), found \(elements.count)"))
+            report("maxItems", "expected at most \(plural(maximum, "item", "items")), found \(elements.count)", into: &out)
         }
         if node.uniqueItems {
             var firstIndex: [JSONValue: Int] = [:]
             for (i, element) in elements.enumerated() {
                 if let earlier = firstIndex[element] {
-                    out.append(violation(path.appending(i), "uniqueItems", "items must be unique; this equals item [\(earlier)]"))
+                    instanceStack.append(.index(i))
+                    report("uniqueItems", "items must be unique; this equals item [\(earlier)]", into: &out)
+                    instanceStack.removeLast()
                 } else {
                     firstIndex[element] = i
                 }
             }
         }
-        for (i, element) in elements.enumerated() {
-            if i < node.prefixItems.count {
-                evaluate(node.prefixItems[i], element, path.appending(i), depth: depth, into: &out)
-                if track { evaluated.insert(.index(i)) }
-            } else if let items = node.items {
-                if track { evaluated.insert(.index(i)) }
-                if program.nodes[items].boolean == false {
-                    out.append(violation(path.appending(i), "items", "expected at most \(plural(node.prefixItems.count, "item", "items")); no more are allowed"))
+        if !node.prefixItems.isEmpty || node.items != nil {
+            for (i, element) in elements.enumerated() {
+                if i < node.prefixItems.count {
+                    instanceStack.append(.index(i))
+                    apply(node.prefixItems[i], .element(node.prefixKeyword, i), element, depth, &out)
+                    instanceStack.removeLast()
+                    if track { seen.insert(.index(i)) }
+                } else if let items = node.items {
+                    if track { seen.insert(.index(i)) }
+                    instanceStack.append(.index(i))
+                    if program.nodes[items].boolean == false {
+                        report(node.itemsKeyword, "expected at most \(plural(node.prefixItems.count, "item", "items")); no more are allowed", into: &out)
+                    } else {
+                        apply(items, .keyword(node.itemsKeyword), element, depth, &out)
+                    }
+                    instanceStack.removeLast()
                 } else {
-                    evaluate(items, element, path.appending(i), depth: depth, into: &out)
+                    break
                 }
             }
         }
         if let contains = node.contains {
             var count = 0
             for (i, element) in elements.enumerated() {
-                var trial: [SchemaViolation] = []
-                evaluate(contains, element, path.appending(i), depth: depth, into: &trial)
+                instanceStack.append(.index(i))
+                let (trial, _) = attempt(contains, .keyword("contains"), element, depth, quietly: true)
+                instanceStack.removeLast()
                 if trial.isEmpty {
                     count += 1
-                    if track { evaluated.insert(.index(i)) }
+                    if track { seen.insert(.index(i)) }
                 }
             }
             let minimum = node.minContains ?? 1
             if count < minimum {
-                out.append(violation(path, "contains", "expected at least \(plural(minimum, "item", "items")) matching 'contains', found \(count)"))
+                report("contains", "expected at least \(plural(minimum, "item", "items")) matching 'contains', found \(count)", into: &out)
             }
             if let maximum = node.maxContains, count > maximum {
-                out.append(violation(path, "maxContains", "expected at most \(plural(maximum, "item", "items")) matching 'contains', found \(count)"))
+                report("maxContains", "expected at most \(plural(maximum, "item", "items")) matching 'contains', found \(count)", into: &out)
             }
         }
-        return evaluated
     }
 
-    private func evaluateString(_ node: SchemaNode, _ text: String, _ path: InstancePath, into out: inout [SchemaViolation]) {
+    private mutating func evaluateString(_ node: SchemaNode, _ text: String, into out: inout [SchemaViolation]) {
         if node.minLength != nil || node.maxLength != nil {
             let length = text.unicodeScalars.count
             if let minimum = node.minLength, length < minimum {
-                out.append(violation(path, "minLength", "expected at least \(plural(minimum, "character", "characters")), found \(length)"))
+                report("minLength", "expected at least \(plural(minimum, "character", "characters")), found \(length)", into: &out)
             }
             if let maximum = node.maxLength, length > maximum {
-                out.append(violation(path, "maxLength", "expected at most \(plural(maximum, "character", "characters")), found \(length)"))
+                report("maxLength", "expected at most \(plural(maximum, "character", "characters")), found \(length)", into: &out)
             }
         }
         if let pattern = node.pattern {
             switch pattern.search(text) {
             case true?: break
             case false?:
-                out.append(violation(path, "pattern", "\(quoted(text)) does not match the pattern '\(pattern.source)'"))
+                report("pattern", "\(quoted(text)) does not match the pattern '\(pattern.source)'", into: &out)
             case nil:
-                out.append(violation(path, "pattern", "matching \(quoted(text)) against the pattern '\(pattern.source)' was abandoned: the pattern backtracks too much; simplify it"))
+                report("pattern", "matching \(quoted(text)) against the pattern '\(pattern.source)' was abandoned: the pattern backtracks too much; simplify it", into: &out)
             }
         }
     }
 
-    private func evaluateNumber(_ node: SchemaNode, _ number: NumberValue, _ value: JSONValue, _ path: InstancePath, into out: inout [SchemaViolation]) {
-        let shown = literal(value)
-        if let bound = node.minimum, number < bound {
-            out.append(violation(path, "minimum", "expected a number >= \(text(bound)), found \(shown)"))
+    private mutating func evaluateNumber(_ node: SchemaNode, _ number: NumberValue, _ value: JSONValue, into out: inout [SchemaViolation]) {
+        if let bound = node.minimum {
+            if node.minimumExclusive {
+                if !(bound < number) { report("exclusiveMinimum", "expected a number > \(text(bound)), found \(literal(value))", into: &out) }
+            } else if number < bound {
+                report("minimum", "expected a number >= \(text(bound)), found \(literal(value))", into: &out)
+            }
         }
-        if let bound = node.maximum, bound < number {
-            out.append(violation(path, "maximum", "expected a number <= \(text(bound)), found \(shown)"))
+        if let bound = node.maximum {
+            if node.maximumExclusive {
+                if !(number < bound) { report("exclusiveMaximum", "expected a number < \(text(bound)), found \(literal(value))", into: &out) }
+            } else if bound < number {
+                report("maximum", "expected a number <= \(text(bound)), found \(literal(value))", into: &out)
+            }
         }
         if let bound = node.exclusiveMinimum, !(bound < number) {
-            out.append(violation(path, "exclusiveMinimum", "expected a number > \(text(bound)), found \(shown)"))
+            report("exclusiveMinimum", "expected a number > \(text(bound)), found \(literal(value))", into: &out)
         }
         if let bound = node.exclusiveMaximum, !(number < bound) {
-            out.append(violation(path, "exclusiveMaximum", "expected a number < \(text(bound)), found \(shown)"))
+            report("exclusiveMaximum", "expected a number < \(text(bound)), found \(literal(value))", into: &out)
         }
         if let divisor = node.multipleOf, !isMultiple(number, of: divisor) {
-            out.append(violation(path, "multipleOf", "expected a multiple of \(text(divisor)), found \(shown)"))
+            report("multipleOf", "expected a multiple of \(text(divisor)), found \(literal(value))", into: &out)
         }
     }
 
-    private mutating func stop(_ v: SchemaViolation, into out: inout [SchemaViolation]) {
+    // MARK: Reporting
+
+    private mutating func stop(_ keyword: String, _ message: String, into out: inout [SchemaViolation]) {
+        let v = SchemaViolation(
+            instancePath: JSONSchema.renderPath(instanceStack), keyword: keyword, message: message,
+            instancePointer: Self.pointer(instanceStack), schemaPath: Self.render(schemaStack))
         stopViolation = v
         out.append(v)
     }
 
-    private func violation(_ path: InstancePath, _ keyword: String, _ message: String) -> SchemaViolation {
-        SchemaViolation(instancePath: path.rendered, keyword: keyword, message: message)
+    /// Appends a violation at the current locations; in a quiet trial, a placeholder without text.
+    private func report(_ keyword: String, _ message: @autoclosure () -> String, into out: inout [SchemaViolation], keywordInPath: Bool = true) {
+        if quiet > 0 {
+            out.append(Self.placeholder)
+            return
+        }
+        var schemaPath = Self.render(schemaStack)
+        if keywordInPath { schemaPath += "/" + keyword }
+        out.append(SchemaViolation(
+            instancePath: JSONSchema.renderPath(instanceStack), keyword: keyword, message: message(),
+            instancePointer: Self.pointer(instanceStack), schemaPath: schemaPath))
     }
 
-    /// One line per alternative's first problem: `[0] expected string, found integer 1 (+2 more)`.
-    private func summary(_ failures: [[SchemaViolation]], at path: InstancePath) -> String {
-        let here = path.rendered
+    /// RFC 6901 text of an instance location (`/items/3/price`; empty for the root).
+    static func pointer(_ components: [JSONSchema.PathComponent]) -> String {
+        var out = ""
+        for component in components {
+            out += "/"
+            switch component {
+            case .key(let key): out += escapeToken(key)
+            case .index(let i): out += String(i)
+            }
+        }
+        return out
+    }
+
+    /// RFC 6901 text of a keyword location (`/properties/items/items/$ref/type`).
+    static func render(_ steps: [SchemaStep]) -> String {
+        var out = ""
+        for step in steps {
+            switch step {
+            case .keyword(let keyword): out += "/" + keyword
+            case .member(let keyword, let name): out += "/" + keyword + "/" + escapeToken(name)
+            case .element(let keyword, let i): out += "/" + keyword + "/" + String(i)
+            }
+        }
+        return out
+    }
+
+    private static func escapeToken(_ token: String) -> String {
+        guard token.contains("~") || token.contains("/") else { return token }
+        return token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    /// One part per alternative's first problem: `[0] expected string, found integer 1 (+2 more)`,
+    /// bounded so that a wide `anyOf` stays one readable line.
+    private func summary(_ failures: [[SchemaViolation]]) -> String {
+        let here = JSONSchema.renderPath(instanceStack)
         var parts: [String] = []
-        for (i, failure) in failures.enumerated() {
+        for (i, failure) in failures.enumerated().prefix(4) {
             guard let first = failure.first else { continue }
             let location = first.instancePath == here ? "" : "\(first.instancePath): "
             let more = failure.count > 1 ? " (+\(failure.count - 1) more)" : ""
             parts.append("[\(i)] \(location)\(first.message)\(more)")
         }
-        return parts.joined(separator: "; ")
+        if failures.count > 4 { parts.append("…") }
+        // Each part may quote the instance; the cap keeps a wide anyOf to about two quotations.
+        let joined = parts.joined(separator: "; ")
+        guard joined.unicodeScalars.count > 160 else { return joined }
+        var short = String.UnicodeScalarView()
+        short.append(contentsOf: joined.unicodeScalars.prefix(160))
+        return String(short) + "…"
+
     }
 }
 
@@ -377,7 +529,13 @@ func isMultiple(_ x: NumberValue, of divisor: NumberValue) -> Bool {
         if !quotient.isNaN { return rounded == quotient }
     }
     let q = xd / dd
-    return q.isFinite && q.rounded() == q
+    if !q.isFinite {
+        // The quotient overflowed: a huge integral x is still a multiple of any divisor whose
+        // reciprocal is an integer (0.5, 0.25, …).
+        let reciprocal = 1 / dd
+        return xd.rounded() == xd && reciprocal.isFinite && reciprocal.rounded() == reciprocal
+    }
+    return q.rounded() == q
 }
 
 private func decimal(_ n: NumberValue) -> Decimal? {

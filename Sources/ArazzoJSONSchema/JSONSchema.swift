@@ -1,7 +1,8 @@
 public import ArazzoJSON
 
-/// A compiled JSON Schema (the 2020-12 subset workflow `inputs` use) that validates instances,
-/// fills in `default`s and tells which values are secrets (`format: password`).
+/// A compiled JSON Schema (2020-12 by default, draft 4 on request) that validates instances, fills
+/// in `default`s and tells which values are secrets (`format: password`). It passes every required
+/// test of the official JSON-Schema-Test-Suite for both dialects (see docs/contracts.md).
 ///
 /// Supported keywords: `type` (a name or an array; `integer` is any number without a fractional
 /// part), `enum`, `const`; `required`, `properties`, `patternProperties`, `additionalProperties`,
@@ -11,13 +12,17 @@ public import ArazzoJSON
 /// `minLength`, `maxLength` (counted in Unicode code points), `pattern` (ECMA-262 on ICU, see
 /// below); `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf` (exact for
 /// integers and for decimal fractions); `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`;
-/// `$ref` (JSON pointer fragments, `$defs`, and anything else through the resolution hook);
-/// boolean schemas. `format` is an annotation only (`password` marks secrets). Other keywords —
-/// including `$id`, `$anchor` and `$schema` — are ignored; `$dynamicRef` is rejected.
+/// `$id` and `$anchor` (base URIs, embedded resources), `$ref` (alongside other keywords),
+/// `$dynamicRef`/`$dynamicAnchor` (dynamic scope), `$defs`; boolean schemas. `format` is an
+/// annotation (`password` marks secrets) unless `Options.assertFormat` is on. Of `$vocabulary`,
+/// only the validation vocabulary can be switched off (by a custom meta-schema the hook serves);
+/// the other vocabularies are always on.
 ///
-/// Patterns run on `NSRegularExpression` with search semantics after rewriting `\d`, `\w` and `$`
-/// to their ECMA-262 meaning; other dialect differences (`\s`, `\b`, `[^]`) remain. A search that
-/// backtracks catastrophically is abandoned and reported as a `pattern` violation.
+/// Patterns have ECMA-262 meaning with search semantics: simple ones (anchors, literals, classes,
+/// quantifiers) run on a scalar matcher here, the rest on `NSRegularExpression` after rewriting
+/// `\d`, `\w`, `\s`, `$`, `[]` and `[^]` to their ECMA-262 meaning; `\b` and lookbehind length
+/// follow ICU. A search that backtracks catastrophically is abandoned and reported as a `pattern`
+/// violation.
 ///
 /// Typical use for a workflow's inputs, with `$ref`s into the description's `components.inputs`:
 /// ```swift
@@ -43,45 +48,78 @@ public struct JSONSchema: Sendable, Hashable {
         /// nestings.
         public var maxEvaluationSteps: Int
 
+        /// Whether `format` is an assertion (a value in the wrong format is a violation) rather than
+        /// an annotation. Off by default, as JSON Schema 2020-12 prescribes. When on, these formats
+        /// are checked: date-time, date, time, duration, email, hostname, ipv4, ipv6, uri,
+        /// uri-reference, uuid, regex, json-pointer, relative-json-pointer, and OpenAPI's int32,
+        /// int64, float and double ranges; other formats stay annotations.
+        public var assertFormat: Bool
+
         /// Creates options; the defaults suit workflow inputs with room to spare.
         public init(
             maxSchemaDepth: Int = 128, maxSchemaNodes: Int = 50_000,
-            maxEvaluationDepth: Int = 256, maxEvaluationSteps: Int = 1_000_000
+            maxEvaluationDepth: Int = 256, maxEvaluationSteps: Int = 1_000_000,
+            assertFormat: Bool = false
         ) {
             self.maxSchemaDepth = maxSchemaDepth
             self.maxSchemaNodes = maxSchemaNodes
             self.maxEvaluationDepth = maxEvaluationDepth
             self.maxEvaluationSteps = maxEvaluationSteps
+            self.assertFormat = assertFormat
         }
+    }
+
+    /// The JSON Schema dialect a schema is read in.
+    ///
+    /// A schema's own `$schema` wins over the one passed to the initializer when it names a dialect
+    /// listed here (`http://json-schema.org/draft-04/schema#` → `draft4`,
+    /// `https://json-schema.org/draft/2020-12/schema` → `draft2020_12`); documents the hook returns
+    /// inherit the dialect of the schema that refers to them unless they declare their own.
+    public enum Dialect: Sendable, Hashable {
+        /// JSON Schema 2020-12 (the default; what Arazzo and OpenAPI 3.1 use).
+        case draft2020_12
+        /// JSON Schema draft 4: `id`, boolean `exclusiveMinimum`/`exclusiveMaximum`, `dependencies`,
+        /// array `items` with `additionalItems`, `definitions`; `$ref` ignores its siblings; the
+        /// keywords later drafts added (`const`, `contains`, `if`, `$anchor`, …) are not keywords.
+        case draft4
     }
 
     /// The schema as given.
     public let source: JSONValue
     /// The limits it was compiled with and validates under.
     public let options: Options
+    /// The dialect it was compiled in (before any `$schema` in it was honoured).
+    public let dialect: Dialect
     let program: Program
 
     /// Compiles a schema.
     ///
     /// - Parameters:
     ///   - schema: the schema, an object or a boolean.
-    ///   - options: resource limits.
-    ///   - resolveRef: called for each distinct `$ref` the schema cannot resolve itself, with the
-    ///     reference text as written (e.g. `#/components/inputs/pet`), returning the referenced schema
-    ///     or `nil` when unknown. A fragment reference (`#…`) is first looked up inside the schema
-    ///     that contains it (so `#/$defs/x` works without a hook); only when that fails is the hook
-    ///     asked. Schemas the hook returns may hold further references, resolved the same way.
-    ///     `fragmentResolver(in:)` builds a hook for references into an enclosing document such as
-    ///     the Arazzo description.
+    ///   - options: resource limits and format assertion.
+    ///   - dialect: the dialect to read the schema in when its `$schema` does not say.
+    ///   - resolveRef: called for each distinct reference the schema cannot resolve itself.
+    ///     References resolve against the base URI in effect (`$id`, RFC 3986), and targets inside
+    ///     the schema — by `$id`, `$anchor`, `$dynamicAnchor` or JSON pointer — need no hook (so
+    ///     `#/$defs/x` works without one). When a reference resolves to an absolute URI the schema
+    ///     does not hold, the hook is asked with that URI without its fragment (e.g.
+    ///     `https://example.com/schemas/pet.json`) and returns the whole document, in which the
+    ///     fragment is then looked up. When that fails, or the reference has no absolute base (the
+    ///     usual case in an Arazzo description), the hook is asked with the reference text as
+    ///     written (e.g. `#/components/inputs/pet`) and returns the referenced schema itself. Return
+    ///     `nil` when unknown. Schemas the hook returns may hold further references, resolved the same
+    ///     way; `fragmentResolver(in:)` builds a hook for references into an enclosing document such
+    ///     as the Arazzo description. The 2020-12 and draft-04 meta-schemas are built in.
     /// - Throws: `SchemaError` for a malformed keyword, an invalid pattern or an unresolvable `$ref`.
     public init(
-        _ schema: JSONValue, options: Options = Options(),
+        _ schema: JSONValue, options: Options = Options(), dialect: Dialect = .draft2020_12,
         resolveRef: (String) -> JSONValue? = { _ in nil }
     ) throws(SchemaError) {
         self.source = schema
         self.options = options
+        self.dialect = dialect
         self.program = try withoutActuallyEscaping(resolveRef) { (hook) throws(SchemaError) -> Program in
-            var compiler = Compiler(options: options, resolveRef: hook)
+            var compiler = Compiler(options: options, dialect: dialect, resolveRef: hook)
             return try compiler.compile(schema)
         }
     }
@@ -103,7 +141,7 @@ public struct JSONSchema: Sendable, Hashable {
     public func validate(_ instance: JSONValue) -> [SchemaViolation] {
         var evaluator = Evaluator(program: program, options: options)
         var violations: [SchemaViolation] = []
-        evaluator.evaluate(0, instance, .root, depth: 0, into: &violations)
+        evaluator.evaluate(0, instance, depth: 0, into: &violations)
         if let stop = evaluator.stopViolation, !violations.contains(stop) {
             violations.append(stop)
         }
@@ -117,13 +155,15 @@ public struct JSONSchema: Sendable, Hashable {
 
     /// Schemas compare equal when their source and every schema the hook supplied are equal.
     public static func == (lhs: JSONSchema, rhs: JSONSchema) -> Bool {
-        lhs.source == rhs.source && lhs.options == rhs.options && lhs.program.externals == rhs.program.externals
+        lhs.source == rhs.source && lhs.options == rhs.options && lhs.dialect == rhs.dialect
+            && lhs.program.externals == rhs.program.externals
     }
 
     /// Hashes the source and the hook-supplied schemas.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(source)
         hasher.combine(options)
+        hasher.combine(dialect)
         hasher.combine(program.externals)
     }
 }

@@ -12,14 +12,54 @@ public struct SchemaViolation: Sendable, Hashable, Codable, CustomStringConverti
     /// `JSONSchema.Options` and stopped (the value is then not known to be valid).
     public let keyword: String
     /// One line saying what is wrong and what was expected, without the path
-    /// (e.g. `expected string, found integer 123`).
+    /// (e.g. `expected string, found integer 123`). Instance text in it is shortened (long
+    /// strings and containers end in `…`), so a message stays readable whatever the value.
     public let message: String
+    /// The same location as `instancePath` as an RFC 6901 JSON Pointer into the instance, e.g.
+    /// `/items/3/price`; empty for the instance itself.
+    public let instancePointer: String
+    /// The keyword location: the JSON Pointer of the failing keyword along the path evaluation
+    /// took, through `$ref`s (e.g. `/properties/items/items/$ref/properties/price/type`); empty
+    /// when not known (violations made with the three-field initializer).
+    public let schemaPath: String
 
     /// Creates a violation.
     public init(instancePath: String, keyword: String, message: String) {
+        self.init(instancePath: instancePath, keyword: keyword, message: message, instancePointer: "", schemaPath: "")
+    }
+
+    /// Creates a violation with both locations.
+    public init(instancePath: String, keyword: String, message: String, instancePointer: String, schemaPath: String) {
         self.instancePath = instancePath
         self.keyword = keyword
         self.message = message
+        self.instancePointer = instancePointer
+        self.schemaPath = schemaPath
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case instancePath, keyword, message, instancePointer, schemaPath
+    }
+
+    /// Decodes a violation; `instancePointer` and `schemaPath` may be absent (the older form).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        instancePath = try container.decode(String.self, forKey: .instancePath)
+        keyword = try container.decode(String.self, forKey: .keyword)
+        message = try container.decode(String.self, forKey: .message)
+        instancePointer = try container.decodeIfPresent(String.self, forKey: .instancePointer) ?? ""
+        schemaPath = try container.decodeIfPresent(String.self, forKey: .schemaPath) ?? ""
+    }
+
+    /// Encodes the original keys (`instancePath`, `keyword`, `message`) followed by
+    /// `instancePointer` and `schemaPath`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(instancePath, forKey: .instancePath)
+        try container.encode(keyword, forKey: .keyword)
+        try container.encode(message, forKey: .message)
+        try container.encode(instancePointer, forKey: .instancePointer)
+        try container.encode(schemaPath, forKey: .schemaPath)
     }
 
     /// `path: message`, e.g. `$.code: expected string, found integer 123`.

@@ -70,6 +70,7 @@ struct SecretWalker {
             result.append(index)
             let node = program.nodes[index]
             if let ref = node.ref { work.append(ref) }
+            if let ref = node.dynamicRef { work.append(ref) }
             work += node.allOf
             work += node.anyOf
             work += node.oneOf

@@ -64,6 +64,8 @@ let usage = """
     benchmarks:
       validate [--operations N] [--steps N] [--dir DIR]   load + validate a generated ~3 MB OpenAPI-backed document, against parsing the description
       parse FILE [--iterations N]   YAML → located tree and → Arazzo AST, in MB/s, against libyaml's bare event rate
+      schema [--items N] [--iterations N]
+                                    JSON Schema validate over a ~1 MB body, in MB/s, against parsing the body
       jsonpath [--iterations N]     RFC 9535 filter queries over a ~1 MB body, against a hand-written loop
       conditions [--rounds N]       `simple` conditions evaluated and parsed per second, against a hand-written comparison
       engine [ARAZZO] [--runs N]    engine overhead per step against an in-memory executor (no network)

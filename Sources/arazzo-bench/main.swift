@@ -13,6 +13,8 @@ do {
         try await ValidateBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "parse":
         try ParseBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "schema":
+        try SchemaBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "jsonpath":
         try JSONPathBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "conditions":

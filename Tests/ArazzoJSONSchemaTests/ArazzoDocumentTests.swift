@@ -30,7 +30,9 @@ struct ArazzoDocumentTests {
     @Test("Stytch: a missing code is reported at $.code")
     func stytchMissingCode() throws {
         let found = try Self.stytch().inputs.validate(["organization_id": "org-1", "member_id": "m-1"])
-        #expect(found == [SchemaViolation(instancePath: "$.code", keyword: "required", message: "required property 'code' is missing")])
+        #expect(found == [SchemaViolation(
+            instancePath: "$.code", keyword: "required", message: "required property 'code' is missing",
+            instancePointer: "/code", schemaPath: "/required")])
     }
 
     @Test("Stytch: session_duration_minutes \"x\" is a type violation")

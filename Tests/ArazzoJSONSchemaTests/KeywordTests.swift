@@ -180,7 +180,13 @@ struct KeywordTests {
         #expect(v.message == "expected string, found integer 123")
         #expect(v.description == "$.code: expected string, found integer 123")
         let encoded = try JSONEncoderForTests.encode(v)
-        #expect(encoded == #"{"instancePath":"$.code","keyword":"type","message":"expected string, found integer 123"}"#)
+        #expect(v.instancePointer == "/code")
+        #expect(v.schemaPath == "/properties/code/type")
+        #expect(encoded == #"{"instancePath":"$.code","instancePointer":"\/code","keyword":"type","message":"expected string, found integer 123","schemaPath":"\/properties\/code\/type"}"#)
+        // The older three-key form still decodes; the new locations are then empty.
+        let old = try JSONDecoder().decode(SchemaViolation.self, from: Data(#"{"instancePath":"$.code","keyword":"type","message":"m"}"#.utf8))
+        #expect(old == SchemaViolation(instancePath: "$.code", keyword: "type", message: "m"))
+        #expect(try JSONDecoder().decode(SchemaViolation.self, from: Data(JSONEncoder().encode(v))) == v)
     }
 
     @Test("long values are shortened in messages")

@@ -97,3 +97,14 @@ struct JSONPointerTests {
         #expect(pointer.description == "/a~1b/m~0n/0")
     }
 }
+
+/// JSON strings are sequences of code points: canonically equivalent spellings are different values.
+@Test func stringEqualityComparesCodePoints() {
+    let composed = JSONValue.string("\u{E9}")
+    let decomposed = JSONValue.string("e\u{301}")
+    #expect(composed != decomposed)
+    #expect(JSONValue.array([composed]) != JSONValue.array([decomposed]))
+    #expect(composed == JSONValue.string("\u{E9}"))
+    // Hashing stays consistent with equality: equal values land in one set entry.
+    #expect(Set([composed, .string("\u{E9}"), decomposed]).count == 2)
+}

@@ -1,0 +1,238 @@
+import ArazzoJSON
+
+/// The JSON types `type` can name.
+enum SchemaType: String, Sendable, CaseIterable {
+    case null, boolean, object, array, number, string, integer
+
+    func admits(_ value: JSONValue) -> Bool {
+        switch (self, value) {
+        case (.null, .null), (.boolean, .bool), (.object, .object), (.array, .array), (.string, .string):
+            return true
+        case (.number, .int), (.number, .double), (.integer, .int):
+            return true
+        case (.integer, .double(let d)):
+            return d.isFinite && d.rounded() == d
+        default:
+            return false
+        }
+    }
+}
+
+/// One compiled schema: its keywords parsed once, subschemas referred to by index into
+/// `Program.nodes` so that recursive `$ref`s form a graph instead of an infinite tree.
+final class SchemaNode: Sendable {
+    /// Where the schema is: the document's name plus a JSON pointer (`#/$defs/item`).
+    let schemaPath: String
+    /// The schema resource (by index into `Program.resources`) the node belongs to, for the dynamic
+    /// scope `$dynamicRef` searches.
+    let resource: Int
+    /// For boolean schemas: `true` admits everything, `false` nothing.
+    let boolean: Bool?
+    let ref: Int?
+    /// `$dynamicRef`: the statically resolved target, and the anchor name to look up in the dynamic
+    /// scope when the target carries a matching `$dynamicAnchor` (nil: behaves like `$ref`).
+    let dynamicRef: Int?
+    let dynamicAnchor: String?
+    let types: [SchemaType]?
+    let enumValues: [JSONValue]?
+    let constValue: JSONValue?
+    // Objects.
+    let required: [String]
+    let properties: [(name: String, node: Int)]
+    /// `properties` by name, for the per-member lookup.
+    let propertyLookup: [String: Int]
+    let patternProperties: [(pattern: Pattern, node: Int)]
+    let additionalProperties: Int?
+    let propertyNames: Int?
+    let dependentRequired: [(name: String, requires: [String])]
+    let minProperties: Int?
+    let maxProperties: Int?
+    let dependentSchemas: [(name: String, node: Int)]
+    /// `dependentSchemas`, or draft 4's `dependencies`.
+    let dependentSchemasKeyword: String
+    let unevaluatedProperties: Int?
+    // Arrays.
+    let prefixItems: [Int]
+    let items: Int?
+    /// Which keyword `items` came from (`items`, or `additionalItems` after an array-valued `items`).
+    let itemsKeyword: String
+    /// Which keyword `prefixItems` came from (`prefixItems`, or an array-valued `items`).
+    let prefixKeyword: String
+    let contains: Int?
+    let minContains: Int?
+    let maxContains: Int?
+    let minItems: Int?
+    let maxItems: Int?
+    let uniqueItems: Bool
+    let unevaluatedItems: Int?
+    // Strings.
+    let minLength: Int?
+    let maxLength: Int?
+    let pattern: Pattern?
+    // Numbers.
+    let minimum: NumberValue?
+    let maximum: NumberValue?
+    let exclusiveMinimum: NumberValue?
+    let exclusiveMaximum: NumberValue?
+    /// Draft 4's boolean `exclusiveMinimum`/`exclusiveMaximum` turn `minimum`/`maximum` exclusive;
+    /// the violation then still names the keyword written.
+    let minimumExclusive: Bool
+    let maximumExclusive: Bool
+    let multipleOf: NumberValue?
+    // Applicators.
+    let allOf: [Int]
+    let anyOf: [Int]
+    let oneOf: [Int]
+    let not: Int?
+    let ifNode: Int?
+    let thenNode: Int?
+    let elseNode: Int?
+    // Annotations the engine uses.
+    let format: String?
+    /// The check `format` asserts, when `Options.assertFormat` is on and the format is known.
+    let formatCheck: FormatCheck?
+    let defaultValue: JSONValue?
+    /// Whether the node has any keyword that looks at an object's members, so evaluation can skip
+    /// the member loop otherwise.
+    let checksMembers: Bool
+
+    init(_ b: Builder) {
+        schemaPath = b.schemaPath
+        resource = b.resource
+        boolean = b.boolean
+        ref = b.ref
+        dynamicRef = b.dynamicRef
+        dynamicAnchor = b.dynamicAnchor
+        types = b.types
+        enumValues = b.enumValues
+        constValue = b.constValue
+        required = b.required
+        properties = b.properties
+        var lookup: [String: Int] = [:]
+        for property in b.properties { lookup[property.name] = property.node }
+        propertyLookup = lookup
+        patternProperties = b.patternProperties
+        additionalProperties = b.additionalProperties
+        propertyNames = b.propertyNames
+        dependentRequired = b.dependentRequired
+        minProperties = b.minProperties
+        maxProperties = b.maxProperties
+        dependentSchemas = b.dependentSchemas
+        dependentSchemasKeyword = b.dependentSchemasKeyword
+        unevaluatedProperties = b.unevaluatedProperties
+        unevaluatedItems = b.unevaluatedItems
+        prefixItems = b.prefixItems
+        items = b.items
+        itemsKeyword = b.itemsKeyword
+        prefixKeyword = b.prefixKeyword
+        contains = b.contains
+        minContains = b.minContains
+        maxContains = b.maxContains
+        minItems = b.minItems
+        maxItems = b.maxItems
+        uniqueItems = b.uniqueItems
+        minLength = b.minLength
+        maxLength = b.maxLength
+        pattern = b.pattern
+        minimum = b.minimum
+        maximum = b.maximum
+        exclusiveMinimum = b.exclusiveMinimum
+        exclusiveMaximum = b.exclusiveMaximum
+        minimumExclusive = b.minimumExclusive
+        maximumExclusive = b.maximumExclusive
+        multipleOf = b.multipleOf
+        allOf = b.allOf
+        anyOf = b.anyOf
+        oneOf = b.oneOf
+        not = b.not
+        ifNode = b.ifNode
+        thenNode = b.thenNode
+        elseNode = b.elseNode
+        format = b.format
+        formatCheck = b.formatCheck
+        defaultValue = b.defaultValue
+        checksMembers = !b.properties.isEmpty || !b.patternProperties.isEmpty
+            || b.additionalProperties != nil || b.propertyNames != nil
+    }
+
+    /// The mutable twin used while compiling.
+    struct Builder {
+        var schemaPath: String
+        var resource = 0
+        var boolean: Bool?
+        var ref: Int?
+        var dynamicRef: Int?
+        var dynamicAnchor: String?
+        var types: [SchemaType]?
+        var enumValues: [JSONValue]?
+        var constValue: JSONValue?
+        var required: [String] = []
+        var properties: [(name: String, node: Int)] = []
+        var patternProperties: [(pattern: Pattern, node: Int)] = []
+        var additionalProperties: Int?
+        var propertyNames: Int?
+        var dependentRequired: [(name: String, requires: [String])] = []
+        var minProperties: Int?
+        var maxProperties: Int?
+        var dependentSchemas: [(name: String, node: Int)] = []
+        var dependentSchemasKeyword = "dependentSchemas"
+        var unevaluatedProperties: Int?
+        var unevaluatedItems: Int?
+        var prefixItems: [Int] = []
+        var items: Int?
+        var itemsKeyword = "items"
+        var prefixKeyword = "prefixItems"
+        var contains: Int?
+        var minContains: Int?
+        var maxContains: Int?
+        var minItems: Int?
+        var maxItems: Int?
+        var uniqueItems = false
+        var minLength: Int?
+        var maxLength: Int?
+        var pattern: Pattern?
+        var minimum: NumberValue?
+        var maximum: NumberValue?
+        var exclusiveMinimum: NumberValue?
+        var exclusiveMaximum: NumberValue?
+        var minimumExclusive = false
+        var maximumExclusive = false
+        var multipleOf: NumberValue?
+        var allOf: [Int] = []
+        var anyOf: [Int] = []
+        var oneOf: [Int] = []
+        var not: Int?
+        var ifNode: Int?
+        var thenNode: Int?
+        var elseNode: Int?
+        var format: String?
+        var formatCheck: FormatCheck?
+        var defaultValue: JSONValue?
+
+        init(schemaPath: String) { self.schemaPath = schemaPath }
+    }
+}
+
+/// The compiled form of a schema and everything it references.
+final class Program: Sendable {
+    let nodes: [SchemaNode]
+    /// Schemas obtained from the resolution hook, by the string the hook was asked with.
+    let externals: [String: JSONValue]
+    let hasSecrets: Bool
+    /// Whether `unevaluatedProperties`/`unevaluatedItems` occur, so evaluation must track which
+    /// members and elements other keywords evaluated.
+    let tracksEvaluation: Bool
+    /// For each schema resource, its `$dynamicAnchor`s that some `$dynamicRef` may land on.
+    let dynamicAnchors: [[String: Int]]
+    /// Whether evaluation must keep the dynamic scope (some `$dynamicRef` can be dynamic).
+    let usesDynamicScope: Bool
+
+    init(nodes: [SchemaNode], externals: [String: JSONValue], dynamicAnchors: [[String: Int]]) {
+        self.nodes = nodes
+        self.externals = externals
+        self.dynamicAnchors = dynamicAnchors
+        self.hasSecrets = nodes.contains { $0.format == "password" }
+        self.tracksEvaluation = nodes.contains { $0.unevaluatedProperties != nil || $0.unevaluatedItems != nil }
+        self.usesDynamicScope = nodes.contains { $0.dynamicAnchor != nil }
+    }
+}
