@@ -48,14 +48,19 @@ struct ContractChecker {
         _ parameter: OpenAPIParameter, headers: HeaderFields, query: [String: JSONValue], path: [String: JSONValue]
     ) -> [ContractFinding] {
         let value: JSONValue?
+        // Headers and cookies are compared as sent (text read back in `simple` style); path and
+        // query values as the step gave them, read as they travel.
+        var sentText: String?
         switch parameter.location {
         case .path: value = path[parameter.name]
         case .query: value = query[parameter.name]
         case .header:
             guard !Self.ignoredHeaderParameters.contains(parameter.name.lowercased()) else { return [] }
-            value = headers[parameter.name].map { .string($0) }
+            sentText = headers[parameter.name]
+            value = sentText.map { .string($0) }
         case .cookie:
-            value = Self.cookie(named: parameter.name, in: headers["Cookie"]).map { .string($0) }
+            sentText = Self.cookie(named: parameter.name, in: headers["Cookie"])
+            value = sentText.map { .string($0) }
         }
         let label = "\(parameter.location.rawValue) parameter '\(parameter.name)'"
         guard let value else {
@@ -65,7 +70,14 @@ struct ContractChecker {
         guard let schema = parameter.schema else { return [] }
         // A value with a `content` media type is checked as the JSON it is; a plain one as the
         // text it becomes on the wire, read back the way the schema's types read it.
-        let instance = parameter.contentType != nil ? value : wireValue(value, schema: schema, depth: 0)
+        let instance: JSONValue
+        if parameter.contentType != nil {
+            instance = sentText.flatMap { try? JSONValue(parsing: $0) } ?? value
+        } else if let sentText {
+            instance = headerValue(sentText, schema: schema)
+        } else {
+            instance = wireValue(value, schema: schema, depth: 0)
+        }
         let place = operation.pointer + "/parameters/" + parameter.location.rawValue + "/" + parameter.name
         return validate(instance, schema: schema, place: place, direction: .request, check: .requestParameter,
                         subject: label, pointerPrefix: parameter.name)
