@@ -252,4 +252,34 @@ struct ContractTests {
         #expect(text.count <= 120)
         #expect(text.hasSuffix("…"))
     }
+
+    @Test("decision CT2: 204 and 304 carry no body to check; an empty 200 where content is declared is a finding; a body without Content-Type is held to the one declared media type")
+    func bodiesNotSent() async throws {
+        let description = Self.description(responses: """
+            {'200': {description: ok, content: {application/json: {schema: {type: object, required: [id]}}}},
+             '204': {description: none, content: {application/json: {schema: {type: object, required: [id]}}}}}
+            """)
+        #expect(try await Self.run(description, reply: .status(204)).steps.flatMap(\.contract).isEmpty)
+        let empty = try await Self.run(description, reply: .status(200)).steps.flatMap(\.contract)
+        #expect(empty.map(\.check) == [.body])
+        #expect(empty.first?.found == "no body")
+        let untyped = try await Self.run(description, reply: .status(200, body: "{}")).steps.flatMap(\.contract)
+        #expect(untyped.map(\.check) == [.contentType, .body])
+    }
+
+    @Test("decision CT1: a response without content, or an operation without responses, says nothing about the body")
+    func silentDescriptions() async throws {
+        let bare = Self.description(responses: "{'200': {description: ok}}")
+        #expect(try await Self.run(bare, reply: .status(200, body: "<p>hi</p>", headers: ["Content-Type": "text/html"])).steps.flatMap(\.contract).isEmpty)
+        let none = Self.description(responses: "{}")
+        #expect(try await Self.run(none, reply: .status(500)).steps.flatMap(\.contract).isEmpty)
+    }
+
+    @Test("decision CT6: a schema the engine cannot compile is reported once per response, not a crash")
+    func uncompilableSchema() async throws {
+        let description = Self.description(responses: Self.jsonResponse("{type: object, properties: {a: {$ref: '#/components/schemas/Missing'}}}"))
+        let found = try await Self.findings(description, body: ["a": 1])
+        #expect(found.map(\.keyword) == ["schema"])
+        #expect(found.first?.message.contains("not checked") == true)
+    }
 }

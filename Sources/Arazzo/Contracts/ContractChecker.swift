@@ -112,7 +112,7 @@ struct ContractChecker {
 
     /// The response checks: status, then (for the matched response) headers, content type and body.
     func checkResponse(method: String, response: HTTPResponse) -> [ContractFinding] {
-        // An operation that declares no responses says nothing to hold a response to.
+        // An operation that declares no responses says nothing to hold a response to (decision CT1).
         guard !operation.responses.isEmpty else { return [] }
         guard let matched = Self.matchResponse(response.status, in: operation.responses) else {
             guard policy.level(of: .status) != .off else { return [] }
@@ -123,7 +123,7 @@ struct ContractChecker {
         if policy.level(of: .header) != .off {
             findings += checkHeaders(matched, response: response)
         }
-        // HEAD answers describe the GET's body without sending one; 204 and 304 have none (decision C3).
+        // HEAD answers describe the GET's body without sending one; 204 and 304 have none (decision CT2).
         guard method != "HEAD", response.status != 204, response.status != 304, !matched.content.isEmpty else {
             return findings
         }
