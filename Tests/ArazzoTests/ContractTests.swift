@@ -282,4 +282,18 @@ struct ContractTests {
         #expect(found.map(\.keyword) == ["schema"])
         #expect(found.first?.message.contains("not checked") == true)
     }
+
+    @Test("a secret the run knows is redacted from findings")
+    func redacted() async throws {
+        let description = Self.description(responses: Self.jsonResponse("{type: object, properties: {echo: {type: integer}}}"))
+        let document = try await load(Self.arazzo, sources: ["things.yaml": description])
+        let executor = InMemoryExecutor(routes: [InMemoryExecutor.Route("GET", "/thing", .json(["echo": "tok-s3cret-value"]))])
+        let result = try await engine(document, executor) {
+            $0.credentials.bind(.bearer(token: "tok-s3cret-value"), toSource: "things")
+        }.run(workflowId: "get")
+        let finding = try #require(result.steps.first?.contract.first)
+        #expect(finding.pointer == "/echo")
+        #expect(!(finding.found ?? "").contains("s3cret"))
+        #expect(!finding.message.contains("s3cret"))
+    }
 }

@@ -111,7 +111,10 @@ struct ContractChecker {
     // MARK: - Responses
 
     /// The response checks: status, then (for the matched response) headers, content type and body.
-    func checkResponse(method: String, response: HTTPResponse) -> [ContractFinding] {
+    ///
+    /// `parsedBody` is the body as the run already parsed it for `$response.body` (JSON media types),
+    /// so a JSON body is parsed once per response; nil to parse it here.
+    func checkResponse(method: String, response: HTTPResponse, parsedBody: JSONValue? = nil) -> [ContractFinding] {
         // An operation that declares no responses says nothing to hold a response to (decision CT1).
         guard !operation.responses.isEmpty else { return [] }
         guard let matched = Self.matchResponse(response.status, in: operation.responses) else {
@@ -161,11 +164,16 @@ struct ContractChecker {
         let instance: JSONValue
         switch Self.bodyKind(actualType) {
         case .json:
-            do {
-                instance = try JSONValue(parsing: response.body)
-            } catch {
-                findings.append(finding(.body, "the body is not valid JSON: \(error.message)", expected: "JSON", found: Self.preview(response.body)))
-                return findings
+            // A string may be the run's fallback for text that is not JSON: parse it here then.
+            if let parsedBody, parsedBody.stringValue == nil {
+                instance = parsedBody
+            } else {
+                do {
+                    instance = try JSONValue(parsing: response.body)
+                } catch {
+                    findings.append(finding(.body, "the body is not valid JSON: \(error.message)", expected: "JSON", found: Self.preview(response.body)))
+                    return findings
+                }
             }
         case .form:
             let text = String(decoding: response.body, as: UTF8.self)

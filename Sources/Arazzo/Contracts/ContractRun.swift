@@ -27,13 +27,19 @@ extension RunSession {
     }
 
     /// The response checks of an operation step; the findings go on the trace.
+    ///
+    /// `exchange` holds the response; its parsed body (kept for `$response.body`) is reused when
+    /// the run parsed it as JSON, so the body is parsed once.
     func checkResponseContract(
-        _ response: HTTPResponse, method: String, document: OpenAPIDocument, operation: OpenAPIOperation,
+        _ exchange: Exchange, method: String, document: OpenAPIDocument, operation: OpenAPIOperation,
         execution: inout StepExecution
     ) {
-        guard options.contract.isEnabled else { return }
+        guard options.contract.isEnabled, let response = exchange.response else { return }
+        let contentType = response.headers["Content-Type"]
+        let parsed = contentType.map { RequestBodyEncoder.kind(of: $0) == .json } == true ? exchange.responseBody : nil
         execution.trace.contract.append(contentsOf:
-            contractChecker(document: document, operation: operation).checkResponse(method: method, response: response))
+            contractChecker(document: document, operation: operation).checkResponse(
+                method: method, response: response, parsedBody: parsed))
     }
 
     /// In `error` mode a response finding fails a step whose criteria passed: the failure names

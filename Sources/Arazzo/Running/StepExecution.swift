@@ -153,7 +153,7 @@ extension RunSession {
         built.exchange.response = response
         execution.trace.response = response
         execution.retryAfterHeader = response.headers["Retry-After"].flatMap(Self.parseRetryAfter)
-        checkResponseContract(response, method: request.method, document: document, operation: operation, execution: &execution)
+        checkResponseContract(built.exchange, method: request.method, document: document, operation: operation, execution: &execution)
         evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: true)
         applyContractErrors(&execution)
     }
