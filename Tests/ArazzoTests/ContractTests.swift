@@ -296,4 +296,30 @@ struct ContractTests {
         #expect(!(finding.found ?? "").contains("s3cret"))
         #expect(!finding.message.contains("s3cret"))
     }
+
+    @Test("Swagger 2.0: x-nullable widens the type like nullable; the rest converts as for 3.0")
+    func swaggerNullable() async throws {
+        let swagger = """
+            swagger: '2.0'
+            info: {title: Things, version: 1.0.0}
+            host: things.example
+            schemes: [https]
+            produces: [application/json]
+            paths:
+              /thing:
+                get:
+                  operationId: getThing
+                  responses:
+                    '200':
+                      description: ok
+                      schema:
+                        type: object
+                        properties:
+                          tag: {type: string, x-nullable: true}
+                          size: {type: integer, minimum: 1, exclusiveMinimum: true}
+            """
+        #expect(try await Self.findings(swagger, body: ["tag": .null, "size": 2]).isEmpty)
+        let found = try await Self.findings(swagger, body: ["tag": 3, "size": 1])
+        #expect(found.map(\.pointer) == ["/tag", "/size"])
+    }
 }

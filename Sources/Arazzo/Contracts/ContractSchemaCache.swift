@@ -32,7 +32,7 @@ final class ContractSchemaCache: @unchecked Sendable {
         let root = converter.convert(schema)
         let result: Result<JSONSchema, SchemaError>
         do {
-            let compiledSchema = try JSONSchema(root) { reference in
+            let compiledSchema = try JSONSchema(root, options: Self.options) { reference in
                 guard reference.hasPrefix(OpenAPISchemaConverter.referencePrefix) else { return nil }
                 let original = String(reference.dropFirst(OpenAPISchemaConverter.referencePrefix.count))
                 let targetKey = Key(document: document, place: original, direction: direction)
@@ -49,6 +49,10 @@ final class ContractSchemaCache: @unchecked Sendable {
         lock.withLock { compiled[key] = result }
         return result
     }
+
+    /// The schema engine's options for contracts. `format` is an annotation in the engine today;
+    /// when it can assert formats (`Options.assertFormat`), this is the one place to turn that on.
+    static let options = JSONSchema.Options()
 
     /// How many schemas have been compiled (for tests of the once-per-document promise).
     var compiledCount: Int { lock.withLock { compiled.count } }
