@@ -322,4 +322,23 @@ struct ContractTests {
         let found = try await Self.findings(swagger, body: ["tag": 3, "size": 1])
         #expect(found.map(\.pointer) == ["/tag", "/size"])
     }
+
+    @Test("a new engine over the same description reuses compiled schemas only while every schema read is unchanged")
+    func sharedCompilationFollowsChanges() async throws {
+        func described(_ idType: String) -> String {
+            Self.description(
+                responses: Self.jsonResponse("{$ref: '#/components/schemas/Thing'}"),
+                components: "{schemas: {Thing: {type: object, properties: {id: {$ref: '#/components/schemas/Id'}}}, Id: {type: \(idType)}}}")
+        }
+        let root = try writeFiles(["arazzo.yaml": Self.arazzo, "things.yaml": described("integer")])
+        func findings() async throws -> [ContractFinding] {
+            let document = try await ArazzoLoader().loadRejectingErrors(path: root + "/arazzo.yaml")
+            let executor = InMemoryExecutor(routes: [InMemoryExecutor.Route("GET", "/thing", .json(["id": "x"]))])
+            return try await engine(document, executor).run(workflowId: "get").steps.flatMap(\.contract)
+        }
+        #expect(try await findings().map(\.pointer) == ["/id"])
+        #expect(try await findings().map(\.pointer) == ["/id"])
+        try described("string").write(toFile: root + "/things.yaml", atomically: true, encoding: .utf8)
+        #expect(try await findings().isEmpty)
+    }
 }
