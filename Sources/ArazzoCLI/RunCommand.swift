@@ -58,6 +58,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Flag(name: .shortAndLong, help: "Print requests and responses (secrets redacted).")
     var verbose = false
 
+    @Option(
+        name: .customLong("contract"),
+        help: ArgumentHelp(
+            "Hold each request and response to its OpenAPI description: off, warn (report findings) or error (a finding fails the step; docs/contracts.md). Per check: --severity contract-status=error.",
+            valueName: "off|warn|error"))
+    var contract: ContractModeArgument = .warn
+
     @Option(name: .customLong("json"), help: "Write the run result as JSON to this file.")
     var jsonFile: String?
 
@@ -299,6 +306,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         if let clock = context.settings.clock { options.clock = clock }
         options.dryRun = dryRun
         options.secretOutputs = secretOutputs
+        options.contract = ContractPolicy(mode: contract.level, overrides: Self.contractOverrides(severityPolicy))
         // AsyncAPI steps: WebSocket servers for real, or the in-memory mock for every protocol.
         // Other protocols (Kafka, MQTT, AMQP) have no transport here and fail at their step.
         let messageTransport: any MessageTransport
@@ -420,4 +428,34 @@ func render(
     let renderer = DiagnosticRenderer(colored: style.enabled, sources: texts)
     output.write(renderer.render(shown))
     output.line()
+}
+
+/// `--contract off|warn|error`.
+enum ContractModeArgument: String, ExpressibleByArgument, CaseIterable {
+    case off, warn, error
+
+    /// The engine's level.
+    var level: ContractLevel {
+        switch self {
+        case .off: .off
+        case .warn: .warn
+        case .error: .error
+        }
+    }
+}
+
+extension RunCommand {
+    /// The `--severity contract-…=LEVEL` settings, as per-check contract levels.
+    static func contractOverrides(_ policy: SeverityPolicy) -> [ContractCheck: ContractLevel] {
+        var overrides: [ContractCheck: ContractLevel] = [:]
+        for (code, level) in policy.levels {
+            guard let check = ContractCheck(rawValue: code) else { continue }
+            switch level {
+            case .error: overrides[check] = .error
+            case .warn: overrides[check] = .warn
+            case .off: overrides[check] = .off
+            }
+        }
+        return overrides
+    }
 }

@@ -80,6 +80,14 @@ struct StepPrinter: Sendable {
                 output.line(text)
             }
         }
+        // Contract findings (docs/contracts.md): warnings in the warning style, errors as failures.
+        for finding in trace.contract {
+            var text = finding.description
+            if let expected = finding.expected, let found = finding.found, !finding.message.contains(found) {
+                text += " (expected \(expected), found \(found))"
+            }
+            output.line("      " + (finding.severity == .error ? style.red("✗ " + text) : style.yellow("! " + text)))
+        }
         // Notes explain a failure (e.g. why a request could not be built), so a failed step shows
         // them always; -v shows them for every step.
         if verbose || !trace.succeeded {

@@ -144,5 +144,12 @@ extension DiagnosticRule {
         .init("asyncapi-ref", .error, area: .sources, reference: "AsyncAPI 3.0 (Reference Object)", "an AsyncAPI `$ref` that points nowhere, loops, is external, or is not a reference where one is required"),
         .init("asyncapi-parameter", .error, area: .sources, reference: "AsyncAPI 3.0 (Channel Address Expressions)", "a channel address `{name}` with no parameter of that name"),
         .init("asyncapi-runtime-expression", .error, area: .sources, reference: "AsyncAPI 3.0 (Runtime Expression)", "a correlation id `location` that is not `$message.header#/…` or `$message.payload#/…`"),
+        // Contract checks (run time; docs/contracts.md). Warnings by default (`--contract warn`).
+        .init("contract-status", .warning, area: .contract, reference: "OpenAPI Responses Object, docs/contracts.md", "a response status the operation does not declare (exact, `2XX` range or `default`)"),
+        .init("contract-content-type", .warning, area: .contract, reference: "OpenAPI Response Object (`content`), docs/contracts.md", "a response `Content-Type` outside the matched response's media types (parameters ignored, wildcards honoured)"),
+        .init("contract-body", .warning, area: .contract, reference: "OpenAPI Media Type Object (`schema`), docs/contracts.md", "a response body that is invalid against its media type's schema, or missing"),
+        .init("contract-header", .warning, area: .contract, reference: "OpenAPI Header Object, docs/contracts.md", "a required response header missing, or a header invalid against its schema"),
+        .init("contract-request-parameter", .warning, area: .contract, reference: "OpenAPI Parameter Object, docs/contracts.md", "a parameter as built that is invalid against its schema, or a required one missing"),
+        .init("contract-request-body", .warning, area: .contract, reference: "OpenAPI Request Body Object, docs/contracts.md", "a request body as built that is invalid against its schema, or a required one missing"),
     ]
 }

@@ -16,6 +16,9 @@ public struct DiagnosticRule: Sendable, Hashable, Identifiable {
         case expressions = "Expressions"
         /// Source descriptions and their operations.
         case sources = "Sources and operations"
+        /// Run-time contract checks: requests and responses held to their OpenAPI description
+        /// (docs/contracts.md). `--contract` sets them all; `--severity` one by one.
+        case contract = "Contract checks (run)"
     }
 
     /// The stable identifier (`unknown-field`); messages may be reworded, codes may not.

@@ -69,12 +69,14 @@ let usage = """
       jsonpath [--iterations N]     RFC 9535 filter queries over a ~1 MB body, against a hand-written loop
       conditions [--rounds N]       `simple` conditions evaluated and parsed per second, against a hand-written comparison
       engine [ARAZZO] [--runs N]    engine overhead per step against an in-memory executor (no network)
+      contract [--runs N] [--items N]
+                                    contract checks of a ~1 MB JSON response body, in MB/s (warn minus off)
 
     side by side with the Python runner (driven by bench/compare.sh):
       serve-stytch [--until-stdin-closes]
                                     the loopback Stytch-shaped server; prints `listening URL`
       totp                          the code the benchmark's TOTP secret gives now
-      workflow ARAZZO [--runs N] [--mode reused|fresh] [--server URL]
+      workflow ARAZZO [--runs N] [--mode reused|fresh] [--server URL] [--contract off|warn|error]
                                     the reference workflow in process over AsyncHTTPClient, µs per run
       floor ARAZZO [--runs N] [--server URL]
                                     the same two requests over one blocking socket: the limit for any client

@@ -6,13 +6,16 @@ import Foundation
 /// times, with the AsyncHTTPClient executor — the figure the Python library's `execute_workflow`
 /// loop in `bench/peer.py` is compared with.
 ///
-///     arazzo-bench workflow ARAZZO [--runs N] [--mode reused|fresh] [--server URL]
+///     arazzo-bench workflow ARAZZO [--runs N] [--mode reused|fresh] [--server URL] [--contract off|warn|error]
 ///
 /// - `reused`: one loader, one document, one engine and one executor (one connection pool) for
 ///   every run, after one untimed warm-up run.
 /// - `fresh`: every run loads and indexes the documents, compiles a new engine and creates (and
 ///   shuts down) a new executor, so a new connection pool and TCP connection, like constructing a
 ///   new Python `ArazzoRunner` (with its new `requests.Session`) per run.
+///
+/// `--contract` sets the contract checks (default `warn`, the library's and CLI's default), so the
+/// cost of holding each request and response to the description can be measured (docs/performance.md).
 ///
 /// Every run must succeed and produce the session token; otherwise the command fails. Prints
 /// `result per_run_us=… runs=…`.
@@ -25,6 +28,10 @@ enum WorkflowBenchmark {
         let mode = stringOption("--mode", in: arguments) ?? "reused"
         let server = stringOption("--server", in: arguments)
         guard mode == "reused" || mode == "fresh" else { throw BenchError.usage("--mode is reused or fresh") }
+        guard let contract = ContractLevel(rawValue: stringOption("--contract", in: arguments) ?? "warn") else {
+            throw BenchError.usage("--contract is off, warn or error")
+        }
+        Self.contract = contract
 
         var inputs = InputsCache()
         let clock = ContinuousClock()
@@ -71,6 +78,9 @@ enum WorkflowBenchmark {
         }
     }
 
+    /// The contract checks' level for every run (`--contract`).
+    nonisolated(unsafe) static var contract: ContractLevel = .warn
+
     /// The benchmark's credentials bound to the source description; `server` replaces its URL.
     static func options(executor: any StepExecutor, server: String?) -> RunOptions {
         var options = RunOptions(executor: executor)
@@ -79,6 +89,7 @@ enum WorkflowBenchmark {
             .basic(username: StytchFixture.projectID, password: StytchFixture.secret), toSource: StytchFixture.sourceName)
         options.credentials = credentials
         if let server { options.serverOverrides = [StytchFixture.sourceName: server] }
+        options.contract = ContractPolicy(mode: contract)
         return options
     }
 

@@ -21,6 +21,8 @@ do {
         try ConditionsBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "engine":
         try await EngineBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "contract":
+        try await ContractBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "workflow":
         try await WorkflowBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "floor":

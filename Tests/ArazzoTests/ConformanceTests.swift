@@ -115,6 +115,7 @@ struct ConformanceTests {
                 timeout = Double(value)
                 options.limits.requestTimeout = .milliseconds(Int((Double(value) ?? 30) * 1000))
             case "--max-steps": options.limits.maxSteps = Int(value) ?? 1000
+            case "--contract": options.contract.mode = ContractLevel(rawValue: value) ?? .warn
             case "--server":
                 let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
                 if parts.count == 2 { options.serverOverrides[parts[0]] = parts[1].replacingOccurrences(of: "@@BASE_URL@@", with: Self.base) }

@@ -9,6 +9,8 @@ import ArazzoJSONSchema
 /// only read it, so a step costs no parsing.
 struct EnginePlan: Sendable {
     let workflows: [WorkflowKey: CompiledWorkflow]
+    /// The contract checks' compiled schemas: once per engine, shared by its runs.
+    let contractSchemas = ContractSchemaCache()
 
     init(loaded: LoadedDocument) {
         var workflows: [WorkflowKey: CompiledWorkflow] = [:]

@@ -62,6 +62,10 @@ public struct RunOptions: Sendable {
     /// in-memory broker as the fallback (docs/asyncapi.md). The caller owns the transports and
     /// closes them after the run.
     public var messageTransports: MessageTransports
+    /// Which contract checks hold each OpenAPI request and response to its description, and how
+    /// a finding counts (docs/contracts.md). Default: every check at `warn`, like the CLI's
+    /// `--contract warn`: findings are reported, the run's outcome does not change.
+    public var contract: ContractPolicy
 
     /// Options with default credentials (none), limits and the continuous clock.
     public init(executor: any StepExecutor) {
@@ -74,6 +78,7 @@ public struct RunOptions: Sendable {
         self.applyInputDefaults = true
         self.secretOutputs = SecretOutputs()
         self.messageTransports = MessageTransports()
+        self.contract = ContractPolicy()
     }
 }
 

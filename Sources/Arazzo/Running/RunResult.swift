@@ -220,6 +220,10 @@ public struct StepTrace: Sendable, Codable {
     public var succeeded: Bool
     /// Wall time of the attempt.
     public var duration: Duration
+    /// How the request and response depart from the operation's OpenAPI description (contract
+    /// checks, docs/contracts.md), in the order found: request findings first. Empty when they
+    /// conform, when checks are off, and for workflow and AsyncAPI steps.
+    public var contract: [ContractFinding] = []
 
     /// Creates a trace.
     public init(
@@ -245,7 +249,7 @@ public struct StepTrace: Sendable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case stepId, operation, attempt, request, response, transportError, message, criteria, outputs, action, actionName,
-             notes, succeeded, duration
+             notes, succeeded, duration, contract
     }
 
     /// Decodes a trace (durations are seconds as numbers).
@@ -265,6 +269,7 @@ public struct StepTrace: Sendable, Codable {
         notes = try c.decode([String].self, forKey: .notes)
         succeeded = try c.decode(Bool.self, forKey: .succeeded)
         duration = .seconds(try c.decode(Double.self, forKey: .duration))
+        contract = try c.decodeIfPresent([ContractFinding].self, forKey: .contract) ?? []
     }
 
     /// Encodes the trace; durations are written as seconds.
@@ -284,6 +289,7 @@ public struct StepTrace: Sendable, Codable {
         try c.encode(notes, forKey: .notes)
         try c.encode(succeeded, forKey: .succeeded)
         try c.encode(duration.seconds, forKey: .duration)
+        if !contract.isEmpty { try c.encode(contract, forKey: .contract) }
     }
 }
 

@@ -208,6 +208,13 @@ final class RunSession {
                 error.message = redactor.redact(error.message)
                 redacted.transportError = error
             }
+            redacted.contract = trace.contract.map { finding in
+                var f = finding
+                f.message = redactor.redact(finding.message)
+                f.expected = finding.expected.map { redactor.redact($0) }
+                f.found = finding.found.map { redactor.redact($0) }
+                return f
+            }
         }
         result.steps.append(redacted)
         emit(.stepFinished(redacted))

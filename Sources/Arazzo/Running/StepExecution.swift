@@ -119,6 +119,7 @@ extension RunSession {
         execution.trace.request = request
         execution.trace.notes.append(contentsOf: built.notes)
         context.exchange = built.exchange
+        if requestViolatesContract(built, document: document, operation: operation, execution: &execution) { return }
 
         if options.dryRun {
             execution.succeeded = true
@@ -152,7 +153,9 @@ extension RunSession {
         built.exchange.response = response
         execution.trace.response = response
         execution.retryAfterHeader = response.headers["Retry-After"].flatMap(Self.parseRetryAfter)
+        checkResponseContract(built.exchange, method: request.method, document: document, operation: operation, execution: &execution)
         evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: true)
+        applyContractErrors(&execution)
     }
 
     private func executeWorkflowStep(

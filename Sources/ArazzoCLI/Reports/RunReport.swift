@@ -127,6 +127,8 @@ struct RunReport {
         })
         object["outputs"] = .object(trace.outputs)
         object["notes"] = .array(trace.notes.map(JSONValue.string))
+        // Contract findings (docs/contracts.md): empty when the exchange conforms or checks are off.
+        object["contract"] = .array(trace.contract.map(\.jsonValue))
         return .object(object)
     }
 
@@ -165,12 +167,19 @@ struct RunReport {
         for result in results {
             let seconds = String(format: "%.3f", Self.milliseconds(result.duration) / 1000)
             xml += "    <testcase name=\"\(Self.xml(result.workflowId))\" classname=\"\(Self.xml(title))\" time=\"\(seconds)\""
+            // Contract warnings are properties of the test case; errors are part of its failure.
+            let warnings = Self.allSteps(result).flatMap { trace in
+                trace.contract.filter { $0.severity == .warning }.map { (trace.stepId, $0) }
+            }
             if case .failed(let reason) = result.outcome {
                 xml += ">\n"
+                xml += Self.contractProperties(warnings)
                 let message = reason.stepId.map { "step \($0): \(reason.message)" } ?? reason.message
                 xml += "      <failure message=\"\(Self.xml(message))\" type=\"\(Self.xml(reason.kind))\">"
                 xml += Self.xml(failureDetails(result)) + "</failure>\n"
                 xml += "    </testcase>\n"
+            } else if !warnings.isEmpty {
+                xml += ">\n" + Self.contractProperties(warnings) + "    </testcase>\n"
             } else {
                 xml += "/>\n"
             }
@@ -185,6 +194,21 @@ struct RunReport {
         return xml
     }
 
+    /// A result's steps and those of the workflows it ran, in order.
+    static func allSteps(_ result: RunResult) -> [StepTrace] {
+        result.steps + result.workflows.flatMap(allSteps)
+    }
+
+    /// `<properties>` holding one `contract-warning` property per finding.
+    static func contractProperties(_ findings: [(stepId: String, finding: ContractFinding)]) -> String {
+        guard !findings.isEmpty else { return "" }
+        var out = "      <properties>\n"
+        for (stepId, finding) in findings {
+            out += "        <property name=\"contract-warning\" value=\"\(Self.xml("step \(stepId): \(finding.description)"))\"/>\n"
+        }
+        return out + "      </properties>\n"
+    }
+
     private func failureDetails(_ result: RunResult) -> String {
         var lines: [String] = []
         for trace in result.steps {
@@ -195,6 +219,9 @@ struct RunReport {
             lines.append(line)
             for verdict in trace.criteria where !verdict.passed {
                 lines.append("  criterion \(verdict.condition): \(verdict.explanation)")
+            }
+            for finding in trace.contract where finding.severity == .error {
+                lines.append("  contract \(finding.description)")
             }
         }
         return lines.joined(separator: "\n")
@@ -256,7 +283,7 @@ struct RunReport {
                     "_error": .string(exchange.trace.transportError?.description ?? "no response"),
                 ]
             }
-            return .object([
+            var entry: JSONObject = [
                 "startedDateTime": .string(Self.iso8601(startedAt)),
                 "time": .double(totalMs),
                 "request": .object(requestObject),
@@ -264,7 +291,12 @@ struct RunReport {
                 "cache": [:],
                 "timings": ["send": 0, "wait": .double(totalMs), "receive": 0],
                 "comment": .string("step \(exchange.trace.stepId), attempt \(exchange.trace.attempt)"),
-            ])
+            ]
+            // A custom field (HAR 1.2 allows `_`-prefixed ones): the exchange's contract findings.
+            if !exchange.trace.contract.isEmpty {
+                entry["_contract"] = .array(exchange.trace.contract.map(\.jsonValue))
+            }
+            return .object(entry)
         }
         let root: JSONValue = [
             "log": [

@@ -1,0 +1,54 @@
+import ArazzoJSON
+import ArazzoExecutor
+
+extension RunSession {
+    private func contractChecker(document: OpenAPIDocument, operation: OpenAPIOperation) -> ContractChecker {
+        ContractChecker(
+            operation: operation, version: document.version, documentURL: document.url,
+            resolve: document.resolveReference, cache: plan.contractSchemas, policy: options.contract)
+    }
+
+    /// The request checks of an operation step, before anything is sent. The findings go on the
+    /// trace; true when one of them is an error, so the request must not be sent (the step
+    /// then fails with kind `contract`, naming the check).
+    func requestViolatesContract(
+        _ built: BuiltRequest, document: OpenAPIDocument, operation: OpenAPIOperation, execution: inout StepExecution
+    ) -> Bool {
+        guard options.contract.isEnabled else { return false }
+        let findings = contractChecker(document: document, operation: operation).checkRequest(
+            headers: built.request.headers, query: built.exchange.query, path: built.exchange.path,
+            body: built.exchange.requestBody, hasBody: built.request.body != nil)
+        execution.trace.contract.append(contentsOf: findings)
+        guard let first = findings.first(where: { $0.severity == .error }) else { return false }
+        execution.failureKind = "contract"
+        execution.failureMessage = "request not sent: \(first.description)"
+        execution.trace.notes.append(execution.failureMessage)
+        return true
+    }
+
+    /// The response checks of an operation step; the findings go on the trace.
+    ///
+    /// `exchange` holds the response; its parsed body (kept for `$response.body`) is reused when
+    /// the run parsed it as JSON, so the body is parsed once.
+    func checkResponseContract(
+        _ exchange: Exchange, method: String, document: OpenAPIDocument, operation: OpenAPIOperation,
+        execution: inout StepExecution
+    ) {
+        guard options.contract.isEnabled, let response = exchange.response else { return }
+        let contentType = response.headers["Content-Type"]
+        let parsed = contentType.map { RequestBodyEncoder.kind(of: $0) == .json } == true ? exchange.responseBody : nil
+        execution.trace.contract.append(contentsOf:
+            contractChecker(document: document, operation: operation).checkResponse(
+                method: method, response: response, parsedBody: parsed))
+    }
+
+    /// In `error` mode a response finding fails a step whose criteria passed: the failure names
+    /// the check, and the step's onFailure actions apply as for any failure.
+    func applyContractErrors(_ execution: inout StepExecution) {
+        guard execution.succeeded, let first = execution.trace.contract.first(where: { $0.severity == .error }) else { return }
+        execution.succeeded = false
+        execution.trace.succeeded = false
+        execution.failureKind = "contract"
+        execution.failureMessage = "the response breaks the operation's contract: \(first.description)"
+    }
+}
