@@ -155,7 +155,7 @@ public enum XPath {
 
     /// Runs `body` with libxml2's error output captured instead of printed, restoring the calling
     /// thread's previous handlers afterwards (libxml2 keeps them per thread).
-    private static func withLibXML<T>(_ body: (ErrorCollector) -> T) -> T {
+    static func withLibXML<T>(_ body: (ErrorCollector) -> T) -> T {
         _ = parserInitialized
         let collector = ErrorCollector()
         let previousStructured = __xmlStructuredError().pointee
@@ -211,7 +211,7 @@ public enum XPath {
 }
 
 /// Gathers libxml2 errors reported during one call.
-private final class ErrorCollector {
+final class ErrorCollector {
     struct Entry {
         var domain: Int32
         var code: Int32
