@@ -2,6 +2,7 @@ import Foundation
 import ArazzoJSON
 import ArazzoJSONSchema
 import ArazzoExecutor
+import ArazzoXPath
 
 /// Holds one request or response against the operation it came from (docs/contracts.md).
 ///
@@ -98,14 +99,24 @@ struct ContractChecker {
         }
         guard let schema = media.schema, let body else { return [] }
         let instance: JSONValue
+        var findings: [ContractFinding] = []
         switch Self.bodyKind(contentType) {
         case .json: instance = body
         case .form: instance = wireValue(body, schema: schema, depth: 0)
         case .text: instance = body
+        case .xml:
+            // An XML payload is XML text (a string); anything else was refused by the encoder.
+            guard case .string(let text) = body else { return [] }
+            switch readXML(Array(text.utf8), schema: schema, check: .requestBody, subject: "the request body") {
+            case .failure(let finding): return [finding]
+            case .success(let read):
+                instance = read.value
+                findings += read.findings
+            }
         case .other: return []
         }
         let place = schemaPlace(schema, fallback: operation.pointer + "/requestBody/" + media.mediaType)
-        return validate(instance, schema: schema, place: place, direction: .request, check: .requestBody, subject: "the request body")
+        return findings + validate(instance, schema: schema, place: place, direction: .request, check: .requestBody, subject: "the request body")
     }
 
     // MARK: - Responses
@@ -180,8 +191,17 @@ struct ContractChecker {
             instance = wireValue(.object(RequestBodyEncoder.formFields(parsing: text)), schema: schema, depth: 0)
         case .text:
             instance = .string(String(decoding: response.body, as: UTF8.self))
+        case .xml:
+            switch readXML(response.body, schema: schema, check: .body, subject: "the body") {
+            case .failure(let finding):
+                findings.append(finding)
+                return findings
+            case .success(let read):
+                instance = read.value
+                findings += read.findings
+            }
         case .other:
-            // XML, binary and other media types are not checked against their schema (docs/contracts.md).
+            // Binary, multipart and other media types are not checked against their schema (docs/contracts.md).
             return findings
         }
         let place = schemaPlace(schema, fallback: operation.pointer + "/responses/" + matched.status + "/" + media.mediaType)
@@ -258,7 +278,7 @@ struct ContractChecker {
         return best?.media
     }
 
-    enum BodyKind { case json, form, text, other }
+    enum BodyKind { case json, form, text, xml, other }
 
     /// How a body of `mediaType` is read for validation.
     static func bodyKind(_ mediaType: String) -> BodyKind {
@@ -266,8 +286,35 @@ struct ContractChecker {
         let e = essence(mediaType)
         if e.subtype == "json" || e.subtype.hasSuffix("+json") { return .json }
         if e.type == "application", e.subtype == "x-www-form-urlencoded" { return .form }
-        if e.type == "text", e.subtype != "xml", e.subtype != "html" { return .text }
+        if (e.type == "application" || e.type == "text"), e.subtype == "xml" { return .xml }
+        if e.subtype.hasSuffix("+xml") { return .xml }
+        if e.type == "text", e.subtype != "html" { return .text }
         return .other
+    }
+
+    /// An XML body read for validation, or the finding that says why it could not be.
+    enum XMLRead {
+        case success((value: JSONValue, findings: [ContractFinding]))
+        case failure(ContractFinding)
+    }
+
+    /// An XML body read against its schema (decision CT7): the value to validate and a root-name
+    /// finding, or the finding for a body that is not well-formed XML.
+    private func readXML(
+        _ bytes: [UInt8], schema: JSONValue, check: ContractCheck, subject: String
+    ) -> XMLRead {
+        switch XPath.parseTree(bytes) {
+        case .failure(let error):
+            return .failure(finding(check, "\(subject) is not valid XML: \(error.message)", expected: "XML", found: Self.preview(bytes)))
+        case .success(let root):
+            let read = XMLBodyReader(checker: self).read(root, schema: schema)
+            var findings: [ContractFinding] = []
+            if let mismatch = read.mismatch {
+                findings.append(finding(check, "the root element is <\(mismatch.found)>; the schema names it <\(mismatch.expected)>",
+                                        keyword: "xml.name", expected: mismatch.expected, found: mismatch.found))
+            }
+            return .success((read.value, findings))
+        }
     }
 
     private static func contentSchema(_ content: JSONValue?) -> JSONValue? {
@@ -289,7 +336,7 @@ struct ContractChecker {
     // MARK: - Values on the wire
 
     /// The schema behind a chain of `$ref`s (bounded).
-    private func dereferenced(_ schema: JSONValue?) -> JSONObject? {
+    func dereferenced(_ schema: JSONValue?) -> JSONObject? {
         var current = schema
         for _ in 0..<32 {
             guard case .object(let members)? = current else { return nil }
@@ -299,7 +346,7 @@ struct ContractChecker {
         return nil
     }
 
-    private func typeNames(_ schema: JSONObject?) -> [String] {
+    func typeNames(_ schema: JSONObject?) -> [String] {
         switch schema?["type"] {
         case .string(let name)?: return [name]
         case .array(let names)?: return names.compactMap(\.stringValue)
@@ -433,7 +480,7 @@ struct ContractChecker {
         }
     }
 
-    private func finding(
+    func finding(
         _ check: ContractCheck, _ message: String, pointer: String = "", keyword: String? = nil, expected: String? = nil,
         found: String? = nil
     ) -> ContractFinding {
