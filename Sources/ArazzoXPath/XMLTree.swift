@@ -36,29 +36,7 @@ extension XPath {
     /// no network, no DTD loading, no entity substitution, and a document that declares entities
     /// is refused. Also bounded by ``maxTreeDepth`` and ``maxTreeElements``.
     package static func parseTree(_ xml: [UInt8]) -> Result<XMLElementNode, XPathError> {
-        guard xml.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {
-            return .failure(XPathError(kind: .emptyDocument, message: "the XML document is empty"))
-        }
-        guard xml.count < Int(Int32.max) else {
-            return .failure(XPathError(kind: .malformedXML, message: "the XML document is larger than 2 GiB"))
-        }
-        return withLibXML { collector -> Result<XMLElementNode, XPathError> in
-            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-            let parsed = xml.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) {
-                    xmlReadMemory($0.baseAddress, Int32($0.count), "body.xml", nil, options)
-                }
-            }
-            guard let document = parsed else { return .failure(collector.documentError()) }
-            defer { xmlFreeDoc(document) }
-            if let subset = document.pointee.intSubset, subset.pointee.entities != nil || subset.pointee.pentities != nil {
-                return .failure(XPathError(
-                    kind: .malformedXML,
-                    message: "the XML document declares entities; entity declarations are refused for safety"))
-            }
-            guard let root = xmlDocGetRootElement(document) else {
-                return .failure(XPathError(kind: .emptyDocument, message: "the XML document has no root element"))
-            }
+        return withSafeDocument(xml) { _, _, root -> Result<XMLElementNode, XPathError> in
             var budget = maxTreeElements
             guard let tree = element(root, depth: 0, budget: &budget) else {
                 return .failure(XPathError(

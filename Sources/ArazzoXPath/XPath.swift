@@ -62,31 +62,7 @@ public enum XPath {
         if let problem = versionProblem(version) ?? nulProblem(expression) ?? versionFeatureProblem(expression, version: version) {
             return .failure(problem)
         }
-        guard xml.contains(where: { !isXMLWhitespace($0) }) else {
-            return .failure(XPathError(kind: .emptyDocument, message: "the XML document is empty"))
-        }
-        guard xml.count < Int(Int32.max) else {
-            return .failure(XPathError(kind: .malformedXML, message: "the XML document is larger than 2 GiB"))
-        }
-        return withLibXML { collector -> Result<XPathValue, XPathError> in
-            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-            let parsed = xml.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) {
-                    xmlReadMemory($0.baseAddress, Int32($0.count), "body.xml", nil, options)
-                }
-            }
-            guard let document = parsed else {
-                return .failure(collector.documentError())
-            }
-            defer { xmlFreeDoc(document) }
-            if let subset = document.pointee.intSubset, subset.pointee.entities != nil || subset.pointee.pentities != nil {
-                return .failure(XPathError(
-                    kind: .malformedXML,
-                    message: "the XML document declares entities; entity declarations are refused for safety"))
-            }
-            guard let root = xmlDocGetRootElement(document) else {
-                return .failure(XPathError(kind: .emptyDocument, message: "the XML document has no root element"))
-            }
+        return withSafeDocument(xml) { collector, document, root -> Result<XPathValue, XPathError> in
             guard let context = xmlXPathNewContext(document) else {
                 return .failure(XPathError(kind: .invalidExpression, message: "libxml2 could not allocate an XPath context"))
             }
@@ -140,6 +116,39 @@ public enum XPath {
     private static func nulProblem(_ expression: String) -> XPathError? {
         guard expression.utf8.contains(0) else { return nil }
         return XPathError(kind: .invalidExpression, message: "the XPath expression contains a NUL character")
+    }
+
+    /// Parses `xml` the one safe way both the evaluator and `parseTree` use — no network, no DTD
+    /// loading, no entity substitution, a document that declares entities refused, at most 2 GiB —
+    /// and hands `body` the document and its root element while libxml2's errors are collected.
+    static func withSafeDocument<T>(
+        _ xml: [UInt8], _ body: (ErrorCollector, xmlDocPtr, xmlNodePtr) -> Result<T, XPathError>
+    ) -> Result<T, XPathError> {
+        guard xml.contains(where: { !isXMLWhitespace($0) }) else {
+            return .failure(XPathError(kind: .emptyDocument, message: "the XML document is empty"))
+        }
+        guard xml.count < Int(Int32.max) else {
+            return .failure(XPathError(kind: .malformedXML, message: "the XML document is larger than 2 GiB"))
+        }
+        return withLibXML { collector -> Result<T, XPathError> in
+            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+            let parsed = xml.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) {
+                    xmlReadMemory($0.baseAddress, Int32($0.count), "body.xml", nil, options)
+                }
+            }
+            guard let document = parsed else { return .failure(collector.documentError()) }
+            defer { xmlFreeDoc(document) }
+            if let subset = document.pointee.intSubset, subset.pointee.entities != nil || subset.pointee.pentities != nil {
+                return .failure(XPathError(
+                    kind: .malformedXML,
+                    message: "the XML document declares entities; entity declarations are refused for safety"))
+            }
+            guard let root = xmlDocGetRootElement(document) else {
+                return .failure(XPathError(kind: .emptyDocument, message: "the XML document has no root element"))
+            }
+            return body(collector, document, root)
+        }
     }
 
     private static func isXMLWhitespace(_ byte: UInt8) -> Bool {
