@@ -332,6 +332,8 @@ struct ScriptedExchanges: StepExecutor {
                 }
             }
         }
+        // `contentType` as docs/conformance.md describes it (and as the CLI runner reads it).
+        if let type = response["contentType"]?.stringValue { headers.append(name: "Content-Type", value: type) }
         var body: [UInt8] = []
         if let json = response["json"] {
             body = json.jsonBytes()
