@@ -1,5 +1,5 @@
 // ArazzoExpressions: runtime expressions, `{$…}` templates, `simple` conditions and Criterion
-// Objects for Arazzo 1.0.1 (interpreter notes §2.11–2.15, §4, decisions A1–A10, A26).
+// Objects for Arazzo 1.0.1 (docs/expressions.md; decisions A1–A10 and A26 in docs/decisions.md).
 //
 // Everything is parsed once (at validation time) and evaluated many times; nothing is ever run
 // as code, and evaluation never throws: problems come back as values.

@@ -8,7 +8,7 @@ public import ArazzoJSON
 /// Parse once (``init(parsing:)``), evaluate as often as needed with
 /// ``evaluate(in:)``: evaluation never looks at the text again.
 ///
-/// Grammar decisions (interpreter notes §2.15):
+/// Grammar decisions (docs/decisions.md; summarised in docs/expressions.md):
 /// - A1: a bare expression ends at whitespace or the end of the string; inside `{…}` it ends at
 ///   `}`; inside a `simple` condition at whitespace or one of `( ) = ! < > & | [`.
 /// - A2: names may contain dots (`$inputs.a.b` names the input `a.b`); evaluation and the static

@@ -2,7 +2,7 @@ public import ArazzoJSON
 
 /// A parsed `simple` condition such as `$statusCode == 200 && $response.body#/ok == true`.
 ///
-/// The grammar is the one in interpreter notes §4 (A4); nothing is ever executed as code:
+/// The grammar is the one in docs/expressions.md ("`simple`", decision A4); nothing is ever executed as code:
 /// ```text
 /// condition  := ws or_expr ws
 /// or_expr    := and_expr ( "||" and_expr )*

@@ -1,7 +1,7 @@
 import OrderedCollections
 package import ArazzoJSON
 
-/// Serializes an evaluated request-body payload for its media type (interpreter notes §2.13, A20)
+/// Serializes an evaluated request-body payload for its media type (decision A20, docs/decisions.md)
 /// and applies payload replacements (§2.14, A21).
 package enum RequestBodyEncoder: Sendable {
     /// The families of media types the encoder knows.

@@ -40,7 +40,7 @@ struct ValidFixtureTests {
         #expect(Self.oaiExamples.count == 6)
     }
 
-    /// The OAI examples parse; the defects of interpreter notes §6 that need no OpenAPI loading are
+    /// The OAI examples parse; the known defects of the OAI examples that need no OpenAPI loading are
     /// reported and pinned (LoginAndRetrievePets' operationPath ends at a path item). The others
     /// are runtime-expression or OpenAPI defects, found by the expression layer and the engine.
     @Test("OAI examples parse; their statically visible defects are pinned", arguments: oaiExamples)

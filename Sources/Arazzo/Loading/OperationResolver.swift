@@ -43,7 +43,7 @@ struct Leniency: Sendable {
 }
 
 /// Resolves operation and workflow references of one Arazzo document against its loaded sources
-/// (interpreter notes §2.5 "Operation resolution").
+/// (docs/engine.md, "Loading"; source selection is decision A23).
 struct OperationResolver {
     let loaded: LoadedDocument
     let unit: ArazzoUnit

@@ -18,7 +18,7 @@ struct RequestBuildFailure: Error {
 }
 
 extension RunSession {
-    /// Builds the HTTP request of an operation step (interpreter notes §3 4.1): the engine
+    /// Builds the HTTP request of an operation step (docs/engine.md, "Running one workflow"; decisions A19–A21): the engine
     /// evaluates each parameter's and the payload's expressions and fetches credentials; the
     /// pure ``RequestBuilding`` (ArazzoOpenAPI) serialises them. The steps interleave so that a
     /// parameter that cannot be sent fails the step before later expressions are evaluated and

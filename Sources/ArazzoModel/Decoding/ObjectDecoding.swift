@@ -373,8 +373,8 @@ extension DecodingContext {
         let label = name.map { "`\(typeName ?? "")` action `\($0)`" } ?? "`\(typeName ?? "")` action"
         switch typeName {
         case "end"?:
-            // The spec only calls the target "relevant" for goto and retry; interpreter notes §2.7
-            // recommend a warning, since the document still runs (the target is ignored).
+            // The spec only calls the target "relevant" for goto and retry, so a target on `end`
+            // is a warning: the document still runs (the target is ignored).
             for (key, pair) in keys {
                 warning(
                     .endWithTarget, "an `end` action ignores `\(key)`; remove it, or use `type: goto` to jump",

@@ -9,7 +9,7 @@ public struct Info: Sendable, Hashable {
     /// `description` (CommonMark).
     public let description: String?
     /// `version` (required): the document's own version, as written. An unquoted `1.0` is accepted
-    /// and keeps its text (interpreter notes §2.2).
+    /// and keeps its text (YAML reads it as a number; the author meant the text).
     public let version: String
     /// `x-*` fields.
     public let extensions: Extensions
