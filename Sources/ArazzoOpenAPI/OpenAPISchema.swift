@@ -58,30 +58,18 @@ extension OpenAPIDocument {
         mediaType.schema.map { OpenAPISchema(schema: $0, document: self) }
     }
 
-    /// The schema of the request body of `operation` for `mediaType` (compared without
-    /// parameters and case), nil when the operation declares no such body or it has no schema.
+    /// The schema of the request body of `operation` for `mediaType` (the most specific declared
+    /// media type it falls under, parameters and case aside), nil when the operation declares no
+    /// such body or it has no schema.
     public func requestBodySchema(of operation: OpenAPIOperation, mediaType: String) -> OpenAPISchema? {
-        operation.requestBody.flatMap { Self.mediaType(mediaType, in: $0.content) }.flatMap(schema(of:))
+        operation.requestBody.flatMap { OpenAPIMediaType.bestMatch(mediaType, in: $0.content) }.flatMap(schema(of:))
     }
 
     /// The schema of the response of `operation` with the status key `status` as written
     /// (`200`, `2XX`, `default`) for `mediaType`, nil when there is none.
     public func responseSchema(of operation: OpenAPIOperation, status: String, mediaType: String) -> OpenAPISchema? {
         operation.responses.first { $0.status == status }
-            .flatMap { Self.mediaType(mediaType, in: $0.content) }
+            .flatMap { OpenAPIMediaType.bestMatch(mediaType, in: $0.content) }
             .flatMap(schema(of:))
-    }
-
-    /// The entry for `mediaType`: an exact match of the essence first, then a declared range
-    /// (`application/*`, `*/*`) that covers it.
-    static func mediaType(_ mediaType: String, in content: [OpenAPIMediaType]) -> OpenAPIMediaType? {
-        func essence(_ text: String) -> String {
-            String(text.split(separator: ";", maxSplits: 1).first ?? "").trimming(" \t").lowercased()
-        }
-        let wanted = essence(mediaType)
-        if let exact = content.first(where: { essence($0.mediaType) == wanted }) { return exact }
-        let wantedType = wanted.split(separator: "/").first.map(String.init) ?? wanted
-        return content.first { essence($0.mediaType) == wantedType + "/*" }
-            ?? content.first { essence($0.mediaType) == "*/*" }
     }
 }

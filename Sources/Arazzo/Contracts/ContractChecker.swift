@@ -2,6 +2,7 @@ import Foundation
 import ArazzoJSON
 import ArazzoJSONSchema
 import ArazzoExecutor
+import ArazzoOpenAPI
 import ArazzoXPath
 
 /// Holds one request or response against the operation it came from (docs/contracts.md).
@@ -93,7 +94,7 @@ struct ContractChecker {
         }
         guard !requestBody.content.isEmpty else { return [] }
         let contentType = headers["Content-Type"] ?? ""
-        guard let media = Self.bestMatch(contentType, in: requestBody.content) else {
+        guard let media = OpenAPIMediaType.bestMatch(contentType, in: requestBody.content) else {
             return [finding(.requestBody, "Content-Type '\(contentType)' is not among the request body's media types",
                             expected: requestBody.content.map(\.mediaType).joined(separator: ", "), found: contentType)]
         }
@@ -128,7 +129,7 @@ struct ContractChecker {
     func checkResponse(method: String, response: HTTPResponse, parsedBody: JSONValue? = nil) -> [ContractFinding] {
         // An operation that declares no responses says nothing to hold a response to (decision CT1).
         guard !operation.responses.isEmpty else { return [] }
-        guard let matched = Self.matchResponse(response.status, in: operation.responses) else {
+        guard let matched = OpenAPIResponse.matching(status: response.status, in: operation.responses) else {
             guard policy.level(of: .status) != .off else { return [] }
             return [finding(.status, "status \(response.status) is not declared for \(operation.label)",
                             expected: operation.responses.map(\.status).joined(separator: ", "), found: String(response.status))]
@@ -154,7 +155,7 @@ struct ContractChecker {
         }
         let media: OpenAPIMediaType
         if let contentType = response.headers["Content-Type"] {
-            guard let found = Self.bestMatch(contentType, in: matched.content) else {
+            guard let found = OpenAPIMediaType.bestMatch(contentType, in: matched.content) else {
                 if checkContentType {
                     findings.append(finding(.contentType, "Content-Type '\(contentType)' is not declared for status \(matched.status)",
                                             expected: declared, found: contentType))
@@ -231,59 +232,12 @@ struct ContractChecker {
 
     // MARK: - Matching
 
-    /// The Response Object for `status`: the exact code, else its `2XX`-style range, else `default`.
-    static func matchResponse(_ status: Int, in responses: [OpenAPIResponse]) -> OpenAPIResponse? {
-        let code = String(status)
-        if let exact = responses.first(where: { $0.status == code }) { return exact }
-        let range = "\(status / 100)XX"
-        if let ranged = responses.first(where: { $0.status.uppercased() == range }) { return ranged }
-        return responses.first { $0.status == "default" }
-    }
-
-    /// `type/subtype` in lower case, without parameters (`charset`, …). Byte-level: it runs for
-    /// every request and response, and Foundation's trimming cost a twentieth of a run.
-    static func essence(_ mediaType: String) -> (type: Substring, subtype: Substring) {
-        var bytes = Array(mediaType.utf8)
-        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes.removeSubrange(semicolon...) }
-        while let last = bytes.last, last == 32 || last == 9 { bytes.removeLast() }
-        var start = 0
-        while start < bytes.count, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
-        for i in start..<bytes.count where bytes[i] >= 65 && bytes[i] <= 90 { bytes[i] += 32 }
-        let text = String(decoding: bytes[start...], as: UTF8.self)
-        guard let slash = text.firstIndex(of: "/") else { return (text[...], "") }
-        return (text[..<slash], text[text.index(after: slash)...])
-    }
-
-    /// How specifically `declared` matches `actual` (higher is more specific), or nil when it does
-    /// not: exact; a declared structured suffix range (`application/*+json`); `type/*`; `*/*`.
-    static func matchRank(_ declared: String, _ actual: String) -> Int? {
-        let d = essence(declared), a = essence(actual)
-        if d.type == "*" && d.subtype == "*" { return 1 }
-        guard d.type == a.type else { return nil }
-        if d.subtype == a.subtype { return 4 }
-        if d.subtype.hasPrefix("*+"), a.subtype.hasSuffix(d.subtype.dropFirst()) { return 3 }
-        if d.subtype == "*" { return 2 }
-        return nil
-    }
-
-    /// The most specific declared media type `actual` falls under.
-    static func bestMatch(_ actual: String, in content: [OpenAPIMediaType]) -> OpenAPIMediaType? {
-        // The common case, a media type sent exactly as declared, needs no parsing.
-        if let exact = content.first(where: { $0.mediaType == actual }) { return exact }
-        var best: (rank: Int, media: OpenAPIMediaType)?
-        for media in content {
-            guard let rank = matchRank(media.mediaType, actual), rank > (best?.rank ?? 0) else { continue }
-            best = (rank, media)
-        }
-        return best?.media
-    }
-
     enum BodyKind { case json, form, text, xml, other }
 
     /// How a body of `mediaType` is read for validation.
     static func bodyKind(_ mediaType: String) -> BodyKind {
         if mediaType == "application/json" { return .json }
-        let e = essence(mediaType)
+        let e = OpenAPIMediaType.essence(mediaType)
         if e.subtype == "json" || e.subtype.hasSuffix("+json") { return .json }
         if e.type == "application", e.subtype == "x-www-form-urlencoded" { return .form }
         if (e.type == "application" || e.type == "text"), e.subtype == "xml" { return .xml }
@@ -335,15 +289,12 @@ struct ContractChecker {
 
     // MARK: - Values on the wire
 
-    /// The schema behind a chain of `$ref`s (bounded).
+    /// The schema behind a chain of `$ref`s (bounded as the description index bounds it), nil when
+    /// the chain breaks or does not end.
     func dereferenced(_ schema: JSONValue?) -> JSONObject? {
-        var current = schema
-        for _ in 0..<32 {
-            guard case .object(let members)? = current else { return nil }
-            guard case .string(let reference)? = members["$ref"] else { return members }
-            current = resolve(reference)
-        }
-        return nil
+        guard let schema, case .object(let members) = OpenAPIDocument.dereference(schema, resolve: resolve),
+              members["$ref"]?.stringValue == nil else { return nil }
+        return members
     }
 
     func typeNames(_ schema: JSONObject?) -> [String] {
