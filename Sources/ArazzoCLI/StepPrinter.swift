@@ -34,8 +34,8 @@ struct StepPrinter: Sendable {
             }
         }
         line += "  " + style.dim(Self.milliseconds(trace.duration))
-        if !trace.action.isEmpty, trace.action != "next" {
-            line += "  → " + trace.action
+        if trace.action != .sideStep, trace.action != .next {
+            line += "  → " + trace.action.description
         }
         output.line(line)
 

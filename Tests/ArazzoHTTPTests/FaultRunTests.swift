@@ -74,7 +74,7 @@ struct FaultRunTests {
 
     /// The failure kind of a failed run ("" when it succeeded).
     static func failureKind(_ result: RunResult) -> String {
-        if case .failed(let reason) = result.outcome { return reason.kind }
+        if case .failed(let reason) = result.outcome { return reason.kind.rawValue }
         return ""
     }
 
@@ -157,7 +157,7 @@ struct FaultRunTests {
         #expect(!result.succeeded)
         #expect(Self.failureKind(result) == "retries-exhausted")
         #expect(result.steps.map(\.attempt) == [1, 2, 3, 4])
-        #expect(result.steps.map(\.action) == ["retry after 1s", "retry after 1s", "retry after 1s", "fail"])
+        #expect(result.steps.map(\.action.description) == ["retry after 1s", "retry after 1s", "retry after 1s", "fail"])
         #expect(clock.slept == [.seconds(1), .seconds(1), .seconds(1)])
         #expect(server.receivedRequests.count == 4)
     }

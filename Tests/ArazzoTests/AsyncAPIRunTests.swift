@@ -118,7 +118,7 @@ struct AsyncAPIRunTests {
             return
         }
         #expect(reason.stepId == "place")
-        #expect(reason.kind == "transport")
+        #expect(reason.kind == .transport)
         #expect(reason.message.contains("no message transport for protocol 'kafka'"))
         #expect(result.steps.first?.message?.error?.kind == .noTransport)
     }
@@ -135,7 +135,7 @@ struct AsyncAPIRunTests {
             return
         }
         #expect(reason.stepId == "confirm")
-        #expect(reason.kind == "timeout")
+        #expect(reason.kind == .timeout)
         #expect(result.steps.last?.message?.error?.kind == .timeout)
     }
 }

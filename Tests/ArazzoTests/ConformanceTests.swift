@@ -227,7 +227,7 @@ struct ConformanceTests {
         if let message = trace.message {
             middle = message.error?.kind.rawValue ?? (message.message == nil ? "-" : message.action == "send" ? "sent" : "received")
         }
-        let action = trace.action.hasPrefix("retry") ? "retry" : trace.action
+        let action = trace.action.description.hasPrefix("retry") ? "retry" : trace.action.description
         return action.isEmpty ? "\(trace.stepId) \(middle)" : "\(trace.stepId) \(middle) \(action)"
     }
 

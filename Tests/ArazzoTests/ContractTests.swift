@@ -216,7 +216,7 @@ struct ContractTests {
         #expect(warned.steps.first?.contract.first?.severity == .warning)
         let failed = try await Self.run(description, reply: .json([:]), policy: ContractPolicy(mode: .error))
         let reason = try #require(failure(failed))
-        #expect(reason.kind == "contract")
+        #expect(reason.kind == .contract)
         #expect(reason.message.contains("contract-body at /id"))
         #expect(failed.steps.first?.contract.first?.severity == .error)
     }
@@ -228,7 +228,7 @@ struct ContractTests {
         let executor = InMemoryExecutor(routes: [InMemoryExecutor.Route("POST", "/thing", .status(201))])
         let result = try await engine(document, executor) { $0.contract = ContractPolicy(mode: .error) }
             .run(workflowId: "add", inputs: ["body": [:]])
-        #expect(failure(result)?.kind == "contract")
+        #expect(failure(result)?.kind == .contract)
         #expect(result.steps.first?.response == nil)
         #expect(result.steps.first?.contract.map(\.check) == [.requestBody])
     }

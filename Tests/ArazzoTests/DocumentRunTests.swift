@@ -111,9 +111,9 @@ struct DocumentRunTests {
             """)
         let executor = InMemoryExecutor(routes: [.init("GET", "/v1/status", .status(503)), .init("GET", "/v1/open", .status(200))])
         let result = try await engine(document, executor).run(workflowId: "wf")
-        #expect(failure(result)?.kind == "retries-exhausted")
+        #expect(failure(result)?.kind == .retriesExhausted)
         #expect(failure(result)?.message.contains("retry action 'again' used its 2 retries") == true)
-        #expect(result.steps.map(\.action) == ["retry after 0s", "retry after 0s", "fail"])
+        #expect(result.steps.map(\.action.description) == ["retry after 0s", "retry after 0s", "fail"])
         #expect(await executor.requests.count == 3)
     }
 }

@@ -147,7 +147,7 @@ struct OpenAPITests {
         ])
         let executor = InMemoryExecutor(routes: [.init("GET", "/base/v1/ping", .status(200))])
         let failed = try await engine(document, executor).run(workflowId: "wf")
-        #expect(failure(failed)?.kind == "request")
+        #expect(failure(failed)?.kind == .request)
         #expect(failure(failed)?.message.contains("give a server override for 'api'") == true)
         let overridden = try await engine(document, executor) { $0.serverOverrides["api"] = "http://127.0.0.1:9/base/v1/" }.run(workflowId: "wf")
         #expect(overridden.succeeded)

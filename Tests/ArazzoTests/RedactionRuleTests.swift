@@ -170,7 +170,7 @@ struct RedactionRuleTests {
         let result = try await engine(document, executor) { $0.limits.maxSteps = 3 }.run(workflowId: "wf")
         let reason = try #require(failure(result))
         #expect(reason.limit == LimitReached(.maxSteps, value: 3))
-        #expect(reason.kind == "max-steps")
+        #expect(reason.kind == .maxSteps)
         #expect(reason.message == "the run reached its limit of 3 steps (a goto loop?); raise RunLimits.maxSteps if this is intended")
         let decoded = try JSONDecoder().decode(FailureReason.self, from: try JSONEncoder().encode(reason))
         #expect(decoded == reason)

@@ -78,7 +78,7 @@ struct RunBehaviourTests {
         let executor = InMemoryExecutor(routes: [.init("GET", "/v1/status", .status(500))])
         let result = try await engine(document, executor).run(workflowId: "wf")
         #expect(result.succeeded)
-        #expect(result.steps.first?.action == "next")
+        #expect(result.steps.first?.action.description == "next")
     }
 
     @Test("A27: a goto loop stops at maxSteps with a clear reason")
@@ -94,9 +94,9 @@ struct RunBehaviourTests {
         let result = try await engine(document, InMemoryExecutor(routes: [Self.statusOK])) { $0.limits.maxSteps = 5 }
             .run(workflowId: "wf")
         let reason = try #require(failure(result))
-        #expect(reason.kind == "max-steps")
+        #expect(reason.kind == .maxSteps)
         #expect(result.steps.count == 5)
-        #expect(result.steps.allSatisfy { $0.action == "goto step poll" })
+        #expect(result.steps.allSatisfy { $0.action == .gotoStep("poll") })
     }
 
     @Test("A15: retryLimit counts retries; delays come from retryAfter or a larger Retry-After, on the injected clock")
@@ -116,9 +116,9 @@ struct RunBehaviourTests {
         let clock = ImmediateClock()
         let result = try await engine(document, executor) { $0.clock = clock }.run(workflowId: "wf")
         let reason = try #require(failure(result))
-        #expect(reason.kind == "retries-exhausted")
+        #expect(reason.kind == .retriesExhausted)
         #expect(result.steps.map(\.attempt) == [1, 2, 3, 4])
-        #expect(result.steps.map(\.action) == ["retry after 2s", "retry after 7s", "retry after 2s", "fail"])
+        #expect(result.steps.map(\.action.description) == ["retry after 2s", "retry after 7s", "retry after 2s", "fail"])
         #expect(clock.slept == [.seconds(2), .seconds(7), .seconds(2)])
     }
 
@@ -161,8 +161,8 @@ struct RunBehaviourTests {
         #expect(ok.succeeded)
         #expect(ok.steps.map(\.stepId) == ["s"])
         let bad = try await engine(document, InMemoryExecutor(routes: [.init("GET", "/v1/status", .status(500))])).run(workflowId: "wf")
-        #expect(failure(bad)?.kind == "end-action")
-        #expect(bad.steps.map(\.action) == ["end"])
+        #expect(failure(bad)?.kind == .endAction)
+        #expect(bad.steps.map(\.action.description) == ["end"])
     }
 
     @Test("A12: a transport error is a step failure that goes through onFailure")
@@ -186,7 +186,7 @@ struct RunBehaviourTests {
         let result = try await engine(document, executor).run(workflowId: "wf")
         #expect(result.succeeded)
         #expect(result.steps.first?.transportError?.kind == .connectionRefused)
-        #expect(result.steps.first?.action == "goto step fallback")
+        #expect(result.steps.first?.action.description == "goto step fallback")
     }
 
     @Test("A13/A17: nested workflow steps pass parameters as inputs and expose the child's outputs")
@@ -228,12 +228,12 @@ struct RunBehaviourTests {
                   - {stepId: again, workflowId: a}
             """)
         let result = try await engine(document, InMemoryExecutor(routes: [])) { $0.limits.maxDepth = 3 }.run(workflowId: "a")
-        #expect(failure(result)?.kind == "workflow")
+        #expect(failure(result)?.kind == .workflow)
         var deepest = result
         var depth = 0
         while let child = deepest.workflows.first { deepest = child; depth += 1 }
         #expect(depth == 4)
-        #expect(failure(deepest)?.kind == "max-depth")
+        #expect(failure(deepest)?.kind == .maxDepth)
     }
 
     @Test("A18: dependsOn runs first, once per run, and its outputs are visible")
@@ -284,7 +284,7 @@ struct RunBehaviourTests {
         ])
         let result = try await engine(document, executor).run(workflowId: "wf")
         #expect(result.succeeded)
-        #expect(result.steps.map(\.action) == ["retry after 0s", "goto step last", "next"])
+        #expect(result.steps.map(\.action.description) == ["retry after 0s", "goto step last", "next"])
     }
 
     @Test("A24: a workflow output of a step that never ran is omitted with a warning")
@@ -317,7 +317,7 @@ struct RunBehaviourTests {
             return HTTPResponse(status: 200)
         }
         let result = try await engine(document, executor).run(workflowId: "wf")
-        #expect(failure(result)?.kind == "cancelled")
+        #expect(failure(result)?.kind == .cancelled)
         #expect(result.steps.map(\.stepId) == ["a"])
     }
 
@@ -334,7 +334,7 @@ struct RunBehaviourTests {
             return HTTPResponse(status: 200)
         }
         let result = try await engine(document, executor) { $0.limits.runDeadline = .milliseconds(10) }.run(workflowId: "wf")
-        #expect(failure(result)?.kind == "deadline")
+        #expect(failure(result)?.kind == .deadline)
         #expect(result.steps.count == 1)
         #expect(result.steps.first?.request?.timeout ?? .seconds(30) <= .milliseconds(10))
     }
@@ -422,7 +422,7 @@ struct ResponseLimitTests {
             $0.limits.maxResponseBytes = 10
             $0.limits.requestTimeout = .seconds(3)
         }.run(workflowId: "wf")
-        #expect(failure(result)?.kind == "transport")
+        #expect(failure(result)?.kind == .transport)
         #expect(result.steps.first?.transportError?.kind == .bodyTooLarge)
         let sent = try #require(await executor.requests.first)
         #expect(sent.maxResponseBytes == 10)
@@ -446,6 +446,6 @@ struct ResponseLimitTests {
         let result = try await engine(document, executor) { $0.clock = clock }.run(workflowId: "wf")
         #expect(result.succeeded)
         #expect(clock.slept == [.milliseconds(1500)])
-        #expect(result.steps.first?.action == "retry after 1.5s")
+        #expect(result.steps.first?.action.description == "retry after 1.5s")
     }
 }

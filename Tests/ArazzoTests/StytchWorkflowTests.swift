@@ -100,10 +100,10 @@ struct StytchWorkflowTests {
         let result = try await engine(document, executor).run(workflowId: "totp-enrollment", inputs: Self.inputs)
         let reason = try #require(failure(result))
         #expect(reason.stepId == "createTotp")
-        #expect(reason.kind == "criteria")
+        #expect(reason.kind == .criteria)
         #expect(reason.message.contains("401"))
         #expect(result.steps.count == 1)
-        #expect(result.steps[0].action == "fail")
+        #expect(result.steps[0].action == .fail)
         #expect(result.outputs.isEmpty)
     }
 

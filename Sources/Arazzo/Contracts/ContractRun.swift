@@ -20,7 +20,7 @@ extension RunSession {
             body: built.exchange.requestBody, hasBody: built.request.body != nil)
         execution.trace.contract.append(contentsOf: findings)
         guard let first = findings.first(where: { $0.severity == .error }) else { return false }
-        execution.failureKind = "contract"
+        execution.failureKind = .contract
         execution.failureMessage = "request not sent: \(first.description)"
         execution.trace.notes.append(execution.failureMessage)
         return true
@@ -48,7 +48,7 @@ extension RunSession {
         guard execution.succeeded, let first = execution.trace.contract.first(where: { $0.severity == .error }) else { return }
         execution.succeeded = false
         execution.trace.succeeded = false
-        execution.failureKind = "contract"
+        execution.failureKind = .contract
         execution.failureMessage = "the response breaks the operation's contract: \(first.description)"
     }
 }

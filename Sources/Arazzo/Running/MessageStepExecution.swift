@@ -35,7 +35,7 @@ extension RunSession {
                 switch selection.evaluate(in: context) {
                 case .success(let selected): value = selected
                 case .failure(let failure):
-                    fail(&execution, kind: "request", "parameter '\(parameter.name)' has no value: \(failure.message)")
+                    fail(&execution, kind: .request, "parameter '\(parameter.name)' has no value: \(failure.message)")
                     return
                 }
             } else {
@@ -47,7 +47,7 @@ extension RunSession {
                         execution.trace.notes.append("header \(parameter.name) omitted: input \(input) was not supplied")
                         continue
                     }
-                    fail(&execution, kind: "request", "parameter '\(parameter.name)' has no value: \(reason)")
+                    fail(&execution, kind: .request, "parameter '\(parameter.name)' has no value: \(reason)")
                     return
                 }
                 value = evaluated
@@ -56,7 +56,7 @@ extension RunSession {
             case .channel?: channelValues[parameter.name] = Self.text(of: value)
             case .header?: headers[parameter.name] = value
             default:
-                fail(&execution, kind: "request", "parameter '\(parameter.name)': an AsyncAPI step takes in: header or in: channel")
+                fail(&execution, kind: .request, "parameter '\(parameter.name)': an AsyncAPI step takes in: header or in: channel")
                 return
             }
         }
@@ -65,7 +65,7 @@ extension RunSession {
             endpoint = try target.source.index.endpoint(
                 for: target.channel, parameters: channelValues, baseURL: options.serverOverrides[target.sourceName])
         } catch {
-            fail(&execution, kind: "request", "the channel endpoint could not be built: \(error.message)")
+            fail(&execution, kind: .request, "the channel endpoint could not be built: \(error.message)")
             return
         }
         trace.endpoint = endpoint
@@ -77,7 +77,7 @@ extension RunSession {
             switch buildMessage(step, target: target, headers: headers, context: context, notes: &execution.trace.notes) {
             case .success(let built): message = built
             case .failure(let failure):
-                fail(&execution, kind: "request", "the message could not be built: \(failure.message)")
+                fail(&execution, kind: .request, "the message could not be built: \(failure.message)")
                 return
             }
             trace.message = message
@@ -93,7 +93,7 @@ extension RunSession {
                 try await transport.send(message, to: endpoint)
             } catch {
                 trace.error = error
-                fail(&execution, kind: "transport", "not sent: \(error.message)")
+                fail(&execution, kind: .transport, "not sent: \(error.message)")
                 return
             }
             // Arazzo does not model broker acknowledgement: sent is done.
@@ -105,7 +105,7 @@ extension RunSession {
                 let evaluation = template.evaluate(in: context)
                 guard let value = evaluation.value else {
                     let reason = evaluation.omitted.first?.unresolved.description ?? "it did not resolve"
-                    fail(&execution, kind: "request", "the correlationId has no value: \(reason)")
+                    fail(&execution, kind: .request, "the correlationId has no value: \(reason)")
                     return
                 }
                 expected = value
@@ -136,9 +136,9 @@ extension RunSession {
                 trace.error = error
                 let waited = expected.map { " carrying correlationId \(Self.text(of: $0))" } ?? ""
                 if error.kind == .timeout {
-                    fail(&execution, kind: "timeout", "no message\(waited) on \(endpoint.url) within \(RunSession.format(timeout))")
+                    fail(&execution, kind: .timeout, "no message\(waited) on \(endpoint.url) within \(RunSession.format(timeout))")
                 } else {
-                    fail(&execution, kind: "transport", "nothing received: \(error.message)")
+                    fail(&execution, kind: .transport, "nothing received: \(error.message)")
                 }
                 evaluateMessageCriteria(step, context: context, execution: &execution, hasMessage: false)
                 return
@@ -149,7 +149,7 @@ extension RunSession {
         }
     }
 
-    private func fail(_ execution: inout StepExecution, kind: String, _ message: String) {
+    private func fail(_ execution: inout StepExecution, kind: FailureReason.Kind, _ message: String) {
         execution.failureKind = kind
         execution.failureMessage = message
         execution.trace.notes.append(message)

@@ -109,19 +109,55 @@ public struct FailureReason: Sendable, Hashable, Codable, CustomStringConvertibl
     public var stepId: String?
     /// One line for people.
     public var message: String
-    /// A stable kind for tools: `criteria` (success criteria not met), `transport` (no response),
-    /// `request` (the request could not be built), `end-action` (an `end` failure action),
-    /// `retries-exhausted`, `operation` (unresolved operation), `workflow` (a called workflow
-    /// failed), `dependency` (a workflow or step `dependsOn` not met), `inputs`, `action` (an
-    /// action that cannot be taken), `timeout` (a workflow step's `timeout` passed), `max-steps`,
-    /// `max-depth`, `deadline`, `cancelled`.
-    public var kind: String
+    /// A stable kind for tools (its raw value is what reports write).
+    public var kind: Kind
     /// The run guard that stopped the workflow (kinds `max-steps` and `max-depth`), so a caller
     /// can word its own remedy (the CLI names its flag); nil for every other failure.
     public var limit: LimitReached?
 
+    /// Why a workflow failed, as a stable kind for tools. The raw value is the string the JSON
+    /// and JUnit reports write (`criteria`, `end-action`, …), so reports read the same as when
+    /// the kind was a plain string.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+        /// Success criteria not met.
+        case criteria
+        /// No (usable) response: a transport error or a body over the size limit.
+        case transport
+        /// The request (or message) could not be built.
+        case request
+        /// An `end` failure action was chosen.
+        case endAction = "end-action"
+        /// A retry action spent its `retryLimit`.
+        case retriesExhausted = "retries-exhausted"
+        /// The step's operation, channel or workflow could not be resolved.
+        case operation
+        /// A called workflow failed.
+        case workflow
+        /// A workflow or step `dependsOn` was not met.
+        case dependency
+        /// Inputs violate the workflow's inputs schema.
+        case inputs
+        /// An action that cannot be taken (no target, unresolvable parameters).
+        case action
+        /// A workflow step's `timeout`, or an AsyncAPI receive's wait, passed.
+        case timeout
+        /// A contract finding at level `error` (docs/contracts.md).
+        case contract
+        /// ``RunLimits/maxSteps`` reached.
+        case maxSteps = "max-steps"
+        /// ``RunLimits/maxDepth`` exceeded.
+        case maxDepth = "max-depth"
+        /// ``RunLimits/runDeadline`` passed.
+        case deadline
+        /// The run's task was cancelled.
+        case cancelled
+
+        /// The raw value, as reports write it.
+        public var description: String { rawValue }
+    }
+
     /// Creates a reason.
-    public init(stepId: String?, message: String, kind: String) {
+    public init(stepId: String?, message: String, kind: Kind) {
         self.stepId = stepId
         self.message = message
         self.kind = kind
@@ -151,10 +187,10 @@ public struct LimitReached: Sendable, Hashable, Codable, CustomStringConvertible
         case maxDepth
 
         /// The ``FailureReason/kind`` it produces: `max-steps` or `max-depth`.
-        public var kind: String {
+        public var kind: FailureReason.Kind {
             switch self {
-            case .maxSteps: return "max-steps"
-            case .maxDepth: return "max-depth"
+            case .maxSteps: return .maxSteps
+            case .maxDepth: return .maxDepth
             }
         }
 
@@ -210,8 +246,9 @@ public struct StepTrace: Sendable, Codable {
     public var criteria: [CriterionVerdict]
     /// The step's outputs (those that resolved).
     public var outputs: JSONObject
-    /// What happened next: `next`, `end`, `goto step X`, `goto workflow X`, `retry after 2s`, `fail`.
-    public var action: String
+    /// What happened next (written in reports as `next`, `end`, `goto step X`, `goto workflow X`,
+    /// `retry after 2s`, `fail`, or empty for a step a retry action ran on the side).
+    public var action: StepAction
     /// The name of the success/failure action chosen, if one was.
     public var actionName: String?
     /// Things worth knowing, e.g. "payload member /session_duration_minutes omitted: input not supplied".
@@ -229,7 +266,7 @@ public struct StepTrace: Sendable, Codable {
     public init(
         stepId: String, operation: String, attempt: Int, request: HTTPRequest? = nil, response: HTTPResponse? = nil,
         transportError: TransportError? = nil, criteria: [CriterionVerdict] = [], outputs: JSONObject = [:],
-        action: String = "", actionName: String? = nil, notes: [String] = [], succeeded: Bool = false,
+        action: StepAction = .sideStep, actionName: String? = nil, notes: [String] = [], succeeded: Bool = false,
         duration: Duration = .zero
     ) {
         self.stepId = stepId
@@ -264,7 +301,7 @@ public struct StepTrace: Sendable, Codable {
         message = try c.decodeIfPresent(MessageTrace.self, forKey: .message)
         criteria = try c.decode([CriterionVerdict].self, forKey: .criteria)
         outputs = try c.decode(JSONValue.self, forKey: .outputs).objectValue ?? [:]
-        action = try c.decode(String.self, forKey: .action)
+        action = try c.decode(StepAction.self, forKey: .action)
         actionName = try c.decodeIfPresent(String.self, forKey: .actionName)
         notes = try c.decode([String].self, forKey: .notes)
         succeeded = try c.decode(Bool.self, forKey: .succeeded)
@@ -290,6 +327,77 @@ public struct StepTrace: Sendable, Codable {
         try c.encode(succeeded, forKey: .succeeded)
         try c.encode(duration.seconds, forKey: .duration)
         if !contract.isEmpty { try c.encode(contract, forKey: .contract) }
+    }
+}
+
+/// What a step attempt led to: the action the run took after it. Reports write it as one string
+/// (``description``); decoding reads that string back.
+public enum StepAction: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// No action of its own: a step a retry action ran on the side (control returned to the
+    /// retrying step). Written as the empty string.
+    case sideStep
+    /// On to the following step (`next`).
+    case next
+    /// The workflow ended here (`end`): by a success action, or by an `end` failure action
+    /// (then the workflow failed).
+    case end
+    /// A `goto` to the step with this id (`goto step X`).
+    case gotoStep(String)
+    /// A `goto` to the workflow with this id (`goto workflow X`); it ends the current one.
+    case gotoWorkflow(String)
+    /// The step runs again after this delay (`retry after 2s`).
+    case retry(after: Duration)
+    /// The workflow failed at this step (`fail`).
+    case fail
+
+    /// The report form: `next`, `end`, `goto step X`, `goto workflow X`, `retry after 1.5s`,
+    /// `fail`, or empty.
+    public var description: String {
+        switch self {
+        case .sideStep: return ""
+        case .next: return "next"
+        case .end: return "end"
+        case .gotoStep(let id): return "goto step \(id)"
+        case .gotoWorkflow(let id): return "goto workflow \(id)"
+        case .retry(let delay): return "retry after \(RunSession.format(delay))"
+        case .fail: return "fail"
+        }
+    }
+
+    /// Reads the report form back; nil for text that is none of them.
+    public init?(_ text: String) {
+        switch text {
+        case "": self = .sideStep
+        case "next": self = .next
+        case "end": self = .end
+        case "fail": self = .fail
+        default:
+            if text.hasPrefix("goto step ") {
+                self = .gotoStep(String(text.dropFirst("goto step ".count)))
+            } else if text.hasPrefix("goto workflow ") {
+                self = .gotoWorkflow(String(text.dropFirst("goto workflow ".count)))
+            } else if text.hasPrefix("retry after "), text.hasSuffix("s"),
+                      let seconds = Double(text.dropFirst("retry after ".count).dropLast()), seconds.isFinite, seconds >= 0 {
+                self = .retry(after: .milliseconds(Int64((seconds * 1000).rounded())))
+            } else {
+                return nil
+            }
+        }
+    }
+
+    /// Decodes the report form.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let action = StepAction(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a step action: '\(text)'"))
+        }
+        self = action
+    }
+
+    /// Encodes the report form.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
     }
 }
 

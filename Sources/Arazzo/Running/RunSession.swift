@@ -100,12 +100,12 @@ final class RunSession {
     func delayPassesDeadline(_ delay: Duration, stepId: String) -> FailureReason? {
         let end = ContinuousClock.now.advanced(by: delay)
         if let deadline, end > deadline {
-            return FailureReason(stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass the run deadline", kind: "deadline")
+            return FailureReason(stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass the run deadline", kind: .deadline)
         }
         if let current = stepDeadline, end > current.instant {
             stepDeadline?.passed = true
             return FailureReason(
-                stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass \(current.reason)", kind: "timeout")
+                stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass \(current.reason)", kind: .timeout)
         }
         return nil
     }
@@ -148,14 +148,14 @@ final class RunSession {
     /// Why the run must stop before executing another step, if it must.
     func guardFailure(stepId: String) -> FailureReason? {
         if Task.isCancelled {
-            return FailureReason(stepId: stepId, message: "the run was cancelled", kind: "cancelled")
+            return FailureReason(stepId: stepId, message: "the run was cancelled", kind: .cancelled)
         }
         if let deadline, ContinuousClock.now >= deadline {
-            return FailureReason(stepId: stepId, message: "the run deadline passed before this step", kind: "deadline")
+            return FailureReason(stepId: stepId, message: "the run deadline passed before this step", kind: .deadline)
         }
         if let stepDeadline, ContinuousClock.now >= stepDeadline.instant {
             self.stepDeadline?.passed = true
-            return FailureReason(stepId: stepId, message: "\(stepDeadline.reason) passed before this step", kind: "timeout")
+            return FailureReason(stepId: stepId, message: "\(stepDeadline.reason) passed before this step", kind: .timeout)
         }
         if stepsExecuted >= options.limits.maxSteps {
             return FailureReason(stepId: stepId, limit: LimitReached(.maxSteps, value: options.limits.maxSteps))
@@ -222,270 +222,101 @@ final class RunSession {
 
     // MARK: - Workflows
 
-    /// Runs a workflow whose inputs are already prepared.
+    /// Runs a workflow whose inputs are already prepared: its dependencies, then its steps, one
+    /// attempt at a time, each followed by the action it leads to (``decide(after:of:state:)``).
     func runWorkflow(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
         let started = ContinuousClock.now
         emit(.workflowStarted(workflow.workflowId))
-        var result = RunResult(workflowId: workflow.workflowId, outcome: .succeeded)
+        var state = WorkflowState(
+            workflow: workflow, inputs: inputs, depth: depth, result: RunResult(workflowId: workflow.workflowId, outcome: .succeeded))
         workflowValues.inputs[workflow.workflowId] = inputs
         running.insert(workflow.key)
         defer { running.remove(workflow.key) }
 
         if depth > options.limits.maxDepth {
-            result.outcome = .failed(FailureReason(stepId: nil, limit: LimitReached(.maxDepth, value: options.limits.maxDepth)))
-            return finish(result, started: started)
+            state.result.outcome = .failed(FailureReason(stepId: nil, limit: LimitReached(.maxDepth, value: options.limits.maxDepth)))
+            return finish(state.result, started: started)
+        }
+        if let failure = await runDependencies(of: workflow, inputs: inputs, depth: depth, into: &state.result) {
+            state.result.outcome = .failed(failure)
+            return finish(state.result, started: started)
+        }
+        // AsyncAPI receive channels listen from here on, so no reply is lost (decision AS1).
+        await subscribeReceiveChannels(of: workflow, inputs: inputs)
+
+        loop: while state.pc < workflow.steps.count {
+            let step = workflow.steps[state.pc]
+            if let failure = guardFailure(stepId: step.stepId) {
+                state.result.outcome = .failed(failure)
+                break loop
+            }
+            var execution = await perform(step, attempt: state.attempt, state: &state)
+            execution.context.steps = state.stepOutputs
+            let outcome = decide(after: &execution, of: step, state: state)
+            record(execution.trace, into: &state.result)
+            switch outcome {
+            case .next:
+                state.move(to: state.pc + 1)
+            case .jump(let index):
+                state.move(to: index)
+            case .end:
+                break loop
+            case .fail(let reason):
+                state.result.outcome = .failed(reason)
+                break loop
+            case .transfer(let key, let childInputs):
+                return await transfer(to: key, from: state.result, inputs: childInputs, depth: depth, started: started)
+            case .retry(let retry):
+                if let failure = await prepareRetry(retry, of: step, state: &state) {
+                    state.result.outcome = .failed(failure)
+                    break loop
+                }
+                state.attempt += 1
+            }
         }
 
-        // A18: dependencies first, each once per run (one that ran earlier, as an entry or as
-        // another workflow's dependency, is not run again).
+        let context = EvaluationContext(
+            exchange: nil, inputsValue: inputs, outputsValue: nil, steps: state.stepOutputs,
+            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
+        let (outputs, warnings) = evaluateOutputs(
+            workflow.outputs, context: context, ranSteps: Set(state.stepOutputs.keys), warn: state.result.succeeded)
+        state.result.outputs = outputs
+        state.result.warnings.append(contentsOf: warnings)
+        return finish(state.result, started: started)
+    }
+
+    /// Runs the workflows `workflow` depends on that have not run yet (A18: each once per run;
+    /// one that ran earlier, as an entry or as another workflow's dependency, is not run again),
+    /// adding their results to `result`. Returns why `workflow` cannot run, if it cannot.
+    private func runDependencies(
+        of workflow: CompiledWorkflow, inputs: JSONValue, depth: Int, into result: inout RunResult
+    ) async -> FailureReason? {
         for dependency in workflow.dependsOn {
             // A workflow named only by a step's `dependsOn` that is running now (it called this
             // one) is no cycle: the steps it completed are already recorded (V10).
             if case .success(let key) = dependency, workflow.stepDependencyKeys.contains(key), running.contains(key) { continue }
             switch dependency {
             case .failure(let f):
-                result.outcome = .failed(FailureReason(stepId: nil, message: "dependsOn: \(f.message)", kind: "dependency"))
-                return finish(result, started: started)
+                return FailureReason(stepId: nil, message: "dependsOn: \(f.message)", kind: .dependency)
             case .success(let key):
                 if let earlier = completed[key] {
-                    if !earlier.result.succeeded {
-                        result.outcome = .failed(FailureReason(stepId: nil, message: "dependency '\(key.workflowId)' failed earlier in this run", kind: "dependency"))
-                        return finish(result, started: started)
-                    }
-                    continue
+                    if earlier.result.succeeded { continue }
+                    return FailureReason(stepId: nil, message: "dependency '\(key.workflowId)' failed earlier in this run", kind: .dependency)
                 }
                 if running.contains(key) {
-                    result.outcome = .failed(FailureReason(stepId: nil, message: "dependsOn cycle through '\(key.workflowId)'", kind: "dependency"))
-                    return finish(result, started: started)
+                    return FailureReason(stepId: nil, message: "dependsOn cycle through '\(key.workflowId)'", kind: .dependency)
                 }
                 guard let target = plan.workflows[key] else { continue }
                 let child = await runChild(target, inputs: forwardedInputs(inputs, to: target), depth: depth + 1)
                 result.workflows.append(child)
                 completed[key] = Completion(result: child, dependencyOf: workflow.workflowId)
                 if !child.succeeded {
-                    result.outcome = .failed(FailureReason(
-                        stepId: nil, message: "dependency '\(key.workflowId)' failed: \(Self.reason(child))", kind: "dependency"))
-                    return finish(result, started: started)
+                    return FailureReason(
+                        stepId: nil, message: "dependency '\(key.workflowId)' failed: \(Self.reason(child))", kind: .dependency)
                 }
             }
         }
-
-        // AsyncAPI receive channels listen from here on, so no reply is lost (decision AS1).
-        await subscribeReceiveChannels(of: workflow, inputs: inputs)
-
-        var stepOutputs: [String: JSONObject] = [:]
-        var succeeded: Set<String> = []
-        var pc = 0
-        var attempt = 1
-        var budgets: [String: Int] = [:]
-
-        loop: while pc < workflow.steps.count {
-            let step = workflow.steps[pc]
-            if let failure = guardFailure(stepId: step.stepId) {
-                result.outcome = .failed(failure)
-                break loop
-            }
-            stepsExecuted += 1
-            emit(.stepStarted(stepId: step.stepId, attempt: attempt))
-            var execution = await executeStep(step, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, succeeded: succeeded, depth: depth, attempt: attempt)
-            stepOutputs[step.stepId] = execution.outputs
-            noteCompletion(of: step.stepId, in: workflow.key, succeeded: execution.succeeded, into: &succeeded)
-            execution.context.steps = stepOutputs
-            if let child = execution.child { result.workflows.append(child) }
-
-            if execution.succeeded {
-                let action = step.onSuccess.first { action in action.criteria.allSatisfy { $0.test(in: execution.context) } }
-                execution.trace.actionName = action?.name
-                guard let action else {
-                    execution.trace.action = "next"
-                    record(execution.trace, into: &result)
-                    pc += 1
-                    attempt = 1
-                    budgets = [:]
-                    continue
-                }
-                switch (action.kind, action.destination) {
-                case (.end, _):
-                    execution.trace.action = "end"
-                    record(execution.trace, into: &result)
-                    break loop
-                case (_, .step(let index)?):
-                    execution.trace.action = "goto step \(workflow.steps[index].stepId)"
-                    record(execution.trace, into: &result)
-                    pc = index
-                    attempt = 1
-                    budgets = [:]
-                case (_, .workflow(let key)?):
-                    switch actionInputs(action, to: key, inputs: inputs, context: execution.context, notes: &execution.trace.notes) {
-                    case .success(let childInputs):
-                        execution.trace.action = "goto workflow \(key.workflowId)"
-                        record(execution.trace, into: &result)
-                        return await transfer(to: key, from: result, inputs: childInputs, depth: depth, started: started)
-                    case .failure(let failure):
-                        execution.trace.action = "fail"
-                        record(execution.trace, into: &result)
-                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "success action '\(action.name)': \(failure.message)", kind: "action"))
-                        break loop
-                    }
-                case (_, .invalid(let message)?):
-                    execution.trace.action = "fail"
-                    record(execution.trace, into: &result)
-                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: "success action '\(action.name)': \(message)", kind: "action"))
-                    break loop
-                default:
-                    execution.trace.action = "next"
-                    record(execution.trace, into: &result)
-                    pc += 1
-                    attempt = 1
-                    budgets = [:]
-                }
-                continue
-            }
-
-            // Failure: the first failure action whose criteria pass against this attempt is the
-            // one executed (A15). A retry stays that action while it matches: once its retryLimit
-            // is spent the step fails ("before failing the overall step"), and no later action
-            // runs. Budgets are per action for the whole step execution, so a different failure
-            // in between (another action selected) does not renew them.
-            let chosen = step.onFailure.first { action in action.criteria.allSatisfy { $0.test(in: execution.context) } }
-            execution.trace.actionName = chosen?.name
-            guard let action = chosen else {
-                execution.trace.action = "fail"
-                record(execution.trace, into: &result)
-                result.outcome = .failed(FailureReason(stepId: step.stepId, message: execution.failureMessage, kind: execution.failureKind))
-                break loop
-            }
-            if action.kind == .retry, budgets[action.name, default: 0] >= action.retryLimit {
-                execution.trace.action = "fail"
-                record(execution.trace, into: &result)
-                let spent = action.retryLimit == 0
-                    ? "retry action '\(action.name)' allows no retries (retryLimit: 0)"
-                    : "retry action '\(action.name)' used its \(action.retryLimit) \(action.retryLimit == 1 ? "retry" : "retries")"
-                result.outcome = .failed(FailureReason(
-                    stepId: step.stepId, message: "\(execution.failureMessage); \(spent)", kind: "retries-exhausted"))
-                break loop
-            }
-            switch action.kind {
-            case .end:
-                // A16: an `end` chosen from the failure actions fails the workflow.
-                execution.trace.action = "end"
-                record(execution.trace, into: &result)
-                result.outcome = .failed(FailureReason(
-                    stepId: step.stepId, message: "ended by failure action '\(action.name)': \(execution.failureMessage)", kind: "end-action"))
-                break loop
-            case .goto:
-                switch action.destination {
-                case .step(let index)?:
-                    execution.trace.action = "goto step \(workflow.steps[index].stepId)"
-                    record(execution.trace, into: &result)
-                    pc = index
-                    attempt = 1
-                    budgets = [:]
-                case .workflow(let key)?:
-                    switch actionInputs(action, to: key, inputs: inputs, context: execution.context, notes: &execution.trace.notes) {
-                    case .success(let childInputs):
-                        execution.trace.action = "goto workflow \(key.workflowId)"
-                        record(execution.trace, into: &result)
-                        return await transfer(to: key, from: result, inputs: childInputs, depth: depth, started: started)
-                    case .failure(let failure):
-                        execution.trace.action = "fail"
-                        record(execution.trace, into: &result)
-                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "failure action '\(action.name)': \(failure.message)", kind: "action"))
-                        break loop
-                    }
-                case .invalid(let message)?:
-                    execution.trace.action = "fail"
-                    record(execution.trace, into: &result)
-                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: "failure action '\(action.name)': \(message)", kind: "action"))
-                    break loop
-                case nil:
-                    execution.trace.action = "fail"
-                    record(execution.trace, into: &result)
-                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: "failure action '\(action.name)' is a goto without a target", kind: "action"))
-                    break loop
-                }
-            case .retry:
-                budgets[action.name, default: 0] += 1
-                var delay = Self.duration(seconds: action.retryAfter ?? 0)
-                var delayNote: String?
-                if let header = execution.retryAfterHeader, header > delay {
-                    delay = header
-                    delayNote = "Retry-After asked for \(Self.format(header))"
-                }
-                if delay > options.limits.maxRetryDelay {
-                    delayNote = "retry delay \(Self.format(delay)) capped to \(Self.format(options.limits.maxRetryDelay))"
-                    delay = options.limits.maxRetryDelay
-                }
-                if let delayNote { execution.trace.notes.append(delayNote) }
-                // A side trip to a workflow gets the action's parameters, evaluated now, against
-                // this attempt (V11).
-                var sideInputs: Result<JSONValue, WorkflowInputsFailure>?
-                if case .workflow(let key)? = action.destination {
-                    sideInputs = actionInputs(action, to: key, inputs: inputs, context: execution.context, notes: &execution.trace.notes)
-                }
-                execution.trace.action = "retry after \(Self.format(delay))"
-                if case .failure? = sideInputs { execution.trace.action = "fail" }
-                record(execution.trace, into: &result)
-                switch action.destination {
-                case .step(let index)?:
-                    // "The reference is executed and the context is returned": run that step
-                    // once (its actions are not followed), then retry.
-                    let side = workflow.steps[index]
-                    if let failure = guardFailure(stepId: side.stepId) {
-                        result.outcome = .failed(failure)
-                        break loop
-                    }
-                    stepsExecuted += 1
-                    emit(.stepStarted(stepId: side.stepId, attempt: 1))
-                    var sideExecution = await executeStep(side, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, succeeded: succeeded, depth: depth, attempt: 1)
-                    stepOutputs[side.stepId] = sideExecution.outputs
-                    noteCompletion(of: side.stepId, in: workflow.key, succeeded: sideExecution.succeeded, into: &succeeded)
-                    if let child = sideExecution.child { result.workflows.append(child) }
-                    sideExecution.trace.action = ""
-                    sideExecution.trace.notes.append("run by retry action '\(action.name)' of step \(step.stepId); control returns to it")
-                    record(sideExecution.trace, into: &result)
-                case .workflow(let key)?:
-                    switch sideInputs {
-                    case .failure(let failure)?:
-                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "retry action '\(action.name)': \(failure.message)", kind: "action"))
-                        break loop
-                    case .success(let childInputs)?:
-                        if let target = plan.workflows[key] {
-                            let child = await runChild(target, inputs: childInputs, depth: depth + 1)
-                            result.workflows.append(child)
-                        }
-                    case nil:
-                        break
-                    }
-                case .invalid(let message)?:
-                    result.outcome = .failed(FailureReason(stepId: step.stepId, message: "retry action '\(action.name)': \(message)", kind: "action"))
-                    break loop
-                case nil:
-                    break
-                }
-                if delay > .zero {
-                    if let failure = delayPassesDeadline(delay, stepId: step.stepId) {
-                        result.outcome = .failed(failure)
-                        break loop
-                    }
-                    do {
-                        try await options.clock.sleep(for: delay)
-                    } catch {
-                        result.outcome = .failed(FailureReason(stepId: step.stepId, message: "the run was cancelled while waiting to retry", kind: "cancelled"))
-                        break loop
-                    }
-                }
-                attempt += 1
-            }
-        }
-
-        let context = EvaluationContext(
-            exchange: nil, inputsValue: inputs, outputsValue: nil, steps: stepOutputs,
-            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
-        let (outputs, warnings) = evaluateOutputs(workflow.outputs, context: context, ranSteps: Set(stepOutputs.keys), warn: result.succeeded)
-        result.outputs = outputs
-        result.warnings.append(contentsOf: warnings)
-        return finish(result, started: started)
+        return nil
     }
 
     /// A `goto workflowId` (A17): the target runs with `inputs` (``actionInputs(_:to:inputs:context:notes:)``),
@@ -493,7 +324,7 @@ final class RunSession {
     private func transfer(to key: WorkflowKey, from current: RunResult, inputs: JSONValue, depth: Int, started: ContinuousClock.Instant) async -> RunResult {
         var result = current
         guard let target = plan.workflows[key] else {
-            result.outcome = .failed(FailureReason(stepId: nil, message: "no workflow '\(key.workflowId)'", kind: "action"))
+            result.outcome = .failed(FailureReason(stepId: nil, message: "no workflow '\(key.workflowId)'", kind: .action))
             return finish(result, started: started)
         }
         let child = await runChild(target, inputs: inputs, depth: depth + 1)
@@ -518,7 +349,7 @@ final class RunSession {
     }
 
     /// Records that a step of `workflow` completed, or did not (its latest execution counts).
-    private func noteCompletion(of stepId: String, in workflow: WorkflowKey, succeeded ok: Bool, into local: inout Set<String>) {
+    func noteCompletion(of stepId: String, in workflow: WorkflowKey, succeeded ok: Bool, into local: inout Set<String>) {
         if ok {
             local.insert(stepId)
             completedSteps[workflow, default: []].insert(stepId)
@@ -541,7 +372,7 @@ final class RunSession {
                     stepId: nil,
                     message: "its inputs do not match its inputs schema: "
                         + redactor.redact(violations.all.map { $0.description }.joined(separator: "; ")),
-                    kind: "inputs")))
+                    kind: .inputs)))
             emit(.workflowStarted(workflow.workflowId))
             emit(.workflowFinished(result))
             return result

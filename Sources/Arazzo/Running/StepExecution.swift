@@ -11,7 +11,7 @@ struct StepExecution {
     var outputs: JSONObject
     /// What action criteria are evaluated against.
     var context: EvaluationContext
-    var failureKind: String = ""
+    var failureKind: FailureReason.Kind = .criteria
     var failureMessage: String = ""
     /// The response's `Retry-After`, when present and valid.
     var retryAfterHeader: Duration?
@@ -34,7 +34,7 @@ extension RunSession {
 
         if let unmet = unmetPrerequisite(of: step, in: workflow, succeeded: succeeded, ran: stepOutputs) {
             // V10: the step does not start; it fails, and its onFailure actions apply.
-            execution.failureKind = "dependency"
+            execution.failureKind = .dependency
             execution.failureMessage = unmet
             execution.trace.notes.append(unmet)
             execution.trace.duration = started.duration(to: ContinuousClock.now)
@@ -42,7 +42,7 @@ extension RunSession {
         }
         switch step.target {
         case .failure(let failure):
-            execution.failureKind = "operation"
+            execution.failureKind = .operation
             execution.failureMessage = failure.message
             execution.trace.notes.append(failure.message)
         case .success(.workflow(let key)):
@@ -104,7 +104,7 @@ extension RunSession {
         let built: BuiltRequest
         switch await buildRequest(step: step, sourceName: sourceName, document: document, operation: operation, context: context) {
         case .failure(let failure):
-            execution.failureKind = "request"
+            execution.failureKind = .request
             execution.failureMessage = "the request could not be built: \(failure.message)"
             execution.trace.notes.append(contentsOf: failure.notes)
             execution.trace.notes.append(execution.failureMessage)
@@ -138,7 +138,7 @@ extension RunSession {
             if Task.isCancelled { error = TransportError(.cancelled, "the run was cancelled") }
             if error.kind == .timeout, lastRequestCutByStepDeadline { stepDeadline?.passed = true }
             execution.trace.transportError = error
-            execution.failureKind = "transport"
+            execution.failureKind = .transport
             execution.failureMessage = "no response: \(error.description)"
             evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: false)
             return
@@ -146,7 +146,7 @@ extension RunSession {
         if response.body.count > options.limits.maxResponseBytes {
             let error = TransportError(.bodyTooLarge, "the response body has \(response.body.count) bytes, more than the \(options.limits.maxResponseBytes) allowed")
             execution.trace.transportError = error
-            execution.failureKind = "transport"
+            execution.failureKind = .transport
             execution.failureMessage = "no usable response: \(error.description)"
             return
         }
@@ -162,7 +162,7 @@ extension RunSession {
         _ step: CompiledStep, key: WorkflowKey, context: inout EvaluationContext, execution: inout StepExecution, depth: Int
     ) async {
         guard let target = plan.workflows[key] else {
-            execution.failureKind = "operation"
+            execution.failureKind = .operation
             execution.failureMessage = "no workflow '\(key.workflowId)'"
             return
         }
@@ -171,7 +171,7 @@ extension RunSession {
         case .success(let inputs):
             childInputs = inputs
         case .failure(let failure):
-            execution.failureKind = "request"
+            execution.failureKind = .request
             execution.failureMessage = failure.message
             return
         }
@@ -201,13 +201,13 @@ extension RunSession {
         if let timedOut {
             let message = "workflow '\(key.workflowId)' did not finish within \(timedOut.reason)"
             execution.trace.transportError = TransportError(.timeout, message)
-            execution.failureKind = "timeout"
+            execution.failureKind = .timeout
             execution.failureMessage = message
             evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: false)
         } else if child.succeeded {
             evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: true)
         } else {
-            execution.failureKind = "workflow"
+            execution.failureKind = .workflow
             execution.failureMessage = "workflow '\(key.workflowId)' failed: \(Self.reason(child))"
             evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: false)
         }
@@ -262,7 +262,7 @@ extension RunSession {
             }
             execution.succeeded = passed
             if let firstFailure {
-                execution.failureKind = "criteria"
+                execution.failureKind = .criteria
                 execution.failureMessage = "success criterion not met: \(firstFailure.explanation)"
             }
         }

@@ -53,7 +53,7 @@ public struct WorkflowEngine: Sendable {
                 // The failure is reported as a failed result so the stream always ends with one.
                 continuation.yield(.workflowFinished(RunResult(
                     workflowId: workflowId,
-                    outcome: .failed(FailureReason(stepId: nil, message: error.description, kind: "inputs")))))
+                    outcome: .failed(FailureReason(stepId: nil, message: error.description, kind: .inputs)))))
             }
             continuation.finish()
         }

@@ -71,7 +71,7 @@ struct RunReport {
             object["outcome"] = dryRun ? "planned" : "succeeded"
         case .failed(let reason):
             object["outcome"] = "failed"
-            var failure: JSONObject = ["message": .string(reason.message), "kind": .string(reason.kind)]
+            var failure: JSONObject = ["message": .string(reason.message), "kind": .string(reason.kind.rawValue)]
             if let step = reason.stepId { failure["stepId"] = .string(step) }
             object["failure"] = .object(failure)
         }
@@ -89,7 +89,7 @@ struct RunReport {
             "operation": .string(trace.operation),
             "attempt": .int(trace.attempt),
             "succeeded": .bool(trace.succeeded),
-            "action": .string(trace.action),
+            "action": .string(trace.action.description),
             "durationMs": .double(milliseconds(trace.duration)),
         ]
         if let name = trace.actionName { object["actionName"] = .string(name) }
@@ -175,7 +175,7 @@ struct RunReport {
                 xml += ">\n"
                 xml += Self.contractProperties(warnings)
                 let message = reason.stepId.map { "step \($0): \(reason.message)" } ?? reason.message
-                xml += "      <failure message=\"\(Self.xml(message))\" type=\"\(Self.xml(reason.kind))\">"
+                xml += "      <failure message=\"\(Self.xml(message))\" type=\"\(Self.xml(reason.kind.rawValue))\">"
                 xml += Self.xml(failureDetails(result)) + "</failure>\n"
                 xml += "    </testcase>\n"
             } else if !warnings.isEmpty {
@@ -215,7 +215,7 @@ struct RunReport {
             var line = "\(trace.succeeded ? "ok" : "FAILED") \(trace.stepId) (\(trace.operation))"
             if let status = trace.response?.status { line += " status \(status)" }
             if let error = trace.transportError { line += " transport error \(error.description)" }
-            if !trace.action.isEmpty { line += " -> \(trace.action)" }
+            if trace.action != .sideStep { line += " -> \(trace.action)" }
             lines.append(line)
             for verdict in trace.criteria where !verdict.passed {
                 lines.append("  criterion \(verdict.condition): \(verdict.explanation)")
