@@ -34,110 +34,115 @@ extension RunSession {
         case .failure(let f): return .failure(f)
         }
         var builder = RequestBuilding(operation: operation, serverBase: base)
-
-        for parameter in step.parameters {
-            guard let location = parameter.location else {
-                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no `in`; operation steps need path, query, header or cookie"))
-            }
-            let serializationLocation = ParameterSerialization.Location(rawValue: location.rawValue) ?? .query
-            let declared = operation.parameter(named: parameter.name, in: serializationLocation)
-            let evaluation: ValueTemplate.Evaluation?
-            let evaluated: JSONValue?
-            if let selection = parameter.selection {
-                // A Selector Object that selects nothing is never an empty or omitted parameter:
-                // the step fails, naming the selector and why (decision V7).
-                switch selection.evaluate(in: context) {
-                case .success(let selected):
-                    evaluation = nil
-                    evaluated = selected
-                case .failure(let failure):
-                    return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no value: \(failure.message)"))
-                }
-            } else {
-                evaluation = parameter.value.evaluate(in: context)
-                evaluated = evaluation?.value
-            }
-            // `channel` never reaches the builder (checked below); the rest map one to one.
-            let resolvedLocation = ResolvedParameter.Location(rawValue: location.rawValue) ?? .query
-            let resolved: ResolvedParameter
-            if let value = evaluated {
-                resolved = ResolvedParameter(
-                    name: parameter.name, location: resolvedLocation, value: .value(value),
-                    omittedMembers: (evaluation?.omitted ?? []).map {
-                        ResolvedParameter.OmittedMember(path: $0.path, reason: $0.unresolved.reason)
-                    })
-            } else {
-                let unresolved = evaluation?.omitted.first?.unresolved
-                // An input that was not supplied is optional (required ones are checked before the
-                // run starts), so a parameter bound to it is left out, as payload members are
-                // (issue 12), unless the operation cannot do without it.
-                guard let unresolved, let input = Self.unsuppliedInput(unresolved, inputs: context.inputs) else {
-                    // Notes §2.6: any other value that resolves to nothing is an error, not an empty parameter.
-                    return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to nothing: \(unresolved?.description ?? "it did not resolve")"))
-                }
-                if location == .path || declared?.required == true {
-                    let kind = location == .path ? "path" : "required \(location.rawValue)"
-                    return .failure(RequestBuildFailure(message: "\(kind) parameter '\(parameter.name)' has no value: input '\(input)' was not supplied"))
-                }
-                resolved = ResolvedParameter(
-                    name: parameter.name, location: resolvedLocation,
-                    value: .omitted(reason: "input \(input) was not supplied"))
-            }
-            if location == .channel {
-                // Refused before the run (decision V3); never sent some other way.
-                switch resolved.value {
-                case .omitted(let reason):
-                    builder.notes.append("parameter \(parameter.name) (channel) omitted: \(reason)")
-                    continue
-                case .value(let value):
-                    return .failure(RequestBuildFailure(message: value == .null
-                        ? "parameter '\(parameter.name)' resolved to null"
-                        : "parameter '\(parameter.name)': `in: channel` is not supported yet"))
+        do throws(RequestBuildError) {
+            for parameter in step.parameters {
+                switch resolveParameter(parameter, operation: operation, context: context, notes: &builder.notes) {
+                case .failure(let failure): return .failure(failure)
+                case .success(nil): continue
+                case .success(let resolved?): try builder.add(resolved)
                 }
             }
-            do {
-                try builder.add(resolved)
-            } catch {
-                return .failure(RequestBuildFailure(message: error.message))
-            }
-        }
-        do {
             try builder.finishParameters()
+            if let body = step.body, let payloadTemplate = body.payload {
+                switch resolveBody(body, payloadTemplate, operation: operation, context: context, notes: &builder.notes) {
+                case .failure(let failure): return .failure(failure)
+                case .success(nil): break
+                case .success(let resolved?): try builder.setBody(resolved)
+                }
+            }
         } catch {
             return .failure(RequestBuildFailure(message: error.message))
         }
-
-        // Body.
-        if let body = step.body, let payloadTemplate = body.payload {
-            switch resolveBody(body, payloadTemplate, operation: operation, context: context, notes: &builder.notes) {
-            case .failure(let failure):
-                return .failure(failure)
-            case .success(nil):
-                break
-            case .success(let resolved?):
-                do {
-                    try builder.setBody(resolved)
-                } catch {
-                    return .failure(RequestBuildFailure(message: error.message))
-                }
-            }
+        if let failure = await applySecurity(of: operation, in: document, sourceName: sourceName, to: &builder) {
+            return .failure(failure)
         }
-
-        // Security.
-        let applied = await security.apply(operation: operation, document: document, sourceName: sourceName)
-        if let failure = applied.failure { return .failure(RequestBuildFailure(message: failure)) }
-        redactor.add(applied.secrets)
-        for name in applied.secretHeaders { redactor.addSecretHeader(name) }
-        builder.apply(SecurityValues(
-            headers: applied.headers.map { SecurityValues.Header(name: $0.name, value: $0.value) },
-            queryPairs: applied.queryPairs, cookiePairs: applied.cookiePairs, notes: applied.notes))
-
         let built = builder.request(
             timeout: min(requestTimeout(), step.timeout ?? requestTimeout()), maxResponseBytes: options.limits.maxResponseBytes)
         let exchange = Exchange(
             url: built.request.url, method: operation.method, requestHeaders: built.request.headers,
             query: built.queryValues, path: built.pathValues, requestBody: built.bodyValue)
         return .success(BuiltRequest(request: built.request, exchange: exchange, notes: built.notes))
+    }
+
+    /// One parameter of an operation step, evaluated: its value, or why it is left out; nil when
+    /// it is not sent at all (an omitted `in: channel` one, noted in `notes`). A value that
+    /// cannot be sent fails the step before later parameters are evaluated.
+    private func resolveParameter(
+        _ parameter: CompiledParameter, operation: OpenAPIOperation, context: EvaluationContext, notes: inout [String]
+    ) -> Result<ResolvedParameter?, RequestBuildFailure> {
+        guard let location = parameter.location else {
+            return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no `in`; operation steps need path, query, header or cookie"))
+        }
+        let serializationLocation = ParameterSerialization.Location(rawValue: location.rawValue) ?? .query
+        let declared = operation.parameter(named: parameter.name, in: serializationLocation)
+        let evaluation: ValueTemplate.Evaluation?
+        let evaluated: JSONValue?
+        if let selection = parameter.selection {
+            // A Selector Object that selects nothing is never an empty or omitted parameter:
+            // the step fails, naming the selector and why (decision V7).
+            switch selection.evaluate(in: context) {
+            case .success(let selected):
+                evaluation = nil
+                evaluated = selected
+            case .failure(let failure):
+                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' has no value: \(failure.message)"))
+            }
+        } else {
+            evaluation = parameter.value.evaluate(in: context)
+            evaluated = evaluation?.value
+        }
+        // `channel` never reaches the builder (checked below); the rest map one to one.
+        let resolvedLocation = ResolvedParameter.Location(rawValue: location.rawValue) ?? .query
+        let resolved: ResolvedParameter
+        if let value = evaluated {
+            resolved = ResolvedParameter(
+                name: parameter.name, location: resolvedLocation, value: .value(value),
+                omittedMembers: (evaluation?.omitted ?? []).map {
+                    ResolvedParameter.OmittedMember(path: $0.path, reason: $0.unresolved.reason)
+                })
+        } else {
+            let unresolved = evaluation?.omitted.first?.unresolved
+            // An input that was not supplied is optional (required ones are checked before the
+            // run starts), so a parameter bound to it is left out, as payload members are
+            // (issue 12), unless the operation cannot do without it.
+            guard let unresolved, let input = Self.unsuppliedInput(unresolved, inputs: context.inputs) else {
+                // Notes §2.6: any other value that resolves to nothing is an error, not an empty parameter.
+                return .failure(RequestBuildFailure(message: "parameter '\(parameter.name)' resolved to nothing: \(unresolved?.description ?? "it did not resolve")"))
+            }
+            if location == .path || declared?.required == true {
+                let kind = location == .path ? "path" : "required \(location.rawValue)"
+                return .failure(RequestBuildFailure(message: "\(kind) parameter '\(parameter.name)' has no value: input '\(input)' was not supplied"))
+            }
+            resolved = ResolvedParameter(
+                name: parameter.name, location: resolvedLocation,
+                value: .omitted(reason: "input \(input) was not supplied"))
+        }
+        guard location == .channel else { return .success(resolved) }
+        // Refused before the run (decision V3); never sent some other way.
+        switch resolved.value {
+        case .omitted(let reason):
+            notes.append("parameter \(parameter.name) (channel) omitted: \(reason)")
+            return .success(nil)
+        case .value(let value):
+            return .failure(RequestBuildFailure(message: value == .null
+                ? "parameter '\(parameter.name)' resolved to null"
+                : "parameter '\(parameter.name)': `in: channel` is not supported yet"))
+        }
+    }
+
+    /// Fetches the credentials the operation's security asks for (a token request may go out)
+    /// and adds them to the request; their values become secrets of the run.
+    private func applySecurity(
+        of operation: OpenAPIOperation, in document: OpenAPIDocument, sourceName: String, to builder: inout RequestBuilding
+    ) async -> RequestBuildFailure? {
+        let applied = await security.apply(operation: operation, document: document, sourceName: sourceName)
+        if let failure = applied.failure { return RequestBuildFailure(message: failure) }
+        redactor.add(applied.secrets)
+        for name in applied.secretHeaders { redactor.addSecretHeader(name) }
+        builder.apply(SecurityValues(
+            headers: applied.headers.map { SecurityValues.Header(name: $0.name, value: $0.value) },
+            queryPairs: applied.queryPairs, cookiePairs: applied.cookiePairs, notes: applied.notes))
+        return nil
     }
 
     /// Evaluates a step's payload and applies its replacements: the final payload and the media
