@@ -128,10 +128,8 @@ extension WorkflowEngine {
                 entries.append(.alreadyRan(earlier))
                 continue
             }
-            let key = WorkflowKey(unitURL: document.url, workflowId: id)
-            let given = plan.workflows[key].map { $0.entryInputs(inputs) } ?? inputs
             do throws(RunFailure) {
-                entries.append(.ran(try await run.run(workflowId: id, inputs: given, events: events)))
+                entries.append(.ran(try await run.run(workflowId: id, inputs: entryInputs(inputs, for: id), events: events)))
             } catch {
                 entries.append(.refused(workflowId: id, error))
             }

@@ -24,6 +24,24 @@ public struct WorkflowEngine: Sendable {
         self.redactor = Redactor(secrets: options.credentials.secrets, names: Redactor.documentNames(in: document))
     }
 
+    private init(document: LoadedDocument, options: RunOptions, plan: EnginePlan) {
+        self.document = document
+        self.options = options
+        self.plan = plan
+        self.redactor = Redactor(secrets: options.credentials.secrets, names: Redactor.documentNames(in: document))
+    }
+
+    /// The same compiled document with other options (the plan does not depend on them).
+    func with(options: RunOptions) -> WorkflowEngine {
+        WorkflowEngine(document: document, options: options, plan: plan)
+    }
+
+    /// The inputs workflow `workflowId` gets as an entry of a run that gives every entry the same
+    /// input set: all of them, or only the names it declares when its schema is closed.
+    func entryInputs(_ inputs: JSONValue, for workflowId: String) -> JSONValue {
+        plan.workflows[WorkflowKey(unitURL: document.url, workflowId: workflowId)].map { $0.entryInputs(inputs) } ?? inputs
+    }
+
     /// Runs one workflow (its `dependsOn` closure first). Run-time failures (a failed step, a
     /// transport error, a loop guard) are in the result; only an unknown workflow, a load-time
     /// error that reaches it (its steps, dependencies, called workflows, components) or inputs
