@@ -45,8 +45,7 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
         let style = context.stdoutStyle
         var workflows: [JSONValue] = []
         for workflow in document.workflows {
-            let required = Set(InputSchemaInspector.required(of: workflow, in: document))
-            let properties = InputSchemaInspector.properties(of: workflow, in: document)
+            let properties = loaded.inputDescriptions(of: workflow.workflowId)
             switch format {
             case .text:
                 context.stdout.line(style.bold(workflow.workflowId) + (workflow.summary.map { "  " + style.dim($0) } ?? ""))
@@ -58,7 +57,7 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
                 } else {
                     context.stdout.line("  inputs:")
                     for property in properties {
-                        let flags = [required.contains(property.name) ? "required" : "optional"] + (property.secret ? ["secret"] : [])
+                        let flags = [property.required ? "required" : "optional"] + (property.secret ? ["secret"] : [])
                         context.stdout.line("    \(property.name): \(property.type) (\(flags.joined(separator: ", ")))")
                     }
                 }
@@ -77,7 +76,7 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
                     "inputs": .array(properties.map { property in
                         [
                             "name": .string(property.name), "type": .string(property.type),
-                            "required": .bool(required.contains(property.name)), "secret": .bool(property.secret),
+                            "required": .bool(property.required), "secret": .bool(property.secret),
                         ]
                     }),
                     "steps": .array(workflow.steps.map { step in

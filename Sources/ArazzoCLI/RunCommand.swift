@@ -106,56 +106,22 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     }
 
     private func execute(_ context: CLIContext, http: AsyncHTTPExecutor?) async -> Int32 {
-        let out = context.stdout
         let err = context.stderr
-        let style = context.stdoutStyle
-        let path = context.absolutePath(file)
-
-        if let timeout, !(timeout > 0 && timeout.isFinite) {
-            err.line("error: --timeout must be a positive number of seconds")
-            return CLIExitCode.usage
-        }
+        // Options.
         let severityPolicy: SeverityPolicy
-        switch severity.policy() {
-        case .success(let p): severityPolicy = p
+        let policy: HostPolicy?
+        let overrides: [String: String]
+        switch parseOptions() {
+        case .success(let parsed): (severityPolicy, policy, overrides) = parsed
         case .failure(let error):
             err.line("error: \(error.message)")
-            return CLIExitCode.usage
-        }
-        if let maxSteps, maxSteps < 1 {
-            err.line("error: --max-steps must be at least 1")
-            return CLIExitCode.usage
-        }
-        if let maxDepth, maxDepth < 0 {
-            err.line("error: --max-depth must be 0 or more")
-            return CLIExitCode.usage
-        }
-        // --allow-host guards every request: source fetches, operations, OAuth token requests.
-        let policy: HostPolicy?
-        do {
-            policy = allowHosts.isEmpty ? nil : try HostPolicy(allowing: allowHosts)
-        } catch {
-            err.line("error: \(error.description)")
             return CLIExitCode.usage
         }
         func guarded(_ executor: any StepExecutor) -> any StepExecutor {
             policy.map { PolicyEnforcingExecutor(executor, policy: $0) } ?? executor
         }
-        var overrides: [String: String] = [:]
-        for server in servers {
-            guard let eq = server.firstIndex(of: "="), eq != server.startIndex, server.index(after: eq) != server.endIndex else {
-                err.line("error: --server \(server): expected SOURCE=URL")
-                return CLIExitCode.usage
-            }
-            let url = String(server[server.index(after: eq)...])
-            guard ServerOverrideCheck.isURLWithHost(url) else {
-                err.line("error: --server \(server): the URL must name a scheme and a host (http:// or https://; ws://, wss:// or another protocol for an AsyncAPI source)")
-                return CLIExitCode.usage
-            }
-            overrides[String(server[..<eq])] = url
-        }
 
-        // Load and validate.
+        // Load and check.
         let loaded: LoadedDocument
         do {
             let fetcher: (any StepExecutor)? = http ?? context.settings.executor
@@ -166,51 +132,25 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                 err.line("error: \(error.message)")
                 return CLIExitCode.usage
             }
-            loaded = try await ArazzoLoader(fetcher: fetcher.map(guarded), limits: limits).loadForCLI(path: path)
+            loaded = try await ArazzoLoader(fetcher: fetcher.map(guarded), limits: limits).loadForCLI(path: context.absolutePath(file))
         } catch {
             render(severityPolicy.apply(to: error.diagnostics).deduplicated, sources: error.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
             if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
             return CLIExitCode.usage
         }
-        let diagnostics = loaded.validate(policy: severityPolicy)
-        let document = loaded.document
-        // Errors refuse only the selected workflows they reach (its steps, the workflows it
-        // calls or depends on, the components they use); the others run, so a clean workflow of a
-        // half-finished document can still be tried. Errors that reach no selected workflow are
-        // reported as ignored.
-        var ignoredErrors = diagnostics.errors
-        var refused: [String: [Diagnostic]] = [:]
-        if diagnostics.hasErrors {
-            let candidates = workflows.isEmpty ? document.workflows.map(\.workflowId) : workflows.filter { document.workflow($0) != nil }
-            for id in candidates {
-                let blocking = loaded.errors(blocking: id, in: diagnostics)
-                if !blocking.isEmpty { refused[id] = blocking }
-            }
-            if candidates.isEmpty || candidates.allSatisfy({ refused[$0] != nil }) {
-                render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
-                // A source that could not be fetched or read is the environment's problem (exit 3),
-                // not the document's.
-                if refused.values.joined().contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
-                return CLIExitCode.usage
-            }
-            if !refused.isEmpty {
-                // Some selected workflows run and some are refused: every problem, once, first.
-                render(diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
-                ignoredErrors = []
-            }
+        let executor: any StepExecutor
+        if let injected = context.settings.executor {
+            executor = guarded(injected)
+        } else if let http, !mock {
+            executor = guarded(http)
         } else {
-            ignoredErrors = []
+            executor = OpenAPIMockExecutor(document: loaded)
         }
-        if refused.isEmpty, !diagnostics.warnings.isEmpty {
-            render(Diagnostics(diagnostics.warnings), sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
-        }
-        if !ignoredErrors.isEmpty {
-            let places = ignoredErrors.map { d in
-                (d.location.map { "\($0.file.hasPrefix(context.baseDirectory + "/") ? String($0.file.dropFirst(context.baseDirectory.count + 1)) : $0.file):\($0.line)" } ?? "?")
-                    + (d.code.map { " [\($0)]" } ?? "")
-            }
-            err.line(context.stderrStyle.yellow("warning: ") + "ignoring \(plural(ignoredErrors.count, "error")) outside the selected workflows: " + places.joined(separator: ", "))
-        }
+        var runner = WorkflowRunner(document: loaded, options: RunOptions(executor: executor), policy: severityPolicy)
+        let candidates = workflows.isEmpty ? loaded.workflowIds : workflows.filter { loaded.document.workflow($0) != nil }
+        let refused = runner.refusals(among: candidates)
+        if let code = reportProblems(runner, candidates: candidates, refused: refused, context) { return code }
+
         // A --server for a name the run never uses would silently send traffic to the real server.
         for server in servers {
             let name = String(server.prefix { $0 != "=" })
@@ -226,87 +166,31 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             err.line("error: --secret-output \(error.description)")
             return CLIExitCode.usage
         }
-
-        // Workflows.
-        let selected: [Workflow]
-        if workflows.isEmpty {
-            selected = loaded.runOrder.compactMap { document.workflow($0) }
-        } else {
-            var list: [Workflow] = []
-            for id in workflows {
-                guard let workflow = document.workflow(id) else {
-                    err.line("error: no workflow '\(id)' in \(file); workflows: \(document.workflows.map(\.workflowId).joined(separator: ", "))")
-                    return CLIExitCode.usage
-                }
-                list.append(workflow)
-            }
-            selected = list
+        if let unknown = workflows.first(where: { loaded.document.workflow($0) == nil }) {
+            err.line("error: no workflow '\(unknown)' in \(file); workflows: \(loaded.workflowIds.joined(separator: ", "))")
+            return CLIExitCode.usage
         }
+        let selected = workflows.isEmpty ? loaded.runOrder : workflows
 
-        // Credentials.
-        let schemeNames = loaded.openAPIDocuments.values.flatMap { Array($0.securitySchemes.keys) }
-        let parser = CredentialParser(sourceNames: document.sourceDescriptions.map(\.name), schemeNames: schemeNames)
-        let credentials: Credentials
-        do {
-            credentials = try parser.parse(flags: auth, environment: context.environment)
+        // Credentials and inputs.
+        do throws(CredentialSpecError) {
+            try runner.useCredentials(auth, environment: context.environment)
         } catch {
-            err.line("error: \(error.message)")
+            err.line("error: \(CredentialWording.message(error))")
             return CLIExitCode.couldNotRun
         }
-
-        // Inputs.
-        let declared = selected.flatMap { InputSchemaInspector.properties(of: $0, in: document).map(\.name) }
-        let inputValues: InputCollector.Collected
-        do {
-            inputValues = try InputCollector(declaredNames: declared).collect(
-                flags: inputs, file: inputsFile.map(context.absolutePath), environment: context.environment)
-        } catch {
-            err.line("error: \(error.message)")
+        let given: InputValues
+        switch InputWording.collect(
+            flags: inputs, file: inputsFile.map(context.absolutePath), environment: context.environment, selected: selected, runner: runner) {
+        case .success(let values): given = values
+        case .failure(let error):
+            err.line("error: \(InputWording.message(error))")
             return CLIExitCode.usage
         }
-        var missingReport: [String] = []
-        for workflow in selected where refused[workflow.workflowId] == nil {
-            let missing = InputSchemaInspector.required(of: workflow, in: document).filter { !inputValues.contains($0) }
-            if !missing.isEmpty {
-                missingReport.append("workflow '\(workflow.workflowId)' is missing required inputs: \(missing.joined(separator: ", "))")
-            }
-        }
-        if !missingReport.isEmpty {
-            for line in missingReport { err.line("error: \(line)") }
-            err.line("note: supply inputs with --input NAME=VALUE, --inputs FILE or ARAZZO_INPUT_<NAME>")
-            return CLIExitCode.usage
-        }
-        // Each workflow types the same text by its own schema (decision I1).
-        var typedInputs: [String: JSONObject] = [:]
-        let conversions = WarningsOnce()
-        for workflow in selected {
-            var converted: [String] = []
-            typedInputs[workflow.workflowId] = inputValues.values(
-                typing: InputTyping(workflowId: workflow.workflowId, in: loaded), converted: &converted)
-            for line in converted where conversions.isFirst(line) {
-                err.line(context.stderrStyle.yellow("warning: ") + "--inputs \(inputsFile ?? ""): \(line) (write it without quotes in the file)")
-            }
-        }
+        if let code = reportInputProblems(runner, given: given, selected: selected, refused: refused, context) { return code }
 
-        // Engine.
-        let executor: any StepExecutor
-        if let injected = context.settings.executor {
-            executor = guarded(injected)
-        } else if let http, !mock {
-            executor = guarded(http)
-        } else {
-            executor = OpenAPIMockExecutor(document: loaded)
-        }
-        var options = RunOptions(executor: executor)
-        options.credentials = credentials
-        options.serverOverrides = overrides
-        if let maxSteps { options.limits.maxSteps = maxSteps }
-        if let maxDepth { options.limits.maxDepth = maxDepth }
-        if let timeout { options.limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded())) }
-        if let clock = context.settings.clock { options.clock = clock }
-        options.dryRun = dryRun
-        options.secretOutputs = secretOutputs
-        options.contract = ContractPolicy(mode: contract.level, overrides: Self.contractOverrides(severityPolicy))
+        var options = runner.options
+        configure(&options, secretOutputs: secretOutputs, overrides: overrides, severity: severityPolicy, context: context)
         // AsyncAPI steps: WebSocket servers for real, or the in-memory mock for every protocol.
         // Other protocols (Kafka, MQTT, AMQP) have no transport here and fail at their step.
         let messageTransport: any MessageTransport
@@ -321,82 +205,217 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             options.messageTransports.register(
                 wsPolicy.map { PolicyEnforcingTransport(messageTransport, policy: $0) } ?? messageTransport, for: ["ws", "wss"])
         }
-        let engine = WorkflowEngine(document: loaded, options: options)
-        let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun)
-        let recorder = ExchangeRecorder()
-        let clearText = WarningsOnce()
+        runner.options = options
 
+        // Run (A18: each workflow at most once, later ones read the values of earlier ones).
+        let recorder = ExchangeRecorder()
         let started = Date()
-        var results: [RunResult] = []
-        var runFailures: [(String, Diagnostics)] = []
-        if mock { out.line(style.dim("(mock: responses come from the OpenAPI descriptions, messages from the AsyncAPI ones; nothing is sent)")) }
-        // One run (A18): each workflow at most once, later ones read the values of earlier ones.
-        let run = engine.startRun(diagnostics: diagnostics)
-        for workflow in selected {
-            if let blocking = refused[workflow.workflowId] {
-                err.line(context.stderrStyle.red("error: ") + "\(workflow.workflowId) not run: "
-                    + (blocking.count == 1 ? "1 error reaches it" : "\(blocking.count) errors reach it") + " (shown above)")
-                runFailures.append((workflow.workflowId, Diagnostics(blocking)))
-                continue
-            }
-            if let earlier = run.earlierRun(of: workflow.workflowId) {
-                out.line(style.dim("↺ \(workflow.workflowId) already ran in this run" + (earlier.dependencyOf.map { " (a dependency of \($0))" } ?? "")))
-                continue
-            }
-            out.line(style.bold("▶ \(workflow.workflowId)") + (workflow.summary.map { style.dim("  \($0)") } ?? ""))
-            do {
-                let given = InputSchemaInspector.inputs(typedInputs[workflow.workflowId] ?? [:], for: workflow, in: document)
-                let result = try await run.run(workflowId: workflow.workflowId, inputs: .object(given)) { event in
-                    if case .stepFinished(let trace) = event {
-                        recorder.record(trace)
-                        printer.step(trace)
-                        // Traces are redacted, but the mask and the credential headers remain.
-                        if let request = trace.request, !mock,
-                           let warning = CredentialTransportCheck.warning(for: request),
-                           clearText.isFirst(warning) {
-                            err.line(context.stderrStyle.yellow("warning: ") + warning)
-                        }
-                    }
-                }
-                results.append(result)
-                printer.workflowSummary(result)
-            } catch {
-                runFailures.append((workflow.workflowId, error.diagnostics))
-                render(error.diagnostics, sources: loaded.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
-            }
-        }
+        if mock { context.stdout.line(context.stdoutStyle.dim("(mock: responses come from the OpenAPI descriptions, messages from the AsyncAPI ones; nothing is sent)")) }
+        let entries = await runner.runAll(selected, given: given, progress: progressPrinter(loaded, refused: refused, recorder: recorder, context))
         let finished = Date()
         await messageTransport.close()
 
         // Reports.
+        var results: [RunResult] = []
+        var runFailures: [(String, Diagnostics)] = []
+        for entry in entries {
+            switch entry {
+            case .ran(let result): results.append(result)
+            case .refused(let id, let failure): runFailures.append((id, failure.diagnostics))
+            case .alreadyRan: break
+            }
+        }
         let report = RunReport(
-            document: file, documentURL: loaded.url, title: document.info.title, results: results,
+            document: file, documentURL: loaded.url, title: loaded.document.info.title, results: results,
             invalidRuns: runFailures.map { ($0.0, $0.1.map(\.description)) },
             started: started, finished: finished, dryRun: dryRun, mock: mock)
-        var writeFailed = false
+        let writeFailed = !writeReports(report, exchanges: recorder.exchanges, context)
+        return summarize(results: results, notRun: runFailures.count, writeFailed: writeFailed, context)
+    }
+
+    /// The options that need no document: their values checked, `--server` pairs split.
+    private func parseOptions() -> Result<(SeverityPolicy, HostPolicy?, [String: String]), CLIUsageError> {
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            return .failure(CLIUsageError("--timeout must be a positive number of seconds"))
+        }
+        let severityPolicy: SeverityPolicy
+        switch severity.policy() {
+        case .success(let p): severityPolicy = p
+        case .failure(let error): return .failure(CLIUsageError(error.message))
+        }
+        if let maxSteps, maxSteps < 1 { return .failure(CLIUsageError("--max-steps must be at least 1")) }
+        if let maxDepth, maxDepth < 0 { return .failure(CLIUsageError("--max-depth must be 0 or more")) }
+        // --allow-host guards every request: source fetches, operations, OAuth token requests.
+        let policy: HostPolicy?
+        do {
+            policy = allowHosts.isEmpty ? nil : try HostPolicy(allowing: allowHosts)
+        } catch {
+            return .failure(CLIUsageError(error.description))
+        }
+        var overrides: [String: String] = [:]
+        for server in servers {
+            guard let eq = server.firstIndex(of: "="), eq != server.startIndex, server.index(after: eq) != server.endIndex else {
+                return .failure(CLIUsageError("--server \(server): expected SOURCE=URL"))
+            }
+            let url = String(server[server.index(after: eq)...])
+            guard ServerOverrideCheck.isURLWithHost(url) else {
+                return .failure(CLIUsageError("--server \(server): the URL must name a scheme and a host (http:// or https://; ws://, wss:// or another protocol for an AsyncAPI source)"))
+            }
+            overrides[String(server[..<eq])] = url
+        }
+        return .success((severityPolicy, policy, overrides))
+    }
+
+    /// Prints the document's problems. Errors refuse only the selected workflows they reach;
+    /// the others run, so a clean workflow of a half-finished document can still be tried.
+    /// Errors that reach no selected workflow are reported as ignored. Returns the exit code
+    /// when nothing can run.
+    private func reportProblems(
+        _ runner: WorkflowRunner, candidates: [String], refused: [String: [Diagnostic]], _ context: CLIContext
+    ) -> Int32? {
+        let diagnostics = runner.diagnostics
+        let sources = runner.document.sourceTexts
+        let err = context.stderr
+        var ignoredErrors: [Diagnostic] = []
+        if diagnostics.hasErrors {
+            ignoredErrors = diagnostics.errors
+            if candidates.isEmpty || candidates.allSatisfy({ refused[$0] != nil }) {
+                render(diagnostics, sources: sources, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
+                // A source that could not be fetched or read is the environment's problem (exit 3),
+                // not the document's.
+                if refused.values.joined().contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
+                return CLIExitCode.usage
+            }
+            if !refused.isEmpty {
+                // Some selected workflows run and some are refused: every problem, once, first.
+                render(diagnostics, sources: sources, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
+                ignoredErrors = []
+            }
+        }
+        if refused.isEmpty, !diagnostics.warnings.isEmpty {
+            render(Diagnostics(diagnostics.warnings), sources: sources, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
+        }
+        if !ignoredErrors.isEmpty {
+            let places = ignoredErrors.map { d in
+                (d.location.map { "\($0.file.hasPrefix(context.baseDirectory + "/") ? String($0.file.dropFirst(context.baseDirectory.count + 1)) : $0.file):\($0.line)" } ?? "?")
+                    + (d.code.map { " [\($0)]" } ?? "")
+            }
+            err.line(context.stderrStyle.yellow("warning: ") + "ignoring \(plural(ignoredErrors.count, "error")) outside the selected workflows: " + places.joined(separator: ", "))
+        }
+        return nil
+    }
+
+    /// Prints missing required inputs (an error) and the typed file values whose type changed
+    /// to fit a schema (a warning, once each). Returns the exit code when inputs are missing.
+    private func reportInputProblems(
+        _ runner: WorkflowRunner, given: InputValues, selected: [String], refused: [String: [Diagnostic]], _ context: CLIContext
+    ) -> Int32? {
+        let err = context.stderr
+        let missing = selected.filter { refused[$0] == nil }.compactMap { id in
+            let names = runner.missingInputs(given, for: id)
+            return names.isEmpty ? nil : "workflow '\(id)' is missing required inputs: \(names.joined(separator: ", "))"
+        }
+        if !missing.isEmpty {
+            for line in missing { err.line("error: \(line)") }
+            err.line("note: supply inputs with --input NAME=VALUE, --inputs FILE or ARAZZO_INPUT_<NAME>")
+            return CLIExitCode.usage
+        }
+        // Each workflow types the same text by its own schema (decision I1).
+        let conversions = WarningsOnce()
+        for id in selected {
+            for line in runner.inputs(given, for: id).converted where conversions.isFirst(line) {
+                err.line(context.stderrStyle.yellow("warning: ") + "--inputs \(inputsFile ?? ""): \(line) (write it without quotes in the file)")
+            }
+        }
+        return nil
+    }
+
+    /// The run options the flags set.
+    private func configure(
+        _ options: inout RunOptions, secretOutputs: SecretOutputs, overrides: [String: String], severity: SeverityPolicy,
+        context: CLIContext
+    ) {
+        options.serverOverrides = overrides
+        if let maxSteps { options.limits.maxSteps = maxSteps }
+        if let maxDepth { options.limits.maxDepth = maxDepth }
+        if let timeout { options.limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded())) }
+        if let clock = context.settings.clock { options.clock = clock }
+        options.dryRun = dryRun
+        options.secretOutputs = secretOutputs
+        options.contract = ContractPolicy(mode: contract.level, overrides: Self.contractOverrides(severity))
+    }
+
+    /// Prints each entry as it starts and ends and each step as it finishes; records exchanges
+    /// for `--har`.
+    private func progressPrinter(
+        _ loaded: LoadedDocument, refused: [String: [Diagnostic]], recorder: ExchangeRecorder, _ context: CLIContext
+    ) -> @Sendable (RunProgress) -> Void {
+        let out = context.stdout
+        let err = context.stderr
+        let style = context.stdoutStyle
+        let errStyle = context.stderrStyle
+        let base = context.baseDirectory
+        let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun)
+        let clearText = WarningsOnce()
+        let mock = mock
+        return { progress in
+            switch progress {
+            case .starting(let id):
+                out.line(style.bold("▶ \(id)") + (loaded.document.workflow(id)?.summary.map { style.dim("  \($0)") } ?? ""))
+            case .event(.stepFinished(let trace)):
+                recorder.record(trace)
+                printer.step(trace)
+                // Traces are redacted, but the mask and the credential headers remain.
+                if let request = trace.request, !mock,
+                   let warning = CredentialTransportCheck.warning(for: request), clearText.isFirst(warning) {
+                    err.line(errStyle.yellow("warning: ") + warning)
+                }
+            case .event:
+                break
+            case .finished(.ran(let result)):
+                printer.workflowSummary(result)
+            case .finished(.alreadyRan(let earlier)):
+                out.line(style.dim("↺ \(earlier.result.workflowId) already ran in this run" + (earlier.dependencyOf.map { " (a dependency of \($0))" } ?? "")))
+            case .finished(.refused(let id, let failure)):
+                if let blocking = refused[id] {
+                    err.line(errStyle.red("error: ") + "\(id) not run: "
+                        + (blocking.count == 1 ? "1 error reaches it" : "\(blocking.count) errors reach it") + " (shown above)")
+                } else {
+                    render(failure.diagnostics, sources: loaded.sourceTexts, to: err, style: errStyle, relativeTo: base)
+                }
+            }
+        }
+    }
+
+    /// Writes `--json`, `--junit` and `--har`; false when one could not be written.
+    private func writeReports(_ report: RunReport, exchanges: [ExchangeRecorder.Exchange], _ context: CLIContext) -> Bool {
+        var written = true
         for (option, name, text) in [
             (jsonFile, "--json", { report.jsonText() }),
             (junitFile, "--junit", { report.junitText() }),
-            (harFile, "--har", { report.harText(exchanges: recorder.exchanges) }),
+            (harFile, "--har", { report.harText(exchanges: exchanges) }),
         ] as [(String?, String, () -> String)] {
             guard let option else { continue }
-            let target = context.absolutePath(option)
             do {
-                try text().write(toFile: target, atomically: true, encoding: .utf8)
+                try text().write(toFile: context.absolutePath(option), atomically: true, encoding: .utf8)
             } catch {
-                err.line("error: \(name) \(option): cannot write: \(error.localizedDescription)")
-                writeFailed = true
+                context.stderr.line("error: \(name) \(option): cannot write: \(error.localizedDescription)")
+                written = false
             }
         }
+        return written
+    }
 
+    /// Prints the summary line and returns the exit code.
+    private func summarize(results: [RunResult], notRun: Int, writeFailed: Bool, _ context: CLIContext) -> Int32 {
+        let style = context.stdoutStyle
         let failed = results.filter { !$0.succeeded }.count
         let succeeded = results.count - failed
         // A dry run judges no criterion, so nothing "succeeded": its workflows are planned.
         var summary = "\(succeeded) workflow\(succeeded == 1 ? "" : "s") \(dryRun ? "planned" : "succeeded"), \(failed) failed"
-        if !runFailures.isEmpty { summary += ", \(runFailures.count) not run (invalid)" }
-        out.line(failed == 0 && runFailures.isEmpty ? style.green(summary) : style.red(summary))
-
-        if !runFailures.isEmpty { return CLIExitCode.usage }
+        if notRun > 0 { summary += ", \(notRun) not run (invalid)" }
+        context.stdout.line(failed == 0 && notRun == 0 ? style.green(summary) : style.red(summary))
+        if notRun > 0 { return CLIExitCode.usage }
         // In a dry run a failed workflow is one whose request could not be built (docs/cli.md).
         if failed > 0 { return CLIExitCode.failure }
         return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success

@@ -148,7 +148,7 @@ struct RunReport {
             object["body"] = .string(text)
             object["bodyEncoding"] = "text"
         } else {
-            object["body"] = .string(CredentialParser.base64(bytes))
+            object["body"] = .string(Data(bytes).base64EncodedString())
             object["bodyEncoding"] = "base64"
         }
     }
@@ -260,7 +260,7 @@ struct RunReport {
                 if let text = String(validating: response.body, as: UTF8.self) {
                     content["text"] = .string(text)
                 } else {
-                    content["text"] = .string(CredentialParser.base64(response.body))
+                    content["text"] = .string(Data(response.body).base64EncodedString())
                     content["encoding"] = "base64"
                 }
                 responseObject = [
