@@ -106,57 +106,78 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     }
 
     private func execute(_ context: CLIContext, http: AsyncHTTPExecutor?) async -> Int32 {
-        let err = context.stderr
-        // Options.
-        let severityPolicy: SeverityPolicy
-        let policy: HostPolicy?
-        let overrides: [String: String]
-        switch parseOptions() {
-        case .success(let parsed): (severityPolicy, policy, overrides) = parsed
-        case .failure(let error):
-            err.line("error: \(error.message)")
-            return CLIExitCode.usage
+        do throws(Exit) {
+            return try await runWorkflows(context, http: http)
+        } catch {
+            return error.code
         }
+    }
+
+    /// Option parsing → run setup (``WorkflowRunner``) → printing. Each problem is printed
+    /// where it is found and ends the command with its exit code (``Exit``).
+    private func runWorkflows(_ context: CLIContext, http: AsyncHTTPExecutor?) async throws(Exit) -> Int32 {
+        let (severityPolicy, policy, overrides) = try Exit.usage(parseOptions(), context)
         func guarded(_ executor: any StepExecutor) -> any StepExecutor {
             policy.map { PolicyEnforcingExecutor(executor, policy: $0) } ?? executor
         }
-
-        // Load and check.
-        let loaded: LoadedDocument
-        do {
-            let fetcher: (any StepExecutor)? = http ?? context.settings.executor
-            let limits: LoadLimits
-            switch fileAccess.limits(context) {
-            case .success(let l): limits = l
-            case .failure(let error):
-                err.line("error: \(error.message)")
-                return CLIExitCode.usage
-            }
-            loaded = try await ArazzoLoader(fetcher: fetcher.map(guarded), limits: limits).loadForCLI(path: context.absolutePath(file))
-        } catch {
-            render(severityPolicy.apply(to: error.diagnostics).deduplicated, sources: error.sourceTexts, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
-            if error.diagnostics.contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
-            return CLIExitCode.usage
-        }
-        let executor: any StepExecutor
-        if let injected = context.settings.executor {
-            executor = guarded(injected)
-        } else if let http, !mock {
-            executor = guarded(http)
-        } else {
-            executor = OpenAPIMockExecutor(document: loaded)
-        }
+        let loaded = try await load(context, fetcher: (http ?? context.settings.executor).map(guarded), severity: severityPolicy)
+        let executor = context.settings.executor.map(guarded) ?? http.flatMap { mock ? nil : guarded($0) } ?? OpenAPIMockExecutor(document: loaded)
         var runner = WorkflowRunner(document: loaded, options: RunOptions(executor: executor), policy: severityPolicy)
         let candidates = workflows.isEmpty ? loaded.workflowIds : workflows.filter { loaded.document.workflow($0) != nil }
         let refused = runner.refusals(among: candidates)
-        if let code = reportProblems(runner, candidates: candidates, refused: refused, context) { return code }
+        try reportProblems(runner, candidates: candidates, refused: refused, context)
+        let secretOutputs = try checkNames(loaded, context)
+        let selected = workflows.isEmpty ? loaded.runOrder : workflows
+        do throws(CredentialSpecError) {
+            try runner.useCredentials(auth, environment: context.environment)
+        } catch {
+            context.stderr.line("error: \(CredentialWording.message(error))")
+            throw Exit(code: CLIExitCode.couldNotRun)
+        }
+        let given = try Exit.usage(InputWording.collect(
+            flags: inputs, file: inputsFile.map(context.absolutePath), environment: context.environment, selected: selected,
+            runner: runner).mapError { CLIUsageError(InputWording.message($0)) }, context)
+        try reportInputProblems(runner, given: given, selected: selected, refused: refused, context)
 
-        // A --server for a name the run never uses would silently send traffic to the real server.
+        var options = runner.options
+        configure(&options, secretOutputs: secretOutputs, overrides: overrides, severity: severityPolicy, context: context)
+        let messageTransport = registerMessageTransport(in: &options, policy: policy)
+        runner.options = options
+
+        // One run (A18): each workflow at most once, later ones read the values of earlier ones.
+        let recorder = ExchangeRecorder()
+        let started = Date()
+        if mock { context.stdout.line(context.stdoutStyle.dim("(mock: responses come from the OpenAPI descriptions, messages from the AsyncAPI ones; nothing is sent)")) }
+        let entries = await runner.runAll(selected, given: given, progress: progressPrinter(loaded, refused: refused, recorder: recorder, context))
+        let finished = Date()
+        await messageTransport.close()
+        return report(entries, loaded: loaded, started: started, finished: finished, exchanges: recorder.exchanges, context)
+    }
+
+    /// Loads the document (with the file-access flags' hints on its problems); a document that
+    /// cannot be read or parsed ends the command.
+    private func load(_ context: CLIContext, fetcher: (any StepExecutor)?, severity: SeverityPolicy) async throws(Exit) -> LoadedDocument {
+        let limits = try Exit.usage(fileAccess.limits(context), context)
+        do {
+            return try await ArazzoLoader(fetcher: fetcher, limits: limits).loadForCLI(path: context.absolutePath(file))
+        } catch {
+            render(severity.apply(to: error.diagnostics).deduplicated, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
+            // A source that could not be fetched or read is the environment's problem (exit 3).
+            let unavailable = error.diagnostics.contains { $0.code == "source-unavailable" }
+            throw Exit(code: unavailable ? CLIExitCode.couldNotRun : CLIExitCode.usage)
+        }
+    }
+
+    /// Checks the names flags give against the document: `--server` sources (one the run never
+    /// uses would silently send traffic to the real server), `--secret-output` outputs and
+    /// `--workflow` ids. Returns the resolved secret outputs.
+    private func checkNames(_ loaded: LoadedDocument, _ context: CLIContext) throws(Exit) -> SecretOutputs {
+        let err = context.stderr
         for server in servers {
             let name = String(server.prefix { $0 != "=" })
             if let problem = ServerOverrideCheck.problem(source: name, url: String(server.drop { $0 != "=" }.dropFirst()), types: loaded.sourceDescriptionTypes) {
                 err.line("error: --server \(server): \(problem)")
-                return CLIExitCode.usage
+                throw Exit(code: CLIExitCode.usage)
             }
         }
         let secretOutputs: SecretOutputs
@@ -164,58 +185,37 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             secretOutputs = try SecretOutputs(resolving: self.secretOutputs, in: loaded)
         } catch {
             err.line("error: --secret-output \(error.description)")
-            return CLIExitCode.usage
+            throw Exit(code: CLIExitCode.usage)
         }
         if let unknown = workflows.first(where: { loaded.document.workflow($0) == nil }) {
             err.line("error: no workflow '\(unknown)' in \(file); workflows: \(loaded.workflowIds.joined(separator: ", "))")
-            return CLIExitCode.usage
+            throw Exit(code: CLIExitCode.usage)
         }
-        let selected = workflows.isEmpty ? loaded.runOrder : workflows
+        return secretOutputs
+    }
 
-        // Credentials and inputs.
-        do throws(CredentialSpecError) {
-            try runner.useCredentials(auth, environment: context.environment)
-        } catch {
-            err.line("error: \(CredentialWording.message(error))")
-            return CLIExitCode.couldNotRun
-        }
-        let given: InputValues
-        switch InputWording.collect(
-            flags: inputs, file: inputsFile.map(context.absolutePath), environment: context.environment, selected: selected, runner: runner) {
-        case .success(let values): given = values
-        case .failure(let error):
-            err.line("error: \(InputWording.message(error))")
-            return CLIExitCode.usage
-        }
-        if let code = reportInputProblems(runner, given: given, selected: selected, refused: refused, context) { return code }
-
-        var options = runner.options
-        configure(&options, secretOutputs: secretOutputs, overrides: overrides, severity: severityPolicy, context: context)
-        // AsyncAPI steps: WebSocket servers for real, or the in-memory mock for every protocol.
-        // Other protocols (Kafka, MQTT, AMQP) have no transport here and fail at their step.
-        let messageTransport: any MessageTransport
+    /// AsyncAPI steps: WebSocket servers for real, or the in-memory mock for every protocol.
+    /// Other protocols (Kafka, MQTT, AMQP) have no transport here and fail at their step. The
+    /// caller closes the transport returned.
+    private func registerMessageTransport(in options: inout RunOptions, policy: HostPolicy?) -> any MessageTransport {
         if mock {
-            messageTransport = AsyncAPIMockTransport()
-            options.messageTransports = MessageTransports(fallback: messageTransport)
-        } else {
-            messageTransport = WebSocketTransport(headerMode: wsEnvelope ? .envelope : .payloadOnly)
-            // --allow-host bounds WebSocket servers as it bounds HTTP ones.
-            var wsPolicy = policy
-            wsPolicy?.schemes = ["ws", "wss"]
-            options.messageTransports.register(
-                wsPolicy.map { PolicyEnforcingTransport(messageTransport, policy: $0) } ?? messageTransport, for: ["ws", "wss"])
+            let transport = AsyncAPIMockTransport()
+            options.messageTransports = MessageTransports(fallback: transport)
+            return transport
         }
-        runner.options = options
+        let transport = WebSocketTransport(headerMode: wsEnvelope ? .envelope : .payloadOnly)
+        // --allow-host bounds WebSocket servers as it bounds HTTP ones.
+        var wsPolicy = policy
+        wsPolicy?.schemes = ["ws", "wss"]
+        options.messageTransports.register(wsPolicy.map { PolicyEnforcingTransport(transport, policy: $0) } ?? transport, for: ["ws", "wss"])
+        return transport
+    }
 
-        // Run (A18: each workflow at most once, later ones read the values of earlier ones).
-        let recorder = ExchangeRecorder()
-        let started = Date()
-        if mock { context.stdout.line(context.stdoutStyle.dim("(mock: responses come from the OpenAPI descriptions, messages from the AsyncAPI ones; nothing is sent)")) }
-        let entries = await runner.runAll(selected, given: given, progress: progressPrinter(loaded, refused: refused, recorder: recorder, context))
-        let finished = Date()
-        await messageTransport.close()
-
-        // Reports.
+    /// Writes the report files and prints the summary; returns the exit code.
+    private func report(
+        _ entries: [RunEntry], loaded: LoadedDocument, started: Date, finished: Date, exchanges: [ExchangeRecorder.Exchange],
+        _ context: CLIContext
+    ) -> Int32 {
         var results: [RunResult] = []
         var runFailures: [(String, Diagnostics)] = []
         for entry in entries {
@@ -229,7 +229,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             document: file, documentURL: loaded.url, title: loaded.document.info.title, results: results,
             invalidRuns: runFailures.map { ($0.0, $0.1.map(\.description)) },
             started: started, finished: finished, dryRun: dryRun, mock: mock)
-        let writeFailed = !writeReports(report, exchanges: recorder.exchanges, context)
+        let writeFailed = !writeReports(report, exchanges: exchanges, context)
         return summarize(results: results, notRun: runFailures.count, writeFailed: writeFailed, context)
     }
 
@@ -268,11 +268,11 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
     /// Prints the document's problems. Errors refuse only the selected workflows they reach;
     /// the others run, so a clean workflow of a half-finished document can still be tried.
-    /// Errors that reach no selected workflow are reported as ignored. Returns the exit code
-    /// when nothing can run.
+    /// Errors that reach no selected workflow are reported as ignored. Ends the command when
+    /// nothing can run.
     private func reportProblems(
         _ runner: WorkflowRunner, candidates: [String], refused: [String: [Diagnostic]], _ context: CLIContext
-    ) -> Int32? {
+    ) throws(Exit) {
         let diagnostics = runner.diagnostics
         let sources = runner.document.sourceTexts
         let err = context.stderr
@@ -283,8 +283,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                 render(diagnostics, sources: sources, to: err, style: context.stderrStyle, relativeTo: context.baseDirectory)
                 // A source that could not be fetched or read is the environment's problem (exit 3),
                 // not the document's.
-                if refused.values.joined().contains(where: { $0.code == "source-unavailable" }) { return CLIExitCode.couldNotRun }
-                return CLIExitCode.usage
+                let unavailable = refused.values.joined().contains { $0.code == "source-unavailable" }
+                throw Exit(code: unavailable ? CLIExitCode.couldNotRun : CLIExitCode.usage)
             }
             if !refused.isEmpty {
                 // Some selected workflows run and some are refused: every problem, once, first.
@@ -302,14 +302,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             }
             err.line(context.stderrStyle.yellow("warning: ") + "ignoring \(plural(ignoredErrors.count, "error")) outside the selected workflows: " + places.joined(separator: ", "))
         }
-        return nil
     }
 
-    /// Prints missing required inputs (an error) and the typed file values whose type changed
-    /// to fit a schema (a warning, once each). Returns the exit code when inputs are missing.
+    /// Prints missing required inputs (an error, which ends the command) and the typed file
+    /// values whose type changed to fit a schema (a warning, once each).
     private func reportInputProblems(
         _ runner: WorkflowRunner, given: InputValues, selected: [String], refused: [String: [Diagnostic]], _ context: CLIContext
-    ) -> Int32? {
+    ) throws(Exit) {
         let err = context.stderr
         let missing = selected.filter { refused[$0] == nil }.compactMap { id in
             let names = runner.missingInputs(given, for: id)
@@ -318,7 +317,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         if !missing.isEmpty {
             for line in missing { err.line("error: \(line)") }
             err.line("note: supply inputs with --input NAME=VALUE, --inputs FILE or ARAZZO_INPUT_<NAME>")
-            return CLIExitCode.usage
+            throw Exit(code: CLIExitCode.usage)
         }
         // Each workflow types the same text by its own schema (decision I1).
         let conversions = WarningsOnce()
@@ -327,7 +326,6 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                 err.line(context.stderrStyle.yellow("warning: ") + "--inputs \(inputsFile ?? ""): \(line) (write it without quotes in the file)")
             }
         }
-        return nil
     }
 
     /// The run options the flags set.
@@ -419,6 +417,21 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         // In a dry run a failed workflow is one whose request could not be built (docs/cli.md).
         if failed > 0 { return CLIExitCode.failure }
         return writeFailed ? CLIExitCode.couldNotRun : CLIExitCode.success
+    }
+}
+
+/// Ends `arazzo-run run` early with an exit code, once the problem is printed.
+struct Exit: Error {
+    let code: Int32
+
+    /// The value, or `error: MESSAGE` printed and a usage exit.
+    static func usage<T>(_ result: Result<T, CLIUsageError>, _ context: CLIContext) throws(Exit) -> T {
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
+            context.stderr.line("error: \(error.message)")
+            throw Exit(code: CLIExitCode.usage)
+        }
     }
 }
 

@@ -110,16 +110,7 @@ extension RunSession {
 
     private func successOutcome(_ action: CompiledAction, execution: inout StepExecution, state: WorkflowState) -> ActionOutcome {
         if action.kind == .end { return .end }
-        switch action.destination {
-        case .step(let index)?:
-            return .jump(toStep: index)
-        case .workflow(let key)?:
-            return transferOutcome(action, to: key, role: "success", execution: &execution, state: state)
-        case .invalid(let message)?:
-            return .fail(FailureReason(stepId: execution.trace.stepId, message: "success action '\(action.name)': \(message)", kind: .action))
-        case nil:
-            return .next
-        }
+        return gotoOutcome(action, role: "success", withoutTarget: .next, execution: &execution, state: state)
     }
 
     private func failureOutcome(
@@ -131,18 +122,27 @@ extension RunSession {
             return .fail(FailureReason(
                 stepId: step.stepId, message: "ended by failure action '\(action.name)': \(execution.failureMessage)", kind: .endAction))
         case .goto:
-            switch action.destination {
-            case .step(let index)?:
-                return .jump(toStep: index)
-            case .workflow(let key)?:
-                return transferOutcome(action, to: key, role: "failure", execution: &execution, state: state)
-            case .invalid(let message)?:
-                return .fail(FailureReason(stepId: step.stepId, message: "failure action '\(action.name)': \(message)", kind: .action))
-            case nil:
-                return .fail(FailureReason(stepId: step.stepId, message: "failure action '\(action.name)' is a goto without a target", kind: .action))
-            }
+            let noTarget = FailureReason(stepId: step.stepId, message: "failure action '\(action.name)' is a goto without a target", kind: .action)
+            return gotoOutcome(action, role: "failure", withoutTarget: .fail(noTarget), execution: &execution, state: state)
         case .retry:
             return retryOutcome(action, of: step, execution: &execution, state: state)
+        }
+    }
+
+    /// Where a `goto` (or a success action of type goto) leads; `role` (`success`, `failure`)
+    /// names the action in messages.
+    private func gotoOutcome(
+        _ action: CompiledAction, role: String, withoutTarget: ActionOutcome, execution: inout StepExecution, state: WorkflowState
+    ) -> ActionOutcome {
+        switch action.destination {
+        case .step(let index)?:
+            return .jump(toStep: index)
+        case .workflow(let key)?:
+            return transferOutcome(action, to: key, role: role, execution: &execution, state: state)
+        case .invalid(let message)?:
+            return .fail(FailureReason(stepId: execution.trace.stepId, message: "\(role) action '\(action.name)': \(message)", kind: .action))
+        case nil:
+            return withoutTarget
         }
     }
 
