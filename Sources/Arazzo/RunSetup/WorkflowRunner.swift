@@ -159,29 +159,8 @@ public struct WorkflowRunner: Sendable {
         _ workflowIds: [String]?, progress: (@Sendable (RunProgress) -> Void)?, entryInputs: (String) -> JSONValue
     ) async -> [RunEntry] {
         let ids = workflowIds ?? document.runOrder
-        let refused = refusals(among: ids)
-        let run = engine.startRun(diagnostics: diagnostics)
-        var events: (@Sendable (RunEvent) -> Void)?
-        if let progress { events = { event in progress(.event(event)) } }
-        var entries: [RunEntry] = []
-        for id in ids {
-            let entry: RunEntry
-            if let blocking = refused[id] {
-                entry = .refused(workflowId: id, RunFailure(diagnostics: Diagnostics(blocking)))
-            } else if let earlier = run.earlierRun(of: id) {
-                entry = .alreadyRan(earlier)
-            } else {
-                progress?(.starting(workflowId: id))
-                do throws(RunFailure) {
-                    entry = .ran(try await run.run(workflowId: id, inputs: engine.entryInputs(entryInputs(id), for: id), events: events))
-                } catch {
-                    entry = .refused(workflowId: id, error)
-                }
-            }
-            progress?(.finished(entry))
-            entries.append(entry)
-        }
-        return entries
+        return await engine.startRun(diagnostics: diagnostics)
+            .runEntries(ids, refused: refusals(among: ids), progress: progress, entryInputs: entryInputs)
     }
 }
 

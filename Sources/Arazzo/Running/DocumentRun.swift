@@ -70,6 +70,37 @@ public final class DocumentRun {
         }
     }
 
+    /// Runs `workflowIds` in order as entries of this run: one refused in `refused` (the errors
+    /// that reach it) or by ``run(workflowId:inputs:events:)`` is reported and the others run;
+    /// one that already ran is not run again. Each entry gets `entryInputs(id)`, narrowed to
+    /// the names its schema declares when it is closed.
+    func runEntries(
+        _ workflowIds: [String], refused: [String: [Diagnostic]], progress: (@Sendable (RunProgress) -> Void)?,
+        entryInputs: (String) -> JSONValue
+    ) async -> [RunEntry] {
+        var events: (@Sendable (RunEvent) -> Void)?
+        if let progress { events = { event in progress(.event(event)) } }
+        var entries: [RunEntry] = []
+        for id in workflowIds {
+            let entry: RunEntry
+            if let blocking = refused[id] {
+                entry = .refused(workflowId: id, RunFailure(diagnostics: Diagnostics(blocking)))
+            } else if let earlier = earlierRun(of: id) {
+                entry = .alreadyRan(earlier)
+            } else {
+                progress?(.starting(workflowId: id))
+                do throws(RunFailure) {
+                    entry = .ran(try await run(workflowId: id, inputs: engine.entryInputs(entryInputs(id), for: id), events: events))
+                } catch {
+                    entry = .refused(workflowId: id, error)
+                }
+            }
+            progress?(.finished(entry))
+            entries.append(entry)
+        }
+        return entries
+    }
+
     /// How `workflowId` already ran in this run, or nil if it has not.
     public func earlierRun(of workflowId: String) -> EarlierRun? {
         let key = WorkflowKey(unitURL: engine.document.url, workflowId: workflowId)
@@ -121,19 +152,10 @@ extension WorkflowEngine {
         _ workflowIds: [String]? = nil, inputs: JSONValue = .object([:]), diagnostics: Diagnostics? = nil,
         events: (@Sendable (RunEvent) -> Void)? = nil
     ) async -> [RunEntry] {
-        let run = startRun(diagnostics: diagnostics)
-        var entries: [RunEntry] = []
-        for id in workflowIds ?? document.runOrder {
-            if let earlier = run.earlierRun(of: id) {
-                entries.append(.alreadyRan(earlier))
-                continue
-            }
-            do throws(RunFailure) {
-                entries.append(.ran(try await run.run(workflowId: id, inputs: entryInputs(inputs, for: id), events: events)))
-            } catch {
-                entries.append(.refused(workflowId: id, error))
-            }
+        var progress: (@Sendable (RunProgress) -> Void)?
+        if let events {
+            progress = { if case .event(let event) = $0 { events(event) } }
         }
-        return entries
+        return await startRun(diagnostics: diagnostics).runEntries(workflowIds ?? document.runOrder, refused: [:], progress: progress) { _ in inputs }
     }
 }
