@@ -84,11 +84,14 @@ extension RunSession {
         let chosen = actions.first { action in action.criteria.allSatisfy { $0.test(in: execution.context) } }
         execution.trace.actionName = chosen?.name
         let outcome: ActionOutcome
-        if execution.succeeded {
-            outcome = chosen.map { successOutcome($0, execution: &execution, state: state) } ?? .next
-        } else if let action = chosen {
+        switch (execution.succeeded, chosen) {
+        case (true, nil):
+            outcome = .next
+        case (true, let action?):
+            outcome = successOutcome(action, execution: &execution, state: state)
+        case (false, let action?):
             outcome = failureOutcome(action, of: step, execution: &execution, state: state)
-        } else {
+        case (false, nil):
             outcome = .fail(FailureReason(stepId: step.stepId, message: execution.failureMessage, kind: execution.failureKind))
         }
         execution.trace.action = traceAction(outcome, in: state)
