@@ -9,9 +9,8 @@ import Arazzo
 struct DocumentRunTests {
     static let files = InMemoryExecutor.Route("GET", "/v1/status", .json(["name": "rex"]))
 
-    @Test("runAll: a dependency that ran as an entry is not run again, and later entries read its outputs")
-    func sharedRun() async throws {
-        let document = try await petsDocument("""
+    /// `top` depends on `base` and reads its output.
+    static let topAfterBase = """
               - workflowId: top
                 dependsOn: [base]
                 steps:
@@ -25,7 +24,11 @@ struct DocumentRunTests {
                     outputs: {name: $response.body#/name}
                 outputs:
                   name: $steps.b.outputs.name
-            """)
+            """
+
+    @Test("runAll: a dependency that ran as an entry is not run again, and later entries read its outputs")
+    func sharedRun() async throws {
+        let document = try await petsDocument(Self.topAfterBase)
         #expect(document.runOrder == ["base", "top"])
         let executor = InMemoryExecutor(routes: [Self.files, .init("GET", "/v1/open", .status(200))])
         let entries = await engine(document, executor).runAll()

@@ -53,15 +53,20 @@ paths:
 """
 
 func petsDocument(_ workflows: String, components: String = "") async throws -> LoadedDocument {
-    try await load("""
-        arazzo: 1.0.1
-        info: {title: t, version: 1.0.0}
-        sourceDescriptions:
-          - {name: pets, url: ./pets.yaml, type: openapi}
-        workflows:
-        \(workflows)
-        \(components)
-        """, sources: ["pets.yaml": petsOpenAPI])
+    try await load(petsArazzo(workflows, components: components), sources: ["pets.yaml": petsOpenAPI])
+}
+
+/// The text of an Arazzo document over `./pets.yaml` with `workflows` (indented list items).
+func petsArazzo(_ workflows: String, components: String = "") -> String {
+    """
+    arazzo: 1.0.1
+    info: {title: t, version: 1.0.0}
+    sourceDescriptions:
+      - {name: pets, url: ./pets.yaml, type: openapi}
+    workflows:
+    \(workflows)
+    \(components)
+    """
 }
 
 @Suite("Running workflows")

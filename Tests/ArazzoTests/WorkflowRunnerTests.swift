@@ -7,23 +7,11 @@ import Arazzo
 /// dependency order, input descriptions.
 @Suite("WorkflowRunner")
 struct WorkflowRunnerTests {
-    /// A document whose workflows use the pets description (written next to it).
-    static func document(_ workflows: String) -> String {
-        """
-        arazzo: 1.0.1
-        info: {title: t, version: 1.0.0}
-        sourceDescriptions:
-          - {name: pets, url: ./pets.yaml, type: openapi}
-        workflows:
-        \(workflows)
-        """
-    }
-
     static func runner(_ workflows: String, executor: any StepExecutor) async throws -> WorkflowRunner {
         let root = try writeFiles(["pets.yaml": petsOpenAPI])
         var options = RunOptions(executor: executor)
         options.clock = ImmediateClock()
-        return try await WorkflowRunner.load(text: document(workflows), baseURL: root + "/arazzo.yaml", options: options)
+        return try await WorkflowRunner.load(text: petsArazzo(workflows), baseURL: root + "/arazzo.yaml", options: options)
     }
 
     static let getPet = """
@@ -56,7 +44,7 @@ struct WorkflowRunnerTests {
 
     @Test("load(path:) reads a path or a file: URL")
     func loadsFromPathAndURL() async throws {
-        let root = try writeFiles(["pets.yaml": petsOpenAPI, "arazzo.yaml": Self.document(Self.getPet)])
+        let root = try writeFiles(["pets.yaml": petsOpenAPI, "arazzo.yaml": petsArazzo(Self.getPet)])
         let options = RunOptions(executor: InMemoryExecutor(routes: []))
         let byPath = try await WorkflowRunner.load(path: root + "/arazzo.yaml", options: options)
         let byURL = try await WorkflowRunner.load(path: URL(fileURLWithPath: root + "/arazzo.yaml").absoluteString, options: options)
@@ -152,21 +140,7 @@ struct WorkflowRunnerTests {
         let executor = InMemoryExecutor(routes: [
             .init("GET", "/v1/status", .json(["name": "rex"])), .init("GET", "/v1/open", .status(200)),
         ])
-        let runner = try await Self.runner("""
-              - workflowId: top
-                dependsOn: [base]
-                steps:
-                  - {stepId: t, operationId: getOpen}
-                outputs:
-                  seen: $workflows.base.outputs.name
-              - workflowId: base
-                steps:
-                  - stepId: b
-                    operationId: getStatus
-                    outputs: {name: $response.body#/name}
-                outputs:
-                  name: $steps.b.outputs.name
-            """, executor: executor)
+        let runner = try await Self.runner(DocumentRunTests.topAfterBase, executor: executor)
         #expect(try runner.selection() == ["base", "top"])
         let log = ProgressLog()
         let entries = await runner.runAll(given: InputValues()) { log.add($0) }
