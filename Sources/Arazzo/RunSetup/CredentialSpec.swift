@@ -1,3 +1,6 @@
+import ArazzoModel
+import ArazzoOpenAPI
+
 /// Credentials written as text, the way a command line or an environment gives them.
 ///
 /// A spec is `TARGET=KIND:VALUE`, where `TARGET` is a source description name or a security

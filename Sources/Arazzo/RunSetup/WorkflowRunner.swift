@@ -1,6 +1,8 @@
 public import OrderedCollections
 public import ArazzoJSON
 public import ArazzoDiagnostics
+import ArazzoModel
+import ArazzoYAML
 
 /// A document set up to run the way `arazzo-run run` runs it: loaded, fully checked, with
 /// options, credentials (given as values or taken from `ARAZZO_AUTH_*` variables) and inputs
