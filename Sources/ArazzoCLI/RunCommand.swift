@@ -134,9 +134,15 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             context.stderr.line("error: \(CredentialWording.message(error))")
             throw Exit(code: CLIExitCode.couldNotRun)
         }
-        let given = try Exit.usage(InputWording.collect(
-            flags: inputs, file: inputsFile.map(context.absolutePath), environment: context.environment, selected: selected,
-            runner: runner).mapError { CLIUsageError(InputWording.message($0)) }, context)
+        let given: InputValues
+        do throws(InputValuesError) {
+            given = try InputValues(
+                environment: context.environment, declaredNames: selected.flatMap { runner.inputDescriptions(of: $0).map(\.name) },
+                file: inputsFile.map(context.absolutePath), pairs: inputs)
+        } catch {
+            context.stderr.line("error: \(InputWording.message(error))")
+            throw Exit(code: CLIExitCode.usage)
+        }
         try reportInputProblems(runner, given: given, selected: selected, refused: refused, context)
 
         var options = runner.options

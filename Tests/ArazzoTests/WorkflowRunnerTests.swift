@@ -113,14 +113,18 @@ struct WorkflowRunnerTests {
         #expect(runner.missingInputs(InputValues(text: ["code": "1"]), for: "pet") == ["petId"])
     }
 
-    @Test("ARAZZO_INPUT_<NAME> matches a declared name ignoring case; a later source wins")
+    @Test("ARAZZO_INPUT_<NAME> matches a declared name ignoring case; the file wins over it and pairs over both")
     func environmentInputs() async throws {
-        var given = InputValues()
-        given.add(environment: ["ARAZZO_INPUT_PETID": "5", "ARAZZO_INPUT_": "x", "PATH": "/bin"], declaredNames: ["petId"])
-        try given.add(pairs: ["petId=6"])
-        #expect(given.names == ["petId"])
+        let root = try writeFiles(["inputs.yaml": "petId: 6\ncode: abc\n"])
+        let given = try InputValues(
+            environment: ["ARAZZO_INPUT_PETID": "5", "ARAZZO_INPUT_CODE": "env", "ARAZZO_INPUT_": "x", "PATH": "/bin"],
+            declaredNames: ["petId", "code"], file: root + "/inputs.yaml", pairs: ["code=flag"])
+        #expect(given.names == ["code", "petId"])
         let runner = try await Self.runner(Self.getPet, executor: InMemoryExecutor(routes: []))
-        #expect(runner.inputs(given, for: "pet").inputs == ["petId": 6])
+        #expect(runner.inputs(given, for: "pet").inputs == ["code": "flag", "petId": 6])
+        #expect(throws: InputValuesError.self) {
+            try InputValues(environment: [:], declaredNames: [], file: root + "/missing.yaml", pairs: [])
+        }
     }
 
     @Test("Input descriptions: name, type, required, description, secret, in schema order")

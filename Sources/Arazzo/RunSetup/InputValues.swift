@@ -35,6 +35,16 @@ public struct InputValues: Sendable {
         for (name, text) in pairs { set(name, text: text) }
     }
 
+    /// Inputs gathered the way `arazzo-run` gathers them, each source winning over the ones
+    /// before it: `ARAZZO_INPUT_<NAME>` variables of `environment` (matched against
+    /// `declaredNames`), then the object in the JSON or YAML file at `file`, then `NAME=VALUE`
+    /// `pairs`.
+    public init(environment: [String: String], declaredNames: [String], file: String?, pairs: [String]) throws(InputValuesError) {
+        add(environment: environment, declaredNames: declaredNames)
+        if let file { try add(fileAt: file) }
+        try add(pairs: pairs)
+    }
+
     /// Gives input `name` as text.
     public mutating func set(_ name: String, text: String) { set(name, .text(text)) }
 
