@@ -146,7 +146,10 @@ let package = Package(
         // executor, goldens, conformance cases. No networking: the servers below build on it.
         .target(
             name: "ArazzoTesting",
-            dependencies: ["ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoExecutor"],
+            dependencies: [
+                "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoExecutor",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
             swiftSettings: strictSettings),
 
         // Loopback HTTP servers for tests and benchmarks (scripted replay, Stytch-shaped, faults).

@@ -1,5 +1,6 @@
 import ArazzoJSON
 import Foundation
+import OrderedCollections
 
 /// A request that did not match the script.
 public struct ScriptMismatch: Sendable, Hashable, Codable, CustomStringConvertible {
