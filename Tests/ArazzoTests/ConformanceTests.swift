@@ -183,3 +183,27 @@ struct ConformanceTests {
         }
     }
 }
+
+@Suite("The engine-API conformance runner itself")
+struct EngineConformanceRunnerTests {
+    @Test("a case whose expectations are wrong fails, naming each difference, as the CLI runner does")
+    func detectsDifferences() async throws {
+        // A suite of one mutated case, with the shared descriptions beside it as in Fixtures/.
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let source = Repository.fixture("conformance/expr-statuscode")
+        try FileManager.default.copyItem(atPath: Repository.fixture("conformance/_shared"), toPath: directory.file("_shared"))
+        try FileManager.default.copyItem(atPath: source, toPath: directory.file("mutated"))
+        let caseText = try String(contentsOfFile: source + "/case.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "code: 200", with: "code: 200\n        extra: 1")
+            .replacingOccurrences(of: "path: /pets/7", with: "path: /pets/8")
+            .replacingOccurrences(of: "get 200 next", with: "get 200 end")
+        try caseText.write(toFile: directory.file("mutated/case.yaml"), atomically: true, encoding: .utf8)
+        let problems = try await ConformanceTests.run(ConformanceCase.Folder(path: directory.file("mutated")))
+        // Outputs compare exactly: the extra expected output is a difference.
+        #expect(problems.contains { $0.contains("expected {\"code\":200,\"extra\":1}") })
+        #expect(problems.contains { $0.hasPrefix("wf: steps [get 599") && $0.hasSuffix("expected [get 200 end]") }, "\(problems)")
+        #expect(problems.contains { $0 == "server: request #0 GET /pets/7 (exchange #0): path: expected /pets/8, got /pets/7" })
+    }
+}
+
