@@ -1,11 +1,11 @@
 public import ArazzoJSON
 import Foundation
 
-/// A conversation a ``ScriptedServer`` replays: the requests it expects, in order, and what it
-/// answers to each.
+/// A conversation a ``ScriptedExecutor`` (in memory) or ArazzoTestServer's `ScriptedServer`
+/// (loopback HTTP) replays: the requests it expects, in order, and what it answers to each.
 ///
-/// The format is `Codable`, so a script can live in a JSON or YAML file next to a conformance case
-/// (`/work/team/SCRIPT-FORMAT.md` has the field-by-field description):
+/// The format is `Codable`, so a script can live in a JSON or YAML file next to a test
+/// (docs/testing.md):
 ///
 /// ```yaml
 /// ordered: true
