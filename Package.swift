@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .library(name: "Arazzo", targets: ["Arazzo"]),
         .library(name: "ArazzoHTTP", targets: ["ArazzoHTTP"]),
+        .library(name: "ArazzoTesting", targets: ["ArazzoTesting"]),
         .executable(name: "arazzo-run", targets: ["arazzo-run"]),
         .executable(name: "arazzo-bench", targets: ["arazzo-bench"]),
     ],
@@ -141,11 +142,21 @@ let package = Package(
             swiftSettings: strictSettings),
         .executableTarget(name: "arazzo-run", dependencies: ["ArazzoCLI"], swiftSettings: strictSettings),
 
+        // Test support embedders use too (docs/testing.md): the exchange script and its in-memory
+        // executor, goldens, conformance cases. No networking: the servers below build on it.
+        .target(
+            name: "ArazzoTesting",
+            dependencies: [
+                "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoExecutor",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings),
+
         // Loopback HTTP servers for tests and benchmarks (scripted replay, Stytch-shaped, faults).
         .target(
             name: "ArazzoTestServer",
             dependencies: [
-                "ArazzoJSON",
+                "ArazzoTesting", "ArazzoJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -166,23 +177,23 @@ let package = Package(
 
         // Tests (Swift Testing).
         // Test helpers shared by several test targets.
-        .target(name: "ArazzoTestSupport", path: "Tests/ArazzoTestSupport", swiftSettings: strictSettings),
+        .target(name: "ArazzoTestSupport", dependencies: ["ArazzoTesting"], path: "Tests/ArazzoTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONTests", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoYAMLTests", dependencies: ["ArazzoTestSupport", "ArazzoYAML"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoTestSupport", "ArazzoModel", "ArazzoYAML", "ArazzoExpressions"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoTestSupport", "ArazzoTesting", "ArazzoModel", "ArazzoYAML", "ArazzoExpressions"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath", "ArazzoTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoTestSupport", "ArazzoRegex"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath", "ArazzoTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoTests", dependencies: ["Arazzo"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML", "ArazzoTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoTests", dependencies: ["Arazzo", "ArazzoTesting", "ArazzoTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoOpenAPITests", dependencies: ["ArazzoOpenAPI", "ArazzoJSON", "ArazzoYAML"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor", "ArazzoTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "ArazzoAsyncAPITests",
-            dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoTestSupport"],
+            dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoTestSupport", "ArazzoTesting"],
             swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "Arazzo"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
     ]
 )

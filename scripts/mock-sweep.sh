@@ -193,6 +193,13 @@ def substitute_placeholders(folder):
 
 def conformance_entries():
     root = os.path.join("Fixtures", "conformance")
+    # Descriptions shared by many cases (`_shared/`, named as ../_shared/x.yaml) sit beside the
+    # copied cases, as the test runners place them.
+    for name in sorted(os.listdir(root)):
+        if name.startswith("_") and os.path.isdir(os.path.join(root, name)):
+            shared = os.path.join(work, "conformance", name)
+            shutil.copytree(os.path.join(root, name), shared, dirs_exist_ok=True)
+            substitute_placeholders(shared)
     for name in sorted(os.listdir(root)):
         folder = os.path.join(root, name)
         case = read(os.path.join(folder, "case.yaml"))

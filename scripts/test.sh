@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test (Swift Testing; the conformance suite prints its own "N passed, N failed" line).
+# Runs every test (Swift Testing; each conformance case is a test case of its own, docs/conformance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

@@ -4,6 +4,7 @@ import ArazzoJSON
 import ArazzoTestSupport
 import ArazzoWebSocket
 import Foundation
+import ArazzoTesting
 import Testing
 
 /// The real peer: `scripts/peers/ws_peer.py` on Python's `websockets`, from the virtualenv
@@ -109,10 +110,9 @@ struct WebSocketTransportTests {
 
     @Test("wss: TLS to a peer whose certificate a given CA file vouches for; refused without it")
     func secure() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ws-tls-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let certificate = directory + "/cert.pem", key = directory + "/key.pem"
+        let directory = try TemporaryDirectory(prefix: "ws-tls-")
+        defer { directory.cleanup() }
+        let certificate = directory.file("cert.pem"), key = directory.file("key.pem")
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,

@@ -2,6 +2,8 @@ import ArazzoCLI
 import ArazzoJSON
 import ArazzoTestServer
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 #if canImport(FoundationXML)
@@ -399,17 +401,17 @@ struct ConsoleTests {
 struct ConformanceRunnerTests {
     @Test("a case whose expectations are wrong fails, naming each difference")
     func detectsDifferences() async throws {
+        // A suite of one mutated case, with the shared descriptions beside it as in Fixtures/.
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let source = Repository.fixture("conformance/expr-statuscode")
-        for name in ["arazzo.yaml", "openapi.yaml"] {
-            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: directory.file(name))
-        }
+        try FileManager.default.copyItem(atPath: Repository.fixture("conformance/_shared"), toPath: directory.file("_shared"))
+        try FileManager.default.copyItem(atPath: source, toPath: directory.file("mutated"))
         let caseText = try String(contentsOfFile: source + "/case.yaml", encoding: .utf8)
             .replacingOccurrences(of: "code: 200", with: "code: 201")
             .replacingOccurrences(of: "path: /pets/7", with: "path: /pets/8")
-        try caseText.write(toFile: directory.file("case.yaml"), atomically: true, encoding: .utf8)
-        let problems = await ConformanceCase(name: "mutated", folder: directory.path).run()
+        try caseText.write(toFile: directory.file("mutated/case.yaml"), atomically: true, encoding: .utf8)
+        let problems = try await CLIConformanceRunner.run(ConformanceCase.Folder(path: directory.file("mutated")))
         #expect(problems.contains { $0.contains("expected {\"code\":201}") })
         #expect(problems.contains { $0.contains("outcome failed, expected succeeded") })
         #expect(problems.contains { $0.hasPrefix("server: ") })
@@ -417,11 +419,12 @@ struct ConformanceRunnerTests {
 
     @Test("step lines match on the fields given")
     func stepMatching() {
-        #expect(ConformanceCase.matches("call 503 retry", "call 503 retry"))
-        #expect(ConformanceCase.matches("refresh 200 next", "refresh 200"))
-        #expect(!ConformanceCase.matches("call 503 fail", "call 503 retry"))
-        #expect(!ConformanceCase.matches("call 500 next", "call 503"))
-        #expect(ConformanceCase.matches("one 200 goto step three", "one 200 goto step three"))
+        let matches = ConformanceCase.WorkflowExpectation.stepMatches
+        #expect(matches("call 503 retry", "call 503 retry"))
+        #expect(matches("refresh 200 next", "refresh 200"))
+        #expect(!matches("call 503 fail", "call 503 retry"))
+        #expect(!matches("call 500 next", "call 503"))
+        #expect(matches("one 200 goto step three", "one 200 goto step three"))
     }
 }
 

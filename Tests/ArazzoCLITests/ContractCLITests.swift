@@ -1,5 +1,7 @@
 import Arazzo
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// `--contract`, `--severity contract-…` and where findings appear: console, `--json`, JUnit, HAR.

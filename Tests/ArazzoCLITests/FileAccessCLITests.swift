@@ -2,6 +2,8 @@ import Arazzo
 import ArazzoCLI
 import ArazzoTestServer
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// `--sandbox`, `--map`, `--allow-file-root`, `--allow-files` (run, validate, list) and

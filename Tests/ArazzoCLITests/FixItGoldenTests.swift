@@ -1,6 +1,8 @@
 import ArazzoCLI
 import ArazzoJSON
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// Every case under `Fixtures/fixits/<case>/`: a document that bends a rule where its meaning is
@@ -16,7 +18,7 @@ import Testing
 /// For each case the test checks that: the document validates without errors (the run uses its
 /// evident meaning), the warnings match the golden text, `fix` turns it into `after.yaml` byte
 /// for byte, a second `fix` changes nothing, and `validate --strict` on the result leaves only
-/// diagnostics that have no fix-it. Set `ARAZZO_UPDATE_GOLDENS=1` to rewrite the expected files.
+/// diagnostics that have no fix-it. Set `ARAZZO_RECORD_GOLDENS=1` to rewrite the expected files.
 @Suite("Fix-it goldens (Fixtures/fixits: validate, fix, fix again, validate --strict)")
 struct FixItGoldenTests {
     static let cases: [String] = {
@@ -86,7 +88,7 @@ struct RuleDocumentationTests {
     func docsInStep() async throws {
         let rules = await Invocation.run(["rules", "--format", "markdown"])
         #expect(rules.code == 0)
-        let path = (Repository.root?.path ?? ".") + "/docs/diagnostics.md"
+        let path = Repository.root + "/docs/diagnostics.md"
         let page = try String(contentsOfFile: path, encoding: .utf8)
         let begin = "<!-- rules:begin -->\n", end = "<!-- rules:end -->"
         guard let b = page.range(of: begin), let e = page.range(of: end) else {
@@ -94,11 +96,11 @@ struct RuleDocumentationTests {
             return
         }
         let current = String(page[b.upperBound..<e.lowerBound])
-        if ProcessInfo.processInfo.environment["ARAZZO_UPDATE_GOLDENS"] == "1" {
+        if GoldenFile.recording {
             try (String(page[..<b.upperBound]) + rules.stdout + String(page[e.lowerBound...])).write(toFile: path, atomically: true, encoding: .utf8)
             return
         }
-        #expect(current == rules.stdout, "run: ARAZZO_UPDATE_GOLDENS=1 swift test --filter RuleDocumentationTests")
+        #expect(current == rules.stdout, "run: ARAZZO_RECORD_GOLDENS=1 swift test --filter RuleDocumentationTests")
     }
 }
 
@@ -107,7 +109,7 @@ struct RuleDocumentationTests {
 struct RuleCoverageTests {
     @Test("every `code: \"…\"` literal in Sources/ names a catalogued rule")
     func everyEmittedCodeIsCatalogued() throws {
-        guard let root = Repository.root else { return }
+        let root = Repository.rootURL
         let sources = root.appendingPathComponent("Sources")
         let enumerator = FileManager.default.enumerator(atPath: sources.path)
         let skipped: Set<String> = ["ArazzoTestServer", "arazzo-bench"]

@@ -1,4 +1,6 @@
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// Every malformed or hostile document under `Fixtures/invalid/` (the golden set and the hostile
@@ -53,7 +55,7 @@ struct InvalidCorpusProcessTests {
     static var executable: String? {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         var candidates = [here.appendingPathComponent("arazzo-run").path]
-        if let root = Repository.root { candidates.append(root.appendingPathComponent(".build/debug/arazzo-run").path) }
+        candidates.append(Repository.rootURL.appendingPathComponent(".build/debug/arazzo-run").path)
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
@@ -61,8 +63,8 @@ struct InvalidCorpusProcessTests {
     static var documents: [String] {
         var found: [String] = []
         for folder in ["Fixtures/invalid", "Fixtures/invalid/hostile"] {
-            guard let root = Repository.root,
-                  let names = try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)
+            let root = Repository.rootURL
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)
             else { continue }
             for name in names where ["yaml", "yml", "json", "bin"].contains((name as NSString).pathExtension) {
                 found.append(folder + "/" + name)
@@ -76,7 +78,7 @@ struct InvalidCorpusProcessTests {
         let documents = Self.documents
         #expect(documents.count >= 100, "only \(documents.count) documents under Fixtures/invalid")
         let binary = try #require(Self.executable, "arazzo-run is not built next to the tests; run `swift build --build-tests`")
-        let root = try #require(Repository.root)
+        let root = Repository.rootURL
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -2,6 +2,8 @@ import Arazzo
 import ArazzoCLI
 import ArazzoJSON
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// `validate` and the library agree, `validate --no-sources`, and `run` with errors elsewhere.

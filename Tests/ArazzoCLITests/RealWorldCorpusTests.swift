@@ -1,6 +1,8 @@
 import ArazzoCLI
 import ArazzoJSON
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// Documents written in the styles real projects use (a provider's `arazzo/` + `openapi/` folders,
@@ -11,7 +13,7 @@ import Testing
 @Suite("Real-world styles (Fixtures/realworld: validate with no flags, fix, validate --strict)")
 struct RealWorldCorpusTests {
     static let documents: [String] = {
-        guard let root = Repository.root?.appendingPathComponent("Fixtures/realworld").path else { return [] }
+        let root = Repository.rootURL.appendingPathComponent("Fixtures/realworld").path
         let all = FileManager.default.enumerator(atPath: root)?.allObjects.compactMap { $0 as? String } ?? []
         return all.filter { $0.hasSuffix(".arazzo.yaml") || $0.hasSuffix(".arazzo.json") }.sorted()
     }()

@@ -1,5 +1,7 @@
 import Arazzo
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// Every catalogued rule is triggered by at least one document under `Fixtures/` (the golden

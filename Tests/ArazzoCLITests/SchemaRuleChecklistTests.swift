@@ -1,5 +1,7 @@
 import ArazzoJSON
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// `docs/rules.md` maps each rule of the 1.1 schema to its diagnostic codes and the golden lines
@@ -9,7 +11,7 @@ import Testing
 struct SchemaRuleChecklistTests {
     @Test("every golden line the checklist names carries one of its row's codes")
     func checklistHolds() async throws {
-        guard let root = Repository.root else { return }
+        let root = Repository.rootURL
         let page = try String(contentsOfFile: root.path + "/docs/rules.md", encoding: .utf8)
         var reports: [String: [Int: Set<String>]] = [:]
         var checked = 0

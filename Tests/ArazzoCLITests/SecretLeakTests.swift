@@ -3,6 +3,8 @@ import ArazzoExecutor
 import ArazzoJSON
 import ArazzoTestServer
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// Canary credentials run through the real CLI code path (`CLI.main`) against loopback servers;

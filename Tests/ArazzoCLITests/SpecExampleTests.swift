@@ -1,4 +1,6 @@
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// The complete Arazzo 1.1 example documents of the specification text, kept in

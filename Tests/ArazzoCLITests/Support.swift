@@ -4,36 +4,6 @@ import ArazzoJSON
 import ArazzoYAML
 import Foundation
 
-/// Locates repository files from the test sources, in the main package or a scratch package.
-enum Repository {
-    /// The directory that holds `Fixtures/` and `Package.swift`, found by walking up from this file.
-    static let root: URL? = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<10 {
-            let fixtures = url.appendingPathComponent("Fixtures").path
-            let package = url.appendingPathComponent("Package.swift").path
-            if FileManager.default.fileExists(atPath: fixtures), FileManager.default.fileExists(atPath: package) {
-                return url
-            }
-            url.deleteLastPathComponent()
-        }
-        return nil
-    }()
-
-    static func fixture(_ relative: String) -> String {
-        (root?.appendingPathComponent("Fixtures").appendingPathComponent(relative).path) ?? "Fixtures/" + relative
-    }
-
-    /// The shared third-party material next to the repository (`../shared`), absent in CI.
-    static let shared: String = {
-        let sibling = root?.deletingLastPathComponent().appendingPathComponent("shared").path
-        if let sibling, FileManager.default.fileExists(atPath: sibling) { return sibling }
-        return "/work/shared"
-    }()
-    static var sharedStytchOpenAPI: String { shared + "/fixtures/stytch/openapi/stytch-b2b-openapi.yml" }
-    static var hasShared: Bool { FileManager.default.fileExists(atPath: sharedStytchOpenAPI) }
-}
-
 /// One in-process CLI invocation and what it printed.
 struct Invocation {
     let code: Int32
@@ -48,22 +18,6 @@ struct Invocation {
         let code = await CLI.main(
             arguments: arguments, environment: environment, stdout: out.output, stderr: err.output, settings: settings)
         return Invocation(code: code, stdout: out.text, stderr: err.text)
-    }
-}
-
-/// A fresh temporary directory, removed by `cleanup()`.
-struct TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "arazzo-cli-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    func cleanup() {
-        try? FileManager.default.removeItem(atPath: path)
     }
 }
 

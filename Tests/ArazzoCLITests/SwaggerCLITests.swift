@@ -1,4 +1,6 @@
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 @Suite("arazzo-run over Swagger 2.0 sources")

@@ -1,5 +1,7 @@
 import ArazzoTestServer
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// `openssl s_server` with a fresh self-signed certificate: a real TLS peer whose certificate no

@@ -1,6 +1,8 @@
 import ArazzoCLI
 import ArazzoJSON
 import Foundation
+import ArazzoTestSupport
+import ArazzoTesting
 import Testing
 
 /// Every case under `Fixtures/upgrade/<case>/`: a document and what `arazzo-run upgrade` makes of it
@@ -17,13 +19,13 @@ import Testing
 /// For each case: `--diff` and `--check` write nothing; `--check` exits 1 exactly when the text
 /// would change; `upgrade` writes `after.*` byte for byte; the result validates with no error the
 /// original did not have; a second `upgrade` changes nothing (it is already 1.1). Set
-/// `ARAZZO_UPDATE_GOLDENS=1` to rewrite the expected files.
+/// `ARAZZO_RECORD_GOLDENS=1` to rewrite the expected files.
 @Suite("upgrade goldens (Fixtures/upgrade)")
 struct UpgradeGoldenTests {
     static let cases: [String] = {
         let dir = Repository.fixture("upgrade")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return names.filter { FileManager.default.fileExists(atPath: dir + "/" + $0 + "/upgrade.expected") || GoldenFile.updating }.sorted()
+        return names.filter { FileManager.default.fileExists(atPath: dir + "/" + $0 + "/upgrade.expected") || GoldenFile.recording }.sorted()
     }()
 
 
@@ -74,7 +76,7 @@ struct UpgradeGoldenTests {
         } else {
             // Refused or nothing to do: the file is as it was, and no after file is expected.
             #expect(upgraded == original, "\(name): a refused upgrade wrote")
-            #expect(!fm.fileExists(atPath: source + "/" + afterName) || GoldenFile.updating, "\(name): after file for an unchanged document")
+            #expect(!fm.fileExists(atPath: source + "/" + afterName) || GoldenFile.recording, "\(name): after file for an unchanged document")
             #expect(diff.stdout.isEmpty)
             #expect(check.code == (upgrade.code == 0 ? 0 : upgrade.code), "\(name): --check\n\(check.stdout)\(check.stderr)")
         }

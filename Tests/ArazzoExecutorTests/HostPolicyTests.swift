@@ -1,5 +1,6 @@
 import ArazzoExecutor
 import Foundation
+import ArazzoTesting
 import Testing
 
 @Suite("HostPolicy")
@@ -195,23 +196,21 @@ struct PolicyEnforcingExecutorTests {
 struct FilePolicyTests {
     /// A temporary tree: root/doc/{a.yaml, sub/b.yaml, out -> ../outside, in -> sub}, root/outside/c.yaml.
     struct Tree {
-        let root: String
+        let directory: TemporaryDirectory
+        var root: String { directory.path }
         var doc: String { root + "/doc" }
 
         init() throws {
-            root = NSTemporaryDirectory() + "file-policy-" + UUID().uuidString
+            directory = try TemporaryDirectory(prefix: "file-policy-")
+            let root = directory.path
             let fm = FileManager.default
-            try fm.createDirectory(atPath: root + "/doc/sub", withIntermediateDirectories: true)
-            try fm.createDirectory(atPath: root + "/outside", withIntermediateDirectories: true)
-            for file in ["/doc/a.yaml", "/doc/sub/b.yaml", "/outside/c.yaml"] {
-                fm.createFile(atPath: root + file, contents: Data("x".utf8))
-            }
+            try directory.write(["doc/a.yaml": "x", "doc/sub/b.yaml": "x", "outside/c.yaml": "x"])
             try fm.createSymbolicLink(atPath: root + "/doc/out", withDestinationPath: "../outside")
             try fm.createSymbolicLink(atPath: root + "/doc/in", withDestinationPath: "sub")
             try fm.createSymbolicLink(atPath: root + "/doc/sub/deep", withDestinationPath: root + "/outside/c.yaml")
         }
 
-        func remove() { try? FileManager.default.removeItem(atPath: root) }
+        func remove() { directory.cleanup() }
     }
 
     @Test("Paths inside the document's tree are allowed, symlinks and .. resolved")

@@ -2,6 +2,7 @@ import Arazzo
 import ArazzoHTTP
 import ArazzoTestServer
 import Foundation
+import ArazzoTesting
 import Testing
 
 /// Whole runs (loader + engine + AsyncHTTPExecutor) against misbehaving servers: every fault must
@@ -56,11 +57,10 @@ struct FaultRunTests {
         _ operationId: String, baseURL: String, onFailure: String? = nil, clock: ImmediateClock = ImmediateClock(),
         credential: Credential? = nil, configure: (inout RunLimits) -> Void = { _ in }
     ) async throws -> RunResult {
-        let directory = NSTemporaryDirectory() + "fault-run-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try openAPI.write(toFile: directory + "/faults.yaml", atomically: true, encoding: .utf8)
-        let document = try await ArazzoLoader().load(text: arazzo(operationId, onFailure: onFailure), baseURL: directory + "/arazzo.yaml")
+        let directory = try TemporaryDirectory(prefix: "fault-run-")
+        defer { directory.cleanup() }
+        try directory.write(["faults.yaml": openAPI])
+        let document = try await ArazzoLoader().load(text: arazzo(operationId, onFailure: onFailure), baseURL: directory.file("arazzo.yaml"))
         return try await withTestExecutor { executor in
             var options = RunOptions(executor: executor)
             options.serverOverrides = ["faults": baseURL]

@@ -2,22 +2,8 @@ import Arazzo
 import ArazzoHTTP
 import ArazzoTestServer
 import Foundation
+import ArazzoTestSupport
 import Testing
-
-/// The repository root: the first directory above this file holding `Fixtures/` and `Package.swift`.
-private func repositoryRoot(_ file: String = #filePath) -> String {
-    var url = URL(fileURLWithPath: file).deletingLastPathComponent()
-    while url.path != "/" {
-        let fileManager = FileManager.default
-        if fileManager.fileExists(atPath: url.appendingPathComponent("Fixtures").path),
-            fileManager.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
-        {
-            return url.path
-        }
-        url = url.deletingLastPathComponent()
-    }
-    return "/"
-}
 
 @Suite("Stytch reference workflow over HTTP (engine + AsyncHTTPExecutor + Stytch-shaped server)")
 struct StytchWorkflowOverHTTPTests {
@@ -37,7 +23,7 @@ struct StytchWorkflowOverHTTPTests {
     static func run(
         on server: StytchServer, password: String, code: String
     ) async throws -> RunResult {
-        let path = repositoryRoot() + "/Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml"
+        let path = Repository.root + "/Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml"
         // The layout names ../openapi/…, which a local document may read.
         let document = try await ArazzoLoader().load(path: path)
         return try await withTestExecutor { executor in

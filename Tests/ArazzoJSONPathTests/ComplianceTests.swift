@@ -1,6 +1,7 @@
 import ArazzoJSON
 import ArazzoJSONPath
 import Foundation
+import ArazzoTestSupport
 import Testing
 
 /// One case of the JSONPath Compliance Test Suite (`Fixtures/jsonpath-cts/cts.json`).
@@ -15,8 +16,8 @@ struct ComplianceCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static func load() -> [ComplianceCase] {
-        guard let root = repositoryRoot(),
-            let data = try? Data(contentsOf: root.appendingPathComponent("Fixtures/jsonpath-cts/cts.json")),
+        let root = Repository.rootURL
+        guard let data = try? Data(contentsOf: root.appendingPathComponent("Fixtures/jsonpath-cts/cts.json")),
             let suite = try? FixtureJSONReader.parse(data),
             case .array(let tests)? = suite["tests"]
         else { return [] }

@@ -1,22 +1,6 @@
 import ArazzoJSON
 import Foundation
 
-/// Finds the repository root (the directory holding `Fixtures/` and `Package.swift`) by walking
-/// up from this file.
-func repositoryRoot(from file: String = #filePath) -> URL? {
-    var url = URL(fileURLWithPath: file).deletingLastPathComponent()
-    let fm = FileManager.default
-    while url.path != "/" {
-        if fm.fileExists(atPath: url.appendingPathComponent("Fixtures").path),
-            fm.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
-        {
-            return url
-        }
-        url = url.deletingLastPathComponent()
-    }
-    return nil
-}
-
 /// A small JSON reader for test fixtures that keeps object member order and the integer/double
 /// distinction (Foundation's readers lose one or the other).
 struct FixtureJSONReader {

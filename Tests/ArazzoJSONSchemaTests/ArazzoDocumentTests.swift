@@ -2,6 +2,7 @@ import ArazzoJSON
 import ArazzoJSONSchema
 import ArazzoYAML
 import Foundation
+import ArazzoTestSupport
 import Testing
 
 /// Workflow `inputs` schemas taken from real Arazzo descriptions.
@@ -15,7 +16,7 @@ struct ArazzoDocumentTests {
     }
 
     static func stytch() throws -> (document: JSONValue, inputs: JSONSchema) {
-        let root = try #require(repositoryRoot())
+        let root = Repository.rootURL
         let document = try load(root.appendingPathComponent("Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml").path)
         let inputs = try #require(document["workflows"]?[0]?["inputs"])
         return (document, try JSONSchema(inputs, resolveRef: JSONSchema.fragmentResolver(in: document)))

@@ -35,17 +35,3 @@ func compileError(_ schema: JSONValue, resolveRef: (String) -> JSONValue? = { _ 
     }
 }
 
-/// The repository root: the nearest ancestor of this file holding `Fixtures/` and `Package.swift`.
-func repositoryRoot(from file: String = #filePath) -> URL? {
-    var url = URL(fileURLWithPath: file).deletingLastPathComponent()
-    let fm = FileManager.default
-    while url.path != "/" {
-        if fm.fileExists(atPath: url.appendingPathComponent("Fixtures").path),
-           fm.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
-        {
-            return url
-        }
-        url.deleteLastPathComponent()
-    }
-    return nil
-}

@@ -1,6 +1,7 @@
 import ArazzoJSON
 import ArazzoJSONSchema
 import Foundation
+import ArazzoTestSupport
 import Testing
 
 /// Runs the official JSON-Schema-Test-Suite (`../shared/conformance/json-schema-test-suite`, next to
@@ -34,7 +35,7 @@ struct JSONSchemaTestSuite {
     ]
 
     static var suiteRoot: URL? {
-        guard let root = repositoryRoot() else { return nil }
+        let root = Repository.rootURL
         let url = root.deletingLastPathComponent().appendingPathComponent("shared/conformance/json-schema-test-suite")
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }

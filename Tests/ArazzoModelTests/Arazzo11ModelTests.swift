@@ -1,3 +1,4 @@
+import ArazzoTestSupport
 import ArazzoDiagnostics
 import ArazzoModel
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// Arazzo 1.1 documents: read into the one model, gated by the declared version (decisions V1-V3).
 @Suite("Arazzo 1.1 model")
 struct Arazzo11ModelTests {
-    static let valid11 = Repo.files(in: "Fixtures/valid/1.1", extensions: ["yaml", "yml", "json"])
+    static let valid11 = Repository.files(in: "Fixtures/valid/1.1", extensions: ["yaml", "yml", "json"])
 
     @Test("the 1.1 valid fixtures read with no errors and no warnings", arguments: valid11)
     func validFixture(_ name: String) throws {

@@ -14,7 +14,7 @@ import Testing
 @Suite("Hostile documents")
 struct HostileDocumentTests {
     static let folder = "Fixtures/invalid/hostile"
-    static let fixtures = Repo.files(in: folder, extensions: ["yaml", "yml", "json", "bin"])
+    static let fixtures = Repository.files(in: folder, extensions: ["yaml", "yml", "json", "bin"])
 
     /// CPU time (``ThreadCPUTime``) that reading plus the expression checks of one committed
     /// document may use in a debug build; the real figures are milliseconds.
@@ -30,7 +30,7 @@ struct HostileDocumentTests {
     @Test("diagnostics match the golden text, in time", arguments: fixtures)
     func golden(_ name: String) throws {
         let path = "\(Self.folder)/\(name)"
-        let bytes = [UInt8](try Data(contentsOf: Repo.url(path)))
+        let bytes = [UInt8](try Data(contentsOf: Repository.url(path)))
         var outcome: HostileOutcome?
         let elapsed = ThreadCPUTime.measure { outcome = HostileOutcome(bytes: bytes, file: path) }
         #expect(elapsed < Self.documentTimeCap, "\(name) took \(elapsed)")
@@ -48,7 +48,7 @@ struct HostileDocumentTests {
             #expect(location.line >= 1 && location.column >= 1, "\(diagnostic)")
             #expect(location.line <= outcome.lineCount + 1, "the line exists: \(diagnostic)")
         }
-        checkGolden(fixture: path, actual: outcome.rendered)
+        try checkGolden(fixture: path, actual: outcome.rendered)
 
         for criterion in outcome.criteria {
             let took = ThreadCPUTime.measure { _ = criterion.evaluate(in: HostileOutcome.evaluationContext) }

@@ -1,3 +1,4 @@
+import ArazzoTestSupport
 import ArazzoDiagnostics
 import ArazzoModel
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// `<name>.expected` (the exact `DiagnosticRenderer` output, paths relative to the repo root).
 @Suite("Invalid documents (golden diagnostics)")
 struct InvalidFixtureTests {
-    static let fixtures = Repo.files(in: "Fixtures/invalid", extensions: ["yaml", "yml", "json"])
+    static let fixtures = Repository.files(in: "Fixtures/invalid", extensions: ["yaml", "yml", "json"])
 
     @Test("there are at least 40 invalid fixtures")
     func enoughFixtures() {
@@ -31,6 +32,6 @@ struct InvalidFixtureTests {
             #expect(diagnostic.location != nil, "every diagnostic is located: \(diagnostic)")
             #expect(!diagnostic.message.contains("\n"), "messages are one line: \(diagnostic)")
         }
-        checkGolden(fixture: path, actual: rendered)
+        try checkGolden(fixture: path, actual: rendered)
     }
 }

@@ -1,3 +1,4 @@
+import ArazzoTestSupport
 import ArazzoDiagnostics
 import ArazzoJSON
 import ArazzoModel
@@ -10,7 +11,7 @@ struct ModelTests {
     static let path = "Fixtures/valid/all-fields.yaml"
 
     func document() throws -> ArazzoSpecification {
-        let result = ArazzoDocumentReader.read(text: try Repo.text(Self.path), file: Self.path)
+        let result = ArazzoDocumentReader.read(text: try Repository.text(Self.path), file: Self.path)
         #expect(result.diagnostics.all.isEmpty, "\(result.diagnostics.all)")
         return try #require(result.document)
     }

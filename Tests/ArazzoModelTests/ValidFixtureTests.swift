@@ -1,11 +1,12 @@
+import ArazzoTestSupport
 import ArazzoDiagnostics
 import ArazzoModel
 import Testing
 
 @Suite("Valid documents")
 struct ValidFixtureTests {
-    static let valid = Repo.files(in: "Fixtures/valid", extensions: ["yaml", "yml", "json"])
-    static let oaiExamples = Repo.files(in: "Fixtures/oai-examples", extensions: ["yaml"]).filter {
+    static let valid = Repository.files(in: "Fixtures/valid", extensions: ["yaml", "yml", "json"])
+    static let oaiExamples = Repository.files(in: "Fixtures/oai-examples", extensions: ["yaml"]).filter {
         !$0.contains("openapi")
     }
 
@@ -49,6 +50,6 @@ struct ValidFixtureTests {
         let (result, rendered) = try renderedDiagnostics(of: path)
         #expect(result.root != nil, "the example must be valid YAML")
         #expect(!result.diagnostics.contains { $0.code?.hasPrefix("yaml-") == true })
-        checkGolden(fixture: path, actual: rendered)
+        try checkGolden(fixture: path, actual: rendered)
     }
 }

@@ -1,5 +1,7 @@
 import Arazzo
 import Foundation
+import ArazzoTesting
+import ArazzoTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -21,14 +23,13 @@ let streamSocket = SOCK_STREAM
 /// the loads wait on fetches and on a shared cooperative pool, so wall time says nothing about the
 /// loader's speed, and the diagnostics already say how each fetch ended (refused, timed out, too big).
 ///
-/// Goldens are rewritten only when `ARAZZO_RECORD_GOLDENS=1` is set (and the test then fails, so a
-/// recording run is never mistaken for a passing one); on a mismatch the actual text is written to
-/// `$TMPDIR/arazzo-goldens/`.
+/// Goldens are ``GoldenFile``s: rewritten only when `ARAZZO_RECORD_GOLDENS=1` is set; on a mismatch
+/// the actual text is written to `$TMPDIR/arazzo-goldens/`.
 @Suite("Hostile source descriptions", .timeLimit(.minutes(1)))
 struct HostileSourceTests {
     static let folder = "Fixtures/invalid/hostile/sources"
     static let fixtures: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot() + "/" + folder)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: Repository.root + "/" + folder)) ?? []
         return names.filter { $0.hasSuffix(".arazzo.yaml") }.sorted()
     }()
 
@@ -38,7 +39,7 @@ struct HostileSourceTests {
     /// Every committed file of the folder together: a load may hold no more text than this (the
     /// devices and files outside the folder must not be read).
     static let committedBytes: Int = {
-        let directory = repositoryRoot() + "/" + folder
+        let directory = Repository.root + "/" + folder
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.reduce(0) { total, name in
             let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? NSNumber)??.intValue
@@ -70,11 +71,11 @@ struct HostileSourceTests {
         }
         // Memory: only committed files were held; devices and outside files were never read.
         #expect(outcome.bytesHeld <= Self.committedBytes, "\(name) held \(outcome.bytesHeld) bytes")
-        checkSourceGolden(name, actual: outcome.rendered)
+        try checkSourceGolden(name, actual: outcome.rendered)
     }
 
     /// The fixture folder, the sandbox of the golden loads.
-    static var sandbox: FileAccess { .sandbox([repositoryRoot() + "/" + folder]) }
+    static var sandbox: FileAccess { .sandbox([Repository.root + "/" + folder]) }
 
     @Test("with a sandbox, files outside it fail through the file policy, before they are touched", arguments: [
         ("etc-passwd.arazzo.yaml", "/etc/passwd"),
@@ -537,7 +538,7 @@ struct HostileSourceOutcome {
     /// would need a network and a long connect timeout to fail); its port is written `<closed-port>`
     /// in the golden text.
     static func load(_ name: String, files: FileAccess = .default) async throws -> HostileSourceOutcome {
-        let root = repositoryRoot()
+        let root = Repository.root
         var outcome = HostileSourceOutcome()
         outcome.entryPath = root + "/" + HostileSourceTests.folder + "/" + name
         var overrides: [String: String] = [:]
@@ -581,29 +582,10 @@ struct HostileSourceOutcome {
 
 /// Compares with `<name without .arazzo.yaml>.expected`, or records it under
 /// `ARAZZO_RECORD_GOLDENS=1`.
-func checkSourceGolden(_ name: String, actual: String) {
+func checkSourceGolden(_ name: String, actual: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
     let base = name.hasSuffix(".arazzo.yaml") ? String(name.dropLast(".arazzo.yaml".count)) : name
-    let goldenPath = repositoryRoot() + "/" + HostileSourceTests.folder + "/" + base + ".expected"
-    if ProcessInfo.processInfo.environment["ARAZZO_RECORD_GOLDENS"] == "1" {
-        do {
-            try actual.write(toFile: goldenPath, atomically: true, encoding: .utf8)
-            Issue.record("recorded \(goldenPath) (ARAZZO_RECORD_GOLDENS=1); run again without it to check")
-        } catch {
-            Issue.record("cannot record \(goldenPath): \(error)")
-        }
-        return
-    }
-    let expected = try? String(contentsOfFile: goldenPath, encoding: .utf8)
-    if expected != actual {
-        let directory = NSTemporaryDirectory() + "arazzo-goldens"
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try? actual.write(toFile: directory + "/" + base + ".expected", atomically: true, encoding: .utf8)
-    }
-    if let expected {
-        #expect(expected == actual, "golden \(base).expected differs; actual output in \(NSTemporaryDirectory())arazzo-goldens")
-    } else {
-        Issue.record("missing golden \(goldenPath) (record with ARAZZO_RECORD_GOLDENS=1):\n\(actual)")
-    }
+    try GoldenFile.check(
+        Repository.root + "/" + HostileSourceTests.folder + "/" + base + ".expected", actual, sourceLocation: sourceLocation)
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on: bound, then closed.

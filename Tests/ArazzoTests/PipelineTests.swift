@@ -1,4 +1,6 @@
 import Foundation
+import ArazzoTesting
+import ArazzoTestSupport
 import Testing
 import Arazzo
 
@@ -8,13 +10,13 @@ import Arazzo
 struct PipelineTests {
     static let folder = "Fixtures/invalid/pipeline"
     static let fixtures: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot() + "/" + folder)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: Repository.root + "/" + folder)) ?? []
         return names.filter { $0.hasSuffix(".yaml") }.sorted()
     }()
 
     /// `validate()` of a fixture rendered as the goldens hold it (paths relative to the repository).
     static func rendered(_ name: String) async throws -> (LoadedDocument, Diagnostics, String) {
-        let root = repositoryRoot()
+        let root = Repository.root
         let loaded = try await ArazzoLoader().load(path: root + "/" + folder + "/" + name)
         let diagnostics = loaded.validate()
         let text = DiagnosticRenderer(colored: false, sources: loaded.sourceTexts).render(diagnostics.sorted) + "\n"
@@ -34,15 +36,7 @@ struct PipelineTests {
             #expect(diagnostic.location != nil, "\(diagnostic)")
             if let code = diagnostic.code { #expect(DiagnosticRule.named(code) != nil, "uncatalogued \(code)") }
         }
-        let goldenPath = repositoryRoot() + "/" + Self.folder + "/" + (name as NSString).deletingPathExtension + ".expected"
-        let expected = try? String(contentsOfFile: goldenPath, encoding: .utf8)
-        if expected != text {
-            // Written for review (and to regenerate: copy over the golden once it is right).
-            let dir = NSTemporaryDirectory() + "arazzo-goldens/pipeline"
-            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try? text.write(toFile: dir + "/" + (goldenPath as NSString).lastPathComponent, atomically: true, encoding: .utf8)
-        }
-        #expect(expected == text, "golden \(goldenPath) differs")
+        try GoldenFile.check(Repository.root + "/" + Self.folder + "/" + (name as NSString).deletingPathExtension + ".expected", text)
     }
 
     @Test("a root-level error does not hide operation and expression errors")
@@ -116,7 +110,7 @@ struct PipelineTests {
 
     @Test("loadsSources: false checks the document alone, with one note and no operation checks")
     func noSources() async throws {
-        let path = repositoryRoot() + "/" + Self.folder + "/all-problems-at-once.yaml"
+        let path = Repository.root + "/" + Self.folder + "/all-problems-at-once.yaml"
         let loaded = try await ArazzoLoader(limits: LoadLimits(loadsSources: false)).load(path: path)
         let diagnostics = loaded.validate()
         #expect(loaded.openAPIDocuments.isEmpty)

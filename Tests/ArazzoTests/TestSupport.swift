@@ -1,38 +1,14 @@
 import Foundation
 import Testing
 import Arazzo
-
-/// The repository root: the first directory above this file holding `Fixtures/` and `Package.swift`.
-func repositoryRoot(_ file: String = #filePath) -> String {
-    var url = URL(fileURLWithPath: file).deletingLastPathComponent()
-    while url.path != "/" {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: url.appendingPathComponent("Fixtures").path),
-           fm.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            return url.path
-        }
-        url = url.deletingLastPathComponent()
-    }
-    return "/"
-}
-
-/// A fresh directory for one test's files.
-func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "arazzo-tests-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+import ArazzoTestSupport
+import ArazzoTesting
 
 /// Writes `files` (relative path → text) under a new temporary directory; returns the directory.
 func writeFiles(_ files: [String: String]) throws -> String {
-    let root = temporaryDirectory()
-    for (relative, text) in files {
-        let path = root + "/" + relative
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    }
-    return root
+    let directory = try TemporaryDirectory()
+    try directory.write(files)
+    return directory.path
 }
 
 /// Loads an Arazzo document written next to the given OpenAPI descriptions; load-time errors
@@ -172,7 +148,7 @@ paths:
 
 /// The reference workflow from the repository's fixtures.
 func stytchWorkflowText() throws -> String {
-    try String(contentsOfFile: repositoryRoot() + "/Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml", encoding: .utf8)
+    try String(contentsOfFile: Repository.root + "/Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml", encoding: .utf8)
 }
 
 /// The reference workflow loaded next to the test subset of the Stytch description.

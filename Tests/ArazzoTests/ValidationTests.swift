@@ -1,4 +1,5 @@
 import Foundation
+import ArazzoTestSupport
 import Testing
 import Arazzo
 
@@ -6,7 +7,7 @@ import Arazzo
 /// notes §6), loader errors, and expression locations inside quoted and block scalars.
 @Suite("Validation against loaded sources")
 struct ValidationTests {
-    static let examples = repositoryRoot() + "/Fixtures/oai-examples/"
+    static let examples = Repository.root + "/Fixtures/oai-examples/"
 
     /// `line:col: severity: message` with the file name cut to its last component.
     static func golden(_ diagnostics: Diagnostics) -> [String] {

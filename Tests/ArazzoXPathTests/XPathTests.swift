@@ -1,5 +1,6 @@
 import ArazzoXPath
 import Foundation
+import ArazzoTesting
 import Testing
 
 private let pets = Array("""
@@ -100,11 +101,10 @@ func emptyDocument(_ text: String) {
 
 @Test("external entities are never read (XXE)")
 func externalEntity() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arazzo-xpath-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let secret = directory.appendingPathComponent("secret.txt")
-    try Data("TOP-SECRET".utf8).write(to: secret)
+    let directory = try TemporaryDirectory(prefix: "arazzo-xpath-")
+    defer { directory.cleanup() }
+    try directory.write(["secret.txt": "TOP-SECRET"])
+    let secret = URL(fileURLWithPath: directory.file("secret.txt"))
     let xml = """
         <?xml version="1.0"?>
         <!DOCTYPE a [ <!ENTITY xxe SYSTEM "\(secret.absoluteString)"> ]>
