@@ -415,8 +415,10 @@ private struct UnitChecker {
                     if let other = sameName.first {
                         notes.append("the operation declares '\(other.name)' in \(other.location.rawValue)")
                     } else {
-                        let near = operation.parameters.filter { OperationResolver.editDistance($0.name.lowercased(), parameter.name.lowercased()) <= 3 }
-                        if let n = near.first { notes.append("did you mean '\(n.name)' (in \(n.location.rawValue))?") }
+                        if let name = suggest(parameter.name, among: operation.parameters.map(\.name)),
+                           let n = operation.parameters.first(where: { $0.name == name }) {
+                            notes.append("did you mean '\(n.name)' (in \(n.location.rawValue))?")
+                        }
                     }
                     diagnostics.append(.warning(
                         "operation \(operation.label) declares no \(location.rawValue) parameter '\(parameter.name)'; it is sent with the default style",
@@ -483,11 +485,11 @@ extension UnitChecker {
             case .channel?:
                 guard channel.parameters[parameter.name] == nil else { continue }
                 let declared = channel.parameters.keys.sorted()
-                let near = declared.filter { OperationResolver.editDistance($0.lowercased(), parameter.name.lowercased()) <= 2 }
+                let near = suggest(parameter.name, among: declared)
                 diagnostics.append(.error(
                     "channel '\(channel.key)' (address \(channel.address ?? "null")) has no parameter '\(parameter.name)'",
                     at: isStepLevel ? (parameter.locations["name"] ?? parameter.location) : step.location, code: "async-parameter",
-                    notes: near.first.map { ["did you mean '\($0)'?"] }
+                    notes: near.map { ["did you mean '\($0)'?"] }
                         ?? (declared.isEmpty ? ["the channel address has no {parameters}"] : ["its parameters are " + declared.map { "'\($0)'" }.joined(separator: ", ")])))
             case .header?:
                 if target.action == .receive {

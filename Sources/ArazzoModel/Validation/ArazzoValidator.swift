@@ -118,7 +118,7 @@ private struct Checker {
         // ends at the first dot (decision L1), so say that rather than guess a typo.
         if let dotted = names.first(where: { $0.hasPrefix(name + ".") }) {
             message += "; source `\(dotted)` contains `.`, so `$sourceDescriptions.` expressions cannot name it: rename it to match `[A-Za-z0-9_-]+`"
-        } else if let near = suggestion(for: name, among: names) {
+        } else if let near = suggest(name, among: names) {
             message += "; did you mean `\(near)`?"
         } else if !names.isEmpty {
             message += "; defined: \(names.map { "`\($0)`" }.joined(separator: ", "))"
@@ -132,7 +132,7 @@ private struct Checker {
         guard !e.text.isEmpty, !workflowIds.contains(e.text) else { return }
         var message = "no workflow has workflowId `\(e.text)`"
         let ids = document.workflows.map(\.workflowId).filter { !$0.isEmpty }
-        if let near = suggestion(for: e.text, among: ids) {
+        if let near = suggest(e.text, among: ids) {
             message += "; did you mean `\(near)`?"
         } else {
             message += "; a workflow in another Arazzo document is written `$sourceDescriptions.<name>.<workflowId>`"
@@ -178,7 +178,7 @@ private struct Checker {
         }
         guard keys.contains(key) else {
             var message = "`\(r.reference.text)` does not resolve: components.\(kind.rawValue) has no `\(key)`"
-            if let near = suggestion(for: key, among: keys) {
+            if let near = suggest(key, among: keys) {
                 message += "; did you mean `\(near)`?"
             } else if keys.isEmpty {
                 message += " (there are no \(kind.rawValue) components)"
@@ -341,7 +341,7 @@ private struct Checker {
             var message = "no step `\(e.text)` in workflow `\(workflow.workflowId)`"
             if let via { message += " (goto target of `\(via)`)" }
             let ids = workflow.steps.map(\.stepId).filter { !$0.isEmpty }
-            if let near = suggestion(for: e.text, among: ids) {
+            if let near = suggest(e.text, among: ids) {
                 message += "; did you mean `\(near)`?"
             } else {
                 message += "; a goto `stepId` must name a step of the same workflow"
@@ -447,7 +447,7 @@ private struct Checker {
     }
 
     func nearStep(_ id: String, in workflow: Workflow) -> String {
-        suggestion(for: id, among: workflow.steps.map(\.stepId)).map { "; did you mean `\($0)`?" } ?? ""
+        suggest(id, among: workflow.steps.map(\.stepId)).map { "; did you mean `\($0)`?" } ?? ""
     }
 
     /// `{$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>`.
