@@ -163,9 +163,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
 
     /// Framing is the client's job: it sets `Content-Length` from the body it actually sends.
     private static func isFramingHeader(_ name: String) -> Bool {
-        guard name.utf8.count == 14 || name.utf8.count == 17 else { return false }
-        let lowered = name.lowercased()
-        return lowered == "content-length" || lowered == "transfer-encoding"
+        HeaderFields.namesMatch(name, "content-length") || HeaderFields.namesMatch(name, "transfer-encoding")
     }
 
     // MARK: Errors

@@ -4,6 +4,8 @@ public import ArazzoDiagnostics
 import ArazzoYAML
 import ArazzoModel
 import ArazzoExpressions
+import ArazzoJSONSchema
+import ArazzoExecutor
 
 extension LoadedDocument {
     /// Every problem of the document and its Arazzo sources: what loading found (structure and
@@ -448,7 +450,7 @@ private struct UnitChecker {
             for declared in operation.parameters where declared.required {
                 let given = effective.contains { p, _ in
                     guard let location = p.in?.rawValue, location == declared.location.rawValue else { return false }
-                    return declared.location == .header ? p.name.lowercased() == declared.name.lowercased() : p.name == declared.name
+                    return declared.location == .header ? HeaderFields.namesMatch(p.name, declared.name) : p.name == declared.name
                 }
                 guard !given else { continue }
                 if declared.location == .path {

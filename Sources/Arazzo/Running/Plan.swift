@@ -3,6 +3,7 @@ import ArazzoOpenAPI
 import ArazzoModel
 import ArazzoExpressions
 import ArazzoJSONSchema
+import ArazzoExecutor
 
 /// Every workflow of every loaded Arazzo document, compiled once: operations resolved, parameter
 /// lists merged, actions resolved and merged, expressions, templates and criteria parsed. Runs
@@ -183,7 +184,7 @@ struct CompiledStep: Sendable {
         func same(_ a: Parameter, _ b: Parameter) -> Bool {
             if isWorkflowStep { return a.name == b.name }
             guard a.in == b.in else { return false }
-            return a.in == .header ? a.name.lowercased() == b.name.lowercased() : a.name == b.name
+            return a.in == .header ? HeaderFields.namesMatch(a.name, b.name) : a.name == b.name
         }
         var merged = workflowParameters.filter { w in !stepParameters.contains { same($0, w) } }
         merged.append(contentsOf: stepParameters)
