@@ -1,5 +1,6 @@
 import Arazzo
 import ArazzoYAML
+import ArazzoJSONSchema
 import Foundation
 
 /// Gathers workflow inputs from the environment, an inputs file and `--input` flags.
@@ -95,22 +96,10 @@ struct InputCollector {
 
 /// What the workflow's `inputs` schema requires at the top level.
 enum InputSchemaInspector {
-    /// The top-level schema object, following one `$ref` into `#/components/inputs/<key>`.
+    /// The top-level schema object, with `$ref`s into the document followed.
     static func schema(of workflow: Workflow, in document: ArazzoSpecification) -> JSONObject? {
-        guard case .object(var schema)? = workflow.inputs?.value else { return nil }
-        var hops = 0
-        while case .string(let ref)? = schema["$ref"], hops < 8 {
-            hops += 1
-            let prefix = "#/components/inputs/"
-            guard ref.hasPrefix(prefix),
-                  let pointer = try? JSONPointer(parsing: String(ref.dropFirst(1))),
-                  let componentsRoot = document.root.jsonValue.objectValue,
-                  let target = try? pointer.resolve(in: .object(componentsRoot)),
-                  case .object(let resolved) = target
-            else { break }
-            schema = resolved
-        }
-        return schema
+        guard let inputs = workflow.inputs?.value else { return nil }
+        return JSONSchema.followingLocalReferences(inputs, in: document.root.jsonValue)?.objectValue
     }
 
     /// The inputs one workflow receives: all of them, except that a schema closed with
@@ -132,7 +121,11 @@ enum InputSchemaInspector {
     /// The top-level properties with their declared type (`string`, `integer`, … or `any`).
     static func properties(of workflow: Workflow, in document: ArazzoSpecification) -> [(name: String, type: String, secret: Bool)] {
         guard let schema = schema(of: workflow, in: document), case .object(let properties)? = schema["properties"] else { return [] }
-        return properties.map { name, value in
+        let root = document.root.jsonValue
+        return properties.map { name, written in
+            // A property may itself be a `$ref` (`#/$defs/…`, `#/components/inputs/…`): its type
+            // and `format` are those of the schema it names.
+            let value = JSONSchema.followingLocalReferences(written, in: root) ?? written
             var type = "any"
             if case .string(let t)? = value["type"] { type = t }
             if case .array(let ts)? = value["type"] { type = ts.compactMap(\.stringValue).joined(separator: "|") }

@@ -339,6 +339,36 @@ struct RunBehaviourTests {
         #expect(result.steps.first?.request?.timeout ?? .seconds(30) <= .milliseconds(10))
     }
 
+    @Test("A18: a dependency whose inputs schema is a `$ref` receives only the inputs it declares")
+    func dependencyInputsThroughReference() async throws {
+        let document = try await petsDocument("""
+              - workflowId: main
+                inputs:
+                  type: object
+                  properties: {code: {type: string}, extra: {type: string}}
+                dependsOn: [setup]
+                steps:
+                  - {stepId: s, operationId: getStatus}
+              - workflowId: setup
+                inputs: {$ref: '#/components/inputs/setupInputs'}
+                steps:
+                  - {stepId: t, operationId: getStatus}
+            """, components: """
+            components:
+              inputs:
+                code: {type: string}
+                setupInputs:
+                  type: object
+                  properties:
+                    code: {$ref: '#/components/inputs/code'}
+                  additionalProperties: false
+            """)
+        let result = try await engine(document, InMemoryExecutor(routes: [Self.statusOK]))
+            .run(workflowId: "main", inputs: ["code": "1", "extra": "x"])
+        #expect(result.succeeded, "\(String(describing: failure(result)))")
+        #expect(result.workflows.first { $0.workflowId == "setup" }?.succeeded == true)
+    }
+
     @Test("dry run builds every request and sends none")
     func dryRun() async throws {
         let document = try await petsDocument("""

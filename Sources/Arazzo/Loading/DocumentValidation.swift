@@ -216,15 +216,7 @@ private struct UnitChecker {
 
     /// A workflow's inputs schema with `$ref`s into this document followed.
     func inputSchema(_ workflow: Workflow) -> JSONValue? {
-        guard var schema = workflow.inputs?.value else { return nil }
-        var hops = 0
-        while case .string(let ref)? = schema["$ref"], ref.hasPrefix("#"), hops < 16 {
-            guard let pointer = try? JSONPointer(parsing: URLReference.percentDecode(String(ref.dropFirst()))),
-                  let target = try? pointer.resolve(in: document.root.jsonValue) else { return nil }
-            schema = target
-            hops += 1
-        }
-        return schema
+        workflow.inputs.flatMap { JSONSchema.followingLocalReferences($0.value, in: document.root.jsonValue) }
     }
 
     // MARK: - Expressions

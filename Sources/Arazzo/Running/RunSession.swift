@@ -136,11 +136,8 @@ final class RunSession {
     /// The inputs a dependency or `goto`ed workflow receives from the current input set (A17/A18):
     /// the members its schema declares, or everything when it declares none.
     func forwardedInputs(_ inputs: JSONValue, to workflow: CompiledWorkflow) -> JSONValue {
-        guard case .object(let members) = inputs,
-              let properties = workflow.inputsSchema?.source["properties"]?.objectValue else { return inputs }
-        var out = JSONObject()
-        for (key, value) in members where properties[key] != nil { out[key] = value }
-        return .object(out)
+        guard case .object(let members) = inputs, let declared = workflow.declaredInputNames else { return inputs }
+        return .object(members.filter { declared.contains($0.key) })
     }
 
     // MARK: - Guards
