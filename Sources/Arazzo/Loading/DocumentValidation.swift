@@ -306,17 +306,7 @@ private struct UnitChecker {
     /// The source description a step target names explicitly (`$sourceDescriptions.<name>.…` or
     /// `{$sourceDescriptions.<name>.url}#…`), if any.
     static func sourceName(in text: String) -> String? {
-        let prefix = "$sourceDescriptions."
-        let rest: Substring
-        if text.hasPrefix(prefix) {
-            rest = text.dropFirst(prefix.count)
-        } else if text.hasPrefix("{" + prefix) {
-            rest = text.dropFirst(prefix.count + 1)
-        } else {
-            return nil
-        }
-        guard let dot = rest.firstIndex(of: "."), dot != rest.startIndex else { return nil }
-        return String(rest[..<dot])
+        ExpressionString.sourceQualifiedName(text.hasPrefix("{") ? text.dropFirst() : text[...])?.source
     }
 
     mutating func checkOperation(_ step: Step, workflow: Workflow) {

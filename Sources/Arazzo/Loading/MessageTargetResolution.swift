@@ -86,7 +86,7 @@ extension OperationResolver {
         let sources = asyncAPISources
         guard !sources.isEmpty else { return nil }
         if text.hasPrefix("$sourceDescriptions.") {
-            guard let (sourceName, operationId) = Self.splitQualified(text),
+            guard let (sourceName, operationId) = ExpressionString.sourceQualifiedName(text),
                   let (_, source) = sources.first(where: { $0.name == sourceName }) else { return nil }
             do {
                 let operation = try source.index.operation(id: operationId)

@@ -127,7 +127,7 @@ struct OperationResolver {
 
     private func resolveQualifiedOperationId(_ text: String) -> Result<ResolvedTarget, ResolutionFailure> {
         if text.hasPrefix("$sourceDescriptions.") {
-            guard let (sourceName, operationId) = Self.splitQualified(text) else {
+            guard let (sourceName, operationId) = ExpressionString.sourceQualifiedName(text) else {
                 return .failure(ResolutionFailure(message: "'\(text)' must have the form $sourceDescriptions.<name>.<operationId>"))
             }
             switch sourceBinding(sourceName) {
@@ -261,7 +261,7 @@ struct OperationResolver {
 
     func resolveWorkflow(_ text: String) -> Result<ResolvedTarget, ResolutionFailure> {
         if text.hasPrefix("$sourceDescriptions.") {
-            guard let (sourceName, workflowId) = Self.splitQualified(text) else {
+            guard let (sourceName, workflowId) = ExpressionString.sourceQualifiedName(text) else {
                 return .failure(ResolutionFailure(message: "'\(text)' must have the form $sourceDescriptions.<name>.<workflowId>"))
             }
             switch sourceBinding(sourceName) {
@@ -305,13 +305,4 @@ struct OperationResolver {
     /// A ``Leniency/replacement`` meaning "rename the field to `operationId`, keep the value".
     static let renameToOperationId = "\u{0}operationId"
 
-    /// `$sourceDescriptions.<name>.<rest>`: the name up to the next dot, the whole rest as the id.
-    static func splitQualified(_ text: String) -> (String, String)? {
-        let rest = text.dropFirst("$sourceDescriptions.".count)
-        guard let dot = rest.firstIndex(of: ".") else { return nil }
-        let name = String(rest[..<dot])
-        let id = String(rest[rest.index(after: dot)...])
-        guard !name.isEmpty, !id.isEmpty else { return nil }
-        return (name, id)
-    }
 }
