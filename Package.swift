@@ -13,7 +13,9 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "swift-arazzo",
-    platforms: [.macOS(.v14)],
+    // macOS 15: the one lock primitive is `Mutex` (Synchronization), which needs it; Linux, where
+    // the package is built and run, has it with any Swift 6 toolchain.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Arazzo", targets: ["Arazzo"]),
         .library(name: "ArazzoHTTP", targets: ["ArazzoHTTP"]),
