@@ -47,7 +47,8 @@ public struct RunOptions: Sendable {
     public var serverOverrides: [String: String]
     /// Guards.
     public var limits: RunLimits
-    /// The clock retry delays sleep on; tests inject one that does not really sleep.
+    /// The run's clock: retry delays sleep on it, and the run deadline, step timeouts and the
+    /// durations in results are measured on it; tests inject one that does not really sleep.
     public var clock: any Clock<Duration>
     /// Build every request but send none: steps get no response (criteria see no status).
     public var dryRun: Bool
