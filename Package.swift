@@ -69,6 +69,8 @@ let package = Package(
             name: "ArazzoExpressions",
             dependencies: [
                 "ArazzoJSON", "ArazzoDiagnostics", "ArazzoJSONPath", "ArazzoRegex", "ArazzoXPath",
+                // For the one header-name comparison (HeaderFields.namesMatch); no networking.
+                "ArazzoExecutor",
             ],
             swiftSettings: strictSettings),
 
@@ -175,7 +177,7 @@ let package = Package(
         .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoTestSupport", "ArazzoRegex"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions", "ArazzoDiagnostics"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions", "ArazzoDiagnostics", "ArazzoExecutor"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoTests", dependencies: ["Arazzo"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoOpenAPITests", dependencies: ["ArazzoOpenAPI", "ArazzoJSON", "ArazzoYAML"], swiftSettings: strictSettings),
