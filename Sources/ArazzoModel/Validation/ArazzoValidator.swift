@@ -222,8 +222,8 @@ private struct Checker {
         }
 
         let workflowParameters = checkParameters(workflow.parameters)
-        checkSuccessActions(workflow.successActions, in: workflow)
-        checkFailureActions(workflow.failureActions, in: workflow)
+        checkActions(workflow.successActions, in: workflow)
+        checkActions(workflow.failureActions, in: workflow)
 
         for step in workflow.steps {
             checkStep(step, in: workflow)
@@ -280,7 +280,8 @@ private struct Checker {
         return resolved
     }
 
-    mutating func checkSuccessActions(_ list: [OrReusable<SuccessAction>], in workflow: Workflow) {
+    /// Success and failure actions, inline or reused, are checked the same way.
+    mutating func checkActions<Action: CheckedAction>(_ list: [OrReusable<Action>], in workflow: Workflow) {
         var seen: [String: SourceLocation] = [:]
         for entry in list {
             let location: SourceLocation
@@ -290,29 +291,9 @@ private struct Checker {
             case .reusable(let r):
                 location = r.reference.location
                 via = r.reference.text
-                guard checkReusable(r, expected: .successActions) else { continue }
+                guard checkReusable(r, expected: Action.componentKind) else { continue }
             }
-            guard let action = document.resolve(entry) else { continue }
-            checkDuplicateAction(action.name, at: location, seen: &seen)
-            checkActionTarget(action.target, in: workflow, via: via, at: location)
-            // A component action's parameters are checked once, in checkComponents.
-            if via == nil { checkParameters(action.parameters, byName: true) }
-        }
-    }
-
-    mutating func checkFailureActions(_ list: [OrReusable<FailureAction>], in workflow: Workflow) {
-        var seen: [String: SourceLocation] = [:]
-        for entry in list {
-            let location: SourceLocation
-            var via: String?
-            switch entry {
-            case .object(let a): location = a.locations["name"] ?? a.location
-            case .reusable(let r):
-                location = r.reference.location
-                via = r.reference.text
-                guard checkReusable(r, expected: .failureActions) else { continue }
-            }
-            guard let action = document.resolve(entry) else { continue }
+            guard let action = Action.resolve(entry, in: document) else { continue }
             checkDuplicateAction(action.name, at: location, seen: &seen)
             checkActionTarget(action.target, in: workflow, via: via, at: location)
             // A component action's parameters are checked once, in checkComponents.
@@ -359,8 +340,8 @@ private struct Checker {
 
     mutating func checkStep(_ step: Step, in workflow: Workflow) {
         let stepParameters = checkParameters(step.parameters)
-        checkSuccessActions(step.onSuccess, in: workflow)
-        checkFailureActions(step.onFailure, in: workflow)
+        checkActions(step.onSuccess, in: workflow)
+        checkActions(step.onFailure, in: workflow)
 
         switch step.target {
         case .operationId(let e):
@@ -553,4 +534,26 @@ private struct Checker {
             }
         }
     }
+}
+
+/// A success or failure action, as the validator reads both: its name, target and parameters, and
+/// the component list a Reusable Object naming one must point into.
+protocol CheckedAction: Sendable, Hashable {
+    static var componentKind: ReusableObject.ComponentKind { get }
+    static func resolve(_ entry: OrReusable<Self>, in document: ArazzoSpecification) -> Self?
+    var name: String { get }
+    var target: ActionTarget? { get }
+    var parameters: [OrReusable<Parameter>] { get }
+    var location: SourceLocation { get }
+    var locations: [String: SourceLocation] { get }
+}
+
+extension SuccessAction: CheckedAction {
+    static var componentKind: ReusableObject.ComponentKind { .successActions }
+    static func resolve(_ entry: OrReusable<Self>, in document: ArazzoSpecification) -> Self? { document.resolve(entry) }
+}
+
+extension FailureAction: CheckedAction {
+    static var componentKind: ReusableObject.ComponentKind { .failureActions }
+    static func resolve(_ entry: OrReusable<Self>, in document: ArazzoSpecification) -> Self? { document.resolve(entry) }
 }
