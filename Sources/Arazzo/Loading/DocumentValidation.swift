@@ -101,14 +101,7 @@ private struct UnitChecker {
             var actionScope = scope
             actionScope.phase = .actions
             actionScope.currentStepIndex = workflow.steps.firstIndex { !$0.target.isWorkflow }
-            for action in workflow.successActions.compactMap(\.object) {
-                for criterion in action.criteria { checkCriterion(criterion, scope: actionScope) }
-                checkParameterValues(action.parameters, scope: actionScope)
-            }
-            for action in workflow.failureActions.compactMap(\.object) {
-                for criterion in action.criteria { checkCriterion(criterion, scope: actionScope) }
-                checkParameterValues(action.parameters, scope: actionScope)
-            }
+            checkInlineActions(success: workflow.successActions, failure: workflow.failureActions, scope: actionScope)
 
             for (index, step) in workflow.steps.enumerated() {
                 scope.currentStepIndex = index
@@ -139,14 +132,7 @@ private struct UnitChecker {
                 scope.phase = .actions
                 // Action parameters are evaluated when the action fires: after the exchange, with
                 // the step's response and outputs in scope.
-                for action in step.onSuccess.compactMap(\.object) {
-                    for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
-                    checkParameterValues(action.parameters, scope: scope)
-                }
-                for action in step.onFailure.compactMap(\.object) {
-                    for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
-                    checkParameterValues(action.parameters, scope: scope)
-                }
+                checkInlineActions(success: step.onSuccess, failure: step.onFailure, scope: scope)
                 // Without sources there is nothing to check operations against; a step with no
                 // target already has its own structural error.
                 if !unit.sourcesSkipped, !step.target.expression.text.isEmpty {
@@ -164,6 +150,19 @@ private struct UnitChecker {
                     diagnostics.append(.error("dependsOn: \(f.message)", at: reference.location, code: "unknown-workflow", notes: f.notes))
                 }
             }
+        }
+    }
+
+    /// The criteria and parameter values of inline success and failure actions (a component
+    /// action's are checked once, with the components).
+    mutating func checkInlineActions(
+        success: [OrReusable<SuccessAction>], failure: [OrReusable<FailureAction>], scope: ExpressionScope
+    ) {
+        let inline = success.compactMap(\.object).map { ($0.criteria, $0.parameters) }
+            + failure.compactMap(\.object).map { ($0.criteria, $0.parameters) }
+        for (criteria, parameters) in inline {
+            for criterion in criteria { checkCriterion(criterion, scope: scope) }
+            checkParameterValues(parameters, scope: scope)
         }
     }
 
