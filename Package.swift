@@ -55,6 +55,8 @@ let package = Package(
             name: "ArazzoModel",
             dependencies: [
                 "ArazzoYAML", "ArazzoJSON", "ArazzoDiagnostics",
+                // For the one header-name comparison (HeaderFields.namesMatch); no networking.
+                "ArazzoExecutor",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: strictSettings),

@@ -1,5 +1,6 @@
 public import ArazzoDiagnostics
 import OrderedCollections
+import ArazzoExecutor
 
 /// The semantic checks of an Arazzo document that need the whole AST: uniqueness of ids, names
 /// and parameters; that goto targets, `dependsOn` entries, `$components.*` references and
@@ -258,7 +259,7 @@ private struct Checker {
                 guard checkReusable(r, expected: .parameters) else { continue }
             }
             guard let p = document.resolve(entry), !p.name.isEmpty else { continue }
-            let identity = byName ? p.name : "\(p.in?.rawValue ?? "")\u{0}\(p.in == .header ? p.name.lowercased() : p.name)"
+            let identity = byName ? p.name : "\(p.in?.rawValue ?? "")\u{0}\(p.in == .header ? HeaderFields.canonicalName(p.name) : p.name)"
             if let first = seen[identity] {
                 if byName {
                     error(
