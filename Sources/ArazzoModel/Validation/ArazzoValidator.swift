@@ -91,7 +91,7 @@ private struct Checker {
     /// Returns false when the text is not of that form.
     mutating func checkSourceReference(_ e: ExpressionString, field: String, expecting: SourceDescription.SourceType) -> Bool {
         guard e.text.hasPrefix("$sourceDescriptions.") else { return false }
-        guard let (sourceName, id) = e.sourceDescriptionReference else {
+        guard let (sourceName, _) = e.sourceDescriptionReference else {
             error(
                 .unknownSource, "`\(field)` `\(e.text)` must have the form `$sourceDescriptions.<name>.<\(expecting == .arazzo ? "workflowId" : "operationId")>`",
                 at: e.location)
