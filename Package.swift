@@ -13,7 +13,9 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "swift-arazzo",
-    platforms: [.macOS(.v14)],
+    // macOS 15: the one lock primitive is `Mutex` (Synchronization), which needs it; Linux, where
+    // the package is built and run, has it with any Swift 6 toolchain.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Arazzo", targets: ["Arazzo"]),
         .library(name: "ArazzoHTTP", targets: ["ArazzoHTTP"]),
@@ -54,6 +56,8 @@ let package = Package(
             name: "ArazzoModel",
             dependencies: [
                 "ArazzoYAML", "ArazzoJSON", "ArazzoDiagnostics",
+                // For the one header-name comparison (HeaderFields.namesMatch); no networking.
+                "ArazzoExecutor",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: strictSettings),
@@ -68,6 +72,8 @@ let package = Package(
             name: "ArazzoExpressions",
             dependencies: [
                 "ArazzoJSON", "ArazzoDiagnostics", "ArazzoJSONPath", "ArazzoRegex", "ArazzoXPath",
+                // For the one header-name comparison (HeaderFields.namesMatch); no networking.
+                "ArazzoExecutor",
             ],
             swiftSettings: strictSettings),
 
@@ -184,7 +190,7 @@ let package = Package(
         .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath", "ArazzoTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoTestSupport", "ArazzoRegex"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath", "ArazzoTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions", "ArazzoDiagnostics", "ArazzoExecutor"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML", "ArazzoTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoTests", dependencies: ["Arazzo", "ArazzoTesting", "ArazzoTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoOpenAPITests", dependencies: ["ArazzoOpenAPI", "ArazzoJSON", "ArazzoYAML"], swiftSettings: strictSettings),

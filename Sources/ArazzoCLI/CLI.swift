@@ -105,23 +105,12 @@ public enum CLI {
             stderr.line("see 'arazzo-run --help' (or 'arazzo-run help <subcommand>')")
             return CLIExitCode.usage
         }
-        switch command {
-        case let run as RunCommand:
-            return await run.execute(context)
-        case let validate as ValidateCommand:
-            return await validate.execute(context)
-        case let list as ListCommand:
-            return await list.execute(context)
-        case let fix as FixCommand:
-            return await fix.execute(context)
-        case let upgrade as UpgradeCommand:
-            return await upgrade.execute(context)
-        case let rules as RulesCommand:
-            return await rules.execute(context)
-        default:
+        // Every subcommand runs through the context; the root command alone prints its help.
+        guard let command = command as? any ContextCommand else {
             stdout.line(ArazzoRunCommand.helpMessage())
             return CLIExitCode.success
         }
+        return await command.execute(context)
     }
 }
 

@@ -7,6 +7,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Where the CLI writes one of its text streams (standard output or standard error).
 ///
@@ -49,10 +50,9 @@ public struct CLIOutput: Sendable {
 }
 
 /// Collects everything written to a ``CLIOutput`` in memory (for tests and in-process callers).
-public final class CapturedOutput: @unchecked Sendable {
-    // Guarded by `lock`: run events may arrive from several tasks.
-    private let lock = NSLock()
-    private var buffer = ""
+public final class CapturedOutput: Sendable {
+    // Behind a mutex: run events may arrive from several tasks.
+    private let buffer = Mutex("")
 
     /// Creates an empty capture.
     public init() {}
@@ -60,18 +60,12 @@ public final class CapturedOutput: @unchecked Sendable {
     /// An output that appends to this capture; never a terminal.
     public var output: CLIOutput {
         CLIOutput(isTerminal: false) { [self] text in
-            lock.lock()
-            buffer += text
-            lock.unlock()
+            buffer.withLock { $0 += text }
         }
     }
 
     /// Everything written so far.
-    public var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return buffer
-    }
+    public var text: String { buffer.withLock { $0 } }
 }
 
 /// ANSI styling that collapses to plain text when colour is off.

@@ -1,5 +1,6 @@
 import Arazzo
 import Foundation
+import Synchronization
 
 /// Prints one line per finished step as the run goes, plus details for failures and `-v`.
 ///
@@ -135,26 +136,20 @@ struct StepPrinter: Sendable {
 }
 
 /// Collects every exchange of a run (for the HAR file), with the wall-clock time it ended.
-final class ExchangeRecorder: @unchecked Sendable {
-    struct Exchange {
+final class ExchangeRecorder: Sendable {
+    struct Exchange: Sendable {
         let trace: StepTrace
         let finished: Date
     }
 
-    // Guarded by `lock`: events may arrive from several tasks.
-    private let lock = NSLock()
-    private var list: [Exchange] = []
+    // Behind a mutex: events may arrive from several tasks.
+    private let list = Mutex<[Exchange]>([])
 
     func record(_ trace: StepTrace) {
         guard trace.request != nil else { return }
-        lock.lock()
-        list.append(Exchange(trace: trace, finished: Date()))
-        lock.unlock()
+        let exchange = Exchange(trace: trace, finished: Date())
+        list.withLock { $0.append(exchange) }
     }
 
-    var exchanges: [Exchange] {
-        lock.lock()
-        defer { lock.unlock() }
-        return list
-    }
+    var exchanges: [Exchange] { list.withLock { $0 } }
 }

@@ -29,14 +29,12 @@ public struct HeaderFields: Sendable, Hashable, Codable, Sequence, ExpressibleBy
 
     /// The first value of `name`, compared case-insensitively.
     public subscript(name: String) -> String? {
-        let lowered = name.lowercased()
-        return fields.first { $0.name.lowercased() == lowered }?.value
+        fields.first { Self.namesMatch($0.name, name) }?.value
     }
 
     /// Every value of `name`, compared case-insensitively.
     public func values(for name: String) -> [String] {
-        let lowered = name.lowercased()
-        return fields.filter { $0.name.lowercased() == lowered }.map(\.value)
+        fields.filter { Self.namesMatch($0.name, name) }.map(\.value)
     }
 
     /// Appends a field (keeping any existing ones of the same name).
@@ -52,8 +50,7 @@ public struct HeaderFields: Sendable, Hashable, Codable, Sequence, ExpressibleBy
 
     /// Removes every field of `name`.
     public mutating func remove(name: String) {
-        let lowered = name.lowercased()
-        fields.removeAll { $0.name.lowercased() == lowered }
+        fields.removeAll { Self.namesMatch($0.name, name) }
     }
 
     /// Whether no fields are present.
@@ -61,6 +58,24 @@ public struct HeaderFields: Sendable, Hashable, Codable, Sequence, ExpressibleBy
 
     /// Iterates the fields in order.
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    /// Whether two field names name the same header: the one header-name comparison of the
+    /// package. Field names are tokens compared case-insensitively (RFC 9110 §5.1), so ASCII
+    /// letters match without case and every other byte exactly (no Unicode case folding: `ß` is
+    /// not `SS` in a header name).
+    public static func namesMatch(_ a: some StringProtocol, _ b: some StringProtocol) -> Bool {
+        a.utf8.elementsEqual(b.utf8) { asciiLowercased($0) == asciiLowercased($1) }
+    }
+
+    /// A field name with its ASCII letters lowercased: the key for sets and dictionaries of
+    /// header names, matching as ``namesMatch(_:_:)`` does.
+    public static func canonicalName(_ name: some StringProtocol) -> String {
+        String(decoding: name.utf8.map(asciiLowercased), as: UTF8.self)
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+    }
 }
 
 /// A fully built HTTP request, ready for a ``StepExecutor`` to send.

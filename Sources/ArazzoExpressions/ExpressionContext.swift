@@ -1,5 +1,6 @@
 import ArazzoDiagnostics
 public import ArazzoJSON
+import ArazzoExecutor
 
 /// The run-time values runtime expressions read. The engine implements this once per evaluation
 /// site (a step's request/response, the workflow's outputs, …).
@@ -108,30 +109,10 @@ extension ExpressionContext {
 
 /// Case-insensitive header lookup over a list of name/value pairs (first value wins).
 public enum HeaderLookup {
-    /// The first value whose name equals `name` ignoring ASCII case (header names are ASCII
-    /// tokens, RFC 9110 §5.1).
+    /// The first value whose name matches `name` as header names do (``HeaderFields/namesMatch(_:_:)``:
+    /// ASCII case-insensitive, RFC 9110 §5.1).
     public static func first(named name: String, in fields: [(name: String, value: String)]) -> String? {
-        for index in fields.indices where equalsIgnoringASCIICase(fields[index].name, name) {
-            return fields[index].value
-        }
-        return nil
-    }
-
-    /// ASCII case-insensitive comparison without allocating.
-    public static func equalsIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
-        var x = a.utf8.makeIterator()
-        var y = b.utf8.makeIterator()
-        while true {
-            switch (x.next(), y.next()) {
-            case (nil, nil): return true
-            case let (p?, q?):
-                if p == q { continue }
-                let lp = (p >= 65 && p <= 90) ? p + 32 : p
-                let lq = (q >= 65 && q <= 90) ? q + 32 : q
-                if lp != lq { return false }
-            default: return false
-            }
-        }
+        fields.first { HeaderFields.namesMatch($0.name, name) }?.value
     }
 }
 

@@ -634,7 +634,7 @@ struct ExpressionParser {
         let field = text(fieldStart, i)
         if field != "outputs" {
             // A3: `$steps.<id>.<name>` (the bnpl example) or a misspelt `outputs`.
-            if !field.isEmpty, field.lowercased() != "outputs", editDistance(field.lowercased(), "outputs") <= 2, !atEnd, s[i] == "." {
+            if !field.isEmpty, field.lowercased() != "outputs", suggest(field, among: ["outputs"]) != nil, !atEnd, s[i] == "." {
                 throw error("unknown field `\(field)`; did you mean `outputs`?", at: fieldStart)
             }
             if field.lowercased() == "outputs" {

@@ -1,4 +1,5 @@
 public import ArazzoJSON
+import ArazzoExecutor
 
 /// A parsed `simple` condition such as `$statusCode == 200 && $response.body#/ok == true`.
 ///
@@ -351,7 +352,8 @@ public enum ConditionSemantics {
     static func fold(_ s: String) -> String { s.uppercased().lowercased() }
 
     static func foldedEqual(_ x: String, _ y: String) -> Bool {
-        if isASCII(x) && isASCII(y) { return HeaderLookup.equalsIgnoringASCIICase(x, y) }
+        // ASCII text: the header-name comparison is exactly ASCII case folding, without allocating.
+        if isASCII(x) && isASCII(y) { return HeaderFields.namesMatch(x, y) }
         return fold(x) == fold(y)
     }
 

@@ -1,9 +1,9 @@
 public import ArazzoExecutor
 import AsyncHTTPClient
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// The default ``StepExecutor``: sends requests over AsyncHTTPClient.
 ///
@@ -58,7 +58,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
     /// The configuration the client was made with.
     public let configuration: Configuration
     private let client: HTTPClient
-    private let isShutDown = NIOLockedValueBox(false)
+    private let isShutDown = Mutex(false)
 
     /// Creates an executor with its own connection pool on NIO's shared event loop group (no
     /// threads of its own to leak).
@@ -79,7 +79,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
     deinit {
         // HTTPClient insists on an explicit shutdown. If the owner forgot, start one that keeps the
         // client alive until its connections are closed rather than leaking them.
-        let needsShutdown = isShutDown.withLockedValue { done -> Bool in
+        let needsShutdown = isShutDown.withLock { done -> Bool in
             defer { done = true }
             return !done
         }
@@ -90,7 +90,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
 
     /// Closes every pooled connection. Requests after this fail with `.other`.
     public func shutdown() async {
-        let needsShutdown = isShutDown.withLockedValue { done -> Bool in
+        let needsShutdown = isShutDown.withLock { done -> Bool in
             defer { done = true }
             return !done
         }
@@ -163,9 +163,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
 
     /// Framing is the client's job: it sets `Content-Length` from the body it actually sends.
     private static func isFramingHeader(_ name: String) -> Bool {
-        guard name.utf8.count == 14 || name.utf8.count == 17 else { return false }
-        let lowered = name.lowercased()
-        return lowered == "content-length" || lowered == "transfer-encoding"
+        HeaderFields.namesMatch(name, "content-length") || HeaderFields.namesMatch(name, "transfer-encoding")
     }
 
     // MARK: Errors

@@ -38,10 +38,10 @@ public enum CredentialTransportCheck {
 
     /// Where the credential is, for the message: a header name, or "the URL".
     private static func carrier(of request: HTTPRequest, secretHeaders: Set<String>, secrets: [String]) -> String? {
-        let marked = Set(secretHeaders.map { $0.lowercased() }).union(credentialHeaders)
+        let marked = Set(secretHeaders.map { HeaderFields.canonicalName($0) }).union(credentialHeaders)
         let needles = [redactionMask] + secrets.filter { $0.utf8.count >= 3 }
         for field in request.headers.fields {
-            if marked.contains(field.name.lowercased()) { return "header \(field.name)" }
+            if marked.contains(HeaderFields.canonicalName(field.name)) { return "header \(field.name)" }
             if needles.contains(where: { field.value.contains($0) }) { return "header \(field.name)" }
         }
         if needles.contains(where: { request.url.contains($0) }) { return "in the URL" }

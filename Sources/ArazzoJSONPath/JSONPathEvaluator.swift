@@ -411,26 +411,7 @@ enum NormalizedPath {
             case .index(let i):
                 out += "[\(i)]"
             case .name(let name):
-                out += "['"
-                for scalar in name.unicodeScalars {
-                    switch scalar {
-                    case "\u{08}": out += "\\b"
-                    case "\u{0C}": out += "\\f"
-                    case "\n": out += "\\n"
-                    case "\r": out += "\\r"
-                    case "\t": out += "\\t"
-                    case "'": out += "\\'"
-                    case "\\": out += "\\\\"
-                    default:
-                        if scalar.value < 0x20 {
-                            let h = String(scalar.value, radix: 16)
-                            out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                        } else {
-                            out.unicodeScalars.append(scalar)
-                        }
-                    }
-                }
-                out += "']"
+                appendBracketedName(name, to: &out)
             }
         }
         return out

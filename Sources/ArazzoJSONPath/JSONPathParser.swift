@@ -330,33 +330,26 @@ struct JSONPathParser {
     }
 
     private mutating func parseLogicalOr() throws(JSONPathError) -> Expr {
-        let firstStart = pos
-        let first = try parseLogicalAnd()
-        var terms: [LogicalExpr] = []
-        while true {
-            let save = pos
-            skipBlanks()
-            guard peek() == "|", peek(1) == "|" else {
-                pos = save
-                break
-            }
-            if terms.isEmpty { terms.append(try toLogical(first, at: firstStart)) }
-            pos += 2
-            skipBlanks()
-            let start = pos
-            terms.append(try toLogical(try parseLogicalAnd(), at: start))
-        }
-        return terms.isEmpty ? first : .logical(.or(terms))
+        try parseChain(of: "|", joined: LogicalExpr.or) { parser throws(JSONPathError) in try parser.parseLogicalAnd() }
     }
 
     private mutating func parseLogicalAnd() throws(JSONPathError) -> Expr {
+        try parseChain(of: "&", joined: LogicalExpr.and) { parser throws(JSONPathError) in try parser.parseBasic() }
+    }
+
+    /// `operand (OP OP operand)*` for `||` and `&&`: a single operand stays what it is (it may yet
+    /// be a comparison's side); several become logical tests joined by `joined`.
+    private mutating func parseChain(
+        of symbol: Unicode.Scalar, joined: ([LogicalExpr]) -> LogicalExpr,
+        operand: (inout Self) throws(JSONPathError) -> Expr
+    ) throws(JSONPathError) -> Expr {
         let firstStart = pos
-        let first = try parseBasic()
+        let first = try operand(&self)
         var terms: [LogicalExpr] = []
         while true {
             let save = pos
             skipBlanks()
-            guard peek() == "&", peek(1) == "&" else {
+            guard peek() == symbol, peek(1) == symbol else {
                 pos = save
                 break
             }
@@ -364,9 +357,9 @@ struct JSONPathParser {
             pos += 2
             skipBlanks()
             let start = pos
-            terms.append(try toLogical(try parseBasic(), at: start))
+            terms.append(try toLogical(try operand(&self), at: start))
         }
-        return terms.isEmpty ? first : .logical(.and(terms))
+        return terms.isEmpty ? first : .logical(joined(terms))
     }
 
     private mutating func parseBasic() throws(JSONPathError) -> Expr {

@@ -13,7 +13,7 @@ extension JSONSchema {
         let walker = SecretWalker(program: program)
         var nodes = [0]
         for component in path {
-            nodes = walker.children(walker.closure(nodes), component)
+            nodes = walker.program.children(walker.closure(nodes), component)
             if nodes.isEmpty { return nil }
         }
         var types: Set<String> = []

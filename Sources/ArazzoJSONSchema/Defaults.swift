@@ -35,35 +35,14 @@ struct DefaultsApplier {
                 }
             }
             for (name, value) in members where !filled.contains(name) {
-                var children: [Int] = []
-                for index in nodes {
-                    let node = program.nodes[index]
-                    var matched = false
-                    for property in node.properties where property.name == name {
-                        matched = true
-                        children.append(property.node)
-                    }
-                    for entry in node.patternProperties where entry.pattern.matches(name) {
-                        matched = true
-                        children.append(entry.node)
-                    }
-                    if !matched, let additional = node.additionalProperties { children.append(additional) }
-                }
+                let children = program.children(nodes, .key(name))
                 if !children.isEmpty { members[name] = apply(children, value, depth: depth + 1) }
             }
             return .object(members)
         case .array(var elements):
             let nodes = applicable(start, instance)
             for i in elements.indices {
-                var children: [Int] = []
-                for index in nodes {
-                    let node = program.nodes[index]
-                    if i < node.prefixItems.count {
-                        children.append(node.prefixItems[i])
-                    } else if let items = node.items {
-                        children.append(items)
-                    }
-                }
+                let children = program.children(nodes, .index(i))
                 if !children.isEmpty { elements[i] = apply(children, elements[i], depth: depth + 1) }
             }
             return .array(elements)

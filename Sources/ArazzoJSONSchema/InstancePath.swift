@@ -1,3 +1,5 @@
+import ArazzoJSON
+
 extension JSONSchema {
     /// One step into an instance: an object member or an array element.
     public enum PathComponent: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
@@ -52,18 +54,7 @@ indirect enum InstancePath: Sendable {
             if isIdentifier(key) {
                 out += "." + key
             } else {
-                out += "['"
-                for ch in key.unicodeScalars {
-                    switch ch {
-                    case "'": out += "\\'"
-                    case "\\": out += "\\\\"
-                    case "\n": out += "\\n"
-                    case "\r": out += "\\r"
-                    case "\t": out += "\\t"
-                    default: out.unicodeScalars.append(ch)
-                    }
-                }
-                out += "']"
+                appendBracketedName(key, to: &out)
             }
         }
     }

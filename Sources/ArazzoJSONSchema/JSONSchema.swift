@@ -137,6 +137,21 @@ public struct JSONSchema: Sendable, Hashable {
         }
     }
 
+    /// `schema` with its `$ref` into `document` followed, hop by hop, to the schema it names: the
+    /// one follower for a workflow's inputs schema and its properties (`#/components/inputs/…`,
+    /// `#/$defs/…`). A schema without `$ref` is returned as it is; nil when a reference leaves the
+    /// document or names nothing, or after 16 hops (a cycle).
+    public static func followingLocalReferences(_ schema: JSONValue, in document: JSONValue) -> JSONValue? {
+        let resolve = fragmentResolver(in: document)
+        var current = schema
+        for _ in 0..<16 {
+            guard case .string(let reference)? = current["$ref"] else { return current }
+            guard let target = resolve(reference) else { return nil }
+            current = target
+        }
+        return nil
+    }
+
     /// Every way `instance` violates the schema, in schema order; empty when it is valid.
     public func validate(_ instance: JSONValue) -> [SchemaViolation] {
         var evaluator = Evaluator(program: program, options: options)

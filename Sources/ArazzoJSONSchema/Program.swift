@@ -236,3 +236,35 @@ final class Program: Sendable {
         self.usesDynamicScope = nodes.contains { $0.dynamicAnchor != nil }
     }
 }
+
+extension Program {
+    /// The subschemas of `nodes` that an instance's member or element at `component` is held to:
+    /// the matching `properties` and `patternProperties` (else `additionalProperties`), or the
+    /// `prefixItems` entry (else `items`). Shared by the default filler and the secret walker.
+    func children(_ nodes: [Int], _ component: JSONSchema.PathComponent) -> [Int] {
+        var result: [Int] = []
+        for index in nodes {
+            let node = self.nodes[index]
+            switch component {
+            case .key(let name):
+                var matched = false
+                for property in node.properties where property.name == name {
+                    matched = true
+                    result.append(property.node)
+                }
+                for entry in node.patternProperties where entry.pattern.matches(name) {
+                    matched = true
+                    result.append(entry.node)
+                }
+                if !matched, let additional = node.additionalProperties { result.append(additional) }
+            case .index(let i):
+                if i < node.prefixItems.count {
+                    result.append(node.prefixItems[i])
+                } else if let items = node.items {
+                    result.append(items)
+                }
+            }
+        }
+        return result
+    }
+}

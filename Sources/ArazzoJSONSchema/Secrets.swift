@@ -27,7 +27,7 @@ extension JSONSchema {
         for component in path {
             let closure = walker.closure(nodes)
             if walker.isPassword(closure) { return true }
-            nodes = walker.children(closure, component)
+            nodes = walker.program.children(closure, component)
             if nodes.isEmpty { return false }
         }
         return walker.isPassword(walker.closure(nodes))
@@ -84,33 +84,6 @@ struct SecretWalker {
         nodes.contains { program.nodes[$0].format == "password" }
     }
 
-    func children(_ nodes: [Int], _ component: JSONSchema.PathComponent) -> [Int] {
-        var result: [Int] = []
-        for index in nodes {
-            let node = program.nodes[index]
-            switch component {
-            case .key(let name):
-                var matched = false
-                for property in node.properties where property.name == name {
-                    matched = true
-                    result.append(property.node)
-                }
-                for entry in node.patternProperties where entry.pattern.matches(name) {
-                    matched = true
-                    result.append(entry.node)
-                }
-                if !matched, let additional = node.additionalProperties { result.append(additional) }
-            case .index(let i):
-                if i < node.prefixItems.count {
-                    result.append(node.prefixItems[i])
-                } else if let items = node.items {
-                    result.append(items)
-                }
-            }
-        }
-        return result
-    }
-
     func declared(_ start: [Int], _ path: String, visiting: Set<Int>, depth: Int, into result: inout [String]) {
         let nodes = closure(start)
         if isPassword(nodes) {
@@ -134,7 +107,7 @@ struct SecretWalker {
         for name in names {
             var child = path
             InstancePath.append(.key(name), to: &child)
-            declared(children(nodes, .key(name)), child, visiting: inside, depth: depth + 1, into: &result)
+            declared(program.children(nodes, .key(name)), child, visiting: inside, depth: depth + 1, into: &result)
         }
         if hasOther {
             var others: [Int] = []
@@ -146,7 +119,7 @@ struct SecretWalker {
             declared(others, path + ".*", visiting: inside, depth: depth + 1, into: &result)
         }
         for i in 0..<maxPrefix {
-            declared(children(nodes, .index(i)), path + "[\(i)]", visiting: inside, depth: depth + 1, into: &result)
+            declared(program.children(nodes, .index(i)), path + "[\(i)]", visiting: inside, depth: depth + 1, into: &result)
         }
         if hasItems {
             let items = nodes.compactMap { program.nodes[$0].items }
@@ -164,11 +137,11 @@ struct SecretWalker {
         switch instance {
         case .object(let members):
             for (name, value) in members {
-                collect(children(nodes, .key(name)), value, path.appending(name), depth: depth + 1, options: options, into: &found)
+                collect(program.children(nodes, .key(name)), value, path.appending(name), depth: depth + 1, options: options, into: &found)
             }
         case .array(let elements):
             for (i, element) in elements.enumerated() {
-                collect(children(nodes, .index(i)), element, path.appending(i), depth: depth + 1, options: options, into: &found)
+                collect(program.children(nodes, .index(i)), element, path.appending(i), depth: depth + 1, options: options, into: &found)
             }
         default:
             break
@@ -184,12 +157,12 @@ struct SecretWalker {
         switch instance {
         case .object(var members):
             for (name, value) in members {
-                members[name] = redact(children(nodes, .key(name)), value, depth: depth + 1, options: options, replacement: replacement)
+                members[name] = redact(program.children(nodes, .key(name)), value, depth: depth + 1, options: options, replacement: replacement)
             }
             return .object(members)
         case .array(var elements):
             for i in elements.indices {
-                elements[i] = redact(children(nodes, .index(i)), elements[i], depth: depth + 1, options: options, replacement: replacement)
+                elements[i] = redact(program.children(nodes, .index(i)), elements[i], depth: depth + 1, options: options, replacement: replacement)
             }
             return .array(elements)
         default:

@@ -1,6 +1,7 @@
 public import ArazzoJSON
 public import ArazzoDiagnostics
 package import ArazzoYAML
+import ArazzoExecutor
 
 /// An OpenAPI 3.0.x / 3.1.x (or Swagger 2.0) description loaded as a source description: its
 /// operations indexed by `operationId` and by JSON-pointer path, with `$ref`s resolved.
@@ -127,8 +128,7 @@ public struct OpenAPIOperation: Sendable {
     /// The declared parameter for a name and location (header names compare case-insensitively).
     public func parameter(named name: String, in location: ParameterSerialization.Location) -> OpenAPIParameter? {
         if location == .header {
-            let lowered = name.lowercased()
-            return parameters.first { $0.location == .header && $0.name.lowercased() == lowered }
+            return parameters.first { $0.location == .header && HeaderFields.namesMatch($0.name, name) }
         }
         return parameters.first { $0.location == location && $0.name == name }
     }

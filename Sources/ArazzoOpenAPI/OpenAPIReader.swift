@@ -1,6 +1,7 @@
 package import ArazzoJSON
 package import ArazzoDiagnostics
 package import ArazzoYAML
+import ArazzoExecutor
 
 /// Builds an ``OpenAPIDocument`` from a parsed tree (a Swagger 2.0 tree is first rewritten into
 /// the 3.0 shape by ``SwaggerConversion``). Problems that make operations unusable are
@@ -128,7 +129,7 @@ package enum OpenAPIReader {
             else { continue }
             // OAS: header parameters named Accept, Content-Type or Authorization "SHALL be ignored"
             // (the media type and security objects own them).
-            if location == .header, ["accept", "content-type", "authorization"].contains(name.lowercased()) { continue }
+            if location == .header, ["accept", "content-type", "authorization"].contains(HeaderFields.canonicalName(name)) { continue }
             let style = p["style"]?.stringValue.flatMap(ParameterSerialization.Style.init(rawValue:))
             let serialization = ParameterSerialization(
                 location: location, style: style, explode: p["explode"]?.boolValue,

@@ -236,7 +236,7 @@ public struct RequestBuilding: Sendable {
             }
             queryValues[name] = value
         case .header:
-            if Self.forbiddenHeaders.contains(name.lowercased()) {
+            if Self.forbiddenHeaders.contains(HeaderFields.canonicalName(name)) {
                 notes.append("header parameter \(name) not sent: the HTTP client owns that header")
                 return
             }

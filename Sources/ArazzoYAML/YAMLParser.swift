@@ -216,22 +216,10 @@ struct TreeBuilder {
             try add(target.node, size: target.size, anchor: nil, at: start, isAlias: true)
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            let start = location(event.start_mark)
-            try checkKeyPosition(at: start, what: "a sequence")
-            let tag = try resolveTag(data.tag, at: start)
-            if let tag, tag != "tag:yaml.org,2002:seq" {
-                throw Diagnostic.error("tag '\(tag)' cannot be applied to a sequence", at: start, code: "yaml-tag")
-            }
-            try push(Frame(kind: .sequence, start: start, tag: tag, anchor: data.anchor.map { String(cString: $0) }), at: start)
+            try startCollection(.sequence, tag: data.tag, anchor: data.anchor, at: event.start_mark)
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            let start = location(event.start_mark)
-            try checkKeyPosition(at: start, what: "a mapping")
-            let tag = try resolveTag(data.tag, at: start)
-            if let tag, tag != "tag:yaml.org,2002:map" {
-                throw Diagnostic.error("tag '\(tag)' cannot be applied to a mapping", at: start, code: "yaml-tag")
-            }
-            try push(Frame(kind: .mapping, start: start, tag: tag, anchor: data.anchor.map { String(cString: $0) }), at: start)
+            try startCollection(.mapping, tag: data.tag, anchor: data.anchor, at: event.start_mark)
         case YAML_SEQUENCE_END_EVENT:
             guard let frame = stack.popLast(), frame.kind == .sequence else { return }
             let node = YAMLNode(kind: .sequence(frame.items), location: frame.start, end: position(event.end_mark), tag: frame.tag)
@@ -246,6 +234,22 @@ struct TreeBuilder {
     }
 
     /// Rejects a collection written where a mapping key is expected.
+    /// Opens a sequence or mapping: it may not stand where a key is expected, and its tag, if
+    /// any, must be the core schema's for its kind.
+    mutating func startCollection(
+        _ kind: Frame.Kind, tag rawTag: UnsafeMutablePointer<yaml_char_t>?, anchor: UnsafeMutablePointer<yaml_char_t>?,
+        at mark: yaml_mark_t
+    ) throws(Diagnostic) {
+        let start = location(mark)
+        let (name, coreTag) = kind == .sequence ? ("sequence", "tag:yaml.org,2002:seq") : ("mapping", "tag:yaml.org,2002:map")
+        try checkKeyPosition(at: start, what: "a " + name)
+        let tag = try resolveTag(rawTag, at: start)
+        if let tag, tag != coreTag {
+            throw Diagnostic.error("tag '\(tag)' cannot be applied to a \(name)", at: start, code: "yaml-tag")
+        }
+        try push(Frame(kind: kind, start: start, tag: tag, anchor: anchor.map { String(cString: $0) }), at: start)
+    }
+
     func checkKeyPosition(at start: SourceLocation, what: String) throws(Diagnostic) {
         if stack.last?.expectsKey == true {
             throw Diagnostic.error("\(what) cannot be used as a mapping key; keys must be plain strings", at: start, code: "yaml-key")

@@ -116,7 +116,7 @@ enum SocketFloor {
             var length = 0
             for line in lines.dropFirst() {
                 let pair = line.split(separator: ":", maxSplits: 1)
-                if pair.count == 2, pair[0].lowercased() == "content-length" {
+                if pair.count == 2, HeaderFields.namesMatch(pair[0], "content-length") {
                     length = Int(pair[1].trimmingCharacters(in: .whitespaces)) ?? 0
                 }
             }

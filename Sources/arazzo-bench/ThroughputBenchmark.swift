@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// `throughput`: completed workflows per second at several concurrencies, the engine against the
 /// physical limit for its design — a bare AsyncHTTPClient loop that sends the same two requests
@@ -164,17 +165,16 @@ enum ThroughputBenchmark {
 }
 
 /// Passes requests through and keeps a copy of each.
-final class RecordingExecutor: StepExecutor, @unchecked Sendable {
+final class RecordingExecutor: StepExecutor, Sendable {
     private let inner: any StepExecutor
-    private let lock = NSLock()
-    private var recorded: [HTTPRequest] = []
+    private let recorded = Mutex<[HTTPRequest]>([])
 
     init(inner: any StepExecutor) { self.inner = inner }
 
-    var requests: [HTTPRequest] { lock.withLock { recorded } }
+    var requests: [HTTPRequest] { recorded.withLock { $0 } }
 
     func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        lock.withLock { recorded.append(request) }
+        recorded.withLock { $0.append(request) }
         return try await inner.execute(request)
     }
 }

@@ -198,6 +198,45 @@ struct CLITests {
         #expect(result.stdout == expected)
     }
 
+    @Test("list follows a `$ref` in the inputs schema and in its properties (components/inputs, $defs)")
+    func listFollowsInputReferences() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        try """
+            openapi: 3.1.0
+            info: {title: t, version: 1.0.0}
+            paths:
+              /status:
+                get: {operationId: getStatus, responses: {'200': {description: ok}}}
+            """.write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
+        try """
+            arazzo: 1.0.1
+            info: {title: t, version: 1.0.0}
+            sourceDescriptions:
+              - {name: api, url: ./api.yaml, type: openapi}
+            workflows:
+              - workflowId: wf
+                inputs: {$ref: '#/components/inputs/wfInputs'}
+                steps:
+                  - {stepId: s, operationId: getStatus}
+            components:
+              inputs:
+                pin: {type: string, format: password}
+                wfInputs:
+                  type: object
+                  required: [pin]
+                  properties:
+                    pin: {$ref: '#/components/inputs/pin'}
+                    count: {$ref: '#/components/inputs/wfInputs/$defs/count'}
+                  $defs:
+                    count: {type: integer}
+            """.write(toFile: directory.file("arazzo.yaml"), atomically: true, encoding: .utf8)
+        let result = await Invocation.run(["list", directory.file("arazzo.yaml")])
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("    pin: string (required, secret)\n"))
+        #expect(result.stdout.contains("    count: integer (optional)\n"))
+    }
+
     @Test("validate: the Stytch reference workflow is valid (exit 0)")
     func validateValid() async {
         let result = await Invocation.run(["validate", stytchWorkflow])

@@ -54,7 +54,7 @@ struct FaultRunTests {
 
     /// Loads the workflow next to the fault description and runs it against `baseURL`.
     static func run(
-        _ operationId: String, baseURL: String, onFailure: String? = nil, clock: ImmediateClock = ImmediateClock(),
+        _ operationId: String, baseURL: String, onFailure: String? = nil, clock: any Clock<Duration> = ImmediateClock(),
         credential: Credential? = nil, configure: (inout RunLimits) -> Void = { _ in }
     ) async throws -> RunResult {
         let directory = try TemporaryDirectory(prefix: "fault-run-")
@@ -203,7 +203,8 @@ struct FaultRunTests {
     func runDeadline() async throws {
         let server = FaultServer(fault: .neverRespond)
         let result = try await withServer(server) { server in
-            try await Self.run("hang", baseURL: server.baseURL, onFailure: Self.retry(100)) { limits in
+            // The deadline is read from the run's clock: a real hang needs the real clock.
+            try await Self.run("hang", baseURL: server.baseURL, onFailure: Self.retry(100), clock: ContinuousClock()) { limits in
                 limits.requestTimeout = .seconds(30)
                 limits.runDeadline = .milliseconds(700)
             }

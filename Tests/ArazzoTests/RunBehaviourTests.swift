@@ -326,7 +326,7 @@ struct RunBehaviourTests {
         #expect(result.steps.map(\.stepId) == ["a"])
     }
 
-    @Test("a passed run deadline stops before the next step")
+    @Test("a passed run deadline stops before the next step, on the injected clock")
     func deadline() async throws {
         let document = try await petsDocument("""
               - workflowId: wf
@@ -334,14 +334,84 @@ struct RunBehaviourTests {
                   - {stepId: a, operationId: getStatus}
                   - {stepId: b, operationId: getStatus}
             """)
+        // The exchange takes 30 ms of the run's clock and no real time: the deadline is decided
+        // by the injected clock, not by the wall.
+        let clock = ImmediateClock()
         let executor = InMemoryExecutor { _ throws(TransportError) in
-            try? await Task.sleep(for: .milliseconds(30))
+            try? await clock.sleep(for: .milliseconds(30))
             return HTTPResponse(status: 200)
         }
-        let result = try await engine(document, executor) { $0.limits.runDeadline = .milliseconds(10) }.run(workflowId: "wf")
+        let result = try await engine(document, executor) {
+            $0.clock = clock
+            $0.limits.runDeadline = .milliseconds(10)
+        }.run(workflowId: "wf")
         #expect(failure(result)?.kind == .deadline)
         #expect(result.steps.count == 1)
         #expect(result.steps.first?.request?.timeout ?? .seconds(30) <= .milliseconds(10))
+        #expect(result.steps.first?.duration == .milliseconds(30))
+    }
+
+    @Test("A18: a dependency whose inputs schema is a `$ref` receives only the inputs it declares")
+    func dependencyInputsThroughReference() async throws {
+        let document = try await petsDocument("""
+              - workflowId: main
+                inputs:
+                  type: object
+                  properties: {code: {type: string}, extra: {type: string}}
+                dependsOn: [setup]
+                steps:
+                  - {stepId: s, operationId: getStatus}
+              - workflowId: setup
+                inputs: {$ref: '#/components/inputs/setupInputs'}
+                steps:
+                  - {stepId: t, operationId: getStatus}
+            """, components: """
+            components:
+              inputs:
+                code: {type: string}
+                setupInputs:
+                  type: object
+                  properties:
+                    code: {$ref: '#/components/inputs/code'}
+                  additionalProperties: false
+            """)
+        let result = try await engine(document, InMemoryExecutor(routes: [Self.statusOK]))
+            .run(workflowId: "main", inputs: ["code": "1", "extra": "x"])
+        #expect(result.succeeded, "\(String(describing: failure(result)))")
+        #expect(result.workflows.first { $0.workflowId == "setup" }?.succeeded == true)
+    }
+
+    @Test("V5: a workflow step's timeout is decided by the injected clock, without real waiting")
+    func stepTimeoutOnInjectedClock() async throws {
+        let document = try await load("""
+            arazzo: 1.1.0
+            info: {title: t, version: 1.0.0}
+            sourceDescriptions:
+              - {name: pets, url: ./pets.yaml, type: openapi}
+            workflows:
+              - workflowId: wf
+                steps:
+                  - {stepId: call, workflowId: slow, timeout: 60000}
+              - workflowId: slow
+                steps:
+                  - {stepId: first, operationId: getStatus}
+                  - {stepId: second, operationId: getStatus}
+            """, sources: ["pets.yaml": petsOpenAPI])
+        // Each exchange takes an hour of the run's clock; the test takes milliseconds of real time.
+        let clock = ImmediateClock()
+        let executor = InMemoryExecutor { _ throws(TransportError) in
+            try? await clock.sleep(for: .seconds(3600))
+            return HTTPResponse(status: 200)
+        }
+        let wall = ContinuousClock.now
+        let result = try await engine(document, executor) { $0.clock = clock }.run(workflowId: "wf")
+        #expect(ContinuousClock.now - wall < .seconds(30))
+        let reason = try #require(failure(result))
+        #expect(reason.stepId == "call")
+        #expect(result.steps.first?.transportError?.kind == .timeout)
+        let child = try #require(result.workflows.first { $0.workflowId == "slow" })
+        #expect(child.steps.map(\.stepId) == ["first"])
+        #expect(failure(child)?.kind == .timeout)
     }
 
     @Test("dry run builds every request and sends none")

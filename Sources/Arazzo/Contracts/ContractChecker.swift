@@ -57,7 +57,7 @@ struct ContractChecker {
         case .path: value = path[parameter.name]
         case .query: value = query[parameter.name]
         case .header:
-            guard !Self.ignoredHeaderParameters.contains(parameter.name.lowercased()) else { return [] }
+            guard !Self.ignoredHeaderParameters.contains(HeaderFields.canonicalName(parameter.name)) else { return [] }
             sentText = headers[parameter.name]
             value = sentText.map { .string($0) }
         case .cookie:
@@ -214,7 +214,7 @@ struct ContractChecker {
         var findings: [ContractFinding] = []
         for name in matched.headers.keys.sorted() {
             // OpenAPI: a `Content-Type` response header definition is ignored (content covers it).
-            guard name.lowercased() != "content-type", case .object(let header)? = matched.headers[name] else { continue }
+            guard !HeaderFields.namesMatch(name, "content-type"), case .object(let header)? = matched.headers[name] else { continue }
             guard let text = response.headers[name] else {
                 if header["required"] == .bool(true) {
                     findings.append(finding(.header, "required header '\(name)' is missing", pointer: name, expected: "present", found: "absent"))

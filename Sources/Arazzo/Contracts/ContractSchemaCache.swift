@@ -1,5 +1,6 @@
 import ArazzoJSON
 import ArazzoJSONSchema
+import Synchronization
 
 /// The compiled contract schemas of one engine: each schema is converted and compiled once per
 /// direction, however many requests and responses use it, and shared by concurrent runs.
@@ -9,18 +10,17 @@ import ArazzoJSONSchema
 /// referenced from many places is converted once. A second, process-wide level
 /// (``SharedContractSchemas``) lets a new engine over the same description reuse what an earlier
 /// one compiled, after checking that every schema it read is still the same.
-final class ContractSchemaCache: @unchecked Sendable {
+final class ContractSchemaCache: Sendable {
     struct Key: Hashable {
         var document: String
         var place: String
         var direction: ContractDirection
     }
 
-    // Guarded by `lock`: one engine's runs may check responses concurrently.
-    private let lock = Lock()
-    private var compiled: [Key: Result<JSONSchema, SchemaError>] = [:]
+    // Behind a mutex: one engine's runs may check responses concurrently.
+    private let compiled = Mutex<[Key: Result<JSONSchema, SchemaError>]>([:])
     /// Converted `$ref` targets, with the target as the description wrote it.
-    private var converted: [Key: (raw: JSONValue, converted: JSONValue)] = [:]
+    private let converted = Mutex<[Key: (raw: JSONValue, converted: JSONValue)]>([:])
 
     /// The schema engine's options for contracts. `format` stays an annotation: descriptions use it
     /// loosely (vendor formats, `date-time` on values an API never promised to normalise), so
@@ -37,9 +37,9 @@ final class ContractSchemaCache: @unchecked Sendable {
         resolve: @escaping (String) -> JSONValue?
     ) -> Result<JSONSchema, SchemaError> {
         let key = Key(document: document, place: place, direction: direction)
-        if let known = lock.withLock({ compiled[key] }) { return known }
+        if let known = compiled.withLock({ $0[key] }) { return known }
         if let reused = SharedContractSchemas.shared.lookup(key, schema: schema, version: version, resolve: resolve) {
-            lock.withLock { compiled[key] = reused }
+            compiled.withLock { $0[key] = reused }
             return reused
         }
         // Every schema the conversion and the compilation read, for the shared level's check.
@@ -55,21 +55,21 @@ final class ContractSchemaCache: @unchecked Sendable {
             let compiledSchema = try JSONSchema(root, options: Self.options) { reference in
                 guard let original = OpenAPISchemaConverter.original(of: reference) else { return nil }
                 let targetKey = Key(document: document, place: original, direction: direction)
-                if let known = self.lock.withLock({ self.converted[targetKey] }) {
+                if let known = self.converted.withLock({ $0[targetKey] }) {
                     log.read.append((original, known.raw))
                     return known.converted
                 }
                 guard let target = resolve(original) else { return nil }
                 log.read.append((original, target))
                 let value = converter.convert(target)
-                self.lock.withLock { self.converted[targetKey] = (target, value) }
+                self.converted.withLock { $0[targetKey] = (target, value) }
                 return value
             }
             result = .success(compiledSchema)
         } catch {
             result = .failure(error)
         }
-        lock.withLock { compiled[key] = result }
+        compiled.withLock { $0[key] = result }
         SharedContractSchemas.shared.store(key, schema: schema, version: version, read: log.read, result: result)
         return result
     }
@@ -85,25 +85,23 @@ private final class ReadLog {
 /// schemas again. An entry is reused only when the schema and every `$ref` target its compilation
 /// read are equal in the new description (a JSON comparison, far cheaper than compiling); the
 /// conversion's own reads (`readOnly`/`writeOnly` behind a `$ref`) are compared too. Bounded: past ``limit`` entries it starts over.
-final class SharedContractSchemas: @unchecked Sendable {
+final class SharedContractSchemas: Sendable {
     static let shared = SharedContractSchemas()
     static let limit = 2_048
 
-    private struct Entry {
+    private struct Entry: Sendable {
         var schema: JSONValue
         var version: String
         var read: [(reference: String, target: JSONValue)]
         var result: Result<JSONSchema, SchemaError>
     }
 
-    // Guarded by `lock`.
-    private let lock = Lock()
-    private var entries: [ContractSchemaCache.Key: Entry] = [:]
+    private let entries = Mutex<[ContractSchemaCache.Key: Entry]>([:])
 
     func lookup(
         _ key: ContractSchemaCache.Key, schema: JSONValue, version: String, resolve: (String) -> JSONValue?
     ) -> Result<JSONSchema, SchemaError>? {
-        guard let entry = lock.withLock({ entries[key] }), entry.version == version, entry.schema == schema else { return nil }
+        guard let entry = entries.withLock({ $0[key] }), entry.version == version, entry.schema == schema else { return nil }
         for (reference, target) in entry.read where resolve(reference) != target { return nil }
         return entry.result
     }
@@ -112,7 +110,7 @@ final class SharedContractSchemas: @unchecked Sendable {
         _ key: ContractSchemaCache.Key, schema: JSONValue, version: String,
         read: [(reference: String, target: JSONValue)], result: Result<JSONSchema, SchemaError>
     ) {
-        lock.withLock {
+        entries.withLock { entries in
             if entries.count >= Self.limit { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(schema: schema, version: version, read: read, result: result)
         }

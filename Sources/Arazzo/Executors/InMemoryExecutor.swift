@@ -1,5 +1,6 @@
 public import ArazzoJSON
 public import ArazzoExecutor
+import Synchronization
 
 /// A step executor that never touches the network: it answers from scripted responses keyed by
 /// method and path, or from a closure, and records every request it receives.
@@ -129,20 +130,22 @@ public struct InMemoryExecutor: StepExecutor {
 
 /// Records requests and counts calls per route, shared by copies of an executor. A lock rather
 /// than an actor: recording must not suspend the step (no executor hop per request).
-final class RequestLog: @unchecked Sendable {
-    private let lock = Lock()
-    private var recorded: [HTTPRequest] = []
-    private var calls: [Int: Int] = [:]
+final class RequestLog: Sendable {
+    private struct State {
+        var recorded: [HTTPRequest] = []
+        var calls: [Int: Int] = [:]
+    }
+    private let state = Mutex(State())
 
-    var requests: [HTTPRequest] { lock.withLock { recorded } }
+    var requests: [HTTPRequest] { state.withLock { $0.recorded } }
 
     /// Records a request; returns how many earlier calls the route had.
     func record(_ request: HTTPRequest, route: Int?) -> Int {
-        lock.withLock {
-            recorded.append(request)
+        state.withLock { state in
+            state.recorded.append(request)
             guard let route else { return 0 }
-            let count = calls[route, default: 0]
-            calls[route] = count + 1
+            let count = state.calls[route, default: 0]
+            state.calls[route] = count + 1
             return count
         }
     }

@@ -136,7 +136,7 @@ public struct OpenAPIMockExecutor: StepExecutor {
     /// the media type's, never a declared header.
     static func responseHeaders(_ response: OpenAPIResponse, in document: OpenAPIDocument) -> HeaderFields {
         var headers = HeaderFields()
-        for name in response.headers.keys.sorted() where name.lowercased() != "content-type" {
+        for name in response.headers.keys.sorted() where !HeaderFields.namesMatch(name, "content-type") {
             guard case .object(let header) = document.dereference(response.headers[name] ?? .null) else { continue }
             var value = header["example"] ?? header["examples"]?.objectValue?.values.first.map { document.dereference($0)["value"] ?? .null }
             // A Swagger 2.0 header is its own schema (`type`, `format`, ...).

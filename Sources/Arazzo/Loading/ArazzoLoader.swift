@@ -239,19 +239,12 @@ private struct LoadSession {
         // Identity before location: a URL that an already loaded Arazzo document declares as its
         // `$self` names that document, wherever it was read from (Arazzo 1.1 §"Resolving
         // Relative References"); no request is made for it.
-        if override == nil, let identified = identities[absolute], let unit = units[identified] {
+        let byIdentity = override == nil ? identities[absolute].flatMap { units[$0] } : nil
+        if let unit = byIdentity ?? units[absolute] {
             if source.type == .openapi {
+                let what = byIdentity == nil ? "an Arazzo document" : "the `$self` of the Arazzo document \(unit.displayName)"
                 diagnostics.append(.error(
-                    "source description '\(source.name)' is declared as openapi, but \(source.url) is the `$self` of the Arazzo document \(unit.displayName)",
-                    at: location, code: "source-type"))
-                return .unavailable
-            }
-            return .arazzo(url: unit.url)
-        }
-        if let unit = units[absolute] {
-            if source.type == .openapi {
-                diagnostics.append(.error(
-                    "source description '\(source.name)' is declared as openapi, but \(source.url) is an Arazzo document",
+                    "source description '\(source.name)' is declared as openapi, but \(source.url) is \(what)",
                     at: location, code: "source-type"))
                 // Unbound, as when the mismatch is found on first read: the steps that use it
                 // are not reported again.

@@ -4,6 +4,8 @@ public import ArazzoDiagnostics
 import ArazzoYAML
 import ArazzoModel
 import ArazzoExpressions
+import ArazzoJSONSchema
+import ArazzoExecutor
 
 extension LoadedDocument {
     /// Every problem of the document and its Arazzo sources: what loading found (structure and
@@ -99,14 +101,7 @@ private struct UnitChecker {
             var actionScope = scope
             actionScope.phase = .actions
             actionScope.currentStepIndex = workflow.steps.firstIndex { !$0.target.isWorkflow }
-            for action in workflow.successActions.compactMap(\.object) {
-                for criterion in action.criteria { checkCriterion(criterion, scope: actionScope) }
-                checkParameterValues(action.parameters, scope: actionScope)
-            }
-            for action in workflow.failureActions.compactMap(\.object) {
-                for criterion in action.criteria { checkCriterion(criterion, scope: actionScope) }
-                checkParameterValues(action.parameters, scope: actionScope)
-            }
+            checkInlineActions(success: workflow.successActions, failure: workflow.failureActions, scope: actionScope)
 
             for (index, step) in workflow.steps.enumerated() {
                 scope.currentStepIndex = index
@@ -137,14 +132,7 @@ private struct UnitChecker {
                 scope.phase = .actions
                 // Action parameters are evaluated when the action fires: after the exchange, with
                 // the step's response and outputs in scope.
-                for action in step.onSuccess.compactMap(\.object) {
-                    for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
-                    checkParameterValues(action.parameters, scope: scope)
-                }
-                for action in step.onFailure.compactMap(\.object) {
-                    for criterion in action.criteria { checkCriterion(criterion, scope: scope) }
-                    checkParameterValues(action.parameters, scope: scope)
-                }
+                checkInlineActions(success: step.onSuccess, failure: step.onFailure, scope: scope)
                 // Without sources there is nothing to check operations against; a step with no
                 // target already has its own structural error.
                 if !unit.sourcesSkipped, !step.target.expression.text.isEmpty {
@@ -162,6 +150,19 @@ private struct UnitChecker {
                     diagnostics.append(.error("dependsOn: \(f.message)", at: reference.location, code: "unknown-workflow", notes: f.notes))
                 }
             }
+        }
+    }
+
+    /// The criteria and parameter values of inline success and failure actions (a component
+    /// action's are checked once, with the components).
+    mutating func checkInlineActions(
+        success: [OrReusable<SuccessAction>], failure: [OrReusable<FailureAction>], scope: ExpressionScope
+    ) {
+        let inline = success.compactMap(\.object).map { ($0.criteria, $0.parameters) }
+            + failure.compactMap(\.object).map { ($0.criteria, $0.parameters) }
+        for (criteria, parameters) in inline {
+            for criterion in criteria { checkCriterion(criterion, scope: scope) }
+            checkParameterValues(parameters, scope: scope)
         }
     }
 
@@ -214,15 +215,7 @@ private struct UnitChecker {
 
     /// A workflow's inputs schema with `$ref`s into this document followed.
     func inputSchema(_ workflow: Workflow) -> JSONValue? {
-        guard var schema = workflow.inputs?.value else { return nil }
-        var hops = 0
-        while case .string(let ref)? = schema["$ref"], ref.hasPrefix("#"), hops < 16 {
-            guard let pointer = try? JSONPointer(parsing: URLReference.percentDecode(String(ref.dropFirst()))),
-                  let target = try? pointer.resolve(in: document.root.jsonValue) else { return nil }
-            schema = target
-            hops += 1
-        }
-        return schema
+        workflow.inputs.flatMap { JSONSchema.followingLocalReferences($0.value, in: document.root.jsonValue) }
     }
 
     // MARK: - Expressions
@@ -312,17 +305,7 @@ private struct UnitChecker {
     /// The source description a step target names explicitly (`$sourceDescriptions.<name>.…` or
     /// `{$sourceDescriptions.<name>.url}#…`), if any.
     static func sourceName(in text: String) -> String? {
-        let prefix = "$sourceDescriptions."
-        let rest: Substring
-        if text.hasPrefix(prefix) {
-            rest = text.dropFirst(prefix.count)
-        } else if text.hasPrefix("{" + prefix) {
-            rest = text.dropFirst(prefix.count + 1)
-        } else {
-            return nil
-        }
-        guard let dot = rest.firstIndex(of: "."), dot != rest.startIndex else { return nil }
-        return String(rest[..<dot])
+        ExpressionString.sourceQualifiedName(text.hasPrefix("{") ? text.dropFirst() : text[...])?.source
     }
 
     mutating func checkOperation(_ step: Step, workflow: Workflow) {
@@ -415,8 +398,10 @@ private struct UnitChecker {
                     if let other = sameName.first {
                         notes.append("the operation declares '\(other.name)' in \(other.location.rawValue)")
                     } else {
-                        let near = operation.parameters.filter { OperationResolver.editDistance($0.name.lowercased(), parameter.name.lowercased()) <= 3 }
-                        if let n = near.first { notes.append("did you mean '\(n.name)' (in \(n.location.rawValue))?") }
+                        if let name = suggest(parameter.name, among: operation.parameters.map(\.name)),
+                           let n = operation.parameters.first(where: { $0.name == name }) {
+                            notes.append("did you mean '\(n.name)' (in \(n.location.rawValue))?")
+                        }
                     }
                     diagnostics.append(.warning(
                         "operation \(operation.label) declares no \(location.rawValue) parameter '\(parameter.name)'; it is sent with the default style",
@@ -446,7 +431,7 @@ private struct UnitChecker {
             for declared in operation.parameters where declared.required {
                 let given = effective.contains { p, _ in
                     guard let location = p.in?.rawValue, location == declared.location.rawValue else { return false }
-                    return declared.location == .header ? p.name.lowercased() == declared.name.lowercased() : p.name == declared.name
+                    return declared.location == .header ? HeaderFields.namesMatch(p.name, declared.name) : p.name == declared.name
                 }
                 guard !given else { continue }
                 if declared.location == .path {
@@ -483,11 +468,11 @@ extension UnitChecker {
             case .channel?:
                 guard channel.parameters[parameter.name] == nil else { continue }
                 let declared = channel.parameters.keys.sorted()
-                let near = declared.filter { OperationResolver.editDistance($0.lowercased(), parameter.name.lowercased()) <= 2 }
+                let near = suggest(parameter.name, among: declared)
                 diagnostics.append(.error(
                     "channel '\(channel.key)' (address \(channel.address ?? "null")) has no parameter '\(parameter.name)'",
                     at: isStepLevel ? (parameter.locations["name"] ?? parameter.location) : step.location, code: "async-parameter",
-                    notes: near.first.map { ["did you mean '\($0)'?"] }
+                    notes: near.map { ["did you mean '\($0)'?"] }
                         ?? (declared.isEmpty ? ["the channel address has no {parameters}"] : ["its parameters are " + declared.map { "'\($0)'" }.joined(separator: ", ")])))
             case .header?:
                 if target.action == .receive {

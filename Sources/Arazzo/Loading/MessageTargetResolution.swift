@@ -2,6 +2,7 @@ import ArazzoJSON
 import ArazzoOpenAPI
 import ArazzoModel
 import ArazzoAsyncAPI
+import ArazzoDiagnostics
 
 /// What an AsyncAPI step (Arazzo 1.1) sends to or receives from: the channel, the operation it
 /// was reached through (none for a `channelPath`), the step's own action, and the messages the
@@ -85,19 +86,17 @@ extension OperationResolver {
         let sources = asyncAPISources
         guard !sources.isEmpty else { return nil }
         if text.hasPrefix("$sourceDescriptions.") {
-            guard let (sourceName, operationId) = Self.splitQualified(text),
+            guard let (sourceName, operationId) = ExpressionString.sourceQualifiedName(text),
                   let (_, source) = sources.first(where: { $0.name == sourceName }) else { return nil }
             do {
                 let operation = try source.index.operation(id: operationId)
                 return messageTarget(operation: operation, sourceName: sourceName, source: source, action: action)
             } catch {
                 let ids = source.index.document.operations.map(\.id)
-                let near = ids.filter { $0.lowercased() == operationId.lowercased() || Self.editDistance($0, operationId) <= max(2, $0.count / 4) }
                 var failure = ResolutionFailure(
                     message: "no operation '\(operationId)' in AsyncAPI source description '\(sourceName)'",
-                    notes: near.isEmpty
-                        ? (ids.isEmpty ? ["it has no operations"] : ["its operations are " + ids.map { "'\($0)'" }.joined(separator: ", ")])
-                        : ["did you mean '\(near[0])'?"])
+                    notes: suggest(operationId, among: ids).map { ["did you mean '\($0)'?"] }
+                        ?? (ids.isEmpty ? ["it has no operations"] : ["its operations are " + ids.map { "'\($0)'" }.joined(separator: ", ")]))
                 if let exact = ids.first(where: { $0.lowercased() == operationId.lowercased() }) {
                     failure.suggestion = "$sourceDescriptions.\(sourceName).\(exact)"
                 }
@@ -155,12 +154,10 @@ extension OperationResolver {
         } catch {
             let keys = source.index.document.channels.map(\.key)
             let written = (try? JSONPointer(parsing: fragment))?.tokens.last ?? fragment
-            let near = keys.filter { $0.lowercased() == written.lowercased() || Self.editDistance($0, written) <= max(2, $0.count / 4) }
             var failure = ResolutionFailure(
                 message: "no channel at '\(fragment)' in AsyncAPI source description '\(sourceName)'",
-                notes: near.isEmpty
-                    ? (keys.isEmpty ? ["it has no channels"] : ["its channels are " + keys.map { "'#/channels/\($0)'" }.joined(separator: ", ")])
-                    : ["did you mean '#\(JSONPointer(tokens: ["channels", near[0]]).description)'?"],
+                notes: suggest(written, among: keys).map { ["did you mean '#\(JSONPointer(tokens: ["channels", $0]).description)'?"] }
+                    ?? (keys.isEmpty ? ["it has no channels"] : ["its channels are " + keys.map { "'#/channels/\($0)'" }.joined(separator: ", ")]),
                 code: "unknown-channel")
             if let exact = keys.first(where: { $0.lowercased() == written.lowercased() }) {
                 failure.suggestion = "{$sourceDescriptions.\(sourceName).url}#" + JSONPointer(tokens: ["channels", exact]).description

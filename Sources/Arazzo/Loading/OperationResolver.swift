@@ -127,7 +127,7 @@ struct OperationResolver {
 
     private func resolveQualifiedOperationId(_ text: String) -> Result<ResolvedTarget, ResolutionFailure> {
         if text.hasPrefix("$sourceDescriptions.") {
-            guard let (sourceName, operationId) = Self.splitQualified(text) else {
+            guard let (sourceName, operationId) = ExpressionString.sourceQualifiedName(text) else {
                 return .failure(ResolutionFailure(message: "'\(text)' must have the form $sourceDescriptions.<name>.<operationId>"))
             }
             switch sourceBinding(sourceName) {
@@ -167,15 +167,7 @@ struct OperationResolver {
                 }
             }
         }
-        var candidates: [(String, Int)] = []
-        for (_, document) in sources {
-            for operation in document.operations {
-                guard let id = operation.operationId else { continue }
-                let distance = Self.editDistance(lowered, id.lowercased())
-                if distance <= max(2, id.count / 4) { candidates.append((id, distance)) }
-            }
-        }
-        let near = candidates.sorted { $0.1 < $1.1 }.prefix(3).map(\.0)
+        let near = suggestions(operationId, among: sources.flatMap { $0.document.operations.compactMap(\.operationId) })
         let names = sources.map { "'\($0.name)'" }.joined(separator: ", ")
         var failure = ResolutionFailure(
             message: sources.isEmpty
@@ -259,17 +251,17 @@ struct OperationResolver {
             }
         }
         if tokens.count >= 2, !document.operations.contains(where: { $0.path == tokens[1] }) {
-            let near = document.operations.map(\.path).filter { Self.editDistance($0, tokens[1]) <= 3 }
+            let near = suggestions(tokens[1], among: document.operations.map(\.path))
             return (.failure(ResolutionFailure(
                 message: "source description '\(sourceName)' has no path '\(tokens[1])'",
-                notes: near.prefix(3).map { "did you mean '\($0)'?" })), nil)
+                notes: near.map { "did you mean '\($0)'?" })), nil)
         }
         return (.failure(ResolutionFailure(message: "operationPath '\(pointer)' does not name an operation in source description '\(sourceName)'")), nil)
     }
 
     func resolveWorkflow(_ text: String) -> Result<ResolvedTarget, ResolutionFailure> {
         if text.hasPrefix("$sourceDescriptions.") {
-            guard let (sourceName, workflowId) = Self.splitQualified(text) else {
+            guard let (sourceName, workflowId) = ExpressionString.sourceQualifiedName(text) else {
                 return .failure(ResolutionFailure(message: "'\(text)' must have the form $sourceDescriptions.<name>.<workflowId>"))
             }
             switch sourceBinding(sourceName) {
@@ -295,10 +287,9 @@ struct OperationResolver {
         }
         guard unit.document.workflow(text) != nil else {
             let ids = unit.document.workflows.map(\.workflowId)
-            let near = ids.filter { $0.lowercased() == text.lowercased() || Self.editDistance($0, text) <= 2 }
             return .failure(ResolutionFailure(
                 message: "no workflow '\(text)' in this document",
-                notes: near.isEmpty ? [] : ["did you mean '\(near[0])'?"]))
+                notes: suggest(text, among: ids).map { ["did you mean '\($0)'?"] } ?? []))
         }
         return .success(.workflow(WorkflowKey(unitURL: unit.url, workflowId: text)))
     }
@@ -314,17 +305,4 @@ struct OperationResolver {
     /// A ``Leniency/replacement`` meaning "rename the field to `operationId`, keep the value".
     static let renameToOperationId = "\u{0}operationId"
 
-    /// `$sourceDescriptions.<name>.<rest>`: the name up to the next dot, the whole rest as the id.
-    static func splitQualified(_ text: String) -> (String, String)? {
-        let rest = text.dropFirst("$sourceDescriptions.".count)
-        guard let dot = rest.firstIndex(of: ".") else { return nil }
-        let name = String(rest[..<dot])
-        let id = String(rest[rest.index(after: dot)...])
-        guard !name.isEmpty, !id.isEmpty else { return nil }
-        return (name, id)
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        ArazzoDiagnostics.editDistance(Array(a.unicodeScalars.prefix(128)), Array(b.unicodeScalars.prefix(128)))
-    }
 }

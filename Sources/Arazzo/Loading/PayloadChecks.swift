@@ -2,6 +2,7 @@ import ArazzoDiagnostics
 import ArazzoOpenAPI
 import ArazzoExpressions
 import ArazzoJSON
+import ArazzoJSONSchema
 import ArazzoModel
 import ArazzoYAML
 
@@ -136,7 +137,7 @@ enum PayloadChecks {
     /// names the member); empty when the schema does not say.
     static func schemas(_ schema: JSONValue, along tokens: ArraySlice<String>, root: JSONValue, depth: Int = 0) -> [JSONValue] {
         guard let token = tokens.first else { return [schema] }
-        guard depth < 32, let resolved = resolve(schema, root: root) else { return [] }
+        guard depth < 32, let resolved = JSONSchema.followingLocalReferences(schema, in: root) else { return [] }
         if let property = resolved["properties"]?[token] {
             return schemas(property, along: tokens.dropFirst(), root: root, depth: depth + 1)
         }
@@ -155,7 +156,7 @@ enum PayloadChecks {
     /// one of those (`type`, or all branches of `oneOf`/`anyOf`, or any branch of `allOf`); nil
     /// when it allows anything else or does not say.
     static func structuredShape(_ schema: JSONValue, root: JSONValue, depth: Int) -> String? {
-        guard depth < 16, let schema = resolve(schema, root: root) else { return nil }
+        guard depth < 16, let schema = JSONSchema.followingLocalReferences(schema, in: root) else { return nil }
         var types: Set<String> = []
         switch schema["type"] {
         case .string(let type)?:
@@ -176,20 +177,5 @@ enum PayloadChecks {
         }
         guard !types.isEmpty, types.isSubset(of: ["object", "array"]) else { return nil }
         return types.count == 2 ? "an object or an array" : types.contains("object") ? "an object" : "an array"
-    }
-
-    /// `schema` with `$ref`s into this document followed.
-    static func resolve(_ schema: JSONValue, root: JSONValue) -> JSONValue? {
-        var current = schema
-        var hops = 0
-        while case .string(let reference)? = current["$ref"] {
-            guard reference.hasPrefix("#"), hops < 16,
-                  let pointer = try? JSONPointer(parsing: URLReference.percentDecode(String(reference.dropFirst()))),
-                  let target = try? pointer.resolve(in: root)
-            else { return nil }
-            current = target
-            hops += 1
-        }
-        return current
     }
 }

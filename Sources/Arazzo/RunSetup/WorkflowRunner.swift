@@ -3,6 +3,7 @@ public import ArazzoJSON
 public import ArazzoDiagnostics
 import ArazzoModel
 import ArazzoYAML
+import ArazzoJSONSchema
 
 /// A document set up to run the way `arazzo-run run` runs it: loaded, fully checked, with
 /// options, credentials (given as values or taken from `ARAZZO_AUTH_*` variables) and inputs
@@ -187,25 +188,20 @@ extension LoadedDocument {
 }
 
 /// The top-level view of a workflow's `inputs` schema, as written: properties, `required`,
-/// following `$ref`s into `#/components/inputs/…`.
+/// with `$ref`s into the document followed by the one follower
+/// (``JSONSchema/followingLocalReferences(_:in:)``), for the schema and for each property.
 struct InputSchemaView {
     let schema: JSONObject?
+    /// The document the references point into.
+    private let root: JSONValue
 
     init(workflow: Workflow, in document: ArazzoSpecification) {
-        guard case .object(var schema)? = workflow.inputs?.value else {
+        root = document.root.jsonValue
+        guard let inputs = workflow.inputs?.value,
+              case .object(let schema)? = JSONSchema.followingLocalReferences(inputs, in: root)
+        else {
             self.schema = nil
             return
-        }
-        var hops = 0
-        while case .string(let ref)? = schema["$ref"], hops < 8 {
-            hops += 1
-            let prefix = "#/components/inputs/"
-            guard ref.hasPrefix(prefix),
-                  let pointer = try? JSONPointer(parsing: String(ref.dropFirst(1))),
-                  let target = try? pointer.resolve(in: document.root.jsonValue),
-                  case .object(let resolved) = target
-            else { break }
-            schema = resolved
         }
         self.schema = schema
     }
@@ -220,7 +216,9 @@ struct InputSchemaView {
     var descriptions: [InputDescription] {
         guard case .object(let properties)? = schema?["properties"] else { return [] }
         let required = Set(self.required)
-        return properties.map { name, value in
+        return properties.map { name, written in
+            // A reference that names nothing keeps its last segment as the type people read.
+            let value = JSONSchema.followingLocalReferences(written, in: root) ?? written
             var type = "any"
             if case .string(let t)? = value["type"] { type = t }
             if case .array(let ts)? = value["type"] { type = ts.compactMap(\.stringValue).joined(separator: "|") }

@@ -69,7 +69,7 @@ struct EvaluationContext: ExpressionContext {
     func messageHeader(named name: String) -> String? {
         guard let headers = message?.headers else { return nil }
         // Header names match case-insensitively, as HTTP's do; a structured value reads as JSON.
-        for key in headers.keys.sorted() where HeaderLookup.equalsIgnoringASCIICase(key, name) {
+        for key in headers.keys.sorted() where HeaderFields.namesMatch(key, name) {
             guard let value = headers[key] else { continue }
             if case .string(let text) = value { return text }
             return value.jsonText()

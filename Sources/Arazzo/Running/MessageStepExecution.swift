@@ -82,12 +82,7 @@ extension RunSession {
             }
             trace.message = message
             context.message = message
-            if options.dryRun {
-                execution.succeeded = true
-                execution.trace.succeeded = true
-                execution.trace.notes.append("dry run: message not sent")
-                return
-            }
+            if options.dryRun { return succeedDryRun(&execution, note: "dry run: message not sent") }
             do {
                 let transport = try options.messageTransports.transport(for: endpoint.protocol)
                 try await transport.send(message, to: endpoint)
@@ -111,12 +106,7 @@ extension RunSession {
                 expected = value
                 trace.correlationId = value
             }
-            if options.dryRun {
-                execution.succeeded = true
-                execution.trace.succeeded = true
-                execution.trace.notes.append("dry run: nothing received")
-                return
-            }
+            if options.dryRun { return succeedDryRun(&execution, note: "dry run: nothing received") }
             let locations = target.correlationIDs
             let wanted = expected
             let matches: @Sendable (TransportMessage) -> Bool = { message in
@@ -153,6 +143,13 @@ extension RunSession {
         execution.failureKind = kind
         execution.failureMessage = message
         execution.trace.notes.append(message)
+    }
+
+    /// A dry run sends and waits for nothing: the step succeeds with `note` saying so.
+    private func succeedDryRun(_ execution: inout StepExecution, note: String) {
+        execution.succeeded = true
+        execution.trace.succeeded = true
+        execution.trace.notes.append(note)
     }
 
     /// The message a send step gives: its `requestBody` payload (replacements applied) and the

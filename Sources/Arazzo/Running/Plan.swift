@@ -3,6 +3,7 @@ import ArazzoOpenAPI
 import ArazzoModel
 import ArazzoExpressions
 import ArazzoJSONSchema
+import ArazzoExecutor
 
 /// Every workflow of every loaded Arazzo document, compiled once: operations resolved, parameter
 /// lists merged, actions resolved and merged, expressions, templates and criteria parsed. Runs
@@ -45,6 +46,9 @@ struct CompiledWorkflow: Sendable {
     /// The declared input names when the inputs schema forbids others (`additionalProperties:
     /// false`, after `$ref`s into the document); nil when it accepts any.
     let closedInputNames: Set<String>?
+    /// The input names the inputs schema declares at the top level (after `$ref`s into the
+    /// document); nil when it declares none.
+    let declaredInputNames: Set<String>?
 
     init(_ workflow: Workflow, key: WorkflowKey, unit: ArazzoUnit, resolver: OperationResolver) {
         self.key = key
@@ -63,7 +67,9 @@ struct CompiledWorkflow: Sendable {
             inputsSchema = nil
             inputsSchemaError = nil
         }
-        closedInputNames = Self.closedInputNames(workflow.inputs?.value, root: document.root.jsonValue)
+        let inputNames = Self.inputNames(workflow.inputs?.value, root: document.root.jsonValue)
+        declaredInputNames = inputNames?.declared
+        closedInputNames = inputNames?.closed == true ? inputNames?.declared : nil
         var urls: [String: String] = [:]
         for source in document.sourceDescriptions {
             switch unit.sources[source.name] {
@@ -127,17 +133,12 @@ extension CompiledWorkflow {
             .map { PercentEncoding.encode(String($0)) }.joined(separator: "/")
     }
 
-    static func closedInputNames(_ schema: JSONValue?, root: JSONValue) -> Set<String>? {
-        guard var schema else { return nil }
-        var hops = 0
-        while case .string(let ref)? = schema["$ref"], ref.hasPrefix("#"), hops < 16 {
-            guard let pointer = try? JSONPointer(parsing: URLReference.percentDecode(String(ref.dropFirst()))),
-                  let target = try? pointer.resolve(in: root) else { return nil }
-            schema = target
-            hops += 1
-        }
-        guard schema["additionalProperties"] == .bool(false), case .object(let properties)? = schema["properties"] else { return nil }
-        return Set(properties.keys)
+    /// The top-level property names of an inputs schema (after `$ref`s into the document), and
+    /// whether it forbids others.
+    static func inputNames(_ schema: JSONValue?, root: JSONValue) -> (declared: Set<String>, closed: Bool)? {
+        guard let schema = schema.flatMap({ JSONSchema.followingLocalReferences($0, in: root) }),
+              case .object(let properties)? = schema["properties"] else { return nil }
+        return (Set(properties.keys), schema["additionalProperties"] == .bool(false))
     }
 }
 
@@ -183,7 +184,7 @@ struct CompiledStep: Sendable {
         func same(_ a: Parameter, _ b: Parameter) -> Bool {
             if isWorkflowStep { return a.name == b.name }
             guard a.in == b.in else { return false }
-            return a.in == .header ? a.name.lowercased() == b.name.lowercased() : a.name == b.name
+            return a.in == .header ? HeaderFields.namesMatch(a.name, b.name) : a.name == b.name
         }
         var merged = workflowParameters.filter { w in !stepParameters.contains { same($0, w) } }
         merged.append(contentsOf: stepParameters)

@@ -1,5 +1,6 @@
 import Foundation
 public import ArazzoExecutor
+import Synchronization
 
 /// Guards for one run; every one has a sane default.
 public struct RunLimits: Sendable, Hashable {
@@ -46,7 +47,8 @@ public struct RunOptions: Sendable {
     public var serverOverrides: [String: String]
     /// Guards.
     public var limits: RunLimits
-    /// The clock retry delays sleep on; tests inject one that does not really sleep.
+    /// The run's clock: retry delays sleep on it, and the run deadline, step timeouts and the
+    /// durations in results are measured on it; tests inject one that does not really sleep.
     public var clock: any Clock<Duration>
     /// Build every request but send none: steps get no response (criteria see no status).
     public var dryRun: Bool
@@ -84,7 +86,7 @@ public struct RunOptions: Sendable {
 
 /// A clock whose `sleep` returns at once while time appears to pass: retry delays in tests and
 /// dry runs cost nothing, and ``slept`` tells how long the run asked to wait.
-public final class ImmediateClock: Clock, @unchecked Sendable {
+public final class ImmediateClock: Clock, Sendable {
     /// An instant of this clock.
     public struct Instant: InstantProtocol, Sendable {
         /// Time since the clock was created.
@@ -97,40 +99,33 @@ public final class ImmediateClock: Clock, @unchecked Sendable {
         public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
-    // Guarded by `lock`: the clock is shared by a run's tasks.
-    private let lock = Lock()
-    private var current = Instant(offset: .zero)
-    private var sleeps: [Duration] = []
+    // Behind a mutex: the clock is shared by a run's tasks.
+    private struct State {
+        var current = Instant(offset: .zero)
+        var sleeps: [Duration] = []
+    }
+    private let state = Mutex(State())
 
     /// A clock at time zero.
     public init() {}
 
     /// The current instant.
-    public var now: Instant { lock.withLock { current } }
+    public var now: Instant { state.withLock { $0.current } }
     /// The smallest sleep this clock distinguishes.
     public var minimumResolution: Duration { .nanoseconds(1) }
 
     /// Advances time to `deadline` without waiting.
     public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         try Task.checkCancellation()
-        lock.withLock {
-            if deadline > current {
-                sleeps.append(current.duration(to: deadline))
-                current = deadline
+        state.withLock { state in
+            if deadline > state.current {
+                state.sleeps.append(state.current.duration(to: deadline))
+                state.current = deadline
             }
         }
     }
 
     /// Every sleep requested so far, in order.
-    public var slept: [Duration] { lock.withLock { sleeps } }
+    public var slept: [Duration] { state.withLock { $0.sleeps } }
 }
 
-/// A tiny lock for the few shared mutable values of the engine.
-final class Lock: @unchecked Sendable {
-    private let lock = NSLock()
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
-    }
-}

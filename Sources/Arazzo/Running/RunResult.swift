@@ -17,7 +17,7 @@ public struct RunResult: Sendable, Codable {
     public var steps: [StepTrace]
     /// Runs of other workflows this one caused: dependencies, workflow steps, `goto` workflows.
     public var workflows: [RunResult]
-    /// Wall time of the whole workflow.
+    /// How long the whole workflow took on the run's clock (``RunOptions/clock``; wall time by default).
     public var duration: Duration
     /// Things the user should know that did not fail the run (e.g. an output whose step never ran).
     public var warnings: [String]
@@ -255,7 +255,7 @@ public struct StepTrace: Sendable, Codable {
     public var notes: [String]
     /// Whether the step succeeded.
     public var succeeded: Bool
-    /// Wall time of the attempt.
+    /// How long the attempt took on the run's clock (``RunOptions/clock``; wall time by default).
     public var duration: Duration
     /// How the request and response depart from the operation's OpenAPI description (contract
     /// checks, docs/contracts.md), in the order found: request findings first. Empty when they

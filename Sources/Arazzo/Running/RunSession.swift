@@ -27,7 +27,10 @@ final class RunSession {
     let security: SecurityApplier
     var redactor: Redactor
     let workflowValues = WorkflowValues()
-    var deadline: ContinuousClock.Instant?
+    /// The run's time, read from the injected clock (``RunOptions/clock``): deadlines, timeouts and
+    /// durations are all measured on it, so a test clock decides them without real waiting.
+    let clock: RunClock
+    var deadline: RunClock.Instant?
     var stepsExecuted = 0
     /// Entries and dependencies that ran. Workflows reached by a step `workflowId`, a `goto` or a
     /// retry side trip are calls, not listed here: they may run any number of times (A18).
@@ -43,7 +46,7 @@ final class RunSession {
 
     /// A workflow step's `timeout`, while its nested run lasts.
     struct StepDeadline {
-        var instant: ContinuousClock.Instant
+        var instant: RunClock.Instant
         var stepId: String
         var timeout: Duration
         /// Set when something in the nested run stopped because of this deadline (a step not
@@ -65,7 +68,9 @@ final class RunSession {
             credentials: options.credentials, tokens: TokenCache(), executor: options.executor,
             timeout: options.limits.requestTimeout, maxBytes: options.limits.maxResponseBytes)
         self.redactor = redactor
-        self.deadline = options.limits.runDeadline.map { ContinuousClock.now.advanced(by: $0) }
+        let clock = RunClock(options.clock)
+        self.clock = clock
+        self.deadline = options.limits.runDeadline.map { clock.now + $0 }
     }
 
     /// Starts the next entry workflow of the run: its own events, step count and deadline (the
@@ -73,7 +78,7 @@ final class RunSession {
     func beginEntry(events: (@Sendable (RunEvent) -> Void)?) {
         self.events = events
         stepsExecuted = 0
-        deadline = options.limits.runDeadline.map { ContinuousClock.now.advanced(by: $0) }
+        deadline = options.limits.runDeadline.map { clock.now + $0 }
     }
 
     /// The per-request timeout: the configured one, shortened to what is left of the run deadline
@@ -81,12 +86,12 @@ final class RunSession {
     func requestTimeout() -> Duration {
         var timeout = options.limits.requestTimeout
         if let deadline {
-            let left = ContinuousClock.now.duration(to: deadline)
+            let left = deadline - clock.now
             if left < timeout { timeout = max(left, .milliseconds(1)) }
         }
         lastRequestCutByStepDeadline = false
         if let instant = stepDeadline?.instant {
-            let left = ContinuousClock.now.duration(to: instant)
+            let left = instant - clock.now
             if left < timeout {
                 timeout = max(left, .milliseconds(1))
                 lastRequestCutByStepDeadline = true
@@ -98,7 +103,7 @@ final class RunSession {
     /// Why waiting `delay` from now is not possible, when it would pass the run deadline or an
     /// enclosing workflow step's timeout.
     func delayPassesDeadline(_ delay: Duration, stepId: String) -> FailureReason? {
-        let end = ContinuousClock.now.advanced(by: delay)
+        let end = clock.now + delay
         if let deadline, end > deadline {
             return FailureReason(stepId: stepId, message: "the retry delay of \(Self.format(delay)) would pass the run deadline", kind: .deadline)
         }
@@ -136,11 +141,8 @@ final class RunSession {
     /// The inputs a dependency or `goto`ed workflow receives from the current input set (A17/A18):
     /// the members its schema declares, or everything when it declares none.
     func forwardedInputs(_ inputs: JSONValue, to workflow: CompiledWorkflow) -> JSONValue {
-        guard case .object(let members) = inputs,
-              let properties = workflow.inputsSchema?.source["properties"]?.objectValue else { return inputs }
-        var out = JSONObject()
-        for (key, value) in members where properties[key] != nil { out[key] = value }
-        return .object(out)
+        guard case .object(let members) = inputs, let declared = workflow.declaredInputNames else { return inputs }
+        return .object(members.filter { declared.contains($0.key) })
     }
 
     // MARK: - Guards
@@ -150,10 +152,10 @@ final class RunSession {
         if Task.isCancelled {
             return FailureReason(stepId: stepId, message: "the run was cancelled", kind: .cancelled)
         }
-        if let deadline, ContinuousClock.now >= deadline {
+        if let deadline, clock.now >= deadline {
             return FailureReason(stepId: stepId, message: "the run deadline passed before this step", kind: .deadline)
         }
-        if let stepDeadline, ContinuousClock.now >= stepDeadline.instant {
+        if let stepDeadline, clock.now >= stepDeadline.instant {
             self.stepDeadline?.passed = true
             return FailureReason(stepId: stepId, message: "\(stepDeadline.reason) passed before this step", kind: .timeout)
         }
@@ -225,7 +227,7 @@ final class RunSession {
     /// Runs a workflow whose inputs are already prepared: its dependencies, then its steps, one
     /// attempt at a time, each followed by the action it leads to (``decide(after:of:state:)``).
     func runWorkflow(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
-        let started = ContinuousClock.now
+        let started = clock.now
         emit(.workflowStarted(workflow.workflowId))
         var state = WorkflowState(
             workflow: workflow, inputs: inputs, depth: depth, result: RunResult(workflowId: workflow.workflowId, outcome: .succeeded))
@@ -321,7 +323,7 @@ final class RunSession {
 
     /// A `goto workflowId` (A17): the target runs with `inputs` (``actionInputs(_:to:inputs:context:notes:)``),
     /// and the current workflow ends with the target's outcome and outputs.
-    private func transfer(to key: WorkflowKey, from current: RunResult, inputs: JSONValue, depth: Int, started: ContinuousClock.Instant) async -> RunResult {
+    private func transfer(to key: WorkflowKey, from current: RunResult, inputs: JSONValue, depth: Int, started: RunClock.Instant) async -> RunResult {
         var result = current
         guard let target = plan.workflows[key] else {
             result.outcome = .failed(FailureReason(stepId: nil, message: "no workflow '\(key.workflowId)'", kind: .action))
@@ -379,7 +381,7 @@ final class RunSession {
         }
     }
 
-    private func finish(_ result: RunResult, started: ContinuousClock.Instant) -> RunResult {
+    private func finish(_ result: RunResult, started: RunClock.Instant) -> RunResult {
         var done = result
         if !redactor.isEmpty {
             done.outputs = redactor.redact(result.outputs)
@@ -389,7 +391,7 @@ final class RunSession {
                 done.outcome = .failed(reason)
             }
         }
-        done.duration = started.duration(to: ContinuousClock.now)
+        done.duration = clock.now - started
         workflowValues.outputs[result.workflowId] = result.outputs
         emit(.workflowFinished(done))
         return done
@@ -457,4 +459,22 @@ struct WorkflowInputsFailure: Error {
 extension RunSession.StepDeadline {
     /// "the timeout of step 'X' (500ms)".
     var reason: String { "the timeout of step '\(stepId)' (\(RunSession.format(timeout)))" }
+}
+
+/// The injected clock (``RunOptions/clock``) as the run reads it. The clock is an existential
+/// whose instants cannot be stored or compared without knowing its type, so the run keeps time as
+/// the duration since it first read the clock; every engine time read goes through here.
+struct RunClock: Sendable {
+    /// A point of the run's time: how long after the clock was first read.
+    typealias Instant = Duration
+
+    private let elapsed: @Sendable () -> Duration
+
+    init(_ clock: some Clock<Duration>) {
+        let origin = clock.now
+        elapsed = { origin.duration(to: clock.now) }
+    }
+
+    /// The current point of the run's time.
+    var now: Instant { elapsed() }
 }

@@ -24,7 +24,7 @@ extension RunSession {
         _ step: CompiledStep, workflow: CompiledWorkflow, inputs: JSONValue, stepOutputs: [String: JSONObject],
         succeeded: Set<String>, depth: Int, attempt: Int
     ) async -> StepExecution {
-        let started = ContinuousClock.now
+        let started = clock.now
         var context = EvaluationContext(
             exchange: nil, inputsValue: inputs, outputsValue: nil, steps: stepOutputs,
             workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
@@ -37,7 +37,7 @@ extension RunSession {
             execution.failureKind = .dependency
             execution.failureMessage = unmet
             execution.trace.notes.append(unmet)
-            execution.trace.duration = started.duration(to: ContinuousClock.now)
+            execution.trace.duration = clock.now - started
             return execution
         }
         switch step.target {
@@ -55,7 +55,7 @@ extension RunSession {
                 execution: &execution)
         }
         execution.context = context
-        execution.trace.duration = started.duration(to: ContinuousClock.now)
+        execution.trace.duration = clock.now - started
         markSecretOutputs(of: step, in: workflow, outputs: execution.outputs)
         return execution
     }
@@ -181,7 +181,7 @@ extension RunSession {
         let enclosing = stepDeadline
         var own: StepDeadline?
         if let timeout = step.timeout {
-            let deadline = StepDeadline(instant: ContinuousClock.now.advanced(by: timeout), stepId: step.stepId, timeout: timeout)
+            let deadline = StepDeadline(instant: clock.now + timeout, stepId: step.stepId, timeout: timeout)
             // The earlier deadline governs; when an enclosing one comes first, this step's
             // failure is the enclosing step's timeout.
             if enclosing.map({ $0.instant > deadline.instant }) ?? true {
@@ -192,7 +192,7 @@ extension RunSession {
         let child = await runChild(target, inputs: .object(childInputs), depth: depth + 1)
         var timedOut: StepDeadline?
         if let own {
-            if !child.succeeded, stepDeadline?.passed == true || ContinuousClock.now >= own.instant { timedOut = own }
+            if !child.succeeded, stepDeadline?.passed == true || clock.now >= own.instant { timedOut = own }
             stepDeadline = enclosing
         }
         execution.child = child

@@ -115,7 +115,7 @@ struct Redactor: Sendable {
 
     /// Marks a header whose value is secret as a whole (e.g. an apiKey header).
     mutating func addSecretHeader(_ name: String) {
-        secretHeaders.insert(name.lowercased())
+        secretHeaders.insert(HeaderFields.canonicalName(name))
     }
 
     /// Whether no value is secret yet (only the header rule applies): the run's traces can then
@@ -157,14 +157,10 @@ struct Redactor: Sendable {
         return names
     }
 
-    /// Whether `name` is a secret header, compared ASCII-case-insensitively without allocating
-    /// (this runs for every header of every recorded exchange).
+    /// Whether `name` is a secret header (without allocating: this runs for every header of
+    /// every recorded exchange).
     private func isSecretHeader(_ name: String) -> Bool {
-        let count = name.utf8.count
-        for secret in secretHeaders where secret.utf8.count == count {
-            if zip(secret.utf8, name.utf8).allSatisfy({ $0 == $1 || ($1 >= 65 && $1 <= 90 && $0 == $1 + 32) }) { return true }
-        }
-        return false
+        secretHeaders.contains { HeaderFields.namesMatch($0, name) }
     }
 
     /// Whether the bytes around `start..<end` delimit a name in the engine's wording: a space,
@@ -276,8 +272,7 @@ struct Redactor: Sendable {
         let searched = redactValue(value)
         guard !shortSecrets.isEmpty else { return searched }
         if shortSecrets.contains(searched) { return Redactor.mask }
-        let lowered = name.lowercased()
-        if lowered == "cookie" || lowered == "set-cookie" {
+        if HeaderFields.namesMatch(name, "cookie") || HeaderFields.namesMatch(name, "set-cookie") {
             return maskingPairs(searched, separator: ";", trimming: true)
         }
         let words = searched.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)

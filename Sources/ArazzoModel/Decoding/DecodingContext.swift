@@ -84,15 +84,6 @@ func isValidComponentKey(_ s: String) -> Bool {
     }
 }
 
-/// The closest candidate to `word` if it is close enough to be a likely typo: the package-wide
-/// ``suggest(_:among:)``, except that a name of one or two letters is offered only for a case-only
-/// difference (`in` is one edit away from far too many words to be a useful guess).
-func suggestion(for word: String, among candidates: [String]) -> String? {
-    guard let near = suggest(word, among: candidates) else { return nil }
-    if near.count < 3, near.lowercased() != word.lowercased() { return nil }
-    return near
-}
-
 /// "`a`, `b` or `c`"
 func listing(_ items: [String]) -> String {
     let quoted = items.map { "`\($0)`" }

@@ -164,7 +164,7 @@ extension DecodingContext {
         var message = "\(what ?? "`\(key)`") must be \(allowed.count == 2 ? "" : "one of ")\(listing(allowed)), found `\(value.text)`"
         if let hint = extraHint[value.text] {
             message += "; \(hint)"
-        } else if let near = suggestion(for: value.text, among: allowed) {
+        } else if let near = suggest(value.text, among: allowed) {
             message += "; did you mean `\(near)`?"
         }
         error(.invalidValue, message, at: value.location, path: fields.childPath(key))

@@ -90,24 +90,18 @@ extension DecodingContext {
                 locations: [:])
         }
 
-        var sources: [SourceDescription] = []
-        if let items = sequence(f, "sourceDescriptions", required: true, minItems: 1) {
-            for (i, item) in items.enumerated() {
-                if let s = decodeSource(item, path: "/sourceDescriptions/\(i)") { sources.append(s) }
-            }
-        }
+        let sources = decodeItems(f, "sourceDescriptions", required: true, minItems: 1) { ctx, item, path in
+            ctx.decodeSource(item, path: path)
+        } ?? []
 
         var components: Components?
         if let pair = f.pairs["components"] {
             components = decodeComponents(pair.value, anchor: pair.keyLocation)
         }
 
-        var workflows: [Workflow] = []
-        if let items = sequence(f, "workflows", required: true, minItems: 1) {
-            for (i, item) in items.enumerated() {
-                if let w = decodeWorkflow(item, path: "/workflows/\(i)") { workflows.append(w) }
-            }
-        }
+        let workflows = decodeItems(f, "workflows", required: true, minItems: 1) { ctx, item, path in
+            ctx.decodeWorkflow(item, path: path)
+        } ?? []
 
         checkURIReference(f, "$self")
         var selfURI: String?
@@ -190,20 +184,10 @@ extension DecodingContext {
                 inputs = LocatedValue(node: pair.value)
             }
         }
-        var dependsOn: [ExpressionString] = []
-        if let items = sequence(f, "dependsOn") {
-            for (i, item) in items.enumerated() {
-                if let e = stringValue(item, field: "dependsOn entry", path: f.childPath("dependsOn") + "/\(i)") {
-                    dependsOn.append(e)
-                }
-            }
-        }
-        var steps: [Step] = []
-        if let items = sequence(f, "steps", required: true, minItems: 1) {
-            for (i, item) in items.enumerated() {
-                if let s = decodeStep(item, path: f.childPath("steps") + "/\(i)") { steps.append(s) }
-            }
-        }
+        let dependsOn = decodeItems(f, "dependsOn") { ctx, item, path in
+            ctx.stringValue(item, field: "dependsOn entry", path: path)
+        } ?? []
+        let steps = decodeItems(f, "steps", required: true, minItems: 1) { ctx, item, path in ctx.decodeStep(item, path: path) } ?? []
         let successActions = actionList(f, "successActions", decode: { ctx, n, p in ctx.decodeSuccessAction(n, path: p) })
         let failureActions = actionList(f, "failureActions", decode: { ctx, n, p in ctx.decodeFailureAction(n, path: p) })
         var selectors = OrderedDictionary<String, Selector>()
@@ -296,34 +280,32 @@ extension DecodingContext {
 
     /// A `parameters` list: Parameter Objects or Reusable Objects.
     mutating func parameterList(_ f: ObjectFields) -> [OrReusable<Parameter>] {
-        var result: [OrReusable<Parameter>] = []
-        guard let items = sequence(f, "parameters") else { return result }
-        for (i, item) in items.enumerated() {
-            let path = f.childPath("parameters") + "/\(i)"
-            if item["reference"] != nil {
-                if let r = decodeReusable(item, path: path) { result.append(.reusable(r)) }
-            } else if let p = decodeParameter(item, path: path) {
-                result.append(.object(p))
-            }
-        }
-        return result
+        actionList(f, "parameters") { ctx, node, path in ctx.decodeParameter(node, path: path) }
     }
 
-    /// An action list: action objects or Reusable Objects.
+    /// A list of objects or Reusable Objects (actions, parameters).
     mutating func actionList<A>(
         _ f: ObjectFields, _ key: String, decode: (inout DecodingContext, YAMLNode, String) -> A?
     ) -> [OrReusable<A>] {
-        var result: [OrReusable<A>] = []
-        guard let items = sequence(f, key) else { return result }
+        decodeItems(f, key) { ctx, item, path in
+            item["reference"] != nil
+                ? ctx.decodeReusable(item, path: path).map(OrReusable.reusable)
+                : decode(&ctx, item, path).map(OrReusable.object)
+        } ?? []
+    }
+
+    /// The sequence at `key`, each item decoded at its own path (`…/key/i`); an item that does not
+    /// decode was reported and is left out. Nil when the field is absent or not a sequence.
+    mutating func decodeItems<T>(
+        _ f: ObjectFields, _ key: String, required: Bool = false, minItems: Int = 0,
+        _ decode: (inout DecodingContext, YAMLNode, String) -> T?
+    ) -> [T]? {
+        guard let items = sequence(f, key, required: required, minItems: minItems) else { return nil }
+        var decoded: [T] = []
         for (i, item) in items.enumerated() {
-            let path = f.childPath(key) + "/\(i)"
-            if item["reference"] != nil {
-                if let r = decodeReusable(item, path: path) { result.append(.reusable(r)) }
-            } else if let a = decode(&self, item, path) {
-                result.append(.object(a))
-            }
+            if let value = decode(&self, item, f.childPath(key) + "/\(i)") { decoded.append(value) }
         }
-        return result
+        return decoded
     }
 
     mutating func decodeParameter(_ node: YAMLNode, path: String, anchor: SourceLocation? = nil) -> Parameter? {
@@ -398,12 +380,7 @@ extension DecodingContext {
 
     /// Action `criteria`. The schema gives success actions `minItems: 1` but not failure actions.
     mutating func criteriaList(_ f: ObjectFields, minItems: Int) -> [Criterion] {
-        var criteria: [Criterion] = []
-        guard let items = sequence(f, "criteria", minItems: minItems) else { return criteria }
-        for (i, item) in items.enumerated() {
-            if let c = decodeCriterion(item, path: f.childPath("criteria") + "/\(i)") { criteria.append(c) }
-        }
-        return criteria
+        decodeItems(f, "criteria", minItems: minItems) { ctx, item, path in ctx.decodeCriterion(item, path: path) } ?? []
     }
 
     mutating func decodeSuccessAction(_ node: YAMLNode, path: String, anchor: SourceLocation? = nil) -> SuccessAction? {

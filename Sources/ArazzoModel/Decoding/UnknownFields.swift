@@ -20,7 +20,7 @@ extension DecodingContext {
             warning(.unknownField, message, at: pair.keyLocation, path: pointer, range: pair.keyRange, fixIts: fix)
             return
         }
-        guard let near = suggestion(for: pair.key, among: known) else {
+        guard let near = suggest(pair.key, among: known) else {
             message += " is ignored; allowed fields are \(listing(known)), or `x-` extensions"
             warning(.unknownField, message, at: pair.keyLocation, path: pointer, range: pair.keyRange)
             return

@@ -28,13 +28,20 @@ public struct ExpressionString: Sendable, Hashable, CustomStringConvertible {
     /// For `$sourceDescriptions.<name>.<rest>`: the source name and everything after the next dot
     /// (an operationId may itself contain dots); nil for any other text.
     public var sourceDescriptionReference: (source: String, name: String)? {
+        Self.sourceQualifiedName(text)
+    }
+
+    /// `$sourceDescriptions.<source>.<name>` split into the source name (up to the next dot) and
+    /// the whole rest (an operationId or workflowId may itself contain dots): the one reader of
+    /// source-qualified names. Nil unless the text has that prefix and both parts are non-empty.
+    public static func sourceQualifiedName(_ text: some StringProtocol) -> (source: String, name: String)? {
         let prefix = "$sourceDescriptions."
         guard text.hasPrefix(prefix) else { return nil }
         let rest = text.dropFirst(prefix.count)
-        guard let dot = rest.firstIndex(of: ".") else { return nil }
-        let source = String(rest[..<dot])
-        let name = String(rest[rest.index(after: dot)...])
-        return (source, name)
+        guard let dot = rest.firstIndex(of: "."), dot != rest.startIndex else { return nil }
+        let name = rest[rest.index(after: dot)...]
+        guard !name.isEmpty else { return nil }
+        return (String(rest[..<dot]), String(name))
     }
 }
 

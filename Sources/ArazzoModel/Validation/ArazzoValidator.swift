@@ -1,5 +1,6 @@
 public import ArazzoDiagnostics
 import OrderedCollections
+import ArazzoExecutor
 
 /// The semantic checks of an Arazzo document that need the whole AST: uniqueness of ids, names
 /// and parameters; that goto targets, `dependsOn` entries, `$components.*` references and
@@ -90,7 +91,7 @@ private struct Checker {
     /// Returns false when the text is not of that form.
     mutating func checkSourceReference(_ e: ExpressionString, field: String, expecting: SourceDescription.SourceType) -> Bool {
         guard e.text.hasPrefix("$sourceDescriptions.") else { return false }
-        guard let (sourceName, id) = e.sourceDescriptionReference, !id.isEmpty else {
+        guard let (sourceName, _) = e.sourceDescriptionReference else {
             error(
                 .unknownSource, "`\(field)` `\(e.text)` must have the form `$sourceDescriptions.<name>.<\(expecting == .arazzo ? "workflowId" : "operationId")>`",
                 at: e.location)
@@ -118,7 +119,7 @@ private struct Checker {
         // ends at the first dot (decision L1), so say that rather than guess a typo.
         if let dotted = names.first(where: { $0.hasPrefix(name + ".") }) {
             message += "; source `\(dotted)` contains `.`, so `$sourceDescriptions.` expressions cannot name it: rename it to match `[A-Za-z0-9_-]+`"
-        } else if let near = suggestion(for: name, among: names) {
+        } else if let near = suggest(name, among: names) {
             message += "; did you mean `\(near)`?"
         } else if !names.isEmpty {
             message += "; defined: \(names.map { "`\($0)`" }.joined(separator: ", "))"
@@ -132,7 +133,7 @@ private struct Checker {
         guard !e.text.isEmpty, !workflowIds.contains(e.text) else { return }
         var message = "no workflow has workflowId `\(e.text)`"
         let ids = document.workflows.map(\.workflowId).filter { !$0.isEmpty }
-        if let near = suggestion(for: e.text, among: ids) {
+        if let near = suggest(e.text, among: ids) {
             message += "; did you mean `\(near)`?"
         } else {
             message += "; a workflow in another Arazzo document is written `$sourceDescriptions.<name>.<workflowId>`"
@@ -178,7 +179,7 @@ private struct Checker {
         }
         guard keys.contains(key) else {
             var message = "`\(r.reference.text)` does not resolve: components.\(kind.rawValue) has no `\(key)`"
-            if let near = suggestion(for: key, among: keys) {
+            if let near = suggest(key, among: keys) {
                 message += "; did you mean `\(near)`?"
             } else if keys.isEmpty {
                 message += " (there are no \(kind.rawValue) components)"
@@ -222,8 +223,8 @@ private struct Checker {
         }
 
         let workflowParameters = checkParameters(workflow.parameters)
-        checkSuccessActions(workflow.successActions, in: workflow)
-        checkFailureActions(workflow.failureActions, in: workflow)
+        checkActions(workflow.successActions, in: workflow)
+        checkActions(workflow.failureActions, in: workflow)
 
         for step in workflow.steps {
             checkStep(step, in: workflow)
@@ -258,7 +259,7 @@ private struct Checker {
                 guard checkReusable(r, expected: .parameters) else { continue }
             }
             guard let p = document.resolve(entry), !p.name.isEmpty else { continue }
-            let identity = byName ? p.name : "\(p.in?.rawValue ?? "")\u{0}\(p.in == .header ? p.name.lowercased() : p.name)"
+            let identity = byName ? p.name : "\(p.in?.rawValue ?? "")\u{0}\(p.in == .header ? HeaderFields.canonicalName(p.name) : p.name)"
             if let first = seen[identity] {
                 if byName {
                     error(
@@ -280,7 +281,8 @@ private struct Checker {
         return resolved
     }
 
-    mutating func checkSuccessActions(_ list: [OrReusable<SuccessAction>], in workflow: Workflow) {
+    /// Success and failure actions, inline or reused, are checked the same way.
+    mutating func checkActions<Action: CheckedAction>(_ list: [OrReusable<Action>], in workflow: Workflow) {
         var seen: [String: SourceLocation] = [:]
         for entry in list {
             let location: SourceLocation
@@ -290,29 +292,9 @@ private struct Checker {
             case .reusable(let r):
                 location = r.reference.location
                 via = r.reference.text
-                guard checkReusable(r, expected: .successActions) else { continue }
+                guard checkReusable(r, expected: Action.componentKind) else { continue }
             }
-            guard let action = document.resolve(entry) else { continue }
-            checkDuplicateAction(action.name, at: location, seen: &seen)
-            checkActionTarget(action.target, in: workflow, via: via, at: location)
-            // A component action's parameters are checked once, in checkComponents.
-            if via == nil { checkParameters(action.parameters, byName: true) }
-        }
-    }
-
-    mutating func checkFailureActions(_ list: [OrReusable<FailureAction>], in workflow: Workflow) {
-        var seen: [String: SourceLocation] = [:]
-        for entry in list {
-            let location: SourceLocation
-            var via: String?
-            switch entry {
-            case .object(let a): location = a.locations["name"] ?? a.location
-            case .reusable(let r):
-                location = r.reference.location
-                via = r.reference.text
-                guard checkReusable(r, expected: .failureActions) else { continue }
-            }
-            guard let action = document.resolve(entry) else { continue }
+            guard let action = Action.resolve(entry, in: document) else { continue }
             checkDuplicateAction(action.name, at: location, seen: &seen)
             checkActionTarget(action.target, in: workflow, via: via, at: location)
             // A component action's parameters are checked once, in checkComponents.
@@ -341,7 +323,7 @@ private struct Checker {
             var message = "no step `\(e.text)` in workflow `\(workflow.workflowId)`"
             if let via { message += " (goto target of `\(via)`)" }
             let ids = workflow.steps.map(\.stepId).filter { !$0.isEmpty }
-            if let near = suggestion(for: e.text, among: ids) {
+            if let near = suggest(e.text, among: ids) {
                 message += "; did you mean `\(near)`?"
             } else {
                 message += "; a goto `stepId` must name a step of the same workflow"
@@ -359,8 +341,8 @@ private struct Checker {
 
     mutating func checkStep(_ step: Step, in workflow: Workflow) {
         let stepParameters = checkParameters(step.parameters)
-        checkSuccessActions(step.onSuccess, in: workflow)
-        checkFailureActions(step.onFailure, in: workflow)
+        checkActions(step.onSuccess, in: workflow)
+        checkActions(step.onFailure, in: workflow)
 
         switch step.target {
         case .operationId(let e):
@@ -447,7 +429,7 @@ private struct Checker {
     }
 
     func nearStep(_ id: String, in workflow: Workflow) -> String {
-        suggestion(for: id, among: workflow.steps.map(\.stepId)).map { "; did you mean `\($0)`?" } ?? ""
+        suggest(id, among: workflow.steps.map(\.stepId)).map { "; did you mean `\($0)`?" } ?? ""
     }
 
     /// `{$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>`.
@@ -553,4 +535,26 @@ private struct Checker {
             }
         }
     }
+}
+
+/// A success or failure action, as the validator reads both: its name, target and parameters, and
+/// the component list a Reusable Object naming one must point into.
+protocol CheckedAction: Sendable, Hashable {
+    static var componentKind: ReusableObject.ComponentKind { get }
+    static func resolve(_ entry: OrReusable<Self>, in document: ArazzoSpecification) -> Self?
+    var name: String { get }
+    var target: ActionTarget? { get }
+    var parameters: [OrReusable<Parameter>] { get }
+    var location: SourceLocation { get }
+    var locations: [String: SourceLocation] { get }
+}
+
+extension SuccessAction: CheckedAction {
+    static var componentKind: ReusableObject.ComponentKind { .successActions }
+    static func resolve(_ entry: OrReusable<Self>, in document: ArazzoSpecification) -> Self? { document.resolve(entry) }
+}
+
+extension FailureAction: CheckedAction {
+    static var componentKind: ReusableObject.ComponentKind { .failureActions }
+    static func resolve(_ entry: OrReusable<Self>, in document: ArazzoSpecification) -> Self? { document.resolve(entry) }
 }
