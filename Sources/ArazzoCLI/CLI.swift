@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 public import ArazzoExecutor
 public import Foundation
 import ArgumentParser
@@ -156,3 +157,4 @@ extension ContextCommand {
         if code != 0 { throw ExitCode(code) }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 
 /// Turns `--auth` values and `ARAZZO_AUTH_*` environment variables into engine credentials.
@@ -127,3 +128,4 @@ struct CredentialParser {
         return String(decoding: out, as: UTF8.self)
     }
 }
+#endif

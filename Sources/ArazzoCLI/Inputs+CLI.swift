@@ -1,6 +1,10 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoYAML
 import Foundation
+import ArazzoJSON
+import ArazzoModel
+import OrderedCollections
 
 /// Gathers workflow inputs from the environment, an inputs file and `--input` flags.
 ///
@@ -142,3 +146,4 @@ enum InputSchemaInspector {
         }
     }
 }
+#endif

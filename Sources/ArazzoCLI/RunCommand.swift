@@ -1,8 +1,13 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoHTTP
 import ArazzoWebSocket
 import ArgumentParser
 import Foundation
+import ArazzoExecutor
+import ArazzoModel
+import ArazzoOpenAPI
+import OrderedCollections
 
 /// `arazzo-run run FILE` (also plain `arazzo-run FILE`): runs workflows and reports.
 struct RunCommand: AsyncParsableCommand, ContextCommand {
@@ -459,3 +464,4 @@ extension RunCommand {
         return overrides
     }
 }
+#endif

@@ -1,5 +1,7 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import Foundation
+import OrderedCollections
 
 /// Prints one line per finished step as the run goes, plus details for failures and `-v`.
 ///
@@ -158,3 +160,4 @@ final class ExchangeRecorder: @unchecked Sendable {
         return list
     }
 }
+#endif

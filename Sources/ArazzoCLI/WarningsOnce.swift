@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Foundation
 
 /// Remembers which warnings were printed, so one that every step would trigger (credentials over
@@ -14,3 +15,4 @@ final class WarningsOnce: @unchecked Sendable {
         return seen.insert(warning).inserted
     }
 }
+#endif

@@ -35,6 +35,7 @@
 // Benchmarks: `ConditionBenchmark` (below) parses and evaluates a fixed set of conditions.
 
 import ArazzoJSON
+import OrderedCollections
 
 /// A fixed `simple`-condition workload for the benchmark executable: representative conditions
 /// (comparisons, logic, navigation, pointers, case-insensitive strings) over a small context.

@@ -1,4 +1,6 @@
 public import ArazzoJSON
+import ArazzoDiagnostics
+import OrderedCollections
 
 /// A parsed `simple` condition such as `$statusCode == 200 && $response.body#/ok == true`.
 ///

@@ -1,7 +1,7 @@
 public import ArazzoJSON
 public import ArazzoDiagnostics
 package import ArazzoYAML
-
+public import OrderedCollections
 /// An OpenAPI 3.0.x / 3.1.x (or Swagger 2.0) description loaded as a source description: its
 /// operations indexed by `operationId` and by JSON-pointer path, with `$ref`s resolved.
 ///

@@ -1,6 +1,8 @@
 import ArazzoJSON
 import ArazzoDiagnostics
 import ArazzoYAML
+import Foundation
+import OrderedCollections
 
 /// Rewrites a Swagger 2.0 description into the OpenAPI 3.0 shape ``OpenAPIReader`` reads, so the
 /// request builder, security applier and mock executor serve both versions unchanged.

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import NIOCore
 import NIOConcurrencyHelpers
 import NIOHTTP1
@@ -450,3 +451,4 @@ extension TimeAmount {
         }
     }
 }
+#endif

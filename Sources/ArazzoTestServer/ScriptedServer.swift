@@ -1,8 +1,10 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import ArazzoJSON
 import Foundation
 public import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
+import OrderedCollections
 
 /// A request that did not match the script.
 public struct ScriptMismatch: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -266,3 +268,4 @@ public final class ScriptedServer: LoopbackServer {
         return single.count > 80 ? String(single.prefix(77)) + "..." : single
     }
 }
+#endif

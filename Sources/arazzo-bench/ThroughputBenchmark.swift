@@ -1,9 +1,11 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoHTTP
 import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OrderedCollections
 
 /// `throughput`: completed workflows per second at several concurrencies, the engine against the
 /// physical limit for its design — a bare AsyncHTTPClient loop that sends the same two requests
@@ -178,3 +180,4 @@ final class RecordingExecutor: StepExecutor, @unchecked Sendable {
         return try await inner.execute(request)
     }
 }
+#endif

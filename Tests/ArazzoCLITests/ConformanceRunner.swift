@@ -4,6 +4,7 @@ import ArazzoJSON
 import ArazzoTestServer
 import ArazzoTestSupport
 import Foundation
+import OrderedCollections
 
 /// Runs one `Fixtures/conformance/<case>/` folder through the real CLI code path (the
 /// AsyncHTTPClient executor against a loopback `ScriptedServer`) and lists every way the result

@@ -1,6 +1,7 @@
 import Arazzo
 import Foundation
 import Testing
+import ArazzoDiagnostics
 
 /// Every catalogued rule is triggered by at least one document under `Fixtures/` (the golden
 /// sets), or is listed in ``withoutGolden`` with what pins it instead.

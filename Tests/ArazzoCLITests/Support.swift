@@ -3,6 +3,7 @@ import ArazzoCLI
 import ArazzoJSON
 import ArazzoYAML
 import Foundation
+import ArazzoDiagnostics
 
 /// Locates repository files from the test sources, in the main package or a scratch package.
 enum Repository {

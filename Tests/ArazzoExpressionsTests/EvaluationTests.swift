@@ -1,6 +1,7 @@
 import ArazzoJSON
 import ArazzoExpressions
 import Testing
+import OrderedCollections
 
 /// A context shaped like a step that logged in and then fetched pets.
 let sampleContext = ExpressionValues(

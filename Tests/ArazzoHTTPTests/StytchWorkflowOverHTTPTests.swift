@@ -3,6 +3,7 @@ import ArazzoHTTP
 import ArazzoTestServer
 import Foundation
 import Testing
+import OrderedCollections
 
 /// The repository root: the first directory above this file holding `Fixtures/` and `Package.swift`.
 private func repositoryRoot(_ file: String = #filePath) -> String {

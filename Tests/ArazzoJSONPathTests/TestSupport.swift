@@ -1,5 +1,6 @@
 import ArazzoJSON
 import Foundation
+import OrderedCollections
 
 /// Finds the repository root (the directory holding `Fixtures/` and `Package.swift`) by walking
 /// up from this file.

@@ -1,6 +1,8 @@
 import ArazzoDiagnostics
 import ArazzoModel
 import Testing
+import ArazzoJSON
+import OrderedCollections
 
 @Suite("Valid documents")
 struct ValidFixtureTests {

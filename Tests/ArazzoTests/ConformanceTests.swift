@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Arazzo
 import ArazzoYAML
+import OrderedCollections
 
 /// Runs the engine-level cases of `Fixtures/conformance` (those that do not exercise the CLI)
 /// directly through the public API: scripted exchanges on an in-memory executor, credentials,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Arazzo
+import ArazzoOpenAPI
 
 /// Golden diagnostics: the OAI examples' defects that need the OpenAPI descriptions (interpreter
 /// notes §6), loader errors, and expression locations inside quoted and block scalars.

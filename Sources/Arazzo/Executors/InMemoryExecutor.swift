@@ -1,5 +1,6 @@
 public import ArazzoJSON
 public import ArazzoExecutor
+import OrderedCollections
 
 /// A step executor that never touches the network: it answers from scripted responses keyed by
 /// method and path, or from a closure, and records every request it receives.

@@ -4,6 +4,8 @@ public import ArazzoDiagnostics
 import ArazzoYAML
 import ArazzoModel
 import ArazzoExpressions
+import ArazzoAsyncAPI
+import OrderedCollections
 
 extension LoadedDocument {
     /// Every problem of the document and its Arazzo sources: what loading found (structure and

@@ -3,6 +3,8 @@ import ArazzoOpenAPI
 import ArazzoModel
 import ArazzoExpressions
 import ArazzoJSONSchema
+import ArazzoYAML
+import OrderedCollections
 
 /// Every workflow of every loaded Arazzo document, compiled once: operations resolved, parameter
 /// lists merged, actions resolved and merged, expressions, templates and criteria parsed. Runs

@@ -1,5 +1,7 @@
 public import ArazzoDiagnostics
 import ArazzoYAML
+import OrderedCollections
+import ArazzoJSON
 
 /// One place in a document that holds, or may hold, a runtime expression, with the scope it is
 /// evaluated in. ``ArazzoSpecification/expressionSites`` lists them all so the expression layer can
