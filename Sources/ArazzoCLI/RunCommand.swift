@@ -138,7 +138,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         // --allow-host guards every request: source fetches, operations, OAuth token requests.
         let policy: HostPolicy?
         do {
-            policy = allowHosts.isEmpty ? nil : try HostPolicy(allowing: allowHosts)
+            policy = allowHosts.isEmpty ? nil : try HostPolicy(allowHostOption: allowHosts)
         } catch {
             err.line("error: \(error.description)")
             return CLIExitCode.usage
@@ -359,7 +359,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                         if let request = trace.request, !mock,
                            let warning = CredentialTransportCheck.warning(for: request),
                            clearText.isFirst(warning) {
-                            err.line(context.stderrStyle.yellow("warning: ") + warning)
+                            // The library says "an https server URL"; here the option that sets one is --server.
+                            err.line(context.stderrStyle.yellow("warning: ") + warning + "; --server sets the server URL")
                         }
                     }
                 }
