@@ -13,36 +13,36 @@ import Darwin
 ///
 /// The command logic never touches the process's file descriptors directly, so tests, the
 /// conformance runner and benchmarks can run it in-process and read what it printed.
-public struct CLIOutput: Sendable {
+package struct CLIOutput: Sendable {
     /// Whether the stream is a terminal: colour and other decoration are only used then.
-    public let isTerminal: Bool
+    package let isTerminal: Bool
     private let sink: @Sendable (String) -> Void
 
     /// Creates an output that hands every piece of text to `write`.
-    public init(isTerminal: Bool = false, write: @escaping @Sendable (String) -> Void) {
+    package init(isTerminal: Bool = false, write: @escaping @Sendable (String) -> Void) {
         self.isTerminal = isTerminal
         self.sink = write
     }
 
     /// Writes `text` as is (no newline added).
-    public func write(_ text: String) {
+    package func write(_ text: String) {
         sink(text)
     }
 
     /// Writes `text` followed by a newline.
-    public func line(_ text: String = "") {
+    package func line(_ text: String = "") {
         sink(text + "\n")
     }
 
     /// The process's standard output; a terminal when `isatty(1)` says so.
-    public static var standardOutput: CLIOutput {
+    package static var standardOutput: CLIOutput {
         CLIOutput(isTerminal: isatty(1) == 1) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 
     /// The process's standard error; a terminal when `isatty(2)` says so.
-    public static var standardError: CLIOutput {
+    package static var standardError: CLIOutput {
         CLIOutput(isTerminal: isatty(2) == 1) { text in
             FileHandle.standardError.write(Data(text.utf8))
         }
@@ -50,16 +50,16 @@ public struct CLIOutput: Sendable {
 }
 
 /// Collects everything written to a ``CLIOutput`` in memory (for tests and in-process callers).
-public final class CapturedOutput: @unchecked Sendable {
+package final class CapturedOutput: @unchecked Sendable {
     // Guarded by `lock`: run events may arrive from several tasks.
     private let lock = NSLock()
     private var buffer = ""
 
     /// Creates an empty capture.
-    public init() {}
+    package init() {}
 
     /// An output that appends to this capture; never a terminal.
-    public var output: CLIOutput {
+    package var output: CLIOutput {
         CLIOutput(isTerminal: false) { [self] text in
             lock.lock()
             buffer += text
@@ -68,7 +68,7 @@ public final class CapturedOutput: @unchecked Sendable {
     }
 
     /// Everything written so far.
-    public var text: String {
+    package var text: String {
         lock.lock()
         defer { lock.unlock() }
         return buffer
