@@ -10,6 +10,8 @@
 @_exported public import enum ArazzoJSON.JSONValue
 @_exported public import typealias ArazzoJSON.JSONObject
 @_exported public import struct ArazzoJSON.JSONPointer
+// `JSONObject` is an `OrderedDictionary`: its literals and members need the module visible.
+@_exported public import struct OrderedCollections.OrderedDictionary
 
 // Locations and diagnostics.
 @_exported public import struct ArazzoDiagnostics.SourceLocation
