@@ -1,6 +1,6 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 package import ArazzoExecutor
-package import Foundation
+import Foundation
 import ArgumentParser
 
 /// The process exit codes of `arazzo-run` (documented in `docs/cli.md`).
