@@ -16,8 +16,8 @@ if [ -n "$count" ]; then
   echo "tests: $count passed, 0 failed"
 fi
 # What an embedder of the library product resolves: no networking packages with `traits: []`
-# (docs/embedding.md, "Dependencies and traits"); ~30 s. ARAZZO_EMBEDDER_BUILD=1 also builds and
-# runs the lean embedder (~70 s more: it compiles the library from scratch).
+# (docs/embedding.md, "Dependencies and traits"); 16–30 s. ARAZZO_EMBEDDER_BUILD=1 also builds and
+# runs the lean embedder (35–70 s more: it compiles the library from scratch).
 if [ "${ARAZZO_EMBEDDER_BUILD:-0}" = 1 ]; then
   ./scripts/check-embedder.sh --build
 else
