@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // The package graph points one way: YAML → model → expressions → runtime → HTTP executor → CLI.
 // Beside the model, YAML → OpenAPI (descriptions, serialisation, request building) → runtime:
 // ArazzoOpenAPI never sees Arazzo objects or expressions, so a checker can use it alone.
@@ -9,7 +9,12 @@ import PackageDescription
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+/// The trait that brings in networking: AsyncHTTPClient, SwiftNIO, swift-nio-ssl, swift-crypto and
+/// swift-argument-parser are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
+let networking: Set<String> = ["Networking"]
 
 let package = Package(
     name: "swift-arazzo",
@@ -21,7 +26,12 @@ let package = Package(
         .library(name: "ArazzoHTTP", targets: ["ArazzoHTTP"]),
         .library(name: "ArazzoTesting", targets: ["ArazzoTesting"]),
         .executable(name: "arazzo-run", targets: ["arazzo-run"]),
-        .executable(name: "arazzo-bench", targets: ["arazzo-bench"]),
+    ],
+    traits: [
+        .trait(
+            name: "Networking",
+            description: "The AsyncHTTPClient HTTP executor, the SwiftNIO WebSocket transport and everything built on them: the CLI, the loopback test servers, the benchmarks."),
+        .default(enabledTraits: ["Networking"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -94,11 +104,11 @@ let package = Package(
             name: "ArazzoWebSocket",
             dependencies: [
                 "ArazzoExecutor", "ArazzoJSON",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOWebSocket", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: networking)),
             ],
             swiftSettings: strictSettings),
 
@@ -128,11 +138,11 @@ let package = Package(
             name: "ArazzoHTTP",
             dependencies: [
                 "ArazzoExecutor",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: networking)),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
@@ -142,7 +152,7 @@ let package = Package(
             name: "ArazzoCLI",
             dependencies: [
                 "Arazzo", "ArazzoHTTP", "ArazzoWebSocket",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: networking)),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
@@ -163,11 +173,11 @@ let package = Package(
             name: "ArazzoTestServer",
             dependencies: [
                 "ArazzoTesting", "ArazzoJSON",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: networking)),
             ],
             swiftSettings: strictSettings),
 
@@ -175,9 +185,9 @@ let package = Package(
             name: "arazzo-bench",
             dependencies: [
                 "Arazzo", "ArazzoHTTP", "ArazzoCLI", "ArazzoTestServer", "ArazzoJSONPath", "ArazzoModel", "ArazzoYAML", "CYAML",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: networking)),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
             ],
             swiftSettings: strictSettings),
 

@@ -15,3 +15,11 @@ count="$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -1 | grep -oE '[0-9
 if [ -n "$count" ]; then
   echo "tests: $count passed, 0 failed"
 fi
+# What an embedder of the library product resolves: no networking packages with `traits: []`
+# (docs/embedding.md, "Dependencies and traits"); 16–30 s. ARAZZO_EMBEDDER_BUILD=1 also builds and
+# runs the lean embedder (35–70 s more: it compiles the library from scratch).
+if [ "${ARAZZO_EMBEDDER_BUILD:-0}" = 1 ]; then
+  ./scripts/check-embedder.sh --build
+else
+  ./scripts/check-embedder.sh
+fi

@@ -1,4 +1,5 @@
 public import ArazzoExecutor
+import Foundation
 
 /// Why a channel could not be turned into an endpoint, or an operation or channel was not found.
 /// Each message says what to change.

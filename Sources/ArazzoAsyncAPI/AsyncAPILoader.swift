@@ -1,6 +1,8 @@
 public import ArazzoDiagnostics
 internal import ArazzoJSON
 public import ArazzoYAML
+import Foundation
+import OrderedCollections
 
 /// Why a description did not load: every error found (located, with its rule code), in the
 /// order the walk met them.

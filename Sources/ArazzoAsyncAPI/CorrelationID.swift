@@ -1,5 +1,6 @@
 public import ArazzoExecutor
 public import ArazzoJSON
+import OrderedCollections
 
 /// A Correlation ID Object: where in a message its correlation id is, as an AsyncAPI runtime
 /// expression (`$message.header#/correlationId`, `$message.payload#/reqid`).

@@ -1,33 +1,34 @@
-public import ArazzoExecutor
-public import Foundation
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
+package import ArazzoExecutor
+import Foundation
 import ArgumentParser
 
 /// The process exit codes of `arazzo-run` (documented in `docs/cli.md`).
-public enum CLIExitCode {
+package enum CLIExitCode {
     /// Every workflow succeeded (or, for `validate`, every document is valid; warnings allowed).
-    public static let success: Int32 = 0
+    package static let success: Int32 = 0
     /// A workflow failed (or, for `validate`, a document has errors).
-    public static let failure: Int32 = 1
+    package static let failure: Int32 = 1
     /// The document is invalid, or the command line is wrong (unknown option, missing inputs,
     /// inputs that violate the workflow's schema, an unreadable file).
-    public static let usage: Int32 = 2
+    package static let usage: Int32 = 2
     /// The run could not start: a source description is unreachable, or a credential is malformed.
-    public static let couldNotRun: Int32 = 3
+    package static let couldNotRun: Int32 = 3
 }
 
 /// What an in-process caller may change about the CLI's surroundings.
-public struct CLISettings: Sendable {
+package struct CLISettings: Sendable {
     /// The clock the engine sleeps on between retries (`nil`: the real continuous clock).
     /// The conformance runner passes an immediate clock that records the delays instead.
-    public var clock: (any Clock<Duration>)?
+    package var clock: (any Clock<Duration>)?
     /// The directory relative paths on the command line are resolved against (`nil`: the
     /// process's current directory).
-    public var workingDirectory: String?
+    package var workingDirectory: String?
     /// An executor to use instead of the one the flags select (`--mock` or HTTP).
-    public var executor: (any StepExecutor)?
+    package var executor: (any StepExecutor)?
 
     /// The defaults: real clock, current directory, executor chosen by the flags.
-    public init(clock: (any Clock<Duration>)? = nil, workingDirectory: String? = nil, executor: (any StepExecutor)? = nil) {
+    package init(clock: (any Clock<Duration>)? = nil, workingDirectory: String? = nil, executor: (any StepExecutor)? = nil) {
         self.clock = clock
         self.workingDirectory = workingDirectory
         self.executor = executor
@@ -64,13 +65,13 @@ struct CLIContext: Sendable {
 }
 
 /// The `arazzo-run` command line, callable in-process.
-public enum CLI {
+package enum CLI {
     /// The tool's version, printed by `--version` and written into reports.
-    public static let version = "0.1.0"
+    package static let version = "0.1.0"
 
     /// Parses `arguments` (without the program name), runs the command, and returns the exit
     /// code. Nothing is written to the process's streams except through `stdout`/`stderr`.
-    public static func main(
+    package static func main(
         arguments: [String],
         environment: [String: String] = ProcessInfo.processInfo.environment,
         stdout: CLIOutput = .standardOutput,
@@ -145,3 +146,4 @@ extension ContextCommand {
         if code != 0 { throw ExitCode(code) }
     }
 }
+#endif

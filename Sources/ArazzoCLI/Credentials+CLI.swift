@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 
 /// The command line's wording of a credential that could not be read: `--auth TARGET=…: …` for
@@ -16,3 +17,4 @@ enum CredentialWording {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Foundation
 
 /// A document `fix` and `upgrade` rewrite in place: its text without a byte-order mark (libyaml
@@ -36,3 +37,4 @@ struct EditableFile {
         return EditableFile(text: text, hasByteOrderMark: bom)
     }
 }
+#endif

@@ -1,6 +1,8 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArgumentParser
 import Foundation
+import ArazzoDiagnostics
 
 /// `arazzo-run fix FILE...`: applies every fix-it the validator offers for the named files, in
 /// place, leaving every other byte as it was.
@@ -97,3 +99,4 @@ struct FixCommand: AsyncParsableCommand, ContextCommand {
         }
     }
 }
+#endif

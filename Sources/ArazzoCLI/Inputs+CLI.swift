@@ -1,4 +1,10 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
+import ArazzoYAML
+import Foundation
+import ArazzoJSON
+import ArazzoModel
+import OrderedCollections
 
 /// The command line's wording of inputs that could not be read (the library's ``InputValues``
 /// gathers them: `ARAZZO_INPUT_<NAME>`, then `--inputs FILE`, then `--input NAME=VALUE`).
@@ -9,3 +15,4 @@ enum InputWording {
         return error.message
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import Foundation
 
@@ -50,3 +51,4 @@ enum LimitWording {
         return worded
     }
 }
+#endif

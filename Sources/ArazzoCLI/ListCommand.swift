@@ -1,6 +1,8 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArgumentParser
 import Foundation
+import OrderedCollections
 
 /// `arazzo-run list FILE`: the workflows, their inputs and their steps.
 struct ListCommand: AsyncParsableCommand, ContextCommand {
@@ -96,3 +98,4 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
         return CLIExitCode.success
     }
 }
+#endif

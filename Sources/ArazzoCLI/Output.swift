@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Foundation
 
 #if canImport(Glibc)
@@ -13,36 +14,36 @@ import Synchronization
 ///
 /// The command logic never touches the process's file descriptors directly, so tests, the
 /// conformance runner and benchmarks can run it in-process and read what it printed.
-public struct CLIOutput: Sendable {
+package struct CLIOutput: Sendable {
     /// Whether the stream is a terminal: colour and other decoration are only used then.
-    public let isTerminal: Bool
+    package let isTerminal: Bool
     private let sink: @Sendable (String) -> Void
 
     /// Creates an output that hands every piece of text to `write`.
-    public init(isTerminal: Bool = false, write: @escaping @Sendable (String) -> Void) {
+    package init(isTerminal: Bool = false, write: @escaping @Sendable (String) -> Void) {
         self.isTerminal = isTerminal
         self.sink = write
     }
 
     /// Writes `text` as is (no newline added).
-    public func write(_ text: String) {
+    package func write(_ text: String) {
         sink(text)
     }
 
     /// Writes `text` followed by a newline.
-    public func line(_ text: String = "") {
+    package func line(_ text: String = "") {
         sink(text + "\n")
     }
 
     /// The process's standard output; a terminal when `isatty(1)` says so.
-    public static var standardOutput: CLIOutput {
+    package static var standardOutput: CLIOutput {
         CLIOutput(isTerminal: isatty(1) == 1) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 
     /// The process's standard error; a terminal when `isatty(2)` says so.
-    public static var standardError: CLIOutput {
+    package static var standardError: CLIOutput {
         CLIOutput(isTerminal: isatty(2) == 1) { text in
             FileHandle.standardError.write(Data(text.utf8))
         }
@@ -50,22 +51,22 @@ public struct CLIOutput: Sendable {
 }
 
 /// Collects everything written to a ``CLIOutput`` in memory (for tests and in-process callers).
-public final class CapturedOutput: Sendable {
+package final class CapturedOutput: Sendable {
     // Behind a mutex: run events may arrive from several tasks.
     private let buffer = Mutex("")
 
     /// Creates an empty capture.
-    public init() {}
+    package init() {}
 
     /// An output that appends to this capture; never a terminal.
-    public var output: CLIOutput {
+    package var output: CLIOutput {
         CLIOutput(isTerminal: false) { [self] text in
             buffer.withLock { $0 += text }
         }
     }
 
     /// Everything written so far.
-    public var text: String { buffer.withLock { $0 } }
+    package var text: String { buffer.withLock { $0 } }
 }
 
 /// ANSI styling that collapses to plain text when colour is off.
@@ -82,3 +83,4 @@ struct Style: Sendable {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }
+#endif

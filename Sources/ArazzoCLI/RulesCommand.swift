@@ -1,6 +1,8 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArgumentParser
 import Foundation
+import ArazzoDiagnostics
 
 /// `arazzo-run rules`: every diagnostic rule with its code, default severity, spec reference and
 /// whether it has a fix-it; `--format markdown` is `docs/diagnostics.md`'s table.
@@ -58,3 +60,4 @@ struct RulesCommand: AsyncParsableCommand, ContextCommand {
         return out
     }
 }
+#endif

@@ -1,8 +1,13 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoHTTP
 import ArazzoWebSocket
 import ArgumentParser
 import Foundation
+import ArazzoExecutor
+import ArazzoModel
+import ArazzoOpenAPI
+import OrderedCollections
 
 /// `arazzo-run run FILE` (also plain `arazzo-run FILE`): runs workflows and reports.
 struct RunCommand: AsyncParsableCommand, ContextCommand {
@@ -254,7 +259,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         // --allow-host guards every request: source fetches, operations, OAuth token requests.
         let policy: HostPolicy?
         do {
-            policy = allowHosts.isEmpty ? nil : try HostPolicy(allowing: allowHosts)
+            policy = allowHosts.isEmpty ? nil : try HostPolicy(allowHostOption: allowHosts)
         } catch {
             return .failure(CLIUsageError(error.description))
         }
@@ -372,7 +377,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                 // Traces are redacted, but the mask and the credential headers remain.
                 if let request = trace.request, !mock,
                    let warning = CredentialTransportCheck.warning(for: request), clearText.isFirst(warning) {
-                    err.line(errStyle.yellow("warning: ") + warning)
+                    // The library says "an https server URL"; here the option that sets one is --server.
+                    err.line(errStyle.yellow("warning: ") + warning + "; --server sets the server URL")
                 }
             case .event:
                 break
@@ -497,3 +503,4 @@ extension RunCommand {
         return overrides
     }
 }
+#endif

@@ -1,4 +1,8 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
+import ArazzoModel
+import Foundation
+import ArazzoDiagnostics
 
 /// Checks `--server SOURCE=URL` values: an override must name an OpenAPI source of the document
 /// with an absolute http(s) URL, or an AsyncAPI source with a `scheme://host` URL (its scheme is
@@ -52,3 +56,4 @@ enum ServerOverrideCheck {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArgumentParser
 
@@ -27,3 +28,4 @@ struct SeverityOptions: ParsableArguments {
         return .success(policy)
     }
 }
+#endif

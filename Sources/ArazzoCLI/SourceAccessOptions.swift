@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoHTTP
 import ArgumentParser
@@ -128,7 +129,7 @@ struct HostAccessOptions: ParsableArguments {
     func guarded(_ fetcher: (any StepExecutor)?) -> Result<(any StepExecutor)?, CLIUsageError> {
         guard !allowHosts.isEmpty else { return .success(fetcher) }
         do {
-            let policy = try HostPolicy(allowing: allowHosts)
+            let policy = try HostPolicy(allowHostOption: allowHosts)
             return .success(fetcher.map { PolicyEnforcingExecutor($0, policy: policy) })
         } catch {
             return .failure(CLIUsageError(error.description))
@@ -168,3 +169,17 @@ struct CLIUsageError: Error, CustomStringConvertible {
     init(_ message: String) { self.message = message }
     var description: String { message }
 }
+
+extension HostPolicy {
+    /// The policy of `--allow-host` patterns: refusals and pattern errors name the option, which
+    /// the library's own wording ("the host allow-list", "host pattern …") cannot know.
+    init(allowHostOption texts: [String]) throws(CLIUsageError) {
+        do {
+            try self.init(allowing: texts)
+        } catch {
+            throw CLIUsageError("--allow-host \(error.pattern): \(error.message)")
+        }
+        name = "--allow-host"
+    }
+}
+#endif

@@ -1,6 +1,8 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import Foundation
 import Synchronization
+import OrderedCollections
 
 /// Prints one line per finished step as the run goes, plus details for failures and `-v`.
 ///
@@ -153,3 +155,4 @@ final class ExchangeRecorder: Sendable {
 
     var exchanges: [Exchange] { list.withLock { $0 } }
 }
+#endif

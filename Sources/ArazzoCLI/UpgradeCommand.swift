@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoDiagnostics
 import ArgumentParser
@@ -99,3 +100,4 @@ struct UpgradeCommand: AsyncParsableCommand, ContextCommand {
         return exit
     }
 }
+#endif

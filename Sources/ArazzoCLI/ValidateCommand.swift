@@ -1,6 +1,8 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArgumentParser
 import Foundation
+import OrderedCollections
 
 /// The output formats of `validate` and `list`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -147,3 +149,4 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
 func plural(_ count: Int, _ noun: String) -> String {
     "\(count) \(noun)\(count == 1 ? "" : "s")"
 }
+#endif

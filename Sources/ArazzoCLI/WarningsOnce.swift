@@ -1,4 +1,6 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Synchronization
+import Foundation
 
 /// Remembers which warnings were printed, so one that every step would trigger (credentials over
 /// plain http to the same host) is printed once. Events may arrive from several tasks.
@@ -10,3 +12,4 @@ final class WarningsOnce: Sendable {
         seen.withLock { $0.insert(warning).inserted }
     }
 }
+#endif

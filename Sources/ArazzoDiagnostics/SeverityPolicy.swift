@@ -41,7 +41,7 @@ public struct SeverityPolicy: Sendable, Hashable {
     public mutating func setting(_ code: String, to level: Level) throws(Refusal) {
         guard let rule = DiagnosticRule.named(code) else {
             let codes = DiagnosticRule.catalogue.map(\.code)
-            let hint = suggest(code, among: codes).map { "; did you mean `\($0)`?" } ?? "; `arazzo-run rules` lists them"
+            let hint = suggest(code, among: codes).map { "; did you mean `\($0)`?" } ?? "; docs/diagnostics.md lists them (DiagnosticRule.catalogue)"
             throw Refusal(message: "no rule has the code `\(code)`\(hint)")
         }
         if rule.defaultSeverity == .error, level != .error {

@@ -3,22 +3,22 @@
 /// Positions are lines and Unicode-scalar columns (what every ``SourceRange`` holds); they are
 /// turned into offsets against the very text being edited, so a CRLF file keeps its CRLFs and every
 /// byte outside the edited ranges stays as it was.
-public enum TextEditing {
+package enum TextEditing {
     /// What applying a set of edits did.
-    public struct Outcome: Sendable, Hashable {
+    package struct Outcome: Sendable, Hashable {
         /// The edited text.
-        public var text: String
+        package var text: String
         /// How many edits were applied.
-        public var applied: Int
+        package var applied: Int
         /// Edits left out because they overlapped an earlier one or pointed outside the text; a
         /// second `fix` run picks up what is still wrong.
-        public var skipped: [TextEdit]
+        package var skipped: [TextEdit]
     }
 
     /// Applies `edits` to `text`. Edits are applied from the end of the text backwards so earlier
     /// positions stay valid; of two overlapping edits, the one that starts first wins. Identical
     /// edits (the same fix-it reported twice) count once.
-    public static func apply(_ edits: [TextEdit], to text: String) -> Outcome {
+    package static func apply(_ edits: [TextEdit], to text: String) -> Outcome {
         let scalars = Array(text.unicodeScalars)
         let lineStarts = Self.lineStarts(scalars)
         func offset(_ p: SourcePosition) -> Int? {
@@ -79,7 +79,7 @@ public enum TextEditing {
 
     /// A unified diff (`diff -u` style, three lines of context) from `old` to `new`, or "" when
     /// they are equal. `path` names both sides (`--- a/path`, `+++ b/path`).
-    public static func unifiedDiff(from old: String, to new: String, path: String) -> String {
+    package static func unifiedDiff(from old: String, to new: String, path: String) -> String {
         guard old != new else { return "" }
         let a = splitLines(old)
         let b = splitLines(new)

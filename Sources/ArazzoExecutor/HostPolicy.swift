@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a run may send requests: an allow-list of `[scheme://]host[:port]` patterns
-/// (`--allow-host`), checked before any connection is made.
+/// (the CLI's `allow-host` option), checked before any connection is made.
 ///
 /// Pattern forms:
 /// - `api.example.com`: that host, any allowed scheme, any port;
@@ -134,14 +134,18 @@ public struct HostPolicy: Sendable, Hashable, CustomStringConvertible {
         /// What is wrong, in one line.
         public var message: String
 
-        /// `--allow-host PATTERN: message`.
-        public var description: String { "--allow-host \(pattern): \(message)" }
+        /// `host pattern PATTERN: message`; a front end that took the pattern from an option of its
+        /// own names that option instead (it has `pattern` and `message`).
+        public var description: String { "host pattern \(pattern): \(message)" }
     }
 
     /// The entries; a URL is allowed when any entry matches it.
     public var patterns: [Pattern]
     /// The schemes requests may use at all (lower-cased). Default `http` and `https`.
     public var schemes: Set<String>
+    /// What refusals call the allow-list ("host … is not allowed by NAME"). A front end sets it to
+    /// where the user wrote the patterns (the CLI: its option), so the message points there.
+    public var name: String = "the host allow-list"
 
     /// A policy from parsed patterns. An empty list allows nothing.
     public init(patterns: [Pattern], schemes: Set<String> = ["http", "https"]) {
@@ -149,7 +153,7 @@ public struct HostPolicy: Sendable, Hashable, CustomStringConvertible {
         self.schemes = Set(schemes.map { $0.lowercased() })
     }
 
-    /// A policy from `--allow-host` texts; the first unusable pattern is the error.
+    /// A policy from pattern texts; the first unusable pattern is the error.
     public init(allowing texts: [String], schemes: Set<String> = ["http", "https"]) throws(PatternError) {
         var parsed: [Pattern] = []
         for text in texts {
@@ -161,7 +165,7 @@ public struct HostPolicy: Sendable, Hashable, CustomStringConvertible {
         self.init(patterns: parsed, schemes: schemes)
     }
 
-    /// Every http(s) host allowed (`*`): what a run does without `--allow-host`.
+    /// Every http(s) host allowed (`*`): what a run does without an allow-list.
     public static let unrestricted = HostPolicy(patterns: [Pattern("*")].compactMap { $0 })
 
     /// Whether a request to `url` may be sent.
@@ -175,14 +179,14 @@ public struct HostPolicy: Sendable, Hashable, CustomStringConvertible {
         let target: Target
         switch Target.parse(url) {
         case .success(let t): target = t
-        case .failure(let why): return "the URL cannot be checked against --allow-host: \(why)"
+        case .failure(let why): return "the URL cannot be checked against \(name): \(why)"
         }
         guard schemes.contains(target.scheme) else {
             return "the scheme \(target.scheme) is not allowed (only \(schemes.sorted().joined(separator: ", ")))"
         }
         if patterns.contains(where: { $0.matches(target) }) { return nil }
         let list = patterns.isEmpty ? "nothing" : patterns.map(\.text).joined(separator: ", ")
-        return "host \(target.display) is not allowed by --allow-host (allowed: \(list))"
+        return "host \(target.display) is not allowed by \(name) (allowed: \(list))"
     }
 
     /// The patterns, comma-separated.
@@ -217,7 +221,7 @@ struct Target: Sendable, Hashable {
         let authority = rest[..<authorityEnd]
         // Characters some parsers treat as separators or decode: refuse rather than guess.
         for scalar in authority.unicodeScalars {
-            if scalar == "@" { return fail("it carries user info (user@host); put credentials in --auth") }
+            if scalar == "@" { return fail("it carries user info (user@host); give credentials separately, not in the URL") }
             if scalar == "\\" { return fail("its host part contains a backslash") }
             if scalar == "%" { return fail("its host part is percent-encoded") }
             if !scalar.isASCII || scalar.value <= 0x20 || scalar.value == 0x7F {
@@ -372,7 +376,7 @@ enum IPv6 {
 }
 
 /// A ``StepExecutor`` that refuses, before any connection is made, every request whose URL the
-/// ``HostPolicy`` does not allow (the `--allow-host` guard). Wrap both the run's executor and the
+/// ``HostPolicy`` does not allow (the CLI's `allow-host` guard). Wrap both the run's executor and the
 /// loader's fetcher so operations, OAuth token requests and remote source descriptions are covered.
 public struct PolicyEnforcingExecutor: StepExecutor {
     /// The executor that sends allowed requests.

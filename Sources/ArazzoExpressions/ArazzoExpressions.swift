@@ -35,6 +35,7 @@
 // Benchmarks: `ConditionBenchmark` (below) parses and evaluates a fixed set of conditions.
 
 import ArazzoJSON
+import OrderedCollections
 
 /// A fixed `simple`-condition workload for the benchmark executable: representative conditions
 /// (comparisons, logic, navigation, pointers, case-insensitive strings) over a small context.
@@ -44,18 +45,18 @@ import ArazzoJSON
 /// let passed = bench.evaluate(rounds: 100_000)   // rounds × bench.conditionCount evaluations
 /// let parsed = bench.parse(rounds: 10_000)       // rounds × bench.conditionCount parses
 /// ```
-public struct ConditionBenchmark: Sendable {
+package struct ConditionBenchmark: Sendable {
     /// The condition texts.
-    public let texts: [String]
+    package let texts: [String]
     /// The parsed conditions (parsed once in `init`).
-    public let conditions: [SimpleCondition]
+    package let conditions: [SimpleCondition]
     /// The context they are evaluated against.
-    public let context: ExpressionValues
+    package let context: ExpressionValues
     /// The same context boxed once, as the engine hands it over (an existential).
     let boxed: any ExpressionContext & Sendable
 
     /// Builds the workload.
-    public init() {
+    package init() {
         texts = [
             "$statusCode == 200",
             "$statusCode >= 200 && $statusCode < 300",
@@ -84,11 +85,11 @@ public struct ConditionBenchmark: Sendable {
     }
 
     /// How many conditions one round evaluates.
-    public var conditionCount: Int { conditions.count }
+    package var conditionCount: Int { conditions.count }
 
     /// Evaluates every condition `rounds` times (fast path); returns how many passed, so the work
     /// cannot be optimised away.
-    public func evaluate(rounds: Int) -> Int {
+    package func evaluate(rounds: Int) -> Int {
         var passed = 0
         let context = boxed
         for _ in 0..<rounds {
@@ -98,7 +99,7 @@ public struct ConditionBenchmark: Sendable {
     }
 
     /// Parses every condition text `rounds` times; returns the number parsed.
-    public func parse(rounds: Int) -> Int {
+    package func parse(rounds: Int) -> Int {
         var parsed = 0
         for _ in 0..<rounds {
             for text in texts where (try? SimpleCondition(parsing: text)) != nil { parsed += 1 }

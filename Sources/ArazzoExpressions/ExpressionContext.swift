@@ -2,6 +2,8 @@ import ArazzoDiagnostics
 public import ArazzoJSON
 import ArazzoExecutor
 
+public import OrderedCollections
+
 /// The run-time values runtime expressions read. The engine implements this once per evaluation
 /// site (a step's request/response, the workflow's outputs, …).
 ///

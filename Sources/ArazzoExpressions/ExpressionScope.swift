@@ -7,20 +7,20 @@ import ArazzoJSON
 ///
 /// `nil` for a list means "unknown", and the matching check is skipped (e.g. an `inputs` schema
 /// that is a `$ref` the validator could not resolve, or one that allows additional properties).
-public struct ExpressionScope: Sendable, Hashable {
+package struct ExpressionScope: Sendable, Hashable {
     /// A step of the current workflow.
-    public struct Step: Sendable, Hashable {
+    package struct Step: Sendable, Hashable {
         /// The `stepId`.
-        public var id: String
+        package var id: String
         /// The keys of its `outputs`.
-        public var outputs: [String]
+        package var outputs: [String]
         /// Whether it is a `workflowId` step (no HTTP exchange, A13).
-        public var isWorkflowStep: Bool
+        package var isWorkflowStep: Bool
         /// Whether it is an AsyncAPI step (Arazzo 1.1): it has a `$message`, no HTTP exchange.
-        public var isMessageStep: Bool
+        package var isMessageStep: Bool
 
         /// Creates a step description.
-        public init(id: String, outputs: [String] = [], isWorkflowStep: Bool = false, isMessageStep: Bool = false) {
+        package init(id: String, outputs: [String] = [], isWorkflowStep: Bool = false, isMessageStep: Bool = false) {
             self.id = id
             self.outputs = outputs
             self.isWorkflowStep = isWorkflowStep
@@ -29,19 +29,19 @@ public struct ExpressionScope: Sendable, Hashable {
     }
 
     /// A workflow of the document, for `$workflows.<id>.…`.
-    public struct Workflow: Sendable, Hashable {
+    package struct Workflow: Sendable, Hashable {
         /// The `workflowId`.
-        public var id: String
+        package var id: String
         /// Its declared input property names; `nil` if unknown.
-        public var inputs: [String]?
+        package var inputs: [String]?
         /// The keys of its `outputs`.
-        public var outputs: [String]
+        package var outputs: [String]
         /// Whether its inputs schema forbids other properties (`additionalProperties: false`);
         /// an undeclared name is an error only then.
-        public var inputsAreClosed: Bool
+        package var inputsAreClosed: Bool
 
         /// Creates a workflow description.
-        public init(id: String, inputs: [String]? = nil, outputs: [String] = [], inputsAreClosed: Bool = true) {
+        package init(id: String, inputs: [String]? = nil, outputs: [String] = [], inputsAreClosed: Bool = true) {
             self.id = id
             self.inputs = inputs
             self.outputs = outputs
@@ -50,7 +50,7 @@ public struct ExpressionScope: Sendable, Hashable {
     }
 
     /// When, relative to the current step's HTTP exchange, the checked text is evaluated.
-    public enum Phase: String, Sendable, Hashable, Codable {
+    package enum Phase: String, Sendable, Hashable, Codable {
         /// While building the request: parameters, request body, workflow-level parameters.
         case request
         /// After the response, before the step's outputs exist: `successCriteria`, `outputs`.
@@ -62,34 +62,34 @@ public struct ExpressionScope: Sendable, Hashable {
     }
 
     /// The current workflow's steps, in document order.
-    public var steps: [Step]
+    package var steps: [Step]
     /// The index in ``steps`` of the step the checked text belongs to; `nil` at workflow level.
-    public var currentStepIndex: Int?
+    package var currentStepIndex: Int?
     /// When the checked text is evaluated.
-    public var phase: Phase
+    package var phase: Phase
     /// The current workflow's declared input property names; `nil` skips the input check.
-    public var inputNames: [String]?
+    package var inputNames: [String]?
     /// Whether the current workflow's inputs schema forbids other properties
     /// (`additionalProperties: false`). When it does not, `$inputs.<undeclared>` is valid (the
     /// caller may pass any input) and only `.member` navigation into a declared input is reported.
-    public var inputsAreClosed: Bool = true
+    package var inputsAreClosed: Bool = true
     /// The current workflow's output keys.
-    public var workflowOutputNames: [String]
+    package var workflowOutputNames: [String]
     /// In a `workflowId` step: the called workflow's output keys (what `$outputs` reads, A13);
     /// `nil` if unknown.
-    public var calledWorkflowOutputs: [String]?
+    package var calledWorkflowOutputs: [String]?
     /// Every workflow of the document.
-    public var workflows: [Workflow]
+    package var workflows: [Workflow]
     /// The `sourceDescriptions` names.
-    public var sourceDescriptionNames: [String]
+    package var sourceDescriptionNames: [String]
     /// Component keys per kind; a missing kind skips the check.
-    public var componentNames: [RuntimeExpression.ComponentKind: [String]]
+    package var componentNames: [RuntimeExpression.ComponentKind: [String]]
     /// The runtime-expression grammar the checked strings are parsed with (the document's
     /// `arazzo` version; 1.0.1 by default).
-    public var version: ExpressionVersion = .v1_0
+    package var version: ExpressionVersion = .v1_0
 
     /// Creates a scope.
-    public init(
+    package init(
         steps: [Step] = [], currentStepIndex: Int? = nil, phase: Phase = .response, inputNames: [String]? = nil,
         workflowOutputNames: [String] = [], calledWorkflowOutputs: [String]? = nil, workflows: [Workflow] = [],
         sourceDescriptionNames: [String] = [], componentNames: [RuntimeExpression.ComponentKind: [String]] = [:]
@@ -106,14 +106,14 @@ public struct ExpressionScope: Sendable, Hashable {
     }
 
     /// The current step, if any.
-    public var currentStep: Step? {
+    package var currentStep: Step? {
         guard let index = currentStepIndex, steps.indices.contains(index) else { return nil }
         return steps[index]
     }
 }
 
 /// How the checked string is to be read.
-public enum ExpressionTextKind: String, Sendable, Hashable, Codable {
+package enum ExpressionTextKind: String, Sendable, Hashable, Codable {
     /// A `{expression}` field (`context`, output values, `reference`): one runtime expression.
     case expression
     /// A string that may embed `{$…}` (parameter values, `operationPath`, payload strings).
@@ -134,7 +134,7 @@ extension ExpressionScope {
     /// description and component exist; `$statusCode`, `$response`, `$request`, `$url`, `$method`
     /// only after an operation step's exchange (A13). Dotted names match the longest declared
     /// name; the rest is navigation, allowed only in conditions (A2).
-    public func check(_ text: String, as kind: ExpressionTextKind) -> [ExpressionIssue] {
+    package func check(_ text: String, as kind: ExpressionTextKind) -> [ExpressionIssue] {
         switch kind {
         case .expression:
             do {
@@ -163,7 +163,7 @@ extension ExpressionScope {
 
     /// Checks the expressions of a parsed template, plus unbalanced literal braces (notes
     /// §2.13 item 4).
-    public func check(_ template: ExpressionTemplate) -> [ExpressionIssue] {
+    package func check(_ template: ExpressionTemplate) -> [ExpressionIssue] {
         var issues = template.expressions.flatMap { check($0.expression, at: $0.offset, inCondition: false) }
             .withFixes(in: template.text)
         if let offset = template.unbalancedBraceOffset {
@@ -175,14 +175,14 @@ extension ExpressionScope {
     }
 
     /// Checks the operands of a parsed `simple` condition (and returns its parse warnings).
-    public func check(_ condition: SimpleCondition) -> [ExpressionIssue] {
+    package func check(_ condition: SimpleCondition) -> [ExpressionIssue] {
         (condition.warnings + condition.operands.flatMap { check($0.expression, at: $0.offset, inCondition: true) })
             .withFixes(in: condition.text)
     }
 
     /// Checks a compiled value (payload, parameter value); issues are paired with the JSON
     /// pointer of the string they are in.
-    public func check(_ value: ValueTemplate) -> [ValueTemplate.Issue] {
+    package func check(_ value: ValueTemplate) -> [ValueTemplate.Issue] {
         var issues = value.issues
         // Group by string so every rewrite of one string lands in one canonical text.
         var byPath: [(path: String, issues: [ExpressionIssue])] = []
@@ -202,7 +202,7 @@ extension ExpressionScope {
     }
 
     /// The compile issues of a criterion plus the scope checks of its `context` and condition.
-    public func check(_ criterion: CompiledCriterion) -> [ExpressionIssue] {
+    package func check(_ criterion: CompiledCriterion) -> [ExpressionIssue] {
         var issues = criterion.issues
         if let context = criterion.context {
             issues += check(context, at: 0, inCondition: false).map {
@@ -232,7 +232,7 @@ extension ExpressionScope {
     }
 
     /// Checks one parsed expression that starts at `offset` in the checked string.
-    public func check(_ e: RuntimeExpression, at offset: Int, inCondition: Bool) -> [ExpressionIssue] {
+    package func check(_ e: RuntimeExpression, at offset: Int, inCondition: Bool) -> [ExpressionIssue] {
         var issues: [ExpressionIssue] = []
         let idAt = offset + (e.idOffset ?? 0)
         let nameAt = offset + (e.nameOffset ?? 0)

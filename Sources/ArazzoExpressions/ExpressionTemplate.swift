@@ -1,4 +1,6 @@
 public import ArazzoJSON
+import ArazzoDiagnostics
+import OrderedCollections
 
 /// A string with embedded runtime expressions, such as `Bearer {$steps.login.outputs.token}` or
 /// `{$sourceDescriptions.petstore.url}#/paths/~1pets/get`.

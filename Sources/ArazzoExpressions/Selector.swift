@@ -1,5 +1,5 @@
 import ArazzoDiagnostics
-public import ArazzoJSON
+package import ArazzoJSON
 import ArazzoJSONPath
 import ArazzoXPath
 
@@ -22,9 +22,9 @@ import ArazzoXPath
 ///   unresolved; a boolean, number or string result is that JSON value. Only XPath 1.0 is
 ///   evaluated (libxml2); constructs of later versions are refused by name (never evaluated to
 ///   a wrong answer).
-public struct CompiledSelector: Sendable {
+package struct CompiledSelector: Sendable {
     /// The selector language.
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// An RFC 9535 JSONPath query.
         case jsonpath
         /// An RFC 6901 JSON Pointer.
@@ -41,23 +41,23 @@ public struct CompiledSelector: Sendable {
     }
 
     /// The `selector` text.
-    public let selector: String
+    package let selector: String
     /// The selector language, `nil` when the type was unknown.
-    public let kind: Kind?
+    package let kind: Kind?
     /// The expression-type version, if given.
-    public let version: String?
+    package let version: String?
     /// Problems found while compiling (offsets into the field named by each issue); an invalid
     /// selector never selects anything. The codes are the catalogued ones the Expression Type
     /// Object shares with criteria (`criterion-type`, `criterion-version`, `jsonpath-syntax`,
     /// `xpath-syntax`) and `expression-syntax` for a malformed JSON Pointer.
-    public let issues: [ExpressionIssue]
+    package let issues: [ExpressionIssue]
     let engine: Engine
 
     /// Whether the selector compiled without errors.
-    public var isValid: Bool { !issues.contains { $0.severity == .error } }
+    package var isValid: Bool { !issues.contains { $0.severity == .error } }
 
     /// The accepted `version` values per kind (1.1 Expression Type Object).
-    public static let versions: [Kind: [String]] = [
+    package static let versions: [Kind: [String]] = [
         .jsonpath: ["rfc9535", "draft-goessner-dispatch-jsonpath-00"],
         .jsonpointer: ["rfc6901"],
         .xpath: ["xpath-31", "xpath-30", "xpath-20", "xpath-10"],
@@ -70,7 +70,7 @@ public struct CompiledSelector: Sendable {
     ///   - type: the `type` string, or the Expression Type Object's `type`.
     ///   - version: the Expression Type Object's `version`; `nil` means the type's default
     ///     (`rfc9535`, `rfc6901`, `xpath-31`).
-    public init(selector: String, type: String, version: String? = nil) {
+    package init(selector: String, type: String, version: String? = nil) {
         self.selector = selector
         self.version = version
         var issues: [ExpressionIssue] = []
@@ -137,7 +137,7 @@ public struct CompiledSelector: Sendable {
     ///
     /// Never throws: a selection that yields nothing, a context of the wrong kind and an invalid
     /// selector are all a failure whose reason says which.
-    public func select(from value: JSONValue) -> Result<JSONValue, SelectorFailure> {
+    package func select(from value: JSONValue) -> Result<JSONValue, SelectorFailure> {
         switch engine {
         case .invalid(let message):
             return .failure(SelectorFailure(selector: selector, reason: "the selector is invalid: \(message)"))
@@ -189,7 +189,7 @@ public struct CompiledSelector: Sendable {
     /// `targetSelectorType`): a JSON Pointer names one place (which may not exist yet: it is
     /// added, A21); a JSONPath query names every node it selects and fails when it selects none.
     /// XPath targets apply to XML text and are not answered here.
-    public func targetPointers(in payload: JSONValue) -> Result<[JSONPointer], SelectorFailure> {
+    package func targetPointers(in payload: JSONValue) -> Result<[JSONPointer], SelectorFailure> {
         switch engine {
         case .invalid(let message):
             return .failure(SelectorFailure(selector: selector, reason: "the target is invalid: \(message)"))
@@ -216,18 +216,18 @@ public struct CompiledSelector: Sendable {
 
 /// Why a selector produced no value; like ``UnresolvedExpression``, evaluation reports it
 /// instead of failing hard.
-public struct SelectorFailure: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+package struct SelectorFailure: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The selector text.
-    public var selector: String
+    package var selector: String
     /// One line saying why.
-    public var reason: String
+    package var reason: String
 
     /// Creates a failure.
-    public init(selector: String, reason: String) {
+    package init(selector: String, reason: String) {
         self.selector = selector
         self.reason = reason
     }
 
     /// "selector `s` selected nothing: reason".
-    public var description: String { "selector `\(selector)` selected nothing: \(reason)" }
+    package var description: String { "selector `\(selector)` selected nothing: \(reason)" }
 }

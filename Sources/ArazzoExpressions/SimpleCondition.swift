@@ -1,5 +1,7 @@
 public import ArazzoJSON
 import ArazzoExecutor
+import ArazzoDiagnostics
+import OrderedCollections
 
 /// A parsed `simple` condition such as `$statusCode == 200 && $response.body#/ok == true`.
 ///

@@ -1,9 +1,11 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 public import ArazzoExecutor
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+import NIOSSL
 
 /// The default ``StepExecutor``: sends requests over AsyncHTTPClient.
 ///
@@ -349,3 +351,4 @@ extension TimeAmount {
         }
     }
 }
+#endif

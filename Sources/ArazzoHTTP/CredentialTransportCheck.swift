@@ -33,7 +33,7 @@ public enum CredentialTransportCheck {
     ) -> String? {
         guard let target = PlainTarget(request.url), !target.isLoopback else { return nil }
         guard let carrier = carrier(of: request, secretHeaders: secretHeaders, secrets: secrets) else { return nil }
-        return "credentials (\(carrier)) are sent unencrypted over http to \(target.hostPort); use an https URL (--server) unless this network is trusted"
+        return "credentials (\(carrier)) are sent unencrypted over http to \(target.hostPort); use an https server URL unless this network is trusted"
     }
 
     /// Where the credential is, for the message: a header name, or "the URL".

@@ -1,4 +1,5 @@
 /// A JSON text that is not valid RFC 8259 JSON, with where the problem is.
+import OrderedCollections
 public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One line saying what is wrong.
     public let message: String

@@ -1,4 +1,5 @@
 /// An RFC 6901 JSON Pointer: a sequence of reference tokens such as `/items/0/name`.
+import OrderedCollections
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// The unescaped reference tokens, outermost first.
     public let tokens: [String]

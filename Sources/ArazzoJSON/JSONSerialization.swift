@@ -1,3 +1,4 @@
+import OrderedCollections
 extension JSONValue {
     /// Options for writing JSON text.
     public struct WritingOptions: Sendable, Hashable {

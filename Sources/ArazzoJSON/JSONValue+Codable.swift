@@ -1,3 +1,4 @@
+import OrderedCollections
 extension JSONValue: Codable {
     /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {

@@ -1,5 +1,6 @@
 import ArazzoJSON
 import Foundation
+import OrderedCollections
 
 /// One step of a node's location; paths are built as a linked list so that selecting children
 /// shares the parent's path instead of copying it.

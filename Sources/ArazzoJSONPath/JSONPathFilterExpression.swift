@@ -1,22 +1,22 @@
-public import ArazzoJSON
+package import ArazzoJSON
 
 /// An RFC 9535 filter `logical-expr` evaluated on its own, with both `$` and `@` standing for the
 /// value it is tested against — e.g. `$.status == 'done' && $.count > 1`.
 ///
 /// Arazzo `jsonpath` conditions must be queries, but authors often write a comparison; its
 /// meaning is evident (a test on the context), so the engine runs it as this test.
-public struct JSONPathFilterExpression: Sendable, Hashable, CustomStringConvertible {
+package struct JSONPathFilterExpression: Sendable, Hashable, CustomStringConvertible {
     /// The expression text as given.
-    public let text: String
+    package let text: String
     let expr: LogicalExpr
     /// An RFC 9535 query that is non-empty exactly when the expression holds on the root, if one
     /// exists (see ``equivalentQuery``).
-    public let equivalentQuery: String?
+    package let equivalentQuery: String?
 
     /// Parses and type-checks `text` as an RFC 9535 filter logical expression.
     ///
     /// - Throws: ``JSONPathError`` when the text is not a well-formed, well-typed expression.
-    public init(_ text: String) throws(JSONPathError) {
+    package init(_ text: String) throws(JSONPathError) {
         var parser = JSONPathParser(text)
         let expr = try parser.parseStandaloneLogical()
         self.text = text
@@ -35,25 +35,25 @@ public struct JSONPathFilterExpression: Sendable, Hashable, CustomStringConverti
     }
 
     /// Whether the expression holds on `root` (`$` and `@` both denote `root`).
-    public func test(_ root: JSONValue) -> Bool {
+    package func test(_ root: JSONValue) -> Bool {
         JSONPathEvaluator(root: root).test(expr, current: root)
     }
 
     /// Whether the expression is a single query used as a test (`@.a`, ` $`): a malformed query,
     /// not a comparison.
-    public var isBareQuery: Bool {
+    package var isBareQuery: Bool {
         if case .exists = expr { return true }
         return false
     }
 
     /// The expression text.
-    public var description: String { text }
+    package var description: String { text }
 
     /// Expressions are equal when their texts are equal.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.text == rhs.text }
+    package static func == (lhs: Self, rhs: Self) -> Bool { lhs.text == rhs.text }
 
     /// Hashes the expression text.
-    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     // MARK: - Equivalence analysis
 
@@ -145,7 +145,7 @@ extension JSONPathQuery {
     /// Constructs of this query whose meaning differs in `draft-goessner-dispatch-jsonpath-00`
     /// (Goessner's JavaScript implementation, where filters are `eval`ed script): one sentence
     /// each, saying what RFC 9535 does instead. Empty when both dialects agree.
-    public var goessnerDifferences: [String] {
+    package var goessnerDifferences: [String] {
         var found: [String] = []
         func note(_ s: String) { if !found.contains(s) { found.append(s) } }
         func query(_ q: QueryAST) {

@@ -1,5 +1,6 @@
 import ArazzoJSON
 import Foundation
+import OrderedCollections
 
 /// Turns schema JSON into a `Program`.
 ///

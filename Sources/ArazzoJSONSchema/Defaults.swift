@@ -1,4 +1,5 @@
 public import ArazzoJSON
+import OrderedCollections
 
 extension JSONSchema {
     /// `instance` with the `default` of every absent property filled in, recursively: inside present

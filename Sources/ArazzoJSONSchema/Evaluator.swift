@@ -1,5 +1,6 @@
 import ArazzoJSON
 import Foundation
+import OrderedCollections
 
 /// One step of the keyword location (`SchemaViolation.schemaPath`): a keyword, a keyword plus a
 /// member name (`properties/price`), or a keyword plus an index (`allOf/0`). Kept as values on a

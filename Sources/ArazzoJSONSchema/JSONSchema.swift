@@ -1,4 +1,4 @@
-public import ArazzoJSON
+package import ArazzoJSON
 
 /// A compiled JSON Schema (2020-12 by default, draft 4 on request) that validates instances, fills
 /// in `default`s and tells which values are secrets (`format: password`). It passes every required
@@ -34,29 +34,29 @@ public import ArazzoJSON
 ///
 /// Compilation resolves every `$ref` eagerly, so a compiled schema needs nothing else to validate
 /// and is safe to share between tasks.
-public struct JSONSchema: Sendable, Hashable {
+package struct JSONSchema: Sendable, Hashable {
     /// Limits that keep hostile schemas and instances from exhausting the stack or the CPU.
-    public struct Options: Sendable, Hashable {
+    package struct Options: Sendable, Hashable {
         /// Deepest nesting of subschemas allowed while compiling (inline nesting, not `$ref` chains).
-        public var maxSchemaDepth: Int
+        package var maxSchemaDepth: Int
         /// Most subschemas a schema may compile to, counting each `$ref` target once.
-        public var maxSchemaNodes: Int
+        package var maxSchemaNodes: Int
         /// Deepest chain of schema applications while validating; a `$ref` that recurses without
         /// descending into the instance stops here with a violation instead of looping.
-        public var maxEvaluationDepth: Int
+        package var maxEvaluationDepth: Int
         /// Most schema applications one `validate` call may make, for exponential `anyOf`/`oneOf`
         /// nestings.
-        public var maxEvaluationSteps: Int
+        package var maxEvaluationSteps: Int
 
         /// Whether `format` is an assertion (a value in the wrong format is a violation) rather than
         /// an annotation. Off by default, as JSON Schema 2020-12 prescribes. When on, these formats
         /// are checked: date-time, date, time, duration, email, hostname, ipv4, ipv6, uri,
         /// uri-reference, uuid, regex, json-pointer, relative-json-pointer, and OpenAPI's int32,
         /// int64, float and double ranges; other formats stay annotations.
-        public var assertFormat: Bool
+        package var assertFormat: Bool
 
         /// Creates options; the defaults suit workflow inputs with room to spare.
-        public init(
+        package init(
             maxSchemaDepth: Int = 128, maxSchemaNodes: Int = 50_000,
             maxEvaluationDepth: Int = 256, maxEvaluationSteps: Int = 1_000_000,
             assertFormat: Bool = false
@@ -75,7 +75,7 @@ public struct JSONSchema: Sendable, Hashable {
     /// listed here (`http://json-schema.org/draft-04/schema#` → `draft4`,
     /// `https://json-schema.org/draft/2020-12/schema` → `draft2020_12`); documents the hook returns
     /// inherit the dialect of the schema that refers to them unless they declare their own.
-    public enum Dialect: Sendable, Hashable {
+    package enum Dialect: Sendable, Hashable {
         /// JSON Schema 2020-12 (the default; what Arazzo and OpenAPI 3.1 use).
         case draft2020_12
         /// JSON Schema draft 4: `id`, boolean `exclusiveMinimum`/`exclusiveMaximum`, `dependencies`,
@@ -85,11 +85,11 @@ public struct JSONSchema: Sendable, Hashable {
     }
 
     /// The schema as given.
-    public let source: JSONValue
+    package let source: JSONValue
     /// The limits it was compiled with and validates under.
-    public let options: Options
+    package let options: Options
     /// The dialect it was compiled in (before any `$schema` in it was honoured).
-    public let dialect: Dialect
+    package let dialect: Dialect
     let program: Program
 
     /// Compiles a schema.
@@ -111,7 +111,7 @@ public struct JSONSchema: Sendable, Hashable {
     ///     way; `fragmentResolver(in:)` builds a hook for references into an enclosing document such
     ///     as the Arazzo description. The 2020-12 and draft-04 meta-schemas are built in.
     /// - Throws: `SchemaError` for a malformed keyword, an invalid pattern or an unresolvable `$ref`.
-    public init(
+    package init(
         _ schema: JSONValue, options: Options = Options(), dialect: Dialect = .draft2020_12,
         resolveRef: (String) -> JSONValue? = { _ in nil }
     ) throws(SchemaError) {
@@ -127,7 +127,7 @@ public struct JSONSchema: Sendable, Hashable {
     /// A `resolveRef` hook for references that are JSON pointer fragments into `document`
     /// (`#/components/inputs/x`, percent-encoded or not), such as the Arazzo description a workflow's
     /// `inputs` schema is embedded in. Other references resolve to `nil`.
-    public static func fragmentResolver(in document: JSONValue) -> @Sendable (String) -> JSONValue? {
+    package static func fragmentResolver(in document: JSONValue) -> @Sendable (String) -> JSONValue? {
         { reference in
             guard reference.hasPrefix("#") else { return nil }
             let raw = String(reference.dropFirst())
@@ -153,7 +153,7 @@ public struct JSONSchema: Sendable, Hashable {
     }
 
     /// Every way `instance` violates the schema, in schema order; empty when it is valid.
-    public func validate(_ instance: JSONValue) -> [SchemaViolation] {
+    package func validate(_ instance: JSONValue) -> [SchemaViolation] {
         var evaluator = Evaluator(program: program, options: options)
         var violations: [SchemaViolation] = []
         evaluator.evaluate(0, instance, depth: 0, into: &violations)
@@ -164,18 +164,18 @@ public struct JSONSchema: Sendable, Hashable {
     }
 
     /// Whether `instance` is valid.
-    public func isValid(_ instance: JSONValue) -> Bool {
+    package func isValid(_ instance: JSONValue) -> Bool {
         validate(instance).isEmpty
     }
 
     /// Schemas compare equal when their source and every schema the hook supplied are equal.
-    public static func == (lhs: JSONSchema, rhs: JSONSchema) -> Bool {
+    package static func == (lhs: JSONSchema, rhs: JSONSchema) -> Bool {
         lhs.source == rhs.source && lhs.options == rhs.options && lhs.dialect == rhs.dialect
             && lhs.program.externals == rhs.program.externals
     }
 
     /// Hashes the source and the hook-supplied schemas.
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(source)
         hasher.combine(options)
         hasher.combine(dialect)

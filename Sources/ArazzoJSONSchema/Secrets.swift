@@ -1,4 +1,5 @@
 public import ArazzoJSON
+import OrderedCollections
 
 extension JSONSchema {
     /// Whether any subschema is marked `format: password`.

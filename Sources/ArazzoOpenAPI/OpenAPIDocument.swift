@@ -3,6 +3,8 @@ public import ArazzoDiagnostics
 package import ArazzoYAML
 import ArazzoExecutor
 
+public import OrderedCollections
+
 /// An OpenAPI 3.0.x / 3.1.x (or Swagger 2.0) description loaded as a source description: its
 /// operations indexed by `operationId` and by JSON-pointer path, with `$ref`s resolved.
 ///

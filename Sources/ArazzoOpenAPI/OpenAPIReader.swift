@@ -2,6 +2,7 @@ package import ArazzoJSON
 package import ArazzoDiagnostics
 package import ArazzoYAML
 import ArazzoExecutor
+import OrderedCollections
 
 /// Builds an ``OpenAPIDocument`` from a parsed tree (a Swagger 2.0 tree is first rewritten into
 /// the 3.0 shape by ``SwaggerConversion``). Problems that make operations unusable are

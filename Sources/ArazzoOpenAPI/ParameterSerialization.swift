@@ -1,4 +1,5 @@
 public import ArazzoJSON
+import OrderedCollections
 
 /// How one parameter value is written into a request, per the OpenAPI 3 parameter fields
 /// `in`, `style`, `explode` and `allowReserved` (OAS 3.0.3/3.1 §Parameter Object, "Style Values").

@@ -1,5 +1,6 @@
 public import ArazzoJSON
 public import ArazzoExecutor
+import OrderedCollections
 
 /// One parameter value the caller has already resolved (expressions evaluated, selectors
 /// applied), with where it goes.

@@ -1,6 +1,8 @@
 import ArazzoJSON
 import ArazzoDiagnostics
 import ArazzoYAML
+import Foundation
+import OrderedCollections
 
 /// Rewrites a Swagger 2.0 description into the OpenAPI 3.0 shape ``OpenAPIReader`` reads, so the
 /// request builder, security applier and mock executor serve both versions unchanged.
@@ -167,7 +169,7 @@ enum SwaggerConversion {
 
         /// `scheme://host basePath` for each scheme, in the order written. Without `host` the
         /// description's own host is used when it was fetched over http(s); otherwise the server
-        /// stays relative (the run then asks for `--server`), as a relative OpenAPI 3 server does.
+        /// stays relative (the run then asks for a server override), as a relative OpenAPI 3 server does.
         mutating func serverList(schemes rawSchemes: JSONValue?, tokens: [String]) -> [String] {
             var basePath = root["basePath"]?.stringValue ?? ""
             if !basePath.isEmpty, !basePath.hasPrefix("/") {

@@ -28,32 +28,32 @@ import Foundation
 /// - Inputs longer than `maximumInputLength` UTF-16 units are not searched, and a search that
 ///   runs past its time limit is abandoned (see `evaluate`): patterns like `^(a+)+$` backtrack
 ///   exponentially in ICU as in every backtracking engine.
-public struct ECMARegex: Sendable, Hashable {
+package struct ECMARegex: Sendable, Hashable {
     /// The pattern as written (ECMA-262 syntax, without slashes).
-    public let pattern: String
+    package let pattern: String
     /// The flags as written.
-    public let flags: String
+    package let flags: String
     /// The equivalent ICU pattern handed to `NSRegularExpression`.
-    public let translatedPattern: String
+    package let translatedPattern: String
     private let sticky: Bool
     private let compiled: NSRegularExpression
 
     /// Inputs longer than this many UTF-16 code units are never searched (1 MiB): together with
     /// the time limit this bounds the work a hostile body can cause.
-    public static let maximumInputLength = 1 << 20
+    package static let maximumInputLength = 1 << 20
 
     /// Patterns longer than this many characters are refused (64 Ki): condition patterns are
     /// short, and the cap bounds translation and compilation work on a hostile document.
-    public static let maximumPatternLength = 1 << 16
+    package static let maximumPatternLength = 1 << 16
 
     /// The search time `test` allows before giving up. ICU's own time limit is not reachable
     /// through Foundation, but `NSRegularExpression`'s progress callback is, and it is checked
     /// against this budget while the engine backtracks.
-    public static let defaultTimeLimit: Duration = .seconds(1)
+    package static let defaultTimeLimit: Duration = .seconds(1)
 
     /// Compiles `pattern` with `flags` (e.g. `"i"`, `"ms"`); throws when ECMA-262 would reject
     /// the pattern or the flags, or when the platform engine cannot run it.
-    public init(_ pattern: String, flags: String = "") throws(RegexSyntaxError) {
+    package init(_ pattern: String, flags: String = "") throws(RegexSyntaxError) {
         var options = ECMAPatternTranslator.Options()
         var icuOptions: NSRegularExpression.Options = []
         var sticky = false
@@ -104,13 +104,13 @@ public struct ECMARegex: Sendable, Hashable {
     /// Returns `false` when the search cannot be completed: `input` longer than
     /// `maximumInputLength`, or a search running past `defaultTimeLimit`. Use `evaluate` to tell
     /// those cases apart from a real non-match.
-    public func test(_ input: String) -> Bool {
+    package func test(_ input: String) -> Bool {
         (try? evaluate(input).get()) ?? false
     }
 
     /// Searches `input` like `test`, but reports an input that is too long or a search that
     /// exceeded `timeLimit` as an error instead of `false`.
-    public func evaluate(_ input: String, timeLimit: Duration = defaultTimeLimit) -> Result<Bool, RegexMatchError> {
+    package func evaluate(_ input: String, timeLimit: Duration = defaultTimeLimit) -> Result<Bool, RegexMatchError> {
         let length = input.utf16.count
         guard length <= Self.maximumInputLength else {
             return .failure(RegexMatchError(
@@ -143,12 +143,12 @@ public struct ECMARegex: Sendable, Hashable {
     }
 
     /// Two expressions are equal when written with the same pattern and flags.
-    public static func == (lhs: ECMARegex, rhs: ECMARegex) -> Bool {
+    package static func == (lhs: ECMARegex, rhs: ECMARegex) -> Bool {
         lhs.pattern == rhs.pattern && lhs.flags == rhs.flags
     }
 
     /// Hashes the pattern and flags, consistently with `==`.
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(pattern)
         hasher.combine(flags)
     }

@@ -1,26 +1,26 @@
 /// A pattern (or flag string) that is not a valid ECMA-262 regular expression, or that the platform
 /// engine cannot run.
-public struct RegexSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct RegexSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One line saying what is wrong and, where possible, what to write instead.
-    public let message: String
+    package let message: String
     /// 0-based offset, in `Character`s, of the offending spot in the pattern. Errors in the flag
     /// string, and errors only the platform engine detects, report offset 0.
-    public let offset: Int
+    package let offset: Int
 
     /// Creates an error; the translator is the only producer outside tests.
-    public init(message: String, offset: Int) {
+    package init(message: String, offset: Int) {
         self.message = message
         self.offset = offset
     }
 
     /// `offset N: message`, for logs and diagnostics.
-    public var description: String { "offset \(offset): \(message)" }
+    package var description: String { "offset \(offset): \(message)" }
 }
 
 /// Why a search could not give a yes/no answer.
-public struct RegexMatchError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct RegexMatchError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The reason the search was not completed.
-    public enum Kind: String, Sendable {
+    package enum Kind: String, Sendable {
         /// The input exceeds `ECMARegex.maximumInputLength`.
         case inputTooLong
         /// The search ran past its time limit (catastrophic backtracking).
@@ -28,16 +28,16 @@ public struct RegexMatchError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     /// The reason the search was not completed.
-    public let kind: Kind
+    package let kind: Kind
     /// One line for reports.
-    public let message: String
+    package let message: String
 
     /// Creates an error value.
-    public init(kind: Kind, message: String) {
+    package init(kind: Kind, message: String) {
         self.kind = kind
         self.message = message
     }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 }

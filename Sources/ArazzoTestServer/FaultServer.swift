@@ -1,6 +1,8 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 public import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
+import Foundation
 
 /// A misbehaving peer, for testing that a client ends every exchange with a typed failure within
 /// its deadline and with bounded memory.
@@ -280,3 +282,4 @@ final class FaultHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 }
+#endif

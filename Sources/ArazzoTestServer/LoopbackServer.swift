@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import NIOCore
 import NIOConcurrencyHelpers
 import NIOHTTP1
@@ -317,3 +318,4 @@ extension TimeAmount {
         }
     }
 }
+#endif

@@ -1,9 +1,11 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 @_exported public import ArazzoTesting
 import ArazzoJSON
 import Foundation
 public import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
+import OrderedCollections
 
 /// A loopback HTTP/1.1 server that replays an ``ExchangeScript``: it answers each expected request
 /// with its scripted response, answers anything else with status 599 and records why.
@@ -55,3 +57,4 @@ public final class ScriptedServer: LoopbackServer {
     public var problems: [String] { state.withLockedValue { $0.problems } }
 
 }
+#endif

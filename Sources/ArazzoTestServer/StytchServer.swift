@@ -1,8 +1,10 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import ArazzoJSON
 public import Foundation
 public import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
+import OrderedCollections
 
 /// A loopback server shaped like Stytch's B2B TOTP API (`POST /v1/b2b/totp` and
 /// `POST /v1/b2b/totp/authenticate`), for running the reference workflow end to end.
@@ -317,3 +319,4 @@ public final class StytchServer: LoopbackServer {
     private static let qrCodeDataURL =
         "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 }
+#endif

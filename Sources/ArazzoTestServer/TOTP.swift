@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Crypto
 public import Foundation
 
@@ -100,3 +101,4 @@ public enum TOTP {
         return false
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 public import ArazzoJSON
 import Foundation
 
@@ -249,3 +250,4 @@ struct FieldList: Decodable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 public import ArazzoExecutor
 internal import ArazzoJSON
 internal import NIOCore
@@ -5,6 +6,8 @@ internal import NIOHTTP1
 internal import NIOPosix
 internal import NIOSSL
 internal import NIOWebSocket
+import Foundation
+import OrderedCollections
 
 /// A ``MessageTransport`` for AsyncAPI `ws` and `wss` servers over SwiftNIO's WebSocket codec: one
 /// connection per endpoint URL (a channel's address is the WebSocket path), opened on the first
@@ -332,3 +335,4 @@ struct WebSocketURL: Sendable {
         }
     }
 }
+#endif

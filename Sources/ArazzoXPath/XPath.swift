@@ -15,10 +15,10 @@ internal import CLibXML2
 ///
 /// Calls may run concurrently from many tasks: each call uses its own libxml2 document and
 /// context, and installs its error handlers only on the calling thread for its duration.
-public enum XPath {
+package enum XPath {
     /// The Arazzo `version` strings this module accepts. Only XPath 1.0 is implemented (libxml2);
     /// for the 2.0/3.x versions, expressions that are also valid XPath 1.0 are evaluated as such.
-    public static let supportedVersions: Set<String> = ["xpath-10", "xpath-20", "xpath-30", "xpath-31"]
+    package static let supportedVersions: Set<String> = ["xpath-10", "xpath-20", "xpath-30", "xpath-31"]
 
     /// Compiles `expression` without evaluating it, for validation time; `nil` when it is valid.
     ///
@@ -29,7 +29,7 @@ public enum XPath {
     /// that XPath 1.0 would read differently from the version asked for, is refused with an
     /// ``XPathError/Kind/unsupportedVersion`` error naming the construct
     /// (``laterVersionFeatures(in:laterSemantics:)``), never evaluated to a wrong answer.
-    public static func validate(_ expression: String, version: String? = nil) -> XPathError? {
+    package static func validate(_ expression: String, version: String? = nil) -> XPathError? {
         if let problem = versionProblem(version) ?? nulProblem(expression) ?? versionFeatureProblem(expression, version: version) {
             return problem
         }
@@ -56,7 +56,7 @@ public enum XPath {
     ///
     /// `namespaces` maps prefixes to URIs in addition to those declared on the document element;
     /// `version` is as for `validate`.
-    public static func evaluate(
+    package static func evaluate(
         _ expression: String, xml: [UInt8], namespaces: [String: String] = [:], version: String? = nil
     ) -> Result<XPathValue, XPathError> {
         if let problem = versionProblem(version) ?? nulProblem(expression) ?? versionFeatureProblem(expression, version: version) {

@@ -6,18 +6,18 @@
 /// A few constructs are valid XPath 1.0 but mean something else under 2.0+ (a relational
 /// comparison with a string literal compares numbers in 1.0, strings in 2.0+): evaluating them
 /// with libxml2 would give a wrong answer, so they are reported too (``isSemanticDifference``).
-public struct XPathVersionFeature: Sendable, Hashable, CustomStringConvertible {
+package struct XPathVersionFeature: Sendable, Hashable, CustomStringConvertible {
     /// What the construct is, e.g. "the function `matches()`" or "a `for` expression".
-    public var construct: String
+    package var construct: String
     /// The XPath version that introduced it: "2.0", "3.0" or "3.1".
-    public var version: String
+    package var version: String
     /// The 0-based Unicode-scalar offset of the construct in the expression.
-    public var offset: Int
+    package var offset: Int
     /// Whether the expression is valid XPath 1.0 but means something else in ``version``.
-    public var isSemanticDifference: Bool
+    package var isSemanticDifference: Bool
 
     /// Creates a finding.
-    public init(construct: String, version: String, offset: Int, isSemanticDifference: Bool = false) {
+    package init(construct: String, version: String, offset: Int, isSemanticDifference: Bool = false) {
         self.construct = construct
         self.version = version
         self.offset = offset
@@ -25,7 +25,7 @@ public struct XPathVersionFeature: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// One line naming the construct and the version it needs.
-    public var description: String {
+    package var description: String {
         if isSemanticDifference {
             return "\(construct) at offset \(offset) means something else in XPath \(version) than in XPath 1.0"
         }
@@ -42,7 +42,7 @@ extension XPath {
     /// every real syntax error to libxml2. Valid XPath 1.0 is never reported, except the
     /// semantic differences when `laterSemantics` is true (pass it when the document asked for
     /// XPath 2.0 or later: then a 1.0 evaluation of those would be a wrong answer).
-    public static func laterVersionFeatures(in expression: String, laterSemantics: Bool = true) -> [XPathVersionFeature] {
+    package static func laterVersionFeatures(in expression: String, laterSemantics: Bool = true) -> [XPathVersionFeature] {
         var scanner = XPathVersionScanner(Array(expression.unicodeScalars))
         return scanner.scan(laterSemantics: laterSemantics)
     }
@@ -51,7 +51,7 @@ extension XPath {
     /// Arazzo XPath `version` (`xpath-10`, `xpath-20`, `xpath-30`, `xpath-31`; `nil` is XPath
     /// 1.0), as an error naming it (``XPathError/Kind/unsupportedVersion`` under a later
     /// version, ``XPathError/Kind/invalidExpression`` under XPath 1.0); `nil` when there is none.
-    public static func versionFeatureProblem(_ expression: String, version: String?) -> XPathError? {
+    package static func versionFeatureProblem(_ expression: String, version: String?) -> XPathError? {
         let later = version != nil && version != "xpath-10"
         guard let first = laterVersionFeatures(in: expression, laterSemantics: later).first else { return nil }
         let declared = version.map { "`\($0)`" } ?? "XPath 1.0"

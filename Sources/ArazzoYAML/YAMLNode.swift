@@ -1,5 +1,6 @@
 public import ArazzoDiagnostics
 public import ArazzoJSON
+import OrderedCollections
 
 /// One node of a parsed YAML (or JSON) document, with where it was written.
 ///

@@ -1,22 +1,22 @@
-public import ArazzoDiagnostics
-public import ArazzoJSON
+package import ArazzoDiagnostics
+package import ArazzoJSON
 internal import CYAML
 
 /// Bounds that keep a hostile document from exhausting memory or the stack.
-public struct YAMLLimits: Sendable, Hashable {
+package struct YAMLLimits: Sendable, Hashable {
     /// The deepest nesting of sequences and mappings accepted.
-    public var maxDepth: Int
+    package var maxDepth: Int
     /// The most nodes the document may stand for once every alias is expanded (alias bombs).
-    public var maxNodes: Int
+    package var maxNodes: Int
 
     /// Creates limits.
-    public init(maxDepth: Int = 512, maxNodes: Int = 2_000_000) {
+    package init(maxDepth: Int = 512, maxNodes: Int = 2_000_000) {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
     }
 
     /// The defaults: depth 512, two million expanded nodes.
-    public static let `default` = YAMLLimits()
+    package static let `default` = YAMLLimits()
 }
 
 /// Parses YAML 1.2 (and JSON, which is YAML) into a located ``YAMLNode`` tree using the system
@@ -25,9 +25,9 @@ public struct YAMLLimits: Sendable, Hashable {
 /// Plain scalars are typed by the YAML 1.2 core schema (`yes`/`on` stay strings, `0x1F` is an
 /// integer, `.inf` a number); quoted and block scalars are strings. A stream must hold exactly one
 /// document. Every failure is a ``Diagnostic`` with the file, line and column of the cause.
-public enum YAMLParser {
+package enum YAMLParser {
     /// Parses `text`; `file` names it in locations and messages.
-    public static func parse(_ text: String, file: String, limits: YAMLLimits = .default) throws(Diagnostic) -> YAMLNode {
+    package static func parse(_ text: String, file: String, limits: YAMLLimits = .default) throws(Diagnostic) -> YAMLNode {
         var text = text
         // `withUTF8` only rethrows untyped errors, so carry the typed result out of the closure.
         let result = text.withUTF8 { buffer in
@@ -37,7 +37,7 @@ public enum YAMLParser {
     }
 
     /// Parses UTF-8 (or BOM-marked UTF-16) bytes; `file` names them in locations and messages.
-    public static func parse(bytes: [UInt8], file: String, limits: YAMLLimits = .default) throws(Diagnostic) -> YAMLNode {
+    package static func parse(bytes: [UInt8], file: String, limits: YAMLLimits = .default) throws(Diagnostic) -> YAMLNode {
         let result = bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(Diagnostic) in try parse(buffer, file: file, limits: limits) }
         }
@@ -367,10 +367,10 @@ struct TreeBuilder {
 }
 
 /// The YAML 1.2 core schema's rules for plain scalars (YAML 1.2.2 §10.3.2).
-public enum CoreSchema {
+package enum CoreSchema {
     /// The value of a plain scalar: null, boolean, integer (decimal, `0o`, `0x`), float (including
     /// `.inf` and `.nan`), or else the string itself.
-    public static func resolve(_ text: String) -> JSONValue {
+    package static func resolve(_ text: String) -> JSONValue {
         let utf8 = text.utf8
         guard let first = utf8.first else { return .null }
         switch first {

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import ArazzoExpressions
 
 /// `conditions`: `simple` condition rates through ArazzoExpressions' public API — evaluation of
@@ -43,3 +44,4 @@ enum ConditionsBenchmark {
         print("result evaluate_per_s=\(Measure.format(evaluateRate, 0)) parse_per_s=\(Measure.format(parseRate, 0))")
     }
 }
+#endif

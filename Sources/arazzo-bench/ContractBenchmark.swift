@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import Foundation
 
@@ -97,3 +98,4 @@ enum ContractBenchmark {
                 operationId: listItems
         """
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import Foundation
 
@@ -106,3 +107,4 @@ struct CannedStytchExecutor: StepExecutor {
         return notFound
     }
 }
+#endif

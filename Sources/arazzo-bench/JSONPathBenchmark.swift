@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import ArazzoJSON
 import ArazzoJSONPath
 
@@ -58,3 +59,4 @@ enum JSONPathBenchmark {
         return ["items": .array(array)]
     }
 }
+#endif

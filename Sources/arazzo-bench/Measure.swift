@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Foundation
 
 /// Timing helpers shared by the benchmarks: run a closure repeatedly and keep every sample.
@@ -86,3 +87,4 @@ let usage = """
                                     wall time and peak RSS of one process run
 
     """
+#endif

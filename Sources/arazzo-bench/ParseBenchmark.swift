@@ -1,7 +1,9 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import ArazzoModel
 import ArazzoYAML
 import CYAML
 import Foundation
+import ArazzoDiagnostics
 
 /// YAML parsing throughput: libyaml's bare event loop (the physical limit for our design), our
 /// located node tree, and (for Arazzo documents) the full AST.
@@ -74,3 +76,4 @@ func option(_ name: String, in arguments: [String]) -> Int? {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
     return Int(arguments[index + 1])
 }
+#endif

@@ -1,7 +1,9 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import ArazzoJSON
 import ArazzoJSONSchema
 import ArazzoYAML
 import Foundation
+import OrderedCollections
 
 /// JSON Schema validation throughput: one schema compiled once, then `validate` over a generated
 /// ~1 MB JSON body (an order list: objects with nested arrays, strings, numbers) whose item schema
@@ -136,3 +138,4 @@ enum SchemaBenchmark {
         return ["page": ["number": 1, "size": .int(items)], "orders": .array(orders)]
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import ArazzoTestServer
 import Foundation
 
@@ -39,3 +40,4 @@ enum TOTPCommand {
         print(StytchFixture.code())
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import Foundation
 
@@ -146,3 +147,4 @@ enum SocketFloor {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Foundation
 
 #if canImport(Glibc)
@@ -109,3 +110,4 @@ func stringOption(_ name: String, in arguments: [String]) -> String? {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
     return arguments[index + 1]
 }
+#endif

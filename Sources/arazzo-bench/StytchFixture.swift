@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import ArazzoJSON
 import ArazzoTestServer
 import Foundation
@@ -62,3 +63,4 @@ struct InputsCache {
         return cached
     }
 }
+#endif

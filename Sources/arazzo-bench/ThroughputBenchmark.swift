@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoHTTP
 import AsyncHTTPClient
@@ -5,6 +6,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import OrderedCollections
 
 /// `throughput`: completed workflows per second at several concurrencies, the engine against the
 /// physical limit for its design — a bare AsyncHTTPClient loop that sends the same two requests
@@ -178,3 +180,4 @@ final class RecordingExecutor: StepExecutor, Sendable {
         return try await inner.execute(request)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoYAML
 import Foundation
@@ -170,3 +171,4 @@ enum ValidateBenchmark {
         return out
     }
 }
+#endif

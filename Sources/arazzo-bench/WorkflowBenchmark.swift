@@ -1,6 +1,8 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoHTTP
 import Foundation
+import OrderedCollections
 
 /// `workflow`: the reference workflow run in process against the loopback Stytch server, many
 /// times, with the AsyncHTTPClient executor — the figure the Python library's `execute_workflow`
@@ -110,3 +112,4 @@ enum WorkflowBenchmark {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
+#endif

@@ -1,6 +1,7 @@
 // arazzo-bench: release-built benchmarks. Each figure is printed next to a baseline measured in the
 // same run, so the ratio, not the absolute number, is what to compare across machines.
 import Foundation
+#if Networking
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
@@ -45,3 +46,8 @@ do {
     FileHandle.standardError.write(Data("arazzo-bench: \(error)\n".utf8))
     exit(1)
 }
+#else
+// Built with the Networking trait off: the benchmarks need the HTTP executor and the test servers.
+FileHandle.standardError.write(Data("arazzo-bench was built without the Networking trait; build it with the default traits (swift build --product arazzo-bench)\n".utf8))
+exit(2)
+#endif

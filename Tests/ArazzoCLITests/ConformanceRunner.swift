@@ -5,6 +5,7 @@ import ArazzoTestServer
 import ArazzoTestSupport
 import ArazzoTesting
 import Foundation
+import OrderedCollections
 
 /// Runs one `Fixtures/conformance/<case>/` folder through the real CLI code path (the
 /// AsyncHTTPClient executor against a loopback `ScriptedServer`) and lists every way the result

@@ -3,6 +3,7 @@ import Foundation
 import ArazzoTestSupport
 import ArazzoTesting
 import Testing
+import ArazzoDiagnostics
 
 /// Every catalogued rule is triggered by at least one document under `Fixtures/` (the golden
 /// sets), or is listed in ``withoutGolden`` with what pins it instead.

@@ -3,6 +3,7 @@ import ArazzoCLI
 import ArazzoJSON
 import ArazzoYAML
 import Foundation
+import ArazzoDiagnostics
 
 /// One in-process CLI invocation and what it printed.
 struct Invocation {

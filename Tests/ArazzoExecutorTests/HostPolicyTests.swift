@@ -136,7 +136,7 @@ struct HostPolicyTests {
         let error = #expect(throws: HostPolicy.PatternError.self) {
             _ = try HostPolicy(allowing: [text])
         }
-        #expect(error?.description.hasPrefix("--allow-host ") == true)
+        #expect(error?.description.hasPrefix("host pattern ") == true)
         #expect(error?.message.contains(fragment) == true)
     }
 
@@ -144,7 +144,12 @@ struct HostPolicyTests {
     func refusalMessage() throws {
         let p = try policy("*.stytch.com")
         #expect(p.refusal(for: "https://evil.test/steal?token=canary-7f3a")
-            == "host https://evil.test:443 is not allowed by --allow-host (allowed: *.stytch.com)")
+            == "host https://evil.test:443 is not allowed by the host allow-list (allowed: *.stytch.com)")
+        // A front end names the place the user wrote the patterns.
+        var named = p
+        named.name = "the allowedHosts setting"
+        #expect(named.refusal(for: "https://evil.test/")
+            == "host https://evil.test:443 is not allowed by the allowedHosts setting (allowed: *.stytch.com)")
     }
 }
 
@@ -180,14 +185,14 @@ struct PolicyEnforcingExecutorTests {
         #expect(recorder.seen == ["http://127.0.0.1:8080/ok"])
     }
 
-    @Test("The error names the host and the flag")
+    @Test("The error names the host and the allow-list")
     func message() async throws {
         let executor = PolicyEnforcingExecutor(Recorder(), policy: try HostPolicy(allowing: ["*.stytch.com"]))
         do {
             _ = try await executor.execute(HTTPRequest(method: "POST", url: "https://collector.evil.test/x"))
             Issue.record("not refused")
         } catch {
-            #expect(error.description == "invalidURL: host https://collector.evil.test:443 is not allowed by --allow-host (allowed: *.stytch.com)")
+            #expect(error.description == "invalidURL: host https://collector.evil.test:443 is not allowed by the host allow-list (allowed: *.stytch.com)")
         }
     }
 }

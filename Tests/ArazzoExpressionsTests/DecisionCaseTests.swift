@@ -1,6 +1,7 @@
 import ArazzoJSON
 import ArazzoExpressions
 import Testing
+import OrderedCollections
 
 /// The expression-level halves of the conformance cases in `Fixtures/conformance` (the engine
 /// runs the whole cases; these pin the rules where they are implemented).

@@ -2,6 +2,7 @@ import ArazzoJSON
 import ArazzoExpressions
 import ArazzoExecutor
 import Testing
+import OrderedCollections
 
 /// A context shaped like a step that logged in and then fetched pets.
 let sampleContext = ExpressionValues(

@@ -1,6 +1,7 @@
 import ArazzoDiagnostics
 import ArazzoExpressions
 import Testing
+import ArazzoJSON
 
 /// A workflow like the Stytch TOTP one: login, createTotp (outputs secret, recovery.codes),
 /// verify; a sub-workflow step; inputs email/password.

@@ -1,6 +1,8 @@
 import ArazzoExpressions
 import ArazzoJSON
 import Testing
+import ArazzoDiagnostics
+import OrderedCollections
 
 /// Issue 11: forms that break the letter of the spec but have one evident meaning are read with
 /// that meaning and reported as warnings carrying the canonical text (the fix-it).

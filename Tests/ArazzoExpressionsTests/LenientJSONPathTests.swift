@@ -2,6 +2,7 @@ import ArazzoExpressions
 import ArazzoJSON
 import ArazzoJSONPath
 import Testing
+import ArazzoDiagnostics
 
 /// Issue 11: `jsonpath` conditions written as comparisons (A28) and Goessner JSONPath (A9).
 @Suite("Lenient JSONPath conditions")

@@ -4,6 +4,7 @@ import ArazzoJSON
 import ArazzoTestServer
 import Foundation
 import Testing
+import OrderedCollections
 
 @Suite("Stytch-shaped server: Basic credentials and RFC 6238 TOTP")
 struct StytchServerTests {

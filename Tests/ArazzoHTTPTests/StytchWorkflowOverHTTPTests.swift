@@ -4,6 +4,7 @@ import ArazzoTestServer
 import Foundation
 import ArazzoTestSupport
 import Testing
+import OrderedCollections
 
 @Suite("Stytch reference workflow over HTTP (engine + AsyncHTTPExecutor + Stytch-shaped server)")
 struct StytchWorkflowOverHTTPTests {

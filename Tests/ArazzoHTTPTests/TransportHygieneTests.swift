@@ -59,7 +59,7 @@ struct TransportHygieneTests {
             method: "POST", url: "http://api.example.com/v1/b2b/totp",
             headers: ["Authorization": "Basic " + Self.canary])
         let warning = try #require(CredentialTransportCheck.warning(for: request))
-        #expect(warning == "credentials (header Authorization) are sent unencrypted over http to api.example.com:80; use an https URL (--server) unless this network is trusted")
+        #expect(warning == "credentials (header Authorization) are sent unencrypted over http to api.example.com:80; use an https server URL unless this network is trusted")
         #expect(!warning.contains(Self.canary))
     }
 

@@ -1,6 +1,7 @@
 import ArazzoJSON
 import ArazzoJSONPath
 import Testing
+import OrderedCollections
 
 /// Evaluation rules beyond the compliance suite.
 @Suite("JSONPath semantics")

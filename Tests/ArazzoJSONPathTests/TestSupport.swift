@@ -1,5 +1,6 @@
 import ArazzoJSON
 import Foundation
+import OrderedCollections
 
 /// A small JSON reader for test fixtures that keeps object member order and the integer/double
 /// distinction (Foundation's readers lose one or the other).

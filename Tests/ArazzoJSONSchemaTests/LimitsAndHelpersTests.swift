@@ -1,6 +1,7 @@
 import ArazzoJSON
 import ArazzoJSONSchema
 import Testing
+import OrderedCollections
 
 @Suite("Limits and helpers")
 struct LimitsAndHelpersTests {

@@ -1,6 +1,7 @@
 import ArazzoJSON
 import ArazzoJSONSchema
 import Testing
+import OrderedCollections
 
 @Suite("$ref and $defs")
 struct ReferenceTests {

@@ -3,6 +3,7 @@ import ArazzoJSONSchema
 import Foundation
 import ArazzoTestSupport
 import Testing
+import OrderedCollections
 
 /// Runs the official JSON-Schema-Test-Suite (`../shared/conformance/json-schema-test-suite`, next to
 /// the package root) against the engine: every required test of draft 2020-12 and draft 4, and the

@@ -1,5 +1,6 @@
 import ArazzoJSON
 import Testing
+import OrderedCollections
 
 /// A JSON text and the value it must parse to.
 struct ValidCase: CustomTestStringConvertible, Sendable {

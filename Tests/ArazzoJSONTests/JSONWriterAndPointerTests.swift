@@ -1,5 +1,6 @@
 import ArazzoJSON
 import Testing
+import OrderedCollections
 
 @Suite("JSON text writer")
 struct JSONWriterTests {

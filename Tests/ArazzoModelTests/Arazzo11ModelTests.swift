@@ -2,6 +2,8 @@ import ArazzoTestSupport
 import ArazzoDiagnostics
 import ArazzoModel
 import Testing
+import ArazzoJSON
+import OrderedCollections
 
 /// Arazzo 1.1 documents: read into the one model, gated by the declared version (decisions V1-V3).
 @Suite("Arazzo 1.1 model")

@@ -1,6 +1,8 @@
 import ArazzoDiagnostics
 import ArazzoYAML
 import Testing
+import ArazzoJSON
+import Foundation
 
 /// Ranges from the parser, scalar rewrites and text edits: the pieces every fix-it is made of.
 @Suite("Fix-it infrastructure (ranges, scalar edits, text edits, severity policy)")

@@ -6,6 +6,7 @@ import ArazzoTestSupport
 import ArazzoYAML
 import Foundation
 import Testing
+import OrderedCollections
 
 /// Malformed and hostile documents (`Fixtures/invalid/hostile/`, written by its `make-corpus.py`): each
 /// must end, quickly, in located one-line diagnostics, never in a crash or a hang. The rendered

@@ -1,6 +1,7 @@
 import ArazzoDiagnostics
 import ArazzoModel
 import Testing
+import Foundation
 
 /// Issue 11: unknown fields, `$schema`, ids outside the SHOULD-pattern and wrong scalar types,
 /// read through the public reader; fix-its are applied with `TextEditing` and the result re-read.

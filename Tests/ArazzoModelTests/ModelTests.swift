@@ -4,6 +4,7 @@ import ArazzoJSON
 import ArazzoModel
 import ArazzoYAML
 import Testing
+import OrderedCollections
 
 /// The AST built from `Fixtures/valid/all-fields.yaml`, which uses every field of every object.
 @Suite("Arazzo model (AST)")

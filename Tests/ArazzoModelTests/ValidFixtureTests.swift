@@ -2,6 +2,8 @@ import ArazzoTestSupport
 import ArazzoDiagnostics
 import ArazzoModel
 import Testing
+import ArazzoJSON
+import OrderedCollections
 
 @Suite("Valid documents")
 struct ValidFixtureTests {

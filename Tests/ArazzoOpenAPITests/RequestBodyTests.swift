@@ -1,6 +1,7 @@
 import Testing
 import ArazzoJSON
 import ArazzoOpenAPI
+import OrderedCollections
 
 @Suite("Request bodies and payload replacements (A20, A21)")
 struct RequestBodyTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Arazzo
+import ArazzoAsyncAPI
+import OrderedCollections
 
 /// AsyncAPI steps through the public API: transports registered on `RunOptions`, the in-memory
 /// broker standing in for a Kafka broker, correlation, traces and redaction (decisions AS1–AS3).

@@ -3,6 +3,9 @@ import ArazzoTestSupport
 import ArazzoTesting
 import Foundation
 import Testing
+import Arazzo
+import ArazzoYAML
+import OrderedCollections
 
 /// Runs the engine-level cases of `Fixtures/conformance` (those that do not exercise the CLI)
 /// directly through the public API: the case's exchanges replayed by a ``ScriptedExecutor`` (the

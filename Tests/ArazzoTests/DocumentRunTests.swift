@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Arazzo
+import OrderedCollections
 
 /// Several workflows as one run through the public API (decision A18, issue 12): each runs at most
 /// once, later ones read earlier ones' values, and a workflow an error reaches is refused while the

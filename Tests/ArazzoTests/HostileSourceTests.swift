@@ -1,4 +1,5 @@
 import Arazzo
+import ArazzoOpenAPI
 import Foundation
 import ArazzoTesting
 import ArazzoTestSupport

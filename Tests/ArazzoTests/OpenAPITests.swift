@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Arazzo
+import ArazzoOpenAPI
+import OrderedCollections
 
 @Suite("OpenAPI descriptions: references, servers, mock responses")
 struct OpenAPITests {

@@ -3,6 +3,10 @@ import ArazzoTesting
 import ArazzoTestSupport
 import Testing
 import Arazzo
+import ArazzoDiagnostics
+import ArazzoJSON
+import ArazzoModel
+import OrderedCollections
 
 /// The validation pipeline (issue 11): documents with errors still load and are checked whole,
 /// the checks that used to wait for a run, validation without sources, and documents built in code.

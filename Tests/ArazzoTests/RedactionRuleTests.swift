@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Arazzo
+import OrderedCollections
 
 /// The redaction rule of docs/decisions.md R1: secrets are hidden in values; the engine's wording
 /// keeps the document's names; a secret shorter than six characters is masked only as a whole

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Arazzo
+import OrderedCollections
 
 /// A small API for the run tests.
 let petsOpenAPI = """

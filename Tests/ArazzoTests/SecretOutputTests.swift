@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Arazzo
+import OrderedCollections
 
 /// Collects a run's events (the handler is called from the run's task).
 final class EventLog: @unchecked Sendable {

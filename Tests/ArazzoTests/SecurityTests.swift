@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Arazzo
+import OrderedCollections
 
 @Suite("Security schemes, credentials and redaction")
 struct SecurityTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Arazzo
+import ArazzoOpenAPI
+import OrderedCollections
 
 @Suite("Stytch reference workflow")
 struct StytchWorkflowTests {

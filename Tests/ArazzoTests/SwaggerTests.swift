@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Arazzo
+import ArazzoOpenAPI
+import OrderedCollections
 
 @Suite("Swagger 2.0 source descriptions")
 struct SwaggerTests {

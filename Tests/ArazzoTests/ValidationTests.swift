@@ -2,6 +2,7 @@ import Foundation
 import ArazzoTestSupport
 import Testing
 import Arazzo
+import ArazzoOpenAPI
 
 /// Golden diagnostics: the OAI examples' defects that need the OpenAPI descriptions (interpreter
 /// notes §6), loader errors, and expression locations inside quoted and block scalars.

@@ -1,6 +1,7 @@
 import ArazzoDiagnostics
 import ArazzoYAML
 import Testing
+import ArazzoJSON
 
 /// Every rejection is a located diagnostic with a message that says what to fix.
 @Suite("YAML errors")

@@ -2,6 +2,7 @@ import ArazzoDiagnostics
 import ArazzoJSON
 import ArazzoYAML
 import Testing
+import OrderedCollections
 
 @Suite("Node locations")
 struct LocationTests {

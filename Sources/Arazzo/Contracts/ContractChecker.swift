@@ -4,6 +4,7 @@ import ArazzoJSONSchema
 import ArazzoExecutor
 import ArazzoOpenAPI
 import ArazzoXPath
+import OrderedCollections
 
 /// Holds one request or response against the operation it came from (docs/contracts.md).
 ///

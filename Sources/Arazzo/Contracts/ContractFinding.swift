@@ -1,4 +1,5 @@
 public import ArazzoJSON
+import OrderedCollections
 
 /// The contract checks: each request and response of an OpenAPI step held against the operation
 /// it came from (docs/contracts.md). The raw values are the codes `--severity` and reports use.

@@ -1,5 +1,6 @@
 import ArazzoJSON
 import ArazzoExecutor
+import ArazzoOpenAPI
 
 extension RunSession {
     private func contractChecker(document: OpenAPIDocument, operation: OpenAPIOperation) -> ContractChecker {

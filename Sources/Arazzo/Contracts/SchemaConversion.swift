@@ -1,4 +1,6 @@
 import ArazzoJSON
+import Foundation
+import OrderedCollections
 
 /// Which way a message travels: `readOnly` properties may not be sent in a request,
 /// `writeOnly` ones may not come back in a response.

@@ -1,6 +1,7 @@
 import Foundation
 import ArazzoJSON
 import ArazzoXPath
+import OrderedCollections
 
 /// Reads an XML body into the JSON value its schema describes, following the OpenAPI XML Object
 /// (`name`, `attribute`, `wrapped`; decision CT7), so the converted schema can validate it.

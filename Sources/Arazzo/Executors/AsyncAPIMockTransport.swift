@@ -2,6 +2,7 @@ import ArazzoJSON
 import ArazzoOpenAPI
 public import ArazzoExecutor
 public import ArazzoAsyncAPI
+import OrderedCollections
 
 /// The `--mock` message transport (decision AS3): an ``InMemoryBroker`` that serves every
 /// protocol (set it as ``MessageTransports/fallback``), so a description naming Kafka or MQTT runs

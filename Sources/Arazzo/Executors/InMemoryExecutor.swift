@@ -1,6 +1,7 @@
 public import ArazzoJSON
 public import ArazzoExecutor
 import Synchronization
+import OrderedCollections
 
 /// A step executor that never touches the network: it answers from scripted responses keyed by
 /// method and path, or from a closure, and records every request it receives.

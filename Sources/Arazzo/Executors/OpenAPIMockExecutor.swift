@@ -1,6 +1,7 @@
 import ArazzoJSON
-import ArazzoOpenAPI
+public import ArazzoOpenAPI
 public import ArazzoExecutor
+import OrderedCollections
 
 /// A step executor that answers every request from the OpenAPI descriptions of a loaded
 /// document, without any network.

@@ -6,6 +6,8 @@ import ArazzoModel
 import ArazzoExpressions
 import ArazzoJSONSchema
 import ArazzoExecutor
+import ArazzoAsyncAPI
+import OrderedCollections
 
 extension LoadedDocument {
     /// Every problem of the document and its Arazzo sources: what loading found (structure and
@@ -41,7 +43,7 @@ extension LoadedDocument {
         if entry.sourcesSkipped, !document.sourceDescriptions.isEmpty {
             // Once, not per step: every operation is unchecked for the same reason.
             all.append(Diagnostic(
-                .note, "source descriptions were not loaded (--no-sources): operations, their parameters and workflows of other documents are not checked",
+                .note, "source descriptions were not loaded (LoadLimits.loadsSources is false): operations, their parameters and workflows of other documents are not checked",
                 at: document.locations["sourceDescriptions"] ?? document.location))
         }
         // Every located diagnostic gets the range of what it points at: the node or key that

@@ -5,6 +5,7 @@ import ArazzoJSON
 import ArazzoJSONSchema
 import ArazzoModel
 import ArazzoYAML
+import OrderedCollections
 
 /// Checks of values that are sent as text, where what is written and what is meant evidently
 /// differ (issue 12): an object or array input between quotes in a JSON payload template, and an

@@ -1,6 +1,7 @@
 public import OrderedCollections
 public import ArazzoJSON
 public import ArazzoDiagnostics
+import ArazzoJSONSchema
 
 /// One run of several workflows of a document (decision A18): each workflow runs at most once,
 /// as an entry or as a dependency, and a later workflow sees the inputs and outputs of the ones

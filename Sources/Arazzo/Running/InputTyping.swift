@@ -1,6 +1,7 @@
 public import ArazzoJSON
 import ArazzoJSONSchema
 import Foundation
+import ArazzoYAML
 
 /// Gives workflow inputs that arrive as text (a command line, environment variables, a form) the
 /// types the workflow's `inputs` schema declares, so `123456` is the string a `type: string`

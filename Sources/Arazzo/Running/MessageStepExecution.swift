@@ -1,3 +1,4 @@
+import ArazzoOpenAPI
 import ArazzoJSON
 import ArazzoExecutor
 import ArazzoExpressions

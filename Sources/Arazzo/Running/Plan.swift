@@ -4,6 +4,8 @@ import ArazzoModel
 import ArazzoExpressions
 import ArazzoJSONSchema
 import ArazzoExecutor
+import ArazzoYAML
+import OrderedCollections
 
 /// Every workflow of every loaded Arazzo document, compiled once: operations resolved, parameter
 /// lists merged, actions resolved and merged, expressions, templates and criteria parsed. Runs

@@ -3,6 +3,7 @@ import ArazzoOpenAPI
 import ArazzoExecutor
 import ArazzoExpressions
 import ArazzoModel
+import OrderedCollections
 
 /// A request built for an operation step, with what expressions can read about it.
 struct BuiltRequest {

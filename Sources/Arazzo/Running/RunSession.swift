@@ -3,6 +3,7 @@ import ArazzoJSON
 import ArazzoExecutor
 import ArazzoExpressions
 import ArazzoJSONSchema
+import OrderedCollections
 
 /// Input-schema violations, as an error value.
 struct InputViolations: Error {

@@ -2,6 +2,8 @@ import Foundation
 import ArazzoJSON
 import ArazzoExecutor
 import ArazzoExpressions
+import ArazzoOpenAPI
+import OrderedCollections
 
 /// One attempt of one step, before an action is chosen.
 struct StepExecution {

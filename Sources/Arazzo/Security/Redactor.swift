@@ -1,6 +1,8 @@
 import ArazzoJSON
 import ArazzoOpenAPI
 import ArazzoExecutor
+import ArazzoYAML
+import OrderedCollections
 
 /// Removes secrets from everything a run records.
 ///

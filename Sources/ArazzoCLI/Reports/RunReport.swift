@@ -1,5 +1,8 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import Foundation
+import OrderedCollections
+import ArazzoOpenAPI
 
 /// Everything a run produced, rendered as the `--json`, `--junit` and `--har` files.
 ///
@@ -358,3 +361,4 @@ struct RunReport {
         return out
     }
 }
+#endif

@@ -1,14 +1,14 @@
-public import ArazzoDiagnostics
-public import ArazzoYAML
+package import ArazzoDiagnostics
+package import ArazzoYAML
 
 /// The outcome of reading one Arazzo document: the AST when it is usable, and every problem found.
-public struct ArazzoReadResult: Sendable {
+package struct ArazzoReadResult: Sendable {
     /// The AST; nil when any error was found (warnings alone keep it).
-    public let document: ArazzoSpecification?
+    package let document: ArazzoSpecification?
     /// Every problem found (YAML, structure and semantics), sorted by location.
-    public let diagnostics: Diagnostics
+    package let diagnostics: Diagnostics
     /// The parsed node tree; nil when the text is not valid YAML/JSON.
-    public let root: YAMLNode?
+    package let root: YAMLNode?
 }
 
 /// Reads Arazzo documents (YAML or JSON) into the AST, reporting every problem at once.
@@ -17,9 +17,9 @@ public struct ArazzoReadResult: Sendable {
 /// only diagnostic), decoding (structure: fields, types, patterns, counts; collects all problems),
 /// and ``ArazzoValidator`` (semantics: uniqueness, references, cycles). Runtime expressions are not
 /// parsed here; the expression layer checks the ``ExpressionString`` fields.
-public enum ArazzoDocumentReader {
+package enum ArazzoDocumentReader {
     /// Parses and checks `text`; `file` names it in diagnostics (write it as the user should see it).
-    public static func read(text: String, file: String) -> ArazzoReadResult {
+    package static func read(text: String, file: String) -> ArazzoReadResult {
         let root: YAMLNode
         do {
             root = try YAMLParser.parse(text, file: file)
@@ -30,7 +30,7 @@ public enum ArazzoDocumentReader {
     }
 
     /// Checks an already parsed node tree.
-    public static func read(root: YAMLNode, file: String) -> ArazzoReadResult {
+    package static func read(root: YAMLNode, file: String) -> ArazzoReadResult {
         let (document, structural) = decode(root, file: file)
         var all = structural
         if let document {
@@ -43,7 +43,7 @@ public enum ArazzoDocumentReader {
     /// The structural pass alone: builds the AST leniently (missing required strings become empty,
     /// a step without a target gets an empty `operationId`) so semantic checks can still run.
     /// Returns nil for the AST only when the root is not a mapping or the version is not 1.0.x.
-    public static func decode(_ root: YAMLNode, file: String) -> (document: ArazzoSpecification?, diagnostics: Diagnostics) {
+    package static func decode(_ root: YAMLNode, file: String) -> (document: ArazzoSpecification?, diagnostics: Diagnostics) {
         var context = DecodingContext(file: file)
         let document = context.decodeDocument(root)
         return (document, Diagnostics(context.diagnostics))

@@ -1,5 +1,6 @@
 import ArazzoDiagnostics
 import ArazzoYAML
+import ArazzoJSON
 
 /// RFC 3986 `URI-reference` syntax for `$self` and source description `url` (both schemas:
 /// `format: uri-reference`).

@@ -1,7 +1,7 @@
 /// The stable rule identifiers the reader and validator put in ``Diagnostic/code``.
 ///
 /// Tools and tests match on these; the messages may be reworded, the codes may not.
-public enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
+package enum ArazzoRule: String, Sendable, Hashable, CaseIterable {
     // Structure (decoding).
     /// A REQUIRED field is absent.
     case missingField = "missing-field"

@@ -1,4 +1,4 @@
-public import ArazzoDiagnostics
+package import ArazzoDiagnostics
 import OrderedCollections
 import ArazzoExecutor
 
@@ -9,9 +9,9 @@ import ArazzoExecutor
 ///
 /// It does not parse runtime expressions in general (the expression layer does) and does not load
 /// the source descriptions (the engine checks operations against them).
-public enum ArazzoValidator {
+package enum ArazzoValidator {
     /// All semantic problems of `document`, in discovery order.
-    public static func validate(_ document: ArazzoSpecification) -> Diagnostics {
+    package static func validate(_ document: ArazzoSpecification) -> Diagnostics {
         var v = Checker(document: document)
         v.run()
         return Diagnostics(v.diagnostics)

@@ -1,12 +1,14 @@
-public import ArazzoDiagnostics
+package import ArazzoDiagnostics
 import ArazzoYAML
+import OrderedCollections
+import ArazzoJSON
 
 /// One place in a document that holds, or may hold, a runtime expression, with the scope it is
 /// evaluated in. ``ArazzoSpecification/expressionSites`` lists them all so the expression layer can
 /// parse and check every one at validation time without knowing the AST's shape.
-public struct ExpressionSite: Sendable, Hashable {
+package struct ExpressionSite: Sendable, Hashable {
     /// What the text is, which decides how it must be parsed.
-    public enum Role: Sendable, Hashable {
+    package enum Role: Sendable, Hashable {
         /// A criterion `context`: must be a runtime expression.
         case criterionContext
         /// A criterion `condition`, in the language of its kind (simple, regex, jsonpath, xpath).
@@ -34,23 +36,23 @@ public struct ExpressionSite: Sendable, Hashable {
     }
 
     /// What the text is.
-    public let role: Role
+    package let role: Role
     /// The text as written.
-    public let text: String
+    package let text: String
     /// Where the text starts (its opening quote for quoted scalars).
-    public let location: SourceLocation
+    package let location: SourceLocation
     /// The workflow the site belongs to; nil inside `components`.
-    public let workflowId: String?
+    package let workflowId: String?
     /// The step the site belongs to; nil for workflow-level sites and components.
-    public let stepId: String?
+    package let stepId: String?
     /// Whether that step calls a workflow (then `$statusCode`, `$response.*`, … are undefined, A13).
-    public let stepCallsWorkflow: Bool
+    package let stepCallsWorkflow: Bool
 }
 
 extension ArazzoSpecification {
     /// Every place that holds or may hold a runtime expression, in document order per workflow,
     /// then the components.
-    public var expressionSites: [ExpressionSite] {
+    package var expressionSites: [ExpressionSite] {
         var sites: [ExpressionSite] = []
         for workflow in workflows {
             let scope = SiteScope(workflowId: workflow.workflowId, stepId: nil, callsWorkflow: false)

@@ -1,3 +1,4 @@
+import OrderedCollections
 extension ArazzoSpecification {
     /// The parameter an entry stands for: the inline object, or the referenced component with the
     /// Reusable Object's `value` (if any) replacing the component's. Nil if the reference does not
