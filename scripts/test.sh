@@ -23,3 +23,6 @@ if [ "${ARAZZO_EMBEDDER_BUILD:-0}" = 1 ]; then
 else
   ./scripts/check-embedder.sh
 fi
+# Every target still compiles with the Networking trait off (the files that need it are guarded
+# with `#if Networking`; docs/embedding.md). Its own scratch path, so the main build stays warm.
+swift build --disable-default-traits --scratch-path .build-notraits 2>&1 | tail -1

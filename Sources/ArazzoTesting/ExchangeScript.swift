@@ -1,4 +1,3 @@
-#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 public import ArazzoJSON
 import Foundation
 
@@ -250,4 +249,3 @@ struct FieldList: Decodable {
         }
     }
 }
-#endif
