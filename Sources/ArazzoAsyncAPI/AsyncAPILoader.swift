@@ -415,18 +415,6 @@ extension String {
     /// A `$ref` fragment with `%xx` escapes decoded (RFC 6901 §6: a pointer in a URI fragment
     /// is percent-encoded); the text itself when it holds none or a malformed one.
     var removingPercentEncodingIfNeeded: String {
-        guard contains("%") else { return self }
-        var bytes: [UInt8] = []
-        var iterator = Array(utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                iterator = iterator.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self) ?? self
+        String(validating: percentDecodedBytes(self).bytes, as: UTF8.self) ?? self
     }
 }

@@ -184,31 +184,11 @@ package struct JSONSchema: Sendable, Hashable {
 }
 
 extension String {
-    /// The string with `%XX` escapes decoded, or unchanged when it holds an invalid escape.
+    /// The string with `%XX` escapes decoded, or unchanged when it holds a malformed escape or
+    /// decodes to bytes that are not UTF-8.
     var removingPercentEncodingIfValid: String {
-        guard contains("%") else { return self }
-        var bytes: [UInt8] = []
-        var utf8 = Array(self.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == 37 {
-                guard utf8.count >= 2, let high = hexValue(utf8[utf8.startIndex]), let low = hexValue(utf8[utf8.startIndex + 1]) else {
-                    return self
-                }
-                bytes.append(high << 4 | low)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self) ?? self
-    }
-}
-
-private func hexValue(_ b: UInt8) -> UInt8? {
-    switch b {
-    case 48...57: return b - 48
-    case 65...70: return b - 55
-    case 97...102: return b - 87
-    default: return nil
+        let decoded = percentDecodedBytes(self)
+        guard decoded.allEscapesValid else { return self }
+        return String(validating: decoded.bytes, as: UTF8.self) ?? self
     }
 }

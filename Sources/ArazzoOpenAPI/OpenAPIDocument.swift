@@ -63,7 +63,7 @@ public struct OpenAPIDocument: Sendable {
             target = externals[document]
         }
         guard let target else { return nil }
-        let pointerText = URLReference.percentDecode(fragment ?? "")
+        let pointerText = percentDecoded(fragment ?? "")
         guard let pointer = try? JSONPointer(parsing: pointerText) else { return nil }
         return try? pointer.resolve(in: target)
     }

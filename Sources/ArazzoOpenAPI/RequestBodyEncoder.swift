@@ -170,7 +170,7 @@ package enum RequestBodyEncoder: Sendable {
 
     /// `+` as a space, then `%XX` escapes.
     private static func formDecode(_ text: Substring) -> String {
-        URLReference.percentDecode(String(text).replacing("+", with: " "))
+        percentDecoded(String(text).replacing("+", with: " "))
     }
 
     // MARK: - Multipart

@@ -550,7 +550,7 @@ enum SwaggerConversion {
                 guard let next = lookup.resolveReference(ref) else { return (current, currentTokens) }
                 let (document, fragment) = URLReference.splitFragment(ref)
                 if document.isEmpty || document == url,
-                   let pointer = try? JSONPointer(parsing: URLReference.percentDecode(fragment ?? "")) {
+                   let pointer = try? JSONPointer(parsing: percentDecoded(fragment ?? "")) {
                     currentTokens = pointer.tokens
                 } else {
                     currentTokens = nil

@@ -1,3 +1,4 @@
+import ArazzoJSON
 import Foundation
 
 /// URL-reference arithmetic (RFC 3986 §5.2) over plain strings, for source descriptions, `$ref`s
@@ -48,7 +49,7 @@ package enum URLReference {
                 rest = rest[slash...]
             }
         }
-        return percentDecode(String(rest))
+        return percentDecoded(String(rest))
     }
 
     /// Resolves `reference` against `base` (an absolute file path or an absolute URL).
@@ -62,7 +63,7 @@ package enum URLReference {
         }
         // File paths.
         let basePath = filePath(base)
-        if reference.hasPrefix("/") { return normalizePath(percentDecode(reference)) }
+        if reference.hasPrefix("/") { return normalizePath(percentDecoded(reference)) }
         if reference.hasPrefix("#") { return splitFragment(basePath).document + reference }
         let directory: String
         if let slash = basePath.lastIndex(of: "/") {
@@ -71,7 +72,7 @@ package enum URLReference {
             directory = ""
         }
         let (doc, fragment) = splitFragment(reference)
-        let joined = normalizePath(directory + percentDecode(doc))
+        let joined = normalizePath(directory + percentDecoded(doc))
         return fragment.map { joined + "#" + $0 } ?? joined
     }
 
@@ -141,33 +142,5 @@ package enum URLReference {
         var result = (absolute ? "/" : "") + out.joined(separator: "/")
         if trailing && !out.isEmpty { result += "/" }
         return result
-    }
-
-    /// Decodes `%XX` escapes (invalid escapes are kept as written).
-    package static func percentDecode(_ text: String) -> String {
-        guard text.contains("%") else { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let high = hexValue(iterator[iterator.startIndex]),
-               let low = hexValue(iterator[iterator.startIndex + 1]) {
-                bytes.append(high << 4 | low)
-                iterator = iterator.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

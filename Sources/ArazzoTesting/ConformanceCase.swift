@@ -306,24 +306,11 @@ extension ConformanceCase {
             case close
         }
 
-        /// The expected request of an exchange.
+        /// The expected request of an exchange: the script's checks plus a body substring, which
+        /// the script format cannot express and is checked after the run.
         public struct Request: Sendable, Hashable {
-            /// The method.
-            public var method: String
-            /// The raw (percent-encoded) path, without the query.
-            public var path: String
-            /// Exactly these query items (percent-decoded), when given.
-            public var query: [HTTPHeaderField]?
-            /// Exactly this raw query string, when given.
-            public var rawQuery: String?
-            /// Headers that must be present with these values (names case-insensitive).
-            public var headers: [HTTPHeaderField]?
-            /// Headers that must be absent.
-            public var absentHeaders: [String]?
-            /// The body parsed as JSON must equal this.
-            public var json: JSONValue?
-            /// The body must be exactly this text.
-            public var text: String?
+            /// What the script checks (method, path, query, headers, a JSON or exact text body).
+            public var expected: ExpectedRequest
             /// The body must contain this text (checked after the run).
             public var bodyContains: String?
         }
@@ -350,20 +337,22 @@ extension ConformanceCase {
             let r = try reader.mapping(requestNode, "request", keys: [
                 "method", "path", "query", "rawQuery", "headers", "absentHeaders", "body",
             ])
-            request = Request(
+            var expected = ExpectedRequest(
                 method: try reader.requiredString(r, "method", in: requestNode),
                 path: try reader.requiredString(r, "path", in: requestNode),
                 query: try r["query"].map { (node: YAMLNode) throws(ConformanceCaseError) in try reader.fields(node, "query") },
                 rawQuery: try r["rawQuery"].map { (node: YAMLNode) throws(ConformanceCaseError) in try reader.string(node, "rawQuery") },
                 headers: try r["headers"].map { (node: YAMLNode) throws(ConformanceCaseError) in try reader.fields(node, "headers") },
                 absentHeaders: try r["absentHeaders"].map { (node: YAMLNode) throws(ConformanceCaseError) in try reader.strings(node, "absentHeaders") })
+            var bodyContains: String?
             if let body = r["body"] {
                 let b = try reader.mapping(body, "body", keys: ["json", "text", "contains"])
                 guard b.count == 1 else { throw reader.error(body, "a request body has exactly one of json, text, contains") }
-                request.json = b["json"]?.jsonValue
-                request.text = try b["text"].map { (node: YAMLNode) throws(ConformanceCaseError) in try reader.string(node, "text") }
-                request.bodyContains = try b["contains"].map { (node: YAMLNode) throws(ConformanceCaseError) in try reader.string(node, "contains") }
+                expected.json = b["json"]?.jsonValue
+                expected.body = try b["text"].map { (node: YAMLNode) throws(ConformanceCaseError) in try reader.string(node, "text") }
+                bodyContains = try b["contains"].map { (node: YAMLNode) throws(ConformanceCaseError) in try reader.string(node, "contains") }
             }
+            request = Request(expected: expected, bodyContains: bodyContains)
             response = Response()
             if let responseNode = fields["response"] {
                 let s = try reader.mapping(responseNode, "response", keys: ["status", "headers", "json", "text", "contentType", "delay"])
@@ -386,9 +375,6 @@ extension ConformanceCase {
         public var scripted: Exchange {
             var headers = response.headers
             if let type = response.contentType { headers.append(HTTPHeaderField(name: "Content-Type", value: type)) }
-            let expected = ExpectedRequest(
-                method: request.method, path: request.path, query: request.query, rawQuery: request.rawQuery,
-                headers: request.headers, absentHeaders: request.absentHeaders, json: request.json, body: request.text)
             var answer = ScriptedResponse(
                 status: response.status, headers: headers, json: response.json, body: response.text,
                 delayMilliseconds: response.delay.map { Int(($0 * 1000).rounded()) })
@@ -397,7 +383,7 @@ extension ConformanceCase {
             case .close?: answer.fault = .closeConnection
             case nil: break
             }
-            return Exchange(request: expected, response: answer)
+            return Exchange(request: request.expected, response: answer)
         }
     }
 }

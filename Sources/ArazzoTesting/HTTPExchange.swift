@@ -1,3 +1,4 @@
+import ArazzoJSON
 import Foundation
 
 // The wire-level records a script speaks: what a server (loopback or in memory) received and what it
@@ -71,35 +72,6 @@ public struct ReceivedRequest: Sendable, Hashable, Codable {
     public var bodyText: String? { String(validating: body, as: UTF8.self) }
 }
 
-/// Decodes `%XX` escapes; malformed escapes are kept literally (a test server must not reject
-/// what it is meant to report).
-package func percentDecoded(_ text: Substring) -> String {
-    guard text.contains("%") else { return String(text) }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(text.utf8.count)
-    var iterator = Array(text.utf8)[...]
-    while let byte = iterator.popFirst() {
-        if byte == UInt8(ascii: "%"), iterator.count >= 2,
-            let high = hexValue(iterator[iterator.startIndex]),
-            let low = hexValue(iterator[iterator.startIndex + 1])
-        {
-            bytes.append(high << 4 | low)
-            iterator = iterator.dropFirst(2)
-        } else {
-            bytes.append(byte)
-        }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-    default: return nil
-    }
-}
 
 /// The response a loopback server sends for one request.
 public struct ServerResponse: Sendable {

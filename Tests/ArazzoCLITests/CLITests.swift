@@ -440,17 +440,12 @@ struct ConsoleTests {
 struct ConformanceRunnerTests {
     @Test("a case whose expectations are wrong fails, naming each difference")
     func detectsDifferences() async throws {
-        // A suite of one mutated case, with the shared descriptions beside it as in Fixtures/.
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let source = Repository.fixture("conformance/expr-statuscode")
-        try FileManager.default.copyItem(atPath: Repository.fixture("conformance/_shared"), toPath: directory.file("_shared"))
-        try FileManager.default.copyItem(atPath: source, toPath: directory.file("mutated"))
-        let caseText = try String(contentsOfFile: source + "/case.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "code: 200", with: "code: 201")
-            .replacingOccurrences(of: "path: /pets/7", with: "path: /pets/8")
-        try caseText.write(toFile: directory.file("mutated/case.yaml"), atomically: true, encoding: .utf8)
-        let problems = try await CLIConformanceRunner.run(ConformanceCase.Folder(path: directory.file("mutated")))
+        let folder = try Repository.mutatedConformanceCase("expr-statuscode", in: directory, replacing: [
+            ("code: 200", "code: 201"), ("path: /pets/7", "path: /pets/8"),
+        ])
+        let problems = try await CLIConformanceRunner.run(folder)
         #expect(problems.contains { $0.contains("expected {\"code\":201}") })
         #expect(problems.contains { $0.contains("outcome failed, expected succeeded") })
         #expect(problems.contains { $0.hasPrefix("server: ") })

@@ -191,18 +191,12 @@ struct ConformanceTests {
 struct EngineConformanceRunnerTests {
     @Test("a case whose expectations are wrong fails, naming each difference, as the CLI runner does")
     func detectsDifferences() async throws {
-        // A suite of one mutated case, with the shared descriptions beside it as in Fixtures/.
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let source = Repository.fixture("conformance/expr-statuscode")
-        try FileManager.default.copyItem(atPath: Repository.fixture("conformance/_shared"), toPath: directory.file("_shared"))
-        try FileManager.default.copyItem(atPath: source, toPath: directory.file("mutated"))
-        let caseText = try String(contentsOfFile: source + "/case.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "code: 200", with: "code: 200\n        extra: 1")
-            .replacingOccurrences(of: "path: /pets/7", with: "path: /pets/8")
-            .replacingOccurrences(of: "get 200 next", with: "get 200 end")
-        try caseText.write(toFile: directory.file("mutated/case.yaml"), atomically: true, encoding: .utf8)
-        let problems = try await ConformanceTests.run(ConformanceCase.Folder(path: directory.file("mutated")))
+        let folder = try Repository.mutatedConformanceCase("expr-statuscode", in: directory, replacing: [
+            ("code: 200", "code: 200\n        extra: 1"), ("path: /pets/7", "path: /pets/8"), ("get 200 next", "get 200 end"),
+        ])
+        let problems = try await ConformanceTests.run(folder)
         // Outputs compare exactly: the extra expected output is a difference.
         #expect(problems.contains { $0.contains("expected {\"code\":200,\"extra\":1}") })
         #expect(problems.contains { $0.hasPrefix("wf: steps [get 599") && $0.hasSuffix("expected [get 200 end]") }, "\(problems)")

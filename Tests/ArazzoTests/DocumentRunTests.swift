@@ -75,14 +75,7 @@ struct DocumentRunTests {
 
     @Test("runAll refuses only the workflow an error reaches; the clean one runs")
     func refusesOnlyTheInvalid() async throws {
-        let document = try await petsDocument("""
-              - workflowId: clean
-                steps:
-                  - {stepId: c, operationId: getStatus}
-              - workflowId: broken
-                steps:
-                  - {stepId: b, operationId: getStatsu}
-            """)
+        let document = try await petsDocument(cleanAndBrokenWorkflows)
         let diagnostics = document.validate()
         #expect(diagnostics.hasErrors)
         let executor = InMemoryExecutor(routes: [Self.files])

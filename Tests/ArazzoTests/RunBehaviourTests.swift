@@ -53,14 +53,14 @@ paths:
         '200': {description: OK}
 """
 
-func petsDocument(_ workflows: String, components: String = "") async throws -> LoadedDocument {
-    try await load(petsArazzo(workflows, components: components), sources: ["pets.yaml": petsOpenAPI])
+func petsDocument(_ workflows: String, components: String = "", arazzo version: String = "1.0.1") async throws -> LoadedDocument {
+    try await load(petsArazzo(workflows, components: components, arazzo: version), sources: ["pets.yaml": petsOpenAPI])
 }
 
 /// The text of an Arazzo document over `./pets.yaml` with `workflows` (indented list items).
-func petsArazzo(_ workflows: String, components: String = "") -> String {
+func petsArazzo(_ workflows: String, components: String = "", arazzo version: String = "1.0.1") -> String {
     """
-    arazzo: 1.0.1
+    arazzo: \(version)
     info: {title: t, version: 1.0.0}
     sourceDescriptions:
       - {name: pets, url: ./pets.yaml, type: openapi}
@@ -69,6 +69,17 @@ func petsArazzo(_ workflows: String, components: String = "") -> String {
     \(components)
     """
 }
+
+/// Two workflows over `./pets.yaml`: `clean` is valid; `broken` names an operation the description
+/// lacks (`getStatsu`), an error that reaches only it.
+let cleanAndBrokenWorkflows = """
+      - workflowId: clean
+        steps:
+          - {stepId: c, operationId: getStatus}
+      - workflowId: broken
+        steps:
+          - {stepId: b, operationId: getStatsu}
+    """
 
 @Suite("Running workflows")
 struct RunBehaviourTests {
@@ -384,12 +395,7 @@ struct RunBehaviourTests {
 
     @Test("V5: a workflow step's timeout is decided by the injected clock, without real waiting")
     func stepTimeoutOnInjectedClock() async throws {
-        let document = try await load("""
-            arazzo: 1.1.0
-            info: {title: t, version: 1.0.0}
-            sourceDescriptions:
-              - {name: pets, url: ./pets.yaml, type: openapi}
-            workflows:
+        let document = try await petsDocument("""
               - workflowId: wf
                 steps:
                   - {stepId: call, workflowId: slow, timeout: 60000}
@@ -397,7 +403,7 @@ struct RunBehaviourTests {
                 steps:
                   - {stepId: first, operationId: getStatus}
                   - {stepId: second, operationId: getStatus}
-            """, sources: ["pets.yaml": petsOpenAPI])
+            """, arazzo: "1.1.0")
         // Each exchange takes an hour of the run's clock; the test takes milliseconds of real time.
         let clock = ImmediateClock()
         let executor = InMemoryExecutor { _ throws(TransportError) in

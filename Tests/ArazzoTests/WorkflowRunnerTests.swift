@@ -166,14 +166,7 @@ struct WorkflowRunnerTests {
 
     @Test("An error refuses the workflow it reaches; the others run; an unknown id is refused by selection")
     func refusals() async throws {
-        let runner = try await Self.runner("""
-              - workflowId: clean
-                steps:
-                  - {stepId: c, operationId: getStatus}
-              - workflowId: broken
-                steps:
-                  - {stepId: b, operationId: getStatsu}
-            """, executor: InMemoryExecutor(routes: [.init("GET", "/v1/status", .status(200))]))
+        let runner = try await Self.runner(cleanAndBrokenWorkflows, executor: InMemoryExecutor(routes: [.init("GET", "/v1/status", .status(200))]))
         #expect(Array(runner.refusals(among: ["clean", "broken"]).keys) == ["broken"])
         let entries = await runner.runAll()
         #expect(entries.count == 2)

@@ -52,7 +52,7 @@ struct MessageSampler {
         let root = source.root
         var sampler = SchemaSampler(resolve: { reference in
             guard reference.hasPrefix("#"),
-                  let pointer = try? JSONPointer(parsing: URLReference.percentDecode(String(reference.dropFirst()))) else { return nil }
+                  let pointer = try? JSONPointer(parsing: percentDecoded(String(reference.dropFirst()))) else { return nil }
             return try? pointer.resolve(in: root)
         })
         let message = target.messages.first

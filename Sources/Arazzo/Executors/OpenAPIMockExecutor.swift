@@ -233,7 +233,7 @@ public struct OpenAPIMockExecutor: StepExecutor {
         guard let mark = url.firstIndex(of: "?") else { return [] }
         var query = url[url.index(after: mark)...]
         if let hash = query.firstIndex(of: "#") { query = query[..<hash] }
-        return Set(query.split(separator: "&").map { URLReference.percentDecode(String($0.split(separator: "=", maxSplits: 1).first ?? "")) })
+        return Set(query.split(separator: "&").map { percentDecoded(String($0.split(separator: "=", maxSplits: 1).first ?? "")) })
     }
 }
 
@@ -534,7 +534,7 @@ struct XMLSampleWriter {
         var hops = 0
         while case .object(let members) = current, case .string(let ref)? = members["$ref"], hops < 32 {
             guard let next = document.resolveReference(ref) else { break }
-            component = ref.split(separator: "/").last.map { URLReference.percentDecode(String($0)) }
+            component = ref.split(separator: "/").last.map { percentDecoded(String($0)) }
             current = next
             hops += 1
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ArazzoJSON
 import ArazzoOpenAPI
 import ArazzoExecutor
 
@@ -179,7 +180,7 @@ struct FileGate {
             var relative = Substring(rest)
             if let query = relative.firstIndex(where: { $0 == "?" }) { relative = relative[..<query] }
             while relative.hasPrefix("/") { relative = relative.dropFirst() }
-            let decoded = URLReference.percentDecode(String(relative))
+            let decoded = percentDecoded(String(relative))
             let path = resolved.tree.root == "/" ? "/" + decoded : resolved.tree.root + "/" + decoded
             guard !decoded.contains("\0"), Self.allows(resolved.tree, path) else {
                 return .failure(ReadFailure(

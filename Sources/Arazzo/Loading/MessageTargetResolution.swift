@@ -147,7 +147,7 @@ extension OperationResolver {
             }
             return .failure(ResolutionFailure(message: "source description '\(sourceName)' is not an AsyncAPI description; channelPath needs an asyncapi source", code: "unknown-channel"))
         }
-        let fragment = URLReference.percentDecode(String(rest.dropFirst()))
+        let fragment = percentDecoded(String(rest.dropFirst()))
         let channel: AsyncAPIDocument.Channel
         do {
             channel = try source.index.channel(path: fragment)

@@ -203,7 +203,7 @@ struct OperationResolver {
         guard rest.hasPrefix("#") else {
             return (.failure(ResolutionFailure(message: "operationPath must continue with '#' and a JSON pointer such as #/paths/~1pets/get")), nil)
         }
-        let fragment = URLReference.percentDecode(String(rest.dropFirst()))
+        let fragment = percentDecoded(String(rest.dropFirst()))
         let pointer: JSONPointer
         do {
             pointer = try JSONPointer(parsing: fragment)

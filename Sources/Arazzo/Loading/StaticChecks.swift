@@ -33,7 +33,7 @@ enum StaticChecks {
     /// leads (a path through a `$ref` stops at the last node that exists).
     static func node(atSchemaPath schemaPath: String, in root: YAMLNode) -> YAMLNode {
         guard schemaPath.hasPrefix("#"),
-              let pointer = try? JSONPointer(parsing: URLReference.percentDecode(String(schemaPath.dropFirst())))
+              let pointer = try? JSONPointer(parsing: percentDecoded(String(schemaPath.dropFirst())))
         else { return root }
         return root.deepestNode(along: pointer)
     }
