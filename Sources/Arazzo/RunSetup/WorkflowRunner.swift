@@ -82,10 +82,7 @@ public struct WorkflowRunner: Sendable {
     public func selection(_ workflowIds: [String] = []) throws(RunFailure) -> [String] {
         guard !workflowIds.isEmpty else { return document.runOrder }
         for id in workflowIds where document.document.workflow(id) == nil {
-            let ids = document.workflowIds
-            throw RunFailure(diagnostics: Diagnostics([.error(
-                "no workflow '\(id)' in \(document.url)", code: "unknown-workflow",
-                notes: ids.isEmpty ? [] : ["the workflows are " + ids.map { "'\($0)'" }.joined(separator: ", ")])]))
+            throw document.unknownWorkflow(id)
         }
         return workflowIds
     }

@@ -35,12 +35,7 @@ public final class DocumentRun {
     ) async throws(RunFailure) -> RunResult {
         let document = engine.document
         let key = WorkflowKey(unitURL: document.url, workflowId: workflowId)
-        guard let workflow = plan.workflows[key] else {
-            let ids = document.workflowIds
-            throw RunFailure(diagnostics: Diagnostics([.error(
-                "no workflow '\(workflowId)' in \(document.url)", code: "unknown-workflow",
-                notes: ids.isEmpty ? [] : ["the workflows are " + ids.map { "'\($0)'" }.joined(separator: ", ")])]))
-        }
+        guard let workflow = plan.workflows[key] else { throw document.unknownWorkflow(workflowId) }
         if let earlier = session.completed[key] { return earlier.result }
         // A document with errors loads, so that every problem is reported at once; it runs only
         // the workflows no error reaches.
@@ -158,5 +153,17 @@ extension WorkflowEngine {
             progress = { if case .event(let event) = $0 { events(event) } }
         }
         return await startRun(diagnostics: diagnostics).runEntries(workflowIds ?? document.runOrder, refused: [:], progress: progress) { _ in inputs }
+    }
+}
+
+extension LoadedDocument {
+    /// The failure for a run asked of `workflowId`, which names no workflow of this document: one
+    /// wording for every entry point (``DocumentRun/run(workflowId:inputs:events:)``,
+    /// ``WorkflowRunner/selection(_:)``).
+    func unknownWorkflow(_ workflowId: String) -> RunFailure {
+        let ids = workflowIds
+        return RunFailure(diagnostics: Diagnostics([.error(
+            "no workflow '\(workflowId)' in \(url)", code: "unknown-workflow",
+            notes: ids.isEmpty ? [] : ["the workflows are " + ids.map { "'\($0)'" }.joined(separator: ", ")])]))
     }
 }
