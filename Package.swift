@@ -172,7 +172,7 @@ let package = Package(
         .target(
             name: "ArazzoTestServer",
             dependencies: [
-                "ArazzoTesting", "ArazzoJSON",
+                "ArazzoTesting", "ArazzoExecutor", "ArazzoJSON",
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
@@ -184,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "arazzo-bench",
             dependencies: [
-                "Arazzo", "ArazzoHTTP", "ArazzoCLI", "ArazzoTestServer", "ArazzoJSONPath", "ArazzoModel", "ArazzoYAML", "CYAML",
+                "Arazzo", "ArazzoExecutor", "ArazzoHTTP", "ArazzoCLI", "ArazzoTestServer", "ArazzoJSONPath", "ArazzoModel", "ArazzoYAML", "CYAML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: networking)),
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),

@@ -1,4 +1,5 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
+import ArazzoExecutor
 public import NIOCore
 import NIOConcurrencyHelpers
 import NIOPosix
@@ -152,7 +153,7 @@ final class FaultHandler: ChannelInboundHandler {
             let name = String(line[..<colon])
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             headers.append(HTTPHeaderField(name: name, value: value))
-            if name.lowercased() == "content-length" { length = Int(value) ?? 0 }
+            if HeaderFields.namesMatch(name, "content-length") { length = Int(value) ?? 0 }
         }
         let bodyStart = headEnd + 4
         guard length >= 0, view.endIndex - bodyStart >= length else { return nil }

@@ -1,4 +1,5 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
+import ArazzoExecutor
 import NIOCore
 import NIOConcurrencyHelpers
 import NIOHTTP1
@@ -217,7 +218,7 @@ final class HTTPExchangeHandler: ChannelInboundHandler, RemovableChannelHandler 
         headers.reserveCapacity(response.headers.count + 2)
         var hasLength = false
         for field in response.headers {
-            if field.name.lowercased() == "content-length" { hasLength = true }
+            if HeaderFields.namesMatch(field.name, "content-length") { hasLength = true }
             headers.add(name: field.name, value: field.value)
         }
         if !hasLength { headers.add(name: "Content-Length", value: String(response.body.count)) }
@@ -242,7 +243,7 @@ final class HTTPExchangeHandler: ChannelInboundHandler, RemovableChannelHandler 
     private static func writeTruncated(_ response: ServerResponse, version: HTTPVersion, context: ChannelHandlerContext) {
         let announced = max(response.body.count, 2)
         var headers = HTTPHeaders()
-        for field in response.headers where field.name.lowercased() != "content-length" {
+        for field in response.headers where !HeaderFields.namesMatch(field.name, "content-length") {
             headers.add(name: field.name, value: field.value)
         }
         headers.add(name: "Content-Length", value: String(announced))

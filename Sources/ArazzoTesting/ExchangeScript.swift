@@ -1,3 +1,4 @@
+import ArazzoExecutor
 public import ArazzoJSON
 import Foundation
 
@@ -204,7 +205,7 @@ public struct ScriptedResponse: Sendable, Hashable, Codable {
         var bytes: [UInt8] = []
         if let json {
             bytes = json.jsonBytes()
-            if !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            if !headers.contains(where: { HeaderFields.namesMatch($0.name, "content-type") }) {
                 headers.append(HTTPHeaderField(name: "Content-Type", value: "application/json"))
             }
         } else if let body {

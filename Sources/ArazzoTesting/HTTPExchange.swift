@@ -1,3 +1,4 @@
+import ArazzoExecutor
 import ArazzoJSON
 import Foundation
 
@@ -64,8 +65,7 @@ public struct ReceivedRequest: Sendable, Hashable, Codable {
 
     /// The first value of header `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        headers.first { HeaderFields.namesMatch($0.name, name) }?.value
     }
 
     /// The body as UTF-8 text, or `nil` when it is not valid UTF-8.

@@ -1,3 +1,4 @@
+import ArazzoExecutor
 import ArazzoJSON
 import Foundation
 import OrderedCollections
@@ -124,7 +125,7 @@ public struct ScriptReplay: Sendable {
         }
         for field in expected.headers ?? [] {
             let name = field.name.lowercased()
-            let values = request.headers.filter { $0.name.lowercased() == name }.map(\.value)
+            let values = request.headers.filter { HeaderFields.namesMatch($0.name, field.name) }.map(\.value)
             if values.isEmpty {
                 return "header '\(name)': expected \(shown(field.value, header: name)), but it is missing"
             }

@@ -1,4 +1,5 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
+import ArazzoExecutor
 import Arazzo
 import Foundation
 
@@ -37,7 +38,7 @@ enum SocketFloor {
         let heads = template.map { request -> [UInt8] in
             var head = "\(request.method) \(URLComponents(string: request.url)?.percentEncodedPath ?? "/") HTTP/1.1\r\n"
             head += "Host: \(host):\(port)\r\n"
-            for field in request.headers.fields where field.name.lowercased() != "content-length" {
+            for field in request.headers.fields where !HeaderFields.namesMatch(field.name, "content-length") {
                 head += "\(field.name): \(field.value)\r\n"
             }
             return Array(head.utf8)
