@@ -41,3 +41,6 @@
 
 // Criterion verdicts in step traces.
 @_exported public import struct ArazzoExpressions.CriterionVerdict
+
+// The run's logger (`RunOptions.logger`); a custom `LogHandler` still needs `import Logging`.
+@_exported public import struct Logging.Logger

@@ -371,7 +371,8 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             switch progress {
             case .starting(let id):
                 out.line(style.bold("▶ \(id)") + (loaded.document.workflow(id)?.summary.map { style.dim("  \($0)") } ?? ""))
-            case .event(.stepFinished(let trace)):
+            case .event(let event):
+                guard case .stepFinished(let trace) = event.kind else { break }
                 recorder.record(trace)
                 printer.step(trace)
                 // Traces are redacted, but the mask and the credential headers remain.
@@ -380,8 +381,6 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
                     // The library says "an https server URL"; here the option that sets one is --server.
                     err.line(errStyle.yellow("warning: ") + warning + "; --server sets the server URL")
                 }
-            case .event:
-                break
             case .finished(.ran(let result)):
                 printer.workflowSummary(result)
             case .finished(.alreadyRan(let earlier)):

@@ -445,9 +445,9 @@ struct RunBehaviourTests {
             """)
         var seen: [String] = []
         for await event in engine(document, InMemoryExecutor(routes: [Self.statusOK])).events(workflowId: "wf", inputs: [:]) {
-            switch event {
-            case .workflowStarted(let id): seen.append("start \(id)")
-            case .stepStarted(let id, let attempt): seen.append("step \(id) \(attempt)")
+            switch event.kind {
+            case .workflowStarted: seen.append("start \(event.context.workflowId)")
+            case .stepStarted: seen.append("step \(event.context.stepId ?? "?") \(event.context.attempt ?? 0)")
             case .stepFinished(let trace): seen.append("done \(trace.stepId) \(trace.action)")
             case .workflowFinished(let result): seen.append("end \(result.workflowId) \(result.succeeded)")
             }

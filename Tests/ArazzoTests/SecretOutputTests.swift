@@ -13,9 +13,9 @@ final class EventLog: @unchecked Sendable {
     /// Every event's payload as JSON text (traces and results), for leak searches.
     var text: String {
         events.map { event -> String in
-            switch event {
-            case .workflowStarted(let id): return id
-            case .stepStarted(let stepId, _): return stepId
+            switch event.kind {
+            case .workflowStarted: return event.context.workflowId
+            case .stepStarted: return event.context.stepId ?? ""
             case .stepFinished(let trace): return String(decoding: (try? JSONEncoder().encode(trace)) ?? Data(), as: UTF8.self)
             case .workflowFinished(let result): return String(decoding: (try? JSONEncoder().encode(result)) ?? Data(), as: UTF8.self)
             }

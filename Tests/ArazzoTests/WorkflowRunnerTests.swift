@@ -185,8 +185,8 @@ private final class ProgressLog: @unchecked Sendable {
         let line: String?
         switch progress {
         case .starting(let id): line = "starting \(id)"
-        case .event(.stepFinished(let trace)): line = "step \(trace.stepId)"
-        case .event: line = nil
+        case .event(let event):
+            if case .stepFinished(let trace) = event.kind { line = "step \(trace.stepId)" } else { line = nil }
         case .finished(.ran(let result)): line = "ran \(result.workflowId)"
         case .finished(.alreadyRan(let earlier)): line = "already \(earlier.result.workflowId)"
         case .finished(.refused(let id, _)): line = "refused \(id)"

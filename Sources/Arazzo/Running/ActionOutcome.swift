@@ -240,7 +240,7 @@ extension RunSession {
     func perform(_ step: CompiledStep, attempt: Int, state: inout WorkflowState) async -> StepExecution {
         let workflow = state.workflow
         stepsExecuted += 1
-        emit(.stepStarted(stepId: step.stepId, attempt: attempt))
+        observation.stepStarted(stepId: step.stepId, attempt: attempt)
         let execution = await executeStep(
             step, workflow: workflow, inputs: state.inputs, stepOutputs: state.stepOutputs, succeeded: state.succeeded,
             depth: state.depth, attempt: attempt)

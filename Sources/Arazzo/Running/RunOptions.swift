@@ -1,5 +1,6 @@
 import Foundation
 public import ArazzoExecutor
+public import Logging
 import Synchronization
 
 /// Guards for one run; every one has a sane default.
@@ -68,6 +69,15 @@ public struct RunOptions: Sendable {
     /// a finding counts (docs/contracts.md). Default: every check at `warn`, like the CLI's
     /// `--contract warn`: findings are reported, the run's outcome does not change.
     public var contract: ContractPolicy
+    /// Watch every workflow run and step attempt with paired start/finish callbacks
+    /// (docs/observability.md). Default none.
+    public var observers: [any RunObserver]
+    /// Where the run logs (docs/observability.md, "Logging"): `info` workflow starts and ends,
+    /// `debug` requests, criteria and actions, `warning` retries exhausted and the like, with the
+    /// run ids as metadata and secrets redacted. Default: a logger that drops everything, so
+    /// nothing is logged unless you set one (e.g. `Logger(label: "arazzo")` after bootstrapping
+    /// swift-log, with its `logLevel` set).
+    public var logger: Logger
 
     /// Options with default credentials (none), limits and the continuous clock.
     public init(executor: any StepExecutor) {
@@ -81,7 +91,12 @@ public struct RunOptions: Sendable {
         self.secretOutputs = SecretOutputs()
         self.messageTransports = MessageTransports()
         self.contract = ContractPolicy()
+        self.observers = []
+        self.logger = Self.quietLogger
     }
+
+    /// Drops every line: the default ``logger``.
+    static let quietLogger = Logger(label: "arazzo", factory: { _ in SwiftLogNoOpLogHandler() })
 }
 
 /// A clock whose `sleep` returns at once while time appears to pass: retry delays in tests and

@@ -504,18 +504,6 @@ public struct MessageTrace: Sendable, Hashable, Codable {
     }
 }
 
-/// Live progress of a run, for UIs.
-public enum RunEvent: Sendable {
-    /// A workflow (the requested one, a dependency, or a called one) started.
-    case workflowStarted(String)
-    /// A step attempt started.
-    case stepStarted(stepId: String, attempt: Int)
-    /// A step attempt finished.
-    case stepFinished(StepTrace)
-    /// A workflow finished.
-    case workflowFinished(RunResult)
-}
-
 /// The run could not start: unknown workflow, or inputs that violate the workflow's schema
 /// (each violation a diagnostic whose `path` is the JSON path of the input at fault).
 public struct RunFailure: Error, Sendable, CustomStringConvertible {

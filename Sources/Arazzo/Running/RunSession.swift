@@ -24,7 +24,9 @@ final class RunSession {
 
     let plan: EnginePlan
     let options: RunOptions
-    var events: (@Sendable (RunEvent) -> Void)?
+    /// Where starts and finishes are reported: events, observers, the log (one place, so the
+    /// run loop has one call per start and finish).
+    let observation: RunObservation
     let security: SecurityApplier
     var redactor: Redactor
     let workflowValues = WorkflowValues()
@@ -64,7 +66,9 @@ final class RunSession {
     init(plan: EnginePlan, options: RunOptions, redactor: Redactor, events: (@Sendable (RunEvent) -> Void)?) {
         self.plan = plan
         self.options = options
-        self.events = events
+        let observation = RunObservation(options: options)
+        observation.setHandler(events)
+        self.observation = observation
         self.security = SecurityApplier(
             credentials: options.credentials, tokens: TokenCache(), executor: options.executor,
             timeout: options.limits.requestTimeout, maxBytes: options.limits.maxResponseBytes)
@@ -77,7 +81,7 @@ final class RunSession {
     /// Starts the next entry workflow of the run: its own events, step count and deadline (the
     /// limits guard each entry, as when it runs alone).
     func beginEntry(events: (@Sendable (RunEvent) -> Void)?) {
-        self.events = events
+        observation.setHandler(events)
         stepsExecuted = 0
         deadline = options.limits.runDeadline.map { clock.now + $0 }
     }
@@ -166,10 +170,6 @@ final class RunSession {
         return nil
     }
 
-    func emit(_ event: RunEvent) {
-        events?(event)
-    }
-
     /// Records a finished attempt: secrets removed, appended, announced.
     func record(_ trace: StepTrace, into result: inout RunResult) {
         var redacted = trace
@@ -220,7 +220,7 @@ final class RunSession {
             }
         }
         result.steps.append(redacted)
-        emit(.stepFinished(redacted))
+        observation.stepFinished(redacted)
     }
 
     // MARK: - Workflows
@@ -229,7 +229,7 @@ final class RunSession {
     /// attempt at a time, each followed by the action it leads to (``decide(after:of:state:)``).
     func runWorkflow(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
         let started = clock.now
-        emit(.workflowStarted(workflow.workflowId))
+        let observed = observation.workflowStarted(workflow.workflowId)
         var state = WorkflowState(
             workflow: workflow, inputs: inputs, depth: depth, result: RunResult(workflowId: workflow.workflowId, outcome: .succeeded))
         workflowValues.inputs[workflow.workflowId] = inputs
@@ -238,11 +238,11 @@ final class RunSession {
 
         if depth > options.limits.maxDepth {
             state.result.outcome = .failed(FailureReason(stepId: nil, limit: LimitReached(.maxDepth, value: options.limits.maxDepth)))
-            return finish(state.result, started: started)
+            return finish(state.result, started: started, observed: observed)
         }
         if let failure = await runDependencies(of: workflow, inputs: inputs, depth: depth, into: &state.result) {
             state.result.outcome = .failed(failure)
-            return finish(state.result, started: started)
+            return finish(state.result, started: started, observed: observed)
         }
         // AsyncAPI receive channels listen from here on, so no reply is lost (decision AS1).
         await subscribeReceiveChannels(of: workflow, inputs: inputs)
@@ -268,7 +268,7 @@ final class RunSession {
                 state.result.outcome = .failed(reason)
                 break loop
             case .transfer(let key, let childInputs):
-                return await transfer(to: key, from: state.result, inputs: childInputs, depth: depth, started: started)
+                return await transfer(to: key, from: state.result, inputs: childInputs, depth: depth, started: started, observed: observed)
             case .retry(let retry):
                 if let failure = await prepareRetry(retry, of: step, state: &state) {
                     state.result.outcome = .failed(failure)
@@ -285,7 +285,7 @@ final class RunSession {
             workflow.outputs, context: context, ranSteps: Set(state.stepOutputs.keys), warn: state.result.succeeded)
         state.result.outputs = outputs
         state.result.warnings.append(contentsOf: warnings)
-        return finish(state.result, started: started)
+        return finish(state.result, started: started, observed: observed)
     }
 
     /// Runs the workflows `workflow` depends on that have not run yet (A18: each once per run;
@@ -324,17 +324,20 @@ final class RunSession {
 
     /// A `goto workflowId` (A17): the target runs with `inputs` (``actionInputs(_:to:inputs:context:notes:)``),
     /// and the current workflow ends with the target's outcome and outputs.
-    private func transfer(to key: WorkflowKey, from current: RunResult, inputs: JSONValue, depth: Int, started: RunClock.Instant) async -> RunResult {
+    private func transfer(
+        to key: WorkflowKey, from current: RunResult, inputs: JSONValue, depth: Int, started: RunClock.Instant,
+        observed: RunEventContext
+    ) async -> RunResult {
         var result = current
         guard let target = plan.workflows[key] else {
             result.outcome = .failed(FailureReason(stepId: nil, message: "no workflow '\(key.workflowId)'", kind: .action))
-            return finish(result, started: started)
+            return finish(result, started: started, observed: observed)
         }
         let child = await runChild(target, inputs: inputs, depth: depth + 1)
         result.workflows.append(child)
         result.outcome = child.outcome
         result.outputs = child.outputs
-        return finish(result, started: started)
+        return finish(result, started: started, observed: observed)
     }
 
     /// The inputs the workflow an action goes to (`goto`) or runs (`retry`) receives: with action
@@ -376,13 +379,13 @@ final class RunSession {
                     message: "its inputs do not match its inputs schema: "
                         + redactor.redact(violations.all.map { $0.description }.joined(separator: "; ")),
                     kind: .inputs)))
-            emit(.workflowStarted(workflow.workflowId))
-            emit(.workflowFinished(result))
+            // Announced as a run that started and failed at once, so observers see the pair.
+            observation.workflowFinished(result, context: observation.workflowStarted(workflow.workflowId))
             return result
         }
     }
 
-    private func finish(_ result: RunResult, started: RunClock.Instant) -> RunResult {
+    private func finish(_ result: RunResult, started: RunClock.Instant, observed: RunEventContext) -> RunResult {
         var done = result
         if !redactor.isEmpty {
             done.outputs = redactor.redact(result.outputs)
@@ -394,7 +397,7 @@ final class RunSession {
         }
         done.duration = clock.now - started
         workflowValues.outputs[result.workflowId] = result.outputs
-        emit(.workflowFinished(done))
+        observation.workflowFinished(done, context: observed)
         return done
     }
 

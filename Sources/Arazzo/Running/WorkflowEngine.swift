@@ -68,10 +68,13 @@ public struct WorkflowEngine: Sendable {
             do throws(RunFailure) {
                 _ = try await engine.run(workflowId: workflowId, inputs: inputs, eventHandler: { continuation.yield($0) })
             } catch {
-                // The failure is reported as a failed result so the stream always ends with one.
-                continuation.yield(.workflowFinished(RunResult(
+                // The failure is reported as a run that started and failed at once, so the stream
+                // always ends with a `workflowFinished` and every start it carries has its finish.
+                let context = RunEventContext(runId: RunObservation.randomPrefix() + "-1", workflowId: workflowId)
+                continuation.yield(RunEvent(.workflowStarted, context: context))
+                continuation.yield(RunEvent(.workflowFinished(RunResult(
                     workflowId: workflowId,
-                    outcome: .failed(FailureReason(stepId: nil, message: error.description, kind: .inputs)))))
+                    outcome: .failed(FailureReason(stepId: nil, message: error.description, kind: .inputs)))), context: context))
             }
             continuation.finish()
         }
