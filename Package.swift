@@ -202,7 +202,10 @@ let package = Package(
         .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath", "ArazzoTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions", "ArazzoDiagnostics", "ArazzoExecutor"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML", "ArazzoTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoTests", dependencies: ["Arazzo", "ArazzoTesting", "ArazzoTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ArazzoTests",
+            dependencies: ["Arazzo", "ArazzoTesting", "ArazzoTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         .testTarget(name: "ArazzoOpenAPITests", dependencies: ["ArazzoOpenAPI", "ArazzoJSON", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor", "ArazzoTesting"], swiftSettings: strictSettings),
         .testTarget(

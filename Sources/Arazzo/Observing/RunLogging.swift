@@ -100,7 +100,7 @@ struct RunLogging: RunObserver {
         var metadata: Logger.Metadata = ["runId": .string(context.runId), "workflowId": .string(context.workflowId)]
         if let parent = context.parentRunId { metadata["parentRunId"] = .string(parent) }
         if let stepId = context.stepId { metadata["stepId"] = .string(stepId) }
-        if let attempt = context.attempt { metadata["attempt"] = .stringConvertible(attempt) }
+        if let attempt = context.attempt { metadata["attempt"] = .string(String(attempt)) }
         return metadata
     }
 
