@@ -213,6 +213,12 @@ let package = Package(
             dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoTestSupport", "ArazzoTesting"],
             swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ArazzoCLITests",
+            dependencies: [
+                "ArazzoCLI", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
     ]
 )

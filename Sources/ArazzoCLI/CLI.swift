@@ -1,6 +1,7 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 package import ArazzoExecutor
 import Foundation
+package import Logging
 import ArgumentParser
 
 /// The process exit codes of `arazzo-run` (documented in `docs/cli.md`).
@@ -26,12 +27,19 @@ package struct CLISettings: Sendable {
     package var workingDirectory: String?
     /// An executor to use instead of the one the flags select (`--mock` or HTTP).
     package var executor: (any StepExecutor)?
+    /// The log handler `--log-level` writes through (`nil`: swift-log's `StreamLogHandler` on the
+    /// process's stderr); tests collect the lines with their own.
+    package var logHandler: (@Sendable (String) -> any LogHandler)?
 
-    /// The defaults: real clock, current directory, executor chosen by the flags.
-    package init(clock: (any Clock<Duration>)? = nil, workingDirectory: String? = nil, executor: (any StepExecutor)? = nil) {
+    /// The defaults: real clock, current directory, executor chosen by the flags, log on stderr.
+    package init(
+        clock: (any Clock<Duration>)? = nil, workingDirectory: String? = nil, executor: (any StepExecutor)? = nil,
+        logHandler: (@Sendable (String) -> any LogHandler)? = nil
+    ) {
         self.clock = clock
         self.workingDirectory = workingDirectory
         self.executor = executor
+        self.logHandler = logHandler
     }
 }
 

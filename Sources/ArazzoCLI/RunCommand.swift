@@ -7,6 +7,7 @@ import Foundation
 import ArazzoExecutor
 import ArazzoModel
 import ArazzoOpenAPI
+import Logging
 import OrderedCollections
 
 /// `arazzo-run run FILE` (also plain `arazzo-run FILE`): runs workflows and reports.
@@ -69,6 +70,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             "Hold each request and response to its OpenAPI description: off, warn (report findings) or error (a finding fails the step; docs/contracts.md). Per check: --severity contract-status=error.",
             valueName: "off|warn|error"))
     var contract: ContractModeArgument = .warn
+
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp(
+            "Log the run to stderr at this level and above: info workflow starts and ends, debug requests, criteria and actions (secrets redacted; docs/observability.md). Default: no log.",
+            valueName: "trace|debug|info|notice|warning|error|critical"))
+    var logLevel: LogLevelArgument?
 
     @Option(name: .customLong("json"), help: "Write the run result as JSON to this file.")
     var jsonFile: String?
@@ -352,6 +360,14 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         options.dryRun = dryRun
         options.secretOutputs = secretOutputs
         options.contract = ContractPolicy(mode: contract.level, overrides: Self.contractOverrides(severity))
+        if let logLevel {
+            // swift-log's stream handler on stderr, made here rather than bootstrapped globally, so
+            // an in-process caller's own logging setup is left alone.
+            let makeHandler = context.settings.logHandler ?? { label in StreamLogHandler.standardError(label: label) }
+            var logger = Logger(label: "arazzo-run", factory: makeHandler)
+            logger.logLevel = logLevel.level
+            options.logger = logger
+        }
     }
 
     /// Prints each entry as it starts and ends and each step as it finishes; records exchanges
@@ -502,4 +518,12 @@ extension RunCommand {
         return overrides
     }
 }
+/// `--log-level`: swift-log's level names.
+enum LogLevelArgument: String, ExpressibleByArgument, CaseIterable {
+    case trace, debug, info, notice, warning, error, critical
+
+    /// swift-log's level of the same name.
+    var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
+}
+
 #endif

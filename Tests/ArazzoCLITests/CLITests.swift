@@ -46,6 +46,31 @@ struct CLITests {
         #expect(result.stderr.contains("no-such-option"))
     }
 
+    @Test("--log-level debug logs workflow starts and ends, requests and actions with run metadata; without it nothing is logged")
+    func logLevel() async {
+        let log = CapturedLog()
+        let result = await Invocation.run(
+            [stytchWorkflow, "--inputs", stytchInputs, "--mock", "--log-level", "debug"], settings: log.settings)
+        #expect(result.code == 0, "\(result.stderr)\n\(result.stdout)")
+        let lines = log.text.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("info workflow totp-enrollment started attempt") == false)
+        #expect(lines.first?.hasPrefix("info workflow totp-enrollment started runId=") == true, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("debug POST https://test.stytch.com/v1/b2b/totp → 200 in ") && $0.contains(" → 200 in ") && $0.contains("stepId=createTotp") })
+        #expect(lines.contains { $0.hasPrefix("debug step createTotp succeeded; action: next attempt=1 runId=") })
+        #expect(lines.last?.hasPrefix("info workflow totp-enrollment succeeded in ") == true)
+        #expect(!lines.contains { $0.hasPrefix("trace ") })
+        // The console output is unchanged by logging.
+        let quiet = CapturedLog()
+        let plain = await Invocation.run([stytchWorkflow, "--inputs", stytchInputs, "--mock"], settings: quiet.settings)
+        #expect(quiet.text.isEmpty)
+        let withoutTimes = { (text: String) in text.replacingOccurrences(of: #"[0-9.]+ ms"#, with: "…", options: .regularExpression) }
+        #expect(withoutTimes(plain.stdout) == withoutTimes(result.stdout))
+
+        let bad = await Invocation.run([stytchWorkflow, "--mock", "--log-level", "loud"])
+        #expect(bad.code == 2)
+        #expect(bad.stderr.contains("--log-level"))
+    }
+
     @Test("arazzo-run FILE --mock runs the Stytch workflow offline and prints its three outputs")
     func stytchMock() async {
         let result = await Invocation.run([stytchWorkflow] + ["--inputs", stytchInputs, "--mock"])

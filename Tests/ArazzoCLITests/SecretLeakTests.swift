@@ -75,14 +75,18 @@ struct SecretLeakTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let reports = ["--json": "run.json", "--junit": "junit.xml", "--har": "run.har"]
-        var full = arguments + ["-v"]
+        // The most verbose run logs everything too (docs/observability.md).
+        var full = arguments + ["-v", "--log-level", "trace"]
         for (flag, name) in reports.sorted(by: { $0.key < $1.key }) { full += [flag, directory.file(name)] }
-        let verbose = await Invocation.run(full, environment: environment)
+        let log = CapturedLog()
+        let verbose = await Invocation.run(full, environment: environment, settings: log.settings)
         let plain = await Invocation.run(arguments, environment: environment)
         var outputs = [
             "-v stdout": verbose.stdout, "-v stderr": verbose.stderr,
-            "console stdout": plain.stdout, "console stderr": plain.stderr,
+            "console stdout": plain.stdout, "console stderr": plain.stderr, "--log-level trace": log.text,
         ]
+        // The log is there to be searched: every run logs at least its workflow's start.
+        #expect(log.text.contains("info workflow "), "no log lines")
         for (flag, name) in reports {
             outputs[flag] = (try? String(contentsOfFile: directory.file(name), encoding: .utf8)) ?? ""
         }

@@ -4,6 +4,7 @@ import ArazzoJSON
 import ArazzoYAML
 import Foundation
 import ArazzoDiagnostics
+import Logging
 
 /// One in-process CLI invocation and what it printed.
 struct Invocation {
@@ -34,4 +35,35 @@ extension String {
 /// Catalogue look-ups for tests.
 enum DiagnosticRuleLookup {
     static func isCatalogued(_ code: String) -> Bool { DiagnosticRule.named(code) != nil }
+}
+
+/// Log lines `--log-level` writes, captured as text (`level message key=value…`, one per line).
+final class CapturedLog: Sendable {
+    private let output = CapturedOutput()
+
+    /// The settings that send `--log-level` lines here.
+    var settings: CLISettings {
+        let output = output.output
+        return CLISettings(logHandler: { _ in TextLogHandler(output: output) })
+    }
+
+    /// Every line so far.
+    var text: String { output.text }
+}
+
+/// Writes each record as one line of text (level, message, sorted metadata).
+struct TextLogHandler: LogHandler {
+    let output: CLIOutput
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        output.line("\(event.level) \(event.message)" + all.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined())
+    }
 }
