@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "ArazzoHTTP", targets: ["ArazzoHTTP"]),
         .library(name: "ArazzoTesting", targets: ["ArazzoTesting"]),
         .executable(name: "arazzo-run", targets: ["arazzo-run"]),
+        .executable(name: "arazzo-example-embedding", targets: ["arazzo-example-embedding"]),
     ],
     traits: [
         .trait(
@@ -157,6 +158,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .executableTarget(name: "arazzo-run", dependencies: ["ArazzoCLI"], swiftSettings: strictSettings),
+
+        // An embedder's program (docs/embedding.md): WorkflowRunner, a custom in-process executor,
+        // an observer. No networking, so it builds and runs with the traits off too.
+        .executableTarget(
+            name: "arazzo-example-embedding",
+            dependencies: ["Arazzo", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/Embedding",
+            exclude: ["pet-adoption.arazzo.yaml", "petstore.openapi.yaml"],
+            swiftSettings: strictSettings),
 
         // Test support embedders use too (docs/testing.md): the exchange script and its in-memory
         // executor, goldens, conformance cases. No networking: the servers below build on it.

@@ -15,6 +15,16 @@ count="$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -1 | grep -oE '[0-9
 if [ -n "$count" ]; then
   echo "tests: $count passed, 0 failed"
 fi
+# The embedding example (Examples/Embedding, docs/embedding.md): built above with everything else;
+# it must exit 0 and print the outputs its in-process executor leads to.
+example="$(swift build --show-bin-path)/arazzo-example-embedding"
+example_out="$("$example")" || { echo "$example_out"; echo "arazzo-example-embedding failed" >&2; exit 1; }
+if ! grep -qF 'adopt-pet succeeded: petId = 7, adoptionId = "ad-0007"' <<<"$example_out"; then
+  echo "$example_out"
+  echo "arazzo-example-embedding: the expected outputs line is missing" >&2
+  exit 1
+fi
+echo "example: arazzo-example-embedding ran, outputs as expected"
 # What an embedder of the library product resolves: no networking packages with `traits: []`
 # (docs/embedding.md, "Dependencies and traits"); 16–30 s. ARAZZO_EMBEDDER_BUILD=1 also builds and
 # runs the lean embedder (35–70 s more: it compiles the library from scratch).
