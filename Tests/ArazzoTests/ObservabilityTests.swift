@@ -160,6 +160,30 @@ struct ObservabilityTests {
         #expect(again.isDisjoint(with: Set(starts.map(\.runId))))
     }
 
+    @Test("O1: a goto workflow's parent is the run whose step took the action, with that step")
+    func gotoParent() async throws {
+        let document = try await petsDocument("""
+              - workflowId: start
+                steps:
+                  - stepId: jump
+                    operationId: getStatus
+                    onSuccess:
+                      - {name: go, type: goto, workflowId: target}
+              - workflowId: target
+                steps:
+                  - {stepId: t, operationId: getStatus}
+            """)
+        let observer = PairingObserver()
+        let result = try await engine(document, InMemoryExecutor(routes: [RunBehaviourTests.statusOK])) {
+            $0.observers = [observer]
+        }.run(workflowId: "start")
+        #expect(result.succeeded, "\(result.outcome)")
+        #expect(observer.violations == [])
+        let runs = observer.starts.filter { $0.stepId == nil }
+        #expect(runs.map(\.workflowId) == ["start", "target"])
+        #expect(runs.last?.parentRunId == runs.first?.runId && runs.last?.parentStepId == "jump")
+    }
+
     @Test("A refused run still gives the stream a started/finished pair")
     func refusedStreamIsPaired() async throws {
         let document = try await petsDocument("""
