@@ -13,7 +13,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 /// The trait that brings in networking: AsyncHTTPClient, SwiftNIO, swift-nio-ssl, swift-crypto and
-/// swift-argument-parser are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
+/// swift-argument-parser and the MCP Swift SDK are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
 let networking: Set<String> = ["Networking"]
 
 let package = Package(
@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The Model Context Protocol server behind `arazzo-run serve --mcp` (ArazzoMCP).
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // C libraries from Debian, kept behind `internal import`.
@@ -147,11 +149,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        // Workflows as MCP tools (`arazzo-run serve --mcp`): the catalog, the calls, stdio and HTTP.
+        .target(
+            name: "ArazzoMCP",
+            dependencies: [
+                "Arazzo", "ArazzoJSON", "ArazzoJSONSchema", "ArazzoDiagnostics", "ArazzoModel", "ArazzoYAML",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "MCP", package: "swift-sdk", condition: .when(traits: networking)),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+
         // The command-line tool: commands live in a library so tests drive the real code path.
         .target(
             name: "ArazzoCLI",
             dependencies: [
-                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket",
+                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: networking)),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -210,6 +226,7 @@ let package = Package(
             dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoTestSupport", "ArazzoTesting"],
             swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoMCPTests", dependencies: ["ArazzoMCP", "Arazzo", "ArazzoJSON", "ArazzoTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoCLITests", dependencies: ["ArazzoCLI", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP"], swiftSettings: strictSettings),
     ]
 )

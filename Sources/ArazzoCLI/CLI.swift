@@ -86,6 +86,7 @@ package enum CLI {
             let subcommands: [String: any ParsableCommand.Type] = [
                 "run": RunCommand.self, "validate": ValidateCommand.self, "list": ListCommand.self,
                 "fix": FixCommand.self, "upgrade": UpgradeCommand.self, "rules": RulesCommand.self,
+                "serve": ServeCommand.self,
             ]
             let named = arguments.first { subcommands[$0] != nil }
             let type = named.flatMap { subcommands[$0] } ?? ArazzoRunCommand.self
@@ -127,6 +128,7 @@ struct ArazzoRunCommand: AsyncParsableCommand {
         version: CLI.version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ListCommand.self, FixCommand.self, UpgradeCommand.self, RulesCommand.self,
+            ServeCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 }
