@@ -30,7 +30,7 @@ let package = Package(
     traits: [
         .trait(
             name: "Networking",
-            description: "The AsyncHTTPClient HTTP executor, the SwiftNIO WebSocket transport and everything built on them: the CLI, the loopback test servers, the benchmarks."),
+            description: "The AsyncHTTPClient HTTP executor, the SwiftNIO WebSocket transport, the MCP server and everything built on them: the CLI, the loopback test servers, the benchmarks."),
         .default(enabledTraits: ["Networking"]),
     ],
     dependencies: [

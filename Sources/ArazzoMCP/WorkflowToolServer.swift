@@ -19,11 +19,19 @@ public struct WorkflowToolServer: Sendable {
     /// Receives one line per call and per answer, for people (the CLI writes it to stderr).
     public let log: @Sendable (String) -> Void
 
+    /// The tools as the SDK lists them, built once.
+    private let tools: [Tool]
+
     /// A server for `catalog`.
     public init(catalog: WorkflowToolCatalog, version: String, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.catalog = catalog
         self.version = version
         self.log = log
+        tools = catalog.tools.map { tool in
+            Tool(
+                name: tool.name, title: tool.title, description: tool.description,
+                inputSchema: Value(tool.inputSchema), outputSchema: Value(tool.outputSchema))
+        }
     }
 
     /// Serves JSON-RPC on standard input and output until standard input closes.
@@ -93,11 +101,7 @@ public struct WorkflowToolServer: Sendable {
             capabilities: .init(tools: .init(listChanged: false)))
         let catalog = catalog
         let log = log
-        let tools = catalog.tools.map { tool in
-            Tool(
-                name: tool.name, title: tool.title, description: tool.description,
-                inputSchema: Value(tool.inputSchema), outputSchema: Value(tool.outputSchema))
-        }
+        let tools = tools
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools) }
         await server.withMethodHandler(CallTool.self) { parameters in
             guard let tool = catalog.tool(named: parameters.name) else {

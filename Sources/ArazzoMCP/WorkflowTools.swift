@@ -30,7 +30,8 @@ public struct WorkflowTool: Sendable, Hashable {
 /// What a tool call answers: a short text for people, the workflow's outputs for programs, and
 /// whether it failed. Everything in it comes from the engine's redacted result (decision R1).
 public struct ToolAnswer: Sendable, Hashable {
-    /// The summary line, then the outputs as JSON (or the failure and its reason).
+    /// The summary line (what the server logs), then the outputs as JSON, or the failure and its
+    /// reason.
     public var text: String
     /// The workflow's outputs, when it succeeded.
     public var outputs: JSONObject?
@@ -156,7 +157,7 @@ public struct WorkflowToolCatalog: Sendable {
         case .succeeded:
             let outputs = JSONValue.object(result.outputs).jsonText()
             return ToolAnswer(
-                text: "\(tool.workflowId) succeeded in \(elapsed) (\(steps)); outputs: \(outputs)",
+                text: "\(tool.workflowId) succeeded in \(elapsed) (\(steps))\noutputs: \(outputs)",
                 outputs: result.outputs, isError: false)
         case .failed(let reason):
             let at = reason.stepId.map { " at step \($0)" } ?? ""
@@ -203,6 +204,11 @@ public struct WorkflowToolCatalog: Sendable {
             description: description, inputSchema: .object(input), outputSchema: output)
     }
 
+    /// Keywords whose values are instances, not schemas.
+    private static let valueKeywords: Set<String> = ["const", "enum", "default", "examples", "example"]
+    /// Keywords whose values map names to schemas.
+    private static let schemaMapKeywords: Set<String> = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]
+
     /// `schema` with every `$ref` into the document replaced by what it names (members beside a
     /// `$ref` win over the target's), so that a tool's schema stands alone. A reference back into
     /// a schema being inlined (recursion), out of the document, or to nothing becomes `{}` (any
@@ -226,9 +232,15 @@ public struct WorkflowToolCatalog: Sendable {
             }
             var copy: JSONObject = [:]
             for (key, value) in members {
-                // Enumerations and examples are values, not schemas.
-                copy[key] = ["const", "enum", "default", "examples", "example"].contains(key)
-                    ? value : inline(value, in: root, visiting: visiting, depth: depth + 1)
+                if valueKeywords.contains(key) || key.hasPrefix("x-") {
+                    // Values, not schemas; `$ref`s inside extensions are not followed (F1).
+                    copy[key] = value
+                } else if schemaMapKeywords.contains(key), case .object(let schemas) = value {
+                    // Names to schemas: a property called `default` is still a schema.
+                    copy[key] = .object(schemas.mapValues { inline($0, in: root, visiting: visiting, depth: depth + 1) })
+                } else {
+                    copy[key] = inline(value, in: root, visiting: visiting, depth: depth + 1)
+                }
             }
             return .object(copy)
         case .array(let items):

@@ -58,6 +58,23 @@ struct MCPServerTests {
         #expect(inlined == ["type": "object", "properties": ["next": [:]]])
     }
 
+    @Test("inlining reaches schemas under property names that are keywords, and leaves values and extensions alone")
+    func inliningScope() {
+        let root: JSONValue = ["components": ["inputs": ["id": ["type": "integer"]]]]
+        let schema: JSONValue = [
+            "properties": ["default": ["$ref": "#/components/inputs/id"], "enum": ["$ref": "#/components/inputs/id"]],
+            "default": ["$ref": "#/components/inputs/id"],
+            "x-note": ["$ref": "#/components/inputs/id"],
+            "allOf": [["$ref": "#/components/inputs/id", "description": "An id."]],
+        ]
+        #expect(WorkflowToolCatalog.inline(schema, in: root) == [
+            "properties": ["default": ["type": "integer"], "enum": ["type": "integer"]],
+            "default": ["$ref": "#/components/inputs/id"],
+            "x-note": ["$ref": "#/components/inputs/id"],
+            "allOf": [["type": "integer", "description": "An id."]],
+        ])
+    }
+
     @Test("the Python MCP client lists and calls the tools over stdio and HTTP; no canary secret in any result")
     func pythonClient() async throws {
         let binary = try #require(Self.executable, "arazzo-run is not built next to the tests; run `swift build --build-tests`")

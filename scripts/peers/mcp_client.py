@@ -136,7 +136,9 @@ async def main():
     threading.Thread(target=store.serve_forever, daemon=True).start()
     port = store.server_address[1]
     args = ["serve", "--mcp", "pets.arazzo.yaml", "other.arazzo.yaml",
-            "--server", f"petstore=http://127.0.0.1:{port}", "--allow-host", f"127.0.0.1:{port}"]
+            "--server", f"petstore=http://127.0.0.1:{port}", "--allow-host", f"127.0.0.1:{port}",
+            # An output of pets.arazzo.yaml only: with two documents it applies where it names something.
+            "--secret-output", "get-pet.fetch.auth"]
     env = {"ARAZZO_AUTH_PETSTORE": "bearer:" + BEARER, "NO_COLOR": "1"}
 
     # stdio
