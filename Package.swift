@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "Arazzo", targets: ["Arazzo"]),
         .library(name: "ArazzoHTTP", targets: ["ArazzoHTTP"]),
         .library(name: "ArazzoTesting", targets: ["ArazzoTesting"]),
+        // Workflows as MCP tools (docs/mcp.md); its server needs the Networking trait.
+        .library(name: "ArazzoMCP", targets: ["ArazzoMCP"]),
         .executable(name: "arazzo-run", targets: ["arazzo-run"]),
     ],
     traits: [

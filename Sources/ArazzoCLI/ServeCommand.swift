@@ -110,6 +110,8 @@ struct ServeCommand: AsyncParsableCommand, ContextCommand {
                 }
             } else {
                 err.line("serving \(catalog.tools.count) MCP tool\(catalog.tools.count == 1 ? "" : "s") on stdio\(mode): \(names)")
+                // The protocol needs the process's own descriptors 0 and 1 (the one exception to
+                // CLI.main writing only through the context's outputs).
                 try await server.serveStandardIO()
             }
         } catch {
