@@ -51,6 +51,27 @@ struct MCPServerTests {
         #expect(bare.inputSchema == ["type": "object", "properties": [:]])
     }
 
+    @Test("a call on the OpenAPI mock: outputs as structured values; arguments typed as an --inputs file's (decision MCP3)")
+    func mockCall() async throws {
+        let loaded = try await ArazzoLoader().load(path: Repository.fixture("stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml"))
+        let runner = WorkflowRunner(document: loaded, options: RunOptions(executor: OpenAPIMockExecutor(document: loaded)))
+        let catalog = WorkflowToolCatalog(documents: [.init(label: "stytch.yml", runner: runner)])
+        let tool = try #require(catalog.tool(named: "totp-enrollment"))
+        let ok = await catalog.call(tool, arguments: [
+            "organization_id": "organization-test-1", "member_id": "member-test-2", "code": "123456",
+            "session_duration_minutes": "60",  // an exact number string where only integer is allowed: converted
+        ])
+        #expect(!ok.isError, "\(ok.text)")
+        #expect(ok.outputs?.keys.elementsEqual(["totpRegistrationId", "memberId", "sessionToken"]) == true)
+        #expect(ok.text.hasPrefix("totp-enrollment succeeded in "))
+        #expect(ok.text.contains("\noutputs: {\"totpRegistrationId\":"))
+        // A JSON number for a string input has lost its spelling (`0123`): refused, as in an --inputs file.
+        let refused = await catalog.call(tool, arguments: ["organization_id": "o", "member_id": "m", "code": 123456])
+        #expect(refused.isError)
+        #expect(refused.outputs == nil)
+        #expect(refused.text == "totp-enrollment did not run: its arguments do not fit its inputs schema\nerror: input $.code: expected string, found integer 123456")
+    }
+
     @Test("a recursive $ref is cut to {} rather than inlined for ever")
     func recursiveReference() {
         let root: JSONValue = ["components": ["inputs": ["node": ["type": "object", "properties": ["next": ["$ref": "#/components/inputs/node"]]]]]]
