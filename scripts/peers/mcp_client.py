@@ -130,6 +130,26 @@ async def exercise(client, label):
         check(not found, f"{label}: a tool result holds {found}: {dump(result)}")
 
 
+def check_http_guards(url):
+    """The transport's own answers: no SSE stream (405), one path (404), DNS-rebinding guard (421)."""
+    import http.client
+    from urllib.parse import urlparse
+    parsed = urlparse(url)
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+    json_headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    for method, path, headers, expected in [
+        ("GET", "/mcp", {"Accept": "text/event-stream"}, 405),
+        ("POST", "/elsewhere", json_headers, 404),
+        ("POST", "/mcp", {**json_headers, "Host": "rebound.example:80"}, 421),
+        ("POST", "/mcp", {**json_headers, "Origin": "https://rebound.example"}, 403),
+    ]:
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+        connection.request(method, path, body=body if method == "POST" else None, headers=headers)
+        status = connection.getresponse().status
+        connection.close()
+        check(status == expected, f"http: {method} {path} {headers} answered {status}, expected {expected}")
+
+
 async def main():
     binary, fixtures = sys.argv[1], sys.argv[2]
     store = ThreadingHTTPServer(("127.0.0.1", 0), PetStore)
@@ -169,6 +189,7 @@ async def main():
         if url:
             async with Client(url) as client:
                 await exercise(client, "http")
+            check_http_guards(url)
     finally:
         process.terminate()
         rest, _ = process.communicate(timeout=10)
