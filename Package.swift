@@ -13,7 +13,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 /// The trait that brings in networking: AsyncHTTPClient, SwiftNIO, swift-nio-ssl, swift-crypto and
-/// swift-argument-parser are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
+/// swift-argument-parser and the MCP Swift SDK are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
 let networking: Set<String> = ["Networking"]
 
 let package = Package(
@@ -25,13 +25,15 @@ let package = Package(
         .library(name: "Arazzo", targets: ["Arazzo"]),
         .library(name: "ArazzoHTTP", targets: ["ArazzoHTTP"]),
         .library(name: "ArazzoTesting", targets: ["ArazzoTesting"]),
+        // Workflows as MCP tools (docs/mcp.md); its server needs the Networking trait.
+        .library(name: "ArazzoMCP", targets: ["ArazzoMCP"]),
         .executable(name: "arazzo-run", targets: ["arazzo-run"]),
         .executable(name: "arazzo-example-embedding", targets: ["arazzo-example-embedding"]),
     ],
     traits: [
         .trait(
             name: "Networking",
-            description: "The AsyncHTTPClient HTTP executor, the SwiftNIO WebSocket transport and everything built on them: the CLI, the loopback test servers, the benchmarks."),
+            description: "The AsyncHTTPClient HTTP executor, the SwiftNIO WebSocket transport, the MCP server and everything built on them: the CLI, the loopback test servers, the benchmarks."),
         .default(enabledTraits: ["Networking"]),
     ],
     dependencies: [
@@ -43,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The Model Context Protocol server behind `arazzo-run serve --mcp` (ArazzoMCP).
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // C libraries from Debian, kept behind `internal import`.
@@ -148,11 +152,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        // Workflows as MCP tools (`arazzo-run serve --mcp`): the catalog, the calls, stdio and HTTP.
+        .target(
+            name: "ArazzoMCP",
+            dependencies: [
+                "Arazzo", "ArazzoJSON", "ArazzoJSONSchema", "ArazzoDiagnostics", "ArazzoModel", "ArazzoYAML",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "MCP", package: "swift-sdk", condition: .when(traits: networking)),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+
         // The command-line tool: commands live in a library so tests drive the real code path.
         .target(
             name: "ArazzoCLI",
             dependencies: [
-                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket",
+                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: networking)),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -223,6 +241,7 @@ let package = Package(
             dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoTestSupport", "ArazzoTesting"],
             swiftSettings: strictSettings),
         .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoMCPTests", dependencies: ["ArazzoMCP", "Arazzo", "ArazzoJSON", "ArazzoTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ArazzoCLITests",
             dependencies: [

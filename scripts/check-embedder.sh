@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks what an embedder of the `Arazzo` library product gets (docs/embedding.md, "Dependencies
 # and traits"): a package that depends on this checkout with `traits: []` must not resolve
-# swift-crypto, async-http-client, swift-nio or swift-argument-parser; one with the default traits
+# swift-crypto, async-http-client, swift-nio, swift-argument-parser or the MCP swift-sdk; one with
+# the default traits
 # does resolve async-http-client. With --build, the lean embedder is also built and run: it loads
 # a document from strings and runs it on InMemoryExecutor (slow: it compiles the library from
 # scratch). Prints each Package.resolved's identities.
@@ -81,7 +82,7 @@ make_package "$work/lean" ", traits: []"
 (cd "$work/lean" && swift package resolve >"$work/resolve.log" 2>&1) || { cat "$work/resolve.log" >&2; exit 1; }
 lean="$(identities "$work/lean")"
 echo "lean (traits: []): $lean"
-for heavy in swift-crypto async-http-client swift-nio swift-argument-parser; do
+for heavy in swift-crypto async-http-client swift-nio swift-argument-parser swift-sdk; do
   if [[ " $lean " == *" $heavy "* ]]; then echo "error: the lean embedder resolves $heavy" >&2; status=1; fi
 done
 

@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Installs the real protocol peers the AsyncAPI transport tests talk to (Python's `websockets`
-# package) into the git-ignored virtualenv .venv-peers/, from the machine's PyPI index. Safe to run
-# again: it does nothing once the pinned version is there. When it cannot install, it says so and
-# exits 0; the WebSocket tests then skip with that reason (they never pass without a peer).
-# `--required` (scripts/test.sh, CI) makes that a failure instead: a run whose peer tests skipped
-# proves nothing, and the WebSocket conformance cases fail without a peer.
+# Installs the real protocol peers the tests talk to into the git-ignored virtualenv .venv-peers/,
+# from the machine's PyPI index: Python's `websockets` package (the AsyncAPI transport tests) and
+# the official `mcp` package (the client that drives `arazzo-run serve --mcp`, docs/mcp.md). Safe
+# to run again: it does nothing once the pinned versions are there. When it cannot install, it
+# says so and exits 0; the WebSocket tests then skip and the MCP client test fails, each saying
+# why (none passes without its peer).
+# `--required` (scripts/test.sh, CI) makes that a failure here already: a run whose peers are
+# missing proves nothing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 fail=0
 [ "${1:-}" = "--required" ] && fail=1
 venv=".venv-peers"
-want="websockets==17.4"
-if [ -x "$venv/bin/python3" ] && "$venv/bin/python3" -c 'import websockets, sys; sys.exit(0 if websockets.__version__ == "17.4" else 1)' 2>/dev/null; then
+want=("websockets==17.4" "mcp==2.3.0")
+check='
+import sys
+from importlib.metadata import version
+sys.exit(0 if (version("websockets"), version("mcp")) == ("17.4", "2.3.0") else 1)
+'
+if [ -x "$venv/bin/python3" ] && "$venv/bin/python3" -c "$check" 2>/dev/null; then
   exit 0
 fi
 # Debian splits venv and ensurepip out of python3: install them when missing.
@@ -21,11 +28,11 @@ if ! python3 -c 'import venv, ensurepip' 2>/dev/null && command -v apt-get >/dev
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3 python3-venv >/dev/null
 fi
 if ! python3 -m venv "$venv" >/dev/null 2>&1; then
-  echo "setup-peers: WARNING: python3 -m venv failed (install python3-venv); the WebSocket peer tests will be skipped" >&2
+  echo "setup-peers: WARNING: python3 -m venv failed (install python3-venv); the peer tests will fail" >&2
   exit "$fail"
 fi
-if ! "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check "$want"; then
-  echo "setup-peers: WARNING: pip could not install $want; the WebSocket peer tests will be skipped" >&2
+if ! "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check "${want[@]}"; then
+  echo "setup-peers: WARNING: pip could not install ${want[*]}; the peer tests will fail" >&2
   exit "$fail"
 fi
-echo "setup-peers: $want installed in $venv" >&2
+echo "setup-peers: ${want[*]} installed in $venv" >&2

@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-# The real WebSocket peer (Python websockets in .venv-peers/) the AsyncAPI cases talk to.
+# The real peers in .venv-peers/: Python websockets (the AsyncAPI cases) and the official MCP
+# client (`arazzo-run serve --mcp`, Tests/ArazzoMCPTests).
 ./scripts/setup-peers.sh --required
 swift build --build-tests
 log="$(mktemp)"

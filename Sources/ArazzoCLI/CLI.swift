@@ -94,6 +94,7 @@ package enum CLI {
             let subcommands: [String: any ParsableCommand.Type] = [
                 "run": RunCommand.self, "validate": ValidateCommand.self, "list": ListCommand.self,
                 "fix": FixCommand.self, "upgrade": UpgradeCommand.self, "rules": RulesCommand.self,
+                "serve": ServeCommand.self,
             ]
             let named = arguments.first { subcommands[$0] != nil }
             let type = named.flatMap { subcommands[$0] } ?? ArazzoRunCommand.self
@@ -135,6 +136,7 @@ struct ArazzoRunCommand: AsyncParsableCommand {
         version: CLI.version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ListCommand.self, FixCommand.self, UpgradeCommand.self, RulesCommand.self,
+            ServeCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 }

@@ -35,48 +35,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Option(name: .customLong("inputs"), help: "A JSON or YAML file with an object of inputs.")
     var inputsFile: String?
 
-    @Option(name: .customLong("server"), help: "Base URL for an openapi source description, SOURCE=URL with an http(s) URL (repeatable).")
-    var servers: [String] = []
-
-    @Option(name: .customLong("auth"), help: "A credential, TARGET=KIND:VALUE (repeatable).")
-    var auth: [String] = []
-
-    @Option(help: "Per-request timeout in seconds.")
-    var timeout: Double?
-
-    @Option(name: .customLong("max-steps"), help: "Most step executions per workflow run (loop guard).")
-    var maxSteps: Int?
-
-    @Option(name: .customLong("max-depth"), help: "Deepest nesting of workflow steps, goto workflows and dependencies (default 16).")
-    var maxDepth: Int?
+    @OptionGroup var setup: RunSetupOptions
 
     @Flag(name: .customLong("dry-run"), help: "Resolve and print each request; send nothing.")
     var dryRun = false
 
-    @Flag(help: "Answer every operation from its OpenAPI description (examples or schemas) and every AsyncAPI receive from its message schema; no network.")
-    var mock = false
-
-    @Flag(
-        name: .customLong("ws-envelope"),
-        help: "Carry AsyncAPI message headers over WebSocket as {\"headers\": …, \"payload\": …} JSON frames (for peers that agree on it; docs/asyncapi.md).")
-    var wsEnvelope = false
-
     @Flag(name: .shortAndLong, help: "Print requests and responses (secrets redacted).")
     var verbose = false
-
-    @Option(
-        name: .customLong("contract"),
-        help: ArgumentHelp(
-            "Hold each request and response to its OpenAPI description: off, warn (report findings) or error (a finding fails the step; docs/contracts.md). Per check: --severity contract-status=error.",
-            valueName: "off|warn|error"))
-    var contract: ContractModeArgument = .warn
-
-    @Option(
-        name: .customLong("log-level"),
-        help: ArgumentHelp(
-            "Log the run to stderr at this level and above: info workflow starts and ends, debug requests, criteria and actions (secrets redacted; docs/observability.md). Default: no log.",
-            valueName: "trace|debug|info|notice|warning|error|critical"))
-    var logLevel: LogLevelArgument?
 
     @Option(name: .customLong("json"), help: "Write the run result as JSON to this file.")
     var jsonFile: String?
@@ -87,32 +52,16 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Option(name: .customLong("har"), help: "Write every HTTP exchange as an HTTP Archive (HAR 1.2) to this file.")
     var harFile: String?
 
-    @Option(
-        name: .customLong("allow-host"),
-        help: "Send requests only to hosts matching PATTERN (repeatable): HOST, *.DOMAIN, HOST:PORT, [IPv6]:PORT, https://HOST (docs/security.md).")
-    var allowHosts: [String] = []
-
     @OptionGroup var fileAccess: FileAccessOptions
 
     @OptionGroup var severity: SeverityOptions
-
-    @Flag(help: "Accept any TLS certificate (only for test servers with self-signed certificates).")
-    var insecure = false
-
-    @Option(
-        name: .customLong("secret-output"),
-        help: ArgumentHelp(
-            "Treat a step output as a secret, STEP.OUTPUT or WORKFLOW.STEP.OUTPUT (repeatable): once it has a value, the value is redacted everywhere.",
-            valueName: "STEP.OUTPUT"))
-    var secretOutputs: [String] = []
 
     func run() async throws { try await runInProcess() }
 
     func execute(_ context: CLIContext) async -> Int32 {
         // One HTTP client for fetching remote sources (also under --mock) and for the run, shut
         // down before returning. An injected executor replaces it for both.
-        let http: AsyncHTTPExecutor? = context.settings.executor == nil
-            ? AsyncHTTPExecutor(configuration: .init(insecureSkipTLSVerification: insecure)) : nil
+        let http = setup.httpClient(context)
         let code = await execute(context, http: http)
         await http?.shutdown()
         return code
@@ -129,24 +78,19 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     /// Option parsing → run setup (``WorkflowRunner``) → printing. Each problem is printed
     /// where it is found and ends the command with its exit code (``Exit``).
     private func runWorkflows(_ context: CLIContext, http: AsyncHTTPExecutor?) async throws(Exit) -> Int32 {
-        let (severityPolicy, policy, overrides) = try Exit.usage(parseOptions(), context)
-        func guarded(_ executor: any StepExecutor) -> any StepExecutor {
+        let (severityPolicy, policy, overrides) = try Exit.usage(setup.parse(severity), context)
+        let fetcher = (http ?? context.settings.executor).map { executor -> any StepExecutor in
             policy.map { PolicyEnforcingExecutor(executor, policy: $0) } ?? executor
         }
-        let loaded = try await load(context, fetcher: (http ?? context.settings.executor).map(guarded), severity: severityPolicy)
-        let executor = context.settings.executor.map(guarded) ?? http.flatMap { mock ? nil : guarded($0) } ?? OpenAPIMockExecutor(document: loaded)
+        let loaded = try await fileAccess.load(file, context, fetcher: fetcher, severity: severityPolicy)
+        let executor = setup.executor(for: loaded, http: http, policy: policy, context)
         var runner = WorkflowRunner(document: loaded, options: RunOptions(executor: executor), policy: severityPolicy)
         let candidates = workflows.isEmpty ? loaded.workflowIds : workflows.filter { loaded.document.workflow($0) != nil }
         let refused = runner.refusals(among: candidates)
         try reportProblems(runner, candidates: candidates, refused: refused, context)
         let secretOutputs = try checkNames(loaded, context)
         let selected = workflows.isEmpty ? loaded.runOrder : workflows
-        do throws(CredentialSpecError) {
-            try runner.useCredentials(auth, environment: context.environment)
-        } catch {
-            context.stderr.line("error: \(CredentialWording.message(error))")
-            throw Exit(code: CLIExitCode.couldNotRun)
-        }
+        try setup.useCredentials(&runner, context)
         let given: InputValues
         do throws(InputValuesError) {
             given = try InputValues(
@@ -159,75 +103,31 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         try reportInputProblems(runner, given: given, selected: selected, refused: refused, context)
 
         var options = runner.options
-        configure(&options, secretOutputs: secretOutputs, overrides: overrides, severity: severityPolicy, context: context)
-        let messageTransport = registerMessageTransport(in: &options, policy: policy)
+        setup.configure(&options, secretOutputs: secretOutputs, overrides: overrides, severity: severityPolicy, context: context)
+        options.dryRun = dryRun
+        let messageTransport = setup.registerMessageTransport(in: &options, policy: policy)
         runner.options = options
 
         // One run (A18): each workflow at most once, later ones read the values of earlier ones.
         let recorder = ExchangeRecorder()
         let started = Date()
-        if mock { context.stdout.line(context.stdoutStyle.dim("(mock: responses come from the OpenAPI descriptions, messages from the AsyncAPI ones; nothing is sent)")) }
+        if setup.mock { context.stdout.line(context.stdoutStyle.dim("(mock: responses come from the OpenAPI descriptions, messages from the AsyncAPI ones; nothing is sent)")) }
         let entries = await runner.runAll(selected, given: given, progress: progressPrinter(loaded, refused: refused, recorder: recorder, context))
         let finished = Date()
         await messageTransport.close()
         return report(entries, loaded: loaded, started: started, finished: finished, exchanges: recorder.exchanges, context)
     }
 
-    /// Loads the document (with the file-access flags' hints on its problems); a document that
-    /// cannot be read or parsed ends the command.
-    private func load(_ context: CLIContext, fetcher: (any StepExecutor)?, severity: SeverityPolicy) async throws(Exit) -> LoadedDocument {
-        let limits = try Exit.usage(fileAccess.limits(context), context)
-        do {
-            return try await ArazzoLoader(fetcher: fetcher, limits: limits).loadForCLI(path: context.absolutePath(file))
-        } catch {
-            render(severity.apply(to: error.diagnostics).deduplicated, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
-            // A source that could not be fetched or read is the environment's problem (exit 3).
-            let unavailable = error.diagnostics.contains { $0.code == "source-unavailable" }
-            throw Exit(code: unavailable ? CLIExitCode.couldNotRun : CLIExitCode.usage)
-        }
-    }
-
-    /// Checks the names flags give against the document: `--server` sources (one the run never
-    /// uses would silently send traffic to the real server), `--secret-output` outputs and
-    /// `--workflow` ids. Returns the resolved secret outputs.
+    /// Checks the names flags give against the document: `--server` sources and `--secret-output`
+    /// outputs (``RunSetupOptions/checkNames(_:_:)``) and `--workflow` ids. Returns the resolved
+    /// secret outputs.
     private func checkNames(_ loaded: LoadedDocument, _ context: CLIContext) throws(Exit) -> SecretOutputs {
-        let err = context.stderr
-        for server in servers {
-            let name = String(server.prefix { $0 != "=" })
-            if let problem = ServerOverrideCheck.problem(source: name, url: String(server.drop { $0 != "=" }.dropFirst()), types: loaded.sourceDescriptionTypes) {
-                err.line("error: --server \(server): \(problem)")
-                throw Exit(code: CLIExitCode.usage)
-            }
-        }
-        let secretOutputs: SecretOutputs
-        do {
-            secretOutputs = try SecretOutputs(resolving: self.secretOutputs, in: loaded)
-        } catch {
-            err.line("error: --secret-output \(error.description)")
-            throw Exit(code: CLIExitCode.usage)
-        }
+        let secretOutputs = try setup.checkNames([loaded], context)[0]
         if let unknown = workflows.first(where: { loaded.document.workflow($0) == nil }) {
-            err.line("error: no workflow '\(unknown)' in \(file); workflows: \(loaded.workflowIds.joined(separator: ", "))")
+            context.stderr.line("error: no workflow '\(unknown)' in \(file); workflows: \(loaded.workflowIds.joined(separator: ", "))")
             throw Exit(code: CLIExitCode.usage)
         }
         return secretOutputs
-    }
-
-    /// AsyncAPI steps: WebSocket servers for real, or the in-memory mock for every protocol.
-    /// Other protocols (Kafka, MQTT, AMQP) have no transport here and fail at their step. The
-    /// caller closes the transport returned.
-    private func registerMessageTransport(in options: inout RunOptions, policy: HostPolicy?) -> any MessageTransport {
-        if mock {
-            let transport = AsyncAPIMockTransport()
-            options.messageTransports = MessageTransports(fallback: transport)
-            return transport
-        }
-        let transport = WebSocketTransport(headerMode: wsEnvelope ? .envelope : .payloadOnly)
-        // --allow-host bounds WebSocket servers as it bounds HTTP ones.
-        var wsPolicy = policy
-        wsPolicy?.schemes = ["ws", "wss"]
-        options.messageTransports.register(wsPolicy.map { PolicyEnforcingTransport(transport, policy: $0) } ?? transport, for: ["ws", "wss"])
-        return transport
     }
 
     /// Writes the report files and prints the summary; returns the exit code.
@@ -247,42 +147,9 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let report = RunReport(
             document: file, documentURL: loaded.url, title: loaded.document.info.title, results: results,
             invalidRuns: runFailures.map { ($0.0, $0.1.map(\.description)) },
-            started: started, finished: finished, dryRun: dryRun, mock: mock)
+            started: started, finished: finished, dryRun: dryRun, mock: setup.mock)
         let writeFailed = !writeReports(report, exchanges: exchanges, context)
         return summarize(results: results, notRun: runFailures.count, writeFailed: writeFailed, context)
-    }
-
-    /// The options that need no document: their values checked, `--server` pairs split.
-    private func parseOptions() -> Result<(SeverityPolicy, HostPolicy?, [String: String]), CLIUsageError> {
-        if let timeout, !(timeout > 0 && timeout.isFinite) {
-            return .failure(CLIUsageError("--timeout must be a positive number of seconds"))
-        }
-        let severityPolicy: SeverityPolicy
-        switch severity.policy() {
-        case .success(let p): severityPolicy = p
-        case .failure(let error): return .failure(CLIUsageError(error.message))
-        }
-        if let maxSteps, maxSteps < 1 { return .failure(CLIUsageError("--max-steps must be at least 1")) }
-        if let maxDepth, maxDepth < 0 { return .failure(CLIUsageError("--max-depth must be 0 or more")) }
-        // --allow-host guards every request: source fetches, operations, OAuth token requests.
-        let policy: HostPolicy?
-        do {
-            policy = allowHosts.isEmpty ? nil : try HostPolicy(allowHostOption: allowHosts)
-        } catch {
-            return .failure(CLIUsageError(error.description))
-        }
-        var overrides: [String: String] = [:]
-        for server in servers {
-            guard let eq = server.firstIndex(of: "="), eq != server.startIndex, server.index(after: eq) != server.endIndex else {
-                return .failure(CLIUsageError("--server \(server): expected SOURCE=URL"))
-            }
-            let url = String(server[server.index(after: eq)...])
-            guard ServerOverrideCheck.isURLWithHost(url) else {
-                return .failure(CLIUsageError("--server \(server): the URL must name a scheme and a host (http:// or https://; ws://, wss:// or another protocol for an AsyncAPI source)"))
-            }
-            overrides[String(server[..<eq])] = url
-        }
-        return .success((severityPolicy, policy, overrides))
     }
 
     /// Prints the document's problems. Errors refuse only the selected workflows they reach;
@@ -347,29 +214,6 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         }
     }
 
-    /// The run options the flags set.
-    private func configure(
-        _ options: inout RunOptions, secretOutputs: SecretOutputs, overrides: [String: String], severity: SeverityPolicy,
-        context: CLIContext
-    ) {
-        options.serverOverrides = overrides
-        if let maxSteps { options.limits.maxSteps = maxSteps }
-        if let maxDepth { options.limits.maxDepth = maxDepth }
-        if let timeout { options.limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded())) }
-        if let clock = context.settings.clock { options.clock = clock }
-        options.dryRun = dryRun
-        options.secretOutputs = secretOutputs
-        options.contract = ContractPolicy(mode: contract.level, overrides: Self.contractOverrides(severity))
-        if let logLevel {
-            // swift-log's stream handler on stderr, made here rather than bootstrapped globally, so
-            // an in-process caller's own logging setup is left alone.
-            let makeHandler = context.settings.logHandler ?? { label in StreamLogHandler.standardError(label: label) }
-            var logger = Logger(label: "arazzo-run", factory: makeHandler)
-            logger.logLevel = logLevel.level
-            options.logger = logger
-        }
-    }
-
     /// Prints each entry as it starts and ends and each step as it finishes; records exchanges
     /// for `--har`.
     private func progressPrinter(
@@ -382,7 +226,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         let base = context.baseDirectory
         let printer = StepPrinter(output: out, style: style, verbose: verbose || dryRun, dryRun: dryRun)
         let clearText = WarningsOnce()
-        let mock = mock
+        let mock = setup.mock
         return { progress in
             switch progress {
             case .starting(let id):

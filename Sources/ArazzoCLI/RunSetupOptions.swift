@@ -1,0 +1,227 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
+import Arazzo
+import ArazzoHTTP
+import ArazzoWebSocket
+import ArgumentParser
+import Foundation
+import ArazzoExecutor
+import ArazzoModel
+import ArazzoOpenAPI
+import Logging
+
+/// The flags that say how workflows run and what they may reach, shared by `run` and `serve`:
+/// `--server`, `--auth`, `--timeout`, `--max-steps`, `--max-depth`, `--mock`, `--ws-envelope`,
+/// `--contract`, `--allow-host`, `--insecure`, `--secret-output`.
+struct RunSetupOptions: ParsableArguments {
+    @Option(name: .customLong("server"), help: "Base URL for an openapi source description, SOURCE=URL with an http(s) URL (repeatable).")
+    var servers: [String] = []
+
+    @Option(name: .customLong("auth"), help: "A credential, TARGET=KIND:VALUE (repeatable).")
+    var auth: [String] = []
+
+    @Option(help: "Per-request timeout in seconds.")
+    var timeout: Double?
+
+    @Option(name: .customLong("max-steps"), help: "Most step executions per workflow run (loop guard).")
+    var maxSteps: Int?
+
+    @Option(name: .customLong("max-depth"), help: "Deepest nesting of workflow steps, goto workflows and dependencies (default 16).")
+    var maxDepth: Int?
+
+    @Flag(help: "Answer every operation from its OpenAPI description (examples or schemas) and every AsyncAPI receive from its message schema; no network.")
+    var mock = false
+
+    @Flag(
+        name: .customLong("ws-envelope"),
+        help: "Carry AsyncAPI message headers over WebSocket as {\"headers\": …, \"payload\": …} JSON frames (for peers that agree on it; docs/asyncapi.md).")
+    var wsEnvelope = false
+
+    @Option(
+        name: .customLong("contract"),
+        help: ArgumentHelp(
+            "Hold each request and response to its OpenAPI description: off, warn (report findings) or error (a finding fails the step; docs/contracts.md). Per check: --severity contract-status=error.",
+            valueName: "off|warn|error"))
+    var contract: ContractModeArgument = .warn
+
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp(
+            "Log the run to stderr at this level and above: info workflow starts and ends, debug requests, criteria and actions (secrets redacted; docs/observability.md). Default: no log.",
+            valueName: "trace|debug|info|notice|warning|error|critical"))
+    var logLevel: LogLevelArgument?
+
+    @Option(
+        name: .customLong("allow-host"),
+        help: "Send requests only to hosts matching PATTERN (repeatable): HOST, *.DOMAIN, HOST:PORT, [IPv6]:PORT, https://HOST (docs/security.md).")
+    var allowHosts: [String] = []
+
+    @Flag(help: "Accept any TLS certificate (only for test servers with self-signed certificates).")
+    var insecure = false
+
+    @Option(
+        name: .customLong("secret-output"),
+        help: ArgumentHelp(
+            "Treat a step output as a secret, STEP.OUTPUT or WORKFLOW.STEP.OUTPUT (repeatable): once it has a value, the value is redacted everywhere.",
+            valueName: "STEP.OUTPUT"))
+    var secretOutputs: [String] = []
+
+    /// The options that need no document: their values checked, `--server` pairs split.
+    func parse(_ severity: SeverityOptions) -> Result<(SeverityPolicy, HostPolicy?, [String: String]), CLIUsageError> {
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            return .failure(CLIUsageError("--timeout must be a positive number of seconds"))
+        }
+        let severityPolicy: SeverityPolicy
+        switch severity.policy() {
+        case .success(let p): severityPolicy = p
+        case .failure(let error): return .failure(CLIUsageError(error.message))
+        }
+        if let maxSteps, maxSteps < 1 { return .failure(CLIUsageError("--max-steps must be at least 1")) }
+        if let maxDepth, maxDepth < 0 { return .failure(CLIUsageError("--max-depth must be 0 or more")) }
+        // --allow-host guards every request: source fetches, operations, OAuth token requests.
+        let policy: HostPolicy?
+        do {
+            policy = allowHosts.isEmpty ? nil : try HostPolicy(allowHostOption: allowHosts)
+        } catch {
+            return .failure(CLIUsageError(error.description))
+        }
+        var overrides: [String: String] = [:]
+        for server in servers {
+            guard let eq = server.firstIndex(of: "="), eq != server.startIndex, server.index(after: eq) != server.endIndex else {
+                return .failure(CLIUsageError("--server \(server): expected SOURCE=URL"))
+            }
+            let url = String(server[server.index(after: eq)...])
+            guard ServerOverrideCheck.isURLWithHost(url) else {
+                return .failure(CLIUsageError("--server \(server): the URL must name a scheme and a host (http:// or https://; ws://, wss:// or another protocol for an AsyncAPI source)"))
+            }
+            overrides[String(server[..<eq])] = url
+        }
+        return .success((severityPolicy, policy, overrides))
+    }
+
+    /// The HTTP client the flags ask for (nil when the context injects an executor); the
+    /// caller shuts it down.
+    func httpClient(_ context: CLIContext) -> AsyncHTTPExecutor? {
+        context.settings.executor == nil ? AsyncHTTPExecutor(configuration: .init(insecureSkipTLSVerification: insecure)) : nil
+    }
+
+    /// The executor workflows run on: the injected one, HTTP, or the OpenAPI mock (`--mock`),
+    /// each behind `--allow-host`.
+    func executor(for loaded: LoadedDocument, http: AsyncHTTPExecutor?, policy: HostPolicy?, _ context: CLIContext) -> any StepExecutor {
+        func guarded(_ executor: any StepExecutor) -> any StepExecutor {
+            policy.map { PolicyEnforcingExecutor(executor, policy: $0) } ?? executor
+        }
+        return context.settings.executor.map(guarded) ?? http.flatMap { mock ? nil : guarded($0) } ?? OpenAPIMockExecutor(document: loaded)
+    }
+
+    /// Checks `--server` sources (one the run never uses would silently send traffic to the
+    /// real server) and `--secret-output` outputs against the documents: each must name
+    /// something in at least one of them. Returns each document's secret outputs (those that
+    /// name something in it).
+    func checkNames(_ documents: [LoadedDocument], _ context: CLIContext) throws(Exit) -> [SecretOutputs] {
+        let err = context.stderr
+        let types = documents.reduce(into: [String: SourceDescription.SourceType]()) { types, loaded in
+            types.merge(loaded.sourceDescriptionTypes) { first, _ in first }
+        }
+        for server in servers {
+            let name = String(server.prefix { $0 != "=" })
+            if let problem = ServerOverrideCheck.problem(source: name, url: String(server.drop { $0 != "=" }.dropFirst()), types: types) {
+                err.line("error: --server \(server): \(problem)")
+                throw Exit(code: CLIExitCode.usage)
+            }
+        }
+        var named = Array(repeating: [String](), count: documents.count)
+        for text in secretOutputs {
+            var firstProblem: SecretOutputs.Problem?
+            for (index, loaded) in documents.enumerated() {
+                do {
+                    _ = try SecretOutputs(resolving: [text], in: loaded)
+                    named[index].append(text)
+                } catch {
+                    firstProblem = firstProblem ?? error
+                }
+            }
+            if let firstProblem, !named.contains(where: { $0.contains(text) }) {
+                err.line("error: --secret-output \(firstProblem.description)")
+                throw Exit(code: CLIExitCode.usage)
+            }
+        }
+        var resolved: [SecretOutputs] = []
+        for (index, loaded) in documents.enumerated() {
+            do {
+                resolved.append(try SecretOutputs(resolving: named[index], in: loaded))
+            } catch {
+                err.line("error: --secret-output \(error.description)")
+                throw Exit(code: CLIExitCode.usage)
+            }
+        }
+        return resolved
+    }
+
+    /// Binds `--auth` and the `ARAZZO_AUTH_*` variables; a malformed one ends the command.
+    func useCredentials(_ runner: inout WorkflowRunner, _ context: CLIContext) throws(Exit) {
+        do throws(CredentialSpecError) {
+            try runner.useCredentials(auth, environment: context.environment)
+        } catch {
+            context.stderr.line("error: \(CredentialWording.message(error))")
+            throw Exit(code: CLIExitCode.couldNotRun)
+        }
+    }
+
+    /// The run options the flags set.
+    func configure(
+        _ options: inout RunOptions, secretOutputs: SecretOutputs, overrides: [String: String], severity: SeverityPolicy,
+        context: CLIContext
+    ) {
+        options.serverOverrides = overrides
+        if let maxSteps { options.limits.maxSteps = maxSteps }
+        if let maxDepth { options.limits.maxDepth = maxDepth }
+        if let timeout { options.limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded())) }
+        if let clock = context.settings.clock { options.clock = clock }
+        options.secretOutputs = secretOutputs
+        options.contract = ContractPolicy(mode: contract.level, overrides: RunCommand.contractOverrides(severity))
+        if let logLevel {
+            // swift-log's stream handler on stderr, made here rather than bootstrapped globally, so
+            // an in-process caller's own logging setup is left alone.
+            let makeHandler = context.settings.logHandler ?? { label in StreamLogHandler.standardError(label: label) }
+            var logger = Logger(label: "arazzo-run", factory: makeHandler)
+            logger.logLevel = logLevel.level
+            options.logger = logger
+        }
+    }
+
+    /// AsyncAPI steps: WebSocket servers for real, or the in-memory mock for every protocol.
+    /// Other protocols (Kafka, MQTT, AMQP) have no transport here and fail at their step. The
+    /// caller closes the transport returned.
+    func registerMessageTransport(in options: inout RunOptions, policy: HostPolicy?) -> any MessageTransport {
+        if mock {
+            let transport = AsyncAPIMockTransport()
+            options.messageTransports = MessageTransports(fallback: transport)
+            return transport
+        }
+        let transport = WebSocketTransport(headerMode: wsEnvelope ? .envelope : .payloadOnly)
+        // --allow-host bounds WebSocket servers as it bounds HTTP ones.
+        var wsPolicy = policy
+        wsPolicy?.schemes = ["ws", "wss"]
+        options.messageTransports.register(wsPolicy.map { PolicyEnforcingTransport(transport, policy: $0) } ?? transport, for: ["ws", "wss"])
+        return transport
+    }
+}
+
+extension FileAccessOptions {
+    /// Loads the document at `file` (with these flags' hints on its problems); a document that
+    /// cannot be read or parsed ends the command.
+    func load(
+        _ file: String, _ context: CLIContext, fetcher: (any StepExecutor)?, severity: SeverityPolicy
+    ) async throws(Exit) -> LoadedDocument {
+        let limits = try Exit.usage(limits(context), context)
+        do {
+            return try await ArazzoLoader(fetcher: fetcher, limits: limits).loadForCLI(path: context.absolutePath(file))
+        } catch {
+            render(severity.apply(to: error.diagnostics).deduplicated, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
+            // A source that could not be fetched or read is the environment's problem (exit 3).
+            let unavailable = error.diagnostics.contains { $0.code == "source-unavailable" }
+            throw Exit(code: unavailable ? CLIExitCode.couldNotRun : CLIExitCode.usage)
+        }
+    }
+}
+#endif
