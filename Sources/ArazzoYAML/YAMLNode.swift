@@ -153,6 +153,24 @@ extension YAMLNode {
 }
 
 extension YAMLNode {
+    /// Calls `visit` on this node and every node below it, in document order (of a mapping, its
+    /// values), stopping after `limit` nodes: a walk over an untrusted tree names its bound.
+    package func forEachNode(limit: Int = .max, _ visit: (YAMLNode) -> Void) {
+        var stack = [self]
+        var visited = 0
+        while let node = stack.popLast(), visited < limit {
+            visited += 1
+            visit(node)
+            switch node.kind {
+            case .scalar: break
+            case .sequence(let items): stack.append(contentsOf: items.reversed())
+            case .mapping(let pairs): stack.append(contentsOf: pairs.reversed().map(\.value))
+            }
+        }
+    }
+}
+
+extension YAMLNode {
     /// The node `pointer` leads to, or the deepest node on its way that exists (the node itself for
     /// an empty pointer): where a diagnostic about a nested value points when the value is a
     /// located tree.
