@@ -89,7 +89,7 @@ public struct YAMLNode: Sendable, Hashable {
     public init(kind: Kind, location: SourceLocation, end: SourcePosition? = nil, tag: String? = nil) {
         self.kind = kind
         self.location = location
-        self.end = end ?? SourcePosition(line: location.line, column: location.column)
+        self.end = end ?? location.position
         self.tag = tag
     }
 

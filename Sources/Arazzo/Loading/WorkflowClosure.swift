@@ -31,8 +31,7 @@ private struct RegionMap {
         let end: SourcePosition
 
         func contains(_ location: SourceLocation) -> Bool {
-            let position = SourcePosition(line: location.line, column: location.column)
-            return location.file == file && start <= position && position < end
+            location.file == file && start <= location.position && location.position < end
         }
     }
 
@@ -52,7 +51,7 @@ private struct RegionMap {
             let root = unit.document.root
             let file = unit.document.location.file
             func region(_ node: YAMLNode) -> Region {
-                Region(file: file, start: SourcePosition(line: node.location.line, column: node.location.column), end: node.end)
+                Region(file: file, start: node.location.position, end: node.end)
             }
             // From the key: a missing `info` field is reported at `info:` itself.
             if let info = root.mapping?.first(where: { $0.key == "info" }) {
