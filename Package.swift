@@ -78,8 +78,8 @@ let package = Package(
             swiftSettings: strictSettings),
 
         // Criterion engines: RFC 9535 JSONPath, ECMA-262 regex on ICU, XPath 1.0 on libxml2.
-        .target(name: "ArazzoJSONPath", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
-        .target(name: "ArazzoRegex", swiftSettings: strictSettings),
+        .target(name: "ArazzoJSONPath", dependencies: ["ArazzoJSON", "ArazzoDiagnostics"], swiftSettings: strictSettings),
+        .target(name: "ArazzoRegex", dependencies: ["ArazzoDiagnostics"], swiftSettings: strictSettings),
         .target(name: "ArazzoXPath", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
 
         // Runtime expressions, templates and success criteria.
@@ -225,8 +225,8 @@ let package = Package(
         .testTarget(name: "ArazzoJSONTests", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoYAMLTests", dependencies: ["ArazzoTestSupport", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoTestSupport", "ArazzoTesting", "ArazzoModel", "ArazzoYAML", "ArazzoExpressions"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath", "ArazzoTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoTestSupport", "ArazzoRegex"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoJSONPathTests", dependencies: ["ArazzoJSONPath", "ArazzoDiagnostics", "ArazzoTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "ArazzoRegexTests", dependencies: ["ArazzoTestSupport", "ArazzoRegex", "ArazzoDiagnostics"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoXPathTests", dependencies: ["ArazzoXPath", "ArazzoTesting"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExpressionsTests", dependencies: ["ArazzoExpressions", "ArazzoDiagnostics", "ArazzoExecutor"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML", "ArazzoTestSupport"], swiftSettings: strictSettings),

@@ -25,12 +25,6 @@ public struct AsyncAPIResolutionError: Error, Sendable, Hashable, CustomStringCo
     /// One line for people.
     public var message: String
 
-    /// Creates an error.
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
     /// `kind: message`.
     public var description: String { "\(kind.rawValue): \(message)" }
 }
@@ -58,7 +52,7 @@ public struct AsyncAPIIndex: Sendable {
     public func operation(id: String) throws(AsyncAPIResolutionError) -> AsyncAPIDocument.Operation {
         guard let operation = operationsByID[id] else {
             let known = document.operations.map(\.id).joined(separator: ", ")
-            throw AsyncAPIResolutionError(.unknownOperation, "no operation '\(id)' in \(document.file) (operations: \(known.isEmpty ? "none" : known))")
+            throw AsyncAPIResolutionError(kind: .unknownOperation, message: "no operation '\(id)' in \(document.file) (operations: \(known.isEmpty ? "none" : known))")
         }
         return operation
     }
@@ -69,7 +63,7 @@ public struct AsyncAPIIndex: Sendable {
         let pointer = path.hasPrefix("#") ? String(path.dropFirst()) : path
         guard let channel = channelsByPointer[pointer] else {
             let known = document.channels.map { "#" + $0.pointer }.joined(separator: ", ")
-            throw AsyncAPIResolutionError(.unknownChannel, "no channel at '\(path)' in \(document.file) (channels: \(known.isEmpty ? "none" : known))")
+            throw AsyncAPIResolutionError(kind: .unknownChannel, message: "no channel at '\(path)' in \(document.file) (channels: \(known.isEmpty ? "none" : known))")
         }
         return channel
     }
@@ -100,17 +94,17 @@ public struct AsyncAPIIndex: Sendable {
         if let serverName {
             guard let named = candidates.first(where: { $0.name == serverName }) else {
                 let names = candidates.map(\.name).joined(separator: ", ")
-                throw AsyncAPIResolutionError(.unknownServer, "channel '\(channel.key)' is not on server '\(serverName)' (its servers: \(names.isEmpty ? "none" : names))")
+                throw AsyncAPIResolutionError(kind: .unknownServer, message: "channel '\(channel.key)' is not on server '\(serverName)' (its servers: \(names.isEmpty ? "none" : names))")
             }
             server = named
         } else {
             guard let first = candidates.first else {
-                throw AsyncAPIResolutionError(.unknownServer, "channel '\(channel.key)' has no server in \(document.file); add one under `servers`")
+                throw AsyncAPIResolutionError(kind: .unknownServer, message: "channel '\(channel.key)' has no server in \(document.file); add one under `servers`")
             }
             server = first
         }
         guard let template = address ?? channel.address else {
-            throw AsyncAPIResolutionError(.unknownAddress, "channel '\(channel.key)' has a null address (known only at run time) and none was given")
+            throw AsyncAPIResolutionError(kind: .unknownAddress, message: "channel '\(channel.key)' has a null address (known only at run time) and none was given")
         }
         let resolvedAddress = try Self.substitute(template, what: "parameter", of: "channel '\(channel.key)'", given: parameters) { name in
             channel.parameters[name].map { ($0.defaultValue, $0.allowed) }
@@ -169,10 +163,10 @@ public struct AsyncAPIIndex: Sendable {
             } else if character == "}", let current = name {
                 let declaration = declared(current)
                 guard let value = values[current] ?? declaration?.0 else {
-                    throw AsyncAPIResolutionError(.missingValue, "\(owner) needs a value for {\(current)}: give the \(what) a value or declare a `default`")
+                    throw AsyncAPIResolutionError(kind: .missingValue, message: "\(owner) needs a value for {\(current)}: give the \(what) a value or declare a `default`")
                 }
                 if let allowed = declaration?.1, !allowed.isEmpty, !allowed.contains(value) {
-                    throw AsyncAPIResolutionError(.valueNotAllowed, "'\(value)' is not an allowed value of {\(current)} of \(owner) (allowed: \(allowed.joined(separator: ", ")))")
+                    throw AsyncAPIResolutionError(kind: .valueNotAllowed, message: "'\(value)' is not an allowed value of {\(current)} of \(owner) (allowed: \(allowed.joined(separator: ", ")))")
                 }
                 result += value
                 name = nil

@@ -156,4 +156,9 @@ extension ContextCommand {
         if code != 0 { throw ExitCode(code) }
     }
 }
+
+extension ContextCommand where Self: AsyncParsableCommand {
+    /// ArgumentParser's entry point for every subcommand: ``runInProcess()``.
+    func run() async throws { try await runInProcess() }
+}
 #endif

@@ -23,16 +23,10 @@ struct FixCommand: AsyncParsableCommand, ContextCommand {
     @Flag(help: "Print a unified diff of the changes and write nothing.")
     var diff = false
 
-    @OptionGroup var fileAccess: FileAccessOptions
-
-    @OptionGroup var hostAccess: HostAccessOptions
-
-    func run() async throws { try await runInProcess() }
+    @OptionGroup var sourceAccess: SourceAccessOptions
 
     func execute(_ context: CLIContext) async -> Int32 {
-        await withSourceAccess(context, files: fileAccess, hosts: hostAccess) { fetcher, limits in
-            await execute(context, loader: ArazzoLoader(fetcher: fetcher, limits: limits))
-        }
+        await sourceAccess.withLoader(context) { loader in await execute(context, loader: loader) }
     }
 
     /// Fix-its can uncover further ones (a renamed field whose value then gets checked), so the

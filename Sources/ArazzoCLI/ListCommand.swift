@@ -16,14 +16,10 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
     @Option(help: "text (default) or json.")
     var format: OutputFormat = .text
 
-    @OptionGroup var fileAccess: FileAccessOptions
-
-    @OptionGroup var hostAccess: HostAccessOptions
-
-    func run() async throws { try await runInProcess() }
+    @OptionGroup var sourceAccess: SourceAccessOptions
 
     func execute(_ context: CLIContext) async -> Int32 {
-        await withSourceAccess(context, files: fileAccess, hosts: hostAccess) { fetcher, limits in
+        await sourceAccess.withAccess(context) { fetcher, limits in
             await execute(context, fetcher: fetcher, limits: limits)
         }
     }

@@ -19,8 +19,6 @@ struct RulesCommand: AsyncParsableCommand, ContextCommand {
     @Option(help: "text (default), json or markdown.")
     var format: Format = .text
 
-    func run() async throws { try await runInProcess() }
-
     func execute(_ context: CLIContext) async -> Int32 {
         switch format {
         case .text:

@@ -137,30 +137,42 @@ struct HostAccessOptions: ParsableArguments {
     }
 }
 
-/// Runs `body` with the load limits and the fetcher that the file access flags and `--allow-host`
-/// select (validate, list); a bad flag value is printed as `error: …` (exit 2). The
-/// HTTP client made for remote source descriptions is shut down afterwards.
-func withSourceAccess(
-    _ context: CLIContext, files: FileAccessOptions, hosts: HostAccessOptions,
-    _ body: (_ fetcher: (any StepExecutor)?, _ limits: LoadLimits) async -> Int32
-) async -> Int32 {
-    let limits: LoadLimits
-    switch files.limits(context) {
-    case .success(let l): limits = l
-    case .failure(let error):
-        context.stderr.line("error: \(error.message)")
-        return CLIExitCode.usage
+/// The file access flags and `--allow-host` together: how the commands that only load (validate,
+/// list, fix, upgrade) may read a document's sources.
+struct SourceAccessOptions: ParsableArguments {
+    @OptionGroup var files: FileAccessOptions
+
+    @OptionGroup var hosts: HostAccessOptions
+
+    /// Runs `body` with the load limits and the fetcher these flags select; a bad flag value is
+    /// printed as `error: …` (exit 2). The HTTP client made for remote source descriptions is shut
+    /// down afterwards.
+    func withAccess(
+        _ context: CLIContext, _ body: (_ fetcher: (any StepExecutor)?, _ limits: LoadLimits) async -> Int32
+    ) async -> Int32 {
+        let limits: LoadLimits
+        switch files.limits(context) {
+        case .success(let l): limits = l
+        case .failure(let error):
+            context.stderr.line("error: \(error.message)")
+            return CLIExitCode.usage
+        }
+        let owned: AsyncHTTPExecutor? = context.settings.executor == nil ? AsyncHTTPExecutor() : nil
+        let code: Int32
+        switch hosts.guarded(owned ?? context.settings.executor) {
+        case .success(let fetcher): code = await body(fetcher, limits)
+        case .failure(let error):
+            context.stderr.line("error: \(error.message)")
+            code = CLIExitCode.usage
+        }
+        await owned?.shutdown()
+        return code
     }
-    let owned: AsyncHTTPExecutor? = context.settings.executor == nil ? AsyncHTTPExecutor() : nil
-    let code: Int32
-    switch hosts.guarded(owned ?? context.settings.executor) {
-    case .success(let fetcher): code = await body(fetcher, limits)
-    case .failure(let error):
-        context.stderr.line("error: \(error.message)")
-        code = CLIExitCode.usage
+
+    /// ``withAccess(_:_:)`` with a loader made from what the flags select.
+    func withLoader(_ context: CLIContext, _ body: (ArazzoLoader) async -> Int32) async -> Int32 {
+        await withAccess(context) { fetcher, limits in await body(ArazzoLoader(fetcher: fetcher, limits: limits)) }
     }
-    await owned?.shutdown()
-    return code
 }
 
 /// A command-line mistake found after parsing, printed as `error: message` (exit 2).

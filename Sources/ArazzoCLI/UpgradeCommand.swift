@@ -27,16 +27,10 @@ struct UpgradeCommand: AsyncParsableCommand, ContextCommand {
     @Flag(help: "Write nothing; exit 1 when an upgrade would change a file (for CI).")
     var check = false
 
-    @OptionGroup var fileAccess: FileAccessOptions
-
-    @OptionGroup var hostAccess: HostAccessOptions
-
-    func run() async throws { try await runInProcess() }
+    @OptionGroup var sourceAccess: SourceAccessOptions
 
     func execute(_ context: CLIContext) async -> Int32 {
-        await withSourceAccess(context, files: fileAccess, hosts: hostAccess) { fetcher, limits in
-            await execute(context, loader: ArazzoLoader(fetcher: fetcher, limits: limits))
-        }
+        await sourceAccess.withLoader(context) { loader in await execute(context, loader: loader) }
     }
 
     private func execute(_ context: CLIContext, loader: ArazzoLoader) async -> Int32 {

@@ -30,11 +30,7 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
 
     @OptionGroup var severity: SeverityOptions
 
-    @OptionGroup var fileAccess: FileAccessOptions
-
-    @OptionGroup var hostAccess: HostAccessOptions
-
-    func run() async throws { try await runInProcess() }
+    @OptionGroup var sourceAccess: SourceAccessOptions
 
     func execute(_ context: CLIContext) async -> Int32 {
         let policy: SeverityPolicy
@@ -44,7 +40,7 @@ struct ValidateCommand: AsyncParsableCommand, ContextCommand {
             context.stderr.line("error: \(error.message)")
             return CLIExitCode.usage
         }
-        return await withSourceAccess(context, files: fileAccess, hosts: hostAccess) { fetcher, limits in
+        return await sourceAccess.withAccess(context) { fetcher, limits in
             var limits = limits
             limits.loadsSources = !noSources
             return await execute(context, fetcher: fetcher, limits: limits, policy: policy)

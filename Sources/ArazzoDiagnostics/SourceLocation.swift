@@ -20,6 +20,9 @@ public struct SourceLocation: Sendable, Hashable, Codable, Comparable, CustomStr
         SourceLocation(file: file, line: line, column: column + offset)
     }
 
+    /// The line and column without the file, e.g. the start of a ``SourceRange`` here.
+    public var position: SourcePosition { SourcePosition(line: line, column: column) }
+
     /// `file:line:column`.
     public var description: String { "\(file):\(line):\(column)" }
 

@@ -43,13 +43,12 @@ public struct SourceRange: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// An empty range at `location` (an insertion point).
     public init(at location: SourceLocation) {
-        let position = SourcePosition(line: location.line, column: location.column)
-        self.init(file: location.file, start: position, end: position)
+        self.init(file: location.file, start: location.position, end: location.position)
     }
 
     /// The range from `location` to `end` in the same file.
     public init(from location: SourceLocation, to end: SourcePosition) {
-        self.init(file: location.file, start: SourcePosition(line: location.line, column: location.column), end: end)
+        self.init(file: location.file, start: location.position, end: end)
     }
 
     /// Where the range starts, as a location.

@@ -338,17 +338,4 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
         return TransportError(.bodyTooLarge, "the response body exceeds the limit of \(cap) bytes")
     }
 }
-
-extension TimeAmount {
-    /// Converts a Swift `Duration` (nanosecond precision is enough for timers).
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow {
-            self = .nanoseconds(seconds > 0 ? .max : .min)
-        } else {
-            self = .nanoseconds(nanos.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
-        }
-    }
-}
 #endif

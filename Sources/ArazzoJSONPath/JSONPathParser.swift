@@ -1,3 +1,4 @@
+import ArazzoDiagnostics
 import ArazzoJSON
 
 /// A hand-written recursive-descent parser for the RFC 9535 ABNF (§2.1–2.4), with the

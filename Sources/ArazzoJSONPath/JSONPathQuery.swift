@@ -1,3 +1,4 @@
+public import ArazzoDiagnostics
 public import ArazzoJSON
 
 /// A compiled RFC 9535 JSONPath query, such as `$.store.book[?@.price < 10].title`.
@@ -61,27 +62,8 @@ public struct JSONPathNode: Sendable, Hashable {
     public let value: JSONValue
     /// The normalized path of the node (RFC 9535 §2.7), for example `$['store']['book'][0]`.
     public let path: String
-
-    /// Creates a node from a value and its normalized path.
-    public init(value: JSONValue, path: String) {
-        self.value = value
-        self.path = path
-    }
 }
 
-/// Why a JSONPath query text could not be compiled.
-public struct JSONPathError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// One line saying what is wrong at ``offset`` and what was expected there.
-    public let message: String
-    /// The 0-based offset, in `Character`s, into the query text where the problem is.
-    public let offset: Int
-
-    /// Creates an error.
-    public init(message: String, offset: Int) {
-        self.message = message
-        self.offset = offset
-    }
-
-    /// The message followed by the offset, on one line.
-    public var description: String { "\(message) (at offset \(offset))" }
-}
+/// Why a JSONPath query text could not be compiled: the message and the character offset of the
+/// problem in the query.
+public typealias JSONPathError = SyntaxError

@@ -20,16 +20,13 @@ public struct SchemaViolation: Sendable, Hashable, Codable, CustomStringConverti
     public let instancePointer: String
     /// The keyword location: the JSON Pointer of the failing keyword along the path evaluation
     /// took, through `$ref`s (e.g. `/properties/items/items/$ref/properties/price/type`); empty
-    /// when not known (violations made with the three-field initializer).
+    /// when not known (a violation created without one).
     public let schemaPath: String
 
-    /// Creates a violation.
-    public init(instancePath: String, keyword: String, message: String) {
-        self.init(instancePath: instancePath, keyword: keyword, message: message, instancePointer: "", schemaPath: "")
-    }
-
-    /// Creates a violation with both locations.
-    public init(instancePath: String, keyword: String, message: String, instancePointer: String, schemaPath: String) {
+    /// Creates a violation; without `instancePointer` and `schemaPath` only ``instancePath`` locates it.
+    public init(
+        instancePath: String, keyword: String, message: String, instancePointer: String = "", schemaPath: String = ""
+    ) {
         self.instancePath = instancePath
         self.keyword = keyword
         self.message = message
@@ -51,17 +48,6 @@ public struct SchemaViolation: Sendable, Hashable, Codable, CustomStringConverti
         schemaPath = try container.decodeIfPresent(String.self, forKey: .schemaPath) ?? ""
     }
 
-    /// Encodes the original keys (`instancePath`, `keyword`, `message`) followed by
-    /// `instancePointer` and `schemaPath`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(instancePath, forKey: .instancePath)
-        try container.encode(keyword, forKey: .keyword)
-        try container.encode(message, forKey: .message)
-        try container.encode(instancePointer, forKey: .instancePointer)
-        try container.encode(schemaPath, forKey: .schemaPath)
-    }
-
     /// `path: message`, e.g. `$.code: expected string, found integer 123`.
     public var description: String { "\(instancePath): \(message)" }
 }
@@ -74,12 +60,6 @@ public struct SchemaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where in the schema the problem is: `#` plus a JSON pointer (`#/properties/age/minimum`); for
     /// schemas reached through the resolution hook, the `$ref` string plus a pointer inside it.
     public let schemaPath: String
-
-    /// Creates a schema error.
-    public init(message: String, schemaPath: String) {
-        self.message = message
-        self.schemaPath = schemaPath
-    }
 
     /// `schemaPath: message`.
     public var description: String { "\(schemaPath): \(message)" }

@@ -82,19 +82,8 @@ public struct ResolvedBody: Sendable, Hashable {
 
 /// The credential values to put on a request, already worked out (tokens fetched) by the caller.
 public struct SecurityValues: Sendable, Hashable {
-    /// One header field.
-    public struct Header: Sendable, Hashable {
-        /// The field name.
-        public var name: String
-        /// The field value.
-        public var value: String
-
-        /// Creates a header field.
-        public init(name: String, value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
+    /// One header field (the executor contract's).
+    public typealias Header = HeaderFields.Field
 
     /// Header fields, in order; a header the parameters already set wins (a note says so).
     public var headers: [Header]

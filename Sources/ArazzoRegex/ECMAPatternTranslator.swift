@@ -1,3 +1,4 @@
+import ArazzoDiagnostics
 /// Rewrites an ECMA-262 pattern into an ICU pattern with the same meaning.
 ///
 /// ICU differs from ECMA-262 in ways that silently change results (Unicode `\d`/`\w`/`\s`, `$`

@@ -1,3 +1,4 @@
+import ArazzoDiagnostics
 import Foundation
 
 /// An ECMA-262 regular expression, compiled once and safe to share between tasks.

@@ -306,17 +306,4 @@ final class HTTPServerCore: Sendable {
 
     var port: Int? { registry.port }
 }
-
-extension TimeAmount {
-    /// Converts a Swift `Duration` (nanosecond precision is enough for timers).
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow {
-            self = .nanoseconds(seconds > 0 ? .max : .min)
-        } else {
-            self = .nanoseconds(nanos.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
-        }
-    }
-}
 #endif

@@ -1,4 +1,5 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
+import ArazzoExecutor
 import ArazzoJSON
 public import Foundation
 public import NIOCore

@@ -1,3 +1,4 @@
+public import ArazzoExecutor
 import ArazzoDiagnostics
 public import ArazzoJSON
 import ArazzoYAML
@@ -153,14 +154,6 @@ public struct ConformanceCaseError: Error, Sendable, Hashable, CustomStringConve
     public var column: Int
     /// One line saying what to fix.
     public var message: String
-
-    /// Creates an error.
-    public init(file: String, line: Int, column: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-    }
 
     /// `file:line:column: message`.
     public var description: String { "\(file):\(line):\(column): \(message)" }

@@ -1,4 +1,4 @@
-import ArazzoExecutor
+public import ArazzoExecutor
 public import ArazzoJSON
 import Foundation
 
@@ -136,19 +136,6 @@ public struct ExpectedRequest: Sendable, Hashable, Codable {
         absentHeaders = try container.decodeIfPresent([String].self, forKey: .absentHeaders)
         json = try container.decodeIfPresent(JSONValue.self, forKey: .json)
         body = try container.decodeIfPresent(String.self, forKey: .body)
-    }
-
-    /// Encodes lists of fields as lists of `{name, value}` (order-preserving).
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(method, forKey: .method)
-        try container.encode(path, forKey: .path)
-        try container.encodeIfPresent(query, forKey: .query)
-        try container.encodeIfPresent(rawQuery, forKey: .rawQuery)
-        try container.encodeIfPresent(headers, forKey: .headers)
-        try container.encodeIfPresent(absentHeaders, forKey: .absentHeaders)
-        try container.encodeIfPresent(json, forKey: .json)
-        try container.encodeIfPresent(body, forKey: .body)
     }
 }
 

@@ -1,4 +1,4 @@
-import ArazzoExecutor
+public import ArazzoExecutor
 import ArazzoJSON
 import Foundation
 
@@ -6,19 +6,9 @@ import Foundation
 // answers. They live here, without SwiftNIO, so the in-memory executor and the loopback servers of
 // ArazzoTestServer share one definition.
 
-/// One header field as a loopback server received or sends it.
-public struct HTTPHeaderField: Sendable, Hashable, Codable {
-    /// The field name as written.
-    public var name: String
-    /// The field value.
-    public var value: String
-
-    /// Creates a field.
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
-}
+/// One header field (or query item) as a loopback server received or sends it: the executor
+/// contract's field, so a script, a received request and an ``HTTPRequest`` speak one type.
+public typealias HTTPHeaderField = HeaderFields.Field
 
 /// A request exactly as a loopback server received it.
 public struct ReceivedRequest: Sendable, Hashable, Codable {

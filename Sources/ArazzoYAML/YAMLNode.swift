@@ -89,7 +89,7 @@ public struct YAMLNode: Sendable, Hashable {
     public init(kind: Kind, location: SourceLocation, end: SourcePosition? = nil, tag: String? = nil) {
         self.kind = kind
         self.location = location
-        self.end = end ?? SourcePosition(line: location.line, column: location.column)
+        self.end = end ?? location.position
         self.tag = tag
     }
 
@@ -148,6 +148,24 @@ extension YAMLNode {
             var object = JSONObject(minimumCapacity: pairs.count)
             for pair in pairs { object[pair.key] = pair.value.jsonValue }
             return .object(object)
+        }
+    }
+}
+
+extension YAMLNode {
+    /// Calls `visit` on this node and every node below it, in document order (of a mapping, its
+    /// values), stopping after `limit` nodes: a walk over an untrusted tree names its bound.
+    package func forEachNode(limit: Int = .max, _ visit: (YAMLNode) -> Void) {
+        var stack = [self]
+        var visited = 0
+        while let node = stack.popLast(), visited < limit {
+            visited += 1
+            visit(node)
+            switch node.kind {
+            case .scalar: break
+            case .sequence(let items): stack.append(contentsOf: items.reversed())
+            case .mapping(let pairs): stack.append(contentsOf: pairs.reversed().map(\.value))
+            }
         }
     }
 }

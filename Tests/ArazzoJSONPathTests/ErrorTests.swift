@@ -1,3 +1,4 @@
+import ArazzoDiagnostics
 import ArazzoJSONPath
 import Testing
 

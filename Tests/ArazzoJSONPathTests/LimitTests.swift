@@ -1,3 +1,4 @@
+import ArazzoDiagnostics
 import ArazzoJSON
 import ArazzoJSONPath
 import Testing

@@ -127,7 +127,7 @@ struct ModelTests {
         let step = try #require(doc.workflow("buyPet")?.steps[0])
         let goto = try #require(step.onSuccess[0].object)
         #expect(goto.type == .goto)
-        #expect(goto.target == .stepId(ExpressionString(text: "waitList", location: at(67, 21))))
+        #expect(goto.target == .stepId(ExpressionString("waitList", at: at(67, 21))))
         let retry = try #require(step.onFailure[0].object)
         #expect(retry.type == .retry)
         #expect(retry.retryAfter == 1.5)

@@ -31,8 +31,7 @@ struct ValidFixtureTests {
         let steps = document.workflows[0].steps
         #expect(steps.map(\.stepId) == ["createTotp", "authenticateTotp"])
         #expect(steps[0].target == .operationId(ExpressionString(
-            text: "api_b2b_totp_v1_Create",
-            location: ArazzoDiagnostics.SourceLocation(file: path, line: 49, column: 18))))
+            "api_b2b_totp_v1_Create", at: ArazzoDiagnostics.SourceLocation(file: path, line: 49, column: 18))))
         #expect(steps[0].requestBody?.contentType == "application/json")
         #expect(steps[0].requestBody?.payload?.value["member_id"] == .string("$inputs.member_id"))
         #expect(steps[1].outputs.keys.elementsEqual(["memberId", "sessionToken"]))

@@ -1,3 +1,4 @@
+import ArazzoDiagnostics
 import ArazzoRegex
 import Testing
 
@@ -305,7 +306,7 @@ func equality() throws {
     #expect(try ECMARegex("a", flags: "i") == ECMARegex("a", flags: "i"))
     #expect(try ECMARegex("a", flags: "i") != ECMARegex("a"))
     #expect(try Set([ECMARegex("a"), ECMARegex("a"), ECMARegex("b")]).count == 2)
-    #expect(RegexSyntaxError(message: "m", offset: 3).description == "offset 3: m")
+    #expect(RegexSyntaxError(message: "m", offset: 3).description == "m (at offset 3)")
 }
 
 @Test("a compiled expression is usable from concurrent tasks")

@@ -1,3 +1,4 @@
+import ArazzoDiagnostics
 import ArazzoRegex
 import ArazzoTestSupport
 import Testing

@@ -116,12 +116,17 @@ private struct LoadSession {
         entryOrigin = files.origin(of: entry, namedBy: .caller)
     }
 
-    mutating func loadEntry(text: String, url: String, displayName: String) async throws(LoadFailure) -> LoadedDocument {
+    /// Keeps `text` for rendering diagnostics (named `displayName`) and parses it.
+    mutating func keepAndParse(_ text: String, url: String, displayName: String) throws(Diagnostic) -> YAMLNode {
         texts[url] = text
         displayNames[url] = displayName
+        return try YAMLParser.parse(text, file: displayName)
+    }
+
+    mutating func loadEntry(text: String, url: String, displayName: String) async throws(LoadFailure) -> LoadedDocument {
         let root: YAMLNode
         do {
-            root = try YAMLParser.parse(text, file: displayName)
+            root = try keepAndParse(text, url: url, displayName: displayName)
         } catch {
             throw LoadFailure(diagnostics: Diagnostics([error]), sourceTexts: sourceTexts)
         }
@@ -293,11 +298,9 @@ private struct LoadSession {
             return .unavailable
         }
         let display = absolute
-        texts[absolute] = text
-        displayNames[absolute] = display
         let root: YAMLNode
         do {
-            root = try YAMLParser.parse(text, file: display)
+            root = try keepAndParse(text, url: absolute, displayName: display)
         } catch {
             openAPIFailures[absolute] = "it is not valid YAML or JSON"
             diagnostics.append(.error(

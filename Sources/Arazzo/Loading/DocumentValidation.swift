@@ -534,21 +534,16 @@ struct ScalarLocator {
 
     /// Records the style of every scalar of a document.
     mutating func index(_ root: YAMLNode) {
-        var stack = [root]
-        var visited = 0
-        while let node = stack.popLast(), visited < 2_000_000 {
-            visited += 1
+        root.forEachNode(limit: 2_000_000) { node in
             switch node.kind {
             case .scalar(let s):
                 styles[node.location] = s.style
                 ends[node.location] = node.end
-            case .sequence(let items):
+            case .sequence:
                 nodeEnds[node.location] = node.end
-                stack.append(contentsOf: items)
             case .mapping(let pairs):
                 nodeEnds[node.location] = node.end
                 for pair in pairs { nodeEnds[pair.keyLocation] = pair.keyEnd }
-                stack.append(contentsOf: pairs.map(\.value))
             }
         }
     }

@@ -201,13 +201,13 @@ public enum ArazzoUpgrade {
     static func removal(of k: Int, in pairs: [YAMLNode.Pair], mapping: YAMLNode, index: TextIndex) -> SourceRange? {
         let pair = pairs[k]
         let file = pair.keyLocation.file
-        let start = SourcePosition(line: pair.keyLocation.line, column: pair.keyLocation.column)
+        let start = pair.keyLocation.position
         let end = pair.value.end
-        if index.character(at: SourcePosition(line: mapping.location.line, column: mapping.location.column)) == "{" {
+        if index.character(at: mapping.location.position) == "{" {
             // A flow mapping (JSON): up to the next key, or from the previous value.
             if k + 1 < pairs.count {
                 let next = pairs[k + 1].keyLocation
-                return SourceRange(file: file, start: start, end: SourcePosition(line: next.line, column: next.column))
+                return SourceRange(file: file, start: start, end: next.position)
             }
             if k > 0 { return SourceRange(file: file, start: pairs[k - 1].value.end, end: end) }
             return SourceRange(file: file, start: start, end: end)
@@ -219,7 +219,7 @@ public enum ArazzoUpgrade {
         }
         if k + 1 < pairs.count {
             let next = pairs[k + 1].keyLocation
-            return SourceRange(file: file, start: start, end: SourcePosition(line: next.line, column: next.column))
+            return SourceRange(file: file, start: start, end: next.position)
         }
         return nil
     }
@@ -351,7 +351,7 @@ struct PositionMapping {
     /// The original location of `location` in the upgraded text (inside a replacement: where the
     /// replaced text started).
     func original(of location: SourceLocation) -> SourceLocation {
-        let o = upgraded.offset(SourcePosition(line: location.line, column: location.column))
+        let o = upgraded.offset(location.position)
         var delta = 0
         for span in spans {
             if o < span.newLower { break }
@@ -365,11 +365,6 @@ struct PositionMapping {
         let p = original.position(offset)
         return SourceLocation(file: file, line: p.line, column: p.column)
     }
-}
-
-extension SourceLocation {
-    /// The line and column.
-    fileprivate var position: SourcePosition { SourcePosition(line: line, column: column) }
 }
 
 extension String {

@@ -31,8 +31,7 @@ private struct RegionMap {
         let end: SourcePosition
 
         func contains(_ location: SourceLocation) -> Bool {
-            let position = SourcePosition(line: location.line, column: location.column)
-            return location.file == file && start <= position && position < end
+            location.file == file && start <= location.position && location.position < end
         }
     }
 
@@ -52,7 +51,7 @@ private struct RegionMap {
             let root = unit.document.root
             let file = unit.document.location.file
             func region(_ node: YAMLNode) -> Region {
-                Region(file: file, start: SourcePosition(line: node.location.line, column: node.location.column), end: node.end)
+                Region(file: file, start: node.location.position, end: node.end)
             }
             // From the key: a missing `info` field is reported at `info:` itself.
             if let info = root.mapping?.first(where: { $0.key == "info" }) {
@@ -121,24 +120,16 @@ private struct RegionMap {
     /// `$components.<kind>.<name>` and `#/components/<kind>/<name>` references anywhere in `node`.
     static func componentReferences(in node: YAMLNode) -> [(kind: String, name: String)] {
         var found: [(String, String)] = []
-        var stack = [node]
-        var visited = 0
-        while let current = stack.popLast(), visited < 200_000 {
-            visited += 1
-            switch current.kind {
-            case .scalar(let scalar):
-                let text = scalar.text
-                for prefix in ["$components.", "#/components/"] where text.hasPrefix(prefix) {
-                    let separator: Character = prefix == "#/components/" ? "/" : "."
-                    let parts = text.dropFirst(prefix.count).split(separator: separator, maxSplits: 1)
-                    if parts.count == 2 {
-                        // `$components.parameters.p.value`-like tails are not component names.
-                        let name = prefix == "#/components/" ? parts[1].split(separator: "/").first.map(String.init) ?? "" : String(parts[1])
-                        found.append((String(parts[0]), name))
-                    }
+        node.forEachNode(limit: 200_000) { current in
+            guard let text = current.scalar?.text else { return }
+            for prefix in ["$components.", "#/components/"] where text.hasPrefix(prefix) {
+                let separator: Character = prefix == "#/components/" ? "/" : "."
+                let parts = text.dropFirst(prefix.count).split(separator: separator, maxSplits: 1)
+                if parts.count == 2 {
+                    // `$components.parameters.p.value`-like tails are not component names.
+                    let name = prefix == "#/components/" ? parts[1].split(separator: "/").first.map(String.init) ?? "" : String(parts[1])
+                    found.append((String(parts[0]), name))
                 }
-            case .sequence(let items): stack.append(contentsOf: items)
-            case .mapping(let pairs): stack.append(contentsOf: pairs.map(\.value))
             }
         }
         return found

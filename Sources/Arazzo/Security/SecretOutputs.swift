@@ -46,12 +46,6 @@ public struct SecretOutputs: Sendable, Hashable, ExpressibleByArrayLiteral {
         /// What is wrong, with a "did you mean" when a near name exists.
         public var message: String
 
-        /// Creates a problem.
-        public init(reference: String, message: String) {
-            self.reference = reference
-            self.message = message
-        }
-
         /// `REFERENCE: MESSAGE`.
         public var description: String { "\(reference): \(message)" }
     }

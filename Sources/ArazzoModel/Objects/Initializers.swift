@@ -6,7 +6,8 @@ public import OrderedCollections
 // Public initialisers, so documents can be built in code (tests, generators, embedders that hold
 // workflows in their own format). Every location defaults to ``SourceLocation/memory``: diagnostics
 // about a built document then point at `<memory>:1:1`, and `locations` stays empty (the checks
-// fall back to the object's own location).
+// fall back to the object's own location). Each one forwards to the memberwise initialiser the
+// document reader uses, so a new field is added in one place.
 
 extension SourceLocation {
     /// The place of objects built in code rather than read from a file: `<memory>:1:1`.
@@ -57,23 +58,17 @@ extension ArazzoSpecification {
         info: Info, sourceDescriptions: [SourceDescription], workflows: [Workflow], components: Components? = nil,
         selfURI: String? = nil, extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.selfURI = selfURI
         let arazzo = arazzo ?? ArazzoVersion(text: "1.0.1", major: 1, minor: 0, patch: 1, suffix: nil)
-        self.arazzo = arazzo
-        self.info = info
-        self.sourceDescriptions = sourceDescriptions
-        self.workflows = workflows
-        self.components = components
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
         var rootValue: JSONObject = ["arazzo": .string(arazzo.text)]
         if let components, !components.inputs.isEmpty {
             var inputs: JSONObject = [:]
             for (name, schema) in components.inputs { inputs[name] = schema.value }
             rootValue["components"] = .object(["inputs": .object(inputs)])
         }
-        self.root = YAMLNode.synthesized(.object(rootValue), at: location)
+        self.init(
+            arazzo: arazzo, info: info, sourceDescriptions: sourceDescriptions, workflows: workflows,
+            components: components, selfURI: selfURI, extensions: extensions, location: location, locations: [:],
+            root: YAMLNode.synthesized(.object(rootValue), at: location))
     }
 }
 
@@ -83,13 +78,9 @@ extension Info {
         title: String, version: String, summary: String? = nil, description: String? = nil,
         extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.title = title
-        self.summary = summary
-        self.description = description
-        self.version = version
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(
+            title: title, summary: summary, description: description, version: version, extensions: extensions,
+            location: location, locations: [:])
     }
 }
 
@@ -99,12 +90,7 @@ extension SourceDescription {
         name: String, url: String, type: SourceType? = .openapi,
         extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.name = name
-        self.url = url
-        self.type = type
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(name: name, url: url, type: type, extensions: extensions, location: location, locations: [:])
     }
 }
 
@@ -118,20 +104,11 @@ extension Workflow {
         outputSelectors: OrderedDictionary<String, Selector> = [:], extensions: Extensions = Extensions(),
         location: SourceLocation = .memory
     ) {
-        self.outputSelectors = outputSelectors
-        self.workflowId = workflowId
-        self.summary = summary
-        self.description = description
-        self.inputs = inputs
-        self.dependsOn = dependsOn
-        self.steps = steps
-        self.successActions = successActions
-        self.failureActions = failureActions
-        self.outputs = outputs
-        self.parameters = parameters
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(
+            workflowId: workflowId, summary: summary, description: description, inputs: inputs, dependsOn: dependsOn,
+            steps: steps, successActions: successActions, failureActions: failureActions, outputs: outputs,
+            parameters: parameters, outputSelectors: outputSelectors, extensions: extensions, location: location,
+            locations: [:])
     }
 }
 
@@ -146,23 +123,11 @@ extension Step {
         correlationId: LocatedValue? = nil, outputSelectors: OrderedDictionary<String, Selector> = [:],
         extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.timeout = timeout
-        self.dependsOn = dependsOn
-        self.action = action
-        self.correlationId = correlationId
-        self.outputSelectors = outputSelectors
-        self.stepId = stepId
-        self.description = description
-        self.target = target
-        self.parameters = parameters
-        self.requestBody = requestBody
-        self.successCriteria = successCriteria
-        self.onSuccess = onSuccess
-        self.onFailure = onFailure
-        self.outputs = outputs
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(
+            stepId: stepId, description: description, target: target, parameters: parameters, requestBody: requestBody,
+            successCriteria: successCriteria, onSuccess: onSuccess, onFailure: onFailure, outputs: outputs,
+            timeout: timeout, dependsOn: dependsOn, action: action, correlationId: correlationId,
+            outputSelectors: outputSelectors, extensions: extensions, location: location, locations: [:])
     }
 }
 
@@ -172,13 +137,9 @@ extension Parameter {
         name: String, in location: Location?, value: LocatedValue, selector: Selector? = nil,
         extensions: Extensions = Extensions(), at sourceLocation: SourceLocation = .memory
     ) {
-        self.selector = selector
-        self.name = name
-        self.in = location
-        self.value = value
-        self.extensions = extensions
-        self.location = sourceLocation
-        self.locations = [:]
+        self.init(
+            name: name, in: location, value: value, selector: selector, extensions: extensions,
+            location: sourceLocation, locations: [:])
     }
 }
 
@@ -188,12 +149,8 @@ extension Criterion {
         condition: ExpressionString, context: ExpressionString? = nil, type: TypeValue? = nil,
         extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.context = context
-        self.condition = condition
-        self.type = type
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(
+            context: context, condition: condition, type: type, extensions: extensions, location: location, locations: [:])
     }
 }
 
@@ -202,11 +159,7 @@ extension CriterionExpressionType {
     public init(
         type: ExpressionKind, version: String, extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.type = type
-        self.version = version
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(type: type, version: version, extensions: extensions, location: location, locations: [:])
     }
 }
 
@@ -216,14 +169,9 @@ extension SuccessAction {
         name: String, type: ActionType, target: ActionTarget? = nil, criteria: [Criterion] = [],
         parameters: [OrReusable<Parameter>] = [], extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.parameters = parameters
-        self.name = name
-        self.type = type
-        self.target = target
-        self.criteria = criteria
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(
+            name: name, type: type, target: target, criteria: criteria, parameters: parameters, extensions: extensions,
+            location: location, locations: [:])
     }
 }
 
@@ -234,16 +182,9 @@ extension FailureAction {
         criteria: [Criterion] = [], parameters: [OrReusable<Parameter>] = [], extensions: Extensions = Extensions(),
         location: SourceLocation = .memory
     ) {
-        self.parameters = parameters
-        self.name = name
-        self.type = type
-        self.target = target
-        self.retryAfter = retryAfter
-        self.retryLimit = retryLimit
-        self.criteria = criteria
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(
+            name: name, type: type, target: target, retryAfter: retryAfter, retryLimit: retryLimit, criteria: criteria,
+            parameters: parameters, extensions: extensions, location: location, locations: [:])
     }
 }
 
@@ -253,12 +194,9 @@ extension RequestBody {
         contentType: String? = nil, payload: LocatedValue? = nil, replacements: [PayloadReplacement] = [],
         extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.contentType = contentType
-        self.payload = payload
-        self.replacements = replacements
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(
+            contentType: contentType, payload: payload, replacements: replacements, extensions: extensions,
+            location: location, locations: [:])
     }
 }
 
@@ -268,23 +206,16 @@ extension PayloadReplacement {
         target: String, value: LocatedValue, targetSelectorType: SelectorType? = nil, selector: Selector? = nil,
         extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.targetSelectorType = targetSelectorType
-        self.selector = selector
-        self.target = target
-        self.value = value
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(
+            target: target, value: value, targetSelectorType: targetSelectorType, selector: selector,
+            extensions: extensions, location: location, locations: [:])
     }
 }
 
 extension ReusableObject {
     /// A `reference: $components.<kind>.<key>` entry, with an optional `value` (parameters only).
     public init(reference: ExpressionString, value: LocatedValue? = nil, location: SourceLocation = .memory) {
-        self.reference = reference
-        self.value = value
-        self.location = location
-        self.locations = [:]
+        self.init(reference: reference, value: value, location: location, locations: [:])
     }
 }
 
@@ -296,12 +227,8 @@ extension Components {
         failureActions: OrderedDictionary<String, FailureAction> = [:],
         extensions: Extensions = Extensions(), location: SourceLocation = .memory
     ) {
-        self.inputs = inputs
-        self.parameters = parameters
-        self.successActions = successActions
-        self.failureActions = failureActions
-        self.extensions = extensions
-        self.location = location
-        self.locations = [:]
+        self.init(
+            inputs: inputs, parameters: parameters, successActions: successActions, failureActions: failureActions,
+            extensions: extensions, location: location, locations: [:])
     }
 }

@@ -26,10 +26,4 @@ public struct PayloadSelector: Sendable, Hashable {
     public let path: String
     /// The Selector Object.
     public let selector: Selector
-
-    /// A payload Selector Object built in code.
-    public init(path: String, selector: Selector) {
-        self.path = path
-        self.selector = selector
-    }
 }

@@ -16,12 +16,6 @@ public struct ExpressionString: Sendable, Hashable, CustomStringConvertible {
     /// Where the scalar starts (its opening quote for quoted scalars).
     public let location: SourceLocation
 
-    /// Creates an expression string.
-    public init(text: String, location: SourceLocation) {
-        self.text = text
-        self.location = location
-    }
-
     /// The raw text.
     public var description: String { text }
 

@@ -113,15 +113,9 @@ private struct SiteScope {
 
     /// String leaves of an `Any` value; the walk is bounded by the YAML layer's depth limit.
     func addLeaves(_ role: ExpressionSite.Role, _ node: YAMLNode, to sites: inout [ExpressionSite]) {
-        var stack = [node]
         var leaves: [ExpressionString] = []
-        while let next = stack.popLast() {
-            switch next.kind {
-            case .scalar(let s):
-                if case .string(let text) = s.value { leaves.append(ExpressionString(text: text, location: next.location)) }
-            case .sequence(let items): stack.append(contentsOf: items.reversed())
-            case .mapping(let pairs): stack.append(contentsOf: pairs.map(\.value).reversed())
-            }
+        node.forEachNode { next in
+            if case .string(let text)? = next.scalar?.value { leaves.append(ExpressionString(text: text, location: next.location)) }
         }
         for leaf in leaves { add(role, leaf, to: &sites) }
     }
