@@ -56,8 +56,6 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
     @OptionGroup var severity: SeverityOptions
 
-    func run() async throws { try await runInProcess() }
-
     func execute(_ context: CLIContext) async -> Int32 {
         // One HTTP client for fetching remote sources (also under --mock) and for the run, shut
         // down before returning. An injected executor replaces it for both.

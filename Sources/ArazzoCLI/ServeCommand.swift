@@ -37,8 +37,6 @@ struct ServeCommand: AsyncParsableCommand, ContextCommand {
 
     @OptionGroup var severity: SeverityOptions
 
-    func run() async throws { try await runInProcess() }
-
     func execute(_ context: CLIContext) async -> Int32 {
         let client = setup.httpClient(context)
         let code: Int32
