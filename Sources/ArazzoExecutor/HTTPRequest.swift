@@ -105,7 +105,8 @@ public struct HTTPRequest: Sendable, Hashable, Codable {
     /// Creates a request.
     public init(
         method: String, url: String, headers: HeaderFields = [:], body: [UInt8]? = nil,
-        timeout: Duration = .seconds(30), maxResponseBytes: Int = 16 << 20, operation: OperationReference? = nil
+        timeout: Duration = .seconds(30), maxResponseBytes: Int = 16 << 20, operation: OperationReference? = nil,
+        redactedURL: String? = nil
     ) {
         self.method = method
         self.url = url
@@ -114,6 +115,7 @@ public struct HTTPRequest: Sendable, Hashable, Codable {
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
         self.operation = operation
+        self.redactedURL = redactedURL
     }
 }
 

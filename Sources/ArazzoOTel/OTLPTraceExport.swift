@@ -54,6 +54,8 @@ public final class OTLPTraceExport: Sendable {
     private let group: ServiceGroup
     private let running: Task<Void, Never>
     private let problems: ProblemLog
+    /// How long one export (and the final flush) may take.
+    static let exportTimeout = Duration.seconds(5)
 
     /// Starts the exporter. `flag` is the `--otlp-endpoint` value (nil: the endpoint comes from
     /// the environment). The service name is `arazzo-run` unless `OTEL_SERVICE_NAME` says
@@ -68,8 +70,8 @@ public final class OTLPTraceExport: Sendable {
         configuration.traces.otlpExporter.protocol = .httpProtobuf
         // A run must not wait long on a collector that is down: each export and the final flush
         // give up after 5 s (shutdown bounds the whole wait too).
-        configuration.traces.otlpExporter.timeout = .seconds(5)
-        configuration.traces.batchSpanProcessor.exportTimeout = .seconds(5)
+        configuration.traces.otlpExporter.timeout = exportTimeout
+        configuration.traces.batchSpanProcessor.exportTimeout = exportTimeout
         configuration.propagators = [.traceContext]
         let problems = ProblemLog()
         configuration.diagnosticLogger = .custom(Logger(label: "arazzo-run.otlp") { _ in ProblemCapture(log: problems) })
@@ -116,7 +118,12 @@ public final class OTLPTraceExport: Sendable {
             Task.detached { await running.value; once.resume(true) }
             Task.detached { try? await Task.sleep(for: limit); once.resume(false) }
         }
-        var warnings = problems.lines.first.map { ["traces could not be sent to \(endpoint): \($0)"] } ?? []
+        var warnings: [String] = problems.lines.first.map { problem -> [String] in
+            // swift-otel words a collector that is down (connection refused, retried until the
+            // export timeout) as a cancelled TimeoutError; say what it means.
+            let reason = problem.contains("TimeoutError") ? "no answer within \(Self.exportTimeout.components.seconds) s (is a collector listening there?)" : problem
+            return ["traces could not be sent to \(endpoint): \(reason)"]
+        } ?? []
         if !finished {
             running.cancel()
             warnings.append("traces were not all sent to \(endpoint) within \(limit.components.seconds) s; giving up")
