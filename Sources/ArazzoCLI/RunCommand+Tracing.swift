@@ -13,7 +13,7 @@ extension RunCommand {
         let warn = { (line: String) in context.stderr.line(context.stderrStyle.yellow("warning: ") + line) }
         if let otlpEndpoint {
             if case .failure(let error) = OTLPEndpoint.tracesURL(flag: otlpEndpoint) {
-                context.stderr.line("error: \(error.message)")
+                context.stderr.line("error: --otlp-endpoint \(otlpEndpoint): \(error.message)")
                 return CLIExitCode.usage
             }
             if let variable = OTLPEndpoint.environmentKeys.first(where: { !(context.environment[$0] ?? "").isEmpty }) {

@@ -9,22 +9,22 @@ public struct OTLPSetupError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Where spans go when `arazzo-run run` exports them: the `--otlp-endpoint` URL, else the
-/// OpenTelemetry environment (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT`).
+/// Where spans go when `arazzo-run run` exports them: the endpoint the command line names, else
+/// the OpenTelemetry environment (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT`).
 public enum OTLPEndpoint {
     /// The environment variables that name an endpoint without the flag.
     public static let environmentKeys = ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"]
 
-    /// The OTLP/HTTP traces URL for a `--otlp-endpoint` value: a collector's base URL gets the
-    /// signal path `/v1/traces` (as `OTEL_EXPORTER_OTLP_ENDPOINT` does); a URL that already ends
-    /// in it is kept.
+    /// The OTLP/HTTP traces URL for an endpoint given on the command line: a collector's base
+    /// URL gets the signal path `/v1/traces` (as `OTEL_EXPORTER_OTLP_ENDPOINT` does); a URL that
+    /// already ends in it is kept.
     public static func tracesURL(flag: String) -> Result<String, OTLPSetupError> {
         let lower = flag.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
               let hostStart = flag.range(of: "://")?.upperBound,
               let first = flag[hostStart...].first, first != "/", first != "?", first != "#"
         else {
-            return .failure(OTLPSetupError(message: "--otlp-endpoint \(flag): expected an http:// or https:// URL with a host (an OpenTelemetry collector's OTLP/HTTP endpoint, usually port 4318)"))
+            return .failure(OTLPSetupError(message: "expected an http:// or https:// URL with a host (an OpenTelemetry collector's OTLP/HTTP endpoint, usually port 4318)"))
         }
         if flag.hasSuffix("/v1/traces") { return .success(flag) }
         return .success((flag.hasSuffix("/") ? String(flag.dropLast()) : flag) + "/v1/traces")
@@ -57,8 +57,8 @@ public final class OTLPTraceExport: Sendable {
     /// How long one export (and the final flush) may take.
     static let exportTimeout = Duration.seconds(5)
 
-    /// Starts the exporter. `flag` is the `--otlp-endpoint` value (nil: the endpoint comes from
-    /// the environment). The service name is `arazzo-run` unless `OTEL_SERVICE_NAME` says
+    /// Starts the exporter. `flag` is the endpoint the command line gives (nil: the endpoint
+    /// comes from the environment). The service name is `arazzo-run` unless `OTEL_SERVICE_NAME` says
     /// otherwise; swift-otel applies the `OTEL_*` variables of the process over these settings.
     public static func start(flag: String?) -> Result<OTLPTraceExport, OTLPSetupError> {
         var configuration = OTel.Configuration.default
@@ -185,7 +185,7 @@ public final class OTLPTraceExport: Sendable {
 
     /// Fails: this build has no exporter.
     public static func start(flag: String?) -> Result<OTLPTraceExport, OTLPSetupError> {
-        .failure(OTLPSetupError(message: "this arazzo-run was built without the OTLP trait, so it cannot export traces (--otlp-endpoint, OTEL_EXPORTER_OTLP_ENDPOINT)"))
+        .failure(OTLPSetupError(message: "this arazzo-run was built without the OTLP trait, so it cannot export traces"))
     }
 
     /// Nothing to flush.

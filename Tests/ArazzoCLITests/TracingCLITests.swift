@@ -163,14 +163,18 @@ struct TracingCLITests {
 
     @Test("a collector that is not there costs a warning and a bounded wait, never the run")
     func receiverDown() async throws {
-        let started = ContinuousClock.now
+        // The wait is bounded by the exporter's 5 s timeout and a 6 s limit on the flush; wall
+        // time is not asserted (the suites share two cores), the warning says which bound ended it.
         let run = await Invocation.run(
             ["run", Repository.root + "/Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml", "--mock",
              "--inputs", Repository.root + "/Fixtures/stytch/inputs.example.yaml", "--otlp-endpoint", "http://127.0.0.1:9"],
             environment: ["NO_COLOR": "1"])
         #expect(run.code == CLIExitCode.success, "\(run.stderr)")
-        #expect(run.stderr.contains("warning: traces could not be sent to http://127.0.0.1:9/v1/traces"), "\(run.stderr)")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        let warnings = run.stderr.split(separator: "\n")
+        #expect(!warnings.isEmpty && warnings.allSatisfy {
+            $0 == "warning: traces could not be sent to http://127.0.0.1:9/v1/traces: no answer within 5 s (is a collector listening there?)"
+                || $0 == "warning: traces were not all sent to http://127.0.0.1:9/v1/traces within 6 s; giving up"
+        }, "\(run.stderr)")
     }
 
     @Test("--otlp-endpoint must be an http(s) URL with a host")
