@@ -241,11 +241,10 @@ extension RunSession {
         let workflow = state.workflow
         stepsExecuted += 1
         emit(.stepStarted(stepId: step.stepId, attempt: attempt))
-        let (inputs, stepOutputs, succeeded, depth) = (state.inputs, state.stepOutputs, state.succeeded, state.depth)
         let execution = await traced(step, of: workflow, attempt: attempt) {
             await executeStep(
-                step, workflow: workflow, inputs: inputs, stepOutputs: stepOutputs, succeeded: succeeded,
-                depth: depth, attempt: attempt)
+                step, workflow: workflow, inputs: state.inputs, stepOutputs: state.stepOutputs, succeeded: state.succeeded,
+                depth: state.depth, attempt: attempt)
         }
         state.stepOutputs[step.stepId] = execution.outputs
         noteCompletion(of: step.stepId, in: workflow.key, succeeded: execution.succeeded, into: &state.succeeded)
