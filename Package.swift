@@ -16,6 +16,11 @@ let strictSettings: [SwiftSetting] = [
 /// swift-argument-parser and the MCP Swift SDK are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
 let networking: Set<String> = ["Networking"]
 
+/// The trait that brings in the OTLP/HTTP trace exporter (swift-otel, swift-protobuf) for
+/// `arazzo-run run --otlp-endpoint`; it needs the CLI, so it turns `Networking` on too. Only the
+/// `ArazzoOTel` target uses it: the libraries never see swift-otel (docs/observability.md).
+let otlp: Set<String> = ["OTLP"]
+
 let package = Package(
     name: "swift-arazzo",
     // macOS 15: the one lock primitive is `Mutex` (Synchronization), which needs it; Linux, where
@@ -34,7 +39,11 @@ let package = Package(
         .trait(
             name: "Networking",
             description: "The AsyncHTTPClient HTTP executor, the SwiftNIO WebSocket transport, the MCP server and everything built on them: the CLI, the loopback test servers, the benchmarks."),
-        .default(enabledTraits: ["Networking"]),
+        .trait(
+            name: "OTLP",
+            description: "The OTLP/HTTP trace exporter (swift-otel) behind `arazzo-run run --otlp-endpoint`; turns Networking on.",
+            enabledTraits: ["Networking"]),
+        .default(enabledTraits: ["Networking", "OTLP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -47,6 +56,15 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // The Model Context Protocol server behind `arazzo-run serve --mcp` (ArazzoMCP).
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // Spans and W3C trace context: the engine's and the HTTP executor's instrumentation (no
+        // dependencies of its own; a no-op until a tracer is bootstrapped).
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // The OTLP exporter, only behind the OTLP trait and only in ArazzoOTel. OTLP/HTTP alone:
+        // the gRPC exporter would add grpc-swift to the build.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // Already in the graph through swift-otel: its exporter is a Service run and shut down
+        // gracefully (flushed) through ServiceLifecycle.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian, kept behind `internal import`.
@@ -96,7 +114,11 @@ let package = Package(
         .target(name: "ArazzoJSONSchema", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
 
         // The step-executor contract: requests, responses and the protocol executors implement.
-        .target(name: "ArazzoExecutor", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
+        // Instrumentation (no dependencies): the header carrier trace context is injected through.
+        .target(
+            name: "ArazzoExecutor",
+            dependencies: ["ArazzoJSON", .product(name: "Instrumentation", package: "swift-distributed-tracing")],
+            swiftSettings: strictSettings),
 
         // AsyncAPI 3.x descriptions (servers, channels, operations, messages) and the in-memory broker.
         .target(
@@ -135,6 +157,7 @@ let package = Package(
                 "ArazzoJSONSchema", "ArazzoExecutor", "ArazzoXPath", "ArazzoAsyncAPI", "ArazzoOpenAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strictSettings),
 
@@ -149,6 +172,19 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSettings),
+
+        // The OTLP/HTTP trace exporter the CLI bootstraps for --otlp-endpoint: its own target so
+        // swift-otel stays out of every library's dependency graph.
+        .target(
+            name: "ArazzoOTel",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OTel", package: "swift-otel", condition: .when(traits: otlp)),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: otlp)),
             ],
             swiftSettings: strictSettings),
 
@@ -170,7 +206,8 @@ let package = Package(
         .target(
             name: "ArazzoCLI",
             dependencies: [
-                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoMCP",
+                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoMCP", "ArazzoOTel",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: networking)),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -221,7 +258,9 @@ let package = Package(
 
         // Tests (Swift Testing).
         // Test helpers shared by several test targets.
-        .target(name: "ArazzoTestSupport", dependencies: ["ArazzoTesting"], path: "Tests/ArazzoTestSupport", swiftSettings: strictSettings),
+        .target(
+            name: "ArazzoTestSupport",
+            dependencies: ["ArazzoTesting", .product(name: "Tracing", package: "swift-distributed-tracing")], path: "Tests/ArazzoTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONTests", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoYAMLTests", dependencies: ["ArazzoTestSupport", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoTestSupport", "ArazzoTesting", "ArazzoModel", "ArazzoYAML", "ArazzoExpressions"], swiftSettings: strictSettings),
@@ -232,7 +271,10 @@ let package = Package(
         .testTarget(name: "ArazzoJSONSchemaTests", dependencies: ["ArazzoJSONSchema", "ArazzoYAML", "ArazzoTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ArazzoTests",
-            dependencies: ["Arazzo", "ArazzoTesting", "ArazzoTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Arazzo", "ArazzoTesting", "ArazzoTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "ArazzoOpenAPITests", dependencies: ["ArazzoOpenAPI", "ArazzoJSON", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor", "ArazzoTesting"], swiftSettings: strictSettings),
@@ -240,7 +282,13 @@ let package = Package(
             name: "ArazzoAsyncAPITests",
             dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoTestSupport", "ArazzoTesting"],
             swiftSettings: strictSettings),
-        .testTarget(name: "ArazzoHTTPTests", dependencies: ["ArazzoHTTP", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ArazzoHTTPTests",
+            dependencies: [
+                "ArazzoHTTP", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(name: "ArazzoMCPTests", dependencies: ["ArazzoMCP", "Arazzo", "ArazzoJSON", "ArazzoTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ArazzoCLITests",

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Checks what an embedder of the `Arazzo` library product gets (docs/embedding.md, "Dependencies
-# and traits"): a package that depends on this checkout with `traits: []` must not resolve
-# swift-crypto, async-http-client, swift-nio, swift-argument-parser or the MCP swift-sdk; one with
-# the default traits
-# does resolve async-http-client. With --build, the lean embedder is also built and run: it loads
+# and traits"): a package that depends on this checkout with `traits: []` resolves exactly
+# swift-collections, swift-distributed-tracing and swift-log (no swift-crypto, async-http-client,
+# swift-nio, swift-argument-parser, the MCP swift-sdk or swift-otel); one with the default traits
+# does resolve async-http-client and swift-otel. With --build, the lean embedder is also built and run: it loads
 # a document from strings and runs it on InMemoryExecutor (slow: it compiles the library from
 # scratch). Prints each Package.resolved's identities.
 set -euo pipefail
@@ -82,15 +82,20 @@ make_package "$work/lean" ", traits: []"
 (cd "$work/lean" && swift package resolve >"$work/resolve.log" 2>&1) || { cat "$work/resolve.log" >&2; exit 1; }
 lean="$(identities "$work/lean")"
 echo "lean (traits: []): $lean"
-for heavy in swift-crypto async-http-client swift-nio swift-argument-parser swift-sdk; do
-  if [[ " $lean " == *" $heavy "* ]]; then echo "error: the lean embedder resolves $heavy" >&2; status=1; fi
-done
+# Exactly these: swift-log (logging) and swift-distributed-tracing (spans, no dependencies of its
+# own) are the library's; anything more is a trait's dependency leaking into the lean graph.
+want_lean="swift-collections swift-distributed-tracing swift-log "
+if [ "$lean" != "$want_lean" ]; then
+  echo "error: the lean embedder resolves '$lean', expected '$want_lean'" >&2; status=1
+fi
 
 make_package "$work/default" ""
 (cd "$work/default" && swift package resolve >"$work/resolve.log" 2>&1) || { cat "$work/resolve.log" >&2; exit 1; }
 full="$(identities "$work/default")"
 echo "default traits: $full"
-[[ " $full " == *" async-http-client "* ]] || { echo "error: the default-trait embedder does not resolve async-http-client" >&2; status=1; }
+for trait_dependency in async-http-client swift-otel; do
+  [[ " $full " == *" $trait_dependency "* ]] || { echo "error: the default-trait embedder does not resolve $trait_dependency" >&2; status=1; }
+done
 echo "resolve checks: $((SECONDS - start)) s"
 
 if [ "$build" = 1 ] && [ "$status" = 0 ]; then

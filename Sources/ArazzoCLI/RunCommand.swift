@@ -56,7 +56,18 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
     @OptionGroup var severity: SeverityOptions
 
+    @Option(
+        name: .customLong("otlp-endpoint"),
+        help: ArgumentHelp(
+            "Send a trace of the run (a span per workflow, step attempt and request) to this OpenTelemetry collector over OTLP/HTTP, e.g. http://localhost:4318; OTEL_EXPORTER_OTLP_ENDPOINT does the same (docs/observability.md).",
+            valueName: "URL"))
+    var otlpEndpoint: String?
+
     func execute(_ context: CLIContext) async -> Int32 {
+        await exportingTraces(context) { await executeRun(context) }
+    }
+
+    private func executeRun(_ context: CLIContext) async -> Int32 {
         // One HTTP client for fetching remote sources (also under --mock) and for the run, shut
         // down before returning. An injected executor replaces it for both.
         let http = setup.httpClient(context)

@@ -97,11 +97,16 @@ public struct HTTPRequest: Sendable, Hashable, Codable {
     /// descriptions (the OpenAPI mock) reads it instead of guessing the operation back from the
     /// URL, which several operations or sources can share.
     public var operation: OperationReference?
+    /// The URL with the run's secrets masked (as the run's records and HAR show it), set by the
+    /// engine on the request it sends while a tracer records. An executor that puts the URL in a
+    /// span or a log uses this, never ``url``; nil when nothing redacted it.
+    public var redactedURL: String?
 
     /// Creates a request.
     public init(
         method: String, url: String, headers: HeaderFields = [:], body: [UInt8]? = nil,
-        timeout: Duration = .seconds(30), maxResponseBytes: Int = 16 << 20, operation: OperationReference? = nil
+        timeout: Duration = .seconds(30), maxResponseBytes: Int = 16 << 20, operation: OperationReference? = nil,
+        redactedURL: String? = nil
     ) {
         self.method = method
         self.url = url
@@ -110,6 +115,7 @@ public struct HTTPRequest: Sendable, Hashable, Codable {
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
         self.operation = operation
+        self.redactedURL = redactedURL
     }
 }
 

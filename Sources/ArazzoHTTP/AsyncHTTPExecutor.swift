@@ -6,6 +6,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 import NIOSSL
+import Tracing
 
 /// The default ``StepExecutor``: sends requests over AsyncHTTPClient.
 ///
@@ -75,6 +76,10 @@ public final class AsyncHTTPExecutor: StepExecutor {
             idleTimeout: TimeAmount(configuration.idleConnectionTimeout),
             concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxConnectionsPerHost))
         settings.connectionPool.retryConnectionEstablishment = configuration.retryConnectionEstablishment
+        // The client span is ours (HTTPClientSpan.swift). AsyncHTTPClient's own, on the delegate
+        // API used here, starts on an event loop outside the step's task: it would be a root span
+        // of a trace of its own, carry the raw query, and inject nothing.
+        settings.tracing.tracer = nil
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
     }
 
@@ -119,8 +124,17 @@ public final class AsyncHTTPExecutor: StepExecutor {
         return result
     }
 
-    /// Sends `request` and returns the whole response, or the typed reason there is none.
+    /// Sends `request` and returns the whole response, or the typed reason there is none. While
+    /// a tracer records, the exchange is an HTTP client span under the current one, and that
+    /// span's context is what the request carries (HTTPClientSpan.swift).
     public func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        let tracer = InstrumentationSystem.tracer
+        if tracer is NoOpTracer { return try await send(request) }
+        return try await send(request, in: tracer)
+    }
+
+    /// Sends `request` as it is.
+    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let started = ContinuousClock.now
         let clientRequest: HTTPClient.Request
         do {

@@ -241,9 +241,11 @@ extension RunSession {
         let workflow = state.workflow
         stepsExecuted += 1
         observation.stepStarted(stepId: step.stepId, attempt: attempt)
-        let execution = await executeStep(
-            step, workflow: workflow, inputs: state.inputs, stepOutputs: state.stepOutputs, succeeded: state.succeeded,
-            depth: state.depth, attempt: attempt)
+        let execution = await traced(step, of: workflow, attempt: attempt) {
+            await executeStep(
+                step, workflow: workflow, inputs: state.inputs, stepOutputs: state.stepOutputs, succeeded: state.succeeded,
+                depth: state.depth, attempt: attempt)
+        }
         state.stepOutputs[step.stepId] = execution.outputs
         noteCompletion(of: step.stepId, in: workflow.key, succeeded: execution.succeeded, into: &state.succeeded)
         if let child = execution.child { state.result.workflows.append(child) }

@@ -4,6 +4,7 @@ import ArazzoExecutor
 import ArazzoExpressions
 import ArazzoJSONSchema
 import OrderedCollections
+import Tracing
 
 /// Input-schema violations, as an error value.
 struct InputViolations: Error {
@@ -62,6 +63,9 @@ final class RunSession {
 
     /// Resolved base URLs per source name (server override or the operation's server).
     var baseURLs: [String: String] = [:]
+    /// The tracer the run's spans go to (RunTracing.swift), read when the run starts; nil when
+    /// none records.
+    lazy var tracer: (any Tracer)? = Self.activeTracer()
 
     init(plan: EnginePlan, options: RunOptions, redactor: Redactor, events: (@Sendable (RunEvent) -> Void)?) {
         self.plan = plan
@@ -225,9 +229,14 @@ final class RunSession {
 
     // MARK: - Workflows
 
+    /// Runs a workflow whose inputs are already prepared, in its span (RunTracing.swift).
+    func runWorkflow(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
+        await traced(workflow, depth: depth) { await runWorkflowSteps(workflow, inputs: inputs, depth: depth) }
+    }
+
     /// Runs a workflow whose inputs are already prepared: its dependencies, then its steps, one
     /// attempt at a time, each followed by the action it leads to (``decide(after:of:state:)``).
-    func runWorkflow(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
+    private func runWorkflowSteps(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
         let started = clock.now
         let observed = observation.workflowStarted(workflow.workflowId)
         var state = WorkflowState(

@@ -132,7 +132,7 @@ extension RunSession {
 
         let response: HTTPResponse
         do {
-            response = try await options.executor.execute(request)
+            response = try await options.executor.execute(outgoing(request))
         } catch {
             // A12: a transport error is a step failure; $statusCode and $response.* stay
             // unresolved, and onFailure runs as for any failure.

@@ -299,7 +299,7 @@ struct Redactor: Sendable {
     }
 
     /// A URL: the text search, then query parameter values that are short secrets.
-    private func redactURL(_ url: String) -> String {
+    func redactURL(_ url: String) -> String {
         let searched = redactValue(url)
         guard !shortSecrets.isEmpty, let q = searched.firstIndex(of: "?") else { return searched }
         let fragmentStart = searched[q...].firstIndex(of: "#") ?? searched.endIndex
