@@ -35,7 +35,8 @@ struct DocumentSelection {
                 add(argument)
                 continue
             }
-            let path = context.absolutePath(argument)
+            // `.` and `..` removed, so that `run .` shows `flows/a.arazzo.yaml`, not `./flows/…`.
+            let path = URL(fileURLWithPath: context.absolutePath(argument)).standardized.path
             var isDirectory: ObjCBool = false
             if files.fileExists(atPath: path, isDirectory: &isDirectory) {
                 if isDirectory.boolValue {
