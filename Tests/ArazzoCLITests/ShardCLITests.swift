@@ -123,6 +123,30 @@ struct ShardCLITests {
         #expect(nothing.stderr == "error: nested/*.json: the pattern matches no Arazzo document\n")
     }
 
+    @Test("report merge writes JUnit the way run --junit does (failures included), modulo time attributes")
+    func mergedJUnit() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        // The orders document with a criterion the mock's 200 cannot meet: every workflow fails.
+        let failing = try String(contentsOfFile: Self.root + "/orders.arazzo.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "$statusCode == 200", with: "$statusCode == 201")
+        try failing.write(toFile: directory.file("orders.arazzo.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: Self.root + "/ping.openapi.yaml", toPath: directory.file("ping.openapi.yaml"))
+        let run = await Invocation.run([
+            "run", directory.file("orders.arazzo.yaml"), "--mock", "--json", directory.file("r.json"), "--junit", directory.file("r.xml"),
+        ])
+        #expect(run.code == 1)
+        let merge = await Invocation.run(["report", "merge", directory.file("r.json"), "--junit", directory.file("m.xml")])
+        #expect(merge.code == 1)
+        #expect(merge.stdout == "0 workflows succeeded, 4 failed (merged 1 file)\n")
+        let untimed = { (path: String) throws -> String in
+            try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: #" time="[0-9.]+""#, with: "", options: .regularExpression)
+        }
+        let expected = try untimed(directory.file("r.xml"))
+        #expect(expected.contains("<failure message=\"step call:"))
+        #expect(try untimed(directory.file("m.xml")) == expected)
+    }
+
     @Test("report merge refuses a workflow twice with its location, and a file of another kind")
     func mergeRefusals() async throws {
         let directory = try TemporaryDirectory()
