@@ -145,7 +145,8 @@ extension RunCommand {
             }
         }
         let results = reports.compactMap(\.report).flatMap(\.results)
-        let code = summarize(results: results, notRun: multi.notRunCount, writeFailed: !written, context)
+        let documentsNotRun = reports.filter { $0.exitCode != nil }.count
+        let code = summarize(results: results, notRun: multi.notRunCount, documentsNotRun: documentsNotRun, writeFailed: !written, context)
         return earlyExit != 0 ? earlyExit : code
     }
 

@@ -300,14 +300,16 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     }
 
     /// Prints the summary line and returns the exit code.
-    func summarize(results: [RunResult], notRun: Int, writeFailed: Bool, _ context: CLIContext) -> Int32 {
+    func summarize(results: [RunResult], notRun: Int, documentsNotRun: Int = 0, writeFailed: Bool, _ context: CLIContext) -> Int32 {
         let style = context.stdoutStyle
         let failed = results.filter { !$0.succeeded }.count
         let succeeded = results.count - failed
         // A dry run judges no criterion, so nothing "succeeded": its workflows are planned.
         var summary = "\(succeeded) workflow\(succeeded == 1 ? "" : "s") \(dryRun ? "planned" : "succeeded"), \(failed) failed"
         if notRun > 0 { summary += ", \(notRun) not run (invalid)" }
-        context.stdout.line(failed == 0 && notRun == 0 ? style.green(summary) : style.red(summary))
+        // Several documents: one that could not run at all has no workflows to count.
+        if documentsNotRun > 0 { summary += ", \(documentsNotRun) document\(documentsNotRun == 1 ? "" : "s") not run" }
+        context.stdout.line(failed == 0 && notRun == 0 && documentsNotRun == 0 ? style.green(summary) : style.red(summary))
         if notRun > 0 { return CLIExitCode.usage }
         // In a dry run a failed workflow is one whose request could not be built (docs/cli.md).
         if failed > 0 { return CLIExitCode.failure }

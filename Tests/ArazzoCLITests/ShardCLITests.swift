@@ -123,6 +123,35 @@ struct ShardCLITests {
         #expect(nothing.stderr == "error: nested/*.json: the pattern matches no Arazzo document\n")
     }
 
+    @Test("a document that cannot run is reported and the others still run; with --shard only its owner reports it")
+    func brokenDocumentAmongOthers() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        for name in ["orders.arazzo.yaml", "users.arazzo.yaml", "ping.openapi.yaml"] {
+            try FileManager.default.copyItem(atPath: Self.root + "/" + name, toPath: directory.file(name))
+        }
+        try "arazzo: [\n".write(toFile: directory.file("syntax.arazzo.yaml"), atomically: true, encoding: .utf8)
+        let settings = CLISettings(workingDirectory: directory.path)
+        let whole = await Invocation.run(["run", ".", "--mock", "--json", "r.json"], settings: settings)
+        #expect(whole.code == 2)
+        #expect(Self.ran(whole.stdout).count == 8)
+        #expect(whole.stdout.hasSuffix("8 workflows succeeded, 0 failed, 1 document not run\n"))
+        #expect(whole.stderr.hasPrefix("syntax.arazzo.yaml:2:1: error: "))
+        let report = try Self.json(directory.file("r.json")).objectValue?["documents"]?.arrayValue ?? []
+        #expect(report.compactMap { $0.objectValue?["exitCode"] } == [.int(2)])
+        var reporting = 0
+        for k in 1...3 {
+            let shard = await Invocation.run(["run", ".", "--mock", "--shard", "\(k)/3"], settings: settings)
+            if shard.stderr.contains("syntax.arazzo.yaml:2:1: error: ") {
+                reporting += 1
+                #expect(shard.code == 2)
+            } else {
+                #expect(shard.code == 0, "\(shard.stderr)")
+            }
+        }
+        #expect(reporting == 1)
+    }
+
     @Test("report merge writes JUnit the way run --junit does (failures included), modulo time attributes")
     func mergedJUnit() async throws {
         let directory = try TemporaryDirectory()
