@@ -113,7 +113,9 @@ struct DocumentSelection {
     /// The paths matching an absolute pattern: `*`, `?` and `[…]` within one path segment
     /// (fnmatch), `**` for any number of segments. Sorted by path.
     static func glob(_ pattern: String) -> [String] {
-        let segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // `.` and `..` resolved first, so that matches show relative to the working directory.
+        let segments = URL(fileURLWithPath: pattern).standardized.path
+            .split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         // The fixed prefix is walked from; the rest is matched.
         let firstPattern = segments.firstIndex { $0.contains(where: { "*?[".contains($0) }) } ?? segments.count
         let root = "/" + segments[..<firstPattern].joined(separator: "/")

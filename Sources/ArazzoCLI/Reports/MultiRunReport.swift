@@ -27,7 +27,9 @@ struct MultiRunReport {
     let mock: Bool
     let shard: Shard?
 
+    /// The workflows that ran here, across documents.
     var workflowCount: Int { documents.compactMap(\.report).map(\.results.count).reduce(0, +) }
+    /// The workflows refused here (invalid), across documents.
     var notRunCount: Int { documents.compactMap(\.report).map(\.invalidRuns.count).reduce(0, +) }
 
     /// The report as JSON.
@@ -63,6 +65,7 @@ struct MultiRunReport {
         return .object(root)
     }
 
+    /// The report as pretty-printed JSON text, as `--json` writes it.
     func jsonText() -> String { jsonValue.jsonText(.init(prettyPrinted: true)) + "\n" }
 }
 
@@ -102,6 +105,7 @@ extension RunReport {
 /// JUnit XML written from a JSON run report (single- or multi-document): one testsuite per
 /// document, one testcase per workflow. `run` with several documents and `report merge` write it.
 enum JUnitReport {
+    /// The JUnit XML of `root` (a single-document report is one testsuite).
     static func text(_ root: JSONValue) -> String {
         let object = root.objectValue ?? [:]
         let entries = object["documents"]?.arrayValue ?? [root]
