@@ -94,9 +94,14 @@ package enum CLI {
             let subcommands: [String: any ParsableCommand.Type] = [
                 "run": RunCommand.self, "validate": ValidateCommand.self, "list": ListCommand.self,
                 "fix": FixCommand.self, "upgrade": UpgradeCommand.self, "rules": RulesCommand.self,
-                "serve": ServeCommand.self,
+                "serve": ServeCommand.self, "report": ReportCommand.self,
             ]
+            // `report merge --help` is the help of `merge`, not of the `report` group.
             let named = arguments.first { subcommands[$0] != nil }
+            if named == "report", arguments.contains("merge") {
+                stdout.line(ArazzoRunCommand.helpMessage(for: ReportMergeCommand.self))
+                return CLIExitCode.success
+            }
             let type = named.flatMap { subcommands[$0] } ?? ArazzoRunCommand.self
             stdout.line(ArazzoRunCommand.helpMessage(for: type))
             return CLIExitCode.success
@@ -117,7 +122,7 @@ package enum CLI {
         }
         // Every subcommand runs through the context; the root command alone prints its help.
         guard let command = command as? any ContextCommand else {
-            stdout.line(ArazzoRunCommand.helpMessage())
+            stdout.line(command is ReportCommand ? ArazzoRunCommand.helpMessage(for: ReportCommand.self) : ArazzoRunCommand.helpMessage())
             return CLIExitCode.success
         }
         return await command.execute(context)
@@ -136,7 +141,7 @@ struct ArazzoRunCommand: AsyncParsableCommand {
         version: CLI.version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ListCommand.self, FixCommand.self, UpgradeCommand.self, RulesCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, ReportCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 }

@@ -23,10 +23,13 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             parses, else a string), --inputs FILE (JSON or YAML object), ARAZZO_INPUT_<NAME>.
             """)
 
-    @Argument(help: "The Arazzo document (YAML or JSON).")
-    var file: String
+    @Argument(help: "The Arazzo documents (YAML or JSON), directories (searched recursively) or globs.")
+    var files: [String]
 
-    @Option(name: .customLong("workflow"), help: "A workflow to run (repeatable; default: every workflow, in dependency order).")
+    @Option(name: .customLong("shard"), help: ArgumentHelp("Run this share of the selected workflows (1-based K of N; docs/scale-out.md).", valueName: "K/N"))
+    var shard: String?
+
+    @Option(name: .customLong("workflow"), help: "A workflow to run, ID or FILE#ID with several documents (repeatable; default: every workflow, in dependency order).")
     var workflows: [String] = []
 
     @Option(name: .customLong("input"), help: "An input, NAME=VALUE (repeatable).")
@@ -87,18 +90,36 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     /// Option parsing → run setup (``WorkflowRunner``) → printing. Each problem is printed
     /// where it is found and ends the command with its exit code (``Exit``).
     private func runWorkflows(_ context: CLIContext, http: AsyncHTTPExecutor?) async throws(Exit) -> Int32 {
-        let (severityPolicy, policy, overrides) = try Exit.usage(setup.parse(severity), context)
-        let fetcher = (http ?? context.settings.executor).map { executor -> any StepExecutor in
-            policy.map { PolicyEnforcingExecutor(executor, policy: $0) } ?? executor
+        let selection = try Exit.usage(DocumentSelection.expand(files, context), context)
+        let shard = try shard.map { text throws(Exit) in try Exit.usage(Shard.parse(text), context) }
+        let setting = try RunSetting(setup: setup, severity: severity, context: context, http: http)
+        // Several documents, a directory, a glob or a shard: the multi-document run (decision SH1).
+        guard selection.isSingleFile, shard == nil else {
+            return await runDocuments(selection, shard: shard, setting, context)
         }
-        let loaded = try await fileAccess.load(file, context, fetcher: fetcher, severity: severityPolicy)
+        let loaded = try await fileAccess.load(file, context, fetcher: setting.fetcher, severity: setting.severity)
+        let candidates = workflows.isEmpty ? loaded.workflowIds : workflows.filter { loaded.document.workflow($0) != nil }
+        let selected = workflows.isEmpty ? loaded.runOrder : workflows
+        let run = try await runDocument(loaded, candidates: candidates, selected: selected, secretOutputs: nil, setting, context)
+        return report(run.entries, loaded: loaded, started: run.started, finished: run.finished, exchanges: run.exchanges, context)
+    }
+
+    /// The one FILE of a single-document run.
+    var file: String { files.first ?? "" }
+
+    /// One document's run: problems reported, inputs checked, `selected` run in order. Throws
+    /// when the document cannot run (the problem is printed).
+    func runDocument(
+        _ loaded: LoadedDocument, candidates: [String], selected: [String], secretOutputs known: SecretOutputs?,
+        _ setting: RunSetting, _ context: CLIContext
+    ) async throws(Exit) -> DocumentRun {
+        let (severityPolicy, policy, overrides, http) = (setting.severity, setting.policy, setting.overrides, setting.http)
         let executor = setup.executor(for: loaded, http: http, policy: policy, context)
         var runner = WorkflowRunner(document: loaded, options: RunOptions(executor: executor), policy: severityPolicy)
-        let candidates = workflows.isEmpty ? loaded.workflowIds : workflows.filter { loaded.document.workflow($0) != nil }
         let refused = runner.refusals(among: candidates)
         try reportProblems(runner, candidates: candidates, refused: refused, context)
-        let secretOutputs = try checkNames(loaded, context)
-        let selected = workflows.isEmpty ? loaded.runOrder : workflows
+        let secretOutputs: SecretOutputs
+        if let known { secretOutputs = known } else { secretOutputs = try checkNames(loaded, context) }
         try setup.useCredentials(&runner, context)
         let given: InputValues
         do throws(InputValuesError) {
@@ -120,11 +141,16 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         // One run (A18): each workflow at most once, later ones read the values of earlier ones.
         let recorder = ExchangeRecorder()
         let started = Date()
-        if setup.mock { context.stdout.line(context.stdoutStyle.dim("(mock: responses come from the OpenAPI descriptions, messages from the AsyncAPI ones; nothing is sent)")) }
+        if setup.mock, known == nil { context.stdout.line(Self.mockNote(context)) }
         let entries = await runner.runAll(selected, given: given, progress: progressPrinter(loaded, refused: refused, recorder: recorder, context))
         let finished = Date()
         await messageTransport.close()
-        return report(entries, loaded: loaded, started: started, finished: finished, exchanges: recorder.exchanges, context)
+        return DocumentRun(entries: entries, started: started, finished: finished, exchanges: recorder.exchanges)
+    }
+
+    /// The line `--mock` prints before the first workflow.
+    static func mockNote(_ context: CLIContext) -> String {
+        context.stdoutStyle.dim("(mock: responses come from the OpenAPI descriptions, messages from the AsyncAPI ones; nothing is sent)")
     }
 
     /// Checks the names flags give against the document: `--server` sources and `--secret-output`
@@ -140,7 +166,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     }
 
     /// Writes the report files and prints the summary; returns the exit code.
-    private func report(
+    func report(
         _ entries: [RunEntry], loaded: LoadedDocument, started: Date, finished: Date, exchanges: [ExchangeRecorder.Exchange],
         _ context: CLIContext
     ) -> Int32 {
@@ -266,7 +292,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     }
 
     /// Writes `--json`, `--junit` and `--har`; false when one could not be written.
-    private func writeReports(_ report: RunReport, exchanges: [ExchangeRecorder.Exchange], _ context: CLIContext) -> Bool {
+    func writeReports(_ report: RunReport, exchanges: [ExchangeRecorder.Exchange], _ context: CLIContext) -> Bool {
         var written = true
         for (option, name, text) in [
             (jsonFile, "--json", { report.jsonText() }),
@@ -285,14 +311,16 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     }
 
     /// Prints the summary line and returns the exit code.
-    private func summarize(results: [RunResult], notRun: Int, writeFailed: Bool, _ context: CLIContext) -> Int32 {
+    func summarize(results: [RunResult], notRun: Int, documentsNotRun: Int = 0, writeFailed: Bool, _ context: CLIContext) -> Int32 {
         let style = context.stdoutStyle
         let failed = results.filter { !$0.succeeded }.count
         let succeeded = results.count - failed
         // A dry run judges no criterion, so nothing "succeeded": its workflows are planned.
         var summary = "\(succeeded) workflow\(succeeded == 1 ? "" : "s") \(dryRun ? "planned" : "succeeded"), \(failed) failed"
         if notRun > 0 { summary += ", \(notRun) not run (invalid)" }
-        context.stdout.line(failed == 0 && notRun == 0 ? style.green(summary) : style.red(summary))
+        // Several documents: one that could not run at all has no workflows to count.
+        if documentsNotRun > 0 { summary += ", \(documentsNotRun) document\(documentsNotRun == 1 ? "" : "s") not run" }
+        context.stdout.line(failed == 0 && notRun == 0 && documentsNotRun == 0 ? style.green(summary) : style.red(summary))
         if notRun > 0 { return CLIExitCode.usage }
         // In a dry run a failed workflow is one whose request could not be built (docs/cli.md).
         if failed > 0 { return CLIExitCode.failure }

@@ -35,7 +35,7 @@ struct CLITests {
     func subcommandHelp() async {
         let result = await Invocation.run(["run", "--help"])
         #expect(result.code == 0)
-        #expect(result.stdout.contains("USAGE: arazzo-run run [<options>] <file>"))
+        #expect(result.stdout.contains("USAGE: arazzo-run run [<options>] <files> ..."))
         #expect(result.stdout.contains("--max-steps"))
     }
 

@@ -39,6 +39,11 @@ struct RunReport {
 
     /// The JSON report (format in `docs/cli.md`).
     func jsonText() -> String {
+        JSONValue.object(jsonObject()).jsonText(.init(prettyPrinted: true)) + "\n"
+    }
+
+    /// The JSON report's root object.
+    func jsonObject() -> JSONObject {
         let succeeded = results.filter(\.succeeded).count
         var root: JSONObject = [
             "tool": ["name": "arazzo-run", "version": .string(CLI.version)],
@@ -64,7 +69,7 @@ struct RunReport {
                 ["workflowId": .string(run.workflowId), "diagnostics": .array(run.diagnostics.map(JSONValue.string))]
             })
         }
-        return JSONValue.object(root).jsonText(.init(prettyPrinted: true)) + "\n"
+        return root
     }
 
     static func workflowJSON(_ result: RunResult, dryRun: Bool = false) -> JSONValue {
