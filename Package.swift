@@ -47,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // The Model Context Protocol server behind `arazzo-run serve --mcp` (ArazzoMCP).
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // The latency histograms of `arazzo-run load` (ArazzoLoad; docs/load.md).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries from Debian, kept behind `internal import`.
@@ -166,11 +168,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        // The load generator behind `arazzo-run load` (docs/load.md): the scheduler, the summary
+        // with its HdrHistograms, their exact merge, thresholds. Networking only, for the histograms.
+        .target(
+            name: "ArazzoLoad",
+            dependencies: [
+                "Arazzo", "ArazzoJSON",
+                .product(name: "Histogram", package: "hdrhistogram-swift", condition: .when(traits: networking)),
+            ],
+            swiftSettings: strictSettings),
+
         // The command-line tool: commands live in a library so tests drive the real code path.
         .target(
             name: "ArazzoCLI",
             dependencies: [
-                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoMCP",
+                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoMCP", "ArazzoLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: networking)),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -245,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "ArazzoCLITests",
             dependencies: [
-                "ArazzoCLI", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP",
+                "ArazzoCLI", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP", "ArazzoLoad",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),

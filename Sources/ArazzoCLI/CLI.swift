@@ -94,7 +94,7 @@ package enum CLI {
             let subcommands: [String: any ParsableCommand.Type] = [
                 "run": RunCommand.self, "validate": ValidateCommand.self, "list": ListCommand.self,
                 "fix": FixCommand.self, "upgrade": UpgradeCommand.self, "rules": RulesCommand.self,
-                "serve": ServeCommand.self,
+                "serve": ServeCommand.self, "load": LoadCommand.self,
             ]
             let named = arguments.first { subcommands[$0] != nil }
             let type = named.flatMap { subcommands[$0] } ?? ArazzoRunCommand.self
@@ -136,7 +136,7 @@ struct ArazzoRunCommand: AsyncParsableCommand {
         version: CLI.version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ListCommand.self, FixCommand.self, UpgradeCommand.self, RulesCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, LoadCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 }
