@@ -40,8 +40,8 @@ public struct LatencyHistogram: Sendable, Equatable {
         count == 0 ? 0 : histogram.valueAtPercentile(percentile)
     }
 
-    /// The largest latency recorded, in microseconds (the top of its bucket); 0 when empty.
-    public var maxMicroseconds: UInt64 { count == 0 ? 0 : histogram.max }
+    /// The largest latency recorded, in microseconds, exactly; 0 when empty.
+    public var maxMicroseconds: UInt64 { count == 0 ? 0 : histogram.maxRecorded }
 
     /// Adds every count of `other` (the layouts are the same by construction).
     public mutating func add(_ other: LatencyHistogram) {
@@ -54,15 +54,18 @@ public struct LatencyHistogram: Sendable, Equatable {
     static let magic: [UInt8] = [0x41, 0x5A, 0x48, 0x01]
 
     /// The histogram as base64 of: the magic `AZH\u{1}`, then unsigned LEB128 varints: lowest
-    /// value, highest value, significant digits, the number of non-empty buckets, and per bucket
-    /// (ascending) the gap from the previous bucket's value (the first from 0) and its count. A
-    /// bucket's value is the highest value equivalent to it, so decoding records each count at a
-    /// value of the same bucket: the counts come back exactly.
+    /// value, highest value, significant digits, the exact smallest and largest values recorded
+    /// (0 and 0 when empty), the number of non-empty buckets, and per bucket (ascending) the gap
+    /// from the previous bucket's value (the first from 0) and its count. A bucket's value is the
+    /// highest value equivalent to it, so decoding records each count in the same bucket: counts
+    /// come back exactly; the exact extremes keep `max` and the percentiles (which the library
+    /// clamps to the largest value recorded) exactly as they were.
     public var encoded: String {
         var bytes = Self.magic
         var buckets: [(UInt64, UInt64)] = []
         for value in histogram.recordedValues() { buckets.append((value.value, UInt64(value.count))) }
-        for field in [Self.lowestMicroseconds, Self.highestMicroseconds, 3, UInt64(buckets.count)] {
+        let (low, high) = count == 0 ? (0, 0) : (histogram.min, histogram.maxRecorded)
+        for field in [Self.lowestMicroseconds, Self.highestMicroseconds, 3, low, high, UInt64(buckets.count)] {
             Self.appendVarint(field, to: &bytes)
         }
         var previous: UInt64 = 0
@@ -98,17 +101,36 @@ public struct LatencyHistogram: Sendable, Equatable {
             throw .init("has layout \(layout.0)…\(layout.1) µs at \(layout.2) digits; expected 1…3600000000 µs at 3 digits")
         }
         self.init()
+        let (low, high) = (try next(), try next())
         let bucketCount = try next()
         var value: UInt64 = 0
-        for _ in 0..<bucketCount {
+        for index in 0..<bucketCount {
             let (sum, overflow) = value.addingReportingOverflow(try next())
             guard !overflow else { throw .init("has a bucket beyond the tracked range") }
             value = sum
             let count = try next()
             guard count > 0 else { throw .init("has an empty bucket") }
-            // A bucket's value is its highest equivalent, which may pass the tracked top a little;
-            // the layout still indexes it, and `record` says when it does not.
-            guard histogram.record(value, count: count) else { throw .init("has a bucket beyond the tracked range") }
+            // The first bucket is recorded at the exact smallest value and the last at the exact
+            // largest (the library keeps both as recorded), so its extremes come back as they were.
+            var at: [(UInt64, UInt64)] = [(value, count)]
+            if index == bucketCount - 1 {
+                if index == 0, low != high {
+                    guard count >= 2 else { throw .init("has one value but different smallest and largest values") }
+                    at = [(low, UInt64(1)), (high, count - 1)]
+                } else {
+                    at = [(high, count)]
+                }
+            } else if index == 0 {
+                at = [(low, count)]
+            }
+            for (recorded, n) in at where n > 0 {
+                guard histogram.valuesAreEquivalent(recorded, value) else {
+                    throw .init("has a smallest or largest value outside its bucket")
+                }
+                // A bucket's value is its highest equivalent, which may pass the tracked top a
+                // little; the layout still indexes it, and `record` says when it does not.
+                guard histogram.record(recorded, count: n) else { throw .init("has a bucket beyond the tracked range") }
+            }
         }
         guard offset == bytes.count else { throw .init("has \(bytes.count - offset) bytes after the last bucket") }
     }
