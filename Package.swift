@@ -13,7 +13,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 /// The trait that brings in networking: AsyncHTTPClient, SwiftNIO, swift-nio-ssl, swift-crypto and
-/// swift-argument-parser and the MCP Swift SDK are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
+/// swift-argument-parser, the MCP Swift SDK and hdrhistogram-swift are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
 let networking: Set<String> = ["Networking"]
 
 let package = Package(
