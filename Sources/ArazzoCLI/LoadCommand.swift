@@ -2,7 +2,7 @@
 import Arazzo
 import ArazzoHTTP
 import ArazzoJSON
-import ArazzoLoad
+package import ArazzoLoad
 import ArazzoYAML
 import ArgumentParser
 import Foundation
@@ -251,15 +251,21 @@ struct LoadCommand: AsyncParsableCommand, ContextCommand {
 
 /// Live progress: one line rewritten in place on a terminal, a plain line every 5 s otherwise,
 /// nothing under `--quiet`.
-struct LoadProgressPrinter: Sendable {
+package struct LoadProgressPrinter: Sendable {
     let output: CLIOutput
     let quiet: Bool
 
+    /// A printer on `output`; `quiet` for none.
+    package init(output: CLIOutput, quiet: Bool) {
+        self.output = output
+        self.quiet = quiet
+    }
+
     /// How often progress is printed.
-    var interval: Duration { output.isTerminal ? .milliseconds(500) : .seconds(5) }
+    package var interval: Duration { output.isTerminal ? .milliseconds(500) : .seconds(5) }
 
     /// The callback the generator calls, or nil for none.
-    var progress: (@Sendable (LoadProgress) -> Void)? {
+    package var progress: (@Sendable (LoadProgress) -> Void)? {
         guard !quiet else { return nil }
         let output = output
         return { progress in
@@ -277,7 +283,7 @@ struct LoadProgressPrinter: Sendable {
     }
 
     /// Ends the rewritten line so the summary starts on its own.
-    func finish() {
+    package func finish() {
         if output.isTerminal, !quiet { output.write("\r\u{1B}[K") }
     }
 }

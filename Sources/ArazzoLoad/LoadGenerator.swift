@@ -41,6 +41,15 @@ public struct LoadProgress: Sendable {
     /// 99th percentile run latency so far, in microseconds.
     public var p99Microseconds: UInt64
 
+    /// Creates a progress value.
+    public init(elapsed: Duration, runs: Int, failed: Int, p50Microseconds: UInt64, p99Microseconds: UInt64) {
+        self.elapsed = elapsed
+        self.runs = runs
+        self.failed = failed
+        self.p50Microseconds = p50Microseconds
+        self.p99Microseconds = p99Microseconds
+    }
+
     /// Runs ended per second so far.
     public var runsPerSecond: Double {
         let seconds = elapsed.seconds

@@ -248,3 +248,35 @@ final class Seen: Sendable {
     func add(_ value: Int) { values.withLock { $0.append(value) } }
     var all: [Int] { values.withLock { $0 } }
 }
+
+@Suite("load progress")
+struct LoadProgressTests {
+    static let sample = LoadProgress(elapsed: .seconds(2), runs: 40, failed: 1, p50Microseconds: 1_500, p99Microseconds: 980)
+
+    @Test("on a terminal: one line rewritten in place, cleared at the end")
+    func terminal() throws {
+        let captured = CapturedOutput()
+        let out = captured.output
+        let tty = CLIOutput(isTerminal: true) { out.write($0) }
+        let printer = LoadProgressPrinter(output: tty, quiet: false)
+        #expect(printer.interval == .milliseconds(500))
+        let progress = try #require(printer.progress)
+        progress(Self.sample)
+        progress(Self.sample)
+        printer.finish()
+        let line = "  2.0s  40 runs  20.0 runs/s  1 failed  p50 1.5ms  p99 980µs"
+        #expect(captured.text == "\r\(line)\u{1B}[K\r\(line)\u{1B}[K\r\u{1B}[K")
+    }
+
+    @Test("piped: a plain line each time (every 5 s); --quiet: none")
+    func piped() throws {
+        let captured = CapturedOutput()
+        let printer = LoadProgressPrinter(output: captured.output, quiet: false)
+        #expect(printer.interval == .seconds(5))
+        let progress = try #require(printer.progress)
+        progress(Self.sample)
+        printer.finish()
+        #expect(captured.text == "  2.0s  40 runs  20.0 runs/s  1 failed  p50 1.5ms  p99 980µs\n")
+        #expect(LoadProgressPrinter(output: captured.output, quiet: true).progress == nil)
+    }
+}
