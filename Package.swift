@@ -224,7 +224,7 @@ let package = Package(
         .executableTarget(
             name: "arazzo-bench",
             dependencies: [
-                "Arazzo", "ArazzoExecutor", "ArazzoHTTP", "ArazzoCLI", "ArazzoTestServer", "ArazzoJSONPath", "ArazzoModel", "ArazzoYAML", "CYAML",
+                "Arazzo", "ArazzoExecutor", "ArazzoHTTP", "ArazzoCLI", "ArazzoLoad", "ArazzoTestServer", "ArazzoJSONPath", "ArazzoModel", "ArazzoYAML", "CYAML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: networking)),
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
