@@ -13,7 +13,7 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 /// The trait that brings in networking: AsyncHTTPClient, SwiftNIO, swift-nio-ssl, swift-crypto and
-/// swift-argument-parser and the MCP Swift SDK are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
+/// swift-argument-parser, the MCP Swift SDK and hdrhistogram-swift are resolved only when it is on (docs/embedding.md, "Dependencies and traits").
 let networking: Set<String> = ["Networking"]
 
 /// The trait that brings in the OTLP/HTTP trace exporter (swift-otel, swift-protobuf) for
@@ -65,6 +65,8 @@ let package = Package(
         // Already in the graph through swift-otel: its exporter is a Service run and shut down
         // gracefully (flushed) through ServiceLifecycle.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // The latency histograms of `arazzo-run load` (ArazzoLoad; docs/load.md).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries from Debian, kept behind `internal import`.
@@ -202,11 +204,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        // The load generator behind `arazzo-run load` (docs/load.md): the scheduler, the summary
+        // with its HdrHistograms, their exact merge, thresholds. Networking only, for the histograms.
+        .target(
+            name: "ArazzoLoad",
+            dependencies: [
+                "Arazzo", "ArazzoJSON",
+                .product(name: "Histogram", package: "hdrhistogram-swift", condition: .when(traits: networking)),
+            ],
+            swiftSettings: strictSettings),
+
         // The command-line tool: commands live in a library so tests drive the real code path.
         .target(
             name: "ArazzoCLI",
             dependencies: [
-                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoMCP", "ArazzoOTel",
+                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoMCP", "ArazzoOTel", "ArazzoLoad",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: networking)),
                 .product(name: "Logging", package: "swift-log"),
@@ -249,7 +261,7 @@ let package = Package(
         .executableTarget(
             name: "arazzo-bench",
             dependencies: [
-                "Arazzo", "ArazzoExecutor", "ArazzoHTTP", "ArazzoCLI", "ArazzoTestServer", "ArazzoJSONPath", "ArazzoModel", "ArazzoYAML", "CYAML",
+                "Arazzo", "ArazzoExecutor", "ArazzoHTTP", "ArazzoCLI", "ArazzoLoad", "ArazzoTestServer", "ArazzoJSONPath", "ArazzoModel", "ArazzoYAML", "CYAML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: networking)),
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
@@ -293,7 +305,7 @@ let package = Package(
         .testTarget(
             name: "ArazzoCLITests",
             dependencies: [
-                "ArazzoCLI", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP",
+                "ArazzoCLI", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo", "ArazzoHTTP", "ArazzoLoad",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),

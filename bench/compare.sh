@@ -189,6 +189,10 @@ fi
 log "4: throughput at concurrency 1, 8, 64 ($TP_REPEATS × $TP_SECONDS s per cell, interleaved)"
 TP="$("$BENCH" throughput "$SMALL" --concurrency 1,8,64 --seconds "$TP_SECONDS" --repeats "$TP_REPEATS")"
 
+# --- 7: the load generator against the same bare loop; its memory at 1,000 VUs -----------------
+log "7: load generator at 64 VUs ($TP_REPEATS × $TP_SECONDS s per cell, interleaved) and peak RSS at 1,000 VUs"
+LOAD="$("$BENCH" load "$SMALL" --vus 64 --rss-vus 1000 --seconds "$TP_SECONDS" --repeats "$TP_REPEATS")"
+
 # --- 6: parse rates and engine overhead ----------------------------------------------------------
 log "6: parse rates and engine overhead"
 YAML_FILE="$FULL_OPENAPI"; [ -f "$YAML_FILE" ] || YAML_FILE="$ROOT/Fixtures/stytch/openapi/stytch-b2b-openapi.yml"
@@ -238,6 +242,10 @@ echo
 echo "4 throughput (workflows/s; ours = engine, baseline = bare AsyncHTTPClient loop, same requests)"
 sed -n '/^concurrency/,/^result/p' <<<"$TP" | grep -v '^result'
 echo "  target: engine ≥ 80% of bare at every concurrency"
+echo
+echo "7 load generator (requests/s at 64 VUs vs the bare AsyncHTTPClient loop; arazzo-run load's LoadGenerator)"
+sed -n '/^vus/,/^result/p' <<<"$LOAD" | grep -v '^result' | sed 's/^/  /'
+echo "  target: load ≥ 85% of bare; peak RSS at 1,000 VUs ≤ 150 MB"
 echo
 echo "6 parse rates and engine overhead"
 sed -n '/^stage/,/^$/p' <<<"$PARSE" | head -4 | sed 's/^/  /'

@@ -94,7 +94,7 @@ package enum CLI {
             let subcommands: [String: any ParsableCommand.Type] = [
                 "run": RunCommand.self, "validate": ValidateCommand.self, "list": ListCommand.self,
                 "fix": FixCommand.self, "upgrade": UpgradeCommand.self, "rules": RulesCommand.self,
-                "serve": ServeCommand.self, "report": ReportCommand.self,
+                "serve": ServeCommand.self, "report": ReportCommand.self, "load": LoadCommand.self,
             ]
             // `report merge --help` is the help of `merge`, not of the `report` group.
             let named = arguments.first { subcommands[$0] != nil }
@@ -141,7 +141,7 @@ struct ArazzoRunCommand: AsyncParsableCommand {
         version: CLI.version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ListCommand.self, FixCommand.self, UpgradeCommand.self, RulesCommand.self,
-            ServeCommand.self, ReportCommand.self,
+            ServeCommand.self, ReportCommand.self, LoadCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 }

@@ -82,6 +82,7 @@ let usage = """
       floor ARAZZO [--runs N] [--server URL]
                                     the same two requests over one blocking socket: the limit for any client
       throughput ARAZZO [--server URL] [--concurrency 1,8,64] [--seconds S] [--repeats N]
+      load ARAZZO [--server URL] [--vus 64] [--seconds S] [--repeats N] [--rss-vus 1000]
                                     workflows/s: engine against a bare AsyncHTTPClient loop
       spawn [--require TEXT] -- COMMAND ARGS...
                                     wall time and peak RSS of one process run

@@ -30,6 +30,8 @@ do {
         try await SocketFloor.run(arguments: Array(arguments.dropFirst()))
     case "throughput":
         try await ThroughputBenchmark.run(arguments: Array(arguments.dropFirst()))
+    case "load":
+        try await LoadBenchmark.run(arguments: Array(arguments.dropFirst()))
     case "serve-stytch":
         try await ServeStytch.run(arguments: Array(arguments.dropFirst()))
     case "totp":
