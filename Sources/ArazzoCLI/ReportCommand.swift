@@ -1,5 +1,6 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
+import ArazzoLoad
 import ArgumentParser
 import Foundation
 
@@ -16,14 +17,17 @@ struct ReportCommand: AsyncParsableCommand {
 struct ReportMergeCommand: AsyncParsableCommand, ContextCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge run results (the files `run --json` writes) into one JSON and/or JUnit report.",
+        abstract: "Merge run results (the files `run --json` writes) into one JSON and/or JUnit report, or load summaries (`load --json`) into one summary.",
         discussion: """
-            Workflows are grouped by document path; a workflow (document path and workflowId) that \
-            appears in two files is an error unless --allow-duplicates. Exit 0 when every merged \
-            workflow succeeded, 1 when one failed, 2 when a file cannot be read or merged.
+            Run results: workflows are grouped by document path; a workflow (document path and \
+            workflowId) that appears in two files is an error unless --allow-duplicates. Exit 0 \
+            when every merged workflow succeeded, 1 when one failed, 2 when a file cannot be read \
+            or merged. Load summaries: counts and histogram buckets are added (percentiles are \
+            read from the merged histograms, never averaged); exit 0, or 1 when a run failed. \
+            The files must all be of one kind.
             """)
 
-    @Argument(help: "Run-result JSON files (written by `run --json`).")
+    @Argument(help: "Run-result JSON files (written by `run --json`), or load summaries (written by `load --json`).")
     var files: [String]
 
     @Option(name: .customLong("json"), help: "Write the merged run result as JSON to this file.")
@@ -44,6 +48,10 @@ struct ReportMergeCommand: AsyncParsableCommand, ContextCommand {
                 context.stderr.line(error.description)
                 return CLIExitCode.usage
             }
+        }
+        let summaries = inputs.compactMap(\.loadSummary)
+        if !summaries.isEmpty {
+            return mergeLoadSummaries(summaries, inputs: inputs, context)
         }
         let merged: JSONValue
         switch ReportMerge.merge(inputs, allowDuplicates: allowDuplicates) {
@@ -77,6 +85,34 @@ struct ReportMergeCommand: AsyncParsableCommand, ContextCommand {
         if !written { return CLIExitCode.couldNotRun }
         return failed > 0 || notRun > 0 ? CLIExitCode.failure : CLIExitCode.success
     }
+
+    /// Load summaries (`load --json`) merged exactly (decision LD5): the summary printed as `load`
+    /// prints it, `--json` writes the merged summary. JUnit has no meaning for a load summary.
+    private func mergeLoadSummaries(_ summaries: [LoadSummary], inputs: [ReportMerge.Input], _ context: CLIContext) -> Int32 {
+        if let other = inputs.first(where: { $0.loadSummary == nil }) {
+            context.stderr.line(ReportMerge.Failure(
+                file: other.file, line: 1, column: 1,
+                message: "a run result cannot be merged with load summaries: merge each kind on its own").description)
+            return CLIExitCode.usage
+        }
+        if let junitFile {
+            context.stderr.line("error: --junit \(junitFile): load summaries have no JUnit form; use --json")
+            return CLIExitCode.usage
+        }
+        guard var merged = summaries.first else { return CLIExitCode.usage }
+        for summary in summaries.dropFirst() { merged = merged.merged(with: summary) }
+        if let jsonFile {
+            do {
+                try merged.jsonText().write(toFile: context.absolutePath(jsonFile), atomically: true, encoding: .utf8)
+            } catch {
+                context.stderr.line("error: --json \(jsonFile): cannot write: \(error.localizedDescription)")
+                return CLIExitCode.couldNotRun
+            }
+        }
+        LoadSummaryPrinter(output: context.stdout, style: context.stdoutStyle).print(merged)
+        context.stdout.line("(merged \(summaries.count) load summar\(summaries.count == 1 ? "y" : "ies"))")
+        return merged.failed > 0 ? CLIExitCode.failure : CLIExitCode.success
+    }
 }
 
 /// Reading and merging report files. The kind of each file is told by its shape; this is where a
@@ -98,6 +134,8 @@ enum ReportMerge {
         case runResult
         /// A several-document or sharded run result (`documents`).
         case runResults
+        /// A load summary (`load --json`, `format: arazzo-load-summary/…`).
+        case loadSummary
     }
 
     /// One file read.
@@ -106,6 +144,8 @@ enum ReportMerge {
         let text: String
         let kind: Kind
         let root: JSONObject
+        /// The summary, when the file is a load summary.
+        var loadSummary: LoadSummary? = nil
     }
 
     /// Reads and classifies `file`.
@@ -125,6 +165,16 @@ enum ReportMerge {
         }
         // The dispatch point: a `kind` field names the kind outright (a report of a kind this
         // version cannot merge is refused); without one, the shape tells.
+        if let format = root["format"]?.stringValue, format.hasPrefix("arazzo-load-summary/") {
+            do {
+                let summary = try LoadSummary(json: data)
+                return .success(Input(file: file, text: text, kind: .loadSummary, root: root, loadSummary: summary))
+            } catch {
+                return .failure(Failure(
+                    file: file, line: 1, column: 1,
+                    message: "a load summary this version cannot read (\(format)): \(error)"))
+            }
+        }
         if let kind = root["kind"]?.stringValue {
             return .failure(Failure(
                 file: file, line: 1, column: 1,
@@ -150,6 +200,7 @@ enum ReportMerge {
             switch input.kind {
             case .runResult: documents = [RunReport.documentEntry(input.root)]
             case .runResults: documents = (input.root["documents"]?.arrayValue ?? []).compactMap(\.objectValue)
+            case .loadSummary: documents = []  // merged on their own (ReportMergeCommand.mergeLoadSummaries)
             }
             for entry in documents {
                 let path = entry["document"]?.stringValue ?? ""

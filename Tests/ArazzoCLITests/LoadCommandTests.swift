@@ -2,6 +2,7 @@ import Arazzo
 import ArazzoCLI
 import ArazzoLoad
 import ArazzoTestServer
+import ArazzoTesting
 import Foundation
 import Synchronization
 import Testing
@@ -180,6 +181,38 @@ struct LoadSummaryTests {
         #expect(a.merged(with: b) == union)
         #expect(b.merged(with: a) == union)
         #expect(LatencyPercentiles(a.merged(with: b).workflows["w"] ?? LatencyHistogram()) == LatencyPercentiles(union.workflows["w"] ?? LatencyHistogram()))
+    }
+
+    @Test("report merge: load summaries from several files merge exactly; mixed kinds and --junit are refused")
+    func reportMergeLoadSummaries() async throws {
+        var a = LoadSummary(), b = LoadSummary(), union = LoadSummary()
+        for i in 0..<300 {
+            let r = Self.result(Int64(i * 37 % 50_021 + 5), failed: i % 10 == 0)
+            if i % 2 == 0 { a.record(r) } else { b.record(r) }
+            union.record(r)
+        }
+        (a.elapsedSeconds, b.elapsedSeconds, union.elapsedSeconds) = (3, 3, 3)
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let (fileA, fileB, out) = (dir.path + "/a.json", dir.path + "/b.json", dir.path + "/merged.json")
+        try a.jsonText().write(toFile: fileA, atomically: true, encoding: .utf8)
+        try b.jsonText().write(toFile: fileB, atomically: true, encoding: .utf8)
+
+        let merged = await Invocation.run(["report", "merge", fileA, fileB, "--json", out])
+        #expect(merged.code == 1, "30 failed runs make the merge exit 1: \(merged.stderr)")
+        #expect(merged.stdout.contains("300 runs: 270 succeeded, 30 failed"), "\(merged.stdout)")
+        #expect(merged.stdout.contains("(merged 2 load summaries)"))
+        let written = try LoadSummary(json: try #require(FileManager.default.contents(atPath: out)))
+        #expect(written == union)
+
+        let runResult = dir.path + "/run.json"
+        try #"{"document": "x.arazzo.yaml", "workflows": []}"#.write(toFile: runResult, atomically: true, encoding: .utf8)
+        let mixed = await Invocation.run(["report", "merge", fileA, runResult])
+        #expect(mixed.code == 2)
+        #expect(mixed.stderr.contains("run.json:1:1: error: a run result cannot be merged with load summaries"), "\(mixed.stderr)")
+        let junit = await Invocation.run(["report", "merge", fileA, fileB, "--junit", dir.path + "/j.xml"])
+        #expect(junit.code == 2)
+        #expect(junit.stderr.contains("load summaries have no JUnit form"), "\(junit.stderr)")
     }
 
     @Test("a bad encoded histogram is an error saying why")
