@@ -293,15 +293,7 @@ struct ObservabilityTests {
 
     @Test("Logging: criteria verdicts and retries at debug, exhausted retries at warning; a warning logger sees only those")
     func loggingRetries() async throws {
-        let document = try await petsDocument("""
-              - workflowId: wf
-                steps:
-                  - stepId: s
-                    operationId: getStatus
-                    successCriteria: [{condition: $statusCode == 200}]
-                    onFailure:
-                      - {name: again, type: retry, retryAfter: 2, retryLimit: 1}
-            """)
+        let document = try await retryingStatusDocument(retryLimit: 1)
         let executor = InMemoryExecutor(routes: [.init("GET", "/v1/status", .status(503))])
         let debugLog = RecordingLog()
         _ = try await engine(document, executor) { $0.logger = debugLog.logger(level: .debug) }.run(workflowId: "wf")

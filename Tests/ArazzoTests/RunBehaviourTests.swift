@@ -81,6 +81,20 @@ let cleanAndBrokenWorkflows = """
           - {stepId: b, operationId: getStatsu}
     """
 
+/// `wf`: one step `s` on `getStatus` that must see a 200, retried by `again` every 2 seconds
+/// up to `retryLimit` times.
+func retryingStatusDocument(retryLimit: Int) async throws -> LoadedDocument {
+    try await petsDocument("""
+          - workflowId: wf
+            steps:
+              - stepId: s
+                operationId: getStatus
+                successCriteria: [{condition: $statusCode == 200}]
+                onFailure:
+                  - {name: again, type: retry, retryAfter: 2, retryLimit: \(retryLimit)}
+        """)
+}
+
 /// `slow`: two steps, for timeout tests whose exchanges take longer than the caller allows.
 let slowWorkflow = """
       - workflowId: slow
@@ -138,15 +152,7 @@ struct RunBehaviourTests {
 
     @Test("A15: retryLimit counts retries; delays come from retryAfter or a larger Retry-After, on the injected clock")
     func retryDelays() async throws {
-        let document = try await petsDocument("""
-              - workflowId: wf
-                steps:
-                  - stepId: s
-                    operationId: getStatus
-                    successCriteria: [{condition: $statusCode == 200}]
-                    onFailure:
-                      - {name: again, type: retry, retryAfter: 2, retryLimit: 3}
-            """)
+        let document = try await retryingStatusDocument(retryLimit: 3)
         let executor = InMemoryExecutor(routes: [.init("GET", "/v1/status", replies: [
             .status(503), .status(503, headers: ["Retry-After": "7"]), .status(503, headers: ["Retry-After": "1"]), .status(503),
         ])])
