@@ -272,7 +272,11 @@ let package = Package(
         // Test helpers shared by several test targets.
         .target(
             name: "ArazzoTestSupport",
-            dependencies: ["ArazzoTesting", .product(name: "Tracing", package: "swift-distributed-tracing")], path: "Tests/ArazzoTestSupport", swiftSettings: strictSettings),
+            dependencies: [
+                "ArazzoTesting", .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ArazzoTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "ArazzoJSONTests", dependencies: ["ArazzoJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoYAMLTests", dependencies: ["ArazzoTestSupport", "ArazzoYAML"], swiftSettings: strictSettings),
         .testTarget(name: "ArazzoModelTests", dependencies: ["ArazzoTestSupport", "ArazzoTesting", "ArazzoModel", "ArazzoYAML", "ArazzoExpressions"], swiftSettings: strictSettings),

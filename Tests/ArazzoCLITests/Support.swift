@@ -4,7 +4,7 @@ import ArazzoJSON
 import ArazzoYAML
 import Foundation
 import ArazzoDiagnostics
-import Logging
+import ArazzoTestSupport
 
 /// One in-process CLI invocation and what it printed.
 struct Invocation {
@@ -39,31 +39,14 @@ enum DiagnosticRuleLookup {
 
 /// Log lines `--log-level` writes, captured as text (`level message key=value…`, one per line).
 final class CapturedLog: Sendable {
-    private let output = CapturedOutput()
+    private let log = RecordingLog()
 
     /// The settings that send `--log-level` lines here.
     var settings: CLISettings {
-        let output = output.output
-        return CLISettings(logHandler: { _ in TextLogHandler(output: output) })
+        let log = log
+        return CLISettings(logHandler: { _ in log.handler })
     }
 
     /// Every line so far.
-    var text: String { output.text }
-}
-
-/// Writes each record as one line of text (level, message, sorted metadata).
-struct TextLogHandler: LogHandler {
-    let output: CLIOutput
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        output.line("\(event.level) \(event.message)" + all.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined())
-    }
+    var text: String { log.text }
 }

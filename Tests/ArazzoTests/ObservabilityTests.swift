@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import Arazzo
+import ArazzoTestSupport
 
 /// Records every observer callback as a line and checks the pairing as it goes: a step event
 /// belongs to the innermost open run, a step finishes before anything else of its run happens,
@@ -63,44 +64,6 @@ final class PairingObserver: RunObserver, @unchecked Sendable {
     }
     /// The contexts of every start (workflow and step).
     var starts: [RunEventContext] { lock.withLock { contexts } }
-}
-
-/// Collects log records (level, message, metadata) for checks.
-final class CollectedLog: @unchecked Sendable {
-    struct Record {
-        var level: Logger.Level
-        var message: String
-        var metadata: Logger.Metadata
-        /// The message and every metadata value, for leak searches.
-        var text: String { ([message] + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ") }
-    }
-
-    private let lock = NSLock()
-    private var list: [Record] = []
-    func add(_ record: Record) { lock.withLock { list.append(record) } }
-    var records: [Record] { lock.withLock { list } }
-
-    /// A logger at `level` that writes here.
-    func logger(level: Logger.Level) -> Logger {
-        var logger = Logger(label: "test") { _ in CollectingLogHandler(log: self) }
-        logger.logLevel = level
-        return logger
-    }
-}
-
-struct CollectingLogHandler: LogHandler {
-    let log: CollectedLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        log.add(CollectedLog.Record(level: event.level, message: "\(event.message)", metadata: metadata.merging(event.metadata ?? [:]) { $1 }))
-    }
 }
 
 @Suite("Run events, observers and logging")
@@ -241,16 +204,10 @@ struct ObservabilityTests {
               - workflowId: timed
                 steps:
                   - {stepId: call, workflowId: slow, timeout: 1000}
-              - workflowId: slow
-                steps:
-                  - {stepId: first, operationId: getStatus}
-                  - {stepId: second, operationId: getStatus}
+            \(slowWorkflow)
             """, arazzo: "1.1.0")
         let clock = ImmediateClock()
-        let throwing = InMemoryExecutor { _ throws(TransportError) in
-            try? await clock.sleep(for: .seconds(5))
-            throw TransportError(.connectionRefused, "nothing listens")
-        }
+        let throwing = InMemoryExecutor.taking(.seconds(5), on: clock, thenThrowing: TransportError(.connectionRefused, "nothing listens"))
         let observer = PairingObserver()
         let e = engine(document, throwing) {
             $0.clock = clock
@@ -306,7 +263,7 @@ struct ObservabilityTests {
 
     @Test("Logging: levels, correlation metadata, and no secret in any line")
     func logging() async throws {
-        let log = CollectedLog()
+        let log = RecordingLog()
         let result = try await engine(try await SecurityTests.document(), SecurityTests.executor()) {
             $0.credentials.bind(.bearer(token: "bearer-canary-1"), toScheme: "token")
             $0.credentials.bind(.oauth2ClientCredentials(clientId: "client", clientSecret: "client-secret-canary", scopes: []), toScheme: "oauth")
@@ -336,17 +293,9 @@ struct ObservabilityTests {
 
     @Test("Logging: criteria verdicts and retries at debug, exhausted retries at warning; a warning logger sees only those")
     func loggingRetries() async throws {
-        let document = try await petsDocument("""
-              - workflowId: wf
-                steps:
-                  - stepId: s
-                    operationId: getStatus
-                    successCriteria: [{condition: $statusCode == 200}]
-                    onFailure:
-                      - {name: again, type: retry, retryAfter: 2, retryLimit: 1}
-            """)
+        let document = try await retryingStatusDocument(retryLimit: 1)
         let executor = InMemoryExecutor(routes: [.init("GET", "/v1/status", .status(503))])
-        let debugLog = CollectedLog()
+        let debugLog = RecordingLog()
         _ = try await engine(document, executor) { $0.logger = debugLog.logger(level: .debug) }.run(workflowId: "wf")
         let lines = debugLog.records.map { "\($0.level) \($0.message)" }
         #expect(lines.contains("debug criterion failed: `$statusCode == 200` is false: `$statusCode` was 503"), "\(lines)")
@@ -355,7 +304,7 @@ struct ObservabilityTests {
         #expect(lines.contains { $0.hasPrefix("warning retries exhausted: step s: ") })
         #expect(!lines.contains { $0.hasPrefix("trace") })
 
-        let warningLog = CollectedLog()
+        let warningLog = RecordingLog()
         _ = try await engine(document, executor) { $0.logger = warningLog.logger(level: .warning) }.run(workflowId: "wf")
         #expect(warningLog.records.map(\.level) == [.warning])
     }

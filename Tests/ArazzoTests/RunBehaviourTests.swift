@@ -81,6 +81,40 @@ let cleanAndBrokenWorkflows = """
           - {stepId: b, operationId: getStatsu}
     """
 
+/// `wf`: one step `s` on `getStatus` that must see a 200, retried by `again` every 2 seconds
+/// up to `retryLimit` times.
+func retryingStatusDocument(retryLimit: Int) async throws -> LoadedDocument {
+    try await petsDocument("""
+          - workflowId: wf
+            steps:
+              - stepId: s
+                operationId: getStatus
+                successCriteria: [{condition: $statusCode == 200}]
+                onFailure:
+                  - {name: again, type: retry, retryAfter: 2, retryLimit: \(retryLimit)}
+        """)
+}
+
+/// `slow`: two steps, for timeout tests whose exchanges take longer than the caller allows.
+let slowWorkflow = """
+      - workflowId: slow
+        steps:
+          - {stepId: first, operationId: getStatus}
+          - {stepId: second, operationId: getStatus}
+    """
+
+extension InMemoryExecutor {
+    /// An executor whose every exchange takes `duration` of `clock`'s time and no real time,
+    /// then answers 200, or throws `error` when one is given.
+    static func taking(_ duration: Duration, on clock: ImmediateClock, thenThrowing error: TransportError? = nil) -> InMemoryExecutor {
+        InMemoryExecutor { _ throws(TransportError) in
+            try? await clock.sleep(for: duration)
+            if let error { throw error }
+            return HTTPResponse(status: 200)
+        }
+    }
+}
+
 @Suite("Running workflows")
 struct RunBehaviourTests {
     static let statusOK = InMemoryExecutor.Route("GET", "/v1/status", .json(["ok": true]))
@@ -118,15 +152,7 @@ struct RunBehaviourTests {
 
     @Test("A15: retryLimit counts retries; delays come from retryAfter or a larger Retry-After, on the injected clock")
     func retryDelays() async throws {
-        let document = try await petsDocument("""
-              - workflowId: wf
-                steps:
-                  - stepId: s
-                    operationId: getStatus
-                    successCriteria: [{condition: $statusCode == 200}]
-                    onFailure:
-                      - {name: again, type: retry, retryAfter: 2, retryLimit: 3}
-            """)
+        let document = try await retryingStatusDocument(retryLimit: 3)
         let executor = InMemoryExecutor(routes: [.init("GET", "/v1/status", replies: [
             .status(503), .status(503, headers: ["Retry-After": "7"]), .status(503, headers: ["Retry-After": "1"]), .status(503),
         ])])
@@ -349,10 +375,7 @@ struct RunBehaviourTests {
         // The exchange takes 30 ms of the run's clock and no real time: the deadline is decided
         // by the injected clock, not by the wall.
         let clock = ImmediateClock()
-        let executor = InMemoryExecutor { _ throws(TransportError) in
-            try? await clock.sleep(for: .milliseconds(30))
-            return HTTPResponse(status: 200)
-        }
+        let executor = InMemoryExecutor.taking(.milliseconds(30), on: clock)
         let result = try await engine(document, executor) {
             $0.clock = clock
             $0.limits.runDeadline = .milliseconds(10)
@@ -399,17 +422,11 @@ struct RunBehaviourTests {
               - workflowId: wf
                 steps:
                   - {stepId: call, workflowId: slow, timeout: 60000}
-              - workflowId: slow
-                steps:
-                  - {stepId: first, operationId: getStatus}
-                  - {stepId: second, operationId: getStatus}
+            \(slowWorkflow)
             """, arazzo: "1.1.0")
         // Each exchange takes an hour of the run's clock; the test takes milliseconds of real time.
         let clock = ImmediateClock()
-        let executor = InMemoryExecutor { _ throws(TransportError) in
-            try? await clock.sleep(for: .seconds(3600))
-            return HTTPResponse(status: 200)
-        }
+        let executor = InMemoryExecutor.taking(.seconds(3600), on: clock)
         let wall = ContinuousClock.now
         let result = try await engine(document, executor) { $0.clock = clock }.run(workflowId: "wf")
         #expect(ContinuousClock.now - wall < .seconds(30))
