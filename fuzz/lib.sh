@@ -12,6 +12,8 @@ fuzz_prepare() {
   mkdir -p "$pkg/Sources"
   for module in "$root"/Sources/*; do ln -sfn "$module" "$pkg/Sources/$(basename "$module")"; done
   ln -sfn "$root/Tests" "$pkg/Tests"
+  # Targets with a custom path outside Sources/ (the embedding example) must resolve there too.
+  ln -sfn "$root/Examples" "$pkg/Examples"
   local t name
   for t in "$root"/fuzz/Targets/*; do
     name="$(basename "$t")"
