@@ -70,6 +70,23 @@ struct CLIContext: Sendable {
         let base = baseDirectory
         return (base.hasSuffix("/") ? base : base + "/") + path
     }
+
+    /// Writes each report file a flag asked for (`--json`, `--junit`, `--har`…), rendering its text
+    /// only then; a file that cannot be written is an error line naming the flag. False when one
+    /// could not be written (the caller exits 3).
+    func writeReportFiles(_ files: [(file: String?, flag: String, text: () -> String)]) -> Bool {
+        var written = true
+        for (file, flag, text) in files {
+            guard let file else { continue }
+            do {
+                try text().write(toFile: absolutePath(file), atomically: true, encoding: .utf8)
+            } catch {
+                stderr.line("error: \(flag) \(file): cannot write: \(error.localizedDescription)")
+                written = false
+            }
+        }
+        return written
+    }
 }
 
 /// The `arazzo-run` command line, callable in-process.

@@ -129,14 +129,7 @@ struct LoadCommand: AsyncParsableCommand, ContextCommand {
                 if !held { code = CLIExitCode.failure }
             }
         }
-        if let jsonFile {
-            do {
-                try summary.jsonText().write(toFile: context.absolutePath(jsonFile), atomically: true, encoding: .utf8)
-            } catch {
-                context.stderr.line("error: --json \(jsonFile): cannot write: \(error.localizedDescription)")
-                return CLIExitCode.couldNotRun
-            }
-        }
+        guard context.writeReportFiles([(jsonFile, "--json", { summary.jsonText() })]) else { return CLIExitCode.couldNotRun }
         return code
     }
 

@@ -60,19 +60,10 @@ struct ReportMergeCommand: AsyncParsableCommand, ContextCommand {
             context.stderr.line(error.description)
             return CLIExitCode.usage
         }
-        var written = true
-        for (option, name, text) in [
+        let written = context.writeReportFiles([
             (jsonFile, "--json", { merged.jsonText(.init(prettyPrinted: true)) + "\n" }),
             (junitFile, "--junit", { JUnitReport.text(merged) }),
-        ] as [(String?, String, () -> String)] {
-            guard let option else { continue }
-            do {
-                try text().write(toFile: context.absolutePath(option), atomically: true, encoding: .utf8)
-            } catch {
-                context.stderr.line("error: \(name) \(option): cannot write: \(error.localizedDescription)")
-                written = false
-            }
-        }
+        ])
         let summary = merged.objectValue?["summary"]?.objectValue ?? [:]
         let count = { (key: String) in summary[key]?.reportInt ?? 0 }
         let (succeeded, planned, failed, notRun) = (count("succeeded"), count("planned"), count("failed"), count("notRun"))
@@ -101,14 +92,7 @@ struct ReportMergeCommand: AsyncParsableCommand, ContextCommand {
         }
         guard var merged = summaries.first else { return CLIExitCode.usage }
         for summary in summaries.dropFirst() { merged = merged.merged(with: summary) }
-        if let jsonFile {
-            do {
-                try merged.jsonText().write(toFile: context.absolutePath(jsonFile), atomically: true, encoding: .utf8)
-            } catch {
-                context.stderr.line("error: --json \(jsonFile): cannot write: \(error.localizedDescription)")
-                return CLIExitCode.couldNotRun
-            }
-        }
+        guard context.writeReportFiles([(jsonFile, "--json", { merged.jsonText() })]) else { return CLIExitCode.couldNotRun }
         LoadSummaryPrinter(output: context.stdout, style: context.stdoutStyle).print(merged)
         context.stdout.line("(merged \(summaries.count) load summar\(summaries.count == 1 ? "y" : "ies"))")
         return merged.failed > 0 ? CLIExitCode.failure : CLIExitCode.success

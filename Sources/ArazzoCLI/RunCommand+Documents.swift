@@ -130,20 +130,11 @@ extension RunCommand {
         if let shard, multi.workflowCount == 0, multi.notRunCount == 0, earlyExit == 0 {
             context.stdout.line(context.stdoutStyle.dim("(shard \(shard): nothing to run; \(units.count) unit\(units.count == 1 ? "" : "s") over \(shard.count) shards)"))
         }
-        var written = true
-        for (option, name, text) in [
+        let written = context.writeReportFiles([
             (jsonFile, "--json", { multi.jsonText() }),
             (junitFile, "--junit", { JUnitReport.text(multi.jsonValue) }),
             (harFile, "--har", { documentHAR(exchanges) }),
-        ] as [(String?, String, () -> String)] {
-            guard let option else { continue }
-            do {
-                try text().write(toFile: context.absolutePath(option), atomically: true, encoding: .utf8)
-            } catch {
-                context.stderr.line("error: \(name) \(option): cannot write: \(error.localizedDescription)")
-                written = false
-            }
-        }
+        ])
         let results = reports.compactMap(\.report).flatMap(\.results)
         let documentsNotRun = reports.filter { $0.exitCode != nil }.count
         let code = summarize(results: results, notRun: multi.notRunCount, documentsNotRun: documentsNotRun, writeFailed: !written, context)

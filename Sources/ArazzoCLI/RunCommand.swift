@@ -293,21 +293,11 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
 
     /// Writes `--json`, `--junit` and `--har`; false when one could not be written.
     func writeReports(_ report: RunReport, exchanges: [ExchangeRecorder.Exchange], _ context: CLIContext) -> Bool {
-        var written = true
-        for (option, name, text) in [
+        context.writeReportFiles([
             (jsonFile, "--json", { report.jsonText() }),
             (junitFile, "--junit", { report.junitText() }),
             (harFile, "--har", { report.harText(exchanges: exchanges) }),
-        ] as [(String?, String, () -> String)] {
-            guard let option else { continue }
-            do {
-                try text().write(toFile: context.absolutePath(option), atomically: true, encoding: .utf8)
-            } catch {
-                context.stderr.line("error: \(name) \(option): cannot write: \(error.localizedDescription)")
-                written = false
-            }
-        }
-        return written
+        ])
     }
 
     /// Prints the summary line and returns the exit code.
