@@ -3,7 +3,12 @@ import ArazzoDiagnostics
 public import ArazzoJSON
 import ArazzoYAML
 import Foundation
+// Swift Testing is there for test builds only: a release build with a statically linked runtime
+// (scripts/build-release.sh, for arazzo-bench) has no Testing module, and the loopback servers the
+// benchmarks use link this module; there, the case model is built without its test-name hook.
+#if canImport(Testing)
 public import Testing
+#endif
 
 /// One conformance case: a folder holding `case.yaml`, an Arazzo document and the descriptions it
 /// names, decoded completely (an unknown or mistyped key is a located ``ConformanceCaseError``).
@@ -200,7 +205,7 @@ extension ConformanceCase {
 
     /// A case folder, before its `case.yaml` is read: the argument of a parameterised test, named
     /// by the case id so each case is reported (and fails) on its own.
-    public struct Folder: Sendable, Hashable, CustomStringConvertible, CustomTestStringConvertible {
+    public struct Folder: Sendable, Hashable, CustomStringConvertible {
         /// The case id (the folder name).
         public var id: String
         /// The folder's absolute path.
@@ -214,8 +219,6 @@ extension ConformanceCase {
 
         /// The case id.
         public var description: String { id }
-        /// The case id, as Swift Testing names the argument.
-        public var testDescription: String { id }
 
         /// Reads the case with `placeholders` filled in.
         public func load(placeholders: Placeholders = .unfilled) throws(ConformanceCaseError) -> ConformanceCase {
@@ -481,3 +484,10 @@ struct CaseReader {
         return scalar.value.stringValue ?? scalar.value.jsonText()
     }
 }
+
+#if canImport(Testing)
+extension ConformanceCase.Folder: CustomTestStringConvertible {
+    /// The case id, as Swift Testing names the argument.
+    public var testDescription: String { id }
+}
+#endif

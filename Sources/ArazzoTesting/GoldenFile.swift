@@ -1,3 +1,5 @@
+// Only where Swift Testing is (test builds; see ConformanceCase.swift for why it may be missing).
+#if canImport(Testing)
 import Foundation
 public import Testing
 
@@ -66,3 +68,4 @@ public enum GoldenFile {
         return min(a.count, b.count) + 1
     }
 }
+#endif
