@@ -10,6 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+# The statically linked runtime links FoundationNetworking (the MCP Swift SDK's HTTP client uses
+# URLSession), which needs libcurl's linker name, libcurl.so, from Debian's -dev package.
+if ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then
+  echo "build-release: installing libcurl4-openssl-dev" >&2
+  sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libcurl4-openssl-dev >/dev/null
+fi
 flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs)
 products=("$@")
 [ "${#products[@]}" -gt 0 ] || products=(arazzo-run)
