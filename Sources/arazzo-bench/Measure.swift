@@ -1,4 +1,5 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
+import Arazzo
 import Foundation
 
 /// Timing helpers shared by the benchmarks: run a closure repeatedly and keep every sample.
@@ -11,7 +12,7 @@ enum Measure {
         let clock = ContinuousClock()
         for _ in 0..<iterations {
             let elapsed = try clock.measure(body)
-            result.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            result.append(elapsed.seconds)
         }
         return result
     }
@@ -26,7 +27,7 @@ enum Measure {
             let start = clock.now
             try await body()
             let elapsed = clock.now - start
-            result.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            result.append(elapsed.seconds)
         }
         return result
     }

@@ -1,4 +1,5 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
+import Arazzo
 import Foundation
 
 #if canImport(Glibc)
@@ -97,7 +98,7 @@ enum SpawnCommand {
             guard errno == EINTR else { throw BenchError.usage("wait4 failed: \(String(cString: strerror(errno)))") }
         }
         let elapsed = clock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         // The low 7 bits are the terminating signal (0: exited normally); the exit status is bits 8-15.
         let signal = status & 0x7f
         let exitCode = signal == 0 ? (status >> 8) & 0xff : 128 + signal

@@ -522,8 +522,8 @@ public struct RunFailure: Error, Sendable, CustomStringConvertible {
 }
 
 extension Duration {
-    /// The duration in seconds, as a number.
-    var seconds: Double {
+    /// The duration in seconds, as a number (for reports, rates and the load generator).
+    package var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18
     }
