@@ -12,7 +12,8 @@ extension JSONSchema {
     /// since more than one may apply. A property's default may also sit behind its `$ref`.
     /// Validation is separate: apply defaults first, then validate the result.
     public func applyingDefaults(to instance: JSONValue) -> JSONValue {
-        DefaultsApplier(program: program, options: options).apply([0], instance, depth: 0)
+        guard program.hasDefaults else { return instance }
+        return DefaultsApplier(program: program, options: options).apply([0], instance, depth: 0)
     }
 }
 

@@ -219,6 +219,9 @@ final class Program: Sendable {
     /// Schemas obtained from the resolution hook, by the string the hook was asked with.
     let externals: [String: JSONValue]
     let hasSecrets: Bool
+    /// Whether any subschema has a `default`: without one, filling defaults is the identity and
+    /// the walk is skipped (it was a twentieth of a reused engine's step, docs/performance.md).
+    let hasDefaults: Bool
     /// Whether `unevaluatedProperties`/`unevaluatedItems` occur, so evaluation must track which
     /// members and elements other keywords evaluated.
     let tracksEvaluation: Bool
@@ -232,6 +235,7 @@ final class Program: Sendable {
         self.externals = externals
         self.dynamicAnchors = dynamicAnchors
         self.hasSecrets = nodes.contains { $0.format == "password" }
+        self.hasDefaults = nodes.contains { $0.defaultValue != nil }
         self.tracksEvaluation = nodes.contains { $0.unevaluatedProperties != nil || $0.unevaluatedItems != nil }
         self.usesDynamicScope = nodes.contains { $0.dynamicAnchor != nil }
     }

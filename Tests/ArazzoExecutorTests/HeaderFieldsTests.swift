@@ -16,6 +16,22 @@ import Testing
         #expect(HeaderFields.canonicalName("X-É") == "x-É")
     }
 
+    @Test("the String comparison and the generic one agree")
+    func stringAndGenericAgree() {
+        // The String overload (every lookup) compares bytes directly; any other StringProtocol
+        // goes through the generic one. Both must give the same answer for every pair.
+        let names = ["Content-Type", "content-type", "CONTENT-TYPE", "Content-Typ", "Content-Typf", "", "X-É", "x-é",
+                     "x-É", "X-Straße", "X-STRASSE", "a", "A", "[", "{", "@", "`"]
+        for a in names {
+            for b in names {
+                #expect(HeaderFields.namesMatch(a, b) == HeaderFields.namesMatch(a[...], b[...]), "\(a) vs \(b)")
+            }
+        }
+        // `[` and `{` differ by 0x20 like a letter's cases, but are not letters.
+        #expect(!HeaderFields.namesMatch("[", "{"))
+        #expect(!HeaderFields.namesMatch("@", "`"))
+    }
+
     @Test("lookup, values and removal use the same comparison")
     func lookup() {
         var headers: HeaderFields = ["Set-Cookie": "a=1", "set-cookie": "b=2", "Accept": "*/*"]

@@ -16,6 +16,15 @@ struct JSONWriterTests {
         #expect(value.jsonText() == #""q\"b\\n\n r\r t\t \b\f\u0001\u001f é/€😀""#)
     }
 
+    @Test("escapes at the ends of a string and runs without escapes are written whole")
+    func escapeRuns() {
+        #expect(JSONValue.string("").jsonText() == #""""#)
+        #expect(JSONValue.string("\"").jsonText() == #""\"""#)
+        #expect(JSONValue.string("\nmiddle of a longer run of text, not inlined\u{00}").jsonText()
+            == #""\nmiddle of a longer run of text, not inlined\u0000""#)
+        #expect(JSONValue.string("😀\\😀").jsonText() == #""😀\\😀""#)
+    }
+
     @Test("pretty printing and sorted keys")
     func pretty() {
         let value: JSONValue = ["b": [1, 2], "a": [:], "c": []]

@@ -46,6 +46,8 @@ struct Redactor: Sendable {
     /// Secrets below the search length, with their percent-encoded forms: matched against whole
     /// fields only.
     private var shortSecrets: Set<String> = []
+    /// Every secret given to ``add(_:)`` so far, as given.
+    private var seen: Set<String> = []
     /// Names the document declares (see ``documentNames(in:)``).
     private let names: Set<String>
     /// Header names (lower-cased) whose whole value is secret.
@@ -61,7 +63,9 @@ struct Redactor: Sendable {
     /// ``minimumSearchLength`` is kept for whole-field matching only.
     mutating func add(_ secrets: [String]) {
         var added = false
-        for secret in secrets where !secret.isEmpty {
+        // The credentials of every request are added again at every step: a secret seen before
+        // has all its forms already (deriving them again was a step's Base64 and hashing).
+        for secret in secrets where !secret.isEmpty && firstSight(secret) {
             guard secret.count >= Self.minimumSearchLength else {
                 for form in [secret, PercentEncoding.encode(secret), PercentEncoding.encode(secret, allowing: .form)] {
                     shortSecrets.insert(form)
@@ -97,6 +101,11 @@ struct Redactor: Sendable {
         }
     }
 
+    /// Records `secret` as seen; false when it was seen before.
+    private mutating func firstSight(_ secret: String) -> Bool {
+        seen.insert(secret).inserted
+    }
+
     /// Adds the value of a secret step output: a string as it is, a number as its JSON text,
     /// and every such leaf of an array or object (bounded, since responses are hostile).
     mutating func add(secretValue value: JSONValue) {
@@ -117,6 +126,8 @@ struct Redactor: Sendable {
 
     /// Marks a header whose value is secret as a whole (e.g. an apiKey header).
     mutating func addSecretHeader(_ name: String) {
+        // Added again at every step that applies the credential; no new name is allocated then.
+        guard !isSecretHeader(name) else { return }
         secretHeaders.insert(HeaderFields.canonicalName(name))
     }
 
@@ -260,12 +271,16 @@ struct Redactor: Sendable {
         // Without secret values only the header rule applies; most exchanges carry no secret
         // header, and then nothing is copied.
         if isEmpty, !headers.fields.contains(where: { isSecretHeader($0.name) }) { return headers }
-        return HeaderFields(headers.fields.map { field in
-            if isSecretHeader(field.name) {
-                return HeaderFields.Field(name: field.name, value: Redactor.mask)
-            }
-            return HeaderFields.Field(name: field.name, value: redactHeaderValue(field.name, field.value))
-        })
+        // Copied only from the first field that changes: with secrets known, most headers of
+        // most exchanges still hold none, and then the fields are returned as they are.
+        var copy: [HeaderFields.Field]?
+        for (index, field) in headers.fields.enumerated() {
+            let value = isSecretHeader(field.name) ? Redactor.mask : redactHeaderValue(field.name, field.value)
+            if copy == nil, value == field.value { continue }
+            if copy == nil { copy = Array(headers.fields[..<index]) }
+            copy?.append(HeaderFields.Field(name: field.name, value: value))
+        }
+        return copy.map { HeaderFields($0) } ?? headers
     }
 
     /// A header value: the text search, then the short secrets as whole fields — the whole
@@ -341,7 +356,8 @@ struct Redactor: Sendable {
         guard depth < 512 else { return nil }
         switch value {
         case .string(let s):
-            if shortSecrets.contains(s) { return .string(Redactor.mask) }
+            // Hashing every leaf to look it up in an empty set was most of redacting an output.
+            if !shortSecrets.isEmpty, shortSecrets.contains(s) { return .string(Redactor.mask) }
             let r = redactValue(s)
             return r == s ? nil : .string(r)
         case .array(let items):
