@@ -234,7 +234,9 @@ public struct NoProxyList: Sendable, Hashable {
                 return true
             case .domain(let domain, let entryPort):
                 if let entryPort, entryPort != port { continue }
-                if name == domain || (name.hasSuffix(domain) && name.dropLast(domain.count).hasSuffix(".")) { return true }
+                if name == domain { return true }
+                // An IP address has no parent domains: `0.0.1` must not match `1.0.0.1`.
+                if address == nil, name.hasSuffix(domain), name.dropLast(domain.count).hasSuffix(".") { return true }
             case .address(let bytes, let bits, let entryPort):
                 if let entryPort, entryPort != port { continue }
                 if let address, IPAddressBytes.matches(address, bytes, prefixBits: bits) { return true }
