@@ -106,6 +106,15 @@ public final class AsyncHTTPExecutor: StepExecutor {
         tlsMaterial = .success(try LoadedTLS(configuration.tls))
     }
 
+    /// Whether the system trust store is among the roots server certificates are verified
+    /// against (false with ``TLS/replacesSystemRoots``); nil when the TLS settings cannot be used.
+    /// For tests: the system roots cannot be shown missing by a loopback peer.
+    package var trustsSystemRoots: Bool? {
+        guard case .success(let material) = tlsMaterial else { return nil }
+        let roots = material.configuration(identity: nil, verify: true).trustRoots
+        return roots == nil || roots == .default
+    }
+
     /// The client for `key`, made on first use; nil once shut down.
     private func client(for key: PoolKey, material: LoadedTLS) -> HTTPClient? {
         pools.withLock { pools -> HTTPClient? in

@@ -112,6 +112,7 @@ struct TLSExecutorTests {
             let configuration = AsyncHTTPExecutor.Configuration(
                 tls: .init(certificateAuthorities: [.file(pki.caCertificate)], replacesSystemRoots: replaces))
             try await withTestExecutor(configuration) { executor in
+                #expect(executor.trustsSystemRoots == !replaces)
                 let response = try await executor.execute(request)
                 #expect(response.status == 200)
             }
