@@ -11,11 +11,16 @@ import Musl
 /// `openssl` CLI, `openssl s_server` as the TLS server, Debian's `tinyproxy` as the forwarding
 /// proxy. Each runs as a child process and is started off the cooperative thread pool.
 public enum NetworkPeers {
+    /// Debian's openssl CLI.
     public static let openssl = "/usr/bin/openssl"
+    /// Debian's tinyproxy.
     public static let tinyproxy = "/usr/bin/tinyproxy"
+    /// Whether the openssl CLI is installed.
     public static var haveOpenSSL: Bool { FileManager.default.isExecutableFile(atPath: openssl) }
+    /// Whether tinyproxy is installed.
     public static var haveTinyproxy: Bool { FileManager.default.isExecutableFile(atPath: tinyproxy) }
 
+    /// A peer that could not be set up or started.
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
         init(_ description: String) { self.description = description }
@@ -48,6 +53,7 @@ public enum NetworkPeers {
 /// `localhost` signed by it, a client certificate signed by it (its key plain and encrypted), and
 /// a second, unrelated CA.
 public struct TestPKI: Sendable {
+    /// Where every file is.
     public let directory: TemporaryDirectory
     public var caCertificate: String { directory.file("ca.pem") }
     public var otherCACertificate: String { directory.file("other-ca.pem") }
@@ -86,6 +92,7 @@ public struct TestPKI: Sendable {
         return TestPKI(directory: directory, keyPassword: keyPassword)
     }
 
+    /// Removes the directory.
     public func cleanup() { directory.cleanup() }
 }
 
@@ -93,6 +100,7 @@ public struct TestPKI: Sendable {
 /// status page. With `requireClientCertificate`, a handshake without a client certificate signed
 /// by `clientCA` fails.
 public final class OpenSSLServer: @unchecked Sendable {
+    /// The port it listens on.
     public let port: Int
     private let process: Process
 
@@ -101,6 +109,7 @@ public final class OpenSSLServer: @unchecked Sendable {
         self.process = process
     }
 
+    /// Starts a server with this certificate and key; returns once it accepts connections.
     public static func start(certificate: String, key: String, requireClientCertificateFrom clientCA: String? = nil) async throws -> OpenSSLServer {
         try await NetworkPeers.offPool {
             let server = Process()
@@ -131,6 +140,7 @@ public final class OpenSSLServer: @unchecked Sendable {
         }
     }
 
+    /// Kills the server (SIGKILL: a child may inherit a blocked SIGTERM) and waits for it.
     public func stop() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -140,6 +150,7 @@ public final class OpenSSLServer: @unchecked Sendable {
 /// Debian's tinyproxy on 127.0.0.1 with a generated configuration, logging every request it
 /// forwards (`Request (file descriptor N): GET http://…` or `CONNECT host:port`) to a file.
 public final class TinyProxy: @unchecked Sendable {
+    /// The port it listens on.
     public let port: Int
     private let process: Process
     private let directory: TemporaryDirectory
@@ -215,6 +226,7 @@ public final class TinyProxy: @unchecked Sendable {
         (try? String(contentsOfFile: directory.file("tinyproxy-\(port).log"), encoding: .utf8)) ?? ""
     }
 
+    /// Kills the proxy, waits for it and removes its files.
     public func stop() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
