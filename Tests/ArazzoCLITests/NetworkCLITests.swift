@@ -55,10 +55,14 @@ struct NetworkCLITests {
         try await withServer(server) { server in
             let base = [directory.file("arazzo.yaml"), "--server", "api=\(server.baseURL)", "-v",
                         "--json", directory.file("out.json"), "--har", directory.file("out.har")]
-            let proxied = await Invocation.run(base + ["--proxy", "http://alice:\(Self.proxyPassword)@127.0.0.1:\(proxy.port)"])
+            let log = CapturedLog()
+            let proxied = await Invocation.run(
+                base + ["--proxy", "http://alice:\(Self.proxyPassword)@127.0.0.1:\(proxy.port)", "--log-level", "trace"],
+                settings: log.settings)
             #expect(proxied.code == 0, "\(proxied.stdout)\n\(proxied.stderr)")
             #expect(proxy.requests.contains { $0.hasPrefix("CONNECT 127.0.0.1:\(server.port ?? 0) ") }, "\(proxy.log)")
             #expect(!Self.outputs(proxied, directory).contains(Self.proxyPassword))
+            #expect(log.text.contains("GET") && !log.text.contains(Self.proxyPassword), "\(log.text)")
             let seen = proxy.requests.count
 
             // The same through HTTP_PROXY, bypassed by --no-proxy: the proxy sees nothing more.
@@ -148,10 +152,13 @@ struct NetworkCLITests {
         let global = await Invocation.run(base + ["--cert", pki.clientCertificate, "--key", pki.clientKey])
         #expect(global.code == 0, "\(global.stdout)\n\(global.stderr)")
         let environment = ["ARAZZO_KEY_PASSWORD": Self.keyPassword]
+        let log = CapturedLog()
         let encrypted = await Invocation.run(
-            base + ["--cert", "api=\(pki.clientCertificate)", "--key", "api=\(pki.encryptedClientKey)"], environment: environment)
+            base + ["--cert", "api=\(pki.clientCertificate)", "--key", "api=\(pki.encryptedClientKey)", "--log-level", "trace"],
+            environment: environment, settings: log.settings)
         #expect(encrypted.code == 0, "\(encrypted.stdout)\n\(encrypted.stderr)")
         #expect(!Self.outputs(encrypted, directory).contains(Self.keyPassword))
+        #expect(!log.text.isEmpty && !log.text.contains(Self.keyPassword))
         // Another source's certificate is not presented to api's requests.
         let otherSource = await Invocation.run(
             base + ["--cert", "other=\(pki.clientCertificate)", "--key", "other=\(pki.encryptedClientKey)"],
