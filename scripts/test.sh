@@ -6,6 +6,17 @@ cd "$(dirname "$0")/.."
 # The real peers in .venv-peers/: Python websockets (the AsyncAPI cases) and the official MCP
 # client (`arazzo-run serve --mcp`, Tests/ArazzoMCPTests).
 ./scripts/setup-peers.sh --required
+# Debian's tinyproxy (the forwarding proxy) and the openssl CLI (the private PKI and the TLS
+# server) for the proxy and TLS tests (docs/networking.md): installed when missing.
+missing=()
+[ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
+[ -x /usr/bin/openssl ] || missing+=(openssl)
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "test.sh: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 swift build --build-tests
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

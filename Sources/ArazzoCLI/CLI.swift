@@ -125,7 +125,7 @@ package enum CLI {
         }
         let command: any ParsableCommand
         do {
-            command = try ArazzoRunCommand.parseAsRoot(arguments)
+            command = try ArazzoRunCommand.parseAsRoot(ArazzoRunCommand.rewritingInsecureHosts(arguments))
         } catch {
             let code = ArazzoRunCommand.exitCode(for: error)
             if code == .success {
@@ -143,6 +143,26 @@ package enum CLI {
             return CLIExitCode.success
         }
         return await command.execute(context)
+    }
+}
+
+extension ArazzoRunCommand {
+    /// `--insecure=HOST` becomes `--insecure-host HOST` (decision NET6): plain `--insecure` stays
+    /// a flag, since a value after a space could not be told from the FILE argument. Arguments
+    /// after `--` are left alone.
+    static func rewritingInsecureHosts(_ arguments: [String]) -> [String] {
+        var rewritten: [String] = []
+        rewritten.reserveCapacity(arguments.count)
+        var literal = false
+        for argument in arguments {
+            if !literal, argument == "--" { literal = true }
+            if !literal, argument.hasPrefix("--insecure=") {
+                rewritten += ["--insecure-host", String(argument.dropFirst("--insecure=".count))]
+            } else {
+                rewritten.append(argument)
+            }
+        }
+        return rewritten
     }
 }
 

@@ -22,6 +22,7 @@ enum LimitWording {
     /// `text` with every library remedy replaced by its flag: a caller's message repeats the
     /// failure of the workflow it called, remedy included.
     static func forCommandLine(_ text: String) -> String {
+        let text = NetworkWording.forCommandLine(text)
         guard text.contains("RunLimits.") else { return text }
         var worded = text
         for limit in LimitReached.Limit.allCases {

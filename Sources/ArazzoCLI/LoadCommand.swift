@@ -65,9 +65,12 @@ struct LoadCommand: AsyncParsableCommand, ContextCommand {
 
     func execute(_ context: CLIContext) async -> Int32 {
         // One client for every run, its pool as large as the VUs so none waits for a connection.
-        let http = context.settings.executor == nil
-            ? AsyncHTTPExecutor(configuration: .init(insecureSkipTLSVerification: setup.insecure, maxConnectionsPerHost: max(vus, 1)))
-            : nil
+        let http: AsyncHTTPExecutor?
+        do throws(Exit) {
+            http = try setup.httpClient(context, maxConnectionsPerHost: max(vus, 1))
+        } catch {
+            return error.code
+        }
         let code: Int32
         do throws(Exit) {
             code = try await load(context, http: http)

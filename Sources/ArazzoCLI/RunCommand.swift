@@ -73,7 +73,12 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     private func executeRun(_ context: CLIContext) async -> Int32 {
         // One HTTP client for fetching remote sources (also under --mock) and for the run, shut
         // down before returning. An injected executor replaces it for both.
-        let http = setup.httpClient(context)
+        let http: AsyncHTTPExecutor?
+        do throws(Exit) {
+            http = try setup.httpClient(context)
+        } catch {
+            return error.code
+        }
         let code = await execute(context, http: http)
         await http?.shutdown()
         return code

@@ -55,8 +55,46 @@ struct RunSetupOptions: ParsableArguments {
         help: "Send requests only to hosts matching PATTERN (repeatable): HOST, *.DOMAIN, HOST:PORT, [IPv6]:PORT, https://HOST (docs/security.md).")
     var allowHosts: [String] = []
 
-    @Flag(help: "Accept any TLS certificate (only for test servers with self-signed certificates).")
+    @Flag(help: "Accept any TLS certificate (only for test servers with self-signed certificates); --insecure=HOST (repeatable) only that host's.")
     var insecure = false
+
+    /// `--insecure=HOST`, rewritten to this before parsing (``ArazzoRunCommand/rewritingInsecureHosts(_:)``).
+    @Option(name: .customLong("insecure-host"), help: .hidden)
+    var insecureHosts: [String] = []
+
+    @Option(
+        name: .customLong("proxy"),
+        help: ArgumentHelp(
+            "Send http and https requests through this HTTP proxy, http://[USER:PASSWORD@]HOST[:PORT] (https through CONNECT); overrides HTTP_PROXY and HTTPS_PROXY (docs/networking.md).",
+            valueName: "URL"))
+    var proxy: String?
+
+    @Option(
+        name: .customLong("no-proxy"),
+        help: ArgumentHelp(
+            "Hosts that bypass the proxy, as NO_PROXY: comma-separated HOST, .DOMAIN, IP, IP/BITS, HOST:PORT, or * for all; overrides NO_PROXY.",
+            valueName: "LIST"))
+    var noProxy: String?
+
+    @Option(name: .customLong("cacert"), help: ArgumentHelp("Also trust the certificate authorities in this PEM bundle (repeatable).", valueName: "FILE"))
+    var caBundles: [String] = []
+
+    @Flag(name: .customLong("cacert-only"), help: "Trust only the --cacert bundles, not the system roots.")
+    var caBundlesOnly = false
+
+    @Option(
+        name: .customLong("cert"),
+        help: ArgumentHelp(
+            "Present this PEM client certificate to servers that ask for one; SOURCE=FILE for one source's operations only (repeatable). Needs --key.",
+            valueName: "[SOURCE=]FILE"))
+    var certificates: [String] = []
+
+    @Option(
+        name: .customLong("key"),
+        help: ArgumentHelp(
+            "The PEM private key of --cert; SOURCE=FILE for that source's. An encrypted key's password is read from ARAZZO_KEY_PASSWORD (or ARAZZO_KEY_PASSWORD_<SOURCE>).",
+            valueName: "[SOURCE=]FILE"))
+    var keys: [String] = []
 
     @Option(
         name: .customLong("secret-output"),
@@ -99,9 +137,121 @@ struct RunSetupOptions: ParsableArguments {
     }
 
     /// The HTTP client the flags ask for (nil when the context injects an executor); the
-    /// caller shuts it down.
-    func httpClient(_ context: CLIContext) -> AsyncHTTPExecutor? {
-        context.settings.executor == nil ? AsyncHTTPExecutor(configuration: .init(insecureSkipTLSVerification: insecure)) : nil
+    /// caller shuts it down. Flags that cannot be used (a proxy URL, a CA bundle, a key) end
+    /// the command with a one-line message.
+    func httpClient(_ context: CLIContext, maxConnectionsPerHost: Int? = nil) throws(Exit) -> AsyncHTTPExecutor? {
+        guard context.settings.executor == nil else { return nil }
+        var configuration: AsyncHTTPExecutor.Configuration
+        switch executorConfiguration(environment: context.environment) {
+        case .success(let c): configuration = c
+        case .failure(let error):
+            context.stderr.line("error: \(error.message)")
+            throw Exit(code: CLIExitCode.usage)
+        }
+        if let maxConnectionsPerHost { configuration.maxConnectionsPerHost = maxConnectionsPerHost }
+        do {
+            return try AsyncHTTPExecutor(validating: configuration)
+        } catch {
+            context.stderr.line("error: \(NetworkWording.flagged(error))")
+            throw Exit(code: CLIExitCode.usage)
+        }
+    }
+
+    /// The executor configuration of the network flags and the environment (decisions NET2–NET7).
+    func executorConfiguration(environment: [String: String]) -> Result<AsyncHTTPExecutor.Configuration, CLIUsageError> {
+        var configuration = AsyncHTTPExecutor.Configuration(insecureSkipTLSVerification: insecure)
+        // Proxies: --proxy replaces the environment's, --no-proxy replaces NO_PROXY (NET4).
+        do {
+            var proxies = try ProxyConfiguration.fromEnvironment(environment)
+            if let proxy {
+                do {
+                    let server = try ProxyServer(url: proxy)
+                    proxies = ProxyConfiguration(proxy: server, noProxy: proxies?.noProxy ?? NoProxyList(
+                        environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""))
+                } catch {
+                    return .failure(CLIUsageError("--proxy: \(error.reason)"))
+                }
+            }
+            if let noProxy { proxies?.noProxy = NoProxyList(noProxy) }
+            configuration.proxy = proxies
+        } catch {
+            return .failure(CLIUsageError("the \(error.setting) environment variable: \(error.reason)"))
+        }
+        var tls = AsyncHTTPExecutor.TLS(
+            certificateAuthorities: caBundles.map { .file($0) }, replacesSystemRoots: caBundlesOnly,
+            insecureHosts: Set(insecureHosts))
+        if caBundlesOnly, caBundles.isEmpty {
+            return .failure(CLIUsageError("--cacert-only needs at least one --cacert FILE"))
+        }
+        for host in insecureHosts where host.isEmpty || host.contains("/") {
+            return .failure(CLIUsageError("--insecure=\(host): expected a host name or IP address"))
+        }
+        switch clientCertificates(environment: environment) {
+        case .success(let (global, bySource)):
+            tls.clientCertificate = global
+            tls.clientCertificatesBySource = bySource
+        case .failure(let error):
+            return .failure(error)
+        }
+        configuration.tls = tls
+        return .success(configuration)
+    }
+
+    /// `--cert`/`--key` pairs, global and per source (decision NET5), with their passwords
+    /// from the environment (decision NET7).
+    func clientCertificates(
+        environment: [String: String]
+    ) -> Result<(AsyncHTTPExecutor.ClientCertificate?, [String: AsyncHTTPExecutor.ClientCertificate]), CLIUsageError> {
+        func split(_ text: String) -> (source: String?, file: String) {
+            // SOURCE=FILE when the part before the first `=` is a plain name (no path separator).
+            if let eq = text.firstIndex(of: "="), eq != text.startIndex, !text[..<eq].contains("/") {
+                return (String(text[..<eq]), String(text[text.index(after: eq)...]))
+            }
+            return (nil, text)
+        }
+        var certs: [String?: String] = [:]
+        var keys: [String?: String] = [:]
+        for (flag, values) in [("--cert", certificates), ("--key", self.keys)] {
+            for value in values {
+                let (source, file) = split(value)
+                guard !file.isEmpty else { return .failure(CLIUsageError("\(flag) \(value): expected [SOURCE=]FILE")) }
+                if flag == "--cert" {
+                    if certs[source] != nil { return .failure(CLIUsageError("\(flag) is given twice for \(source.map { "source '\($0)'" } ?? "all sources")")) }
+                    certs[source] = file
+                } else {
+                    if keys[source] != nil { return .failure(CLIUsageError("\(flag) is given twice for \(source.map { "source '\($0)'" } ?? "all sources")")) }
+                    keys[source] = file
+                }
+            }
+        }
+        var global: AsyncHTTPExecutor.ClientCertificate?
+        var bySource: [String: AsyncHTTPExecutor.ClientCertificate] = [:]
+        for source in Set(certs.keys).union(keys.keys) {
+            let label = source.map { "\($0)=" } ?? ""
+            guard let cert = certs[source] else { return .failure(CLIUsageError("--key \(label)\(keys[source] ?? ""): needs --cert \(label)FILE too")) }
+            guard let key = keys[source] else { return .failure(CLIUsageError("--cert \(label)\(cert): needs --key \(label)FILE too")) }
+            let password = source.flatMap { environment[Self.keyPasswordVariable(source: $0)] } ?? environment[Self.keyPasswordVariable]
+            let certificate = AsyncHTTPExecutor.ClientCertificate(certificate: .file(cert), privateKey: .file(key), keyPassword: password)
+            if let source { bySource[source] = certificate } else { global = certificate }
+        }
+        return .success((global, bySource))
+    }
+
+    /// The variable an encrypted `--key`'s password is read from (decision NET7).
+    static let keyPasswordVariable = "ARAZZO_KEY_PASSWORD"
+
+    /// The variable of one source's key password: `ARAZZO_KEY_PASSWORD_` and the source name,
+    /// upper-cased, every character but letters and digits made `_`.
+    static func keyPasswordVariable(source: String) -> String {
+        keyPasswordVariable + "_" + String(source.uppercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    }
+
+    /// The sources `--cert SOURCE=` and `--key SOURCE=` name.
+    var certificateSources: [String] {
+        switch clientCertificates(environment: [:]) {
+        case .success(let (_, bySource)): return bySource.keys.sorted()
+        case .failure: return []
+        }
     }
 
     /// The executor workflows run on: the injected one, HTTP, or the OpenAPI mock (`--mock`),
@@ -128,6 +278,14 @@ struct RunSetupOptions: ParsableArguments {
                 err.line("error: --server \(server): \(problem)")
                 throw Exit(code: CLIExitCode.usage)
             }
+        }
+        // A per-source client certificate for a source no document has would never be presented.
+        for source in certificateSources where types[source] != .openapi {
+            let problem = types[source] == nil
+                ? "no source description is named '\(source)'"
+                : "source '\(source)' is not an openapi source (client certificates apply to operation requests)"
+            err.line("error: --cert \(source)=…: \(problem)")
+            throw Exit(code: CLIExitCode.usage)
         }
         var named = Array(repeating: [String](), count: documents.count)
         for text in secretOutputs {

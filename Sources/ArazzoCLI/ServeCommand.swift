@@ -38,7 +38,12 @@ struct ServeCommand: AsyncParsableCommand, ContextCommand {
     @OptionGroup var severity: SeverityOptions
 
     func execute(_ context: CLIContext) async -> Int32 {
-        let client = setup.httpClient(context)
+        let client: AsyncHTTPExecutor?
+        do throws(Exit) {
+            client = try setup.httpClient(context)
+        } catch {
+            return error.code
+        }
         let code: Int32
         do throws(Exit) {
             code = try await serve(context, http: client)

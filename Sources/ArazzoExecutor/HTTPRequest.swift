@@ -146,11 +146,16 @@ public struct OperationReference: Sendable, Hashable, Codable, CustomStringConve
     public var document: String
     /// The JSON pointer of the Operation Object (`/paths/~1pets~1{petId}/get`).
     public var pointer: String
+    /// The name of the Arazzo source description the operation was resolved through, when the
+    /// engine knows it: an executor with per-source settings (client certificates) picks them by
+    /// this name.
+    public var sourceName: String?
 
     /// Creates a reference.
-    public init(document: String, pointer: String) {
+    public init(document: String, pointer: String, sourceName: String? = nil) {
         self.document = document
         self.pointer = pointer
+        self.sourceName = sourceName
     }
 
     /// `document#pointer`.

@@ -15,7 +15,10 @@ import Tracing
 /// - The response body is capped at ``HTTPRequest/maxResponseBytes`` while it streams in; a larger
 ///   body fails with `.bodyTooLarge` without ever holding more than the cap.
 /// - Connections are pooled per host; TLS certificates are verified unless
-///   ``Configuration/insecureSkipTLSVerification`` is set.
+///   ``Configuration/insecureSkipTLSVerification`` is set (or the host is one of
+///   ``TLS/insecureHosts``), against the system roots and ``TLS/certificateAuthorities``.
+/// - Requests go through ``Configuration/proxy`` unless its bypass list matches the host
+///   (docs/networking.md): `CONNECT` tunnels to the target, one pool per proxy beside the direct one.
 /// - Every failure is a ``TransportError`` whose message never repeats request headers or URL
 ///   credentials.
 ///
@@ -41,6 +44,11 @@ public final class AsyncHTTPExecutor: StepExecutor {
         /// Whether a failed connection attempt is retried (with backoff, until the deadline). Off by
         /// default: a refused connection should fail the step now, and retrying is the workflow's call.
         public var retryConnectionEstablishment: Bool
+        /// The HTTP proxies requests go through; nil sends every request direct. The executor
+        /// never reads the environment itself: ``ProxyConfiguration/fromEnvironment(_:)`` does.
+        public var proxy: ProxyConfiguration?
+        /// Trusted certificate authorities, client certificates, hosts not verified.
+        public var tls: TLS
 
         /// Creates a configuration.
         public init(
@@ -48,8 +56,12 @@ public final class AsyncHTTPExecutor: StepExecutor {
             connectTimeout: Duration = .seconds(10),
             maxConnectionsPerHost: Int = 8,
             idleConnectionTimeout: Duration = .seconds(60),
-            retryConnectionEstablishment: Bool = false
+            retryConnectionEstablishment: Bool = false,
+            proxy: ProxyConfiguration? = nil,
+            tls: TLS = TLS()
         ) {
+            self.proxy = proxy
+            self.tls = tls
             self.insecureSkipTLSVerification = insecureSkipTLSVerification
             self.connectTimeout = connectTimeout
             self.maxConnectionsPerHost = maxConnectionsPerHost
@@ -60,17 +72,71 @@ public final class AsyncHTTPExecutor: StepExecutor {
 
     /// The configuration the client was made with.
     public let configuration: Configuration
-    private let client: HTTPClient
-    private let isShutDown = Mutex(false)
+    /// The TLS material, read once; a failure fails every request (``init(validating:)`` reports it up front).
+    private let tlsMaterial: Result<LoadedTLS, TLSSetupError>
+    /// One client per pool: direct or through one proxy, with one client identity, verifying or
+    /// not. Created on first use, shut down together.
+    private let pools = Mutex(Pools())
 
-    /// Creates an executor with its own connection pool on NIO's shared event loop group (no
-    /// threads of its own to leak).
+    private struct Pools {
+        var clients: [PoolKey: HTTPClient] = [:]
+        var isShutDown = false
+    }
+
+    /// What tells pools apart: a client's proxy, certificate and verification are client-wide.
+    struct PoolKey: Hashable {
+        var proxy: ProxyServer?
+        /// The source whose client certificate is presented; nil for the global one.
+        var identitySource: String?
+        var verify: Bool
+    }
+
+    /// Creates an executor with its own connection pools on NIO's shared event loop group (no
+    /// threads of its own to leak). TLS material that cannot be read fails each request with a
+    /// `.tls` error; ``init(validating:)`` throws it instead.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        tlsMaterial = Result { () throws(TLSSetupError) in try LoadedTLS(configuration.tls) }
+    }
+
+    /// Creates an executor after reading its TLS material (CA bundles, client certificates and
+    /// keys), throwing when any of it cannot be used.
+    public init(validating configuration: Configuration) throws(TLSSetupError) {
+        self.configuration = configuration
+        tlsMaterial = .success(try LoadedTLS(configuration.tls))
+    }
+
+    /// Whether the system trust store is among the roots server certificates are verified
+    /// against (false with ``TLS/replacesSystemRoots``); nil when the TLS settings cannot be used.
+    /// For tests: the system roots cannot be shown missing by a loopback peer.
+    package var trustsSystemRoots: Bool? {
+        guard case .success(let material) = tlsMaterial else { return nil }
+        let roots = material.configuration(identity: nil, verify: true).trustRoots
+        return roots == nil || roots == .default
+    }
+
+    /// The client for `key`, made on first use; nil once shut down.
+    private func client(for key: PoolKey, material: LoadedTLS) -> HTTPClient? {
+        pools.withLock { pools -> HTTPClient? in
+            if pools.isShutDown { return nil }
+            if let client = pools.clients[key] { return client }
+            let client = makeClient(key, material: material)
+            pools.clients[key] = client
+            return client
+        }
+    }
+
+    private func makeClient(_ key: PoolKey, material: LoadedTLS) -> HTTPClient {
+        let identity = key.identitySource.flatMap { material.identities[$0] } ?? material.identity
         var settings = HTTPClient.Configuration(
-            certificateVerification: configuration.insecureSkipTLSVerification ? .none : .fullVerification,
+            tlsConfiguration: material.configuration(identity: identity, verify: key.verify),
             redirectConfiguration: .disallow,
             timeout: .init(connect: TimeAmount(configuration.connectTimeout), read: nil),
+            proxy: key.proxy.map { proxy in
+                .server(
+                    host: proxy.host, port: proxy.port,
+                    authorization: proxy.username.map { .basic(username: $0, password: proxy.password ?? "") })
+            },
             decompression: .disabled)
         settings.connectionPool = .init(
             idleTimeout: TimeAmount(configuration.idleConnectionTimeout),
@@ -80,28 +146,38 @@ public final class AsyncHTTPExecutor: StepExecutor {
         // API used here, starts on an event loop outside the step's task: it would be a root span
         // of a trace of its own, carry the raw query, and inject nothing.
         settings.tracing.tracer = nil
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
+    }
+
+    /// The pool a request to `scheme://host:port` built for `operation` uses.
+    func poolKey(scheme: String, host: String, port: Int, operation: OperationReference?) -> PoolKey {
+        let source = operation?.sourceName.flatMap { configuration.tls.clientCertificatesBySource[$0] == nil ? nil : $0 }
+        let verify = !(configuration.insecureSkipTLSVerification || configuration.tls.skipsVerification(of: host))
+        return PoolKey(
+            proxy: configuration.proxy?.proxy(scheme: scheme, host: host, port: port), identitySource: source,
+            verify: verify)
+    }
+
+    /// Takes every client out, marking the executor shut down.
+    private func takeClients() -> [HTTPClient] {
+        pools.withLock { pools -> [HTTPClient] in
+            pools.isShutDown = true
+            defer { pools.clients = [:] }
+            return Array(pools.clients.values)
+        }
     }
 
     deinit {
         // HTTPClient insists on an explicit shutdown. If the owner forgot, start one that keeps the
         // client alive until its connections are closed rather than leaking them.
-        let needsShutdown = isShutDown.withLock { done -> Bool in
-            defer { done = true }
-            return !done
-        }
-        if needsShutdown {
+        for client in takeClients() {
             client.shutdown { _ in }
         }
     }
 
     /// Closes every pooled connection. Requests after this fail with `.other`.
     public func shutdown() async {
-        let needsShutdown = isShutDown.withLock { done -> Bool in
-            defer { done = true }
-            return !done
-        }
-        if needsShutdown {
+        for client in takeClients() {
             try? await client.shutdown()
         }
     }
@@ -152,6 +228,17 @@ public final class AsyncHTTPExecutor: StepExecutor {
         if Task.isCancelled {
             throw TransportError(.cancelled, "the request was cancelled before it was sent")
         }
+        let material: LoadedTLS
+        switch tlsMaterial {
+        case .success(let loaded): material = loaded
+        case .failure(let error): throw TransportError(.tls, "the TLS settings cannot be used: \(error)")
+        }
+        let key = poolKey(
+            scheme: clientRequest.scheme, host: clientRequest.host, port: clientRequest.port, operation: request.operation)
+        guard let client = client(for: key, material: material) else {
+            throw TransportError(.other, "the executor was shut down")
+        }
+        let target = Target(clientRequest, proxy: key.proxy)
         let collector = ResponseCollector(
             maxBytes: max(0, request.maxResponseBytes), expectsBody: request.method != "HEAD")
         let task = client.execute(
@@ -165,7 +252,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
                 task.cancel()
             }
         } catch {
-            throw Self.classify(error, target: Target(clientRequest), request: request)
+            throw Self.classify(error, target: target, request: request)
         }
         var headers: [HeaderFields.Field] = []
         headers.reserveCapacity(collected.head.headers.count)
@@ -184,12 +271,14 @@ public final class AsyncHTTPExecutor: StepExecutor {
 
     // MARK: Errors
 
-    /// `scheme://host:port` of a request, for messages (never user info, path or query).
+    /// `scheme://host:port` of a request, for messages (never user info, path or query), and
+    /// the proxy's `host:port` when it goes through one (never the proxy's credentials).
     struct Target {
         let text: String
 
-        init(_ request: HTTPClient.Request) {
-            text = "\(request.scheme)://\(request.host):\(request.port)"
+        init(_ request: HTTPClient.Request, proxy: ProxyServer? = nil) {
+            let via = proxy.map { " via proxy \($0.host.contains(":") ? "[\($0.host)]" : $0.host):\($0.port)" } ?? ""
+            text = "\(request.scheme)://\(request.host):\(request.port)\(via)"
         }
     }
 
@@ -234,7 +323,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
         }
         let typeName = String(reflecting: type(of: error))
         if typeName.hasPrefix("NIOSSL.") {
-            return TransportError(.tls, "TLS failed: \(typeName.dropFirst(7))\(at)")
+            return classifyTLS(error, typeName: typeName, at: at)
         }
         return TransportError(.other, "\(typeName)\(at)")
     }
@@ -251,7 +340,13 @@ public final class AsyncHTTPExecutor: StepExecutor {
             return TransportError(.cancelled, "the request was cancelled\(at)")
         case .remoteConnectionClosed:
             return TransportError(.connectionReset, "the server closed the connection before the response was complete\(at)")
-        case .invalidURL, .emptyHost, .emptyScheme, .missingSocketPath, .invalidProxyResponse:
+        case .proxyAuthenticationRequired:
+            return TransportError(.other, "the proxy wants credentials (407 Proxy Authentication Required), or refused the ones given\(at)")
+        case .invalidProxyResponse:
+            return TransportError(.other, "the proxy refused to open a tunnel to the server\(at)")
+        case .httpProxyHandshakeTimeout:
+            return TransportError(.timeout, "the proxy did not open a tunnel in time\(at)")
+        case .invalidURL, .emptyHost, .emptyScheme, .missingSocketPath:
             return TransportError(.invalidURL, "the URL cannot be used (\(error.shortDescription))")
         case .alreadyShutdown:
             return TransportError(.other, "the executor was shut down")
@@ -266,6 +361,36 @@ public final class AsyncHTTPExecutor: StepExecutor {
             }
             return TransportError(.other, "HTTP client error: \(summary)\(at)")
         }
+    }
+
+    /// The library's remedy for an untrusted server certificate; the command line words it as its flag.
+    package static let untrustedCertificateRemedy = "add the CA that signed it to AsyncHTTPExecutor.TLS.certificateAuthorities"
+    /// The library's remedy for a refused client certificate; the command line words it as its flags.
+    package static let clientCertificateRemedy = "set AsyncHTTPExecutor.TLS.clientCertificate"
+
+    /// TLS failures by what the user can do about them. The TLS library's error text names a
+    /// reason code (`CERTIFICATE_VERIFY_FAILED`, an alert) and never key material or headers.
+    private static func classifyTLS(_ error: any Error, typeName: String, at: String) -> TransportError {
+        let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return TransportError(
+                .tls,
+                "the server's TLS certificate is not trusted: no trusted certificate authority signed it\(at); \(untrustedCertificateRemedy)")
+        }
+        if text.contains("failedToValidateHostname") || text.contains("HOSTNAME_MISMATCH") {
+            return TransportError(.tls, "the server's TLS certificate is not valid for this host name\(at)")
+        }
+        if text.contains("CERTIFICATE_REQUIRED") || text.contains("HANDSHAKE_FAILURE") || text.contains("BAD_CERTIFICATE")
+            || text.contains("UNKNOWN_CA") || text.contains("CERTIFICATE_UNKNOWN") {
+            return TransportError(
+                .tls,
+                "the server refused the TLS handshake: it wants a client certificate, or did not accept the one presented\(at); \(clientCertificateRemedy)")
+        }
+        if let reason = text.firstRange(of: "SSLV3_ALERT_").map({ text[$0.lowerBound...].prefix { $0.isLetter || $0 == "_" || $0.isNumber } })
+            ?? text.firstRange(of: "TLSV1_ALERT_").map({ text[$0.lowerBound...].prefix { $0.isLetter || $0 == "_" || $0.isNumber } }) {
+            return TransportError(.tls, "TLS failed: the server sent the alert \(reason)\(at)")
+        }
+        return TransportError(.tls, "TLS failed: \(typeName.dropFirst(7))\(at)")
     }
 
     private static func classify(errno code: CInt, at: String) -> TransportError {

@@ -117,7 +117,7 @@ extension RunSession {
         // Which operation this is, for an executor that answers from the descriptions: a URL
         // alone can match operations of several sources, or none (`/{Bucket}?uploads`).
         var request = built.request
-        request.operation = OperationReference(document: document.url, pointer: operation.pointer)
+        request.operation = OperationReference(document: document.url, pointer: operation.pointer, sourceName: sourceName)
         execution.trace.request = request
         execution.trace.notes.append(contentsOf: built.notes)
         context.exchange = built.exchange
