@@ -70,6 +70,8 @@ public final class OAuthServer: LoopbackServer {
         public var dataTokens: [String] = []
         /// Discovery documents served.
         public var discoveries = 0
+        /// Every `code_verifier` received (so a test can look for it in the client's outputs).
+        public var verifiers: [String] = []
     }
 
     private struct Pending {
@@ -211,6 +213,7 @@ public final class OAuthServer: LoopbackServer {
                     return refuse(400, "invalid_grant", "unknown or used authorization code")
                 }
                 guard values["redirect_uri"] == pending.redirectURI else { return refuse(400, "invalid_grant", "redirect_uri differs from the authorization request") }
+                if let verifier = values["code_verifier"] { state.withLockedValue { $0.counts.verifiers.append(verifier) } }
                 guard let verifier = values["code_verifier"], base64URL(SHA256.hash(data: Array(verifier.utf8))) == pending.challenge else {
                     return refuse(400, "invalid_grant", "code_verifier does not match the code_challenge")
                 }

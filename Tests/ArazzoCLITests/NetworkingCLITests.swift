@@ -205,7 +205,9 @@ struct NetworkingCLITests {
         let canaries = [
             "access token": SecretLeakTests.forms("canary-access-7d1e0c"), "refresh token": SecretLeakTests.forms("canary-refresh-3b9f2a"),
             "authorization code": SecretLeakTests.forms("canary-code-8c2a6e"), "client secret": SecretLeakTests.forms(Self.clientSecret),
+            "code_verifier": SecretLeakTests.forms(try #require(counts.verifiers.first)),
         ]
+        #expect(counts.verifiers.count == 1 && counts.verifiers[0].count == 43)
         #expect(SecretLeakTests.leaks(in: outputs, canaries: canaries) == [])
     }
 
