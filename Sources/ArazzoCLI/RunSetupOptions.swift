@@ -11,7 +11,7 @@ import Logging
 
 /// The flags that say how workflows run and what they may reach, shared by `run` and `serve`:
 /// `--server`, `--auth`, `--timeout`, `--max-steps`, `--max-depth`, `--mock`, `--ws-envelope`,
-/// `--contract`, `--allow-host`, `--insecure`, `--secret-output`.
+/// `--contract`, `--allow-host`, `--insecure`, `--secret-output`, `--cookies`, `--no-browser`.
 struct RunSetupOptions: ParsableArguments {
     @Option(name: .customLong("server"), help: "Base URL for an openapi source description, SOURCE=URL with an http(s) URL (repeatable).")
     var servers: [String] = []
@@ -102,6 +102,14 @@ struct RunSetupOptions: ParsableArguments {
             "Treat a step output as a secret, STEP.OUTPUT or WORKFLOW.STEP.OUTPUT (repeatable): once it has a value, the value is redacted everywhere.",
             valueName: "STEP.OUTPUT"))
     var secretOutputs: [String] = []
+
+    @Flag(help: "Keep cookies across the run's requests: RFC 6265 jar, one per run, in memory only; cookie values are redacted from every output (docs/networking.md).")
+    var cookies = false
+
+    @Flag(
+        name: .customLong("no-browser"),
+        help: "For an OAuth authorization code flow, only print the authorization URL (on stderr); do not open a browser.")
+    var noBrowser = false
 
     /// The options that need no document: their values checked, `--server` pairs split.
     func parse(_ severity: SeverityOptions) -> Result<(SeverityPolicy, HostPolicy?, [String: String]), CLIUsageError> {
@@ -336,6 +344,8 @@ struct RunSetupOptions: ParsableArguments {
         if let timeout { options.limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded())) }
         if let clock = context.settings.clock { options.clock = clock }
         options.secretOutputs = secretOutputs
+        if cookies { options.cookies = CookieJar() }
+        options.oauth.userAgent = Self.userAgent(stderr: context.stderr, openBrowser: !noBrowser)
         options.contract = ContractPolicy(mode: contract.level, overrides: RunCommand.contractOverrides(severity))
         if let logLevel {
             // swift-log's stream handler on stderr, made here rather than bootstrapped globally, so
@@ -344,6 +354,32 @@ struct RunSetupOptions: ParsableArguments {
             var logger = Logger(label: "arazzo-run", factory: makeHandler)
             logger.logLevel = logLevel.level
             options.logger = logger
+        }
+    }
+
+    /// The CLI's OAuth user agent: prints the authorization URL on stderr and, unless
+    /// `--no-browser`, hands it to the desktop's opener (`xdg-open`, `open` on macOS). A failed
+    /// opener is not an error: the printed URL still works.
+    static func userAgent(stderr: CLIOutput, openBrowser: Bool) -> OAuthOptions.UserAgent {
+        { request in
+            stderr.line("oauth2: to authorize security scheme '\(request.schemeName)', open this URL in a browser (the redirect comes back to \(request.redirectURI)):")
+            stderr.line("  \(request.url)")
+            guard openBrowser else { return }
+            #if os(macOS)
+            let opener = "/usr/bin/open"
+            #else
+            let opener = "/usr/bin/xdg-open"
+            #endif
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: opener)
+            process.arguments = [request.url]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            do {
+                try process.run()
+            } catch {
+                stderr.line("oauth2: could not start \(opener) (\(error.localizedDescription)); open the URL yourself")
+            }
         }
     }
 

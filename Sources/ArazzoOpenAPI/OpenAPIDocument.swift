@@ -195,14 +195,46 @@ public struct SecurityScheme: Sendable, Hashable {
         case apiKey(name: String, location: ParameterSerialization.Location)
         /// `type: oauth2`; the client-credentials token URL when that flow is declared.
         case oauth2(tokenURL: String?, scopes: [String])
-        /// `openIdConnect`, `mutualTLS` or anything else: not applied by the engine.
+        /// `openIdConnect`: the discovery document's URL (`openIdConnectUrl`).
+        case openIdConnect(url: String)
+        /// `mutualTLS` or anything else: not applied by the engine.
         case unsupported(type: String)
+    }
+
+    /// One flow of an `oauth2` scheme (`flows.authorizationCode`, …).
+    public struct OAuthFlow: Sendable, Hashable {
+        /// `authorizationUrl` (authorizationCode and implicit flows).
+        public var authorizationURL: String?
+        /// `tokenUrl` (every flow but implicit).
+        public var tokenURL: String?
+        /// `refreshUrl`, when it differs from the token URL.
+        public var refreshURL: String?
+        /// The scope names the flow declares.
+        public var scopes: [String]
+
+        /// Creates a flow.
+        public init(authorizationURL: String? = nil, tokenURL: String? = nil, refreshURL: String? = nil, scopes: [String] = []) {
+            self.authorizationURL = authorizationURL
+            self.tokenURL = tokenURL
+            self.refreshURL = refreshURL
+            self.scopes = scopes
+        }
     }
 
     /// The scheme's name in `components.securitySchemes`.
     public let name: String
     /// What kind of scheme.
     public let kind: Kind
+    /// For `type: oauth2`: every declared flow by its name (`clientCredentials`,
+    /// `authorizationCode`, `implicit`, `password`); empty otherwise.
+    public var flows: [String: OAuthFlow] = [:]
+
+    /// Creates a scheme.
+    public init(name: String, kind: Kind, flows: [String: OAuthFlow] = [:]) {
+        self.name = name
+        self.kind = kind
+        self.flows = flows
+    }
 }
 
 /// One alternative of a `security` list: every named scheme must be satisfied.

@@ -211,7 +211,17 @@ package enum OpenAPIReader {
         case "oauth2":
             let flow = value["flows"]?["clientCredentials"]
             let scopes = flow?["scopes"]?.objectValue.map { Array($0.keys) } ?? []
-            return SecurityScheme(name: name, kind: .oauth2(tokenURL: flow?["tokenUrl"]?.stringValue, scopes: scopes))
+            var flows: [String: SecurityScheme.OAuthFlow] = [:]
+            for (flowName, flowValue) in value["flows"]?.objectValue ?? [:] {
+                flows[flowName] = SecurityScheme.OAuthFlow(
+                    authorizationURL: flowValue["authorizationUrl"]?.stringValue, tokenURL: flowValue["tokenUrl"]?.stringValue,
+                    refreshURL: flowValue["refreshUrl"]?.stringValue,
+                    scopes: flowValue["scopes"]?.objectValue.map { Array($0.keys) } ?? [])
+            }
+            return SecurityScheme(name: name, kind: .oauth2(tokenURL: flow?["tokenUrl"]?.stringValue, scopes: scopes), flows: flows)
+        case "openIdConnect":
+            guard let url = value["openIdConnectUrl"]?.stringValue else { return SecurityScheme(name: name, kind: .unsupported(type: type)) }
+            return SecurityScheme(name: name, kind: .openIdConnect(url: url))
         default:
             return SecurityScheme(name: name, kind: .unsupported(type: type))
         }

@@ -157,7 +157,7 @@ struct SecretLeakTests {
         ["--auth", "stytchB2bApi=basic:\(projectSecret)"],
         ["--auth", "stytchB2bApi=token:\(projectSecret)"],
         ["--auth", "basic:\(projectID):\(projectSecret)"],
-        ["--auth", "stytchB2bApi=oauth2:\(projectSecret)"],
+        ["--auth", "stytchB2bApi=oauth2::\(projectSecret)"],
     ])
     func malformedCredentials(flags: [String]) async throws {
         let run = await Invocation.run([Self.stytchWorkflow, "--mock", "--inputs", Repository.fixture("stytch/inputs.example.yaml")] + flags)

@@ -8,7 +8,8 @@ import ArazzoOpenAPI
 /// - `basic:USER:PASS` (the password may contain `:`)
 /// - `bearer:TOKEN`
 /// - `apikey:VALUE`
-/// - `oauth2:CLIENT_ID:CLIENT_SECRET[:SCOPE,SCOPE]`
+/// - `oauth2:CLIENT_ID[:CLIENT_SECRET[:SCOPE,SCOPE]]` (the scheme decides the flow: client
+///   credentials, or authorization code with PKCE, where the secret may be empty for a public client)
 ///
 /// In an environment, `ARAZZO_AUTH_<TARGET>=KIND:VALUE`, where `<TARGET>` is matched against the
 /// document's source and scheme names ignoring case and treating `-` and `.` as `_`. A spec wins
@@ -120,11 +121,12 @@ public struct CredentialSpecs: Sendable {
             return .apiKey(value: rest)
         case "oauth2":
             let fields = rest.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-            guard fields.count >= 2, !fields[0].isEmpty, !fields[1].isEmpty else {
-                throw invalid("oauth2 needs CLIENT_ID:CLIENT_SECRET[:SCOPES] (oauth2:ID:SECRET)")
+            // OA1: the secret may be left out for a public client (authorization code with PKCE).
+            guard !fields[0].isEmpty else {
+                throw invalid("oauth2 needs CLIENT_ID[:CLIENT_SECRET[:SCOPES]] (oauth2:ID:SECRET, or oauth2:ID for a public client)")
             }
             let scopes = fields.count > 2 ? fields[2].split(separator: ",").map(String.init) : []
-            return .oauth2ClientCredentials(clientId: fields[0], clientSecret: fields[1], scopes: scopes)
+            return .oauth2ClientCredentials(clientId: fields[0], clientSecret: fields.count > 1 ? fields[1] : "", scopes: scopes)
         default:
             throw CredentialSpecError(origin: origin, problem: .unknownKind)
         }

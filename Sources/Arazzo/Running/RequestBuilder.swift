@@ -57,8 +57,9 @@ extension RunSession {
         if let failure = await applySecurity(of: operation, in: document, sourceName: sourceName, to: &builder) {
             return .failure(failure)
         }
-        let built = builder.request(
+        var built = builder.request(
             timeout: min(requestTimeout(), step.timeout ?? requestTimeout()), maxResponseBytes: options.limits.maxResponseBytes)
+        addCookies(to: &built.request, notes: &built.notes)
         let exchange = Exchange(
             url: built.request.url, method: operation.method, requestHeaders: built.request.headers,
             query: built.queryValues, path: built.pathValues, requestBody: built.bodyValue)
@@ -137,8 +138,9 @@ extension RunSession {
         of operation: OpenAPIOperation, in document: OpenAPIDocument, sourceName: String, to builder: inout RequestBuilding
     ) async -> RequestBuildFailure? {
         let applied = await security.apply(operation: operation, document: document, sourceName: sourceName)
-        if let failure = applied.failure { return RequestBuildFailure(message: failure) }
+        // Secrets first: a failed token request's message may quote what it received.
         redactor.add(applied.secrets)
+        if let failure = applied.failure { return RequestBuildFailure(message: failure) }
         for name in applied.secretHeaders { redactor.addSecretHeader(name) }
         builder.apply(SecurityValues(
             headers: applied.headers.map { SecurityValues.Header(name: $0.name, value: $0.value) },

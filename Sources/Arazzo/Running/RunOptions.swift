@@ -78,6 +78,15 @@ public struct RunOptions: Sendable {
     /// nothing is logged unless you set one (e.g. `Logger(label: "arazzo")` after bootstrapping
     /// swift-log, with its `logLevel` set).
     public var logger: Logger
+    /// The cookie jar the run's HTTP requests share (docs/networking.md, "Cookies"): every
+    /// response's `Set-Cookie` is stored in it and every request without a `Cookie` header of its
+    /// own gets the matching cookies (decisions CK1–CK4). Default nil: no cookie is kept or sent
+    /// beyond what the document sends itself. Give several runs one jar to share a login.
+    public var cookies: CookieJar?
+    /// How OAuth 2.0 flows that need a user (the authorization code flow with PKCE) are driven
+    /// (docs/networking.md, "OAuth"). Default: no user agent, so such a flow fails its step with
+    /// a message saying so.
+    public var oauth: OAuthOptions
 
     /// Options with default credentials (none), limits and the continuous clock.
     public init(executor: any StepExecutor) {
@@ -93,6 +102,8 @@ public struct RunOptions: Sendable {
         self.contract = ContractPolicy()
         self.observers = []
         self.logger = Self.quietLogger
+        self.cookies = nil
+        self.oauth = OAuthOptions()
     }
 
     /// Drops every line: the default ``logger``.

@@ -73,11 +73,11 @@ final class RunSession {
         let observation = RunObservation(options: options)
         observation.setHandler(events)
         self.observation = observation
+        let clock = RunClock(options.clock)
         self.security = SecurityApplier(
-            credentials: options.credentials, tokens: TokenCache(), executor: options.executor,
+            credentials: options.credentials, tokens: TokenCache(clock: clock, oauth: options.oauth), executor: options.executor,
             timeout: options.limits.requestTimeout, maxBytes: options.limits.maxResponseBytes)
         self.redactor = redactor
-        let clock = RunClock(options.clock)
         self.clock = clock
         self.deadline = options.limits.runDeadline.map { clock.now + $0 }
     }

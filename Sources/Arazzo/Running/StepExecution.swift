@@ -145,6 +145,7 @@ extension RunSession {
             evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: false)
             return
         }
+        storeCookies(of: response, for: request, notes: &execution.trace.notes)
         if response.body.count > options.limits.maxResponseBytes {
             let error = TransportError(.bodyTooLarge, "the response body has \(response.body.count) bytes, more than the \(options.limits.maxResponseBytes) allowed")
             execution.trace.transportError = error

@@ -6,8 +6,11 @@ public enum Credential: Sendable, Hashable {
     case bearer(token: String)
     /// The value of an `apiKey` scheme (header, query parameter or cookie, as the scheme says).
     case apiKey(value: String)
-    /// OAuth 2.0 client credentials: the engine fetches a token from the scheme's `tokenUrl`
-    /// through the run's executor and caches it for the run.
+    /// An OAuth 2.0 client: the scheme it is used for decides the flow (decision OA1). With a
+    /// `clientCredentials` flow and a secret, the engine fetches a token from its `tokenUrl`;
+    /// with an `authorizationCode` flow or an `openIdConnect` scheme, it runs the authorization
+    /// code flow with PKCE through ``RunOptions/oauth``'s user agent (an empty secret: a public
+    /// client). Tokens are cached for the run, in memory only.
     case oauth2ClientCredentials(clientId: String, clientSecret: String, scopes: [String])
 
     /// The strings that must never appear in traces, logs or errors.
@@ -18,6 +21,7 @@ public enum Credential: Sendable, Hashable {
         case .bearer(let token): return [token]
         case .apiKey(let value): return [value]
         case .oauth2ClientCredentials(let clientId, let clientSecret, _):
+            guard !clientSecret.isEmpty else { return [] }
             return [clientSecret, Base64.encode(Array((clientId + ":" + clientSecret).utf8))]
         }
     }

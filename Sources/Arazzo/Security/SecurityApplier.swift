@@ -16,44 +16,6 @@ struct AppliedSecurity: Sendable {
     var failure: String?
 }
 
-/// Caches OAuth 2.0 client-credentials tokens for one run.
-actor TokenCache {
-    private var tokens: [String: String] = [:]
-
-    func token(
-        tokenURL: String, clientId: String, clientSecret: String, scopes: [String],
-        executor: any StepExecutor, timeout: Duration, maxBytes: Int
-    ) async -> Result<String, TokenError> {
-        let key = [tokenURL, clientId, scopes.joined(separator: " ")].joined(separator: "\u{1}")
-        if let cached = tokens[key] { return .success(cached) }
-        var form = "grant_type=client_credentials"
-        if !scopes.isEmpty { form += "&scope=" + PercentEncoding.encode(scopes.joined(separator: " "), allowing: .form) }
-        let basic = Base64.encode(Array((PercentEncoding.encode(clientId, allowing: .form) + ":" + PercentEncoding.encode(clientSecret, allowing: .form)).utf8))
-        let request = HTTPRequest(
-            method: "POST", url: tokenURL,
-            headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json", "Authorization": "Basic " + basic],
-            body: Array(form.utf8), timeout: timeout, maxResponseBytes: maxBytes)
-        let response: HTTPResponse
-        do {
-            response = try await executor.execute(request)
-        } catch {
-            return .failure(TokenError(message: "the oauth2 token request to \(tokenURL) failed: \(error.description)"))
-        }
-        guard (200..<300).contains(response.status) else {
-            return .failure(TokenError(message: "the oauth2 token endpoint \(tokenURL) answered \(response.status)"))
-        }
-        guard let body = BodyParser.parseJSON(response.body), let token = body["access_token"]?.stringValue else {
-            return .failure(TokenError(message: "the oauth2 token endpoint \(tokenURL) returned no access_token"))
-        }
-        tokens[key] = token
-        return .success(token)
-    }
-
-    struct TokenError: Error, Sendable {
-        var message: String
-    }
-}
-
 /// Applies the operation's security requirement (or the source's bound credentials) to a request.
 struct SecurityApplier: Sendable {
     let credentials: Credentials
@@ -126,9 +88,10 @@ struct SecurityApplier: Sendable {
         switch (credential, scheme.kind) {
         case (.basic, .http(let s)): return s == "basic"
         case (.bearer, .http(let s)): return s == "bearer"
-        case (.bearer, .oauth2): return true
+        case (.bearer, .oauth2), (.bearer, .openIdConnect): return true
         case (.apiKey, .apiKey): return true
-        case (.oauth2ClientCredentials, .oauth2(let url, _)): return url != nil
+        // OA1: the scheme decides the flow; applyOne says when it declares none the engine runs.
+        case (.oauth2ClientCredentials, .oauth2), (.oauth2ClientCredentials, .openIdConnect): return true
         default: return false
         }
     }
@@ -159,15 +122,51 @@ struct SecurityApplier: Sendable {
                 applied.notes.append("apiKey scheme '\(scheme.name)' has in: path, which OpenAPI does not allow; not sent")
             }
         case .oauth2ClientCredentials(let clientId, let clientSecret, let configuredScopes):
-            guard let scheme, case .oauth2(let tokenURL?, _) = scheme.kind else {
-                applied.notes.append("oauth2 client credentials are bound, but the description declares no clientCredentials flow with a tokenUrl; not sent")
+            let scopes = configuredScopes.isEmpty ? scopes : configuredScopes
+            let outcome: TokenCache.Outcome
+            switch scheme?.kind {
+            case .oauth2(let tokenURL, _)?:
+                guard let scheme else { return }
+                let authorizationCode = scheme.flows["authorizationCode"]
+                if let tokenURL, !clientSecret.isEmpty || authorizationCode == nil {
+                    guard !clientSecret.isEmpty else {
+                        applied.failure = "security scheme '\(scheme.name)' declares only the oauth2 client credentials flow, which needs a client secret, and none is bound"
+                        return
+                    }
+                    outcome = TokenCache.Outcome(result: await tokens.token(
+                        tokenURL: tokenURL, clientId: clientId, clientSecret: clientSecret, scopes: scopes,
+                        executor: executor, timeout: timeout, maxBytes: maxBytes))
+                } else if let flow = authorizationCode, let authorizationURL = flow.authorizationURL, let tokenURL = flow.tokenURL {
+                    outcome = await tokens.authorizationCodeToken(
+                        .init(schemeName: scheme.name, authorizationURL: authorizationURL, tokenURL: tokenURL, refreshURL: flow.refreshURL,
+                              clientId: clientId, clientSecret: clientSecret, scopes: scopes),
+                        executor: executor, timeout: timeout, maxBytes: maxBytes)
+                } else {
+                    // OA5: implicit and password are deprecated (RFC 9700) and not run.
+                    let declared = scheme.flows.keys.sorted().joined(separator: ", ")
+                    applied.failure = "security scheme '\(scheme.name)' declares the oauth2 flows [\(declared)]; the engine runs clientCredentials and authorizationCode (with PKCE) only, so bind a bearer token to it instead"
+                    return
+                }
+            case .openIdConnect(let discoveryURL)?:
+                guard let scheme else { return }
+                switch await tokens.discover(discoveryURL, executor: executor, timeout: timeout, maxBytes: maxBytes) {
+                case .failure(let error):
+                    applied.failure = error.message
+                    return
+                case .success(let endpoints):
+                    // OpenID Connect requires the `openid` scope (Core 1.0 §3.1.2.1).
+                    let oidcScopes = scopes.contains("openid") ? scopes : ["openid"] + scopes
+                    outcome = await tokens.authorizationCodeToken(
+                        .init(schemeName: scheme.name, authorizationURL: endpoints.authorization, tokenURL: endpoints.token, refreshURL: nil,
+                              clientId: clientId, clientSecret: clientSecret, scopes: oidcScopes),
+                        executor: executor, timeout: timeout, maxBytes: maxBytes)
+                }
+            default:
+                applied.notes.append("oauth2 client credentials are bound, but the description declares no oauth2 or openIdConnect scheme for them; not sent")
                 return
             }
-            let result = await tokens.token(
-                tokenURL: tokenURL, clientId: clientId, clientSecret: clientSecret,
-                scopes: configuredScopes.isEmpty ? scopes : configuredScopes,
-                executor: executor, timeout: timeout, maxBytes: maxBytes)
-            switch result {
+            applied.secrets.append(contentsOf: outcome.secrets)
+            switch outcome.result {
             case .success(let token):
                 applied.headers.append(("Authorization", "Bearer " + token))
                 applied.secretHeaders.append("Authorization")
