@@ -38,12 +38,12 @@ public struct OAuthOptions: Sendable {
 }
 
 /// PKCE (RFC 7636) and `state` values.
-enum PKCE {
+package enum PKCE {
     /// 32 random bytes, base64url: a 43-character verifier (§4.1).
-    static func verifier() -> String { randomText(bytes: 32) }
+    package static func verifier() -> String { randomText(bytes: 32) }
 
     /// `BASE64URL(SHA256(ASCII(verifier)))` (§4.2, S256).
-    static func challenge(for verifier: String) -> String {
+    package static func challenge(for verifier: String) -> String {
         base64URL(SHA256.hash(Array(verifier.utf8)))
     }
 
