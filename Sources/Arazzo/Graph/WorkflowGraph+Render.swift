@@ -26,13 +26,15 @@ extension WorkflowGraph {
         lines.append("  classDef step fill:#ffffff,stroke:#57606a")
         lines.append("  classDef terminal fill:#f6f8fa,stroke:#8c959f")
         lines.append("  classDef external fill:#ddf4ff,stroke:#0969da")
+        // One class per node: a node the run reached has its state's class instead of its kind's.
+        let states = path?.stepStates() ?? [:]
+        let plain = layout.allNodes.filter { states[$0] == nil }
         var classes: [(String, [String])] = [
-            ("step", layout.allNodes.filter(\.isStep).map(layout.id)),
-            ("terminal", layout.allNodes.filter { !$0.isStep && !$0.isExternal }.map(layout.id)),
+            ("step", plain.filter { $0.isStep && path == nil }.map(layout.id)),
+            ("terminal", plain.filter { !$0.isStep && !$0.isExternal }.map(layout.id)),
             ("external", layout.externals.map(layout.id)),
         ]
-        if let path {
-            let states = path.stepStates()
+        if path != nil {
             lines.append("  classDef succeeded fill:#dafbe1,stroke:#1a7f37,stroke-width:2px")
             lines.append("  classDef retried fill:#fff8c5,stroke:#9a6700,stroke-width:2px")
             lines.append("  classDef failed fill:#ffebe9,stroke:#cf222e,stroke-width:2px")
@@ -41,7 +43,7 @@ extension WorkflowGraph {
             for state in [RunPath.StepState.succeeded, .retried, .failed] {
                 classes.append((state.rawValue, drawn.filter { states[$0] == state }.map(layout.id)))
             }
-            classes.append(("notrun", drawn.filter { $0.isStep && states[$0] == nil }.map(layout.id)))
+            classes.append(("notrun", plain.filter(\.isStep).map(layout.id)))
         }
         for (name, ids) in classes where !ids.isEmpty {
             lines.append("  class \(ids.joined(separator: ",")) \(name)")

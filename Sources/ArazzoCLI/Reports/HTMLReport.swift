@@ -119,7 +119,7 @@ struct HTMLReport {
         for item in (entry["notRun"]?.arrayValue ?? []).compactMap(\.objectValue) {
             let id = item["workflowId"]?.stringValue ?? ""
             html += "<details class=\"workflow\" open data-workflow=\"\(h(id))\" data-status=\"not-run\"><summary>"
-            html += "<span class=\"badge bad\">not run</span> <b>\(h(id))</b></summary><ul class=\"diagnostics\">"
+            html += "<span class=\"badge bad\">not run</span> <strong>\(h(id))</strong></summary><ul class=\"diagnostics\">"
             for line in (item["diagnostics"]?.arrayValue ?? []).compactMap(\.stringValue) { html += "<li><pre>\(h(line))</pre></li>" }
             html += "</ul></details>"
         }
@@ -135,7 +135,7 @@ struct HTMLReport {
         let failed = outcome == "failed"
         let failure = workflow["failure"]?.objectValue
         var html = "<details class=\"workflow\"\(failed || depth == 0 ? " open" : "") data-workflow=\"\(h(id))\" data-status=\"\(h(outcome))\"><summary>"
-        html += "<span class=\"badge \(failed ? "bad" : "ok")\">\(h(outcome))</span> <b>\(h(id))</b>"
+        html += "<span class=\"badge \(failed ? "bad" : "ok")\">\(h(outcome))</span> <strong>\(h(id))</strong>"
         html += " <span class=\"dim\">\(Self.milliseconds(workflow["durationMs"]))</span>"
         if depth > 0 { html += " <span class=\"dim\">(nested run)</span>" }
         html += "</summary>"
@@ -195,7 +195,7 @@ struct HTMLReport {
         let action = step["action"]?.stringValue ?? ""
         let status = succeeded ? "succeeded" : "failed"
         var html = "<details class=\"step\"\(succeeded ? "" : " open") data-step=\"\(h(id))\" data-status=\"\(status)\"><summary>"
-        html += "<span class=\"badge \(succeeded ? "ok" : "bad")\">\(status)</span> <b>\(h(id))</b>"
+        html += "<span class=\"badge \(succeeded ? "ok" : "bad")\">\(status)</span> <strong>\(h(id))</strong>"
         if attempt > 1 { html += " <span class=\"dim\">attempt \(attempt)</span>" }
         html += " <code>\(h(step["operation"]?.stringValue ?? ""))</code>"
         if let status = step["response"]?.objectValue?["status"]?.reportInt { html += " <span class=\"status\">HTTP \(status)</span>" }
@@ -239,7 +239,7 @@ struct HTMLReport {
             for finding in contract {
                 let severity = finding["severity"]?.stringValue ?? ""
                 let parts = ["check", "location", "message"].compactMap { finding[$0]?.stringValue }.filter { !$0.isEmpty }
-                html += "<li class=\"\(severity == "error" ? "bad" : "warn")\"><b>\(h(severity))</b> \(h(parts.joined(separator: ": ")))</li>"
+                html += "<li class=\"\(severity == "error" ? "bad" : "warn")\"><strong>\(h(severity))</strong> \(h(parts.joined(separator: ": ")))</li>"
             }
             html += "</ul>"
         }
