@@ -6,6 +6,18 @@ cd "$(dirname "$0")/.."
 # The real peers in .venv-peers/: Python websockets (the AsyncAPI cases) and the official MCP
 # client (`arazzo-run serve --mcp`, Tests/ArazzoMCPTests).
 ./scripts/setup-peers.sh --required
+# The peers of the graph and HTML report tests (Tests/ArazzoCLITests/GraphReportCLITests.swift):
+# Graphviz's `dot` checks every DOT graph, headless Chromium renders the report. Debian's
+# packages, installed when missing; the tests fail (never skip) without them.
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v chromium-headless-shell >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1 || missing+=(chromium-headless-shell)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}" >&2
+  sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 swift build --build-tests
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
