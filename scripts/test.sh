@@ -28,6 +28,10 @@ count="$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -1 | grep -oE '[0-9
 if [ -n "$count" ]; then
   echo "tests: $count passed, 0 failed"
 fi
+# The HTML report as headless Chromium drew it (GraphReportCLITests), for people to look at.
+for shot in .build/report-screenshots/*.png; do
+  [ -f "$shot" ] && echo "report screenshot: $PWD/$shot"
+done
 # The embedding example (Examples/Embedding, docs/embedding.md): built above with everything else;
 # it must exit 0 and print the outputs its in-process executor leads to.
 example="$(swift build --show-bin-path)/arazzo-example-embedding"

@@ -8,8 +8,11 @@
 public struct MermaidFlowchart: Sendable {
     /// Why the text is not a flowchart of the subset, with its 1-based line.
     public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// The 1-based line at fault.
         public let line: Int
+        /// What is wrong there.
         public let message: String
+        /// `line N: message`.
         public var description: String { "line \(line): \(message)" }
     }
 
@@ -27,6 +30,7 @@ public struct MermaidFlowchart: Sendable {
     ]
     private static let directions: Set<String> = ["TB", "TD", "BT", "LR", "RL"]
 
+    /// Reads `text`, or throws the first thing Mermaid would misread.
     public init(parsing text: String) throws(Failure) {
         var sawHeader = false
         var depth = 0
