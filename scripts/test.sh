@@ -30,7 +30,7 @@ if [ -n "$count" ]; then
 fi
 # The HTML report as headless Chromium drew it (GraphReportCLITests), for people to look at.
 for shot in .build/report-screenshots/*.png; do
-  [ -f "$shot" ] && echo "report screenshot: $PWD/$shot"
+  if [ -f "$shot" ]; then echo "report screenshot: $PWD/$shot"; fi
 done
 # The embedding example (Examples/Embedding, docs/embedding.md): built above with everything else;
 # it must exit 0 and print the outputs its in-process executor leads to.
