@@ -31,6 +31,8 @@ extension WorkflowGraph {
         func y(_ node: Node) -> Int { top + (rows[node] ?? 0) * pitch + (headings.filter { $0.row <= (rows[node] ?? 0) }.count * 22) }
         var body: [String] = []
         var lane = 0
+        // Labels of several loops on one step are stacked, not drawn over each other.
+        var loops: [Node: Int] = [:]
         var maxRight = left + nodeWidth
         let right = left + nodeWidth
         for edge in layout.edges {
@@ -56,7 +58,11 @@ extension WorkflowGraph {
             body.append("<path d=\"M\(right),\(a) C\(bend),\(a) \(bend),\(b) \(right + 2),\(b)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(width)\"\(dash) marker-end=\"\(marker)\" class=\"edge edge-\(edge.kind.rawValue)\(taken ? " taken" : "")\">\(title)</path>")
             if !edge.label.isEmpty {
                 let labelX = right + offset * 3 / 4 + 4
-                let labelY = (a + b) / 2 + 4
+                var labelY = (a + b) / 2 + 4
+                if edge.from == edge.to {
+                    labelY += loops[edge.from, default: 0] * 12
+                    loops[edge.from, default: 0] += 1
+                }
                 body.append("<text x=\"\(labelX)\" y=\"\(labelY)\" class=\"edge-label\" fill=\"\(stroke)\">\(Self.xml(edge.label))</text>")
                 maxRight = max(maxRight, labelX + edge.label.count * 6 + 8)
             }
