@@ -6,16 +6,20 @@ cd "$(dirname "$0")/.."
 # The real peers in .venv-peers/: Python websockets (the AsyncAPI cases) and the official MCP
 # client (`arazzo-run serve --mcp`, Tests/ArazzoMCPTests).
 ./scripts/setup-peers.sh --required
-# Debian's tinyproxy (the forwarding proxy) and the openssl CLI (the private PKI and the TLS
-# server) for the proxy and TLS tests (docs/networking.md): installed when missing.
+# Debian packages the peer tests need, installed when missing; the tests fail (never skip) without
+# them: tinyproxy (the forwarding proxy) and the openssl CLI (the private PKI and the TLS server) of
+# the proxy and TLS tests (docs/networking.md); Graphviz's `dot`, which checks every DOT graph, and
+# headless Chromium, which renders the HTML report (Tests/ArazzoCLITests/GraphReportCLITests.swift).
 missing=()
 [ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
 [ -x /usr/bin/openssl ] || missing+=(openssl)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v chromium-headless-shell >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1 || missing+=(chromium-headless-shell)
 if [ "${#missing[@]}" -gt 0 ]; then
-  sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   echo "test.sh: installing ${missing[*]}" >&2
+  sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 swift build --build-tests
 log="$(mktemp)"
@@ -27,6 +31,10 @@ count="$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -1 | grep -oE '[0-9
 if [ -n "$count" ]; then
   echo "tests: $count passed, 0 failed"
 fi
+# The HTML report as headless Chromium drew it (GraphReportCLITests), for people to look at.
+for shot in .build/report-screenshots/*.png; do
+  if [ -f "$shot" ]; then echo "report screenshot: $PWD/$shot"; fi
+done
 # The embedding example (Examples/Embedding, docs/embedding.md): built above with everything else;
 # it must exit 0 and print the outputs its in-process executor leads to.
 example="$(swift build --show-bin-path)/arazzo-example-embedding"

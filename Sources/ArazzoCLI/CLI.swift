@@ -112,11 +112,16 @@ package enum CLI {
                 "run": RunCommand.self, "validate": ValidateCommand.self, "list": ListCommand.self,
                 "fix": FixCommand.self, "upgrade": UpgradeCommand.self, "rules": RulesCommand.self,
                 "serve": ServeCommand.self, "report": ReportCommand.self, "load": LoadCommand.self,
+                "graph": GraphCommand.self,
             ]
             // `report merge --help` is the help of `merge`, not of the `report` group.
             let named = arguments.first { subcommands[$0] != nil }
             if named == "report", arguments.contains("merge") {
                 stdout.line(ArazzoRunCommand.helpMessage(for: ReportMergeCommand.self))
+                return CLIExitCode.success
+            }
+            if named == "report", arguments.contains("html") {
+                stdout.line(ArazzoRunCommand.helpMessage(for: ReportHTMLCommand.self))
                 return CLIExitCode.success
             }
             let type = named.flatMap { subcommands[$0] } ?? ArazzoRunCommand.self
@@ -178,7 +183,7 @@ struct ArazzoRunCommand: AsyncParsableCommand {
         version: CLI.version,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ListCommand.self, FixCommand.self, UpgradeCommand.self, RulesCommand.self,
-            ServeCommand.self, ReportCommand.self, LoadCommand.self,
+            ServeCommand.self, ReportCommand.self, LoadCommand.self, GraphCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 }

@@ -8,8 +8,8 @@ import Foundation
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Work with report files (merge the run results of several shards).",
-        subcommands: [ReportMergeCommand.self])
+        abstract: "Work with report files (merge the run results of several shards, render them as HTML).",
+        subcommands: [ReportMergeCommand.self, ReportHTMLCommand.self])
 }
 
 /// `arazzo-run report merge FILE…`: one report from the `--json` files of several runs
@@ -96,6 +96,83 @@ struct ReportMergeCommand: AsyncParsableCommand, ContextCommand {
         LoadSummaryPrinter(output: context.stdout, style: context.stdoutStyle).print(merged)
         context.stdout.line("(merged \(summaries.count) load summar\(summaries.count == 1 ? "y" : "ies"))")
         return merged.failed > 0 ? CLIExitCode.failure : CLIExitCode.success
+    }
+}
+
+/// `arazzo-run report html FILE… --output PAGE`: the self-contained HTML report of run results
+/// (decisions GR4, GR5): one file as it is, several merged as `report merge` merges them.
+struct ReportHTMLCommand: AsyncParsableCommand, ContextCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "html",
+        abstract: "Render run results (the files `run --json` or `report merge` write) as one self-contained HTML page.",
+        discussion: """
+            Several files are merged first, as `report merge` merges them. Each document named in \
+            the results (documentURL) is read again to draw its workflow graph with the run's path; \
+            a document that cannot be read is shown without one. The page shows what the JSON \
+            holds (secrets are already redacted there). Exit 0 when it is written, 2 when a file \
+            cannot be read or merged, 3 when the page cannot be written.
+            """)
+
+    @Argument(help: "Run-result JSON files (written by `run --json` or `report merge`).")
+    var files: [String]
+
+    @Option(name: [.short, .customLong("output")], help: "The HTML file to write.")
+    var outputFile: String
+
+    @Flag(name: .customLong("allow-duplicates"), help: "Keep a workflow that appears in several files (each one as a result).")
+    var allowDuplicates = false
+
+    func execute(_ context: CLIContext) async -> Int32 {
+        var inputs: [ReportMerge.Input] = []
+        for file in files {
+            switch ReportMerge.read(file, path: context.absolutePath(file)) {
+            case .success(let input) where input.kind == .loadSummary:
+                context.stderr.line(ReportMerge.Failure(
+                    file: file, line: 1, column: 1, message: "a load summary has no HTML form; pass run results (`run --json`)").description)
+                return CLIExitCode.usage
+            case .success(let input): inputs.append(input)
+            case .failure(let error):
+                context.stderr.line(error.description)
+                return CLIExitCode.usage
+            }
+        }
+        let root: JSONValue
+        if inputs.count == 1, let only = inputs.first {
+            root = .object(only.root)
+        } else {
+            switch ReportMerge.merge(inputs, allowDuplicates: allowDuplicates) {
+            case .success(let value): root = value
+            case .failure(let error):
+                context.stderr.line(error.description)
+                return CLIExitCode.usage
+            }
+        }
+        let (graphs, missing) = await Self.graphs(of: root)
+        let page = HTMLReport(root: root, graphs: graphs, missingGraphs: missing)
+        guard context.writeReportFiles([(outputFile, "--output", { page.text() })]) else { return CLIExitCode.couldNotRun }
+        context.stdout.line("wrote \(outputFile)")
+        return CLIExitCode.success
+    }
+
+    /// The graph of every document the report names, read from its `documentURL` (local files
+    /// only: a report is not a reason to fetch from the network), and why the others have none.
+    static func graphs(of root: JSONValue) async -> (graphs: [String: WorkflowGraph], missing: [String: String]) {
+        var graphs: [String: WorkflowGraph] = [:]
+        var missing: [String: String] = [:]
+        for entry in HTMLReport.documentEntries(root) {
+            guard let url = entry["documentURL"]?.stringValue, graphs[url] == nil, missing[url] == nil else { continue }
+            guard url.hasPrefix("/"), FileManager.default.fileExists(atPath: url) else {
+                missing[url] = "\(url) is not a readable local file"
+                continue
+            }
+            do {
+                let loaded = try await ArazzoLoader().load(path: url)
+                if let graph = try? WorkflowGraph(loaded) { graphs[url] = graph }
+            } catch {
+                missing[url] = "\(url) could not be loaded"
+            }
+        }
+        return (graphs, missing)
     }
 }
 

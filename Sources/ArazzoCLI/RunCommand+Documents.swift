@@ -134,6 +134,7 @@ extension RunCommand {
             (jsonFile, "--json", { multi.jsonText() }),
             (junitFile, "--junit", { JUnitReport.text(multi.jsonValue) }),
             (harFile, "--har", { documentHAR(exchanges) }),
+            (htmlFile, "--html", { HTMLReport(root: multi.jsonValue, graphs: Self.graphs(loadedDocuments)).text() }),
         ])
         let results = reports.compactMap(\.report).flatMap(\.results)
         let documentsNotRun = reports.filter { $0.exitCode != nil }.count

@@ -55,6 +55,9 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
     @Option(name: .customLong("har"), help: "Write every HTTP exchange as an HTTP Archive (HAR 1.2) to this file.")
     var harFile: String?
 
+    @Option(name: .customLong("html"), help: "Write a self-contained HTML report (summary, timelines, every exchange, workflow graphs with the run's path) to this file.")
+    var htmlFile: String?
+
     @OptionGroup var fileAccess: FileAccessOptions
 
     @OptionGroup var severity: SeverityOptions
@@ -188,7 +191,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
             document: file, documentURL: loaded.url, title: loaded.document.info.title, results: results,
             invalidRuns: runFailures.map { ($0.0, $0.1.map(\.description)) },
             started: started, finished: finished, dryRun: dryRun, mock: setup.mock)
-        let writeFailed = !writeReports(report, exchanges: exchanges, context)
+        let writeFailed = !writeReports(report, loaded: loaded, exchanges: exchanges, context)
         return summarize(results: results, notRun: runFailures.count, writeFailed: writeFailed, context)
     }
 
@@ -296,13 +299,21 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         }
     }
 
-    /// Writes `--json`, `--junit` and `--har`; false when one could not be written.
-    func writeReports(_ report: RunReport, exchanges: [ExchangeRecorder.Exchange], _ context: CLIContext) -> Bool {
+    /// Writes `--json`, `--junit`, `--har` and `--html`; false when one could not be written.
+    func writeReports(_ report: RunReport, loaded: LoadedDocument, exchanges: [ExchangeRecorder.Exchange], _ context: CLIContext) -> Bool {
         context.writeReportFiles([
             (jsonFile, "--json", { report.jsonText() }),
             (junitFile, "--junit", { report.junitText() }),
             (harFile, "--har", { report.harText(exchanges: exchanges) }),
+            (htmlFile, "--html", { HTMLReport(root: .object(report.jsonObject()), graphs: Self.graphs([loaded])).text() }),
         ])
+    }
+
+    /// The workflow graph of each loaded document, by URL, for the HTML report.
+    static func graphs(_ documents: [LoadedDocument]) -> [String: WorkflowGraph] {
+        var graphs: [String: WorkflowGraph] = [:]
+        for loaded in documents { graphs[loaded.url] = try? WorkflowGraph(loaded) }
+        return graphs
     }
 
     /// Prints the summary line and returns the exit code.

@@ -8,7 +8,7 @@ import ArazzoTesting
 import Testing
 
 /// Canary credentials run through the real CLI code path (`CLI.main`) against loopback servers;
-/// every output (console, `-v`, `--json`, `--junit`, `--har`, stderr) is searched for every canary
+/// every output (console, `-v`, `--json`, `--junit`, `--har`, `--html`, stderr) is searched for every canary
 /// in every encoding a report might use. Zero hits allowed.
 @Suite("Secrets never leak into any output", .timeLimit(.minutes(1)))
 struct SecretLeakTests {
@@ -74,7 +74,7 @@ struct SecretLeakTests {
     static func runAllOutputs(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Invocation, [String: String]) {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let reports = ["--json": "run.json", "--junit": "junit.xml", "--har": "run.har"]
+        let reports = ["--json": "run.json", "--junit": "junit.xml", "--har": "run.har", "--html": "run.html"]
         // The most verbose run logs everything too (docs/observability.md).
         var full = arguments + ["-v", "--log-level", "trace"]
         for (flag, name) in reports.sorted(by: { $0.key < $1.key }) { full += [flag, directory.file(name)] }
