@@ -44,18 +44,8 @@ struct GraphCommand: AsyncParsableCommand, ContextCommand {
     }
 
     private func execute(_ context: CLIContext, fetcher: (any StepExecutor)?, limits: LoadLimits) async -> Int32 {
-        let loaded: LoadedDocument
-        do {
-            loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).loadForCLI(path: context.absolutePath(file))
-        } catch {
-            render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
-            return CLIExitCode.usage
-        }
         // As `list`: a picture of a document with errors would show edges the run refuses.
-        if loaded.diagnostics.hasErrors {
-            render(Diagnostics(loaded.diagnostics.errors), sources: loaded.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
-            return CLIExitCode.usage
-        }
+        guard let loaded = await context.loadWithoutErrors(file, fetcher: fetcher, limits: limits) else { return CLIExitCode.usage }
         let graph: WorkflowGraph
         do {
             graph = try WorkflowGraph(loaded, workflowIds: workflows.isEmpty ? nil : workflows)

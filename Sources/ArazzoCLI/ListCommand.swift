@@ -25,20 +25,9 @@ struct ListCommand: AsyncParsableCommand, ContextCommand {
     }
 
     private func execute(_ context: CLIContext, fetcher: (any StepExecutor)?, limits: LoadLimits) async -> Int32 {
-        let path = context.absolutePath(file)
-        let loaded: LoadedDocument
-        do {
-            loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).loadForCLI(path: path)
-        } catch {
-            render(error.diagnostics, sources: error.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
-            return CLIExitCode.usage
-        }
         // What is listed must be what loaded: a source that did not load (refused, unreadable,
         // invalid) would make the listing silently incomplete.
-        if loaded.diagnostics.hasErrors {
-            render(Diagnostics(loaded.diagnostics.errors), sources: loaded.sourceTexts, to: context.stderr, style: context.stderrStyle, relativeTo: context.baseDirectory)
-            return CLIExitCode.usage
-        }
+        guard let loaded = await context.loadWithoutErrors(file, fetcher: fetcher, limits: limits) else { return CLIExitCode.usage }
         let document = loaded.document
         let style = context.stdoutStyle
         var workflows: [JSONValue] = []

@@ -40,15 +40,7 @@ struct ReportMergeCommand: AsyncParsableCommand, ContextCommand {
     var allowDuplicates = false
 
     func execute(_ context: CLIContext) async -> Int32 {
-        var inputs: [ReportMerge.Input] = []
-        for file in files {
-            switch ReportMerge.read(file, path: context.absolutePath(file)) {
-            case .success(let input): inputs.append(input)
-            case .failure(let error):
-                context.stderr.line(error.description)
-                return CLIExitCode.usage
-            }
-        }
+        guard let inputs = ReportMerge.readAll(files, context) else { return CLIExitCode.usage }
         let summaries = inputs.compactMap(\.loadSummary)
         if !summaries.isEmpty {
             return mergeLoadSummaries(summaries, inputs: inputs, context)
@@ -123,18 +115,11 @@ struct ReportHTMLCommand: AsyncParsableCommand, ContextCommand {
     var allowDuplicates = false
 
     func execute(_ context: CLIContext) async -> Int32 {
-        var inputs: [ReportMerge.Input] = []
-        for file in files {
-            switch ReportMerge.read(file, path: context.absolutePath(file)) {
-            case .success(let input) where input.kind == .loadSummary:
-                context.stderr.line(ReportMerge.Failure(
-                    file: file, line: 1, column: 1, message: "a load summary has no HTML form; pass run results (`run --json`)").description)
-                return CLIExitCode.usage
-            case .success(let input): inputs.append(input)
-            case .failure(let error):
-                context.stderr.line(error.description)
-                return CLIExitCode.usage
-            }
+        guard let inputs = ReportMerge.readAll(files, context) else { return CLIExitCode.usage }
+        if let (file, _) = zip(files, inputs).first(where: { $0.1.kind == .loadSummary }) {
+            context.stderr.line(ReportMerge.Failure(
+                file: file, line: 1, column: 1, message: "a load summary has no HTML form; pass run results (`run --json`)").description)
+            return CLIExitCode.usage
         }
         let root: JSONValue
         if inputs.count == 1, let only = inputs.first {
@@ -210,6 +195,20 @@ enum ReportMerge {
     }
 
     /// Reads and classifies `file`.
+    /// Every file read in order; `nil`, with the first failure printed, when one cannot be read.
+    static func readAll(_ files: [String], _ context: CLIContext) -> [Input]? {
+        var inputs: [Input] = []
+        for file in files {
+            switch read(file, path: context.absolutePath(file)) {
+            case .success(let input): inputs.append(input)
+            case .failure(let error):
+                context.stderr.line(error.description)
+                return nil
+            }
+        }
+        return inputs
+    }
+
     static func read(_ file: String, path: String) -> Result<Input, Failure> {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(Failure(file: file, line: 1, column: 1, message: "cannot read the file"))

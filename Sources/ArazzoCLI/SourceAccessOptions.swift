@@ -114,6 +114,26 @@ extension ArazzoLoader {
     }
 }
 
+extension CLIContext {
+    /// Loads `file` for a command that describes a document (`list`, `graph`): `nil`, with the
+    /// diagnostics printed, when it did not load or has errors, since a listing or a picture of a
+    /// document with errors would show steps and edges a run refuses.
+    func loadWithoutErrors(_ file: String, fetcher: (any StepExecutor)?, limits: LoadLimits) async -> LoadedDocument? {
+        let loaded: LoadedDocument
+        do {
+            loaded = try await ArazzoLoader(fetcher: fetcher, limits: limits).loadForCLI(path: absolutePath(file))
+        } catch {
+            render(error.diagnostics, sources: error.sourceTexts, to: stderr, style: stderrStyle, relativeTo: baseDirectory)
+            return nil
+        }
+        if loaded.diagnostics.hasErrors {
+            render(Diagnostics(loaded.diagnostics.errors), sources: loaded.sourceTexts, to: stderr, style: stderrStyle, relativeTo: baseDirectory)
+            return nil
+        }
+        return loaded
+    }
+}
+
 /// `--allow-host PATTERN` for the commands that only load (validate, list): it guards the fetches
 /// of remote source descriptions. (`run` declares its own, which also guards operations.)
 struct HostAccessOptions: ParsableArguments {

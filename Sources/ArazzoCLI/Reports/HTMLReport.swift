@@ -277,22 +277,7 @@ struct HTMLReport {
     /// HTML-escaped text, for element content and quoted attribute values alike.
     func h(_ text: String) -> String { Self.escape(text) }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\0": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Markup.escaped(text) }
 
     private static func milliseconds(_ value: JSONValue?) -> String {
         let ms = value?.reportDouble ?? 0
