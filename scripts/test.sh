@@ -14,6 +14,8 @@ missing=()
 [ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
 [ -x /usr/bin/openssl ] || missing+=(openssl)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+# gdb: the watchdog below prints the test process's threads if a run ever hangs.
+command -v gdb >/dev/null 2>&1 || missing+=(gdb)
 command -v chromium-headless-shell >/dev/null 2>&1 || command -v chromium >/dev/null 2>&1 || missing+=(chromium-headless-shell)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
@@ -24,7 +26,39 @@ fi
 swift build --build-tests
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-swift test --skip-build --disable-xctest 2>&1 | tee "$log"
+# A watchdog: a test that never ends would otherwise hold CI until its own limit. After
+# ARAZZO_TEST_TIMEOUT seconds (default 1200; the suite takes 1–3 minutes) it prints every thread's
+# backtrace of the test process (gdb, when installed) so the hang can be located, and stops it.
+limit="${ARAZZO_TEST_TIMEOUT:-1200}"
+swift test --skip-build --disable-xctest >"$log" 2>&1 &
+test_pid=$!
+tail -n +1 -f --pid="$test_pid" "$log" &
+tail_pid=$!
+(
+  waited=0
+  while [ "$waited" -lt "$limit" ]; do
+    sleep 5; waited=$((waited + 5))
+    kill -0 "$test_pid" 2>/dev/null || exit 0
+  done
+  if kill -0 "$test_pid" 2>/dev/null; then
+    echo "test.sh: the test run passed ${limit} s; thread backtraces of the test process follow" >&2
+    for p in $(pgrep -f 'PackageTests.xctest' || true); do
+      if command -v gdb >/dev/null 2>&1; then
+        gdb -q -batch -p "$p" -ex 'thread apply all bt 30' 2>/dev/null | grep -E '^(Thread|#)' >&2 || true
+      fi
+      kill -9 "$p" 2>/dev/null || true
+    done
+  fi
+) &
+watchdog=$!
+status=0
+wait "$test_pid" || status=$?
+kill "$watchdog" 2>/dev/null || true
+wait "$tail_pid" 2>/dev/null || true
+if [ "$status" -ne 0 ]; then
+  echo "test.sh: swift test failed (exit $status)" >&2
+  exit "$status"
+fi
 # Swift Testing closes with "✔/━ Test run with N tests … passed" (━ when known issues were
 # recorded); repeat it as a plain summary line so any CI reader counts the tests.
 count="$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -1 | grep -oE '[0-9]+' || true)"
