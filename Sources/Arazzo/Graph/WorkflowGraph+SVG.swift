@@ -13,7 +13,7 @@ extension WorkflowGraph {
     public func svg(path: RunPath? = nil) -> String {
         let layout = GraphLayout(self)
         let states = path?.stepStates() ?? [:]
-        let nodeWidth = 280, nodeHeight = 42, pitch = 70, left = 12, top = 12
+        let nodeWidth = 300, nodeHeight = 42, pitch = 70, left = 12, top = 12
         var rows: [Node: Int] = [:]
         var order: [Node] = []
         var headings: [(row: Int, text: String)] = []
@@ -96,6 +96,7 @@ extension WorkflowGraph {
             let first = Self.clipped(lines.first ?? "", to: 40)
             if lines.count > 1 {
                 body.append("<text x=\"\(left + 10)\" y=\"\(nodeY + 17)\" class=\"node-title\" fill=\"\(text)\">\(Self.xml(first))</text>")
+                // 11px monospace is about 6.6px a character: 42 of them fit the 300px box with its 10px inset.
                 body.append("<text x=\"\(left + 10)\" y=\"\(nodeY + 33)\" class=\"node-detail\" fill=\"\(text)\">\(Self.xml(Self.clipped(lines[1], to: 42)))</text>")
             } else {
                 body.append("<text x=\"\(left + nodeWidth / 2)\" y=\"\(nodeY + 26)\" text-anchor=\"middle\" class=\"node-title\" fill=\"\(text)\">\(Self.xml(first))</text>")
