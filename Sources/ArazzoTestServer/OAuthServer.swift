@@ -139,7 +139,7 @@ public final class OAuthServer: LoopbackServer {
         var values: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            func decode(_ s: Substring) -> String { percentDecoded(s.replacing("+", with: " ")) }
             values[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
         }
         return values

@@ -1,3 +1,5 @@
+import ArazzoJSON
+import ArazzoOpenAPI
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -121,16 +123,13 @@ final class LoopbackRedirectListener: Sendable {
         return nil
     }
 
+    /// The path and the query's parameters, read as a form (`+` a space, `%XX` escapes) by the
+    /// project's one urlencoded parser; of a repeated name the first value counts.
     private static func split(_ target: String) -> (String, [String: String]) {
         guard let q = target.firstIndex(of: "?") else { return (target, [:]) }
         var query: [String: String] = [:]
-        for pair in target[target.index(after: q)...].split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String {
-                String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
-            }
-            let name = decode(parts[0])
-            if query[name] == nil { query[name] = parts.count > 1 ? decode(parts[1]) : "" }
+        for (name, value) in RequestBodyEncoder.formFields(parsing: String(target[target.index(after: q)...])) {
+            if case .array(let values) = value { query[name] = values.first?.stringValue ?? "" } else { query[name] = value.stringValue ?? "" }
         }
         return (String(target[..<q]), query)
     }
