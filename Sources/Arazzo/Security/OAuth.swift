@@ -42,6 +42,12 @@ package enum PKCE {
     /// 32 random bytes, base64url: a 43-character verifier (§4.1).
     package static func verifier() -> String { randomText(bytes: 32) }
 
+    /// `name=value&…` with both sides form-encoded: the token requests' bodies (RFC 6749 §4.1.3,
+    /// §4.4.2, §6) and the authorization request's query (§4.1.1) are all written this one way.
+    static func formEncoded(_ fields: [(String, String)]) -> String {
+        fields.map { PercentEncoding.encode($0.0, allowing: .form) + "=" + PercentEncoding.encode($0.1, allowing: .form) }.joined(separator: "&")
+    }
+
     /// `BASE64URL(SHA256(ASCII(verifier)))` (§4.2, S256).
     package static func challenge(for verifier: String) -> String {
         base64URL(SHA256.hash(Array(verifier.utf8)))
@@ -114,8 +120,9 @@ actor TokenCache {
     ) async -> Result<String, TokenError> {
         let key = [tokenURL, clientId, scopes.joined(separator: " ")].joined(separator: "\u{1}")
         if let cached = tokens[key] { return .success(cached) }
-        var form = "grant_type=client_credentials"
-        if !scopes.isEmpty { form += "&scope=" + PercentEncoding.encode(scopes.joined(separator: " "), allowing: .form) }
+        var fields = [("grant_type", "client_credentials")]
+        if !scopes.isEmpty { fields.append(("scope", scopes.joined(separator: " "))) }
+        let form = PKCE.formEncoded(fields)
         let response: HTTPResponse
         switch await post(form, to: tokenURL, clientId: clientId, clientSecret: clientSecret, executor: executor, timeout: timeout, maxBytes: maxBytes) {
         case .failure(let error): return .failure(error)
@@ -167,8 +174,9 @@ actor TokenCache {
             if !expired { return Outcome(result: .success(entry.accessToken)) }
             if let refreshToken = entry.refreshToken {
                 refreshes += 1
-                var form = "grant_type=refresh_token&refresh_token=" + PercentEncoding.encode(refreshToken, allowing: .form)
-                if !flow.scopes.isEmpty { form += "&scope=" + PercentEncoding.encode(flow.scopes.joined(separator: " "), allowing: .form) }
+                var fields = [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]
+                if !flow.scopes.isEmpty { fields.append(("scope", flow.scopes.joined(separator: " "))) }
+                let form = PKCE.formEncoded(fields)
                 let outcome = await requestTokens(
                     form, flow: flow, url: flow.refreshURL ?? flow.tokenURL, what: "the refresh token", key: key,
                     keepRefresh: refreshToken, executor: executor, timeout: timeout, maxBytes: maxBytes)
@@ -202,7 +210,7 @@ actor TokenCache {
         if !flow.scopes.isEmpty { query.append(("scope", flow.scopes.joined(separator: " "))) }
         query += [("state", state), ("code_challenge", PKCE.challenge(for: verifier)), ("code_challenge_method", "S256")]
         let url = flow.authorizationURL + (flow.authorizationURL.contains("?") ? "&" : "?")
-            + query.map { PercentEncoding.encode($0.0, allowing: .form) + "=" + PercentEncoding.encode($0.1, allowing: .form) }.joined(separator: "&")
+            + PKCE.formEncoded(query)
         var secrets = [verifier]
 
         let timeoutForUser = oauth.authorizationTimeout
@@ -233,10 +241,10 @@ actor TokenCache {
         guard let code = parameters["code"], !code.isEmpty else {
             return Outcome(result: .failure(TokenError(message: "the redirect for scheme '\(flow.schemeName)' carried no code")), secrets: secrets)
         }
-        let form = [
+        let form = PKCE.formEncoded([
             ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
             ("client_id", flow.clientId), ("code_verifier", verifier),
-        ].map { $0.0 + "=" + PercentEncoding.encode($0.1, allowing: .form) }.joined(separator: "&")
+        ])
         var outcome = await requestTokens(
             form, flow: flow, url: flow.tokenURL, what: "the authorization code", key: key, keepRefresh: nil,
             executor: executor, timeout: timeout, maxBytes: maxBytes)
