@@ -18,7 +18,9 @@ import Tracing
 ///   ``Configuration/insecureSkipTLSVerification`` is set (or the host is one of
 ///   ``TLS/insecureHosts``), against the system roots and ``TLS/certificateAuthorities``.
 /// - Requests go through ``Configuration/proxy`` unless its bypass list matches the host
-///   (docs/networking.md): `CONNECT` tunnels to the target, one pool per proxy beside the direct one.
+///   (docs/networking.md): `https` in `CONNECT` tunnels, one pool per proxy beside the direct one;
+///   plain `http` in absolute form (`GET http://host/path`), as curl sends it, on connections
+///   kept alive per proxy.
 /// - Every failure is a ``TransportError`` whose message never repeats request headers or URL
 ///   credentials.
 ///
@@ -77,6 +79,8 @@ public final class AsyncHTTPExecutor: StepExecutor {
     /// One client per pool: direct or through one proxy, with one client identity, verifying or
     /// not. Created on first use, shut down together.
     private let pools = Mutex(Pools())
+    /// Plain-`http` requests through a proxy, in absolute form (decision NET1).
+    let forwarder: ForwardProxyClient
 
     private struct Pools {
         var clients: [PoolKey: HTTPClient] = [:]
@@ -97,6 +101,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         tlsMaterial = Result { () throws(TLSSetupError) in try LoadedTLS(configuration.tls) }
+        forwarder = ForwardProxyClient(configuration)
     }
 
     /// Creates an executor after reading its TLS material (CA bundles, client certificates and
@@ -104,6 +109,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
     public init(validating configuration: Configuration) throws(TLSSetupError) {
         self.configuration = configuration
         tlsMaterial = .success(try LoadedTLS(configuration.tls))
+        forwarder = ForwardProxyClient(configuration)
     }
 
     /// Whether the system trust store is among the roots server certificates are verified
@@ -180,6 +186,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
         for client in takeClients() {
             try? await client.shutdown()
         }
+        await forwarder.shutdown()
     }
 
     /// Creates an executor, runs `body` with it, and shuts it down whether `body` returns or throws.
@@ -235,6 +242,10 @@ public final class AsyncHTTPExecutor: StepExecutor {
         }
         let key = poolKey(
             scheme: clientRequest.scheme, host: clientRequest.host, port: clientRequest.port, operation: request.operation)
+        if let proxy = key.proxy, clientRequest.scheme == "http" {
+            // Plain http through a proxy goes in absolute form, on our own client (decision NET1).
+            return try await forwarder.send(request, clientRequest, proxy: proxy, started: started)
+        }
         guard let client = client(for: key, material: material) else {
             throw TransportError(.other, "the executor was shut down")
         }
@@ -280,7 +291,14 @@ public final class AsyncHTTPExecutor: StepExecutor {
             let via = proxy.map { " via proxy \($0.host.contains(":") ? "[\($0.host)]" : $0.host):\($0.port)" } ?? ""
             text = "\(request.scheme)://\(request.host):\(request.port)\(via)"
         }
+
+        /// ` (TEXT)`, as messages end.
+        var parenthesised: String { " (\(text))" }
     }
+
+    /// What a 407 from a proxy says, on the absolute-form and the `CONNECT` path alike (decision NET1).
+    package static let proxyCredentialsRemedy = "give the user name and password in the proxy URL, http://USER:PASSWORD@HOST:PORT"
+
 
     /// Maps whatever AsyncHTTPClient, NIO or the collector threw to a typed, credential-free error.
     static func classify(_ error: any Error, target: Target?, request: HTTPRequest) -> TransportError {
@@ -341,7 +359,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
         case .remoteConnectionClosed:
             return TransportError(.connectionReset, "the server closed the connection before the response was complete\(at)")
         case .proxyAuthenticationRequired:
-            return TransportError(.other, "the proxy wants credentials (407 Proxy Authentication Required), or refused the ones given\(at)")
+            return TransportError(.other, "the proxy wants credentials (407 Proxy Authentication Required), or refused the ones given\(at); \(proxyCredentialsRemedy)")
         case .invalidProxyResponse:
             return TransportError(.other, "the proxy refused to open a tunnel to the server\(at)")
         case .httpProxyHandshakeTimeout:
@@ -370,7 +388,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
 
     /// TLS failures by what the user can do about them. The TLS library's error text names a
     /// reason code (`CERTIFICATE_VERIFY_FAILED`, an alert) and never key material or headers.
-    private static func classifyTLS(_ error: any Error, typeName: String, at: String) -> TransportError {
+    package static func classifyTLS(_ error: any Error, typeName: String, at: String) -> TransportError {
         let text = String(describing: error)
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return TransportError(
@@ -470,7 +488,7 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
         return CollectedResponse(head: head, body: body)
     }
 
-    private static func tooLarge(_ cap: Int, announced: Int?) -> TransportError {
+    static func tooLarge(_ cap: Int, announced: Int?) -> TransportError {
         if let announced {
             return TransportError(.bodyTooLarge, "the response announces \(announced) bytes; the limit is \(cap)")
         }

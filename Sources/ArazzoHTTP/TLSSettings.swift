@@ -1,5 +1,5 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
-import NIOSSL
+package import NIOSSL
 
 #if canImport(Glibc)
 import Glibc
@@ -80,7 +80,7 @@ extension AsyncHTTPExecutor {
         }
 
         /// Whether `host` is one of ``insecureHosts``.
-        func skipsVerification(of host: String) -> Bool {
+        package func skipsVerification(of host: String) -> Bool {
             guard !insecureHosts.isEmpty else { return false }
             let name = NoProxyList.normalize(host)
             return insecureHosts.contains { NoProxyList.normalize($0) == name }
@@ -106,19 +106,19 @@ extension AsyncHTTPExecutor {
     }
 }
 
-/// The TLS material of a configuration, read once.
-struct LoadedTLS: Sendable {
-    struct Identity: Sendable {
+/// The TLS material of a configuration, read once (the executor's pools and the WebSocket transport).
+package struct LoadedTLS: Sendable {
+    package struct Identity: Sendable {
         var chain: [NIOSSLCertificate]
         var key: NIOSSLPrivateKey
     }
 
     var authorities: [NIOSSLCertificate]
     var replacesSystemRoots: Bool
-    var identity: Identity?
+    package var identity: Identity?
     var identities: [String: Identity]
 
-    init(_ tls: AsyncHTTPExecutor.TLS) throws(AsyncHTTPExecutor.TLSSetupError) {
+    package init(_ tls: AsyncHTTPExecutor.TLS) throws(AsyncHTTPExecutor.TLSSetupError) {
         var authorities: [NIOSSLCertificate] = []
         for source in tls.certificateAuthorities {
             authorities += try Self.certificates(source, subject: "certificate authorities \(source)")
@@ -191,7 +191,7 @@ struct LoadedTLS: Sendable {
     }
 
     /// The client configuration for one pool: these roots, `identity`, verification on or off.
-    func configuration(identity: Identity?, verify: Bool) -> TLSConfiguration {
+    package func configuration(identity: Identity?, verify: Bool) -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = verify ? .fullVerification : .none
         if !authorities.isEmpty {

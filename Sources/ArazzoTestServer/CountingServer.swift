@@ -45,6 +45,12 @@ public final class CountingServer: LoopbackServer {
     /// The bound port while running.
     public var port: Int? { core.port }
 
+    /// Connections accepted so far (keep-alive reuse shows as fewer connections than requests).
+    public var connectionsAccepted: Int { core.registry.acceptedCount }
+
+    /// Connections open now.
+    public var openConnections: Int { core.registry.openCount }
+
     /// Requests received so far.
     public var requestCount: Int { state.withLockedValue { $0.count } }
 

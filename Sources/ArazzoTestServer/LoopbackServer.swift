@@ -54,6 +54,7 @@ final class ConnectionRegistry: Sendable {
         var listener: (any Channel)?
         var connections: [ObjectIdentifier: any Channel] = [:]
         var stopping = false
+        var accepted = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -63,6 +64,12 @@ final class ConnectionRegistry: Sendable {
     }
 
     var listener: (any Channel)? { state.withLockedValue { $0.listener } }
+
+    /// Connections accepted since the server was made.
+    var acceptedCount: Int { state.withLockedValue { $0.accepted } }
+
+    /// Connections open now.
+    var openCount: Int { state.withLockedValue { $0.connections.count } }
 
     func setListener(_ channel: any Channel) -> Bool {
         state.withLockedValue {
@@ -78,6 +85,7 @@ final class ConnectionRegistry: Sendable {
         let accepted = state.withLockedValue {
             guard !$0.stopping else { return false }
             $0.connections[ObjectIdentifier(channel)] = channel
+            $0.accepted += 1
             return true
         }
         if accepted {
