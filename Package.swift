@@ -132,7 +132,8 @@ let package = Package(
         .target(
             name: "ArazzoWebSocket",
             dependencies: [
-                "ArazzoExecutor", "ArazzoJSON",
+                // The executor's proxy and TLS settings, which WebSocket connections share (NET9).
+                "ArazzoExecutor", "ArazzoJSON", "ArazzoHTTP",
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: networking)),
                 .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: networking)),
@@ -296,7 +297,7 @@ let package = Package(
         .testTarget(name: "ArazzoExecutorTests", dependencies: ["ArazzoExecutor", "ArazzoTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "ArazzoAsyncAPITests",
-            dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoTestSupport", "ArazzoTesting"],
+            dependencies: ["ArazzoAsyncAPI", "ArazzoWebSocket", "ArazzoHTTP", "ArazzoExecutor", "ArazzoJSON", "ArazzoYAML", "ArazzoDiagnostics", "ArazzoTestSupport", "ArazzoTesting"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "ArazzoHTTPTests",

@@ -105,7 +105,7 @@ struct LoadCommand: AsyncParsableCommand, ContextCommand {
 
         var options = runner.options
         setup.configure(&options, secretOutputs: secretOutputs, overrides: overrides, severity: severityPolicy, context: context)
-        let messageTransport = setup.registerMessageTransport(in: &options, policy: policy)
+        let messageTransport = setup.registerMessageTransport(in: &options, policy: policy, context: context)
         runner.options = options
 
         let out = context.stdout

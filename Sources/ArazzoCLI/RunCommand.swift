@@ -143,7 +143,7 @@ struct RunCommand: AsyncParsableCommand, ContextCommand {
         var options = runner.options
         setup.configure(&options, secretOutputs: secretOutputs, overrides: overrides, severity: severityPolicy, context: context)
         options.dryRun = dryRun
-        let messageTransport = setup.registerMessageTransport(in: &options, policy: policy)
+        let messageTransport = setup.registerMessageTransport(in: &options, policy: policy, context: context)
         runner.options = options
 
         // One run (A18): each workflow at most once, later ones read the values of earlier ones.

@@ -386,13 +386,17 @@ struct RunSetupOptions: ParsableArguments {
     /// AsyncAPI steps: WebSocket servers for real, or the in-memory mock for every protocol.
     /// Other protocols (Kafka, MQTT, AMQP) have no transport here and fail at their step. The
     /// caller closes the transport returned.
-    func registerMessageTransport(in options: inout RunOptions, policy: HostPolicy?) -> any MessageTransport {
+    func registerMessageTransport(in options: inout RunOptions, policy: HostPolicy?, context: CLIContext) -> any MessageTransport {
         if mock {
             let transport = AsyncAPIMockTransport()
             options.messageTransports = MessageTransports(fallback: transport)
             return transport
         }
-        let transport = WebSocketTransport(headerMode: wsEnvelope ? .envelope : .payloadOnly)
+        // WebSocket connections take the proxy and TLS flags as HTTP requests do (decision NET9).
+        // The flags were checked when the HTTP client was made; an injected executor skips that.
+        let network = (try? executorConfiguration(environment: context.environment).get())
+            .map(WebSocketTransport.NetworkSettings.init) ?? WebSocketTransport.NetworkSettings()
+        let transport = WebSocketTransport(headerMode: wsEnvelope ? .envelope : .payloadOnly, network: network)
         // --allow-host bounds WebSocket servers as it bounds HTTP ones.
         var wsPolicy = policy
         wsPolicy?.schemes = ["ws", "wss"]

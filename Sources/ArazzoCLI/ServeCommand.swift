@@ -86,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand, ContextCommand {
             try setup.useCredentials(&runner, context)
             var options = runner.options
             setup.configure(&options, secretOutputs: secretOutputs[index], overrides: overrides, severity: severityPolicy, context: context)
-            transports.append(setup.registerMessageTransport(in: &options, policy: policy))
+            transports.append(setup.registerMessageTransport(in: &options, policy: policy, context: context))
             runner.options = options
             documents.append(.init(label: files[index], runner: runner))
         }

@@ -25,8 +25,9 @@ enum WebSocketPeer {
             ChannelEndpoint(protocol: scheme, url: "\(scheme)://\(host):\(port)\(path)", address: path)
         }
 
-        static func start(tls: (certificate: String, key: String)? = nil) async throws -> Running {
-            let peer = try await PythonPeer.start([WebSocketPeer.script] + (tls.map { ["--tls", $0.certificate, $0.key] } ?? []))
+        static func start(tls: (certificate: String, key: String)? = nil, clientCA: String? = nil) async throws -> Running {
+            let peer = try await PythonPeer.start(
+                [WebSocketPeer.script] + (tls.map { ["--tls", $0.certificate, $0.key] } ?? []) + (clientCA.map { ["--client-ca", $0] } ?? []))
             return Running(peer: peer, scheme: tls == nil ? "ws" : "wss")
         }
 

@@ -234,7 +234,7 @@ public final class TinyProxy: @unchecked Sendable {
     }
 
     /// A port nothing listens on right now (bound to 0, read back, closed).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw NetworkPeers.Failure("socket failed") }
         defer { close(fd) }

@@ -11,7 +11,8 @@ Listens on 127.0.0.1 (port 0 unless given), prints "PORT <n>" once ready, and be
   /confirm-order only receives what /place-order sends.
   /silent        reads and never answers (receive timeouts).
   /push          sends {"event": "hello"} as soon as the client connects.
-With `--tls CERT KEY` it serves wss with that certificate.
+With `--tls CERT KEY` it serves wss with that certificate; `--client-ca CA` after it also requires
+a client certificate signed by CA.
 Stops when stdin closes, so a test process that dies takes its peer with it.
 """
 import asyncio
@@ -69,6 +70,10 @@ async def main():
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args[1], args[2])
         args = args[3:]
+        if args[:1] == ["--client-ca"]:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(args[1])
+            args = args[2:]
     port = int(args[0]) if args else 0
     async with serve(handler, "127.0.0.1", port, ssl=context) as server:
         chosen = server.sockets[0].getsockname()[1]
