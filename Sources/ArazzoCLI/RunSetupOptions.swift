@@ -65,7 +65,7 @@ struct RunSetupOptions: ParsableArguments {
     @Option(
         name: .customLong("proxy"),
         help: ArgumentHelp(
-            "Send http and https requests through this HTTP proxy, http://[USER:PASSWORD@]HOST[:PORT] (https through CONNECT); overrides HTTP_PROXY and HTTPS_PROXY (docs/networking.md).",
+            "Send http and https requests and WebSocket connections through this HTTP proxy, http://[USER:PASSWORD@]HOST[:PORT] (http in absolute form, https and ws/wss through CONNECT); overrides HTTP_PROXY and HTTPS_PROXY (docs/networking.md).",
             valueName: "URL"))
     var proxy: String?
 
