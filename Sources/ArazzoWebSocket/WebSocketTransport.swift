@@ -514,6 +514,11 @@ final class TLSFailureRecorder: ChannelInboundHandler, Sendable {
 
     /// The executor's message for `error` when it is a TLS failure.
     static func message(_ error: any Error, at: String) -> String? {
+        if let error = error as? NIOSSLError, case .uncleanShutdown = error {
+            // With TLS 1.3 a server refuses a client certificate after the handshake; Python's
+            // ssl (and others) then just drop the connection, so no alert names the reason.
+            return "the server closed the TLS connection before answering the WebSocket handshake: it may want a client certificate, or not accept the one presented\(at); \(AsyncHTTPExecutor.clientCertificateRemedy)"
+        }
         let typeName = String(reflecting: type(of: error))
         guard typeName.hasPrefix("NIOSSL.") else { return nil }
         return AsyncHTTPExecutor.classifyTLS(error, typeName: typeName, at: at).message
