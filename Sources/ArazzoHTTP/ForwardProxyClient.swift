@@ -34,6 +34,8 @@ final class ForwardProxyClient: Sendable {
     private struct Idle {
         var connection: Connection
         var since: ContinuousClock.Instant
+        /// Closes it when it has idled for the idle timeout; cancelled when a request takes it.
+        var expiry: Scheduled<Void>
     }
 
     private struct State {
@@ -67,6 +69,7 @@ final class ForwardProxyClient: Sendable {
     func shutdown() async {
         let channels = state.withLock { state -> [any Channel] in
             state.isShutDown = true
+            for idle in state.idle.values.joined() { idle.expiry.cancel() }
             state.idle = [:]
             defer { state.open = [:] }
             return Array(state.open.values)
@@ -182,6 +185,7 @@ final class ForwardProxyClient: Sendable {
             var pool = state.idle[proxy] ?? []
             var found: Connection?
             while let last = pool.popLast() {
+                last.expiry.cancel()
                 if last.connection.channel.isActive, now - last.since < settings.idleTimeout {
                     found = last.connection
                     break
@@ -239,31 +243,32 @@ final class ForwardProxyClient: Sendable {
             channel.close(promise: nil)
             throw TransportError(.other, "the executor was shut down")
         }
+        // A connection the proxy closes leaves the pool at once.
+        channel.closeFuture.whenComplete { [weak self] _ in
+            self?.forget(connection, of: proxy)
+        }
         return (connection, false)
     }
 
     /// Puts a connection back in its proxy's idle pool, or closes it.
     private func release(_ connection: Connection, to proxy: ProxyServer, reusable: Bool) {
         let since = ContinuousClock.now
+        // Close it once it has idled for the idle timeout, unless a request takes it meanwhile.
+        let expiry = connection.channel.eventLoop.scheduleTask(in: TimeAmount(settings.idleTimeout)) { [weak self] () -> Void in
+            self?.expire(connection, of: proxy, since: since)
+        }
         let keep = state.withLock { state -> Bool in
             guard reusable, !state.isShutDown, connection.channel.isActive,
                 (state.idle[proxy]?.count ?? 0) < settings.maxIdlePerProxy else {
                 state.open[connection.id] = nil
                 return false
             }
-            state.idle[proxy, default: []].append(Idle(connection: connection, since: since))
+            state.idle[proxy, default: []].append(Idle(connection: connection, since: since, expiry: expiry))
             return true
         }
-        guard keep else {
+        if !keep {
+            expiry.cancel()
             connection.channel.close(promise: nil)
-            return
-        }
-        // Close it once it has idled for the idle timeout, unless a request took it meanwhile.
-        connection.channel.eventLoop.scheduleTask(in: TimeAmount(settings.idleTimeout)) { [weak self] in
-            self?.expire(connection, of: proxy, since: since)
-        }
-        connection.channel.closeFuture.whenComplete { [weak self] _ in
-            self?.forget(connection, of: proxy)
         }
     }
 
@@ -281,7 +286,11 @@ final class ForwardProxyClient: Sendable {
 
     private func forget(_ connection: Connection, of proxy: ProxyServer) {
         state.withLock { state in
-            state.idle[proxy]?.removeAll { $0.connection.id == connection.id }
+            state.idle[proxy]?.removeAll {
+                guard $0.connection.id == connection.id else { return false }
+                $0.expiry.cancel()
+                return true
+            }
             state.open[connection.id] = nil
         }
     }

@@ -16,6 +16,13 @@ extension AsyncHTTPExecutor {
             span.attributes["url.scheme"] = parts.scheme
             span.attributes["server.address"] = parts.host
             span.attributes["server.port"] = parts.port
+            // Through a proxy the request is still the server's; the proxy is the peer the
+            // connection goes to (OpenTelemetry's network.peer.*; decision NET1).
+            if let scheme = parts.scheme, let host = parts.host, let port = parts.port,
+                let proxy = configuration.proxy?.proxy(scheme: scheme, host: host, port: port) {
+                span.attributes["network.peer.address"] = proxy.host
+                span.attributes["network.peer.port"] = proxy.port
+            }
             if let body = request.body { span.attributes["http.request.body.size"] = body.count }
         }
         let traced = request.injecting(span.context, through: tracer)

@@ -4,6 +4,7 @@ import ArazzoTestServer
 import ArazzoTestSupport
 import Foundation
 import Testing
+import Tracing
 
 /// Plain `http` through a proxy in absolute form (decision NET1): the wire format against the real
 /// peer tinyproxy, the connection pool against a loopback server of ours standing in for the
@@ -127,6 +128,48 @@ struct ForwardProxyTests {
                 await waitUntil { fakeProxy.openConnections == 1 }
                 #expect(fakeProxy.openConnections == 1)
             }
+        }
+    }
+}
+
+@Suite("Absolute-form http through a proxy: what the proxy receives and what the span says", .timeLimit(.minutes(1)))
+struct ForwardProxyWireTests {
+    @Test("The proxy gets the absolute URL, the target's Host, Proxy-Authorization and the span's traceparent; the span names the server, the proxy as its peer")
+    func wire() async throws {
+        // A loopback server of ours plays the proxy and records the raw request.
+        let fakeProxy = FaultServer(fault: .ok)
+        try await withServer(fakeProxy) { fakeProxy in
+            let proxyPort = try #require(fakeProxy.port)
+            let proxy = ProxyServer(host: "127.0.0.1", port: proxyPort, username: "Aladdin", password: "open sesame")
+            let tracer = RecordingTracer()
+            try await withTestExecutor(.init(proxy: ProxyConfiguration(proxy: proxy))) { executor in
+                try await withTracer(tracer) {
+                    _ = try await executor.execute(HTTPRequest(
+                        method: "DELETE", url: "http://user:pw@origin.test:8080/pets/1?x=%2F#top",
+                        redactedURL: "http://origin.test:8080/pets/1?x=%2F"))
+                }
+                _ = try await executor.execute(HTTPRequest(method: "GET", url: "http://origin.test"))
+            }
+            let received = fakeProxy.receivedRequests
+            try #require(received.count == 2)
+            #expect(received[0].method == "DELETE")
+            #expect(received[0].target == "http://origin.test:8080/pets/1?x=%2F")
+            #expect(received[1].target == "http://origin.test/")
+            func header(_ index: Int, _ name: String) -> [String] {
+                received[index].headers.filter { HeaderFields.namesMatch($0.name, name) }.map(\.value)
+            }
+            #expect(header(0, "host") == ["origin.test:8080"])
+            #expect(header(1, "host") == ["origin.test"])
+            // RFC 7617's example credentials.
+            #expect(header(0, "proxy-authorization") == ["Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="])
+            let span = try #require(tracer.span(named: "DELETE"))
+            #expect(header(0, "traceparent") == ["00-\(span.traceID)-\(span.spanID)-01"])
+            #expect(span.attributes["url.full"] == "http://origin.test:8080/pets/1?x=%2F")
+            #expect(span.attributes["server.address"] == "origin.test")
+            #expect(span.attributes["server.port"] == "8080")
+            #expect(span.attributes["network.peer.address"] == "127.0.0.1")
+            #expect(span.attributes["network.peer.port"] == String(proxyPort))
+            #expect(!span.attributes.values.contains { $0.contains("sesame") })
         }
     }
 }
