@@ -116,6 +116,39 @@ public final class OAuthServer: LoopbackServer {
     /// What the server saw so far.
     public var counts: Counts { state.withLockedValue { $0.counts } }
 
+    /// An OpenAPI description of this server on `port`, for the OAuth tests of the library and
+    /// the command line: scheme `pkce` (authorization code) guards `pkceData` (`GET /data`),
+    /// `oidc` (OpenID Connect discovery) guards `oidcData` (`GET /data/oidc`), and `legacy` (only
+    /// the implicit and password flows) guards `legacyData` (`GET /data/legacy`).
+    public static func openAPIDescription(port: Int) -> String { """
+        openapi: 3.1.0
+        info: {title: PKCE, version: 1.0.0}
+        servers: [{url: 'http://127.0.0.1:\(port)'}]
+        components:
+          securitySchemes:
+            pkce:
+              type: oauth2
+              flows:
+                authorizationCode:
+                  authorizationUrl: 'http://127.0.0.1:\(port)/authorize'
+                  tokenUrl: 'http://127.0.0.1:\(port)/token'
+                  scopes: {read: read}
+            oidc: {type: openIdConnect, openIdConnectUrl: 'http://127.0.0.1:\(port)/.well-known/openid-configuration'}
+            legacy:
+              type: oauth2
+              flows:
+                implicit: {authorizationUrl: 'http://127.0.0.1:\(port)/authorize', scopes: {}}
+                password: {tokenUrl: 'http://127.0.0.1:\(port)/token', scopes: {}}
+        paths:
+          /data:
+            get: {operationId: pkceData, security: [{pkce: [read]}], responses: {'200': {description: ok}}}
+          /data/oidc:
+            get: {operationId: oidcData, security: [{oidc: [profile]}], responses: {'200': {description: ok}}}
+          /data/legacy:
+            get: {operationId: legacyData, security: [{legacy: []}], responses: {'200': {description: ok}}}
+        """
+    }
+
     /// Plays a browser for an authorization URL: requests it (the user "signs in" at once), then
     /// follows the redirect to the client's loopback listener, whose status it returns.
     /// `rewrite` may change the authorization URL first (a test that tampers with the request).

@@ -109,23 +109,15 @@ struct WebSocketTransportTests {
         await transport.close()
     }
 
-    @Test("wss: TLS to a peer whose certificate a given CA file vouches for; refused without it")
+    @Test("wss: TLS to a peer whose certificate a given CA file vouches for; refused without it",
+          .enabled(if: NetworkPeers.haveOpenSSL))
     func secure() async throws {
-        let directory = try TemporaryDirectory(prefix: "ws-tls-")
-        defer { directory.cleanup() }
-        let certificate = directory.file("cert.pem"), key = directory.file("key.pem")
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
-                             "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0, "openssl could not make a test certificate")
-
-        let peer = try await WebSocketPeer.Running.start(tls: (certificate, key))
+        // The shared private PKI (NetworkPeers.swift): its server certificate names localhost and 127.0.0.1.
+        let pki = try await TestPKI.make(keyPassword: "unused-ws-secure")
+        defer { pki.cleanup() }
+        let peer = try await WebSocketPeer.Running.start(tls: (pki.serverCertificate, pki.serverKey))
         defer { peer.stop() }
-        let trusting = WebSocketTransport(additionalTrustRootFiles: [certificate])
+        let trusting = WebSocketTransport(additionalTrustRootFiles: [pki.caCertificate])
         let echo = peer.endpoint("/echo", host: "localhost")
         try await trusting.send(TransportMessage(payload: .json(["secure": true])), to: echo)
         let back = try await trusting.receive(from: echo, timeout: .seconds(5)) { _ in true }

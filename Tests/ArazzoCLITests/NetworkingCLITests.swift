@@ -107,25 +107,6 @@ struct NetworkingCLITests {
 
     static let clientSecret = "canary-oauth-client-secret-41d9"
 
-    static func oauthOpenAPI(port: Int) -> String { """
-        openapi: 3.1.0
-        info: {title: PKCE, version: 1.0.0}
-        servers: [{url: 'http://127.0.0.1:\(port)'}]
-        components:
-          securitySchemes:
-            pkce:
-              type: oauth2
-              flows:
-                authorizationCode:
-                  authorizationUrl: 'http://127.0.0.1:\(port)/authorize'
-                  tokenUrl: 'http://127.0.0.1:\(port)/token'
-                  scopes: {read: read}
-        paths:
-          /data:
-            get: {operationId: data, security: [{pkce: [read]}], responses: {'200': {description: ok}}}
-        """
-    }
-
     static let oauthArazzo = """
         arazzo: 1.0.1
         info: {title: PKCE, version: 1.0.0}
@@ -135,20 +116,20 @@ struct NetworkingCLITests {
         - workflowId: twice
           steps:
           - stepId: first
-            operationId: data
+            operationId: pkceData
             successCriteria: [{condition: $statusCode == 200}]
             onFailure: [{name: again, type: retry, retryAfter: 120, retryLimit: 1}]
             outputs:
               echoed: $response.body#/you_sent
           - stepId: second
-            operationId: data
+            operationId: pkceData
             successCriteria: [{condition: $statusCode == 200}]
           outputs:
             echoed: $steps.first.outputs.echoed
         - workflowId: once
           steps:
           - stepId: only
-            operationId: data
+            operationId: pkceData
         """
 
     /// Runs the CLI; whenever it prints an authorization URL on stderr, plays the browser.
@@ -177,7 +158,7 @@ struct NetworkingCLITests {
         let port = try await server.start()
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        try Self.oauthOpenAPI(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
+        try OAuthServer.openAPIDescription(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
         try Self.oauthArazzo.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
         let reports = ["--json": "run.json", "--junit": "junit.xml", "--har": "run.har"]
         var arguments = [
@@ -217,7 +198,7 @@ struct NetworkingCLITests {
         let port = try await server.start()
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        try Self.oauthOpenAPI(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
+        try OAuthServer.openAPIDescription(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
         try Self.oauthArazzo.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
         let run = try await AsyncHTTPExecutor.withExecutor(configuration: .init()) { executor in
             await Self.runPlayingBrowser(

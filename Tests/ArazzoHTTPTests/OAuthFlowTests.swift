@@ -12,35 +12,6 @@ import Testing
 /// and the loopback ``OAuthServer`` checks the code_verifier against the S256 challenge.
 @Suite("OAuth authorization code with PKCE, through the library", .timeLimit(.minutes(1)))
 struct OAuthFlowTests {
-    static func openAPI(port: Int) -> String { """
-        openapi: 3.1.0
-        info: {title: PKCE, version: 1.0.0}
-        servers: [{url: 'http://127.0.0.1:\(port)'}]
-        components:
-          securitySchemes:
-            pkce:
-              type: oauth2
-              flows:
-                authorizationCode:
-                  authorizationUrl: 'http://127.0.0.1:\(port)/authorize'
-                  tokenUrl: 'http://127.0.0.1:\(port)/token'
-                  scopes: {read: read}
-            oidc: {type: openIdConnect, openIdConnectUrl: 'http://127.0.0.1:\(port)/.well-known/openid-configuration'}
-            legacy:
-              type: oauth2
-              flows:
-                implicit: {authorizationUrl: 'http://127.0.0.1:\(port)/authorize', scopes: {}}
-                password: {tokenUrl: 'http://127.0.0.1:\(port)/token', scopes: {}}
-        paths:
-          /data:
-            get: {operationId: pkceData, security: [{pkce: [read]}], responses: {'200': {description: ok}}}
-          /data/oidc:
-            get: {operationId: oidcData, security: [{oidc: [profile]}], responses: {'200': {description: ok}}}
-          /data/legacy:
-            get: {operationId: legacyData, security: [{legacy: []}], responses: {'200': {description: ok}}}
-        """
-    }
-
     static let arazzo = """
         arazzo: 1.0.1
         info: {title: PKCE, version: 1.0.0}
@@ -87,7 +58,7 @@ struct OAuthFlowTests {
         let port = try await server.start()
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        try openAPI(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
+        try OAuthServer.openAPIDescription(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
         try arazzo.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
         let seen = URLLog()
         let result = try await withTestExecutor { executor in
@@ -204,7 +175,7 @@ struct OAuthFlowTests {
         let port = try await server.start()
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        try Self.openAPI(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
+        try OAuthServer.openAPIDescription(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
         try Self.arazzo.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
         let result = try await withTestExecutor { executor in
             var runner = try await WorkflowRunner.load(path: directory.file("flow.arazzo.yaml"), options: RunOptions(executor: executor))
