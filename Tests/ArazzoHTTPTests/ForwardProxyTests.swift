@@ -172,4 +172,25 @@ struct ForwardProxyWireTests {
             #expect(!span.attributes.values.contains { $0.contains("sesame") })
         }
     }
+
+    @Test("The request's deadline covers the proxy path: a proxy that never answers ends as .timeout, naming target and proxy; a garbled answer is invalidResponse")
+    func deadlineAndGarbage() async throws {
+        let silent = FaultServer(fault: .neverRespond)
+        try await withServer(silent) { silent in
+            let port = try #require(silent.port)
+            try await withTestExecutor(.init(proxy: ProxyConfiguration(proxy: ProxyServer(host: "127.0.0.1", port: port)))) { executor in
+                let error = await expectFailure(executor, HTTPRequest(method: "GET", url: "http://origin.test/x", timeout: .milliseconds(300)))
+                #expect(error?.kind == .timeout)
+                #expect(error?.message == "no complete response within 300 ms (http://origin.test:80 via proxy 127.0.0.1:\(port))")
+            }
+        }
+        let garbage = FaultServer(fault: .invalidHTTP)
+        try await withServer(garbage) { garbage in
+            let port = try #require(garbage.port)
+            try await withTestExecutor(.init(proxy: ProxyConfiguration(proxy: ProxyServer(host: "127.0.0.1", port: port)))) { executor in
+                let error = await expectFailure(executor, HTTPRequest(method: "GET", url: "http://origin.test/x", timeout: .seconds(10)))
+                #expect(error?.kind == .invalidResponse, "\(String(describing: error))")
+            }
+        }
+    }
 }
