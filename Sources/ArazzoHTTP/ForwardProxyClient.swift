@@ -140,7 +140,9 @@ final class ForwardProxyClient: Sendable {
             head: head, body: request.body, maxBytes: max(0, request.maxResponseBytes),
             expectsBody: request.method != "HEAD")
         // A pooled connection the proxy closed while it sat idle fails before any response byte;
-        // that exchange is tried once more on a new connection, as curl and AsyncHTTPClient do.
+        // an idempotent request is then sent once more on a new connection. Others are not
+        // (RFC 9110 §9.2.2): the proxy may have forwarded them before the connection went.
+        let retryable = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"].contains(request.method.uppercased())
         var attempt = 0
         while true {
             attempt += 1
@@ -157,7 +159,7 @@ final class ForwardProxyClient: Sendable {
                 return response
             case .failure(let failure, let beforeResponse):
                 release(connection, to: proxy, reusable: false)
-                if reused, beforeResponse, attempt == 1, !Task.isCancelled, Self.isClosure(failure) { continue }
+                if retryable, reused, beforeResponse, attempt == 1, !Task.isCancelled, Self.isClosure(failure) { continue }
                 throw AsyncHTTPExecutor.classify(failure, target: location, request: request)
             }
         }
