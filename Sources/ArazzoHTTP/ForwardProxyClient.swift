@@ -321,13 +321,18 @@ final class ForwardProxyClient: Sendable {
         loop.execute {
             handler.value.start(exchange, promise: promise, channel: channel)
         }
+        // The deadline and cancellation complete the promise themselves (a promise completes
+        // once; later completions are ignored), so they hold whenever they come, even before
+        // the handler has taken the exchange; the connection is closed, never reused.
         let timer = loop.scheduleTask(deadline: deadline) {
-            handler.value.fail(HTTPClientError.deadlineExceeded, channel: channel)
+            promise.succeed(.failure(HTTPClientError.deadlineExceeded, beforeResponse: false))
+            channel.close(promise: nil)
         }
         let outcome = await withTaskCancellationHandler {
             (try? await promise.futureResult.get()) ?? .failure(HTTPClientError.cancelled, beforeResponse: false)
         } onCancel: {
-            loop.execute { handler.value.fail(CancellationError(), channel: channel) }
+            promise.succeed(.failure(CancellationError(), beforeResponse: false))
+            channel.close(promise: nil)
         }
         timer.cancel()
         return outcome
