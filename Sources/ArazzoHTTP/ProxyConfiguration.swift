@@ -6,9 +6,10 @@
 /// goes direct. Build one by hand, or from the process environment with
 /// ``fromEnvironment(_:)`` (`HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY` and their lower-case forms).
 public struct ProxyConfiguration: Sendable, Hashable {
-    /// The proxy for `http` URLs; nil sends them direct.
+    /// The proxy for `http` URLs (requests sent to it in absolute form) and `ws` WebSocket URLs
+    /// (tunnelled with `CONNECT`); nil sends them direct.
     public var httpProxy: ProxyServer?
-    /// The proxy for `https` URLs (tunnelled with `CONNECT`); nil sends them direct.
+    /// The proxy for `https` and `wss` URLs (tunnelled with `CONNECT`); nil sends them direct.
     public var httpsProxy: ProxyServer?
     /// The hosts that bypass the proxies.
     public var noProxy: NoProxyList
