@@ -169,7 +169,7 @@ struct NetworkingCLITests {
         let log = CapturedLog()
         var settings = log.settings
         settings.clock = ImmediateClock()
-        let run = try await AsyncHTTPExecutor.withExecutor(configuration: .init()) { executor in
+        let run = await AsyncHTTPExecutor.withExecutor(configuration: .init()) { executor in
             await Self.runPlayingBrowser(arguments, settings: settings, executor: executor)
         }
         let counts = server.counts
@@ -200,7 +200,7 @@ struct NetworkingCLITests {
         defer { directory.cleanup() }
         try OAuthServer.openAPIDescription(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
         try Self.oauthArazzo.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
-        let run = try await AsyncHTTPExecutor.withExecutor(configuration: .init()) { executor in
+        let run = await AsyncHTTPExecutor.withExecutor(configuration: .init()) { executor in
             await Self.runPlayingBrowser(
                 [directory.file("flow.arazzo.yaml"), "--workflow", "once", "--server", "api=http://127.0.0.1:\(port)", "--auth", "pkce=oauth2:cli-app", "--no-browser"],
                 settings: CLISettings(), executor: executor)
