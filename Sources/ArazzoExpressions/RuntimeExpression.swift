@@ -426,7 +426,6 @@ struct ExpressionParser {
 
     mutating func optionalPointer() throws(ExpressionError) -> JSONPointer? {
         guard !atEnd, s[i] == "#" else { return nil }
-        let hash = i
         i += 1
         let from = i
         while !atEnd, !isPointerBoundary(s[i]) { i += 1 }
