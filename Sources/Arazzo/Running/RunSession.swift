@@ -177,6 +177,8 @@ final class RunSession {
     /// Records a finished attempt: secrets removed, appended, announced.
     func record(_ trace: StepTrace, into result: inout RunResult) {
         var redacted = trace
+        // Read once: each read of the session's property copied the redactor.
+        let redactor = self.redactor
         // Nothing secret is known yet (no credentials, password inputs or secret outputs so far):
         // only credential headers a document wrote itself can need hiding, so the value scan of
         // bodies, outputs and messages is skipped — it cost about a tenth of a step.
@@ -184,9 +186,9 @@ final class RunSession {
             if let request = trace.request { redacted.request?.headers = redactor.redact(request.headers) }
             if let response = trace.response { redacted.response?.headers = redactor.redact(response.headers) }
         } else {
-            redacted.request = trace.request.map { redactor.redact($0) }
-            redacted.response = trace.response.map { redactor.redact($0) }
-            redacted.outputs = redactor.redact(trace.outputs)
+            // The request, response and outputs are redacted when read (decision PB1): the scan
+            // of both bodies was most of recording a step, and most traces are never read.
+            redacted.redactOnRead(with: redactor)
             if var message = trace.message {
                 // A message is redacted as an HTTP body is: every secret value, wherever it is.
                 if var carried = message.message {
@@ -206,10 +208,10 @@ final class RunSession {
                 redacted.message = message
             }
             redacted.notes = trace.notes.map { redactor.redact($0) }
-            redacted.criteria = trace.criteria.map { verdict in
-                var v = verdict
-                v.explanation = redactor.redact(verdict.explanation)
-                return v
+            if !trace.criteria.isEmpty {
+                // Redacted when read (decision PB1): most explanations are never read.
+                let redact: @Sendable (String) -> String = { redactor.redact($0) }
+                for index in redacted.criteria.indices { redacted.criteria[index].transformExplanation(redact) }
             }
             if var error = trace.transportError {
                 error.message = redactor.redact(error.message)
