@@ -261,10 +261,11 @@ extension RunSession {
 
     /// The base URL for an operation of `sourceName`, without a trailing slash.
     func serverBase(sourceName: String, operation: OpenAPIOperation) -> Result<String, RequestBuildFailure> {
-        let override = options.serverOverrides[sourceName]
         // Overrides are cached by source name, description servers by their own text.
-        let key = override == nil ? (operation.servers.first ?? "") : "\u{1}" + sourceName
-        if let cached = baseURLs[key] { return .success(cached) }
+        if let cached = overrideBaseURLs[sourceName] { return .success(cached) }
+        let override = options.serverOverrides[sourceName]
+        let key = operation.servers.first ?? ""
+        if override == nil, let cached = baseURLs[key] { return .success(cached) }
         var base: String
         if let override {
             base = override
@@ -282,7 +283,7 @@ extension RunSession {
             return .failure(RequestBuildFailure(message: "the server URL '\(base)' of source description '\(sourceName)' is relative and the description was not loaded over http; give a server override for '\(sourceName)'"))
         }
         while base.hasSuffix("/") { base.removeLast() }
-        baseURLs[key] = base
+        if override == nil { baseURLs[key] = base } else { overrideBaseURLs[sourceName] = base }
         return .success(base)
     }
 
