@@ -544,11 +544,13 @@ public struct CriterionVerdict: Sendable, Hashable, Codable {
     // Equality, hashing and coding are those of the written explanation, as when it was a
     // stored string.
 
+    /// Whether two verdicts agree in every field, the explanation compared as written text.
     public static func == (lhs: CriterionVerdict, rhs: CriterionVerdict) -> Bool {
         lhs.passed == rhs.passed && lhs.unresolved == rhs.unresolved && lhs.error == rhs.error && lhs.kind == rhs.kind
             && lhs.condition == rhs.condition && lhs.explanation == rhs.explanation
     }
 
+    /// Hashes every field, the explanation as written text.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(passed)
         hasher.combine(explanation)
@@ -562,6 +564,7 @@ public struct CriterionVerdict: Sendable, Hashable, Codable {
         case passed, explanation, unresolved, error, kind, condition
     }
 
+    /// Decodes a verdict (the explanation as text).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -573,6 +576,7 @@ public struct CriterionVerdict: Sendable, Hashable, Codable {
             condition: try container.decode(String.self, forKey: .condition))
     }
 
+    /// Encodes the verdict with its explanation written out, under the keys it always had.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(passed, forKey: .passed)

@@ -25,6 +25,7 @@ public final class DocumentRun {
         self.diagnostics = diagnostics
         self.session = RunSession(
             plan: plan, options: engine.options, redactor: redactor, basicAuthorizations: engine.basicAuthorizations, events: nil)
+        session.overrideBaseURLs = engine.overrideBaseURLs
     }
 
     /// Runs `workflowId` with `inputs`: its `dependsOn` closure first, except the workflows that

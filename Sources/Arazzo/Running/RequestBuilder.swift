@@ -276,15 +276,42 @@ extension RunSession {
         } else {
             return .failure(RequestBuildFailure(message: "source description '\(sourceName)' declares no servers; give a server override for it (e.g. \(sourceName)=http://127.0.0.1:8080)"))
         }
-        if URLReference.scheme(of: base) == nil, let placeholder = options.executor.placeholderServerURL {
-            base = URLReference.resolve(base, against: placeholder + "/")
+        switch Self.absoluteBase(base, placeholder: options.executor.placeholderServerURL) {
+        case .success(let absolute): base = absolute
+        case .failure(let relative):
+            return .failure(RequestBuildFailure(message: "the server URL '\(relative.text)' of source description '\(sourceName)' is relative and the description was not loaded over http; give a server override for '\(sourceName)'"))
         }
-        if URLReference.scheme(of: base) == nil {
-            return .failure(RequestBuildFailure(message: "the server URL '\(base)' of source description '\(sourceName)' is relative and the description was not loaded over http; give a server override for '\(sourceName)'"))
-        }
-        while base.hasSuffix("/") { base.removeLast() }
         if override == nil { baseURLs[key] = base } else { overrideBaseURLs[sourceName] = base }
         return .success(base)
+    }
+
+    /// A server URL that stays relative (no placeholder server to resolve it against).
+    struct RelativeServerURL: Error {
+        var text: String
+    }
+
+    /// `base` resolved against the executor's placeholder server when it is relative, without
+    /// trailing slashes.
+    static func absoluteBase(_ base: String, placeholder: String?) -> Result<String, RelativeServerURL> {
+        var base = base
+        if URLReference.scheme(of: base) == nil, let placeholder {
+            base = URLReference.resolve(base, against: placeholder + "/")
+        }
+        if URLReference.scheme(of: base) == nil { return .failure(RelativeServerURL(text: base)) }
+        while base.hasSuffix("/") { base.removeLast() }
+        return .success(base)
+    }
+
+    /// The base URLs of the server overrides that are usable as given, by source name: written
+    /// once per engine (a run's first request of each source resolved its override again).
+    static func overrideBases(_ options: RunOptions) -> [String: String] {
+        var bases: [String: String] = [:]
+        for (sourceName, override) in options.serverOverrides {
+            if case .success(let base) = absoluteBase(override, placeholder: options.executor.placeholderServerURL) {
+                bases[sourceName] = base
+            }
+        }
+        return bases
     }
 
     /// Applies payload replacements to a JSON (or form) payload: each target is a JSON Pointer by

@@ -17,6 +17,8 @@ public struct WorkflowEngine: Sendable {
     var redactor: Redactor { storage.redactor }
     /// The bound Basic credentials' header values, written once (each run's requests send them).
     var basicAuthorizations: [Credential: String] { storage.basicAuthorizations }
+    /// The server overrides' base URLs, resolved once (each run's first request of a source used to).
+    var overrideBaseURLs: [String: String] { storage.overrideBaseURLs }
 
     /// Everything the engine holds, behind one reference: every run copies the engine (into
     /// its ``DocumentRun``), and a copy of the fields themselves retained each of them.
@@ -26,6 +28,8 @@ public struct WorkflowEngine: Sendable {
         let plan: EnginePlan
         let redactor: Redactor
         let basicAuthorizations: [Credential: String]
+        /// The server overrides' base URLs, resolved once.
+        let overrideBaseURLs: [String: String]
 
         init(document: LoadedDocument, options: RunOptions, plan: EnginePlan) {
             self.document = document
@@ -33,6 +37,7 @@ public struct WorkflowEngine: Sendable {
             self.plan = plan
             redactor = Redactor(secrets: options.credentials.secrets, names: Redactor.documentNames(in: document))
             basicAuthorizations = SecurityApplier.basicAuthorizations(for: options.credentials)
+            overrideBaseURLs = RunSession.overrideBases(options)
         }
     }
 
