@@ -392,10 +392,12 @@ public struct CompiledCriterion: Sendable {
         case .invalid(let message):
             return verdict(false, "the criterion is invalid: \(message)", error: message)
         case .simple(let c):
-            let v = c.evaluate(in: context)
+            // The explanation is written when read (decision PB1): a passing step's is read only
+            // by reports, observers and logs.
+            let v = c.evaluateKeepingOperands(in: context)
             return CriterionVerdict(
-                passed: v.passed, explanation: v.explanation, unresolved: v.unresolved, error: v.error, kind: kind,
-                condition: condition)
+                passed: v.passed, explanationSource: .condition(v.explanation), unresolved: v.unresolved, error: v.failure,
+                kind: kind, condition: condition)
         case .templated:
             return verdict(false, "the condition could not be compiled", error: "the condition could not be compiled")
         case .regex(let regex):
@@ -480,7 +482,12 @@ public struct CriterionVerdict: Sendable, Hashable, Codable {
     public var passed: Bool
     /// A one-line reason naming the values involved, e.g. "`$statusCode == 200` is false:
     /// `$statusCode` was 401".
-    public var explanation: String
+    public var explanation: String {
+        get { explanationSource.text }
+        set { explanationSource = .text(newValue) }
+    }
+    /// The explanation, as text or as the values it is written from (decision PB1).
+    var explanationSource: Explanation
     /// Runtime expressions that did not resolve.
     public var unresolved: [UnresolvedExpression]
     /// The evaluation error that made the criterion fail, if any (invalid criterion, bad
@@ -491,16 +498,92 @@ public struct CriterionVerdict: Sendable, Hashable, Codable {
     /// The condition text.
     public var condition: String
 
+    /// An explanation not yet written: a `simple` condition's operands, or an explanation to
+    /// pass through a text transformation (the run's redaction) when it is written.
+    indirect enum Explanation: Sendable {
+        case text(String)
+        case condition(ConditionExplanation)
+        case transformed(Explanation, @Sendable (String) -> String)
+
+        var text: String {
+            switch self {
+            case .text(let text): return text
+            case .condition(let explanation): return explanation.text
+            case .transformed(let inner, let transform): return transform(inner.text)
+            }
+        }
+    }
+
     /// Creates a verdict.
     public init(
         passed: Bool, explanation: String, unresolved: [UnresolvedExpression] = [], error: String? = nil,
         kind: CompiledCriterion.Kind, condition: String
     ) {
+        self.init(passed: passed, explanationSource: .text(explanation), unresolved: unresolved, error: error, kind: kind, condition: condition)
+    }
+
+    init(
+        passed: Bool, explanationSource: Explanation, unresolved: [UnresolvedExpression], error: String?,
+        kind: CompiledCriterion.Kind, condition: String
+    ) {
         self.passed = passed
-        self.explanation = explanation
+        self.explanationSource = explanationSource
         self.unresolved = unresolved
         self.error = error
         self.kind = kind
         self.condition = condition
+    }
+
+    /// Passes the explanation through `transform` when it is read, not now: the run redacts
+    /// every verdict it records, and most are never read (decision PB1). The text read is the
+    /// same as `explanation = transform(explanation)` would give.
+    package mutating func transformExplanation(_ transform: @escaping @Sendable (String) -> String) {
+        explanationSource = .transformed(explanationSource, transform)
+    }
+
+    // Equality, hashing and coding are those of the written explanation, as when it was a
+    // stored string.
+
+    /// Whether two verdicts agree in every field, the explanation compared as written text.
+    public static func == (lhs: CriterionVerdict, rhs: CriterionVerdict) -> Bool {
+        lhs.passed == rhs.passed && lhs.unresolved == rhs.unresolved && lhs.error == rhs.error && lhs.kind == rhs.kind
+            && lhs.condition == rhs.condition && lhs.explanation == rhs.explanation
+    }
+
+    /// Hashes every field, the explanation as written text.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(passed)
+        hasher.combine(explanation)
+        hasher.combine(unresolved)
+        hasher.combine(error)
+        hasher.combine(kind)
+        hasher.combine(condition)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case passed, explanation, unresolved, error, kind, condition
+    }
+
+    /// Decodes a verdict (the explanation as text).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            passed: try container.decode(Bool.self, forKey: .passed),
+            explanation: try container.decode(String.self, forKey: .explanation),
+            unresolved: try container.decode([UnresolvedExpression].self, forKey: .unresolved),
+            error: try container.decodeIfPresent(String.self, forKey: .error),
+            kind: try container.decode(CompiledCriterion.Kind.self, forKey: .kind),
+            condition: try container.decode(String.self, forKey: .condition))
+    }
+
+    /// Encodes the verdict with its explanation written out, under the keys it always had.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(passed, forKey: .passed)
+        try container.encode(explanation, forKey: .explanation)
+        try container.encode(unresolved, forKey: .unresolved)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(condition, forKey: .condition)
     }
 }

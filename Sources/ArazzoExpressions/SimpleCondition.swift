@@ -104,6 +104,14 @@ public struct SimpleCondition: Sendable, Hashable, CustomStringConvertible {
     /// Evaluates the condition and explains the outcome, e.g. "`$statusCode == 200` is false:
     /// `$statusCode` was 401".
     public func evaluate(in context: any ExpressionContext) -> ConditionVerdict {
+        let outcome = evaluateKeepingOperands(in: context)
+        return ConditionVerdict(
+            passed: outcome.passed, explanation: outcome.explanation.text, unresolved: outcome.unresolved, error: outcome.failure)
+    }
+
+    /// Evaluates the condition, keeping the operand values the explanation names instead of
+    /// writing it: the text is written when someone reads it (decision PB1).
+    func evaluateKeepingOperands(in context: any ExpressionContext) -> (passed: Bool, explanation: ConditionExplanation, unresolved: [UnresolvedExpression], failure: String?) {
         var trace: ConditionTrace? = ConditionTrace()
         let passed: Bool
         var failure: String? = nil
@@ -114,25 +122,40 @@ public struct SimpleCondition: Sendable, Hashable, CustomStringConvertible {
             failure = error.message
         }
         let recorded = trace?.operands ?? []
-        var facts: [String] = []
         var unresolved: [UnresolvedExpression] = []
-        for (text, outcome) in recorded {
+        for (_, outcome) in recorded {
+            if case .failure(let u) = outcome, !unresolved.contains(u) { unresolved.append(u) }
+        }
+        return (passed, ConditionExplanation(condition: text, passed: passed, failure: failure, operands: recorded), unresolved, failure)
+    }
+}
+
+/// What a `simple` condition's explanation says, kept as values: the condition, its outcome and
+/// each runtime-expression operand with its value, in evaluation order. ``text`` writes it.
+struct ConditionExplanation: Sendable {
+    let condition: String
+    let passed: Bool
+    let failure: String?
+    let operands: [(String, Result<JSONValue, UnresolvedExpression>)]
+
+    /// "`$statusCode == 200` is false: `$statusCode` was 401", or "`…` failed: …; …".
+    var text: String {
+        var facts: [String] = []
+        for (text, outcome) in operands {
             switch outcome {
             case .success(let v): facts.append("`\(text)` was \(describe(v))")
-            case .failure(let u):
-                facts.append("`\(text)` was unresolved (\(u.reason))")
-                if !unresolved.contains(u) { unresolved.append(u) }
+            case .failure(let u): facts.append("`\(text)` was unresolved (\(u.reason))")
             }
         }
         var explanation: String
         if let failure {
-            explanation = "`\(self.text)` failed: \(failure)"
+            explanation = "`\(condition)` failed: \(failure)"
             if !facts.isEmpty { explanation += "; " + facts.joined(separator: ", ") }
         } else {
-            explanation = "`\(self.text)` is \(passed)"
+            explanation = "`\(condition)` is \(passed)"
             if !facts.isEmpty { explanation += ": " + facts.joined(separator: ", ") }
         }
-        return ConditionVerdict(passed: passed, explanation: explanation, unresolved: unresolved, error: failure)
+        return explanation
     }
 }
 

@@ -249,7 +249,6 @@ public final class AsyncHTTPExecutor: StepExecutor {
         guard let client = client(for: key, material: material) else {
             throw TransportError(.other, "the executor was shut down")
         }
-        let target = Target(clientRequest, proxy: key.proxy)
         let collector = ResponseCollector(
             maxBytes: max(0, request.maxResponseBytes), expectsBody: request.method != "HEAD")
         let task = client.execute(
@@ -263,7 +262,8 @@ public final class AsyncHTTPExecutor: StepExecutor {
                 task.cancel()
             }
         } catch {
-            throw Self.classify(error, target: target, request: request)
+            // The target's text is only for messages: written when a request fails.
+            throw Self.classify(error, target: Target(clientRequest, proxy: key.proxy), request: request)
         }
         var headers: [HeaderFields.Field] = []
         headers.reserveCapacity(collected.head.headers.count)

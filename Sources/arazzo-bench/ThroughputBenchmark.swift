@@ -14,6 +14,12 @@ import OrderedCollections
 /// (same URLs, headers and bodies, captured from one engine run) and only checks the status.
 ///
 ///     arazzo-bench throughput ARAZZO --server URL [--concurrency 1,8,64] [--seconds S] [--repeats N]
+///                             [--workflows N] [--side engine|bare]
+///
+/// `--workflows N` runs exactly N workflows per cell (split among the workers) instead of for a
+/// time, and `--side` runs one side only: together they make a run whose instruction count
+/// (callgrind) is a fixed amount of work, so two counts differ by exactly the work of the
+/// workflows between them (docs/performance.md, "Engine CPU per step").
 ///
 /// Both sides use one connection pool sized to the concurrency, on AsyncHTTPClient's default
 /// event loop group; cells are interleaved (ours, bare, ours, bare, …) and the table shows medians.
@@ -27,6 +33,11 @@ enum ThroughputBenchmark {
             .split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
         let seconds = Double(stringOption("--seconds", in: arguments) ?? "2") ?? 2
         let repeats = max(1, option("--repeats", in: arguments) ?? 5)
+        let workflows = option("--workflows", in: arguments).map { max(1, $0) }
+        let side = stringOption("--side", in: arguments)
+        guard side == nil || side == "engine" || side == "bare" else {
+            throw BenchError.usage("--side is engine or bare")
+        }
         let document = try await WorkflowBenchmark.load(path)
         let template = try await captureRequests(document: document, server: server)
 
@@ -34,10 +45,14 @@ enum ThroughputBenchmark {
         var bare: [Int: [Double]] = [:]
         for _ in 0..<repeats {
             for level in levels {
-                ours[level, default: []].append(
-                    try await engineRate(document: document, server: server, concurrency: level, seconds: seconds))
-                bare[level, default: []].append(
-                    try await bareRate(template: template, concurrency: level, seconds: seconds))
+                if side != "bare" {
+                    ours[level, default: []].append(
+                        try await engineRate(document: document, server: server, concurrency: level, seconds: seconds, workflows: workflows))
+                }
+                if side != "engine" {
+                    bare[level, default: []].append(
+                        try await bareRate(template: template, concurrency: level, seconds: seconds, workflows: workflows))
+                }
             }
         }
         print("throughput: workflows/s, \(repeats) × \(Measure.format(seconds, 1)) s per cell, medians")
@@ -78,13 +93,15 @@ enum ThroughputBenchmark {
         return requests
     }
 
-    static func engineRate(document: LoadedDocument, server: String?, concurrency: Int, seconds: Double) async throws -> Double {
+    static func engineRate(
+        document: LoadedDocument, server: String?, concurrency: Int, seconds: Double, workflows: Int? = nil
+    ) async throws -> Double {
         let executor = AsyncHTTPExecutor(configuration: .init(maxConnectionsPerHost: concurrency))
         let engine = WorkflowEngine(
             document: document, options: WorkflowBenchmark.options(executor: executor, server: server))
         let rate: Double
         do {
-            rate = try await measureRate(concurrency: concurrency, seconds: seconds) { inputs in
+            rate = try await measureRate(concurrency: concurrency, seconds: seconds, workflows: workflows) { inputs in
                 let result = try await engine.run(workflowId: StytchFixture.workflowId, inputs: inputs)
                 try WorkflowBenchmark.check(result)
             }
@@ -96,14 +113,14 @@ enum ThroughputBenchmark {
         return rate
     }
 
-    static func bareRate(template: [HTTPRequest], concurrency: Int, seconds: Double) async throws -> Double {
+    static func bareRate(template: [HTTPRequest], concurrency: Int, seconds: Double, workflows: Int? = nil) async throws -> Double {
         var settings = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: nil), decompression: .disabled)
         settings.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
         let rate: Double
         do {
-            rate = try await measureRate(concurrency: concurrency, seconds: seconds) { inputs in
+            rate = try await measureRate(concurrency: concurrency, seconds: seconds, workflows: workflows) { inputs in
                 for (index, original) in template.enumerated() {
                     var headers = HTTPHeaders()
                     for field in original.headers.fields
@@ -140,19 +157,22 @@ enum ThroughputBenchmark {
         return JSONValue.object(body).jsonBytes()
     }
 
-    /// Runs `concurrency` workers for `seconds`, each repeating `body`; returns completions per second.
+    /// Runs `concurrency` workers for `seconds` (or until they have run `workflows` between them),
+    /// each repeating `body`; returns completions per second.
     static func measureRate(
-        concurrency: Int, seconds: Double, _ body: @escaping @Sendable (JSONValue) async throws -> Void
+        concurrency: Int, seconds: Double, workflows: Int? = nil, _ body: @escaping @Sendable (JSONValue) async throws -> Void
     ) async throws -> Double {
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started + .milliseconds(Int(seconds * 1000))
         let completed = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<concurrency {
+            for worker in 0..<concurrency {
+                // With a workflow count, worker k runs its share of it (the first ones one more).
+                let share = workflows.map { $0 / concurrency + (worker < $0 % concurrency ? 1 : 0) }
                 group.addTask {
                     var inputs = InputsCache()
                     var count = 0
-                    while clock.now < deadline {
+                    while share.map({ count < $0 }) ?? (clock.now < deadline) {
                         try await body(inputs.current())
                         count += 1
                     }

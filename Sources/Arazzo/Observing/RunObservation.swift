@@ -15,7 +15,7 @@ final class RunObservation {
     /// The event handler of the current entry (``DocumentRun/run(workflowId:inputs:events:)``).
     private var handler: RunEventObserver?
     /// Random, per session: with the counter it makes run ids unique across sessions.
-    private let prefix: String
+    private lazy var prefix: String = Self.randomPrefix()
     private var counter = 0
     private var frames: [Frame] = []
 
@@ -23,7 +23,6 @@ final class RunObservation {
         var observers = options.observers
         if let logging = RunLogging(logger: options.logger) { observers.append(logging) }
         self.observers = observers
-        prefix = Self.randomPrefix()
     }
 
     /// 16 random hex digits: the run-id prefix of one session.
@@ -37,6 +36,9 @@ final class RunObservation {
         handler = events.map(RunEventObserver.init)
     }
 
+    /// Whether anything receives what is reported.
+    private var isListening: Bool { handler != nil || !observers.isEmpty }
+
     /// The context of the workflow run in progress, when there is one.
     var current: RunEventContext? { frames.last?.context }
 
@@ -45,9 +47,13 @@ final class RunObservation {
     func workflowStarted(_ workflowId: String) -> RunEventContext {
         let parent = frames.last
         counter += 1
-        let context = RunEventContext(
-            runId: "\(prefix)-\(counter)", parentRunId: parent?.context.runId, parentStepId: parent?.stepId,
-            workflowId: workflowId)
+        // Nobody listens (no handler, observer or logger; they are fixed for an entry's whole
+        // stack of runs): the ids would never be read, so none is written.
+        let context = isListening
+            ? RunEventContext(
+                runId: "\(prefix)-\(counter)", parentRunId: parent?.context.runId, parentStepId: parent?.stepId,
+                workflowId: workflowId)
+            : RunEventContext(runId: "", workflowId: workflowId)
         frames.append(Frame(context: context))
         handler?.workflowStarted(context)
         for observer in observers { observer.workflowStarted(context) }
@@ -65,17 +71,20 @@ final class RunObservation {
 
     /// A step attempt of the current workflow run starts.
     func stepStarted(stepId: String, attempt: Int) {
-        let context = stepContext(stepId: stepId, attempt: attempt)
         if !frames.isEmpty {
             frames[frames.count - 1].stepId = stepId
             frames[frames.count - 1].attempt = attempt
         }
+        // Nobody listens (the reused engine's usual case): no context is built.
+        guard isListening else { return }
+        let context = stepContext(stepId: stepId, attempt: attempt)
         handler?.stepStarted(context)
         for observer in observers { observer.stepStarted(context) }
     }
 
     /// A step attempt of the current workflow run finished (`trace` is redacted).
     func stepFinished(_ trace: StepTrace) {
+        guard isListening else { return }
         let context = stepContext(stepId: trace.stepId, attempt: trace.attempt)
         handler?.stepFinished(trace, context: context)
         for observer in observers { observer.stepFinished(trace, context: context) }

@@ -23,7 +23,9 @@ public final class DocumentRun {
         self.engine = engine
         self.plan = plan
         self.diagnostics = diagnostics
-        self.session = RunSession(plan: plan, options: engine.options, redactor: redactor, events: nil)
+        self.session = RunSession(
+            plan: plan, options: engine.options, redactor: redactor, basicAuthorizations: engine.basicAuthorizations, events: nil)
+        session.overrideBaseURLs = engine.overrideBaseURLs
     }
 
     /// Runs `workflowId` with `inputs`: its `dependsOn` closure first, except the workflows that

@@ -14,6 +14,8 @@ struct EnginePlan: Sendable {
     let workflows: [WorkflowKey: CompiledWorkflow]
     /// The contract checks' compiled schemas: once per engine, shared by its runs.
     let contractSchemas = ContractSchemaCache()
+    /// Whether any step has a `dependsOn` (V10): without one, a run records no completed steps.
+    let hasStepDependencies: Bool
 
     init(loaded: LoadedDocument) {
         var workflows: [WorkflowKey: CompiledWorkflow] = [:]
@@ -25,11 +27,12 @@ struct EnginePlan: Sendable {
             }
         }
         self.workflows = workflows
+        hasStepDependencies = workflows.values.contains { workflow in workflow.steps.contains { !$0.dependsOn.isEmpty } }
     }
 }
 
 /// One workflow, ready to run.
-struct CompiledWorkflow: Sendable {
+final class CompiledWorkflow: Sendable {
     let key: WorkflowKey
     let workflowId: String
     let inputsSchema: JSONSchema?
@@ -145,7 +148,7 @@ extension CompiledWorkflow {
 }
 
 /// A step, ready to run.
-struct CompiledStep: Sendable {
+final class CompiledStep: Sendable {
     let stepId: String
     /// The operationId / operationPath / workflowId as written.
     let operationText: String
@@ -286,7 +289,7 @@ struct CompiledReplacement: Sendable {
 }
 
 /// A step or workflow output: `name: <runtime expression>`.
-struct CompiledOutput: Sendable {
+final class CompiledOutput: Sendable {
     let name: String
     let text: String
     let expression: Result<RuntimeExpression, ExpressionError>

@@ -261,10 +261,11 @@ extension RunSession {
 
     /// The base URL for an operation of `sourceName`, without a trailing slash.
     func serverBase(sourceName: String, operation: OpenAPIOperation) -> Result<String, RequestBuildFailure> {
-        let override = options.serverOverrides[sourceName]
         // Overrides are cached by source name, description servers by their own text.
-        let key = override == nil ? (operation.servers.first ?? "") : "\u{1}" + sourceName
-        if let cached = baseURLs[key] { return .success(cached) }
+        if let cached = overrideBaseURLs[sourceName] { return .success(cached) }
+        let override = options.serverOverrides[sourceName]
+        let key = operation.servers.first ?? ""
+        if override == nil, let cached = baseURLs[key] { return .success(cached) }
         var base: String
         if let override {
             base = override
@@ -275,15 +276,42 @@ extension RunSession {
         } else {
             return .failure(RequestBuildFailure(message: "source description '\(sourceName)' declares no servers; give a server override for it (e.g. \(sourceName)=http://127.0.0.1:8080)"))
         }
-        if URLReference.scheme(of: base) == nil, let placeholder = options.executor.placeholderServerURL {
+        switch Self.absoluteBase(base, placeholder: options.executor.placeholderServerURL) {
+        case .success(let absolute): base = absolute
+        case .failure(let relative):
+            return .failure(RequestBuildFailure(message: "the server URL '\(relative.text)' of source description '\(sourceName)' is relative and the description was not loaded over http; give a server override for '\(sourceName)'"))
+        }
+        if override == nil { baseURLs[key] = base } else { overrideBaseURLs[sourceName] = base }
+        return .success(base)
+    }
+
+    /// A server URL that stays relative (no placeholder server to resolve it against).
+    struct RelativeServerURL: Error {
+        var text: String
+    }
+
+    /// `base` resolved against the executor's placeholder server when it is relative, without
+    /// trailing slashes.
+    static func absoluteBase(_ base: String, placeholder: String?) -> Result<String, RelativeServerURL> {
+        var base = base
+        if URLReference.scheme(of: base) == nil, let placeholder {
             base = URLReference.resolve(base, against: placeholder + "/")
         }
-        if URLReference.scheme(of: base) == nil {
-            return .failure(RequestBuildFailure(message: "the server URL '\(base)' of source description '\(sourceName)' is relative and the description was not loaded over http; give a server override for '\(sourceName)'"))
-        }
+        if URLReference.scheme(of: base) == nil { return .failure(RelativeServerURL(text: base)) }
         while base.hasSuffix("/") { base.removeLast() }
-        baseURLs[key] = base
         return .success(base)
+    }
+
+    /// The base URLs of the server overrides that are usable as given, by source name: written
+    /// once per engine (a run's first request of each source resolved its override again).
+    static func overrideBases(_ options: RunOptions) -> [String: String] {
+        var bases: [String: String] = [:]
+        for (sourceName, override) in options.serverOverrides {
+            if case .success(let base) = absoluteBase(override, placeholder: options.executor.placeholderServerURL) {
+                bases[sourceName] = base
+            }
+        }
+        return bases
     }
 
     /// Applies payload replacements to a JSON (or form) payload: each target is a JSON Pointer by

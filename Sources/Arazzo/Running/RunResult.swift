@@ -234,9 +234,27 @@ public struct StepTrace: Sendable, Codable {
     /// 1 for the first attempt, 2 for the first retry, ...
     public var attempt: Int
     /// The request sent (secrets redacted); nil for workflow steps or when it could not be built.
-    public var request: HTTPRequest?
+    public var request: HTTPRequest? {
+        get {
+            guard let owed, owed.request, let storedRequest else { return storedRequest }
+            return owed.redactor.redact(storedRequest)
+        }
+        set {
+            storedRequest = newValue
+            owed?.request = false
+        }
+    }
     /// The response received (secrets redacted).
-    public var response: HTTPResponse?
+    public var response: HTTPResponse? {
+        get {
+            guard let owed, owed.response, let storedResponse else { return storedResponse }
+            return owed.redactor.redact(storedResponse)
+        }
+        set {
+            storedResponse = newValue
+            owed?.response = false
+        }
+    }
     /// Why no response arrived, when none did.
     public var transportError: TransportError?
     /// What an AsyncAPI step (Arazzo 1.1) sent or received, or why it could not (secrets
@@ -245,7 +263,16 @@ public struct StepTrace: Sendable, Codable {
     /// Each success criterion's verdict, in order.
     public var criteria: [CriterionVerdict]
     /// The step's outputs (those that resolved).
-    public var outputs: JSONObject
+    public var outputs: JSONObject {
+        get {
+            guard let owed, owed.outputs else { return storedOutputs }
+            return owed.redactor.redact(storedOutputs)
+        }
+        set {
+            storedOutputs = newValue
+            owed?.outputs = false
+        }
+    }
     /// What happened next (written in reports as `next`, `end`, `goto step X`, `goto workflow X`,
     /// `retry after 2s`, `fail`, or empty for a step a retry action ran on the side).
     public var action: StepAction
@@ -262,6 +289,29 @@ public struct StepTrace: Sendable, Codable {
     /// conform, when checks are off, and for workflow and AsyncAPI steps.
     public var contract: [ContractFinding] = []
 
+    private var storedRequest: HTTPRequest?
+    private var storedResponse: HTTPResponse?
+    private var storedOutputs: JSONObject
+    /// The redaction the request, response and outputs still owe (decision PB1): the run records
+    /// a trace with its redactor, and the values are redacted each time they are read — every
+    /// read goes through the getters above. A value set after recording owes none.
+    private var owed: OwedRedaction?
+
+    private struct OwedRedaction: Sendable {
+        let redactor: Redactor
+        var request: Bool
+        var response: Bool
+        var outputs: Bool
+    }
+
+    /// Makes the request, response and outputs read redacted by `redactor` from now on; the
+    /// same values as assigning their redacted forms now (decision PB1), without the scan of
+    /// two bodies and the outputs for the traces nobody reads.
+    mutating func redactOnRead(with redactor: Redactor) {
+        owed = OwedRedaction(
+            redactor: redactor, request: storedRequest != nil, response: storedResponse != nil, outputs: !storedOutputs.isEmpty)
+    }
+
     /// Creates a trace.
     public init(
         stepId: String, operation: String, attempt: Int, request: HTTPRequest? = nil, response: HTTPResponse? = nil,
@@ -272,11 +322,11 @@ public struct StepTrace: Sendable, Codable {
         self.stepId = stepId
         self.operation = operation
         self.attempt = attempt
-        self.request = request
-        self.response = response
+        self.storedRequest = request
+        self.storedResponse = response
         self.transportError = transportError
         self.criteria = criteria
-        self.outputs = outputs
+        self.storedOutputs = outputs
         self.action = action
         self.actionName = actionName
         self.notes = notes
@@ -295,12 +345,12 @@ public struct StepTrace: Sendable, Codable {
         stepId = try c.decode(String.self, forKey: .stepId)
         operation = try c.decode(String.self, forKey: .operation)
         attempt = try c.decode(Int.self, forKey: .attempt)
-        request = try c.decodeIfPresent(HTTPRequest.self, forKey: .request)
-        response = try c.decodeIfPresent(HTTPResponse.self, forKey: .response)
+        storedRequest = try c.decodeIfPresent(HTTPRequest.self, forKey: .request)
+        storedResponse = try c.decodeIfPresent(HTTPResponse.self, forKey: .response)
         transportError = try c.decodeIfPresent(TransportError.self, forKey: .transportError)
         message = try c.decodeIfPresent(MessageTrace.self, forKey: .message)
         criteria = try c.decode([CriterionVerdict].self, forKey: .criteria)
-        outputs = try c.decode(JSONValue.self, forKey: .outputs).objectValue ?? [:]
+        storedOutputs = try c.decode(JSONValue.self, forKey: .outputs).objectValue ?? [:]
         action = try c.decode(StepAction.self, forKey: .action)
         actionName = try c.decodeIfPresent(String.self, forKey: .actionName)
         notes = try c.decode([String].self, forKey: .notes)

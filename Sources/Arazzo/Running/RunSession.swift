@@ -63,11 +63,32 @@ final class RunSession {
 
     /// Resolved base URLs per source name (server override or the operation's server).
     var baseURLs: [String: String] = [:]
+    /// Resolved base URLs of the sources with a server override, by source name.
+    var overrideBaseURLs: [String: String] = [:]
     /// The tracer the run's spans go to (RunTracing.swift), read when the run starts; nil when
     /// none records.
-    lazy var tracer: (any Tracer)? = Self.activeTracer()
+    var tracer: (any Tracer)? {
+        readTracer()
+        return activeTracer
+    }
+    /// Whether a tracer records: what the per-step hooks test first, without copying the
+    /// tracer out (a lazy optional existential was copied at every read).
+    var isTracing: Bool {
+        readTracer()
+        return activeTracer != nil
+    }
+    private var tracerRead = false
+    private var activeTracer: (any Tracer)?
+    private func readTracer() {
+        guard !tracerRead else { return }
+        activeTracer = Self.activeTracer()
+        tracerRead = true
+    }
 
-    init(plan: EnginePlan, options: RunOptions, redactor: Redactor, events: (@Sendable (RunEvent) -> Void)?) {
+    init(
+        plan: EnginePlan, options: RunOptions, redactor: Redactor, basicAuthorizations: [Credential: String] = [:],
+        events: (@Sendable (RunEvent) -> Void)?
+    ) {
         self.plan = plan
         self.options = options
         let observation = RunObservation(options: options)
@@ -76,7 +97,8 @@ final class RunSession {
         let clock = RunClock(options.clock)
         self.security = SecurityApplier(
             credentials: options.credentials, tokens: TokenCache(clock: clock, oauth: options.oauth), executor: options.executor,
-            timeout: options.limits.requestTimeout, maxBytes: options.limits.maxResponseBytes)
+            timeout: options.limits.requestTimeout, maxBytes: options.limits.maxResponseBytes,
+            basicAuthorizations: basicAuthorizations)
         self.redactor = redactor
         self.clock = clock
         self.deadline = options.limits.runDeadline.map { clock.now + $0 }
@@ -177,6 +199,8 @@ final class RunSession {
     /// Records a finished attempt: secrets removed, appended, announced.
     func record(_ trace: StepTrace, into result: inout RunResult) {
         var redacted = trace
+        // Read once: each read of the session's property copied the redactor.
+        let redactor = self.redactor
         // Nothing secret is known yet (no credentials, password inputs or secret outputs so far):
         // only credential headers a document wrote itself can need hiding, so the value scan of
         // bodies, outputs and messages is skipped — it cost about a tenth of a step.
@@ -184,9 +208,9 @@ final class RunSession {
             if let request = trace.request { redacted.request?.headers = redactor.redact(request.headers) }
             if let response = trace.response { redacted.response?.headers = redactor.redact(response.headers) }
         } else {
-            redacted.request = trace.request.map { redactor.redact($0) }
-            redacted.response = trace.response.map { redactor.redact($0) }
-            redacted.outputs = redactor.redact(trace.outputs)
+            // The request, response and outputs are redacted when read (decision PB1): the scan
+            // of both bodies was most of recording a step, and most traces are never read.
+            redacted.redactOnRead(with: redactor)
             if var message = trace.message {
                 // A message is redacted as an HTTP body is: every secret value, wherever it is.
                 if var carried = message.message {
@@ -206,10 +230,10 @@ final class RunSession {
                 redacted.message = message
             }
             redacted.notes = trace.notes.map { redactor.redact($0) }
-            redacted.criteria = trace.criteria.map { verdict in
-                var v = verdict
-                v.explanation = redactor.redact(verdict.explanation)
-                return v
+            if !trace.criteria.isEmpty {
+                // Redacted when read (decision PB1): most explanations are never read.
+                let redact: @Sendable (String) -> String = { redactor.redact($0) }
+                for index in redacted.criteria.indices { redacted.criteria[index].transformExplanation(redact) }
             }
             if var error = trace.transportError {
                 error.message = redactor.redact(error.message)
@@ -365,6 +389,9 @@ final class RunSession {
 
     /// Records that a step of `workflow` completed, or did not (its latest execution counts).
     func noteCompletion(of stepId: String, in workflow: WorkflowKey, succeeded ok: Bool, into local: inout Set<String>) {
+        // Only `dependsOn` reads these: a document without one keeps no record (hashing the
+        // workflow's key and the step id was a step's bookkeeping).
+        guard plan.hasStepDependencies else { return }
         if ok {
             local.insert(stepId)
             completedSteps[workflow, default: []].insert(stepId)
@@ -415,6 +442,7 @@ final class RunSession {
     func evaluateOutputs(_ outputs: [CompiledOutput], context: EvaluationContext, ranSteps: Set<String>?, warn: Bool) -> (JSONObject, [String]) {
         var values = JSONObject()
         var warnings: [String] = []
+        let scope: any ExpressionContext = context  // boxed once, not per output
         for output in outputs {
             if let selection = output.selection {
                 switch selection.evaluate(in: context) {
@@ -426,7 +454,7 @@ final class RunSession {
             }
             switch output.expression {
             case .success(let expression):
-                switch expression.evaluate(in: context) {
+                switch expression.evaluate(in: scope) {
                 case .success(let value): values[output.name] = value
                 case .failure(let unresolved):
                     guard warn else { continue }
@@ -437,7 +465,7 @@ final class RunSession {
                     }
                 }
             case .failure(let error):
-                if let template = output.template, case .success(let text) = template.render(in: context) {
+                if let template = output.template, case .success(let text) = template.render(in: scope) {
                     values[output.name] = .string(text)
                 } else if warn {
                     warnings.append("output '\(output.name)' omitted: `\(output.text)` is not a runtime expression (\(error.message))")

@@ -51,7 +51,7 @@ extension RunSession {
 
     /// Runs `body` (one workflow run) inside a `workflow <id>` span that ends with its outcome.
     func traced(_ workflow: CompiledWorkflow, depth: Int, _ body: () async -> RunResult) async -> RunResult {
-        guard let tracer else { return await body() }
+        guard isTracing, let tracer else { return await body() }
         let span = tracer.startSpan("workflow \(workflow.workflowId)", ofKind: .internal)
         span.attributes[RunSpanAttribute.workflowId] = workflow.workflowId
         span.attributes[RunSpanAttribute.document] = Self.withoutUserInfo(workflow.key.unitURL)
@@ -76,7 +76,7 @@ extension RunSession {
     func traced(
         _ step: CompiledStep, of workflow: CompiledWorkflow, attempt: Int, _ body: () async -> StepExecution
     ) async -> StepExecution {
-        guard let tracer else { return await body() }
+        guard isTracing, let tracer else { return await body() }
         let span = tracer.startSpan("step \(step.stepId)", ofKind: .internal)
         span.attributes[RunSpanAttribute.workflowId] = workflow.workflowId
         span.attributes[RunSpanAttribute.stepId] = step.stepId
@@ -131,7 +131,7 @@ extension RunSession {
     /// executor propagates it, and its redacted URL for executors that trace or log it. The
     /// request the run records is the one before this.
     func outgoing(_ request: HTTPRequest) -> HTTPRequest {
-        guard let tracer else { return request }
+        guard isTracing, let tracer else { return request }
         var sent = request.injecting(InstrumentationContext.current ?? .topLevel, through: tracer)
         sent.redactedURL = redactor.redactURL(request.url)
         return sent

@@ -252,11 +252,14 @@ extension RunSession {
     /// Success criteria (all must pass; none means success once a response arrived, A11), then
     /// outputs (computed on failure too, for debugging and onFailure criteria).
     func evaluateCriteriaAndOutputs(_ step: CompiledStep, context: EvaluationContext, execution: inout StepExecution, hasResponse: Bool) {
+        // Boxed once: each call taking `any ExpressionContext` boxed the context anew (a heap
+        // copy of it per criterion and per output).
+        let scope: any ExpressionContext = context
         if hasResponse {
             var passed = true
             var firstFailure: CriterionVerdict?
             for criterion in step.criteria {
-                let verdict = criterion.evaluate(in: context)
+                let verdict = criterion.evaluate(in: scope)
                 execution.trace.criteria.append(verdict)
                 if !verdict.passed {
                     passed = false
@@ -283,13 +286,13 @@ extension RunSession {
             }
             switch output.expression {
             case .success(let expression):
-                switch expression.evaluate(in: context) {
+                switch expression.evaluate(in: scope) {
                 case .success(let value): execution.outputs[output.name] = value
                 case .failure(let unresolved):
                     if execution.succeeded { execution.trace.notes.append("output \(output.name) unresolved: \(unresolved.reason)") }
                 }
             case .failure(let error):
-                if let template = output.template, case .success(let text) = template.render(in: context) {
+                if let template = output.template, case .success(let text) = template.render(in: scope) {
                     execution.outputs[output.name] = .string(text)
                 } else {
                     execution.trace.notes.append("output \(output.name) is not a runtime expression: \(error.message)")

@@ -8,27 +8,48 @@ import ArazzoDiagnostics
 /// templates and criteria parsed), so an engine can run many times cheaply and concurrently.
 public struct WorkflowEngine: Sendable {
     /// The document the engine runs.
-    public let document: LoadedDocument
+    public var document: LoadedDocument { storage.document }
     /// How it runs.
-    public let options: RunOptions
-    let plan: EnginePlan
+    public var options: RunOptions { storage.options }
+    var plan: EnginePlan { storage.plan }
     /// The credentials' secrets and the document's names, prepared once (each run copies it and
     /// adds its own secrets).
-    let redactor: Redactor
+    var redactor: Redactor { storage.redactor }
+    /// The bound Basic credentials' header values, written once (each run's requests send them).
+    var basicAuthorizations: [Credential: String] { storage.basicAuthorizations }
+    /// The server overrides' base URLs, resolved once (each run's first request of a source used to).
+    var overrideBaseURLs: [String: String] { storage.overrideBaseURLs }
+
+    /// Everything the engine holds, behind one reference: every run copies the engine (into
+    /// its ``DocumentRun``), and a copy of the fields themselves retained each of them.
+    private final class Storage: Sendable {
+        let document: LoadedDocument
+        let options: RunOptions
+        let plan: EnginePlan
+        let redactor: Redactor
+        let basicAuthorizations: [Credential: String]
+        /// The server overrides' base URLs, resolved once.
+        let overrideBaseURLs: [String: String]
+
+        init(document: LoadedDocument, options: RunOptions, plan: EnginePlan) {
+            self.document = document
+            self.options = options
+            self.plan = plan
+            redactor = Redactor(secrets: options.credentials.secrets, names: Redactor.documentNames(in: document))
+            basicAuthorizations = SecurityApplier.basicAuthorizations(for: options.credentials)
+            overrideBaseURLs = RunSession.overrideBases(options)
+        }
+    }
+
+    private let storage: Storage
 
     /// Compiles `document` for running with `options`.
     public init(document: LoadedDocument, options: RunOptions) {
-        self.document = document
-        self.options = options
-        self.plan = EnginePlan(loaded: document)
-        self.redactor = Redactor(secrets: options.credentials.secrets, names: Redactor.documentNames(in: document))
+        storage = Storage(document: document, options: options, plan: EnginePlan(loaded: document))
     }
 
     private init(document: LoadedDocument, options: RunOptions, plan: EnginePlan) {
-        self.document = document
-        self.options = options
-        self.plan = plan
-        self.redactor = Redactor(secrets: options.credentials.secrets, names: Redactor.documentNames(in: document))
+        storage = Storage(document: document, options: options, plan: plan)
     }
 
     /// The same compiled document with other options (the plan does not depend on them).

@@ -26,49 +26,94 @@ struct Redactor: Sendable {
     /// The shortest secret (in characters) searched for in text.
     static let minimumSearchLength = 6
 
-    /// The byte strings to hide, longest first (so a value that contains another is hidden whole).
-    private var needles: [[UInt8]] = []
-    /// Per needle: whether it is a secret spelled like a document name, which wording keeps
-    /// where it stands as a name.
-    private var nameLike: [Bool] = []
-    private var known: Set<[UInt8]> = []
-    /// Indices into `needles` by first byte: the scan looks only at candidates that can match.
-    private var byFirstByte: [[Int]] = Array(repeating: [], count: 256)
-    /// Whether any needle starts with a byte: the scan's per-byte test. Looking a byte up in
-    /// `byFirstByte` itself retains and releases an array per byte of every body.
-    private var startsNeedle: [Bool] = Array(repeating: false, count: 256)
-    /// The length of the shortest needle, and which bytes occur within the first `shortest` bytes
-    /// of any needle: when the byte `shortest - 1` ahead is none of those, no needle can start at
-    /// any of the next `shortest` positions, and the scan skips them (the set form of Horspool's
-    /// rule). Secrets are long and mostly unlike JSON punctuation, so bodies are mostly skipped.
-    private var shortest = 0
-    private var inPrefix: [Bool] = Array(repeating: false, count: 256)
-    /// Secrets below the search length, with their percent-encoded forms: matched against whole
-    /// fields only.
-    private var shortSecrets: Set<String> = []
+    /// The search tables, shared by every copy: a run copies the engine's redactor, and the
+    /// run loop reads it for every recorded value, so a copy is one reference (the tables are
+    /// rebuilt, never changed, when a new secret arrives — rare next to the reads).
+    private var tables: Tables
     /// Every secret given to ``add(_:)`` so far, as given.
     private var seen: Set<String> = []
-    /// Names the document declares (see ``documentNames(in:)``).
-    private let names: Set<String>
     /// Header names (lower-cased) whose whole value is secret.
     private(set) var secretHeaders: Set<String> = ["authorization", "proxy-authorization"]
 
+    /// What the scan reads, derived from the secrets' byte forms; immutable once built.
+    private final class Tables: Sendable {
+        /// The byte strings to hide, longest first (so a value that contains another is hidden whole).
+        let needles: [[UInt8]]
+        /// Per needle: whether it is a secret spelled like a document name, which wording keeps
+        /// where it stands as a name.
+        let nameLike: [Bool]
+        let known: Set<[UInt8]>
+        /// Indices into `needles` by first byte: the scan looks only at candidates that can match.
+        let byFirstByte: [[Int]]
+        /// Whether any needle starts with a byte: the scan's per-byte test. Looking a byte up in
+        /// `byFirstByte` itself retains and releases an array per byte of every body.
+        let startsNeedle: [Bool]
+        /// The length of the shortest needle, and which bytes occur within the first `shortest`
+        /// bytes of any needle: when the byte `shortest - 1` ahead is none of those, no needle can
+        /// start at any of the next `shortest` positions, and the scan skips them (the set form of
+        /// Horspool's rule). Secrets are long and mostly unlike JSON punctuation, so bodies are
+        /// mostly skipped.
+        let shortest: Int
+        let inPrefix: [Bool]
+        /// Secrets below the search length, with their percent-encoded forms: matched against
+        /// whole fields only.
+        let shortSecrets: Set<String>
+        /// Names the document declares (see ``documentNames(in:)``).
+        let names: Set<String>
+
+        init(known: Set<[UInt8]>, shortSecrets: Set<String>, names: Set<String>) {
+            self.known = known
+            self.shortSecrets = shortSecrets
+            self.names = names
+            let needles = known.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+            self.needles = needles
+            nameLike = needles.map { needle in
+                let text = String(decoding: needle, as: UTF8.self)
+                // A number is a value, never a name, wherever it stands.
+                return names.contains(text) && Double(text) == nil
+            }
+            var byFirstByte: [[Int]] = Array(repeating: [], count: 256)
+            var startsNeedle = Array(repeating: false, count: 256)
+            for (index, needle) in needles.enumerated() {
+                if let first = needle.first {
+                    byFirstByte[Int(first)].append(index)
+                    startsNeedle[Int(first)] = true
+                }
+            }
+            self.byFirstByte = byFirstByte
+            self.startsNeedle = startsNeedle
+            let shortest = needles.map(\.count).min() ?? 0
+            self.shortest = shortest
+            var inPrefix = Array(repeating: false, count: 256)
+            for needle in needles {
+                for byte in needle.prefix(shortest) { inPrefix[Int(byte)] = true }
+            }
+            self.inPrefix = inPrefix
+        }
+    }
+
+    private var needles: [[UInt8]] { tables.needles }
+    private var shortSecrets: Set<String> { tables.shortSecrets }
+
     /// A redactor for `secrets`, keeping `names` (the document's own names) in the engine's wording.
     init(secrets: [String] = [], names: Set<String> = []) {
-        self.names = names
+        tables = Tables(known: [], shortSecrets: [], names: names)
         add(secrets)
     }
 
     /// Adds secrets (and their derived encodings). A secret shorter than
     /// ``minimumSearchLength`` is kept for whole-field matching only.
     mutating func add(_ secrets: [String]) {
-        var added = false
+        var known: Set<[UInt8]>?
+        var short: Set<String>?
         // The credentials of every request are added again at every step: a secret seen before
         // has all its forms already (deriving them again was a step's Base64 and hashing).
         for secret in secrets where !secret.isEmpty && firstSight(secret) {
             guard secret.count >= Self.minimumSearchLength else {
-                for form in [secret, PercentEncoding.encode(secret), PercentEncoding.encode(secret, allowing: .form)] {
-                    shortSecrets.insert(form)
+                for form in [secret, PercentEncoding.encode(secret), PercentEncoding.encode(secret, allowing: .form)]
+                where !(short ?? tables.shortSecrets).contains(form) {
+                    if short == nil { short = tables.shortSecrets }
+                    short?.insert(form)
                 }
                 continue
             }
@@ -76,29 +121,13 @@ struct Redactor: Sendable {
             for form in [secret, Base64.encode(Array(secret.utf8)), PercentEncoding.encode(secret),
                          PercentEncoding.encode(secret, allowing: .form), jsonEscaped] {
                 let bytes = Array(form.utf8)
-                if known.insert(bytes).inserted { added = true }
+                guard !(known ?? tables.known).contains(bytes) else { continue }
+                if known == nil { known = tables.known }
+                known?.insert(bytes)
             }
         }
-        guard added else { return }
-        needles = known.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
-        nameLike = needles.map { needle in
-            let text = String(decoding: needle, as: UTF8.self)
-            // A number is a value, never a name, wherever it stands.
-            return names.contains(text) && Double(text) == nil
-        }
-        byFirstByte = Array(repeating: [], count: 256)
-        startsNeedle = Array(repeating: false, count: 256)
-        for (index, needle) in needles.enumerated() {
-            if let first = needle.first {
-                byFirstByte[Int(first)].append(index)
-                startsNeedle[Int(first)] = true
-            }
-        }
-        shortest = needles.map(\.count).min() ?? 0
-        inPrefix = Array(repeating: false, count: 256)
-        for needle in needles {
-            for byte in needle.prefix(shortest) { inPrefix[Int(byte)] = true }
-        }
+        guard known != nil || short != nil else { return }
+        tables = Tables(known: known ?? tables.known, shortSecrets: short ?? tables.shortSecrets, names: tables.names)
     }
 
     /// Records `secret` as seen; false when it was seen before.
@@ -195,12 +224,15 @@ struct Redactor: Sendable {
     /// looked up by first byte, longest first). In `wording`, a name-like secret standing as a
     /// name is kept.
     private func redacted(_ bytes: UnsafeBufferPointer<UInt8>, wording: Bool) -> [UInt8]? {
+        let tables = self.tables
+        let needles = tables.needles, inPrefix = tables.inPrefix, startsNeedle = tables.startsNeedle
+        let byFirstByte = tables.byFirstByte, nameLike = tables.nameLike
         var output: [UInt8]?
         var copied = 0
         var i = 0
         let count = bytes.count
         // Needles are never empty (secrets are at least `minimumSearchLength` long), so `shortest` ≥ 1.
-        let window = max(1, shortest)
+        let window = max(1, tables.shortest)
         while i + window <= count {
             guard inPrefix[Int(bytes[i + window - 1])] else {
                 i += window

@@ -23,6 +23,25 @@ struct SecurityApplier: Sendable {
     let executor: any StepExecutor
     let timeout: Duration
     let maxBytes: Int
+    /// The `Authorization` value of each bound Basic credential, written once per engine
+    /// (``basicAuthorizations(for:)``): every request of every run sends it.
+    var basicAuthorizations: [Credential: String] = [:]
+
+    /// The `Authorization` header value of each Basic credential in `credentials`.
+    static func basicAuthorizations(for credentials: Credentials) -> [Credential: String] {
+        var values: [Credential: String] = [:]
+        for credential in Array(credentials.sources.values) + Array(credentials.schemes.values) {
+            if case .basic(let username, let password) = credential, values[credential] == nil {
+                values[credential] = basicAuthorization(username: username, password: password)
+            }
+        }
+        return values
+    }
+
+    /// `Basic base64(username:password)` (RFC 7617).
+    static func basicAuthorization(username: String, password: String) -> String {
+        "Basic " + Base64.encode(Array((username + ":" + password).utf8))
+    }
 
     func apply(operation: OpenAPIOperation, document: OpenAPIDocument, sourceName: String) async -> AppliedSecurity {
         var applied = AppliedSecurity()
@@ -99,7 +118,7 @@ struct SecurityApplier: Sendable {
     private func applyOne(_ credential: Credential, scheme: SecurityScheme?, scopes: [String], to applied: inout AppliedSecurity) async {
         switch credential {
         case .basic(let username, let password):
-            let value = "Basic " + Base64.encode(Array((username + ":" + password).utf8))
+            let value = basicAuthorizations[credential] ?? Self.basicAuthorization(username: username, password: password)
             applied.headers.append(("Authorization", value))
             applied.secretHeaders.append("Authorization")
         case .bearer(let token):
