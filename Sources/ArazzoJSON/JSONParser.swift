@@ -58,11 +58,15 @@ private struct JSONTextParser {
     private let maxDepth: Int
     private var index = 0
 
-    /// Open containers, innermost last. Arrays and objects are kept in separate stacks so that
-    /// appending to the innermost one mutates it in place.
+    /// Open containers, innermost last, with where each one's elements or members begin in the
+    /// flat stacks below. A container's contents stay on those stacks until it closes, and only
+    /// then become its array or object, allocated at their final size: growing each one element by
+    /// element reallocated its storage at every power of two (decision PA3).
     private var kinds: [Bool] = []  // true = object
-    private var arrays: [[JSONValue]] = []
-    private var objects: [JSONObject] = []
+    private var starts: [Int] = []
+    private var elements: [JSONValue] = []
+    private var members: [(key: String, value: JSONValue)] = []
+    /// The name of the member being read, one per open object.
     private var keys: [String] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
@@ -123,7 +127,7 @@ private struct JSONTextParser {
                     value = .object(JSONObject())
                 } else {
                     kinds.append(true)
-                    objects.append(JSONObject())
+                    starts.append(members.count)
                     keys.append(try parseKey())
                     continue nextValue
                 }
@@ -136,7 +140,7 @@ private struct JSONTextParser {
                     value = .array([])
                 } else {
                     kinds.append(false)
-                    arrays.append([])
+                    starts.append(elements.count)
                     continue nextValue
                 }
             case UInt8(ascii: "\""):
@@ -161,7 +165,7 @@ private struct JSONTextParser {
                 skipWhitespace()
                 let separator = index < bytes.count ? bytes[index] : 0
                 if isObject {
-                    objects[objects.count - 1][keys.removeLast()] = value
+                    members.append((keys.removeLast(), value))
                     if separator == UInt8(ascii: ",") {
                         index += 1
                         skipWhitespace()
@@ -176,9 +180,9 @@ private struct JSONTextParser {
                     }
                     index += 1
                     kinds.removeLast()
-                    value = .object(objects.removeLast())
+                    value = .object(closeObject())
                 } else {
-                    arrays[arrays.count - 1].append(value)
+                    elements.append(value)
                     if separator == UInt8(ascii: ",") {
                         index += 1
                         skipWhitespace()
@@ -192,7 +196,9 @@ private struct JSONTextParser {
                     }
                     index += 1
                     kinds.removeLast()
-                    value = .array(arrays.removeLast())
+                    let start = starts.removeLast()
+                    value = .array(Array(elements[start...]))
+                    elements.removeSubrange(start...)
                 }
             }
             break
@@ -202,6 +208,18 @@ private struct JSONTextParser {
             throw Failure(message: "unexpected text after the JSON value", offset: index)
         }
         return value
+    }
+
+    /// The innermost open object's members as one object, taken off the member stacks. Assigned
+    /// one by one, so a repeated key keeps its first position and takes the last value.
+    private mutating func closeObject() -> JSONObject {
+        let start = starts.removeLast()
+        var object = JSONObject(minimumCapacity: members.count - start)
+        for member in members[start...] {
+            object[member.key] = member.value
+        }
+        members.removeSubrange(start...)
+        return object
     }
 
     /// Checks that one more container fits within `maxDepth` (open, non-empty containers are
