@@ -72,6 +72,13 @@ private struct JSONTextParser {
     init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        // Room for a typical API body's nesting and members, so the stacks do not regrow at every
+        // power of two on each parse (decision PA3).
+        kinds.reserveCapacity(16)
+        starts.reserveCapacity(16)
+        keys.reserveCapacity(16)
+        elements.reserveCapacity(32)
+        members.reserveCapacity(64)
     }
 
     private struct Failure: Error {
@@ -196,9 +203,7 @@ private struct JSONTextParser {
                     }
                     index += 1
                     kinds.removeLast()
-                    let start = starts.removeLast()
-                    value = .array(Array(elements[start...]))
-                    elements.removeSubrange(start...)
+                    value = .array(closeArray())
                 }
             }
             break
@@ -214,12 +219,31 @@ private struct JSONTextParser {
     /// one by one, so a repeated key keeps its first position and takes the last value.
     private mutating func closeObject() -> JSONObject {
         let start = starts.removeLast()
-        var object = JSONObject(minimumCapacity: members.count - start)
-        for member in members[start...] {
+        let count = members.count - start
+        var object = JSONObject(minimumCapacity: count)
+        for i in start..<members.count {
+            // Moved out (a placeholder left behind), not copied: no reference counting per member.
+            var member: (key: String, value: JSONValue) = ("", .null)
+            swap(&member, &members[i])
             object[member.key] = member.value
         }
-        members.removeSubrange(start...)
+        members.removeLast(count)
         return object
+    }
+
+    /// The innermost open array's elements as one array, taken off the element stack.
+    private mutating func closeArray() -> [JSONValue] {
+        let start = starts.removeLast()
+        let count = elements.count - start
+        var array: [JSONValue] = []
+        array.reserveCapacity(count)
+        for i in start..<elements.count {
+            var element = JSONValue.null
+            swap(&element, &elements[i])
+            array.append(element)
+        }
+        elements.removeLast(count)
+        return array
     }
 
     /// Checks that one more container fits within `maxDepth` (open, non-empty containers are
