@@ -220,15 +220,39 @@ private struct JSONTextParser {
     private mutating func closeObject() -> JSONObject {
         let start = starts.removeLast()
         let count = members.count - start
-        var object = JSONObject(minimumCapacity: count)
+        var keys = ContiguousArray<String>()
+        var values = ContiguousArray<JSONValue>()
+        keys.reserveCapacity(count)
+        values.reserveCapacity(count)
         for i in start..<members.count {
             // Moved out (a placeholder left behind), not copied: no reference counting per member.
             var member: (key: String, value: JSONValue) = ("", .null)
             swap(&member, &members[i])
-            object[member.key] = member.value
+            keys.append(member.key)
+            values.append(member.value)
         }
         members.removeLast(count)
+        // A small object without a repeated name (the usual case) takes the two arrays as its
+        // storage; OrderedDictionary keeps no hash table below 16 members. Others are assigned
+        // member by member, which applies the repeated-name rule.
+        if count < 16 && !Self.repeatsAName(keys) {
+            return JSONObject(uncheckedUniqueKeys: keys, values: values)
+        }
+        var object = JSONObject(minimumCapacity: count)
+        for i in 0..<count {
+            object[keys[i]] = values[i]
+        }
         return object
+    }
+
+    /// Whether two of `keys` are equal (as Swift strings, as OrderedDictionary compares them).
+    private static func repeatsAName(_ keys: ContiguousArray<String>) -> Bool {
+        var i = 1
+        while i < keys.count {
+            for j in 0..<i where keys[i] == keys[j] { return true }
+            i += 1
+        }
+        return false
     }
 
     /// The innermost open array's elements as one array, taken off the element stack.

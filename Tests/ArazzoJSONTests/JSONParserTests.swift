@@ -108,6 +108,14 @@ func nestedAssemblyAndLargeObjects() throws {
     #expect(object["k3"]?.objectValue?.count == 1)
     #expect(object["k19"] == [7])
     #expect(object["k0"] == 0)
+
+    // Names equal as Swift strings (canonically equivalent) are the same member, as before.
+    guard case .object(let canonical) = try JSONValue(parsing: #"{"\u00e9":1,"z":0,"e\u0301":2}"#) else {
+        Issue.record("not an object"); return
+    }
+    #expect(canonical.count == 2)
+    #expect(canonical.keys.first.map { Array($0.unicodeScalars) } == ["\u{E9}"])
+    #expect(canonical["\u{E9}"] == 2)
 }
 
 @Test("a UTF-8 byte-order mark is skipped")
