@@ -58,16 +58,27 @@ private struct JSONTextParser {
     private let maxDepth: Int
     private var index = 0
 
-    /// Open containers, innermost last. Arrays and objects are kept in separate stacks so that
-    /// appending to the innermost one mutates it in place.
+    /// Open containers, innermost last, with where each one's elements or members begin in the
+    /// flat stacks below. A container's contents stay on those stacks until it closes, and only
+    /// then become its array or object, allocated at their final size: growing each one element by
+    /// element reallocated its storage at every power of two (decision PA3).
     private var kinds: [Bool] = []  // true = object
-    private var arrays: [[JSONValue]] = []
-    private var objects: [JSONObject] = []
+    private var starts: [Int] = []
+    private var elements: [JSONValue] = []
+    private var members: [(key: String, value: JSONValue)] = []
+    /// The name of the member being read, one per open object.
     private var keys: [String] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        // Room for a typical API body's nesting and members, so the stacks do not regrow at every
+        // power of two on each parse (decision PA3).
+        kinds.reserveCapacity(16)
+        starts.reserveCapacity(16)
+        keys.reserveCapacity(16)
+        elements.reserveCapacity(32)
+        members.reserveCapacity(64)
     }
 
     private struct Failure: Error {
@@ -123,7 +134,7 @@ private struct JSONTextParser {
                     value = .object(JSONObject())
                 } else {
                     kinds.append(true)
-                    objects.append(JSONObject())
+                    starts.append(members.count)
                     keys.append(try parseKey())
                     continue nextValue
                 }
@@ -136,7 +147,7 @@ private struct JSONTextParser {
                     value = .array([])
                 } else {
                     kinds.append(false)
-                    arrays.append([])
+                    starts.append(elements.count)
                     continue nextValue
                 }
             case UInt8(ascii: "\""):
@@ -161,7 +172,7 @@ private struct JSONTextParser {
                 skipWhitespace()
                 let separator = index < bytes.count ? bytes[index] : 0
                 if isObject {
-                    objects[objects.count - 1][keys.removeLast()] = value
+                    members.append((keys.removeLast(), value))
                     if separator == UInt8(ascii: ",") {
                         index += 1
                         skipWhitespace()
@@ -176,9 +187,9 @@ private struct JSONTextParser {
                     }
                     index += 1
                     kinds.removeLast()
-                    value = .object(objects.removeLast())
+                    value = .object(closeObject())
                 } else {
-                    arrays[arrays.count - 1].append(value)
+                    elements.append(value)
                     if separator == UInt8(ascii: ",") {
                         index += 1
                         skipWhitespace()
@@ -192,7 +203,7 @@ private struct JSONTextParser {
                     }
                     index += 1
                     kinds.removeLast()
-                    value = .array(arrays.removeLast())
+                    value = .array(closeArray())
                 }
             }
             break
@@ -202,6 +213,61 @@ private struct JSONTextParser {
             throw Failure(message: "unexpected text after the JSON value", offset: index)
         }
         return value
+    }
+
+    /// The innermost open object's members as one object, taken off the member stacks. Assigned
+    /// one by one, so a repeated key keeps its first position and takes the last value.
+    private mutating func closeObject() -> JSONObject {
+        let start = starts.removeLast()
+        let count = members.count - start
+        var keys = ContiguousArray<String>()
+        var values = ContiguousArray<JSONValue>()
+        keys.reserveCapacity(count)
+        values.reserveCapacity(count)
+        for i in start..<members.count {
+            // Moved out (a placeholder left behind), not copied: no reference counting per member.
+            var member: (key: String, value: JSONValue) = ("", .null)
+            swap(&member, &members[i])
+            keys.append(member.key)
+            values.append(member.value)
+        }
+        members.removeLast(count)
+        // A small object without a repeated name (the usual case) takes the two arrays as its
+        // storage; OrderedDictionary keeps no hash table below 16 members. Others are assigned
+        // member by member, which applies the repeated-name rule.
+        if count < 16 && !Self.repeatsAName(keys) {
+            return JSONObject(uncheckedUniqueKeys: keys, values: values)
+        }
+        var object = JSONObject(minimumCapacity: count)
+        for i in 0..<count {
+            object[keys[i]] = values[i]
+        }
+        return object
+    }
+
+    /// Whether two of `keys` are equal (as Swift strings, as OrderedDictionary compares them).
+    private static func repeatsAName(_ keys: ContiguousArray<String>) -> Bool {
+        var i = 1
+        while i < keys.count {
+            for j in 0..<i where keys[i] == keys[j] { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// The innermost open array's elements as one array, taken off the element stack.
+    private mutating func closeArray() -> [JSONValue] {
+        let start = starts.removeLast()
+        let count = elements.count - start
+        var array: [JSONValue] = []
+        array.reserveCapacity(count)
+        for i in start..<elements.count {
+            var element = JSONValue.null
+            swap(&element, &elements[i])
+            array.append(element)
+        }
+        elements.removeLast(count)
+        return array
     }
 
     /// Checks that one more container fits within `maxDepth` (open, non-empty containers are

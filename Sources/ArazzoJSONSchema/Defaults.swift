@@ -79,8 +79,9 @@ struct DefaultsApplier {
     }
 
     private func isValid(_ index: Int, _ instance: JSONValue) -> Bool {
-        var evaluator = Evaluator(program: program, options: options)
-        return evaluator.isValid(index, instance)
+        // A limit hit counts as invalid, as the evaluator's stop violation did (decision PA1).
+        var checker = Checker(program: program, options: options)
+        return checker.verdict(index, instance) == .valid
     }
 
     /// The node's `default`, or the one its `$ref` chain leads to.

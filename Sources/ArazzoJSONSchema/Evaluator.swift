@@ -38,15 +38,6 @@ struct Evaluator {
         schemaStack.reserveCapacity(64)
     }
 
-    /// Whether node `index` admits `instance` (no messages are built).
-    mutating func isValid(_ index: Int, _ instance: JSONValue) -> Bool {
-        var out: [SchemaViolation] = []
-        quiet += 1
-        evaluate(index, instance, depth: 0, into: &out)
-        quiet -= 1
-        return out.isEmpty
-    }
-
     /// Applies node `index` to `instance`, appending violations to `out`.
     ///
     /// Returns the members (by name) and elements (by index) that this schema evaluated, for
@@ -264,7 +255,7 @@ struct Evaluator {
             for (name, value) in members {
                 instanceStack.append(.key(name))
                 var matched = false
-                if let property = node.propertyLookup[name] {
+                if let property = node.property(named: name) {
                     matched = true
                     apply(property, .member("properties", name), value, depth, &out)
                 }

@@ -153,7 +153,18 @@ package struct JSONSchema: Sendable, Hashable {
     }
 
     /// Every way `instance` violates the schema, in schema order; empty when it is valid.
+    ///
+    /// A valid instance costs one verdict-only pass; the violations are gathered by a second, full
+    /// pass only when there are some (decision PA1).
     package func validate(_ instance: JSONValue) -> [SchemaViolation] {
+        var checker = Checker(program: program, options: options)
+        if checker.verdict(0, instance) == .valid { return [] }
+        return violations(instance)
+    }
+
+    /// `validate` without the verdict-only pass: every instance through the full evaluator. For the
+    /// tests that hold the two passes to the same answers.
+    package func violations(_ instance: JSONValue) -> [SchemaViolation] {
         var evaluator = Evaluator(program: program, options: options)
         var violations: [SchemaViolation] = []
         evaluator.evaluate(0, instance, depth: 0, into: &violations)
@@ -165,7 +176,13 @@ package struct JSONSchema: Sendable, Hashable {
 
     /// Whether `instance` is valid.
     package func isValid(_ instance: JSONValue) -> Bool {
-        validate(instance).isEmpty
+        var checker = Checker(program: program, options: options)
+        switch checker.verdict(0, instance) {
+        case .valid: return true
+        case .invalid: return false
+        // A limit was hit: the full evaluator reports that as a violation.
+        case .undecided: return false
+        }
     }
 
     /// Schemas compare equal when their source and every schema the hook supplied are equal.

@@ -39,8 +39,10 @@ final class SchemaNode: Sendable {
     // Objects.
     let required: [String]
     let properties: [(name: String, node: Int)]
-    /// `properties` by name, for the per-member lookup.
+    /// `properties` by name, for the per-member lookup of names the byte table cannot answer.
     let propertyLookup: [String: Int]
+    /// The byte table of `properties` (decision PA2), nil unless every name is ASCII.
+    let asciiProperties: ASCIIPropertyTable?
     let patternProperties: [(pattern: Pattern, node: Int)]
     let additionalProperties: Int?
     let propertyNames: Int?
@@ -111,6 +113,7 @@ final class SchemaNode: Sendable {
         var lookup: [String: Int] = [:]
         for property in b.properties { lookup[property.name] = property.node }
         propertyLookup = lookup
+        asciiProperties = ASCIIPropertyTable(b.properties)
         patternProperties = b.patternProperties
         additionalProperties = b.additionalProperties
         propertyNames = b.propertyNames
@@ -153,6 +156,25 @@ final class SchemaNode: Sendable {
         defaultValue = b.defaultValue
         checksMembers = !b.properties.isEmpty || !b.patternProperties.isEmpty
             || b.additionalProperties != nil || b.propertyNames != nil
+    }
+
+    /// The `properties` subschema for a member named `name`, if one is declared.
+    ///
+    /// Names compare as Swift strings do (canonical equivalence), as the dictionary always did;
+    /// the byte table answers without hashing whenever that gives the same answer (decision PA2).
+    @inline(__always)
+    func property(named name: String) -> Int? {
+        if properties.isEmpty { return nil }
+        if let table = asciiProperties,
+            let found = name.utf8.withContiguousStorageIfAvailable({ table.lookup($0) })
+        {
+            switch found {
+            case .found(let node): return node
+            case .absent: return nil
+            case .ask: break
+            }
+        }
+        return propertyLookup[name]
     }
 
     /// The mutable twin used while compiling.
@@ -210,6 +232,76 @@ final class SchemaNode: Sendable {
         var defaultValue: JSONValue?
 
         init(schemaPath: String) { self.schemaPath = schemaPath }
+    }
+}
+
+/// `properties` whose names are all ASCII, as bytes with a one-word signature each (length,
+/// first and last byte), so a member name is matched by comparing words and then bytes, without
+/// hashing (decision PA2).
+///
+/// Two ASCII names are equal as Swift strings exactly when their bytes are; a name with other
+/// bytes can still equal an ASCII one canonically (U+212A KELVIN SIGN is `K`), so for such a name
+/// that is not found byte for byte the table says `ask`, and the dictionary decides.
+struct ASCIIPropertyTable: Sendable {
+    private let signatures: [UInt64]
+    private let starts: [Int]
+    private let bytes: [UInt8]
+    private let nodes: [Int]
+
+    enum Lookup {
+        case found(Int)
+        case absent
+        case ask
+    }
+
+    /// Nil when a name is not ASCII, or when there are too many names for a linear scan to beat a
+    /// hash (then the dictionary alone answers).
+    init?(_ properties: [(name: String, node: Int)]) {
+        guard !properties.isEmpty, properties.count <= 64 else { return nil }
+        var signatures: [UInt64] = []
+        var starts: [Int] = []
+        var bytes: [UInt8] = []
+        var nodes: [Int] = []
+        for property in properties {
+            let name = Array(property.name.utf8)
+            guard name.allSatisfy({ $0 < 0x80 }) else { return nil }
+            signatures.append(Self.signature(name[...]))
+            starts.append(bytes.count)
+            bytes += name
+            nodes.append(property.node)
+        }
+        starts.append(bytes.count)
+        self.signatures = signatures
+        self.starts = starts
+        self.bytes = bytes
+        self.nodes = nodes
+    }
+
+    @inline(__always)
+    private static func signature<C: Collection>(_ name: C) -> UInt64 where C.Element == UInt8 {
+        UInt64(truncatingIfNeeded: name.count) | UInt64(name.first ?? 0) << 48 | UInt64(name.reversed().first ?? 0) << 56
+    }
+
+    func lookup(_ name: UnsafeBufferPointer<UInt8>) -> Lookup {
+        let count = name.count
+        let wanted = UInt64(truncatingIfNeeded: count)
+            | UInt64(count > 0 ? name[0] : 0) << 48 | UInt64(count > 0 ? name[count - 1] : 0) << 56
+        let found: Int? = signatures.withUnsafeBufferPointer { signatures in
+            bytes.withUnsafeBufferPointer { bytes in
+                starts.withUnsafeBufferPointer { starts in
+                    for (i, signature) in signatures.enumerated() where signature == wanted {
+                        var offset = 0
+                        let start = starts[i]
+                        while offset < count && bytes[start + offset] == name[offset] { offset += 1 }
+                        if offset == count { return i }
+                    }
+                    return nil
+                }
+            }
+        }
+        if let found { return .found(nodes[found]) }
+        for byte in name where byte >= 0x80 { return .ask }
+        return .absent
     }
 }
 

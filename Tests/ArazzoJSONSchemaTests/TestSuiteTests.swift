@@ -101,6 +101,64 @@ struct JSONSchemaTestSuite {
         return tally
     }
 
+    /// Every test of `tests/<folder>` that `run` runs (skips left out), with its compiled schema.
+    static func forEachCase(
+        folder: String, dialect: JSONSchema.Dialect, assertFormat: Bool = false,
+        _ body: (_ label: String, _ schema: JSONSchema, _ data: JSONValue) -> Void
+    ) throws {
+        guard let root = suiteRoot else { return }
+        let dir = root.appendingPathComponent("tests/" + folder)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }.sorted()
+        var options = JSONSchema.Options()
+        options.assertFormat = assertFormat
+        for file in files {
+            let data = try Data(contentsOf: dir.appendingPathComponent(file))
+            guard case .array(let groups) = try JSONValue(parsing: Array(data)) else { continue }
+            let relative = folder + "/" + file
+            for group in groups {
+                guard case .object(let g) = group, case .string(let groupName)? = g["description"],
+                    let schemaValue = g["schema"], case .array(let tests)? = g["tests"],
+                    !skipped.contains(where: { $0.file == relative && ($0.group == groupName || $0.group == "*") }),
+                    let schema = try? JSONSchema(schemaValue, options: options, dialect: dialect, resolveRef: { remote($0, root: root) })
+                else { continue }
+                for test in tests {
+                    guard case .object(let t) = test, case .string(let name)? = t["description"] else { continue }
+                    body("\(relative) / \(groupName) / \(name)", schema, t["data"] ?? .null)
+                }
+            }
+        }
+    }
+
+    /// The verdict-only pass (decision PA1) against the full evaluator on every case of the suite,
+    /// valid and invalid: `isValid` is the checker's verdict alone, `violations` the evaluator alone,
+    /// and `validate` (checker, then evaluator when needed) must return exactly what the evaluator
+    /// returns.
+    @Test(arguments: [
+        ("draft2020-12", JSONSchema.Dialect.draft2020_12, false), ("draft4", .draft4, false),
+        ("draft2020-12/optional/format", .draft2020_12, true), ("draft4/optional/format", .draft4, true),
+    ])
+    func verdictPassAgreesWithTheEvaluator(folder: String, dialect: JSONSchema.Dialect, assertFormat: Bool) throws {
+        try #require(Self.suiteRoot != nil, "the test suite is expected at ../shared/conformance/json-schema-test-suite")
+        var compared = 0
+        var valid = 0
+        var disagreements: [String] = []
+        try Self.forEachCase(folder: folder, dialect: dialect, assertFormat: assertFormat) { label, schema, data in
+            let full = schema.violations(data)
+            compared += 1
+            if full.isEmpty { valid += 1 }
+            if schema.isValid(data) != full.isEmpty {
+                disagreements.append("\(label): verdict \(schema.isValid(data)), evaluator found \(full.count) violations")
+            }
+            if schema.validate(data) != full {
+                disagreements.append("\(label): validate differs from the evaluator")
+            }
+        }
+        #expect(compared > 100)
+        // Both verdicts occur, so the agreement is not the trivial one.
+        #expect(valid > 0 && valid < compared)
+        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements, first: \(disagreements.prefix(5).joined(separator: "\n"))")
+    }
+
     static func report(_ label: String, _ tally: Tally) {
         print("JSON-Schema-Test-Suite \(label): \(tally.passed) passed, \(tally.failures.count) failed, \(tally.skipped) skipped")
         for failure in tally.failures { print("  FAIL \(failure)") }

@@ -91,6 +91,33 @@ func objectOrderAndDuplicates() throws {
     #expect(object["b"] == .int(3))
 }
 
+/// Containers are assembled when they close, from flat stacks shared by every open one
+/// (decision PA3): nesting must not mix their contents, and objects past OrderedDictionary's
+/// 15-member linear range keep the same duplicate rule.
+@Test("nested containers keep their own elements and members; a repeated key past 15 members too")
+func nestedAssemblyAndLargeObjects() throws {
+    let nested = try JSONValue(parsing: #"[{"a":[1,{"b":[],"c":{}}],"d":2},[[]],{"e":{"f":{"g":[3,[4]]}}},5]"#)
+    #expect(nested == [["a": [1, ["b": [], "c": [:]]], "d": 2], [[]], ["e": ["f": ["g": [3, [4]]]]], 5])
+    #expect(nested[0]?.objectValue.map { Array($0.keys) } == ["a", "d"])
+
+    let names = (0..<20).map { "k\($0)" }
+    let text = "{" + names.map { "\"\($0)\":0" }.joined(separator: ",") + #","k3":{"x":1,"x":2},"k19":[7]}"#
+    guard case .object(let object) = try JSONValue(parsing: text) else { Issue.record("not an object"); return }
+    #expect(Array(object.keys) == names)
+    #expect(object["k3"] == ["x": 2])
+    #expect(object["k3"]?.objectValue?.count == 1)
+    #expect(object["k19"] == [7])
+    #expect(object["k0"] == 0)
+
+    // Names equal as Swift strings (canonically equivalent) are the same member, as before.
+    guard case .object(let canonical) = try JSONValue(parsing: #"{"\u00e9":1,"z":0,"e\u0301":2}"#) else {
+        Issue.record("not an object"); return
+    }
+    #expect(canonical.count == 2)
+    #expect(canonical.keys.first.map { Array($0.unicodeScalars) } == ["\u{E9}"])
+    #expect(canonical["\u{E9}"] == 2)
+}
+
 @Test("a UTF-8 byte-order mark is skipped")
 func byteOrderMark() throws {
     #expect(try JSONValue(parsing: [0xEF, 0xBB, 0xBF] + Array("[1]".utf8)) == [1])

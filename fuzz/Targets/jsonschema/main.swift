@@ -1,6 +1,6 @@
 // Fuzz target: the inputs JSON Schema validator. The first line is the schema (JSON); the rest the
 // instance (JSON, otherwise a fixed one). Compilation must succeed or throw a SchemaError;
-// validation must end within its step budget.
+// validation must end within its step budget, and its verdict pass must agree with the evaluator.
 import ArazzoJSON
 import ArazzoJSONSchema
 
@@ -18,7 +18,12 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let resolver = JSONSchema.fragmentResolver(in: ["components": ["inputs": ["pet": ["type": "object"]]], "s": schemaValue])
     guard let schema = try? JSONSchema(schemaValue, options: options, resolveRef: resolver) else { return 0 }
-    for violation in schema.validate(instance) { _ = violation }
+    // The verdict-only pass must agree with the full evaluator (docs/decisions.md PA1): the same
+    // violations from validate, the same verdict from isValid.
+    let full = schema.violations(instance)
+    if schema.validate(instance) != full || schema.isValid(instance) != full.isEmpty {
+        fatalError("the verdict pass and the evaluator disagree")
+    }
     _ = schema.isValid(fixed)
     return 0
 }

@@ -1,0 +1,381 @@
+import ArazzoJSON
+import OrderedCollections
+
+/// The verdict-only twin of `Evaluator` (decision PA1): applies a compiled program to one instance
+/// and answers valid, invalid, or "not decided" (a limit was hit), building no locations, no
+/// violations and no text.
+///
+/// `JSONSchema.validate` runs it first and runs the full `Evaluator` only when the verdict is not
+/// "valid", so the violations of an invalid instance are exactly the evaluator's. For the verdict
+/// "valid" to be the evaluator's too, the checker applies the same subschemas in the same order,
+/// so it counts the same steps and reaches the same depths against `maxEvaluationSteps` and
+/// `maxEvaluationDepth`. It may stop early only where a failure decides the whole verdict: outside
+/// every trial (`anyOf`, `oneOf`, `not`, `if`, `contains`), whose failures the evaluator only
+/// counts. Inside a trial it goes on as the evaluator does, failure or not.
+struct Checker {
+    let program: Program
+    let options: JSONSchema.Options
+    private var steps = 0
+    /// Set once a limit is hit; checking then unwinds and the verdict is undecided.
+    private var stopped = false
+    /// Resources entered, outermost first: the dynamic scope `$dynamicRef` searches.
+    private var scope: [Int] = []
+    /// Trials open around the current application: while one is, a failure decides nothing.
+    private var trials = 0
+
+    /// What the checker found.
+    enum Verdict {
+        case valid
+        case invalid
+        /// A limit was hit: only the full evaluator says what is reported.
+        case undecided
+    }
+
+    init(program: Program, options: JSONSchema.Options) {
+        self.program = program
+        self.options = options
+    }
+
+    /// The verdict of node `index` on `instance`.
+    mutating func verdict(_ index: Int, _ instance: JSONValue) -> Verdict {
+        var evaluated: Set<JSONSchema.PathComponent> = []
+        let valid = check(index, instance, depth: 0, evaluated: &evaluated)
+        if stopped { return .undecided }
+        return valid ? .valid : .invalid
+    }
+
+    /// Whether node `index` admits `instance`; its evaluated members and elements go to
+    /// `evaluated` (only when the program tracks them), as `Evaluator.evaluate` returns them.
+    private mutating func check(
+        _ index: Int, _ instance: JSONValue, depth: Int, evaluated seen: inout Set<JSONSchema.PathComponent>
+    ) -> Bool {
+        if stopped { return false }
+        steps += 1
+        if steps > options.maxEvaluationSteps || depth > options.maxEvaluationDepth {
+            stopped = true
+            return false
+        }
+        let node = program.nodes[index]
+        if let flag = node.boolean { return flag }
+        var pushed = false
+        if program.usesDynamicScope && scope.last != node.resource {
+            scope.append(node.resource)
+            pushed = true
+        }
+        defer { if pushed { scope.removeLast() } }
+
+        let track = program.tracksEvaluation
+        let next = depth + 1
+        var valid = true
+        // Outside a trial the first failure is the verdict; inside, the rest is applied anyway.
+        var decided: Bool { stopped || trials == 0 }
+
+        if let ref = node.ref, !inPlace(ref, instance, next, &seen) {
+            valid = false
+            if decided { return false }
+        }
+        if let target = node.dynamicRef {
+            var resolved = target
+            if let name = node.dynamicAnchor {
+                for resource in scope {
+                    if let anchored = program.dynamicAnchors[resource][name] {
+                        resolved = anchored
+                        break
+                    }
+                }
+            }
+            if !inPlace(resolved, instance, next, &seen) {
+                valid = false
+                if decided { return false }
+            }
+        }
+        if let types = node.types, !types.contains(where: { $0.admits(instance) }) {
+            valid = false
+            if decided { return false }
+        }
+        if let values = node.enumValues, !values.contains(instance) {
+            valid = false
+            if decided { return false }
+        }
+        if let expected = node.constValue, expected != instance {
+            valid = false
+            if decided { return false }
+        }
+        if let check = node.formatCheck, !check.admits(instance) {
+            valid = false
+            if decided { return false }
+        }
+
+        let admitted: Bool
+        switch instance {
+        case .object(let members): admitted = checkObject(node, members, next, &seen)
+        case .array(let elements): admitted = checkArray(node, elements, next, &seen)
+        case .string(let text): admitted = checkString(node, text)
+        case .int, .double:
+            if let number = instance.numberValue { admitted = checkNumber(node, number) } else { admitted = true }
+        default: admitted = true
+        }
+        if !admitted {
+            valid = false
+            if decided { return false }
+        }
+
+        for sub in node.allOf where !inPlace(sub, instance, next, &seen) {
+            valid = false
+            if decided { return false }
+        }
+        if !node.anyOf.isEmpty {
+            var passed = false
+            trials += 1
+            for sub in node.anyOf {
+                var evaluated: Set<JSONSchema.PathComponent> = []
+                if check(sub, instance, depth: next, evaluated: &evaluated) {
+                    passed = true
+                    if track { seen.formUnion(evaluated) } else { break }
+                }
+            }
+            trials -= 1
+            if !passed {
+                valid = false
+                if decided { return false }
+            }
+        }
+        if !node.oneOf.isEmpty {
+            var matched = 0
+            trials += 1
+            for sub in node.oneOf {
+                var evaluated: Set<JSONSchema.PathComponent> = []
+                if check(sub, instance, depth: next, evaluated: &evaluated) {
+                    matched += 1
+                    if track { seen.formUnion(evaluated) }
+                }
+            }
+            trials -= 1
+            if matched != 1 {
+                valid = false
+                if decided { return false }
+            }
+        }
+        if let sub = node.not {
+            var evaluated: Set<JSONSchema.PathComponent> = []
+            trials += 1
+            let matched = check(sub, instance, depth: next, evaluated: &evaluated)
+            trials -= 1
+            if matched {
+                valid = false
+                if decided { return false }
+            }
+        }
+        if let condition = node.ifNode, node.thenNode != nil || node.elseNode != nil || track {
+            var evaluated: Set<JSONSchema.PathComponent> = []
+            trials += 1
+            let holds = check(condition, instance, depth: next, evaluated: &evaluated)
+            trials -= 1
+            var branchValid = true
+            if holds {
+                if track { seen.formUnion(evaluated) }
+                if let branch = node.thenNode { branchValid = inPlace(branch, instance, next, &seen) }
+            } else if let branch = node.elseNode {
+                branchValid = inPlace(branch, instance, next, &seen)
+            }
+            if !branchValid {
+                valid = false
+                if decided { return false }
+            }
+        }
+
+        if let unevaluated = node.unevaluatedProperties, case .object(let members) = instance {
+            let forbidden = program.nodes[unevaluated].boolean == false
+            for (name, value) in members where !seen.contains(.key(name)) {
+                if forbidden || !apply(unevaluated, value, next) {
+                    valid = false
+                    if decided { return false }
+                }
+                seen.insert(.key(name))
+            }
+        }
+        if let unevaluated = node.unevaluatedItems, case .array(let elements) = instance {
+            let forbidden = program.nodes[unevaluated].boolean == false
+            for (i, element) in elements.enumerated() where !seen.contains(.index(i)) {
+                if forbidden || !apply(unevaluated, element, next) {
+                    valid = false
+                    if decided { return false }
+                }
+                seen.insert(.index(i))
+            }
+        }
+        return valid
+    }
+
+    /// A subschema on the same instance; its evaluated locations count when it passed.
+    private mutating func inPlace(
+        _ sub: Int, _ instance: JSONValue, _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
+    ) -> Bool {
+        var evaluated: Set<JSONSchema.PathComponent> = []
+        let valid = check(sub, instance, depth: depth, evaluated: &evaluated)
+        if valid && program.tracksEvaluation { seen.formUnion(evaluated) }
+        return valid
+    }
+
+    /// A subschema on a member or element; what it evaluated inside does not matter here.
+    private mutating func apply(_ sub: Int, _ value: JSONValue, _ depth: Int) -> Bool {
+        var evaluated: Set<JSONSchema.PathComponent> = []
+        return check(sub, value, depth: depth, evaluated: &evaluated)
+    }
+
+    private mutating func checkObject(
+        _ node: SchemaNode, _ members: JSONObject, _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
+    ) -> Bool {
+        var valid = true
+        var decided: Bool { stopped || trials == 0 }
+        for name in node.required where members[name] == nil {
+            valid = false
+            if decided { return false }
+        }
+        for (name, requires) in node.dependentRequired where members[name] != nil {
+            for other in requires where members[other] == nil {
+                valid = false
+                if decided { return false }
+            }
+        }
+        if let minimum = node.minProperties, members.count < minimum {
+            valid = false
+            if decided { return false }
+        }
+        if let maximum = node.maxProperties, members.count > maximum {
+            valid = false
+            if decided { return false }
+        }
+        let track = program.tracksEvaluation
+        if node.checksMembers {
+            for (name, value) in members {
+                var matched = false
+                if let property = node.property(named: name) {
+                    matched = true
+                    if !apply(property, value, depth) {
+                        valid = false
+                        if decided { return false }
+                    }
+                }
+                for entry in node.patternProperties where entry.pattern.matches(name) {
+                    matched = true
+                    if !apply(entry.node, value, depth) {
+                        valid = false
+                        if decided { return false }
+                    }
+                }
+                if !matched, let additional = node.additionalProperties {
+                    matched = true
+                    if program.nodes[additional].boolean == false || !apply(additional, value, depth) {
+                        valid = false
+                        if decided { return false }
+                    }
+                }
+                if matched && track { seen.insert(.key(name)) }
+                // A failing name is reported by the evaluator, so it is no trial here.
+                if let names = node.propertyNames, !apply(names, .string(name), depth) {
+                    valid = false
+                    if decided { return false }
+                }
+            }
+        }
+        for dependent in node.dependentSchemas where members[dependent.name] != nil {
+            if !inPlace(dependent.node, .object(members), depth, &seen) {
+                valid = false
+                if decided { return false }
+            }
+        }
+        return valid
+    }
+
+    private mutating func checkArray(
+        _ node: SchemaNode, _ elements: [JSONValue], _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
+    ) -> Bool {
+        var valid = true
+        var decided: Bool { stopped || trials == 0 }
+        let track = program.tracksEvaluation
+        if let minimum = node.minItems, elements.count < minimum {
+            valid = false
+            if decided { return false }
+        }
+        if let maximum = node.maxItems, elements.count > maximum {
+            valid = false
+            if decided { return false }
+        }
+        if node.uniqueItems {
+            var distinct: Set<JSONValue> = []
+            for element in elements where !distinct.insert(element).inserted {
+                valid = false
+                if decided { return false }
+            }
+        }
+        if !node.prefixItems.isEmpty || node.items != nil {
+            for (i, element) in elements.enumerated() {
+                if i < node.prefixItems.count {
+                    if !apply(node.prefixItems[i], element, depth) {
+                        valid = false
+                        if decided { return false }
+                    }
+                    if track { seen.insert(.index(i)) }
+                } else if let items = node.items {
+                    if track { seen.insert(.index(i)) }
+                    if program.nodes[items].boolean == false || !apply(items, element, depth) {
+                        valid = false
+                        if decided { return false }
+                    }
+                } else {
+                    break
+                }
+            }
+        }
+        if let contains = node.contains {
+            var count = 0
+            trials += 1
+            for (i, element) in elements.enumerated() where apply(contains, element, depth) {
+                count += 1
+                if track { seen.insert(.index(i)) }
+            }
+            trials -= 1
+            if count < (node.minContains ?? 1) {
+                valid = false
+                if decided { return false }
+            }
+            if let maximum = node.maxContains, count > maximum {
+                valid = false
+                if decided { return false }
+            }
+        }
+        return valid
+    }
+
+    private func checkString(_ node: SchemaNode, _ text: String) -> Bool {
+        if node.minLength != nil || node.maxLength != nil {
+            let length = text.unicodeScalars.count
+            if let minimum = node.minLength, length < minimum { return false }
+            if let maximum = node.maxLength, length > maximum { return false }
+        }
+        if let pattern = node.pattern, pattern.search(text) != true { return false }
+        return true
+    }
+
+    private func checkNumber(_ node: SchemaNode, _ number: NumberValue) -> Bool {
+        if let bound = node.minimum {
+            if node.minimumExclusive {
+                if !(bound < number) { return false }
+            } else if number < bound {
+                return false
+            }
+        }
+        if let bound = node.maximum {
+            if node.maximumExclusive {
+                if !(number < bound) { return false }
+            } else if bound < number {
+                return false
+            }
+        }
+        if let bound = node.exclusiveMinimum, !(bound < number) { return false }
+        if let bound = node.exclusiveMaximum, !(number < bound) { return false }
+        if let divisor = node.multipleOf, !isMultiple(number, of: divisor) { return false }
+        return true
+    }
+}
