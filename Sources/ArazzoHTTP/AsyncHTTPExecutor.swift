@@ -265,14 +265,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
             // The target's text is only for messages: written when a request fails.
             throw Self.classify(error, target: Target(clientRequest, proxy: key.proxy), request: request)
         }
-        var headers: [HeaderFields.Field] = []
-        headers.reserveCapacity(collected.head.headers.count)
-        for (name, value) in collected.head.headers {
-            headers.append(HeaderFields.Field(name: name, value: value))
-        }
-        return HTTPResponse(
-            status: Int(collected.head.status.code), headers: HeaderFields(headers), body: collected.body,
-            duration: ContinuousClock.now - started)
+        return collected.response(since: started)
     }
 
     /// Framing is the client's job: it sets `Content-Length` from the body it actually sends.
@@ -437,6 +430,18 @@ public final class AsyncHTTPExecutor: StepExecutor {
 struct CollectedResponse: Sendable {
     var head: HTTPResponseHead
     var body: [UInt8]
+
+    /// The engine's response, for both the direct and the absolute-form proxy path.
+    func response(since started: ContinuousClock.Instant) -> HTTPResponse {
+        var headers: [HeaderFields.Field] = []
+        headers.reserveCapacity(head.headers.count)
+        for (name, value) in head.headers {
+            headers.append(HeaderFields.Field(name: name, value: value))
+        }
+        return HTTPResponse(
+            status: Int(head.status.code), headers: HeaderFields(headers), body: body,
+            duration: ContinuousClock.now - started)
+    }
 }
 
 /// Collects a response straight into `[UInt8]` (one copy from NIO's buffers) and aborts as soon as

@@ -89,14 +89,7 @@ final class ForwardProxyClient: Sendable {
         let collected = try await send(
             request, headers: parsed.headers, target: Target(url: request.url, parsed), proxy: proxy,
             location: AsyncHTTPExecutor.Target(parsed, proxy: proxy))
-        var headers: [HeaderFields.Field] = []
-        headers.reserveCapacity(collected.head.headers.count)
-        for (name, value) in collected.head.headers {
-            headers.append(HeaderFields.Field(name: name, value: value))
-        }
-        return HTTPResponse(
-            status: Int(collected.head.status.code), headers: HeaderFields(headers), body: collected.body,
-            duration: ContinuousClock.now - started)
+        return collected.response(since: started)
     }
 
     /// The parts of the target the request line and `Host` need.
