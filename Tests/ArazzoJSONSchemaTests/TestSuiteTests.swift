@@ -57,10 +57,15 @@ struct JSONSchemaTestSuite {
         return try? JSONValue(parsing: Array(data))
     }
 
-    /// Runs every `*.json` file in `tests/<folder>`.
-    static func run(folder: String, dialect: JSONSchema.Dialect, assertFormat: Bool = false) throws -> Tally {
-        var tally = Tally()
-        guard let root = suiteRoot else { return tally }
+    /// Walks the groups of every `*.json` file in `tests/<folder>`: a group on the skip list is
+    /// passed to `skip` with its test count, every other one to `body` with its schema compiled
+    /// (or the compile error) and its tests.
+    static func forEachGroup(
+        folder: String, dialect: JSONSchema.Dialect, assertFormat: Bool,
+        skip: (_ count: Int) -> Void,
+        _ body: (_ label: String, _ schema: Result<JSONSchema, any Error>, _ tests: [JSONValue]) -> Void
+    ) throws {
+        guard let root = suiteRoot else { return }
         let dir = root.appendingPathComponent("tests/" + folder)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }.sorted()
         var options = JSONSchema.Options()
@@ -74,27 +79,41 @@ struct JSONSchemaTestSuite {
                     let schemaValue = g["schema"], case .array(let tests)? = g["tests"]
                 else { continue }
                 if skipped.contains(where: { $0.file == relative && ($0.group == groupName || $0.group == "*") }) {
-                    tally.skipped += tests.count
+                    skip(tests.count)
                     continue
                 }
-                let schema: JSONSchema
+                let schema: Result<JSONSchema, any Error>
                 do {
-                    schema = try JSONSchema(schemaValue, options: options, dialect: dialect) { remote($0, root: root) }
+                    schema = .success(try JSONSchema(schemaValue, options: options, dialect: dialect) { remote($0, root: root) })
                 } catch {
-                    tally.failures.append("\(relative) / \(groupName): does not compile: \(error)")
-                    continue
+                    schema = .failure(error)
                 }
-                for test in tests {
-                    guard case .object(let t) = test, case .string(let name)? = t["description"],
-                        case .bool(let valid)? = t["valid"]
-                    else { continue }
-                    let violations = schema.validate(t["data"] ?? .null)
-                    if violations.isEmpty == valid {
-                        tally.passed += 1
-                    } else {
-                        let why = violations.prefix(2).map(\.description).joined(separator: "; ")
-                        tally.failures.append("\(relative) / \(groupName) / \(name): expected \(valid ? "valid" : "invalid")\(why.isEmpty ? "" : " (\(why))")")
-                    }
+                body("\(relative) / \(groupName)", schema, tests)
+            }
+        }
+    }
+
+    /// Runs every `*.json` file in `tests/<folder>`.
+    static func run(folder: String, dialect: JSONSchema.Dialect, assertFormat: Bool = false) throws -> Tally {
+        var tally = Tally()
+        try forEachGroup(folder: folder, dialect: dialect, assertFormat: assertFormat, skip: { tally.skipped += $0 }) { label, compiled, tests in
+            let schema: JSONSchema
+            switch compiled {
+            case .success(let compiledSchema): schema = compiledSchema
+            case .failure(let error):
+                tally.failures.append("\(label): does not compile: \(error)")
+                return
+            }
+            for test in tests {
+                guard case .object(let t) = test, case .string(let name)? = t["description"],
+                    case .bool(let valid)? = t["valid"]
+                else { continue }
+                let violations = schema.validate(t["data"] ?? .null)
+                if violations.isEmpty == valid {
+                    tally.passed += 1
+                } else {
+                    let why = violations.prefix(2).map(\.description).joined(separator: "; ")
+                    tally.failures.append("\(label) / \(name): expected \(valid ? "valid" : "invalid")\(why.isEmpty ? "" : " (\(why))")")
                 }
             }
         }
@@ -106,25 +125,11 @@ struct JSONSchemaTestSuite {
         folder: String, dialect: JSONSchema.Dialect, assertFormat: Bool = false,
         _ body: (_ label: String, _ schema: JSONSchema, _ data: JSONValue) -> Void
     ) throws {
-        guard let root = suiteRoot else { return }
-        let dir = root.appendingPathComponent("tests/" + folder)
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }.sorted()
-        var options = JSONSchema.Options()
-        options.assertFormat = assertFormat
-        for file in files {
-            let data = try Data(contentsOf: dir.appendingPathComponent(file))
-            guard case .array(let groups) = try JSONValue(parsing: Array(data)) else { continue }
-            let relative = folder + "/" + file
-            for group in groups {
-                guard case .object(let g) = group, case .string(let groupName)? = g["description"],
-                    let schemaValue = g["schema"], case .array(let tests)? = g["tests"],
-                    !skipped.contains(where: { $0.file == relative && ($0.group == groupName || $0.group == "*") }),
-                    let schema = try? JSONSchema(schemaValue, options: options, dialect: dialect, resolveRef: { remote($0, root: root) })
-                else { continue }
-                for test in tests {
-                    guard case .object(let t) = test, case .string(let name)? = t["description"] else { continue }
-                    body("\(relative) / \(groupName) / \(name)", schema, t["data"] ?? .null)
-                }
+        try forEachGroup(folder: folder, dialect: dialect, assertFormat: assertFormat, skip: { _ in }) { label, compiled, tests in
+            guard case .success(let schema) = compiled else { return }
+            for test in tests {
+                guard case .object(let t) = test, case .string(let name)? = t["description"] else { continue }
+                body("\(label) / \(name)", schema, t["data"] ?? .null)
             }
         }
     }
