@@ -116,6 +116,44 @@ public final class OAuthServer: LoopbackServer {
     /// What the server saw so far.
     public var counts: Counts { state.withLockedValue { $0.counts } }
 
+    /// The Arazzo document the library and command-line OAuth tests run over
+    /// ``openAPIDescription(port:)`` (as `./api.yaml`): `twice` (two `pkceData` steps, the first
+    /// retried once after 120 s on failure, the `Authorization` the server saw as an output, so
+    /// the token passes through the outputs' redaction), `once`, `oidc` and `legacy`.
+    public static let arazzoDescription = """
+        arazzo: 1.0.1
+        info: {title: PKCE, version: 1.0.0}
+        sourceDescriptions:
+        - {name: api, url: ./api.yaml, type: openapi}
+        workflows:
+        - workflowId: twice
+          steps:
+          - stepId: first
+            operationId: pkceData
+            successCriteria: [{condition: $statusCode == 200}]
+            onFailure: [{name: again, type: retry, retryAfter: 120, retryLimit: 1}]
+            outputs:
+              echoed: $response.body#/you_sent
+          - stepId: second
+            operationId: pkceData
+            successCriteria: [{condition: $statusCode == 200}]
+          outputs:
+            echoed: $steps.first.outputs.echoed
+        - workflowId: once
+          steps:
+          - stepId: first
+            operationId: pkceData
+        - workflowId: oidc
+          steps:
+          - stepId: profile
+            operationId: oidcData
+            successCriteria: [{condition: $statusCode == 200}]
+        - workflowId: legacy
+          steps:
+          - stepId: old
+            operationId: legacyData
+        """
+
     /// An OpenAPI description of this server on `port`, for the OAuth tests of the library and
     /// the command line: scheme `pkce` (authorization code) guards `pkceData` (`GET /data`),
     /// `oidc` (OpenID Connect discovery) guards `oidcData` (`GET /data/oidc`), and `legacy` (only

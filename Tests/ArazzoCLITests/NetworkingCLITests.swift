@@ -107,31 +107,6 @@ struct NetworkingCLITests {
 
     static let clientSecret = "canary-oauth-client-secret-41d9"
 
-    static let oauthArazzo = """
-        arazzo: 1.0.1
-        info: {title: PKCE, version: 1.0.0}
-        sourceDescriptions:
-        - {name: api, url: ./api.yaml, type: openapi}
-        workflows:
-        - workflowId: twice
-          steps:
-          - stepId: first
-            operationId: pkceData
-            successCriteria: [{condition: $statusCode == 200}]
-            onFailure: [{name: again, type: retry, retryAfter: 120, retryLimit: 1}]
-            outputs:
-              echoed: $response.body#/you_sent
-          - stepId: second
-            operationId: pkceData
-            successCriteria: [{condition: $statusCode == 200}]
-          outputs:
-            echoed: $steps.first.outputs.echoed
-        - workflowId: once
-          steps:
-          - stepId: only
-            operationId: pkceData
-        """
-
     /// Runs the CLI; whenever it prints an authorization URL on stderr, plays the browser.
     static func runPlayingBrowser(_ arguments: [String], settings: CLISettings, executor: AsyncHTTPExecutor) async -> Invocation {
         let out = Mutex("")
@@ -159,7 +134,7 @@ struct NetworkingCLITests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         try OAuthServer.openAPIDescription(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
-        try Self.oauthArazzo.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
+        try OAuthServer.arazzoDescription.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
         let reports = ["--json": "run.json", "--junit": "junit.xml", "--har": "run.har"]
         var arguments = [
             directory.file("flow.arazzo.yaml"), "--workflow", "twice", "--server", "api=http://127.0.0.1:\(port)",
@@ -199,7 +174,7 @@ struct NetworkingCLITests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         try OAuthServer.openAPIDescription(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
-        try Self.oauthArazzo.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
+        try OAuthServer.arazzoDescription.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
         let run = await AsyncHTTPExecutor.withExecutor(configuration: .init()) { executor in
             await Self.runPlayingBrowser(
                 [directory.file("flow.arazzo.yaml"), "--workflow", "once", "--server", "api=http://127.0.0.1:\(port)", "--auth", "pkce=oauth2:cli-app", "--no-browser"],

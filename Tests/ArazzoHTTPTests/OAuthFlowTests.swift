@@ -12,35 +12,6 @@ import Testing
 /// and the loopback ``OAuthServer`` checks the code_verifier against the S256 challenge.
 @Suite("OAuth authorization code with PKCE, through the library", .timeLimit(.minutes(1)))
 struct OAuthFlowTests {
-    static let arazzo = """
-        arazzo: 1.0.1
-        info: {title: PKCE, version: 1.0.0}
-        sourceDescriptions:
-        - {name: api, url: ./api.yaml, type: openapi}
-        workflows:
-        - workflowId: twice
-          steps:
-          - stepId: first
-            operationId: pkceData
-            successCriteria: [{condition: $statusCode == 200}]
-            onFailure: [{name: again, type: retry, retryAfter: 120, retryLimit: 1}]
-          - stepId: second
-            operationId: pkceData
-            successCriteria: [{condition: $statusCode == 200}]
-        - workflowId: once
-          steps:
-          - stepId: first
-            operationId: pkceData
-        - workflowId: oidc
-          steps:
-          - stepId: profile
-            operationId: oidcData
-            successCriteria: [{condition: $statusCode == 200}]
-        - workflowId: legacy
-          steps:
-          - stepId: old
-            operationId: legacyData
-        """
 
     struct Run {
         var result: RunResult
@@ -59,7 +30,7 @@ struct OAuthFlowTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         try OAuthServer.openAPIDescription(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
-        try arazzo.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
+        try OAuthServer.arazzoDescription.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
         let seen = URLLog()
         let result = try await withTestExecutor { executor in
             var options = RunOptions(executor: executor)
@@ -176,7 +147,7 @@ struct OAuthFlowTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         try OAuthServer.openAPIDescription(port: port).write(toFile: directory.file("api.yaml"), atomically: true, encoding: .utf8)
-        try Self.arazzo.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
+        try OAuthServer.arazzoDescription.write(toFile: directory.file("flow.arazzo.yaml"), atomically: true, encoding: .utf8)
         let result = try await withTestExecutor { executor in
             var runner = try await WorkflowRunner.load(path: directory.file("flow.arazzo.yaml"), options: RunOptions(executor: executor))
             try runner.useCredentials(["pkce=oauth2:cli-app"])
