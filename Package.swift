@@ -33,6 +33,9 @@ let package = Package(
         // Workflows as MCP tools (docs/mcp.md); its server needs the Networking trait.
         .library(name: "ArazzoMCP", targets: ["ArazzoMCP"]),
         .executable(name: "arazzo-run", targets: ["arazzo-run"]),
+        // `arazzo-run serve`'s MCP server: arazzo-run hands the command over to it, so the MCP SDK
+        // (FoundationNetworking, libcurl) is not loaded at every start (decision MCP9).
+        .executable(name: "arazzo-run-mcp", targets: ["arazzo-run-mcp"]),
         .executable(name: "arazzo-example-embedding", targets: ["arazzo-example-embedding"]),
     ],
     traits: [
@@ -219,13 +222,15 @@ let package = Package(
         .target(
             name: "ArazzoCLI",
             dependencies: [
-                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoMCP", "ArazzoOTel", "ArazzoLoad",
+                // Not ArazzoMCP: the MCP server is linked only into arazzo-run-mcp (decision MCP9).
+                "Arazzo", "ArazzoHTTP", "ArazzoWebSocket", "ArazzoOTel", "ArazzoLoad",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: networking)),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         .executableTarget(name: "arazzo-run", dependencies: ["ArazzoCLI"], swiftSettings: strictSettings),
+        .executableTarget(name: "arazzo-run-mcp", dependencies: ["ArazzoCLI", "ArazzoMCP", "Arazzo"], swiftSettings: strictSettings),
 
         // An embedder's program (docs/embedding.md): WorkflowRunner, a custom in-process executor,
         // an observer. No networking, so it builds and runs with the traits off too.

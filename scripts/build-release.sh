@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the shipping binaries (default: arazzo-run) and prints the directory that holds them.
+# Builds the shipping binaries (default: arazzo-run and arazzo-run-mcp, the MCP server `serve`
+# hands over to) and prints the directory that holds them.
 #   scripts/build-release.sh [PRODUCT...]        e.g. scripts/build-release.sh arazzo-run arazzo-bench
 # Release mode, the Swift runtime and Foundation linked statically (the binary runs on any glibc
 # ≥ 2.36 machine without a Swift toolchain), linked by lld with packed relative relocations
@@ -10,16 +11,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-# The statically linked runtime links FoundationNetworking (the MCP Swift SDK's HTTP client uses
-# URLSession), which needs libcurl's linker name, libcurl.so, from Debian's -dev package.
-if ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then
+products=("$@")
+[ "${#products[@]}" -gt 0 ] || products=(arazzo-run arazzo-run-mcp)
+# arazzo-run-mcp's statically linked runtime links FoundationNetworking (the MCP Swift SDK's HTTP
+# client uses URLSession), which needs libcurl's linker name, libcurl.so, from Debian's -dev
+# package. arazzo-run and arazzo-bench do not link it (decision MCP9).
+if [[ " ${products[*]} " == *" arazzo-run-mcp "* ]] && ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1; then
   echo "build-release: installing libcurl4-openssl-dev" >&2
   sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libcurl4-openssl-dev >/dev/null
 fi
 flags=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs)
-products=("$@")
-[ "${#products[@]}" -gt 0 ] || products=(arazzo-run)
 for product in "${products[@]}"; do
   swift build "${flags[@]}" --product "$product" >&2
 done

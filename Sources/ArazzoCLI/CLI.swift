@@ -30,16 +30,21 @@ package struct CLISettings: Sendable {
     /// The log handler `--log-level` writes through (`nil`: swift-log's `StreamLogHandler` on the
     /// process's stderr); tests collect the lines with their own.
     package var logHandler: (@Sendable (String) -> any LogHandler)?
+    /// How `serve --mcp` serves (`.unavailable`: checks only; `arazzo-run` hands over to
+    /// `arazzo-run-mcp`, which serves in process; decision MCP9).
+    package var serving: ServeBackend
 
-    /// The defaults: real clock, current directory, executor chosen by the flags, log on stderr.
+    /// The defaults: real clock, current directory, executor chosen by the flags, log on stderr,
+    /// no MCP server.
     package init(
         clock: (any Clock<Duration>)? = nil, workingDirectory: String? = nil, executor: (any StepExecutor)? = nil,
-        logHandler: (@Sendable (String) -> any LogHandler)? = nil
+        logHandler: (@Sendable (String) -> any LogHandler)? = nil, serving: ServeBackend = .unavailable
     ) {
         self.clock = clock
         self.workingDirectory = workingDirectory
         self.executor = executor
         self.logHandler = logHandler
+        self.serving = serving
     }
 }
 

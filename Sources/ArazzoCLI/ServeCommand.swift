@@ -1,7 +1,6 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import Arazzo
 import ArazzoHTTP
-import ArazzoMCP
 import ArgumentParser
 import ArazzoExecutor
 import Foundation
@@ -38,6 +37,11 @@ struct ServeCommand: AsyncParsableCommand, ContextCommand {
     @OptionGroup var severity: SeverityOptions
 
     func execute(_ context: CLIContext) async -> Int32 {
+        // `arazzo-run` does not link the MCP server (decision MCP9): the helper takes over the
+        // whole command, checks included, so its messages are the ones documented here.
+        if case .handOff(let arguments) = context.settings.serving {
+            return ServeHandOff.execute(arguments: arguments, context: context)
+        }
         let client: AsyncHTTPExecutor?
         do throws(Exit) {
             client = try setup.httpClient(context)
@@ -74,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand, ContextCommand {
             loaded.append(try await fileAccess.load(file, context, fetcher: fetcher, severity: severityPolicy))
         }
         let secretOutputs = try setup.checkNames(loaded, context)
-        var documents: [WorkflowToolCatalog.Document] = []
+        var documents: [(label: String, runner: WorkflowRunner)] = []
         var transports: [any MessageTransport] = []
         for (index, document) in loaded.enumerated() {
             var runner = WorkflowRunner(
@@ -88,44 +92,21 @@ struct ServeCommand: AsyncParsableCommand, ContextCommand {
             setup.configure(&options, secretOutputs: secretOutputs[index], overrides: overrides, severity: severityPolicy, context: context)
             transports.append(setup.registerMessageTransport(in: &options, policy: policy, context: context))
             runner.options = options
-            documents.append(.init(label: files[index], runner: runner))
+            documents.append((files[index], runner))
         }
-        let code = await serve(WorkflowToolCatalog(documents: documents), endpoint: endpoint, context)
+        let code: Int32
+        if case .inProcess(let server) = context.settings.serving {
+            code = await server.serve(documents, endpoint: endpoint, mock: setup.mock, stderr: err)
+        } else {
+            err.line("error: this build serves no MCP: the server is in the \(ServeHandOff.executableName) executable (`arazzo-run serve` hands over to it)")
+            code = CLIExitCode.couldNotRun
+        }
         for transport in transports { await transport.close() }
         return code
     }
 
-    /// Serves `catalog` until the client leaves (stdio) or the listener closes (HTTP).
-    private func serve(_ catalog: WorkflowToolCatalog, endpoint: (host: String, port: Int, display: String)?, _ context: CLIContext) async -> Int32 {
-        let err = context.stderr
-        for note in catalog.notes { err.line("note: \(note)") }
-        guard !catalog.tools.isEmpty else {
-            err.line("error: no workflow to serve: every workflow of \(files.joined(separator: ", ")) is refused by errors (shown above)")
-            return CLIExitCode.usage
-        }
-        let names = catalog.tools.map(\.name).joined(separator: ", ")
-        let mode = setup.mock ? " (mock: responses come from the OpenAPI descriptions; nothing is sent)" : ""
-        let server = WorkflowToolServer(catalog: catalog, version: CLI.version) { line in err.line(line) }
-        do {
-            if let endpoint {
-                try await server.serveHTTP(host: endpoint.host, port: endpoint.port) { port in
-                    err.line("serving \(catalog.tools.count) MCP tool\(catalog.tools.count == 1 ? "" : "s") at http://\(endpoint.display):\(port)/mcp\(mode): \(names)")
-                }
-            } else {
-                err.line("serving \(catalog.tools.count) MCP tool\(catalog.tools.count == 1 ? "" : "s") on stdio\(mode): \(names)")
-                // The protocol needs the process's own descriptors 0 and 1 (the one exception to
-                // CLI.main writing only through the context's outputs).
-                try await server.serveStandardIO()
-            }
-        } catch {
-            err.line("error: the MCP server stopped: \(error)")
-            return CLIExitCode.couldNotRun
-        }
-        return CLIExitCode.success
-    }
-
     /// `HOST:PORT` (`[IPv6]:PORT` for an IPv6 address) split, or nil without `--http`.
-    static func endpoint(_ text: String?) -> Result<(host: String, port: Int, display: String)?, CLIUsageError> {
+    static func endpoint(_ text: String?) -> Result<ServeEndpoint?, CLIUsageError> {
         guard let text else { return .success(nil) }
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
             return .failure(CLIUsageError("--http \(text): expected HOST:PORT, e.g. 127.0.0.1:8080"))
@@ -136,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand, ContextCommand {
         guard !host.isEmpty else {
             return .failure(CLIUsageError("--http \(text): expected HOST:PORT, e.g. 127.0.0.1:8080"))
         }
-        return .success((host, port, display))
+        return .success(ServeEndpoint(host: host, port: port, display: display))
     }
 }
 #endif

@@ -45,4 +45,12 @@ struct ServeCLITests {
         #expect(run.code == 3)
         #expect(run.stderr.contains("error: "), "\(run.stderr)")
     }
+
+    @Test("in process, with no MCP server linked in, serve checks everything and then says where the server is (decision MCP9)")
+    func noServerInProcess() async {
+        let run = await Invocation.run(["serve", "--mcp", Self.pets, "--mock"])
+        #expect(run.code == 3)
+        #expect(run.stdout == "")
+        #expect(run.stderr.hasSuffix("error: this build serves no MCP: the server is in the arazzo-run-mcp executable (`arazzo-run serve` hands over to it)\n"), "\(run.stderr)")
+    }
 }
