@@ -25,9 +25,13 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// Records one latency (clamped to the tracked range).
     public mutating func record(_ duration: Duration) {
+        record(microseconds: Self.microseconds(duration))
+    }
+
+    /// `duration` in whole microseconds (0 for a negative one), as ``record(_:)`` records it.
+    static func microseconds(_ duration: Duration) -> UInt64 {
         let (seconds, attoseconds) = duration.components
-        let micros = seconds < 0 ? 0 : UInt64(seconds) &* 1_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000_000)
-        record(microseconds: micros)
+        return seconds < 0 ? 0 : UInt64(seconds) &* 1_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000_000)
     }
 
     /// Records one latency in microseconds (clamped to the tracked range).

@@ -210,11 +210,14 @@ final class LoadState: Sendable {
 
     /// Records a run's end; `cancelled` when the deadline cancelled it.
     func record(_ result: RunResult?, cancelled: Bool) {
+        // Digested before taking the lock: every VU contends for it, and with more VUs than
+        // threads a VU that finds it held parks its thread (docs/performance.md, figure 7).
+        let digest = cancelled ? nil : result.map(RunDigest.init)
         counters.withLock { c in
             if cancelled {
                 c.summary.recordInFlight(result)
-            } else if let result {
-                c.summary.record(result)
+            } else if let digest {
+                c.summary.record(digest)
             } else {
                 // Only inputs the workflow refuses get here (the CLI checks the rest before the load).
                 c.summary.runs += 1

@@ -97,13 +97,7 @@ public struct LoadSummary: Sendable, Codable, Equatable {
 
     /// Records one ended run: its outcome, latency, its steps' latencies and requests sent.
     public mutating func record(_ result: RunResult) {
-        runs += 1
-        switch result.outcome {
-        case .succeeded: succeeded += 1
-        case .failed(let reason): addFailure(kind: reason.kind.rawValue, step: reason.stepId, count: 1)
-        }
-        workflows[result.workflowId, default: LatencyHistogram()].record(result.duration)
-        recordSteps(of: result)
+        record(RunDigest(result))
     }
 
     /// Records a run cancelled at the deadline: only the requests it sent count.
@@ -112,17 +106,24 @@ public struct LoadSummary: Sendable, Codable, Equatable {
         if let result { requests += Self.requestCount(result) }
     }
 
-    private mutating func recordSteps(of result: RunResult) {
-        for step in result.steps {
-            steps[result.workflowId + "." + step.stepId, default: LatencyHistogram()].record(step.duration)
-            if step.request != nil || step.message != nil { requests += 1 }
+    /// Records one ended run already digested (``RunDigest``): counters and histogram buckets only.
+    mutating func record(_ digest: RunDigest) {
+        runs += 1
+        if let failure = digest.failure {
+            addFailure(kind: failure.kind, step: failure.step, count: 1)
+        } else {
+            succeeded += 1
         }
-        for nested in result.workflows { recordSteps(of: nested) }
+        workflows[digest.workflowId, default: LatencyHistogram()].record(microseconds: digest.microseconds)
+        for step in digest.steps {
+            steps[step.key, default: LatencyHistogram()].record(microseconds: step.microseconds)
+        }
+        requests += digest.requests
     }
 
     /// Requests and messages a run sent, its nested workflows' included.
     static func requestCount(_ result: RunResult) -> Int {
-        result.steps.reduce(0) { $0 + ($1.request != nil || $1.message != nil ? 1 : 0) }
+        result.steps.reduce(0) { $0 + ($1.sentRequest || $1.message != nil ? 1 : 0) }
             + result.workflows.reduce(0) { $0 + requestCount($1) }
     }
 
@@ -210,6 +211,48 @@ public struct LoadSummary: Sendable, Codable, Equatable {
     /// A summary read from the JSON ``jsonText()`` writes.
     public init(json: Data) throws {
         self = try JSONDecoder().decode(LoadSummary.self, from: json)
+    }
+}
+
+/// What a summary keeps of one ended run: its latency, failure, step latencies under their
+/// `WORKFLOW.STEP` keys and requests sent. A load generator's VUs digest their runs in parallel
+/// and take the summary's lock only to add the numbers, so the lock is held for a few bucket
+/// increments rather than for walking a run's traces (docs/performance.md, figure 7).
+struct RunDigest: Sendable {
+    /// One step attempt's latency under its histogram key.
+    struct Step: Sendable {
+        var key: String
+        var microseconds: UInt64
+    }
+
+    var workflowId: String
+    var microseconds: UInt64
+    /// The failure kind and step; nil when the run succeeded.
+    var failure: (kind: String, step: String?)?
+    var steps: [Step] = []
+    var requests = 0
+
+    init(_ result: RunResult) {
+        workflowId = result.workflowId
+        microseconds = LatencyHistogram.microseconds(result.duration)
+        if case .failed(let reason) = result.outcome {
+            failure = (reason.kind.rawValue, reason.stepId)
+        }
+        add(stepsOf: result)
+    }
+
+    /// The steps of `result` and of its nested workflows, each under its own workflow's id.
+    private mutating func add(stepsOf result: RunResult) {
+        let prefix = result.workflowId + "."
+        // Indices, not `for step in`: a step trace is large, and copying each one costs more than
+        // reading the three fields needed.
+        for index in result.steps.indices {
+            steps.append(Step(
+                key: prefix + result.steps[index].stepId,
+                microseconds: LatencyHistogram.microseconds(result.steps[index].duration)))
+            if result.steps[index].sentRequest || result.steps[index].message != nil { requests += 1 }
+        }
+        for nested in result.workflows { add(stepsOf: nested) }
     }
 }
 #endif

@@ -167,6 +167,33 @@ struct LoadSummaryTests {
         #expect(try LatencyHistogram(encoded: histogram.encoded) == histogram)
     }
 
+    @Test("a run's steps, its nested workflows' included, are recorded under WORKFLOW.STEP; requests are the steps that sent one")
+    func stepsAndRequests() throws {
+        let request = HTTPRequest(method: "GET", url: "http://127.0.0.1/ping")
+        let nested = RunResult(
+            workflowId: "inner", outcome: .succeeded,
+            steps: [StepTrace(stepId: "get", operation: "ping", attempt: 1, request: request, duration: .microseconds(300))])
+        let run = RunResult(
+            workflowId: "outer", outcome: .failed(FailureReason(stepId: "call", message: "no", kind: .criteria)),
+            steps: [
+                StepTrace(stepId: "first", operation: "ping", attempt: 1, request: request, duration: .microseconds(100)),
+                StepTrace(stepId: "first", operation: "ping", attempt: 2, request: request, duration: .microseconds(120)),
+                StepTrace(stepId: "call", operation: "inner", attempt: 1, duration: .microseconds(400)),
+            ],
+            workflows: [nested], duration: .microseconds(1_000))
+        var summary = LoadSummary()
+        summary.record(run)
+        summary.recordInFlight(run)
+        #expect(summary.runs == 1 && summary.succeeded == 0 && summary.inFlightAtDeadline == 1)
+        #expect(summary.failures == [LoadSummary.FailureCount(kind: "criteria", step: "call", count: 1)])
+        // 3 requests (two attempts of `first`, `inner.get`) for the ended run, 3 for the one in flight.
+        #expect(summary.requests == 6)
+        #expect(summary.workflows.mapValues(\.count) == ["outer": 1])
+        #expect(summary.steps.mapValues(\.count) == ["outer.first": 2, "outer.call": 1, "inner.get": 1])
+        #expect(summary.steps["outer.first"]?.maxMicroseconds == 120)
+        #expect(summary.workflows["outer"]?.maxMicroseconds == 1_000)
+    }
+
     @Test("merging two summaries equals one summary over the union of their runs")
     func exactMerge() {
         var a = LoadSummary(), b = LoadSummary(), union = LoadSummary()

@@ -68,6 +68,9 @@ struct RedactionRuleTests {
         #expect(await executor.requests.first?.headers["password"] == "password")
         let trace = try #require(result.steps.first)
         #expect(trace.request?.headers["password"] == "[REDACTED]")
+        // `sentRequest` answers without the redacted copy, and agrees with `request`.
+        #expect(trace.sentRequest)
+        #expect(!StepTrace(stepId: "s", operation: "o", attempt: 1).sentRequest)
         #expect(trace.notes.contains { $0.hasPrefix("parameter password (header) is not declared by operation ping") }, "\(trace.notes)")
         #expect(result.outputs["sent"] == "[REDACTED]")
         let explanation = try #require(trace.criteria.first?.explanation)

@@ -244,6 +244,9 @@ public struct StepTrace: Sendable, Codable {
             owed?.request = false
         }
     }
+    /// Whether a request was sent (``request`` is not nil), without redacting a copy of it:
+    /// what a caller that only counts requests reads (a load summary counts every run's).
+    public var sentRequest: Bool { storedRequest != nil }
     /// The response received (secrets redacted).
     public var response: HTTPResponse? {
         get {
