@@ -372,6 +372,18 @@ struct JSONTextParser {
         let start = index + 1
         var position = start
         var highBits: UInt8 = 0
+        // Eight bytes at a time while none of them is a quote, a backslash or a control byte (the
+        // usual long run of a string); the byte loop below takes over at the first that may be.
+        if let base = bytes.baseAddress {
+            var wide: UInt64 = 0
+            while position + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                if Self.mayEndARun(word) { break }
+                wide |= word
+                position += 8
+            }
+            if wide & 0x8080_8080_8080_8080 != 0 { highBits = 0x80 }
+        }
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -387,6 +399,20 @@ struct JSONTextParser {
         }
         index = position
         return nil
+    }
+
+    /// Whether one of the eight bytes of `word` is `"`, `\\` or below 0x20: the classic
+    /// "has a zero byte" test, exact as to whether there is one.
+    @inline(__always)
+    private static func mayEndARun(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & highs != 0
     }
 
     private mutating func parseEscapedString(from start: Int, prefixEnd: Int) throws(Failure) -> String {

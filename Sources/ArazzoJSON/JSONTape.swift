@@ -175,8 +175,13 @@ public final class JSONTape: Sendable {
                         let key = tokens[current]
                         let matches: Bool
                         if ascii && key.kind == .asciiString {
-                            matches = key.b - key.a == wanted.count
-                                && UnsafeBufferPointer(rebasing: bytes[key.a..<key.b]).elementsEqual(wanted)
+                            if key.b - key.a == wanted.count {
+                                var offset = 0
+                                while offset < wanted.count && bytes[key.a + offset] == wanted[offset] { offset += 1 }
+                                matches = offset == wanted.count
+                            } else {
+                                matches = false
+                            }
                         } else {
                             matches = tape.string(key) == String(decoding: wanted, as: UTF8.self)
                         }

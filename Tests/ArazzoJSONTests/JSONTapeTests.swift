@@ -168,6 +168,25 @@ import OrderedCollections
         #expect(Self.disagreement(Array("[[[1]]]".utf8), maxDepth: 2) == nil)
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, backslash, control byte, non-ASCII or
+    /// invalid byte at every position of the first windows is found as the byte loop finds it.
+    @Test func everyByteOfTheWideScanIsSeen() {
+        let specials: [[UInt8]] = [[0x5C, 0x6E], [0x5C, 0x78], [0x01], [0x1F], [0xC3, 0xA9], [0xFF], [0xED, 0xA0, 0x80], [0x7F], [0x20]]
+        for length in 0...24 {
+            for position in 0...length {
+                for special in specials {
+                    var text: [UInt8] = [0x22] + Array(repeating: UInt8(ascii: "a"), count: length) + [0x22]
+                    text.insert(contentsOf: special, at: 1 + position)
+                    #expect(Self.disagreement(text) == nil, "\(text)")
+                    #expect(Self.disagreement([0x7B] + text + [0x3A, 0x31, 0x7D]) == nil, "\(text)")
+                }
+                // A string cut off inside the wide part.
+                let open: [UInt8] = [0x22] + Array(repeating: UInt8(ascii: "b"), count: position)
+                #expect(Self.disagreement(open) == nil)
+            }
+        }
+    }
+
     @Test func pointersOnRepeatedAndCanonicallyEqualNamesTakeTheLastValue() throws {
         let text = #"{"a":1,"K":2,"a":3,"\u212A":4,"arr":[10,20]}"#
         let tape = try JSONTape(parsing: Array(text.utf8))
