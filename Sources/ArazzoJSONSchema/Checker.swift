@@ -237,7 +237,7 @@ struct Checker {
     ) -> Bool {
         var valid = true
         var decided: Bool { stopped || trials == 0 }
-        if instance.missesRequired(node) {
+        for name in node.required where !instance.hasMember(name) {
             valid = false
             if decided { return false }
         }

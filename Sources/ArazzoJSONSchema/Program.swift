@@ -53,11 +53,6 @@ final class SchemaNode: Sendable {
     let constValue: JSONValue?
     // Objects.
     let required: [String]
-    /// The distinct `required` names as a byte table (entry i names bit i), so a tape's object is
-    /// checked in one walk over its members (decision TP3); nil as for `asciiProperties`.
-    let requiredTable: ASCIIPropertyTable?
-    /// How many entries `requiredTable` has.
-    let requiredDistinct: Int
     let properties: [(name: String, node: Int)]
     /// `properties` by name, for the per-member lookup of names the byte table cannot answer.
     let propertyLookup: [String: Int]
@@ -129,10 +124,6 @@ final class SchemaNode: Sendable {
         enumValues = b.enumValues
         constValue = b.constValue
         required = b.required
-        var distinct: [String] = []
-        for name in b.required where !distinct.contains(where: { $0.utf8.elementsEqual(name.utf8) }) { distinct.append(name) }
-        requiredTable = ASCIIPropertyTable(distinct.enumerated().map { (name: $0.element, node: $0.offset) })
-        requiredDistinct = distinct.count
         properties = b.properties
         var lookup: [String: Int] = [:]
         for property in b.properties { lookup[property.name] = property.node }

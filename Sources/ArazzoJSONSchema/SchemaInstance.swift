@@ -30,8 +30,6 @@ protocol SchemaInstance {
     var repeatsNames: Bool { get }
     /// Whether an object has a member named `name` (Swift string equality).
     func hasMember(_ name: String) -> Bool
-    /// Whether an object lacks one of `node.required`.
-    func missesRequired(_ node: SchemaNode) -> Bool
     /// The members, in document order.
     var instanceMembers: MemberSequence { get }
     /// The elements.
@@ -65,7 +63,6 @@ extension JSONValue: SchemaInstance {
         }
     }
     var repeatsNames: Bool { false }
-    func missesRequired(_ node: SchemaNode) -> Bool { node.required.contains { !hasMember($0) } }
     func hasMember(_ name: String) -> Bool {
         if case .object(let members) = self { return members[name] != nil }
         return false
@@ -89,27 +86,6 @@ extension JSONTape.Node: SchemaInstance {
     var instanceString: String? { stringValue }
     var instanceCount: Int { count }
     func hasMember(_ name: String) -> Bool { member(named: name) != nil }
-    func missesRequired(_ node: SchemaNode) -> Bool {
-        if node.required.isEmpty { return false }
-        // One walk over the members, marking the required names met, when every required name
-        // and every member name is raw ASCII (bytes then decide equality); otherwise by name.
-        if let table = node.requiredTable, node.requiredDistinct <= 64 {
-            var met: UInt64 = 0
-            var exact = true
-            for member in members {
-                guard let found = member.name.withASCII({ table.lookup($0) }) else {
-                    exact = false
-                    break
-                }
-                if case .found(let bit) = found { met |= 1 << UInt64(bit) }
-            }
-            if exact {
-                let all: UInt64 = node.requiredDistinct == 64 ? ~0 : (1 << UInt64(node.requiredDistinct)) - 1
-                return met != all
-            }
-        }
-        return node.required.contains { !hasMember($0) }
-    }
     var instanceMembers: LazyMapSequence<JSONTape.Members, (JSONTape.Name, JSONTape.Node)> {
         members.lazy.map { ($0.name, $0.value) }
     }

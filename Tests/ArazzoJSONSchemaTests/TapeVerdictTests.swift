@@ -3,7 +3,7 @@ import ArazzoJSONSchema
 import Testing
 
 /// The verdict pass on a tape (decision TP3) where the tape's reading differs from the tree's:
-/// `required` met in one walk over the members, repeated and canonically equal names.
+/// `required` names (repeated, escaped, canonically equal), repeated member names.
 @Suite struct TapeVerdictTests {
     static func agree(_ schema: JSONValue, _ text: String) throws -> Bool {
         let compiled = try JSONSchema(schema)
