@@ -39,6 +39,11 @@ public protocol ExpressionContext {
     func responseHeader(named name: String) -> String?
     /// The response body: parsed JSON for JSON media types, a string for XML and text.
     var responseBody: JSONValue? { get }
+    /// `$response.body#pointer`: the node `pointer` (non-empty) reaches in the response body, or
+    /// why it reaches none; nil when there is no body. The default resolves the pointer on
+    /// `responseBody`; a context holding the body's `JSONTape` resolves it there instead, so the
+    /// whole body is never built for one value (decision TP4). Both must give the same answers.
+    func responseBody(at pointer: JSONPointer) -> Result<JSONValue, JSONPointer.Failure>?
     /// The current workflow's inputs (normally an object).
     var inputs: JSONValue? { get }
     /// `$outputs`: the current workflow's outputs, or in a `workflowId` step the called
@@ -87,6 +92,15 @@ extension ExpressionContext {
     public func responseHeader(named name: String) -> String? { nil }
     /// Not available by default.
     public var responseBody: JSONValue? { nil }
+    /// Resolves `pointer` on `responseBody`.
+    public func responseBody(at pointer: JSONPointer) -> Result<JSONValue, JSONPointer.Failure>? {
+        guard let body = responseBody else { return nil }
+        do {
+            return .success(try pointer.resolve(in: body))
+        } catch {
+            return .failure(error)
+        }
+    }
     /// Not available by default.
     public var inputs: JSONValue? { nil }
     /// Not available by default.
@@ -339,6 +353,16 @@ extension RuntimeExpression {
             }
             base = .string(value)
         case .responseBody:
+            if let pointer, !pointer.tokens.isEmpty {
+                switch context.responseBody(at: pointer) {
+                case .none:
+                    return .failure(unresolved(context.statusCode == nil ? "no response was received here" : "the response has no body"))
+                case .success(let value)?:
+                    return .success(value)
+                case .failure(let error)?:
+                    return .failure(unresolved("JSON pointer `#\(pointer)`: \(error.message)"))
+                }
+            }
             guard let body = context.responseBody else {
                 return .failure(unresolved(context.statusCode == nil ? "no response was received here" : "the response has no body"))
             }

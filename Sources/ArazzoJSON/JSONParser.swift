@@ -52,8 +52,11 @@ extension JSONValue {
     }
 }
 
-/// The parser proper: one pass over a byte buffer with an explicit container stack.
-private struct JSONTextParser {
+/// The parser proper: one pass over a byte buffer with an explicit container stack. It builds
+/// either a `JSONValue` tree (`parseDocument`) or a `JSONTape` index (`parseTape`); both apply the
+/// same helpers, so the two accept the same texts, fail with the same errors and decode strings
+/// and numbers alike (decision TP1).
+struct JSONTextParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private let maxDepth: Int
     private var index = 0
@@ -69,9 +72,10 @@ private struct JSONTextParser {
     /// The name of the member being read, one per open object.
     private var keys: [String] = []
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, reserving: Bool = true) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        guard reserving else { return }
         // Room for a typical API body's nesting and members, so the stacks do not regrow at every
         // power of two on each parse (decision PA3).
         kinds.reserveCapacity(16)
@@ -232,6 +236,13 @@ private struct JSONTextParser {
             values.append(member.value)
         }
         members.removeLast(count)
+        return Self.object(keys: keys, values: values)
+    }
+
+    /// An object of `keys[i]: values[i]`, with the repeated-name rule applied. Shared by the tree
+    /// parser and `JSONTape`'s materialisation, so both build the same objects.
+    static func object(keys: ContiguousArray<String>, values: ContiguousArray<JSONValue>) -> JSONObject {
+        let count = keys.count
         // A small object without a repeated name (the usual case) takes the two arrays as its
         // storage; OrderedDictionary keeps no hash table below 16 members. Others are assigned
         // member by member, which applies the repeated-name rule.
@@ -345,8 +356,34 @@ private struct JSONTextParser {
     /// copies the bytes in one step.
     private mutating func parseString() throws(Failure) -> String {
         let start = index + 1
+        if try scanPlainString() != nil {
+            // Validated (or pure ASCII): decoding cannot repair anything here.
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index - 1]), as: UTF8.self)
+        }
+        return try parseEscapedString(from: start, prefixEnd: index)
+    }
+
+    /// Reads a string starting at its opening quote as far as its escape-free prefix goes. When
+    /// the string has no escape (and no control byte), validates it, moves past the closing quote
+    /// and returns the OR of its bytes (bit 7 set: not all ASCII); otherwise leaves `index` at the
+    /// first escape or control byte (or the end) and returns nil. Nothing is allocated: the tape
+    /// records the range, the tree decodes it.
+    private mutating func scanPlainString() throws(Failure) -> UInt8? {
+        let start = index + 1
         var position = start
         var highBits: UInt8 = 0
+        // Eight bytes at a time while none of them is a quote, a backslash or a control byte (the
+        // usual long run of a string); the byte loop below takes over at the first that may be.
+        if let base = bytes.baseAddress {
+            var wide: UInt64 = 0
+            while position + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                if Self.mayEndARun(word) { break }
+                wide |= word
+                position += 8
+            }
+            if wide & 0x8080_8080_8080_8080 != 0 { highBits = 0x80 }
+        }
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -354,14 +391,28 @@ private struct JSONTextParser {
                     throw failure
                 }
                 index = position + 1
-                // Validated above (or pure ASCII): decoding cannot repair anything here.
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                return highBits
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
             highBits |= byte
             position += 1
         }
-        return try parseEscapedString(from: start, prefixEnd: position)
+        index = position
+        return nil
+    }
+
+    /// Whether one of the eight bytes of `word` is `"`, `\\` or below 0x20: the classic
+    /// "has a zero byte" test, exact as to whether there is one.
+    @inline(__always)
+    private static func mayEndARun(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & highs != 0
     }
 
     private mutating func parseEscapedString(from start: Int, prefixEnd: Int) throws(Failure) -> String {
@@ -639,5 +690,197 @@ private struct JSONTextParser {
     @inline(__always)
     private func isDigit(_ byte: UInt8) -> Bool {
         byte &- UInt8(ascii: "0") < 10
+    }
+}
+
+// MARK: - The tape
+
+extension JSONTextParser {
+    /// Parses the whole text into tape tokens: the same grammar, limits and errors as
+    /// `parseDocument`, with containers, strings and numbers recorded instead of built.
+    mutating func parseTapeDocument() -> Result<ContiguousArray<JSONTape.Token>, JSONParseError> {
+        kinds.reserveCapacity(16)
+        starts.reserveCapacity(16)
+        do {
+            return .success(try parseTape())
+        } catch {
+            return .failure(locate(error))
+        }
+    }
+
+    /// `parseAll`'s loop over tokens. `kinds` holds whether each open container is an object,
+    /// `starts` the index of its token, whose `a` (index past the end) and `b` (count) are filled
+    /// in as its contents arrive.
+    private mutating func parseTape() throws(Failure) -> ContiguousArray<JSONTape.Token> {
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
+        var tokens = ContiguousArray<JSONTape.Token>()
+        // A ~1 KB API body holds about one token per 12 bytes: one allocation in the usual case.
+        tokens.reserveCapacity(bytes.count / 8 + 4)
+        nextValue: while true {
+            skipWhitespace()
+            guard index < bytes.count else {
+                throw Failure(message: kinds.isEmpty ? "the JSON text is empty" : "unexpected end of input; expected a value", offset: index)
+            }
+            switch bytes[index] {
+            case UInt8(ascii: "{"):
+                try open()
+                index += 1
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    tokens.append(JSONTape.Token(kind: .object, a: tokens.count + 1, b: 0))
+                } else {
+                    kinds.append(true)
+                    starts.append(tokens.count)
+                    tokens.append(JSONTape.Token(kind: .object, a: 0, b: 0))
+                    try appendKey(to: &tokens)
+                    continue nextValue
+                }
+            case UInt8(ascii: "["):
+                try open()
+                index += 1
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    tokens.append(JSONTape.Token(kind: .array, a: tokens.count + 1, b: 0))
+                } else {
+                    kinds.append(false)
+                    starts.append(tokens.count)
+                    tokens.append(JSONTape.Token(kind: .array, a: 0, b: 0))
+                    continue nextValue
+                }
+            case UInt8(ascii: "\""):
+                tokens.append(try stringToken())
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                switch try parseNumber() {
+                case .int(let value): tokens.append(JSONTape.Token(kind: .int, a: 0, b: value))
+                case .double(let value): tokens.append(JSONTape.Token(kind: .double, a: 0, b: Int(bitPattern: UInt(value.bitPattern))))
+                default: break
+                }
+            case UInt8(ascii: "t"):
+                try expectLiteral("true")
+                tokens.append(JSONTape.Token(kind: .true, a: 0, b: 0))
+            case UInt8(ascii: "f"):
+                try expectLiteral("false")
+                tokens.append(JSONTape.Token(kind: .false, a: 0, b: 0))
+            case UInt8(ascii: "n"):
+                try expectLiteral("null")
+                tokens.append(JSONTape.Token(kind: .null, a: 0, b: 0))
+            default:
+                throw unexpected(expecting: "a value")
+            }
+
+            while let isObject = kinds.last {
+                skipWhitespace()
+                let separator = index < bytes.count ? bytes[index] : 0
+                let container = starts[starts.count - 1]
+                tokens[container].b += 1
+                if isObject {
+                    if separator == UInt8(ascii: ",") {
+                        index += 1
+                        skipWhitespace()
+                        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                            throw Failure(message: "trailing comma before `}`", offset: index - 1)
+                        }
+                        try appendKey(to: &tokens)
+                        continue nextValue
+                    }
+                    guard separator == UInt8(ascii: "}") else {
+                        throw unexpected(expecting: "`,` or `}` after an object member")
+                    }
+                } else {
+                    if separator == UInt8(ascii: ",") {
+                        index += 1
+                        skipWhitespace()
+                        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                            throw Failure(message: "trailing comma before `]`", offset: index - 1)
+                        }
+                        continue nextValue
+                    }
+                    guard separator == UInt8(ascii: "]") else {
+                        throw unexpected(expecting: "`,` or `]` after an array element")
+                    }
+                }
+                index += 1
+                kinds.removeLast()
+                starts.removeLast()
+                tokens[container].a = tokens.count
+                if isObject && repeatsAName(tokens, object: container) {
+                    tokens[container].kind = .repeatingObject
+                }
+            }
+            break
+        }
+        skipWhitespace()
+        guard index == bytes.count else {
+            throw Failure(message: "unexpected text after the JSON value", offset: index)
+        }
+        return tokens
+    }
+
+    /// Whether two names of the (closed) object at token `object` are equal as Swift strings, as
+    /// `repeatsAName` asks of the tree's keys: then the tape's members are not the tree's, and
+    /// readers that count or walk members read the materialised object instead.
+    private func repeatsAName(_ tokens: ContiguousArray<JSONTape.Token>, object: Int) -> Bool {
+        func past(_ value: Int) -> Int {
+            switch tokens[value].kind {
+            case .object, .repeatingObject, .array: return tokens[value].a
+            default: return value + 1
+            }
+        }
+        var name = object + 1
+        for _ in 0..<tokens[object].b {
+            var earlier = object + 1
+            while earlier < name {
+                if sameName(tokens[earlier], tokens[name]) { return true }
+                earlier = past(earlier + 1)
+            }
+            name = past(name + 1)
+        }
+        return false
+    }
+
+    private func sameName(_ x: JSONTape.Token, _ y: JSONTape.Token) -> Bool {
+        if x.kind == .asciiString && y.kind == .asciiString {
+            let count = x.b - x.a
+            guard count == y.b - y.a else { return false }
+            for offset in 0..<count where bytes[x.a + offset] != bytes[y.a + offset] { return false }
+            return true
+        }
+        // Otherwise canonical equivalence decides (U+212A KELVIN SIGN equals `K`).
+        return Self.decodeString(bytes, contentStart: x.a) == Self.decodeString(bytes, contentStart: y.a)
+    }
+
+    /// `parseKey` for the tape: the name's string token, then past the `:`.
+    private mutating func appendKey(to tokens: inout ContiguousArray<JSONTape.Token>) throws(Failure) {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            throw unexpected(expecting: "a member name in double quotes")
+        }
+        tokens.append(try stringToken())
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+            throw unexpected(expecting: "`:` after a member name")
+        }
+        index += 1
+    }
+
+    /// A string's token: its content's byte range (`a..<b`), and whether it must be decoded
+    /// (escapes) or is raw UTF-8 (and then whether it is all ASCII).
+    private mutating func stringToken() throws(Failure) -> JSONTape.Token {
+        let start = index + 1
+        if let highBits = try scanPlainString() {
+            return JSONTape.Token(kind: highBits & 0x80 == 0 ? .asciiString : .string, a: start, b: index - 1)
+        }
+        // Validated by decoding; the tape keeps only the range and decodes again on demand.
+        _ = try parseEscapedString(from: start, prefixEnd: index)
+        return JSONTape.Token(kind: .escapedString, a: start, b: index - 1)
+    }
+
+    /// The string whose content starts at `start` in `bytes`, already validated by the tape:
+    /// decoded by the tree parser's own code.
+    static func decodeString(_ bytes: UnsafeBufferPointer<UInt8>, contentStart start: Int) -> String {
+        var parser = JSONTextParser(bytes, maxDepth: 0, reserving: false)
+        parser.index = start - 1
+        return (try? parser.parseString()) ?? ""
     }
 }

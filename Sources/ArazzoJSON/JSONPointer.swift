@@ -96,6 +96,38 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         return current
     }
 
+    /// Resolves the pointer on a tape without building a tree: the same node, and the same
+    /// failures, as `resolve(in:)` on the tree the tape materialises (the last of repeated names,
+    /// names compared as Swift strings; decision TP2).
+    public func resolve(in node: JSONTape.Node) throws(Failure) -> JSONTape.Node {
+        var current = node
+        for (index, token) in tokens.enumerated() {
+            switch current.kind {
+            case .object:
+                guard let next = current.member(named: token) else {
+                    throw Failure(message: "no member '\(token)' at \(prefix(index))", tokenIndex: index, offset: nil)
+                }
+                current = next
+            case .array:
+                let count = current.count
+                if token == "-" {
+                    throw Failure(message: "'-' at \(prefix(index)) names the element after the last one, which does not exist", tokenIndex: index, offset: nil)
+                }
+                guard let i = JSONPointer.arrayIndex(token) else {
+                    throw Failure(message: "'\(token)' at \(prefix(index)) is not an array index", tokenIndex: index, offset: nil)
+                }
+                guard i < count, let next = current.element(at: i) else {
+                    throw Failure(message: "index \(i) at \(prefix(index)) is out of range (the array has \(count) element\(count == 1 ? "" : "s"))", tokenIndex: index, offset: nil)
+                }
+                current = next
+            default:
+                // A scalar: materialising it is cheap, and gives the tree's type name.
+                throw Failure(message: "cannot take '\(token)' of a \(current.value.typeName) at \(prefix(index))", tokenIndex: index, offset: nil)
+            }
+        }
+        return current
+    }
+
     /// The pointer made of the first `count` tokens, for messages (`/` for the root).
     private func prefix(_ count: Int) -> String {
         count == 0 ? "the root" : "'" + JSONPointer(tokens: Array(tokens.prefix(count))).description + "'"

@@ -36,8 +36,8 @@ struct Checker {
         self.options = options
     }
 
-    /// The verdict of node `index` on `instance`.
-    mutating func verdict(_ index: Int, _ instance: JSONValue) -> Verdict {
+    /// The verdict of node `index` on `instance`: a tree, or a tape node read in place (TP3).
+    mutating func verdict<Instance: SchemaInstance>(_ index: Int, _ instance: Instance) -> Verdict {
         var evaluated: Set<JSONSchema.PathComponent> = []
         let valid = check(index, instance, depth: 0, evaluated: &evaluated)
         if stopped { return .undecided }
@@ -46,9 +46,14 @@ struct Checker {
 
     /// Whether node `index` admits `instance`; its evaluated members and elements go to
     /// `evaluated` (only when the program tracks them), as `Evaluator.evaluate` returns them.
-    private mutating func check(
-        _ index: Int, _ instance: JSONValue, depth: Int, evaluated seen: inout Set<JSONSchema.PathComponent>
+    private mutating func check<Instance: SchemaInstance>(
+        _ index: Int, _ instance: Instance, depth: Int, evaluated seen: inout Set<JSONSchema.PathComponent>
     ) -> Bool {
+        // An object whose text repeats a name is checked as the tree it materialises to, whose
+        // members follow the repeated-name rule.
+        if instance.repeatsNames {
+            return check(index, instance.jsonValue, depth: depth, evaluated: &seen)
+        }
         if stopped { return false }
         steps += 1
         if steps > options.maxEvaluationSteps || depth > options.maxEvaluationDepth {
@@ -89,30 +94,32 @@ struct Checker {
                 if decided { return false }
             }
         }
-        if let types = node.types, !types.contains(where: { $0.admits(instance) }) {
+        let kind = instance.instanceKind
+        if let types = node.types, !types.contains(where: { $0.admits(kind, instance.instanceNumber) }) {
             valid = false
             if decided { return false }
         }
-        if let values = node.enumValues, !values.contains(instance) {
+        if let values = node.enumValues, !values.contains(instance.jsonValue) {
             valid = false
             if decided { return false }
         }
-        if let expected = node.constValue, expected != instance {
+        if let expected = node.constValue, expected != instance.jsonValue {
             valid = false
             if decided { return false }
         }
-        if let check = node.formatCheck, !check.admits(instance) {
+        // Formats say nothing of containers, booleans and null: those are not materialised.
+        if let check = node.formatCheck, kind != .object, kind != .array, !check.admits(instance.jsonValue) {
             valid = false
             if decided { return false }
         }
 
         let admitted: Bool
-        switch instance {
-        case .object(let members): admitted = checkObject(node, members, next, &seen)
-        case .array(let elements): admitted = checkArray(node, elements, next, &seen)
-        case .string(let text): admitted = checkString(node, text)
+        switch kind {
+        case .object: admitted = checkObject(node, instance, next, &seen)
+        case .array: admitted = checkArray(node, instance, next, &seen)
+        case .string: admitted = checkString(node, instance)
         case .int, .double:
-            if let number = instance.numberValue { admitted = checkNumber(node, number) } else { admitted = true }
+            if let number = instance.instanceNumber { admitted = checkNumber(node, number) } else { admitted = true }
         default: admitted = true
         }
         if !admitted {
@@ -184,9 +191,11 @@ struct Checker {
             }
         }
 
-        if let unevaluated = node.unevaluatedProperties, case .object(let members) = instance {
+        if let unevaluated = node.unevaluatedProperties, kind == .object {
             let forbidden = program.nodes[unevaluated].boolean == false
-            for (name, value) in members where !seen.contains(.key(name)) {
+            for (member, value) in instance.instanceMembers {
+                let name = Instance.string(of: member)
+                if seen.contains(.key(name)) { continue }
                 if forbidden || !apply(unevaluated, value, next) {
                     valid = false
                     if decided { return false }
@@ -194,9 +203,9 @@ struct Checker {
                 seen.insert(.key(name))
             }
         }
-        if let unevaluated = node.unevaluatedItems, case .array(let elements) = instance {
+        if let unevaluated = node.unevaluatedItems, kind == .array {
             let forbidden = program.nodes[unevaluated].boolean == false
-            for (i, element) in elements.enumerated() where !seen.contains(.index(i)) {
+            for (i, element) in instance.instanceElements.enumerated() where !seen.contains(.index(i)) {
                 if forbidden || !apply(unevaluated, element, next) {
                     valid = false
                     if decided { return false }
@@ -208,8 +217,8 @@ struct Checker {
     }
 
     /// A subschema on the same instance; its evaluated locations count when it passed.
-    private mutating func inPlace(
-        _ sub: Int, _ instance: JSONValue, _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
+    private mutating func inPlace<Instance: SchemaInstance>(
+        _ sub: Int, _ instance: Instance, _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
     ) -> Bool {
         var evaluated: Set<JSONSchema.PathComponent> = []
         let valid = check(sub, instance, depth: depth, evaluated: &evaluated)
@@ -218,45 +227,48 @@ struct Checker {
     }
 
     /// A subschema on a member or element; what it evaluated inside does not matter here.
-    private mutating func apply(_ sub: Int, _ value: JSONValue, _ depth: Int) -> Bool {
+    private mutating func apply<Instance: SchemaInstance>(_ sub: Int, _ value: Instance, _ depth: Int) -> Bool {
         var evaluated: Set<JSONSchema.PathComponent> = []
         return check(sub, value, depth: depth, evaluated: &evaluated)
     }
 
-    private mutating func checkObject(
-        _ node: SchemaNode, _ members: JSONObject, _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
+    private mutating func checkObject<Instance: SchemaInstance>(
+        _ node: SchemaNode, _ instance: Instance, _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
     ) -> Bool {
         var valid = true
         var decided: Bool { stopped || trials == 0 }
-        for name in node.required where members[name] == nil {
+        for name in node.required where !instance.hasMember(name) {
             valid = false
             if decided { return false }
         }
-        for (name, requires) in node.dependentRequired where members[name] != nil {
-            for other in requires where members[other] == nil {
+        for (name, requires) in node.dependentRequired where instance.hasMember(name) {
+            for other in requires where !instance.hasMember(other) {
                 valid = false
                 if decided { return false }
             }
         }
-        if let minimum = node.minProperties, members.count < minimum {
+        if let minimum = node.minProperties, instance.instanceCount < minimum {
             valid = false
             if decided { return false }
         }
-        if let maximum = node.maxProperties, members.count > maximum {
+        if let maximum = node.maxProperties, instance.instanceCount > maximum {
             valid = false
             if decided { return false }
         }
         let track = program.tracksEvaluation
         if node.checksMembers {
-            for (name, value) in members {
+            for (member, value) in instance.instanceMembers {
                 var matched = false
-                if let property = node.property(named: name) {
+                if let property = Instance.property(member, in: node) {
                     matched = true
                     if !apply(property, value, depth) {
                         valid = false
                         if decided { return false }
                     }
                 }
+                // The name as a string only where a keyword reads it.
+                let needsName = track || !node.patternProperties.isEmpty || node.propertyNames != nil
+                let name = needsName ? Instance.string(of: member) : ""
                 for entry in node.patternProperties where entry.pattern.matches(name) {
                     matched = true
                     if !apply(entry.node, value, depth) {
@@ -273,14 +285,14 @@ struct Checker {
                 }
                 if matched && track { seen.insert(.key(name)) }
                 // A failing name is reported by the evaluator, so it is no trial here.
-                if let names = node.propertyNames, !apply(names, .string(name), depth) {
+                if let names = node.propertyNames, !apply(names, JSONValue.string(name), depth) {
                     valid = false
                     if decided { return false }
                 }
             }
         }
-        for dependent in node.dependentSchemas where members[dependent.name] != nil {
-            if !inPlace(dependent.node, .object(members), depth, &seen) {
+        for dependent in node.dependentSchemas where instance.hasMember(dependent.name) {
+            if !inPlace(dependent.node, instance, depth, &seen) {
                 valid = false
                 if decided { return false }
             }
@@ -288,23 +300,25 @@ struct Checker {
         return valid
     }
 
-    private mutating func checkArray(
-        _ node: SchemaNode, _ elements: [JSONValue], _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
+    private mutating func checkArray<Instance: SchemaInstance>(
+        _ node: SchemaNode, _ instance: Instance, _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
     ) -> Bool {
+        let elements = instance.instanceElements
+        let elementCount = instance.instanceCount
         var valid = true
         var decided: Bool { stopped || trials == 0 }
         let track = program.tracksEvaluation
-        if let minimum = node.minItems, elements.count < minimum {
+        if let minimum = node.minItems, elementCount < minimum {
             valid = false
             if decided { return false }
         }
-        if let maximum = node.maxItems, elements.count > maximum {
+        if let maximum = node.maxItems, elementCount > maximum {
             valid = false
             if decided { return false }
         }
         if node.uniqueItems {
             var distinct: Set<JSONValue> = []
-            for element in elements where !distinct.insert(element).inserted {
+            for element in elements where !distinct.insert(element.jsonValue).inserted {
                 valid = false
                 if decided { return false }
             }
@@ -348,7 +362,11 @@ struct Checker {
         return valid
     }
 
-    private func checkString(_ node: SchemaNode, _ text: String) -> Bool {
+    private func checkString<Instance: SchemaInstance>(_ node: SchemaNode, _ instance: Instance) -> Bool {
+        // Decoded only for the keywords that read it.
+        guard node.minLength != nil || node.maxLength != nil || node.pattern != nil,
+            let text = instance.instanceString
+        else { return true }
         if node.minLength != nil || node.maxLength != nil {
             let length = text.unicodeScalars.count
             if let minimum = node.minLength, length < minimum { return false }

@@ -162,6 +162,25 @@ package struct JSONSchema: Sendable, Hashable {
         return violations(instance)
     }
 
+    /// `validate` for a JSON text already indexed: the verdict-only pass reads the tape in place,
+    /// and only an instance that is not valid is materialised for the full evaluator, so the
+    /// violations are exactly those of `validate(node.value)` (decision TP3).
+    package func validate(_ node: JSONTape.Node) -> [SchemaViolation] {
+        var checker = Checker(program: program, options: options)
+        if checker.verdict(0, node) == .valid { return [] }
+        return violations(node.value)
+    }
+
+    /// The verdict-only pass alone, on a tape: for the tests that hold it to the tree's.
+    package func verdictIsValid(_ node: JSONTape.Node) -> Bool? {
+        var checker = Checker(program: program, options: options)
+        switch checker.verdict(0, node) {
+        case .valid: return true
+        case .invalid: return false
+        case .undecided: return nil
+        }
+    }
+
     /// `validate` without the verdict-only pass: every instance through the full evaluator. For the
     /// tests that hold the two passes to the same answers.
     package func violations(_ instance: JSONValue) -> [SchemaViolation] {

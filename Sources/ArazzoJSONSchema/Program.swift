@@ -4,6 +4,21 @@ import ArazzoJSON
 enum SchemaType: String, Sendable, CaseIterable {
     case null, boolean, object, array, number, string, integer
 
+    /// `admits` from a node's kind and number, for the checker's instances of either shape.
+    func admits(_ kind: JSONTape.Kind, _ number: NumberValue?) -> Bool {
+        switch (self, kind) {
+        case (.null, .null), (.boolean, .bool), (.object, .object), (.array, .array), (.string, .string):
+            return true
+        case (.number, .int), (.number, .double), (.integer, .int):
+            return true
+        case (.integer, .double):
+            guard case .double(let d)? = number else { return false }
+            return d.isFinite && d.rounded() == d
+        default:
+            return false
+        }
+    }
+
     func admits(_ value: JSONValue) -> Bool {
         switch (self, value) {
         case (.null, .null), (.boolean, .bool), (.object, .object), (.array, .array), (.string, .string):

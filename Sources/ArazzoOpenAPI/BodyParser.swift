@@ -9,6 +9,16 @@ package enum BodyParser {
         return try? JSONValue(parsing: bytes)
     }
 
+    /// The JSON index of a body that `value(of:contentType:)` would parse as JSON: non-empty, a
+    /// JSON media type or none, and valid JSON. Nil otherwise; `value(of:contentType:)` then gives
+    /// the body's value (text, or nothing) as it always did (decision TP4).
+    package static func tape(of bytes: [UInt8], contentType: String?) -> JSONTape? {
+        if bytes.isEmpty { return nil }
+        let kind = contentType.map(RequestBodyEncoder.kind(of:))
+        guard kind == .json || kind == nil else { return nil }
+        return try? JSONTape(parsing: bytes)
+    }
+
     /// The value of a body for `$response.body` / `$request.body`: JSON when the content type
     /// says so (or, with no content type, when the bytes parse as JSON), else UTF-8 text.
     package static func value(of bytes: [UInt8], contentType: String?) -> JSONValue? {

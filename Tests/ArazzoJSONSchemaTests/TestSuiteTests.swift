@@ -157,6 +157,20 @@ struct JSONSchemaTestSuite {
             if schema.validate(data) != full {
                 disagreements.append("\(label): validate differs from the evaluator")
             }
+            // The same pass on the instance's text, read in place on its tape (decision TP3), must
+            // give the tree's verdict and, through `validate`, the evaluator's violations.
+            let text = data.jsonBytes()
+            guard let tape = try? JSONTape(parsing: text), let reparsed = try? JSONValue(parsing: text) else {
+                disagreements.append("\(label): the instance's text does not parse")
+                return
+            }
+            let treeFull = schema.violations(reparsed)
+            if (schema.verdictIsValid(tape.root) ?? false) != schema.isValid(reparsed) {
+                disagreements.append("\(label): the tape's verdict differs from the tree's")
+            }
+            if schema.validate(tape.root) != treeFull {
+                disagreements.append("\(label): validate on the tape differs from the evaluator")
+            }
         }
         #expect(compared > 100)
         // Both verdicts occur, so the agreement is not the trivial one.

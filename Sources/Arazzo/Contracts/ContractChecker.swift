@@ -126,8 +126,12 @@ struct ContractChecker {
     /// The response checks: status, then (for the matched response) headers, content type and body.
     ///
     /// `parsedBody` is the body as the run already parsed it for `$response.body` (JSON media types),
-    /// so a JSON body is parsed once per response; nil to parse it here.
-    func checkResponse(method: String, response: HTTPResponse, parsedBody: JSONValue? = nil) -> [ContractFinding] {
+    /// so a JSON body is parsed once per response; nil to parse it here. `bodyTape` is the body's
+    /// JSON index when the run has one: the schema's verdict is then read on it, and a tree is
+    /// built only for a body that breaks the schema (decision TP3).
+    func checkResponse(
+        method: String, response: HTTPResponse, parsedBody: JSONValue? = nil, bodyTape: JSONTape? = nil
+    ) -> [ContractFinding] {
         // An operation that declares no responses says nothing to hold a response to (decision CT1).
         guard !operation.responses.isEmpty else { return [] }
         guard let matched = OpenAPIResponse.matching(status: response.status, in: operation.responses) else {
@@ -177,6 +181,13 @@ struct ContractChecker {
         let instance: JSONValue
         switch Self.bodyKind(actualType) {
         case .json:
+            if let bodyTape {
+                let place = schemaPlace(schema, fallback: operation.pointer + "/responses/" + matched.status + "/" + media.mediaType)
+                findings += validate(
+                    bodyTape.root.value, tape: bodyTape.root, schema: schema, place: place, direction: .response,
+                    check: .body, subject: "the body")
+                return findings
+            }
             // A string may be the run's fallback for text that is not JSON: parse it here then.
             if let parsedBody, parsedBody.stringValue == nil {
                 instance = parsedBody
@@ -394,7 +405,7 @@ struct ContractChecker {
     }
 
     private func validate(
-        _ instance: JSONValue, schema: JSONValue, place: String, direction: ContractDirection, check: ContractCheck,
+        _ instance: @autoclosure () -> JSONValue, tape: JSONTape.Node? = nil, schema: JSONValue, place: String, direction: ContractDirection, check: ContractCheck,
         subject: String, pointerPrefix: String = ""
     ) -> [ContractFinding] {
         let compiled = cache.schema(schema, place: place, document: documentURL, version: version, direction: direction, resolve: resolve)
@@ -403,7 +414,10 @@ struct ContractChecker {
             return [finding(check, "\(subject) was not checked: the description's schema cannot be compiled (\(error.message))",
                             pointer: pointerPrefix, keyword: "schema")]
         case .success(let jsonSchema):
-            let violations = jsonSchema.validate(instance)
+            let violations = tape.map { jsonSchema.validate($0) } ?? jsonSchema.validate(instance())
+            guard !violations.isEmpty else { return [] }
+            // Only a body that breaks the schema is read whole, for the values the findings show.
+            let instance = instance()
             var findings: [ContractFinding] = []
             for violation in violations.prefix(Self.maxFindingsPerValue) {
                 let pointer = violation.instancePointer

@@ -29,18 +29,22 @@ extension RunSession {
 
     /// The response checks of an operation step; the findings go on the trace.
     ///
-    /// `exchange` holds the response; its parsed body (kept for `$response.body`) is reused when
-    /// the run parsed it as JSON, so the body is parsed once.
+    /// `exchange` holds the response; its JSON index (kept for `$response.body`) is reused, so
+    /// the body is indexed once and read as a tree only where something needs it whole.
     func checkResponseContract(
         _ exchange: Exchange, method: String, document: OpenAPIDocument, operation: OpenAPIOperation,
         execution: inout StepExecution
     ) {
         guard options.contract.isEnabled, let response = exchange.response else { return }
         let contentType = response.headers["Content-Type"]
-        let parsed = contentType.map { RequestBodyEncoder.kind(of: $0) == .json } == true ? exchange.responseBody : nil
+        let isJSON = contentType.map { RequestBodyEncoder.kind(of: $0) == .json } == true
+        // A JSON body is checked on its index; a body that is not valid JSON goes as its text,
+        // which the checker parses to report why (decision TP4).
+        let tape = isJSON ? exchange.responseTape : nil
+        let parsed = isJSON && tape == nil ? exchange.responseBody : nil
         execution.trace.contract.append(contentsOf:
             contractChecker(document: document, operation: operation).checkResponse(
-                method: method, response: response, parsedBody: parsed))
+                method: method, response: response, parsedBody: parsed, bodyTape: tape))
     }
 
     /// In `error` mode a response finding fails a step whose criteria passed: the failure names

@@ -24,12 +24,49 @@ final class Exchange {
         self.requestBody = requestBody
     }
 
+    /// The JSON index of the response body, built on first use (decision TP4): pointers and the
+    /// contract check read it in place; nil when the body is not JSON (then `responseBody` is its
+    /// text, or nothing, as `BodyParser.value` says).
+    private var bodyTape: JSONTape??
+
+    var responseTape: JSONTape? {
+        if let bodyTape { return bodyTape }
+        guard let response else { return nil }
+        let tape = BodyParser.tape(of: response.body, contentType: response.headers["Content-Type"])
+        bodyTape = .some(tape)
+        return tape
+    }
+
+    /// The whole body as a tree, materialised from the index (or, for a body that is not JSON,
+    /// read as `BodyParser.value` reads it) on first use, then kept.
     var responseBody: JSONValue? {
         if let parsedBody { return parsedBody }
         guard let response else { return nil }
-        let value = BodyParser.value(of: response.body, contentType: response.headers["Content-Type"])
+        let value: JSONValue?
+        if let tape = responseTape {
+            value = tape.root.value
+        } else {
+            value = BodyParser.value(of: response.body, contentType: response.headers["Content-Type"])
+        }
         parsedBody = .some(value)
         return value
+    }
+
+    /// `$response.body#pointer`: resolved on the index, materialising only the node reached.
+    func responseBody(at pointer: JSONPointer) -> Result<JSONValue, JSONPointer.Failure>? {
+        if parsedBody == nil, let tape = responseTape {
+            do {
+                return .success(try pointer.resolve(in: tape.root).value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        guard let body = responseBody else { return nil }
+        do {
+            return .success(try pointer.resolve(in: body))
+        } catch {
+            return .failure(error)
+        }
     }
 }
 
@@ -61,6 +98,9 @@ struct EvaluationContext: ExpressionContext {
     var requestBody: JSONValue? { exchange?.requestBody }
     func responseHeader(named name: String) -> String? { exchange?.response?.headers[name] }
     var responseBody: JSONValue? { exchange?.responseBody }
+    func responseBody(at pointer: JSONPointer) -> Result<JSONValue, JSONPointer.Failure>? {
+        exchange?.responseBody(at: pointer)
+    }
     var inputs: JSONValue? { inputsValue }
     var outputs: JSONObject? { outputsValue }
     func stepOutputs(stepId: String) -> JSONObject? { steps[stepId] }

@@ -1,0 +1,346 @@
+/// A flat index of one JSON text: every value as one token in a single array, with no allocation
+/// per node (decision TP1).
+///
+/// Built in one pass by the tree parser's own code (`JSONValue(parsing:)`), so it accepts exactly
+/// the texts the tree parser accepts and fails with the same `JSONParseError`. Numbers are decoded
+/// while indexing (they cost no allocation); strings are kept as byte ranges and decoded on demand
+/// by the parser's string code. `Node.value` materialises any node to the `JSONValue` the tree
+/// parser gives for it: the same integers and doubles, escapes and repeated-name rule.
+///
+/// Tokens are in document order: a container's token is followed by its contents (an object's
+/// as name, value, name, value, …), and records the index just past them and its member or
+/// element count, so skipping a subtree is one read.
+public final class JSONTape: Sendable {
+    /// The JSON text.
+    public let bytes: [UInt8]
+    let tokens: ContiguousArray<Token>
+
+    /// One value (or member name) of the text.
+    struct Token: Sendable {
+        enum Kind: UInt8, Sendable {
+            case null, `true`, `false`, int, double
+            /// A string without escapes, all ASCII: `a..<b` is its content.
+            case asciiString
+            /// A string without escapes, with non-ASCII UTF-8 (validated): `a..<b`.
+            case string
+            /// A string with escapes: `a..<b` is its content, decoded on demand.
+            case escapedString
+            /// `a` is the token index past the container, `b` its member or element count.
+            case object, array
+            /// An object two of whose names are equal: `b` counts its members as written, before
+            /// the repeated-name rule.
+            case repeatingObject
+        }
+        var kind: Kind
+        var a: Int
+        /// The count, the string's end, the `Int` or the `Double`'s bit pattern.
+        var b: Int
+    }
+
+    /// Indexes RFC 8259 JSON text; the grammar, limits and errors of `JSONValue(parsing:maxDepth:)`.
+    public init(parsing bytes: [UInt8], maxDepth: Int = 512) throws(JSONParseError) {
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            // The tape uses only the container stacks, reserved in `parseTapeDocument`.
+            var parser = JSONTextParser(buffer, maxDepth: maxDepth, reserving: false)
+            return parser.parseTapeDocument()
+        }
+        self.tokens = try result.get()
+        self.bytes = bytes
+    }
+
+    /// The top-level value.
+    public var root: Node { Node(tape: self, index: 0) }
+
+    /// A node's JSON type, as the tree's cases name them.
+    public enum Kind: Sendable, Hashable {
+        /// `null`.
+        case null
+        /// `true` or `false`.
+        case bool
+        /// A number the tree holds as `.int`.
+        case int
+        /// A number the tree holds as `.double`.
+        case double
+        /// A string.
+        case string
+        /// An array.
+        case array
+        /// An object.
+        case object
+    }
+
+    /// One value in a tape: a position, cheap to copy; read it without building a tree.
+    public struct Node: Sendable {
+        /// The tape the node is in.
+        public let tape: JSONTape
+        /// The node's token.
+        let index: Int
+
+        @inline(__always)
+        var token: Token { tape.tokens[index] }
+
+        /// The node's JSON type.
+        public var kind: Kind {
+            switch token.kind {
+            case .null: return .null
+            case .true, .false: return .bool
+            case .int: return .int
+            case .double: return .double
+            case .asciiString, .string, .escapedString: return .string
+            case .array: return .array
+            case .object, .repeatingObject: return .object
+            }
+        }
+
+        /// Whether two of an object's names are equal: its `members` then repeat names, and
+        /// `count` counts the repeats.
+        public var repeatsNames: Bool { token.kind == .repeatingObject }
+
+        /// The token index just past this node and everything in it.
+        @inline(__always)
+        var end: Int {
+            let token = token
+            switch token.kind {
+            case .object, .repeatingObject, .array: return token.a
+            default: return index + 1
+            }
+        }
+
+        /// Members of an object (as written, repeats included) or elements of an array; 0 for
+        /// other values.
+        public var count: Int {
+            let token = token
+            switch token.kind {
+            case .object, .repeatingObject, .array: return token.b
+            default: return 0
+            }
+        }
+
+        /// The boolean, for `true` and `false`.
+        public var boolValue: Bool? {
+            switch token.kind {
+            case .true: return true
+            case .false: return false
+            default: return nil
+            }
+        }
+
+        /// The number, as the tree holds it (`.int` or `.double`); nil for other values.
+        public var numberValue: NumberValue? {
+            let token = token
+            switch token.kind {
+            case .int: return .int(token.b)
+            case .double: return .double(Double(bitPattern: UInt64(UInt(bitPattern: token.b))))
+            default: return nil
+            }
+        }
+
+        /// The decoded string, for a string node.
+        public var stringValue: String? {
+            let token = token
+            switch token.kind {
+            case .asciiString, .string, .escapedString: return tape.string(token)
+            default: return nil
+            }
+        }
+
+        /// The node as the `JSONValue` the tree parser builds for it.
+        public var value: JSONValue { tape.materialize(index) }
+
+        /// The elements of an array (nothing for other values), in order.
+        public var elements: Elements { Elements(tape: tape, index: index) }
+
+        /// The members of an object (nothing for other values), in document order, repeats
+        /// included: what the text says, before the repeated-name rule.
+        public var members: Members { Members(tape: tape, index: index) }
+
+        /// The value an object gives `name`: the last member whose name equals it as Swift
+        /// strings compare (so as `JSONObject` does); nil for a missing name or a non-object.
+        public func member(named name: String) -> Node? {
+            guard kind == .object else { return nil }
+            var name = name
+            return name.withUTF8 { wanted in
+                // A non-ASCII string can still equal an ASCII one (U+212A KELVIN SIGN is `K`), so
+                // bytes decide only when both sides are ASCII.
+                var ascii = true
+                for byte in wanted where byte >= 0x80 {
+                    ascii = false
+                    break
+                }
+                let tokens = tape.tokens
+                return tape.bytes.withUnsafeBufferPointer { bytes -> Node? in
+                    var found: Node?
+                    var current = index + 1
+                    for _ in 0..<tokens[index].b {
+                        let key = tokens[current]
+                        let matches: Bool
+                        if ascii && key.kind == .asciiString {
+                            if key.b - key.a == wanted.count {
+                                var offset = 0
+                                while offset < wanted.count && bytes[key.a + offset] == wanted[offset] { offset += 1 }
+                                matches = offset == wanted.count
+                            } else {
+                                matches = false
+                            }
+                        } else {
+                            matches = tape.string(key) == String(decoding: wanted, as: UTF8.self)
+                        }
+                        let value = current + 1
+                        if matches { found = Node(tape: tape, index: value) }
+                        switch tokens[value].kind {
+                        case .object, .repeatingObject, .array: current = tokens[value].a
+                        default: current = value + 1
+                        }
+                    }
+                    return found
+                }
+            }
+        }
+
+        /// The element at `position`; nil when out of range or not an array.
+        public func element(at position: Int) -> Node? {
+            let token = token
+            guard token.kind == .array, position >= 0, position < token.b else { return nil }
+            var current = index + 1
+            for _ in 0..<position { current = Node(tape: tape, index: current).end }
+            return Node(tape: tape, index: current)
+        }
+    }
+
+    /// An object member's name, read in place.
+    public struct Name: Sendable {
+        let tape: JSONTape
+        let token: Token
+
+        /// The decoded name.
+        public var string: String { tape.string(token) }
+
+        /// Whether the name equals `other` as Swift strings compare (canonical equivalence, as
+        /// `JSONObject` keys do). Two ASCII spellings are compared byte by byte.
+        public func equals(_ other: String) -> Bool {
+            if token.kind == .asciiString {
+                var other = other
+                if let answer = other.withUTF8({ utf8 -> Bool? in
+                    // A non-ASCII string can still equal an ASCII one (U+212A KELVIN SIGN is `K`).
+                    for byte in utf8 where byte >= 0x80 { return nil }
+                    return withASCII { $0.elementsEqual(utf8) }
+                }) {
+                    return answer
+                }
+            }
+            return string == other
+        }
+
+        /// Calls `body` with the name's bytes when it is a raw ASCII name, else returns nil.
+        public func withASCII<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+            guard token.kind == .asciiString else { return nil }
+            return tape.bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[token.a..<token.b])) }
+        }
+    }
+
+    /// The members of an object node.
+    public struct Members: Sequence, Sendable {
+        let tape: JSONTape
+        let index: Int
+
+        /// Walks name and value tokens.
+        public struct Iterator: IteratorProtocol {
+            let tape: JSONTape
+            var current: Int
+            var remaining: Int
+
+            /// The next member.
+            public mutating func next() -> (name: Name, value: Node)? {
+                guard remaining > 0 else { return nil }
+                remaining -= 1
+                let name = Name(tape: tape, token: tape.tokens[current])
+                let value = Node(tape: tape, index: current + 1)
+                current = value.end
+                return (name, value)
+            }
+        }
+
+        /// Starts at the first member.
+        public func makeIterator() -> Iterator {
+            let token = tape.tokens[index]
+            let isObject = token.kind == .object || token.kind == .repeatingObject
+            return Iterator(tape: tape, current: index + 1, remaining: isObject ? token.b : 0)
+        }
+    }
+
+    /// The elements of an array node.
+    public struct Elements: Sequence, Sendable {
+        let tape: JSONTape
+        let index: Int
+
+        /// Walks element tokens.
+        public struct Iterator: IteratorProtocol {
+            let tape: JSONTape
+            var current: Int
+            var remaining: Int
+
+            /// The next element.
+            public mutating func next() -> Node? {
+                guard remaining > 0 else { return nil }
+                remaining -= 1
+                let node = Node(tape: tape, index: current)
+                current = node.end
+                return node
+            }
+        }
+
+        /// Starts at the first element.
+        public func makeIterator() -> Iterator {
+            let token = tape.tokens[index]
+            return Iterator(tape: tape, current: index + 1, remaining: token.kind == .array ? token.b : 0)
+        }
+    }
+
+    // MARK: - Decoding
+
+    /// A string token's text, decoded as the tree parser decodes it.
+    func string(_ token: Token) -> String {
+        bytes.withUnsafeBufferPointer { buffer in
+            if token.kind == .escapedString {
+                return JSONTextParser.decodeString(buffer, contentStart: token.a)
+            }
+            // Validated while indexing: decoding cannot repair anything here.
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[token.a..<token.b]), as: UTF8.self)
+        }
+    }
+
+    /// The tree of token `index`; recursion is bounded by the depth limit the tape was built with.
+    func materialize(_ index: Int) -> JSONValue {
+        var position = index
+        return materialize(at: &position)
+    }
+
+    private func materialize(at position: inout Int) -> JSONValue {
+        let token = tokens[position]
+        position += 1
+        switch token.kind {
+        case .null: return .null
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .int: return .int(token.b)
+        case .double: return .double(Double(bitPattern: UInt64(UInt(bitPattern: token.b))))
+        case .asciiString, .string, .escapedString: return .string(string(token))
+        case .array:
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(token.b)
+            for _ in 0..<token.b { elements.append(materialize(at: &position)) }
+            return .array(elements)
+        case .object, .repeatingObject:
+            var keys = ContiguousArray<String>()
+            var values = ContiguousArray<JSONValue>()
+            keys.reserveCapacity(token.b)
+            values.reserveCapacity(token.b)
+            for _ in 0..<token.b {
+                keys.append(string(tokens[position]))
+                position += 1
+                values.append(materialize(at: &position))
+            }
+            return .object(JSONTextParser.object(keys: keys, values: values))
+        }
+    }
+}

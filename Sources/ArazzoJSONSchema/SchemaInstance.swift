@@ -1,0 +1,105 @@
+import ArazzoJSON
+import OrderedCollections
+
+/// What the verdict-only `Checker` reads of an instance, so that it runs on a `JSONValue` tree
+/// and on a `JSONTape` alike (decision TP3). Specialised for each, never used as an existential:
+/// the checker's functions are generic over it.
+///
+/// Everything a keyword needs whole (`enum`, `const`, `uniqueItems`, `format`) goes through
+/// `jsonValue`, which the tree answers for free and the tape by materialising that one node.
+protocol SchemaInstance {
+    /// An object member's name as the instance holds it.
+    associatedtype MemberName
+    /// The members of an object, in document order.
+    associatedtype MemberSequence: Sequence where MemberSequence.Element == (MemberName, Self)
+    /// The elements of an array, in order.
+    associatedtype ElementSequence: Sequence where ElementSequence.Element == Self
+
+    /// The JSON type.
+    var instanceKind: JSONTape.Kind { get }
+    /// The whole value, as the tree parser builds it.
+    var jsonValue: JSONValue { get }
+    /// The number, for `.int` and `.double`.
+    var instanceNumber: NumberValue? { get }
+    /// The decoded string, for `.string`.
+    var instanceString: String? { get }
+    /// Members or elements; 0 for other values.
+    var instanceCount: Int { get }
+    /// Whether the object's members repeat a name, so `instanceMembers` and `instanceCount` are
+    /// not the tree's: the checker then reads `jsonValue` instead.
+    var repeatsNames: Bool { get }
+    /// Whether an object has a member named `name` (Swift string equality).
+    func hasMember(_ name: String) -> Bool
+    /// The members, in document order.
+    var instanceMembers: MemberSequence { get }
+    /// The elements.
+    var instanceElements: ElementSequence { get }
+    /// A member name as a string.
+    static func string(of name: MemberName) -> String
+    /// The `properties` subschema of `node` for `name`.
+    static func property(_ name: MemberName, in node: SchemaNode) -> Int?
+}
+
+extension JSONValue: SchemaInstance {
+    var instanceKind: JSONTape.Kind {
+        switch self {
+        case .null: return .null
+        case .bool: return .bool
+        case .int: return .int
+        case .double: return .double
+        case .string: return .string
+        case .array: return .array
+        case .object: return .object
+        }
+    }
+    var jsonValue: JSONValue { self }
+    var instanceNumber: NumberValue? { numberValue }
+    var instanceString: String? { stringValue }
+    var instanceCount: Int {
+        switch self {
+        case .object(let members): return members.count
+        case .array(let elements): return elements.count
+        default: return 0
+        }
+    }
+    var repeatsNames: Bool { false }
+    func hasMember(_ name: String) -> Bool {
+        if case .object(let members) = self { return members[name] != nil }
+        return false
+    }
+    var instanceMembers: LazyMapSequence<JSONObject, (String, JSONValue)> {
+        if case .object(let members) = self { return members.lazy.map { ($0.key, $0.value) } }
+        return JSONObject().lazy.map { ($0.key, $0.value) }
+    }
+    var instanceElements: [JSONValue] {
+        if case .array(let elements) = self { return elements }
+        return []
+    }
+    static func string(of name: String) -> String { name }
+    static func property(_ name: String, in node: SchemaNode) -> Int? { node.property(named: name) }
+}
+
+extension JSONTape.Node: SchemaInstance {
+    var instanceKind: JSONTape.Kind { kind }
+    var jsonValue: JSONValue { value }
+    var instanceNumber: NumberValue? { numberValue }
+    var instanceString: String? { stringValue }
+    var instanceCount: Int { count }
+    func hasMember(_ name: String) -> Bool { member(named: name) != nil }
+    var instanceMembers: LazyMapSequence<JSONTape.Members, (JSONTape.Name, JSONTape.Node)> {
+        members.lazy.map { ($0.name, $0.value) }
+    }
+    var instanceElements: JSONTape.Elements { elements }
+    static func string(of name: JSONTape.Name) -> String { name.string }
+    static func property(_ name: JSONTape.Name, in node: SchemaNode) -> Int? {
+        if node.properties.isEmpty { return nil }
+        if let table = node.asciiProperties, let found = name.withASCII({ table.lookup($0) }) {
+            switch found {
+            case .found(let index): return index
+            case .absent: return nil
+            case .ask: break
+            }
+        }
+        return node.property(named: name.string)
+    }
+}
