@@ -121,7 +121,7 @@ struct JSONTextParser {
     // MARK: - Structure
 
     private mutating func parseAll() throws(Failure) -> JSONValue {
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
+        skipByteOrderMark()
         var value: JSONValue
         nextValue: while true {
             skipWhitespace()
@@ -130,11 +130,7 @@ struct JSONTextParser {
             }
             switch bytes[index] {
             case UInt8(ascii: "{"):
-                try open()
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                    index += 1
+                if try openContainer(closedBy: UInt8(ascii: "}")) {
                     value = .object(JSONObject())
                 } else {
                     kinds.append(true)
@@ -143,11 +139,7 @@ struct JSONTextParser {
                     continue nextValue
                 }
             case UInt8(ascii: "["):
-                try open()
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                    index += 1
+                if try openContainer(closedBy: UInt8(ascii: "]")) {
                     value = .array([])
                 } else {
                     kinds.append(false)
@@ -173,50 +165,71 @@ struct JSONTextParser {
 
             // Attach the finished value to the open containers, closing as many as end here.
             while let isObject = kinds.last {
-                skipWhitespace()
-                let separator = index < bytes.count ? bytes[index] : 0
                 if isObject {
                     members.append((keys.removeLast(), value))
-                    if separator == UInt8(ascii: ",") {
-                        index += 1
-                        skipWhitespace()
-                        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                            throw Failure(message: "trailing comma before `}`", offset: index - 1)
-                        }
+                    if try continuesContainer(isObject: true) {
                         keys.append(try parseKey())
                         continue nextValue
                     }
-                    guard separator == UInt8(ascii: "}") else {
-                        throw unexpected(expecting: "`,` or `}` after an object member")
-                    }
-                    index += 1
                     kinds.removeLast()
                     value = .object(closeObject())
                 } else {
                     elements.append(value)
-                    if separator == UInt8(ascii: ",") {
-                        index += 1
-                        skipWhitespace()
-                        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                            throw Failure(message: "trailing comma before `]`", offset: index - 1)
-                        }
-                        continue nextValue
-                    }
-                    guard separator == UInt8(ascii: "]") else {
-                        throw unexpected(expecting: "`,` or `]` after an array element")
-                    }
-                    index += 1
+                    if try continuesContainer(isObject: false) { continue nextValue }
                     kinds.removeLast()
                     value = .array(closeArray())
                 }
             }
             break
         }
+        try expectEndOfText()
+        return value
+    }
+
+    /// After a value inside an open container: consumes `,` and returns true when another member
+    /// or element follows, or consumes the closing bracket and returns false. The tree's and the
+    /// tape's loops both read their separators here, so the grammar and its messages exist once.
+    private mutating func continuesContainer(isObject: Bool) throws(Failure) -> Bool {
+        skipWhitespace()
+        let separator = index < bytes.count ? bytes[index] : 0
+        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        if separator == UInt8(ascii: ",") {
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == close {
+                throw Failure(message: isObject ? "trailing comma before `}`" : "trailing comma before `]`", offset: index - 1)
+            }
+            return true
+        }
+        guard separator == close else {
+            throw unexpected(expecting: isObject ? "`,` or `}` after an object member" : "`,` or `]` after an array element")
+        }
+        index += 1
+        return false
+    }
+
+    /// At `{` or `[`: checks the depth, consumes the bracket and, when the container is empty,
+    /// its closing bracket too (then true).
+    private mutating func openContainer(closedBy close: UInt8) throws(Failure) -> Bool {
+        try open()
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == close else { return false }
+        index += 1
+        return true
+    }
+
+    /// Skips a UTF-8 byte order mark at the start of the text.
+    private mutating func skipByteOrderMark() {
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
+    }
+
+    /// After the top-level value: only whitespace may follow.
+    private mutating func expectEndOfText() throws(Failure) {
         skipWhitespace()
         guard index == bytes.count else {
             throw Failure(message: "unexpected text after the JSON value", offset: index)
         }
-        return value
     }
 
     /// The innermost open object's members as one object, taken off the member stacks. Assigned
@@ -712,7 +725,7 @@ extension JSONTextParser {
     /// `starts` the index of its token, whose `a` (index past the end) and `b` (count) are filled
     /// in as its contents arrive.
     private mutating func parseTape() throws(Failure) -> ContiguousArray<JSONTape.Token> {
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
+        skipByteOrderMark()
         var tokens = ContiguousArray<JSONTape.Token>()
         // A ~1 KB API body holds about one token per 12 bytes: one allocation in the usual case.
         tokens.reserveCapacity(bytes.count / 8 + 4)
@@ -723,11 +736,7 @@ extension JSONTextParser {
             }
             switch bytes[index] {
             case UInt8(ascii: "{"):
-                try open()
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                    index += 1
+                if try openContainer(closedBy: UInt8(ascii: "}")) {
                     tokens.append(JSONTape.Token(kind: .object, a: tokens.count + 1, b: 0))
                 } else {
                     kinds.append(true)
@@ -737,11 +746,7 @@ extension JSONTextParser {
                     continue nextValue
                 }
             case UInt8(ascii: "["):
-                try open()
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                    index += 1
+                if try openContainer(closedBy: UInt8(ascii: "]")) {
                     tokens.append(JSONTape.Token(kind: .array, a: tokens.count + 1, b: 0))
                 } else {
                     kinds.append(false)
@@ -771,37 +776,12 @@ extension JSONTextParser {
             }
 
             while let isObject = kinds.last {
-                skipWhitespace()
-                let separator = index < bytes.count ? bytes[index] : 0
                 let container = starts[starts.count - 1]
                 tokens[container].b += 1
-                if isObject {
-                    if separator == UInt8(ascii: ",") {
-                        index += 1
-                        skipWhitespace()
-                        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                            throw Failure(message: "trailing comma before `}`", offset: index - 1)
-                        }
-                        try appendKey(to: &tokens)
-                        continue nextValue
-                    }
-                    guard separator == UInt8(ascii: "}") else {
-                        throw unexpected(expecting: "`,` or `}` after an object member")
-                    }
-                } else {
-                    if separator == UInt8(ascii: ",") {
-                        index += 1
-                        skipWhitespace()
-                        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                            throw Failure(message: "trailing comma before `]`", offset: index - 1)
-                        }
-                        continue nextValue
-                    }
-                    guard separator == UInt8(ascii: "]") else {
-                        throw unexpected(expecting: "`,` or `]` after an array element")
-                    }
+                if try continuesContainer(isObject: isObject) {
+                    if isObject { try appendKey(to: &tokens) }
+                    continue nextValue
                 }
-                index += 1
                 kinds.removeLast()
                 starts.removeLast()
                 tokens[container].a = tokens.count
@@ -811,10 +791,7 @@ extension JSONTextParser {
             }
             break
         }
-        skipWhitespace()
-        guard index == bytes.count else {
-            throw Failure(message: "unexpected text after the JSON value", offset: index)
-        }
+        try expectEndOfText()
         return tokens
     }
 
