@@ -25,33 +25,9 @@ struct GraphReportCLITests {
         throw PythonPeer.Failure(message: "\(names.joined(separator: " or ")) is not installed (Debian package \(package)); scripts/test.sh installs it")
     }
 
-    /// Runs a program to its end off the cooperative pool; its exit code, stdout and stderr.
+    /// Runs a program to its end; its exit code, stdout and stderr.
     static func run(_ executable: String, _ arguments: [String], input: String? = nil) async throws -> (code: Int32, stdout: String, stderr: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: executable)
-                    process.arguments = arguments
-                    let out = Pipe(), err = Pipe(), stdin = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    process.standardInput = stdin
-                    try process.run()
-                    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-                    try stdin.fileHandleForWriting.close()
-                    // Read both pipes while it runs (a full pipe would block it).
-                    let group = DispatchGroup()
-                    nonisolated(unsafe) var errData = Data()
-                    group.enter()
-                    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-                    let outData = out.fileHandleForReading.readDataToEndOfFile()
-                    group.wait()
-                    process.waitUntilExit()
-                    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-                })
-            }
-        }
+        try await ChildProcess.run(executable, arguments, input: input)
     }
 
     /// `dot -Tsvg` of `text`: exit 0, an SVG, and nothing on stderr (no warning either).

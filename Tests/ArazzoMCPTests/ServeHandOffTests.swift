@@ -16,27 +16,7 @@ struct ServeHandOffTests {
 
     /// Runs `executable` with `arguments`, standard input empty; returns status, stdout, stderr.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> (Int32, String, String) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: executable)
-                    process.arguments = arguments
-                    if let environment { process.environment = environment }
-                    let out = Pipe()
-                    let err = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    process.standardInput = FileHandle.nullDevice
-                    try process.run()
-                    // Both pipes are small here (a few lines); read one after the other.
-                    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-                })
-            }
-        }
+        try await ChildProcess.run(executable, arguments, input: "", environment: environment)
     }
 
     @Test("arazzo-run links neither FoundationNetworking nor libcurl; arazzo-run-mcp does")
