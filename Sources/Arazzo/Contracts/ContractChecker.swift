@@ -5,6 +5,58 @@ import ArazzoExecutor
 import ArazzoOpenAPI
 import ArazzoXPath
 import OrderedCollections
+import Synchronization
+
+/// What the contract checks of one operation step read from its description: the operation,
+/// the description's version and URL, and its `$ref` resolver.
+///
+/// A final class made once per compiled step: the checker was built twice per step (request
+/// and response), each time copying the operation and the whole description (a dozen
+/// references) into a new closure box for the resolver, and freeing them again.
+final class ContractSubject: Sendable {
+    let operation: OpenAPIOperation
+    let version: String
+    let documentURL: String
+    let resolve: @Sendable (String) -> JSONValue?
+
+    /// The compiled schemas this operation's checks used, by place and direction: what the
+    /// engine's cache (``ContractSchemaCache``) answered for them, kept here so that a check
+    /// finds its schema by comparing a few strings instead of hashing the description's URL and
+    /// the place under the cache's lock (about 2,400 instructions a step). At most
+    /// ``maxCompiledPlaces``; past that the cache is asked as before.
+    private let compiled = Mutex<[CompiledPlace]>([])
+    private struct CompiledPlace {
+        let place: String
+        let direction: ContractDirection
+        let result: Result<JSONSchema, SchemaError>
+    }
+    private static let maxCompiledPlaces = 16
+
+    init(document: OpenAPIDocument, operation: OpenAPIOperation) {
+        self.operation = operation
+        version = document.version
+        documentURL = document.url
+        resolve = { document.resolveReference($0) }
+    }
+
+    /// The compiled schema at `place` for `direction`: the one kept here, else `compile()`'s
+    /// answer (the engine's cache), then kept.
+    func schema(
+        place: String, direction: ContractDirection, compile: () -> Result<JSONSchema, SchemaError>
+    ) -> Result<JSONSchema, SchemaError> {
+        let known = compiled.withLock { places in
+            places.first { $0.direction == direction && $0.place == place }?.result
+        }
+        if let known { return known }
+        let result = compile()
+        compiled.withLock { places in
+            guard places.count < Self.maxCompiledPlaces,
+                  !places.contains(where: { $0.direction == direction && $0.place == place }) else { return }
+            places.append(CompiledPlace(place: place, direction: direction, result: result))
+        }
+        return result
+    }
+}
 
 /// Holds one request or response against the operation it came from (docs/contracts.md).
 ///
@@ -12,15 +64,18 @@ import OrderedCollections
 /// built and the response, and returns findings; compiled schemas come from the engine's cache.
 /// Checks at level `off` are skipped entirely.
 struct ContractChecker {
-    let operation: OpenAPIOperation
-    /// The description's `openapi` version (`2.0` for Swagger, converted to the 3.0 shape).
-    let version: String
-    /// The description's URL, the cache key of its schemas.
-    let documentURL: String
-    /// Resolves a `$ref` as written in the description.
-    let resolve: (String) -> JSONValue?
+    /// The operation and its description, made once per compiled step (``CompiledStep/contractSubject``).
+    let subject: ContractSubject
     let cache: ContractSchemaCache
     let policy: ContractPolicy
+
+    var operation: OpenAPIOperation { subject.operation }
+    /// The description's `openapi` version (`2.0` for Swagger, converted to the 3.0 shape).
+    var version: String { subject.version }
+    /// The description's URL, the cache key of its schemas.
+    var documentURL: String { subject.documentURL }
+    /// Resolves a `$ref` as written in the description.
+    var resolve: @Sendable (String) -> JSONValue? { subject.resolve }
 
     /// At most this many schema findings per body, header or parameter (the rest are counted).
     static let maxFindingsPerValue = 10
@@ -408,7 +463,9 @@ struct ContractChecker {
         _ instance: @autoclosure () -> JSONValue, tape: JSONTape.Node? = nil, schema: JSONValue, place: String, direction: ContractDirection, check: ContractCheck,
         subject: String, pointerPrefix: String = ""
     ) -> [ContractFinding] {
-        let compiled = cache.schema(schema, place: place, document: documentURL, version: version, direction: direction, resolve: resolve)
+        let compiled = self.subject.schema(place: place, direction: direction) {
+            cache.schema(schema, place: place, document: documentURL, version: version, direction: direction, resolve: resolve)
+        }
         switch compiled {
         case .failure(let error):
             return [finding(check, "\(subject) was not checked: the description's schema cannot be compiled (\(error.message))",

@@ -3,20 +3,23 @@ import ArazzoExecutor
 import ArazzoOpenAPI
 
 extension RunSession {
-    private func contractChecker(document: OpenAPIDocument, operation: OpenAPIOperation) -> ContractChecker {
+    private func contractChecker(
+        _ step: CompiledStep, document: OpenAPIDocument, operation: OpenAPIOperation
+    ) -> ContractChecker {
         ContractChecker(
-            operation: operation, version: document.version, documentURL: document.url,
-            resolve: document.resolveReference, cache: plan.contractSchemas, policy: options.contract)
+            subject: step.contractSubject ?? ContractSubject(document: document, operation: operation),
+            cache: plan.contractSchemas, policy: options.contract)
     }
 
     /// The request checks of an operation step, before anything is sent. The findings go on the
     /// trace; true when one of them is an error, so the request must not be sent (the step
     /// then fails with kind `contract`, naming the check).
     func requestViolatesContract(
-        _ built: BuiltRequest, document: OpenAPIDocument, operation: OpenAPIOperation, execution: inout StepExecution
+        _ built: BuiltRequest, of step: CompiledStep, document: OpenAPIDocument, operation: OpenAPIOperation,
+        execution: inout StepExecution
     ) -> Bool {
         guard options.contract.isEnabled else { return false }
-        let findings = contractChecker(document: document, operation: operation).checkRequest(
+        let findings = contractChecker(step, document: document, operation: operation).checkRequest(
             headers: built.request.headers, query: built.exchange.query, path: built.exchange.path,
             body: built.exchange.requestBody, hasBody: built.request.body != nil)
         execution.trace.contract.append(contentsOf: findings)
@@ -32,7 +35,7 @@ extension RunSession {
     /// `exchange` holds the response; its JSON index (kept for `$response.body`) is reused, so
     /// the body is indexed once and read as a tree only where something needs it whole.
     func checkResponseContract(
-        _ exchange: Exchange, method: String, document: OpenAPIDocument, operation: OpenAPIOperation,
+        _ exchange: Exchange, method: String, of step: CompiledStep, document: OpenAPIDocument, operation: OpenAPIOperation,
         execution: inout StepExecution
     ) {
         guard options.contract.isEnabled, let response = exchange.response else { return }
@@ -43,7 +46,7 @@ extension RunSession {
         let tape = isJSON ? exchange.responseTape : nil
         let parsed = isJSON && tape == nil ? exchange.responseBody : nil
         execution.trace.contract.append(contentsOf:
-            contractChecker(document: document, operation: operation).checkResponse(
+            contractChecker(step, document: document, operation: operation).checkResponse(
                 method: method, response: response, parsedBody: parsed, bodyTape: tape))
     }
 

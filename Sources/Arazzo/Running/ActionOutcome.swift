@@ -217,7 +217,7 @@ extension RunSession {
             var execution = await perform(side, attempt: 1, state: &state)
             execution.trace.action = .sideStep
             execution.trace.notes.append("run by retry action '\(retry.actionName)' of step \(step.stepId); control returns to it")
-            record(execution.trace, into: &state.result)
+            record(execution.takeTrace(), into: &state.result)
         case .workflow(let key, let inputs):
             if let target = plan.workflows[key] {
                 state.result.workflows.append(await runChild(target, inputs: inputs, depth: state.depth + 1))

@@ -35,17 +35,20 @@ public final class DocumentRun {
     public func run(
         workflowId: String, inputs: JSONValue = .object([:]), events: (@Sendable (RunEvent) -> Void)? = nil
     ) async throws(RunFailure) -> RunResult {
-        let document = engine.document
-        let key = WorkflowKey(unitURL: document.url, workflowId: workflowId)
-        guard let workflow = plan.workflows[key] else { throw document.unknownWorkflow(workflowId) }
+        // The document is read through the engine only where it is needed: `engine.document`
+        // is a copy of the loaded document, and each run made one.
+        let key = WorkflowKey(unitURL: engine.documentURL, workflowId: workflowId)
+        guard let workflow = plan.workflows[key] else { throw engine.document.unknownWorkflow(workflowId) }
         if let earlier = session.completed[key] { return earlier.result }
         // A document with errors loads, so that every problem is reported at once; it runs only
         // the workflows no error reaches.
-        let blocking = document.errors(blocking: workflowId, in: diagnostics)
-        if !blocking.isEmpty {
-            throw RunFailure(diagnostics: Diagnostics(blocking))
+        if diagnostics.hasErrors {
+            let blocking = engine.document.errors(blocking: workflowId, in: diagnostics)
+            if !blocking.isEmpty {
+                throw RunFailure(diagnostics: Diagnostics(blocking))
+            }
         }
-        if document.entry.sourcesSkipped, !document.document.sourceDescriptions.isEmpty {
+        if engine.lacksSources {
             throw RunFailure(diagnostics: Diagnostics([.error(
                 "the document was loaded without its source descriptions (LoadLimits.loadsSources is false), so it cannot run",
                 code: "source-unavailable")]))
@@ -101,7 +104,7 @@ public final class DocumentRun {
 
     /// How `workflowId` already ran in this run, or nil if it has not.
     public func earlierRun(of workflowId: String) -> EarlierRun? {
-        let key = WorkflowKey(unitURL: engine.document.url, workflowId: workflowId)
+        let key = WorkflowKey(unitURL: engine.documentURL, workflowId: workflowId)
         return session.completed[key].map { EarlierRun(result: $0.result, dependencyOf: $0.dependencyOf) }
     }
 }

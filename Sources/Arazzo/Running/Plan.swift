@@ -147,6 +147,20 @@ extension CompiledWorkflow {
     }
 }
 
+/// An operation step's resolved operation (``ResolvedTarget/operation(sourceName:document:operation:)``),
+/// held by reference so that an attempt borrows it instead of copying it out of the enum.
+final class OperationTarget: Sendable {
+    let sourceName: String
+    let document: OpenAPIDocument
+    let operation: OpenAPIOperation
+
+    init(sourceName: String, document: OpenAPIDocument, operation: OpenAPIOperation) {
+        self.sourceName = sourceName
+        self.document = document
+        self.operation = operation
+    }
+}
+
 /// A step, ready to run.
 final class CompiledStep: Sendable {
     let stepId: String
@@ -168,6 +182,12 @@ final class CompiledStep: Sendable {
     let correlationId: ValueTemplate?
     /// `dependsOn` (Arazzo 1.1): steps that must have completed successfully first (decision V10).
     let dependsOn: [StepPrerequisite]
+    /// What the contract checks of an operation step read, made once here rather than per check.
+    let contractSubject: ContractSubject?
+    /// The operation an operation step calls, behind one reference: matching it out of
+    /// ``target`` copied the source name, the description and the operation (a few dozen
+    /// references) on every attempt.
+    let operationTarget: OperationTarget?
 
     init(
         _ step: Step, workflowId: String, document: ArazzoSpecification, resolver: OperationResolver, stepIndex: [String: Int],
@@ -181,6 +201,13 @@ final class CompiledStep: Sendable {
         let target = resolver.resolve(step.target, action: step.action)
         correlationId = step.correlationId.map { ValueTemplate($0.value, version: version) }
         self.target = target
+        if case .success(.operation(let sourceName, let document, let operation)) = target {
+            contractSubject = ContractSubject(document: document, operation: operation)
+            operationTarget = OperationTarget(sourceName: sourceName, document: document, operation: operation)
+        } else {
+            contractSubject = nil
+            operationTarget = nil
+        }
         let isWorkflowStep = step.target.isWorkflow
 
         // Workflow parameters, each replaced by a step parameter of the same identity (A14):

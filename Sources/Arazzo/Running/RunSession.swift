@@ -196,21 +196,23 @@ final class RunSession {
         return nil
     }
 
-    /// Records a finished attempt: secrets removed, appended, announced.
-    func record(_ trace: StepTrace, into result: inout RunResult) {
-        var redacted = trace
+    /// Records a finished attempt: secrets removed, announced, appended.
+    ///
+    /// The trace is taken, not copied (``StepExecution/takeTrace()``): a copy retained and
+    /// released each of its dozen references twice per step.
+    func record(_ trace: consuming StepTrace, into result: inout RunResult) {
         // Read once: each read of the session's property copied the redactor.
         let redactor = self.redactor
         // Nothing secret is known yet (no credentials, password inputs or secret outputs so far):
         // only credential headers a document wrote itself can need hiding, so the value scan of
         // bodies, outputs and messages is skipped — it cost about a tenth of a step.
         if redactor.isEmpty {
-            if let request = trace.request { redacted.request?.headers = redactor.redact(request.headers) }
-            if let response = trace.response { redacted.response?.headers = redactor.redact(response.headers) }
+            if let request = trace.request { trace.request?.headers = redactor.redact(request.headers) }
+            if let response = trace.response { trace.response?.headers = redactor.redact(response.headers) }
         } else {
             // The request, response and outputs are redacted when read (decision PB1): the scan
             // of both bodies was most of recording a step, and most traces are never read.
-            redacted.redactOnRead(with: redactor)
+            trace.redactOnRead(with: redactor)
             if var message = trace.message {
                 // A message is redacted as an HTTP body is: every secret value, wherever it is.
                 if var carried = message.message {
@@ -227,19 +229,19 @@ final class RunSession {
                     error.message = redactor.redact(error.message)
                     message.error = error
                 }
-                redacted.message = message
+                trace.message = message
             }
-            redacted.notes = trace.notes.map { redactor.redact($0) }
+            trace.notes = trace.notes.map { redactor.redact($0) }
             if !trace.criteria.isEmpty {
                 // Redacted when read (decision PB1): most explanations are never read.
                 let redact: @Sendable (String) -> String = { redactor.redact($0) }
-                for index in redacted.criteria.indices { redacted.criteria[index].transformExplanation(redact) }
+                for index in trace.criteria.indices { trace.criteria[index].transformExplanation(redact) }
             }
             if var error = trace.transportError {
                 error.message = redactor.redact(error.message)
-                redacted.transportError = error
+                trace.transportError = error
             }
-            redacted.contract = trace.contract.map { finding in
+            trace.contract = trace.contract.map { finding in
                 var f = finding
                 f.message = redactor.redact(finding.message)
                 f.expected = finding.expected.map { redactor.redact($0) }
@@ -247,8 +249,10 @@ final class RunSession {
                 return f
             }
         }
-        result.steps.append(redacted)
-        observation.stepFinished(redacted)
+        // Announced before it is appended (the result is the caller's local, so nothing can
+        // tell the order), so the trace is moved into the result, not copied.
+        observation.stepFinished(trace)
+        result.steps.append(consume trace)
     }
 
     // MARK: - Workflows
@@ -265,6 +269,8 @@ final class RunSession {
         let observed = observation.workflowStarted(workflow.workflowId)
         var state = WorkflowState(
             workflow: workflow, inputs: inputs, depth: depth, result: RunResult(workflowId: workflow.workflowId, outcome: .succeeded))
+        // One trace per step at least: room for them at once, not regrown at the second.
+        state.result.steps.reserveCapacity(workflow.steps.count)
         workflowValues.inputs[workflow.workflowId] = inputs
         running.insert(workflow.key)
         defer { running.remove(workflow.key) }
@@ -289,7 +295,7 @@ final class RunSession {
             var execution = await perform(step, attempt: state.attempt, state: &state)
             execution.context.steps = state.stepOutputs
             let outcome = decide(after: &execution, of: step, state: state)
-            record(execution.trace, into: &state.result)
+            record(execution.takeTrace(), into: &state.result)
             switch outcome {
             case .next:
                 state.move(to: state.pc + 1)

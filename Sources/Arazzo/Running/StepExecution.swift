@@ -19,6 +19,15 @@ struct StepExecution {
     var retryAfterHeader: Duration?
     /// The run of the called workflow, for workflow steps.
     var child: RunResult?
+
+    /// Moves the trace out (to be recorded), leaving an empty one: `swap` moves the bits, where
+    /// reading `trace` and dropping the execution later retained and released every reference
+    /// the trace holds.
+    mutating func takeTrace() -> StepTrace {
+        var taken = StepTrace(stepId: "", operation: "", attempt: 0)
+        swap(&taken, &trace)
+        return taken
+    }
 }
 
 extension RunSession {
@@ -30,9 +39,13 @@ extension RunSession {
         var context = EvaluationContext(
             exchange: nil, inputsValue: inputs, outputsValue: nil, steps: stepOutputs,
             workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
+        // The execution gets `context` when the attempt ends (each return below): handing it a
+        // copy here, and the final context over it later, retained and released its fields twice.
         var execution = StepExecution(
             trace: StepTrace(stepId: step.stepId, operation: step.operationText, attempt: attempt),
-            succeeded: false, outputs: [:], context: context)
+            succeeded: false, outputs: [:],
+            context: EvaluationContext(
+                exchange: nil, inputsValue: nil, outputsValue: nil, steps: [:], workflowValues: workflowValues, sourceURLs: [:]))
 
         if let unmet = unmetPrerequisite(of: step, in: workflow, succeeded: succeeded, ran: stepOutputs) {
             // V10: the step does not start; it fails, and its onFailure actions apply.
@@ -40,8 +53,27 @@ extension RunSession {
             execution.failureMessage = unmet
             execution.trace.notes.append(unmet)
             execution.trace.duration = clock.now - started
+            execution.context = context
             return execution
         }
+        if let target = step.operationTarget {
+            await executeOperationStep(
+                step, sourceName: target.sourceName, document: target.document, operation: target.operation,
+                context: &context, execution: &execution)
+        } else {
+            await executeOtherStep(step, context: &context, execution: &execution, depth: depth)
+        }
+        execution.context = context
+        execution.trace.duration = clock.now - started
+        markSecretOutputs(of: step, in: workflow, outputs: execution.outputs)
+        return execution
+    }
+
+    /// A step that is not an operation step (``CompiledStep/operationTarget`` is nil): a workflow
+    /// or message step, or one whose target did not resolve.
+    private func executeOtherStep(
+        _ step: CompiledStep, context: inout EvaluationContext, execution: inout StepExecution, depth: Int
+    ) async {
         switch step.target {
         case .failure(let failure):
             execution.failureKind = .operation
@@ -56,10 +88,6 @@ extension RunSession {
                 step, sourceName: sourceName, document: document, operation: operation, context: &context,
                 execution: &execution)
         }
-        execution.context = context
-        execution.trace.duration = clock.now - started
-        markSecretOutputs(of: step, in: workflow, outputs: execution.outputs)
-        return execution
     }
 
     /// Why `step` cannot start yet: a step it `dependsOn` has not completed successfully in this
@@ -121,7 +149,7 @@ extension RunSession {
         execution.trace.request = request
         execution.trace.notes.append(contentsOf: built.notes)
         context.exchange = built.exchange
-        if requestViolatesContract(built, document: document, operation: operation, execution: &execution) { return }
+        if requestViolatesContract(built, of: step, document: document, operation: operation, execution: &execution) { return }
 
         if options.dryRun {
             execution.succeeded = true
@@ -132,7 +160,12 @@ extension RunSession {
 
         let response: HTTPResponse
         do {
-            response = try await options.executor.execute(outgoing(request))
+            // Without a tracer the request goes as it is: `outgoing` returned a copy of it.
+            if isTracing {
+                response = try await options.executor.execute(outgoing(request))
+            } else {
+                response = try await options.executor.execute(request)
+            }
         } catch {
             // A12: a transport error is a step failure; $statusCode and $response.* stay
             // unresolved, and onFailure runs as for any failure.
@@ -156,7 +189,7 @@ extension RunSession {
         built.exchange.response = response
         execution.trace.response = response
         execution.retryAfterHeader = response.headers["Retry-After"].flatMap(Self.parseRetryAfter)
-        checkResponseContract(built.exchange, method: request.method, document: document, operation: operation, execution: &execution)
+        checkResponseContract(built.exchange, method: request.method, of: step, document: document, operation: operation, execution: &execution)
         evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: true)
         applyContractErrors(&execution)
     }

@@ -19,6 +19,12 @@ public struct WorkflowEngine: Sendable {
     var basicAuthorizations: [Credential: String] { storage.basicAuthorizations }
     /// The server overrides' base URLs, resolved once (each run's first request of a source used to).
     var overrideBaseURLs: [String: String] { storage.overrideBaseURLs }
+    /// The document's URL, read without copying the document (``document`` returns a copy of
+    /// the loaded document, a dozen references, and each run read it).
+    var documentURL: String { storage.document.url }
+    /// Whether the document was loaded without the source descriptions it names, so it cannot
+    /// run: answered once, not by a look-up of the entry unit per run.
+    var lacksSources: Bool { storage.lacksSources }
 
     /// Everything the engine holds, behind one reference: every run copies the engine (into
     /// its ``DocumentRun``), and a copy of the fields themselves retained each of them.
@@ -30,6 +36,7 @@ public struct WorkflowEngine: Sendable {
         let basicAuthorizations: [Credential: String]
         /// The server overrides' base URLs, resolved once.
         let overrideBaseURLs: [String: String]
+        let lacksSources: Bool
 
         init(document: LoadedDocument, options: RunOptions, plan: EnginePlan) {
             self.document = document
@@ -38,6 +45,7 @@ public struct WorkflowEngine: Sendable {
             redactor = Redactor(secrets: options.credentials.secrets, names: Redactor.documentNames(in: document))
             basicAuthorizations = SecurityApplier.basicAuthorizations(for: options.credentials)
             overrideBaseURLs = RunSession.overrideBases(options)
+            lacksSources = document.entry.sourcesSkipped && !document.document.sourceDescriptions.isEmpty
         }
     }
 

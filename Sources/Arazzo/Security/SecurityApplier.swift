@@ -85,8 +85,11 @@ struct SecurityApplier: Sendable {
         // Stytch description does), what the user bound to its schemes.
         var used: Set<String> = []
         if let sourceCredential {
-            let scheme = document.securitySchemes.keys.sorted().lazy
-                .compactMap { document.securitySchemes[$0] }
+            // The lazy sequence's closure escapes: capturing `document` there copied the whole
+            // description into a box on every request; the table alone is one reference.
+            let schemes = document.securitySchemes
+            let scheme = schemes.keys.sorted().lazy
+                .compactMap { schemes[$0] }
                 .first { compatible(sourceCredential, $0) }
             if let scheme {
                 used.insert(scheme.name)
