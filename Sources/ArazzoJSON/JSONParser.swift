@@ -124,11 +124,7 @@ struct JSONTextParser {
         skipByteOrderMark()
         var value: JSONValue
         nextValue: while true {
-            skipWhitespace()
-            guard index < bytes.count else {
-                throw Failure(message: kinds.isEmpty ? "the JSON text is empty" : "unexpected end of input; expected a value", offset: index)
-            }
-            switch bytes[index] {
+            switch try valueStart() {
             case UInt8(ascii: "{"):
                 if try openContainer(closedBy: UInt8(ascii: "}")) {
                     value = .object(JSONObject())
@@ -217,6 +213,15 @@ struct JSONTextParser {
         guard index < bytes.count, bytes[index] == close else { return false }
         index += 1
         return true
+    }
+
+    /// Where a value must begin: the first byte after whitespace (not consumed).
+    private mutating func valueStart() throws(Failure) -> UInt8 {
+        skipWhitespace()
+        guard index < bytes.count else {
+            throw Failure(message: kinds.isEmpty ? "the JSON text is empty" : "unexpected end of input; expected a value", offset: index)
+        }
+        return bytes[index]
     }
 
     /// Skips a UTF-8 byte order mark at the start of the text.
@@ -730,11 +735,7 @@ extension JSONTextParser {
         // A ~1 KB API body holds about one token per 12 bytes: one allocation in the usual case.
         tokens.reserveCapacity(bytes.count / 8 + 4)
         nextValue: while true {
-            skipWhitespace()
-            guard index < bytes.count else {
-                throw Failure(message: kinds.isEmpty ? "the JSON text is empty" : "unexpected end of input; expected a value", offset: index)
-            }
-            switch bytes[index] {
+            switch try valueStart() {
             case UInt8(ascii: "{"):
                 if try openContainer(closedBy: UInt8(ascii: "}")) {
                     tokens.append(JSONTape.Token(kind: .object, a: tokens.count + 1, b: 0))
