@@ -137,9 +137,13 @@ enum ThroughputBenchmark {
                 }
             }
         } catch {
+            await AsyncHTTPExecutor.settleEventLoops()
             try? await client.shutdown()
             throw error
         }
+        // As AsyncHTTPExecutor.shutdown does: AsyncHTTPClient 1.37.0 can trap on a shutdown that
+        // lands before its pool has taken the last connections back.
+        await AsyncHTTPExecutor.settleEventLoops()
         try await client.shutdown()
         return rate
     }
