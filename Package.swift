@@ -309,6 +309,7 @@ let package = Package(
             dependencies: [
                 "ArazzoHTTP", "ArazzoTestServer", "ArazzoTesting", "ArazzoTestSupport", "Arazzo",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "ArazzoMCPTests", dependencies: ["ArazzoMCP", "Arazzo", "ArazzoJSON", "ArazzoTestSupport"], swiftSettings: strictSettings),

@@ -113,7 +113,9 @@ struct LoadCommand: AsyncParsableCommand, ContextCommand {
         let reporter = LoadProgressPrinter(output: out, quiet: quiet)
         let workflowId = workflow
         let finalRunner = runner
-        let summary = await LoadGenerator(plan: plan).run(
+        // Each VU starts on the thread its runs prefer, so no run hops there and back (EL1).
+        let runExecutor = options.executor
+        let summary = await LoadGenerator(plan: plan, taskExecutor: { runExecutor.preferredTaskExecutor() }).run(
             progressInterval: reporter.interval, progress: reporter.progress
         ) { iteration in
             try? await finalRunner.run(workflowId: workflowId, inputs: inputSets[iteration % inputSets.count])

@@ -238,9 +238,18 @@ public protocol StepExecutor: Sendable {
     /// sends nothing can answer for any base; nil (the default) makes the engine ask for a
     /// server override instead of guessing where to send.
     var placeholderServerURL: String? { get }
+
+    /// Where the engine should run the code of one workflow run, asked once per run: an executor
+    /// whose I/O completes on threads of its own can name one of them, so that the run's steps
+    /// and their exchanges share a thread instead of waking one another for every request
+    /// (decision EL1). Nil (the default) leaves the run on Swift's global executor.
+    func preferredTaskExecutor() -> (any TaskExecutor)?
 }
 
 extension StepExecutor {
     /// Nil: requests go where the description or an override says, so there must be a server.
     public var placeholderServerURL: String? { nil }
+
+    /// Nil: runs stay on Swift's global executor.
+    public func preferredTaskExecutor() -> (any TaskExecutor)? { nil }
 }

@@ -398,6 +398,9 @@ public struct PolicyEnforcingExecutor: StepExecutor {
         }
         return try await base.execute(request)
     }
+
+    /// ``base``'s: the policy changes where requests may go, not where runs execute.
+    public func preferredTaskExecutor() -> (any TaskExecutor)? { base.preferredTaskExecutor() }
 }
 
 /// Whether a local file a document names (a `file:` source description, a relative `$ref`) lies

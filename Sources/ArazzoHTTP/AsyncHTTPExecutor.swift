@@ -51,6 +51,10 @@ public final class AsyncHTTPExecutor: StepExecutor {
         public var proxy: ProxyConfiguration?
         /// Trusted certificate authorities, client certificates, hosts not verified.
         public var tls: TLS
+        /// Whether the engine runs each workflow run on one of the clients' event loops (the
+        /// default; decision EL1). Turn it off when run events are handled with blocking work,
+        /// which would hold up the other connections of that loop.
+        public var runsOnEventLoops: Bool
 
         /// Creates a configuration.
         public init(
@@ -60,8 +64,10 @@ public final class AsyncHTTPExecutor: StepExecutor {
             idleConnectionTimeout: Duration = .seconds(60),
             retryConnectionEstablishment: Bool = false,
             proxy: ProxyConfiguration? = nil,
-            tls: TLS = TLS()
+            tls: TLS = TLS(),
+            runsOnEventLoops: Bool = true
         ) {
+            self.runsOnEventLoops = runsOnEventLoops
             self.proxy = proxy
             self.tls = tls
             self.insecureSkipTLSVerification = insecureSkipTLSVerification
@@ -283,6 +289,15 @@ public final class AsyncHTTPExecutor: StepExecutor {
             throw Self.classify(error, target: Target(clientRequest, proxy: key.proxy), request: request)
         }
         return collected.response(since: started)
+    }
+
+    /// One of the clients' event loops, unless ``Configuration/runsOnEventLoops`` is off: the
+    /// engine runs each workflow run on it, so a run's requests are written and its responses
+    /// resumed on the thread their connection lives on (decision EL1). Successive runs started
+    /// outside the loops take the loops in turn; a run started on a loop stays on it.
+    public func preferredTaskExecutor() -> (any TaskExecutor)? {
+        guard configuration.runsOnEventLoops else { return nil }
+        return EventLoopTaskExecutor(eventLoop: HTTPClient.defaultEventLoopGroup.any())
     }
 
     /// Framing is the client's job: it sets `Content-Length` from the body it actually sends.

@@ -65,10 +65,15 @@ public struct LoadProgress: Sendable {
 public struct LoadGenerator: Sendable {
     /// The plan.
     public let plan: LoadPlan
+    /// Where each virtual user's task runs, asked once per VU (per run in the open model): pass
+    /// the run executor's ``StepExecutor/preferredTaskExecutor()`` so that a VU starts where its
+    /// runs execute and does not hop onto and off that thread around every run (decision EL1).
+    public let taskExecutor: @Sendable () -> (any TaskExecutor)?
 
-    /// A generator for `plan`.
-    public init(plan: LoadPlan) {
+    /// A generator for `plan`; `taskExecutor` places the VUs (default: Swift's global executor).
+    public init(plan: LoadPlan, taskExecutor: @escaping @Sendable () -> (any TaskExecutor)? = { nil }) {
         self.plan = plan
+        self.taskExecutor = taskExecutor
     }
 
     /// Runs the load to its end; `progress` is called every `progressInterval` while it runs.
@@ -81,13 +86,14 @@ public struct LoadGenerator: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let plan = self.plan
+        let placement = taskExecutor
         await withTaskGroup(of: Bool.self) { group in
             // Child 1: the load itself (true when it ended by itself).
             group.addTask {
                 if let rate = plan.rate {
-                    await Self.openModel(plan, rate: rate, start: start, state: state, run)
+                    await Self.openModel(plan, rate: rate, start: start, state: state, placement: placement, run)
                 } else {
-                    await Self.closedModel(plan, start: start, state: state, run)
+                    await Self.closedModel(plan, start: start, state: state, placement: placement, run)
                 }
                 return true
             }
@@ -121,12 +127,13 @@ public struct LoadGenerator: Sendable {
     /// Each VU claims the next iteration and runs it, back to back, until none is left or the
     /// deadline cancels it. VU `i` starts at `ramp × i / vus`.
     private static func closedModel(
-        _ plan: LoadPlan, start: ContinuousClock.Instant, state: LoadState, _ run: @escaping @Sendable (Int) async -> RunResult?
+        _ plan: LoadPlan, start: ContinuousClock.Instant, state: LoadState,
+        placement: @Sendable () -> (any TaskExecutor)?, _ run: @escaping @Sendable (Int) async -> RunResult?
     ) async {
         let vus = plan.virtualUsers
         await withTaskGroup(of: Void.self) { group in
             for vu in 0..<vus {
-                group.addTask {
+                group.addTask(executorPreference: placement()) {
                     if plan.ramp > .zero, vu > 0 {
                         do { try await ContinuousClock().sleep(until: start.advanced(by: plan.ramp * (Double(vu) / Double(vus)))) } catch { return }
                     }
@@ -141,7 +148,7 @@ public struct LoadGenerator: Sendable {
     /// Starts a run every `1 / rate` seconds when a VU is free, else counts it dropped.
     private static func openModel(
         _ plan: LoadPlan, rate: Double, start: ContinuousClock.Instant, state: LoadState,
-        _ run: @escaping @Sendable (Int) async -> RunResult?
+        placement: @Sendable () -> (any TaskExecutor)?, _ run: @escaping @Sendable (Int) async -> RunResult?
     ) async {
         let clock = ContinuousClock()
         let interval = Duration.seconds(1 / rate)
@@ -156,7 +163,7 @@ public struct LoadGenerator: Sendable {
                     ? max(1, Int((Double(plan.virtualUsers) * (elapsed / plan.ramp)).rounded(.up)))
                     : plan.virtualUsers
                 guard let iteration = state.start(cap: cap) else { continue }
-                group.addTask {
+                group.addTask(executorPreference: placement()) {
                     await perform(iteration, state: state, run)
                     state.release()
                 }

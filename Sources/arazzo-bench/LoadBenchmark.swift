@@ -75,7 +75,8 @@ enum LoadBenchmark {
         // One TOTP computation per 30 s window for all VUs, as the bare loop's workers cache theirs.
         let inputs = Mutex(InputsCache())
         let summary = await LoadGenerator(plan: LoadPlan(
-            virtualUsers: vus, duration: iterations == nil ? .milliseconds(Int64(seconds * 1000)) : nil, iterations: iterations)).run { _ in
+            virtualUsers: vus, duration: iterations == nil ? .milliseconds(Int64(seconds * 1000)) : nil, iterations: iterations),
+            taskExecutor: { executor.preferredTaskExecutor() }).run { _ in
             try? await runner.run(workflowId: StytchFixture.workflowId, inputs: inputs.withLock { $0.current() })
         }
         await executor.shutdown()

@@ -14,7 +14,7 @@ import OrderedCollections
 /// (same URLs, headers and bodies, captured from one engine run) and only checks the status.
 ///
 ///     arazzo-bench throughput ARAZZO --server URL [--concurrency 1,8,64] [--seconds S] [--repeats N]
-///                             [--workflows N] [--side engine|bare]
+///                             [--workflows N] [--side engine|bare] [--bare-on-loops]
 ///
 /// `--workflows N` runs exactly N workflows per cell (split among the workers) instead of for a
 /// time, and `--side` runs one side only: together they make a run whose instruction count
@@ -38,6 +38,9 @@ enum ThroughputBenchmark {
         guard side == nil || side == "engine" || side == "bare" else {
             throw BenchError.usage("--side is engine or bare")
         }
+        // The bare loop's workers on the client's event loops, as the engine's runs are
+        // (decision EL1): the ceiling for that design, shown beside the usual baseline.
+        let bareOnLoops = arguments.contains("--bare-on-loops")
         let document = try await WorkflowBenchmark.load(path)
         let template = try await captureRequests(document: document, server: server)
 
@@ -51,7 +54,8 @@ enum ThroughputBenchmark {
                 }
                 if side != "engine" {
                     bare[level, default: []].append(
-                        try await bareRate(template: template, concurrency: level, seconds: seconds, workflows: workflows))
+                        try await bareRate(
+                            template: template, concurrency: level, seconds: seconds, workflows: workflows, onLoops: bareOnLoops))
                 }
             }
         }
@@ -101,7 +105,12 @@ enum ThroughputBenchmark {
             document: document, options: WorkflowBenchmark.options(executor: executor, server: server))
         let rate: Double
         do {
-            rate = try await measureRate(concurrency: concurrency, seconds: seconds, workflows: workflows) { inputs in
+            // Each worker starts on the loop its runs prefer, as `arazzo-run load` starts its
+            // virtual users (decision EL1): a run then has no loop to hop onto and back from.
+            rate = try await measureRate(
+                concurrency: concurrency, seconds: seconds, workflows: workflows,
+                executor: { executor.preferredTaskExecutor() }
+            ) { inputs in
                 let result = try await engine.run(workflowId: StytchFixture.workflowId, inputs: inputs)
                 try WorkflowBenchmark.check(result)
             }
@@ -113,14 +122,20 @@ enum ThroughputBenchmark {
         return rate
     }
 
-    static func bareRate(template: [HTTPRequest], concurrency: Int, seconds: Double, workflows: Int? = nil) async throws -> Double {
+    static func bareRate(
+        template: [HTTPRequest], concurrency: Int, seconds: Double, workflows: Int? = nil, onLoops: Bool = false
+    ) async throws -> Double {
+        let loops = AsyncHTTPExecutor()  // sends nothing: only its choice of event loop is used
         var settings = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: nil), decompression: .disabled)
         settings.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
         let rate: Double
         do {
-            rate = try await measureRate(concurrency: concurrency, seconds: seconds, workflows: workflows) { inputs in
+            rate = try await measureRate(
+                concurrency: concurrency, seconds: seconds, workflows: workflows,
+                executor: onLoops ? { loops.preferredTaskExecutor() } : nil
+            ) { inputs in
                 for (index, original) in template.enumerated() {
                     var headers = HTTPHeaders()
                     for field in original.headers.fields
@@ -164,7 +179,8 @@ enum ThroughputBenchmark {
     /// Runs `concurrency` workers for `seconds` (or until they have run `workflows` between them),
     /// each repeating `body`; returns completions per second.
     static func measureRate(
-        concurrency: Int, seconds: Double, workflows: Int? = nil, _ body: @escaping @Sendable (JSONValue) async throws -> Void
+        concurrency: Int, seconds: Double, workflows: Int? = nil, executor: (() -> (any TaskExecutor)?)? = nil,
+        _ body: @escaping @Sendable (JSONValue) async throws -> Void
     ) async throws -> Double {
         let clock = ContinuousClock()
         let started = clock.now
@@ -173,7 +189,7 @@ enum ThroughputBenchmark {
             for worker in 0..<concurrency {
                 // With a workflow count, worker k runs its share of it (the first ones one more).
                 let share = workflows.map { $0 / concurrency + (worker < $0 % concurrency ? 1 : 0) }
-                group.addTask {
+                group.addTask(executorPreference: executor?() ?? nil) {
                     var inputs = InputsCache()
                     var count = 0
                     while share.map({ count < $0 }) ?? (clock.now < deadline) {

@@ -3,6 +3,7 @@ import ArazzoCLI
 import ArazzoLoad
 import ArazzoTestServer
 import ArazzoTesting
+import ArazzoTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -289,6 +290,27 @@ struct LoadGeneratorTests {
         #expect(summary.runs == 103)
         #expect(seen.all.sorted() == Array(0..<103))
         #expect(summary.dropped == 0 && summary.inFlightAtDeadline == 0)
+    }
+
+    @Test("VUs run on the task executor the generator is given, in both models (decision EL1)")
+    func virtualUsersRunWhereTheyArePlaced() async {
+        let marked = MarkedTaskExecutor()
+        for plan in [LoadPlan(virtualUsers: 3, iterations: 12), LoadPlan(virtualUsers: 3, iterations: 12, rate: 2_000)] {
+            let placed = Seen()
+            let summary = await LoadGenerator(plan: plan, taskExecutor: { marked }).run { _ in
+                placed.add(marked.isCurrent ? 1 : 0)
+                return RunResult(workflowId: "w", outcome: .succeeded)
+            }
+            #expect(summary.runs >= 1)
+            #expect(placed.all == Array(repeating: 1, count: summary.runs), "rate: \(plan.rate.map(String.init(describing:)) ?? "none")")
+        }
+        // The control: without a placement, runs are not on that executor.
+        let unplaced = Seen()
+        _ = await LoadGenerator(plan: LoadPlan(virtualUsers: 2, iterations: 4)).run { _ in
+            unplaced.add(marked.isCurrent ? 1 : 0)
+            return RunResult(workflowId: "w", outcome: .succeeded)
+        }
+        #expect(unplaced.all == [0, 0, 0, 0])
     }
 
     @Test("open model: every due start either ran or was dropped")

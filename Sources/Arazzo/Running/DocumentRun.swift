@@ -65,7 +65,10 @@ public final class DocumentRun {
                     path: violation.instancePath, code: "input-\(violation.keyword)")
             }))
         case .success(let prepared):
-            let result = await session.runWorkflow(workflow, inputs: prepared, depth: 0)
+            // On the executor's preferred thread when it names one (decision EL1).
+            let result = await withTaskExecutorPreference(engine.options.executor.preferredTaskExecutor()) {
+                await session.runWorkflow(workflow, inputs: prepared, depth: 0)
+            }
             session.completed[key] = RunSession.Completion(result: result, dependencyOf: nil)
             return result
         }
