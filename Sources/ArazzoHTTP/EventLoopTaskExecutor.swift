@@ -1,3 +1,4 @@
+#if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
 import AsyncHTTPClient
 import NIOCore
 import NIOPosix
@@ -26,3 +27,4 @@ public final class EventLoopTaskExecutor: TaskExecutor {
         }
     }
 }
+#endif
