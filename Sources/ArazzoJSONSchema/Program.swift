@@ -53,6 +53,12 @@ final class SchemaNode: Sendable {
     let constValue: JSONValue?
     // Objects.
     let required: [String]
+    /// The distinct `required` names as a byte table whose answer is the name's bit in a mask,
+    /// so a tape object is checked in one walk of its names (decision JF3); nil unless all are
+    /// ASCII (and at most 64).
+    let requiredTable: ASCIIPropertyTable?
+    /// One bit per distinct `required` name: what that walk must see.
+    let requiredMask: UInt64
     let properties: [(name: String, node: Int)]
     /// `properties` by name, for the per-member lookup of names the byte table cannot answer.
     let propertyLookup: [String: Int]
@@ -124,6 +130,10 @@ final class SchemaNode: Sendable {
         enumValues = b.enumValues
         constValue = b.constValue
         required = b.required
+        var distinct: [String] = []
+        for name in b.required where !distinct.contains(name) { distinct.append(name) }
+        requiredTable = ASCIIPropertyTable(distinct.enumerated().map { (name: $0.element, node: $0.offset) })
+        requiredMask = distinct.count >= 64 ? ~0 : (1 << UInt64(distinct.count)) - 1
         properties = b.properties
         var lookup: [String: Int] = [:]
         for property in b.properties { lookup[property.name] = property.node }
@@ -252,7 +262,9 @@ final class SchemaNode: Sendable {
 
 /// `properties` whose names are all ASCII, as bytes with a one-word signature each (length,
 /// first and last byte), so a member name is matched by comparing words and then bytes, without
-/// hashing (decision PA2).
+/// hashing the string (decision PA2). The signatures are placed in a small open-addressing table
+/// (one multiply picks the slot), so a lookup reads one or two slots whatever the number of
+/// names, instead of scanning every signature (decision JF1).
 ///
 /// Two ASCII names are equal as Swift strings exactly when their bytes are; a name with other
 /// bytes can still equal an ASCII one canonically (U+212A KELVIN SIGN is `K`), so for such a name
@@ -262,6 +274,11 @@ struct ASCIIPropertyTable: Sendable {
     private let starts: [Int]
     private let bytes: [UInt8]
     private let nodes: [Int]
+    /// Open addressing over `signatures`: a name's index + 1, 0 for an empty slot. At most half
+    /// full, so a probe for an absent name meets an empty slot soon.
+    private let slots: [Int32]
+    /// `64 - log2(slots.count)`: the slot is the top bits of the multiplied signature.
+    private let shift: UInt64
 
     enum Lookup {
         case found(Int)
@@ -269,8 +286,8 @@ struct ASCIIPropertyTable: Sendable {
         case ask
     }
 
-    /// Nil when a name is not ASCII, or when there are too many names for a linear scan to beat a
-    /// hash (then the dictionary alone answers).
+    /// Nil when a name is not ASCII, or when there are too many names for the table to be worth
+    /// building (then the dictionary alone answers). A repeated name keeps its first node.
     init?(_ properties: [(name: String, node: Int)]) {
         guard !properties.isEmpty, properties.count <= 64 else { return nil }
         var signatures: [UInt64] = []
@@ -286,10 +303,21 @@ struct ASCIIPropertyTable: Sendable {
             nodes.append(property.node)
         }
         starts.append(bytes.count)
+        var bits: UInt64 = 2
+        while (1 << bits) < 2 * properties.count { bits += 1 }
+        var slots = [Int32](repeating: 0, count: 1 << bits)
+        let mask = slots.count - 1
+        for (i, signature) in signatures.enumerated() {
+            var slot = Self.slot(signature, shift: 64 - bits)
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(i + 1)
+        }
         self.signatures = signatures
         self.starts = starts
         self.bytes = bytes
         self.nodes = nodes
+        self.slots = slots
+        self.shift = 64 - bits
     }
 
     @inline(__always)
@@ -297,18 +325,31 @@ struct ASCIIPropertyTable: Sendable {
         UInt64(truncatingIfNeeded: name.count) | UInt64(name.first ?? 0) << 48 | UInt64(name.reversed().first ?? 0) << 56
     }
 
+    /// Fibonacci hashing: the multiply mixes length, first and last byte into the top bits.
+    @inline(__always)
+    private static func slot(_ signature: UInt64, shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (signature &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
     func lookup(_ name: UnsafeBufferPointer<UInt8>) -> Lookup {
         let count = name.count
         let wanted = UInt64(truncatingIfNeeded: count)
             | UInt64(count > 0 ? name[0] : 0) << 48 | UInt64(count > 0 ? name[count - 1] : 0) << 56
-        let found: Int? = signatures.withUnsafeBufferPointer { signatures in
-            bytes.withUnsafeBufferPointer { bytes in
-                starts.withUnsafeBufferPointer { starts in
-                    for (i, signature) in signatures.enumerated() where signature == wanted {
-                        var offset = 0
-                        let start = starts[i]
-                        while offset < count && bytes[start + offset] == name[offset] { offset += 1 }
-                        if offset == count { return i }
+        let found: Int? = slots.withUnsafeBufferPointer { slots in
+            signatures.withUnsafeBufferPointer { signatures in
+                bytes.withUnsafeBufferPointer { bytes in
+                    let mask = slots.count - 1
+                    var slot = Self.slot(wanted, shift: shift)
+                    while slots[slot] != 0 {
+                        let i = Int(slots[slot]) - 1
+                        if signatures[i] == wanted {
+                            var offset = 0
+                            let start = starts[i]
+                            while offset < count && bytes[start + offset] == name[offset] { offset += 1 }
+                            // The earliest of equal names was placed first along the probe.
+                            if offset == count { return i }
+                        }
+                        slot = (slot + 1) & mask
                     }
                     return nil
                 }
