@@ -822,27 +822,33 @@ extension JSONTextParser {
                 // The buffer's elements are mutable through a `var` copy of the pointer.
                 var names = buffer
                 var name = object + 1
+                // One bit per signature (its hash's top six bits): a small object's name whose bit
+                // is new cannot repeat an earlier one, so only the rest are compared pairwise.
+                var filter: UInt64 = 0
                 for i in 0..<count {
                     let token = tokens[name]
                     guard token.kind == .asciiString else {
                         return repeatsANameSlowly(tokens, object: object)
                     }
-                    names[i] = (Self.signature(bytes, token.a..<token.b), name)
+                    let signature = Self.signature(bytes, token.a..<token.b)
+                    names[i] = (signature, name)
+                    if count <= 16 {
+                        let bit: UInt64 = 1 &<< ((signature &* 0x9E37_79B9_7F4A_7C15) >> 58)
+                        if filter & bit != 0 {
+                            // Two equal ASCII names repeat whatever the other names are.
+                            for j in 0..<i where names[j].signature == signature && sameName(token, tokens[names[j].token]) {
+                                return true
+                            }
+                        }
+                        filter |= bit
+                    }
                     let value = name + 1
                     switch tokens[value].kind {
                     case .object, .repeatingObject, .array: name = tokens[value].a
                     default: name = value + 1
                     }
                 }
-                if count <= 16 {
-                    for i in 1..<count {
-                        let signature = names[i].signature
-                        for j in 0..<i where names[j].signature == signature {
-                            if sameName(tokens[names[i].token], tokens[names[j].token]) { return true }
-                        }
-                    }
-                    return false
-                }
+                if count <= 16 { return false }
                 names.sort { $0.signature < $1.signature }
                 var runStart = 0
                 for i in 1..<count {

@@ -269,15 +269,18 @@ final class SchemaNode: Sendable {
 /// Two ASCII names are equal as Swift strings exactly when their bytes are; a name with other
 /// bytes can still equal an ASCII one canonically (U+212A KELVIN SIGN is `K`), so for such a name
 /// that is not found byte for byte the table says `ask`, and the dictionary decides.
-struct ASCIIPropertyTable: Sendable {
-    private let signatures: [UInt64]
-    private let starts: [Int]
+///
+/// A final class over two arrays: reading it from a `SchemaNode` per member costs one retain, not
+/// one per array a struct would hold.
+final class ASCIIPropertyTable: Sendable {
+    /// `slotCount` slots (a name's index + 1, 0 for empty; at most half full, so a probe for an
+    /// absent name meets an empty slot soon), then per name its signature, its first byte in
+    /// `bytes`, its node, and one last start (the end of the last name).
+    private let words: [UInt64]
     private let bytes: [UInt8]
-    private let nodes: [Int]
-    /// Open addressing over `signatures`: a name's index + 1, 0 for an empty slot. At most half
-    /// full, so a probe for an absent name meets an empty slot soon.
-    private let slots: [Int32]
-    /// `64 - log2(slots.count)`: the slot is the top bits of the multiplied signature.
+    private let slotCount: Int
+    private let nameCount: Int
+    /// `64 - log2(slotCount)`: the slot is the top bits of the multiplied signature.
     private let shift: UInt64
 
     enum Lookup {
@@ -291,32 +294,31 @@ struct ASCIIPropertyTable: Sendable {
     init?(_ properties: [(name: String, node: Int)]) {
         guard !properties.isEmpty, properties.count <= 64 else { return nil }
         var signatures: [UInt64] = []
-        var starts: [Int] = []
+        var starts: [UInt64] = []
+        var nodes: [UInt64] = []
         var bytes: [UInt8] = []
-        var nodes: [Int] = []
         for property in properties {
             let name = Array(property.name.utf8)
             guard name.allSatisfy({ $0 < 0x80 }) else { return nil }
             signatures.append(Self.signature(name[...]))
-            starts.append(bytes.count)
+            starts.append(UInt64(bytes.count))
             bytes += name
-            nodes.append(property.node)
+            nodes.append(UInt64(property.node))
         }
-        starts.append(bytes.count)
+        starts.append(UInt64(bytes.count))
         var bits: UInt64 = 2
         while (1 << bits) < 2 * properties.count { bits += 1 }
-        var slots = [Int32](repeating: 0, count: 1 << bits)
+        var slots = [UInt64](repeating: 0, count: 1 << bits)
         let mask = slots.count - 1
         for (i, signature) in signatures.enumerated() {
             var slot = Self.slot(signature, shift: 64 - bits)
             while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(i + 1)
+            slots[slot] = UInt64(i + 1)
         }
-        self.signatures = signatures
-        self.starts = starts
+        self.words = slots + signatures + nodes + starts
         self.bytes = bytes
-        self.nodes = nodes
-        self.slots = slots
+        self.slotCount = slots.count
+        self.nameCount = properties.count
         self.shift = 64 - bits
     }
 
@@ -335,27 +337,30 @@ struct ASCIIPropertyTable: Sendable {
         let count = name.count
         let wanted = UInt64(truncatingIfNeeded: count)
             | UInt64(count > 0 ? name[0] : 0) << 48 | UInt64(count > 0 ? name[count - 1] : 0) << 56
-        let found: Int? = slots.withUnsafeBufferPointer { slots in
-            signatures.withUnsafeBufferPointer { signatures in
-                bytes.withUnsafeBufferPointer { bytes in
-                    let mask = slots.count - 1
-                    var slot = Self.slot(wanted, shift: shift)
-                    while slots[slot] != 0 {
-                        let i = Int(slots[slot]) - 1
-                        if signatures[i] == wanted {
-                            var offset = 0
-                            let start = starts[i]
-                            while offset < count && bytes[start + offset] == name[offset] { offset += 1 }
-                            // The earliest of equal names was placed first along the probe.
-                            if offset == count { return i }
-                        }
-                        slot = (slot + 1) & mask
+        let slotCount = slotCount
+        let nameCount = nameCount
+        let shift = shift
+        let found: Int? = words.withUnsafeBufferPointer { words in
+            bytes.withUnsafeBufferPointer { bytes in
+                let signatures = slotCount
+                let nodes = signatures + nameCount
+                let starts = nodes + nameCount
+                var slot = Self.slot(wanted, shift: shift)
+                while words[slot] != 0 {
+                    let i = Int(truncatingIfNeeded: words[slot]) - 1
+                    if words[signatures + i] == wanted {
+                        let start = Int(truncatingIfNeeded: words[starts + i])
+                        var offset = 0
+                        while offset < count && bytes[start + offset] == name[offset] { offset += 1 }
+                        // The earliest of equal names was placed first along the probe.
+                        if offset == count { return Int(truncatingIfNeeded: words[nodes + i]) }
                     }
-                    return nil
+                    slot = (slot + 1) & (slotCount - 1)
                 }
+                return nil
             }
         }
-        if let found { return .found(nodes[found]) }
+        if let found { return .found(found) }
         for byte in name where byte >= 0x80 { return .ask }
         return .absent
     }
