@@ -898,8 +898,7 @@ extension JSONTextParser {
         if x.kind == .asciiString && y.kind == .asciiString {
             let count = x.b - x.a
             guard count == y.b - y.a else { return false }
-            for offset in 0..<count where bytes[x.a + offset] != bytes[y.a + offset] { return false }
-            return true
+            return JSONTape.equalBytes(bytes, at: x.a, UnsafeBufferPointer(rebasing: bytes[y.a..<y.b]))
         }
         // Otherwise canonical equivalence decides (U+212A KELVIN SIGN equals `K`).
         return Self.decodeString(bytes, contentStart: x.a) == Self.decodeString(bytes, contentStart: y.a)

@@ -350,10 +350,8 @@ final class ASCIIPropertyTable: Sendable {
                     let i = Int(truncatingIfNeeded: words[slot]) - 1
                     if words[signatures + i] == wanted {
                         let start = Int(truncatingIfNeeded: words[starts + i])
-                        var offset = 0
-                        while offset < count && bytes[start + offset] == name[offset] { offset += 1 }
                         // The earliest of equal names was placed first along the probe.
-                        if offset == count { return Int(truncatingIfNeeded: words[nodes + i]) }
+                        if JSONTape.equalBytes(bytes, at: start, name) { return Int(truncatingIfNeeded: words[nodes + i]) }
                     }
                     slot = (slot + 1) & (slotCount - 1)
                 }
