@@ -334,6 +334,14 @@ final class ASCIIPropertyTable: Sendable {
     }
 
     func lookup(_ name: UnsafeBufferPointer<UInt8>) -> Lookup {
+        if let found = node(forASCII: name) { return .found(found) }
+        for byte in name where byte >= 0x80 { return .ask }
+        return .absent
+    }
+
+    /// The node of `name` found byte for byte, else nil. For a name known to be ASCII (a raw
+    /// ASCII name of a tape), nil is the answer and `lookup`'s scan for other bytes is skipped.
+    func node(forASCII name: UnsafeBufferPointer<UInt8>) -> Int? {
         let count = name.count
         let wanted = UInt64(truncatingIfNeeded: count)
             | UInt64(count > 0 ? name[0] : 0) << 48 | UInt64(count > 0 ? name[count - 1] : 0) << 56
@@ -358,9 +366,7 @@ final class ASCIIPropertyTable: Sendable {
                 return nil
             }
         }
-        if let found { return .found(found) }
-        for byte in name where byte >= 0x80 { return .ask }
-        return .absent
+        return found
     }
 }
 

@@ -103,7 +103,7 @@ extension JSONTape.Node: SchemaInstance {
                 bytesDecide = false
                 return false
             }
-            if case .found(let bit) = table.lookup(ascii) { seen |= 1 << UInt64(bit) }
+            if let bit = table.node(forASCII: ascii) { seen |= 1 << UInt64(bit) }
             return seen != node.requiredMask
         }
         if !bytesDecide { return node.required.allSatisfy(hasMember) }
@@ -116,12 +116,9 @@ extension JSONTape.Node: SchemaInstance {
     static func string(of name: JSONTape.Name) -> String { name.string }
     static func property(_ name: JSONTape.Name, in node: SchemaNode) -> Int? {
         if node.properties.isEmpty { return nil }
-        if let table = node.asciiProperties, let found = name.withASCII({ table.lookup($0) }) {
-            switch found {
-            case .found(let index): return index
-            case .absent: return nil
-            case .ask: break
-            }
+        // A raw ASCII name is all ASCII, so the table's answer is final, found or not.
+        if let table = node.asciiProperties, let found = name.withASCII({ table.node(forASCII: $0) }) {
+            return found
         }
         return node.property(named: name.string)
     }
