@@ -321,7 +321,7 @@ public final class JSONTape: Sendable {
     /// enough): eight bytes at a time, the last word overlapping the one before, since names are
     /// mostly 8–24 bytes and a byte loop was most of a name lookup.
     @inline(__always)
-    package static func equalBytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func equalBytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = wanted.count
         guard count > 0 else { return true }
         precondition(start >= 0 && start + count <= bytes.count)
