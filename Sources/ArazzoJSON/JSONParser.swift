@@ -390,13 +390,23 @@ struct JSONTextParser {
         let start = index + 1
         var position = start
         var highBits: UInt8 = 0
-        // Eight bytes at a time while none of them is a quote, a backslash or a control byte (the
-        // usual long run of a string); the byte loop below takes over at the first that may be.
+        // Eight bytes at a time (SWAR). The word test flags quotes, backslashes and control bytes
+        // exactly from the lowest flagged byte up (a borrow only runs upward, past a true hit), so
+        // its lowest flag is where the run ends: most strings, names especially, are decided
+        // within their first word or two without a byte loop. Only the last 7 bytes of the text
+        // are left to the byte loop below.
         if let base = bytes.baseAddress {
             var wide: UInt64 = 0
             while position + 8 <= bytes.count {
                 let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                if Self.mayEndARun(word) { break }
+                let flags = Self.runEnds(UInt64(littleEndian: word))
+                if flags != 0 {
+                    let offset = flags.trailingZeroBitCount >> 3
+                    // The bytes before the end still count for the ASCII test.
+                    wide |= UInt64(littleEndian: word) & ((1 &<< (UInt64(offset) &* 8)) &- 1)
+                    position += offset
+                    break
+                }
                 wide |= word
                 position += 8
             }
@@ -419,10 +429,11 @@ struct JSONTextParser {
         return nil
     }
 
-    /// Whether one of the eight bytes of `word` is `"`, `\\` or below 0x20: the classic
-    /// "has a zero byte" test, exact as to whether there is one.
+    /// The high bit of each byte of `word` (little-endian: byte 0 lowest) that is `"`, `\\` or
+    /// below 0x20, by the classic "has a zero byte" test. Bytes above the lowest flagged one may
+    /// be flagged falsely (a borrow runs upward), so only the lowest flag is to be trusted.
     @inline(__always)
-    private static func mayEndARun(_ word: UInt64) -> Bool {
+    static func runEnds(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -430,7 +441,7 @@ struct JSONTextParser {
         let zeroQuote = (quote &- ones) & ~quote
         let zeroBackslash = (backslash &- ones) & ~backslash
         let control = (word &- ones &* 0x20) & ~word
-        return (zeroQuote | zeroBackslash | control) & highs != 0
+        return (zeroQuote | zeroBackslash | control) & highs
     }
 
     private mutating func parseEscapedString(from start: Int, prefixEnd: Int) throws(Failure) -> String {
@@ -800,6 +811,71 @@ extension JSONTextParser {
     /// `repeatsAName` asks of the tree's keys: then the tape's members are not the tree's, and
     /// readers that count or walk members read the materialised object instead.
     private func repeatsAName(_ tokens: ContiguousArray<JSONTape.Token>, object: Int) -> Bool {
+        let count = tokens[object].b
+        if count < 2 { return false }
+        return tokens.withUnsafeBufferPointer { tokens in
+            // The usual object has only raw ASCII names: each gets a one-word signature (length,
+            // first, middle and last byte), and only names with equal signatures are compared
+            // byte by byte. Pairwise over words for a small object; sorted for a large one, so
+            // a big object costs n log n, not n² name comparisons (decision JF2).
+            withUnsafeTemporaryAllocation(of: (signature: UInt64, token: Int).self, capacity: count) { buffer in
+                // The buffer's elements are mutable through a `var` copy of the pointer.
+                var names = buffer
+                var name = object + 1
+                // One bit per signature (its hash's top six bits): a small object's name whose bit
+                // is new cannot repeat an earlier one, so only the rest are compared pairwise.
+                var filter: UInt64 = 0
+                for i in 0..<count {
+                    let token = tokens[name]
+                    guard token.kind == .asciiString else {
+                        return repeatsANameSlowly(tokens, object: object)
+                    }
+                    let signature = Self.signature(bytes, token.a..<token.b)
+                    names[i] = (signature, name)
+                    if count <= 16 {
+                        let bit: UInt64 = 1 &<< ((signature &* 0x9E37_79B9_7F4A_7C15) >> 58)
+                        if filter & bit != 0 {
+                            // Two equal ASCII names repeat whatever the other names are.
+                            for j in 0..<i where names[j].signature == signature && sameName(token, tokens[names[j].token]) {
+                                return true
+                            }
+                        }
+                        filter |= bit
+                    }
+                    let value = name + 1
+                    switch tokens[value].kind {
+                    case .object, .repeatingObject, .array: name = tokens[value].a
+                    default: name = value + 1
+                    }
+                }
+                if count <= 16 { return false }
+                names.sort { $0.signature < $1.signature }
+                var runStart = 0
+                for i in 1..<count {
+                    if names[i].signature != names[runStart].signature {
+                        runStart = i
+                        continue
+                    }
+                    for j in runStart..<i where sameName(tokens[names[i].token], tokens[names[j].token]) {
+                        return true
+                    }
+                }
+                return false
+            }
+        }
+    }
+
+    /// A raw ASCII name's signature: equal names have equal signatures.
+    @inline(__always)
+    private static func signature(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        let length = range.count
+        guard length > 0 else { return 0 }
+        return UInt64(truncatingIfNeeded: length) | UInt64(bytes[range.lowerBound]) << 32
+            | UInt64(bytes[range.lowerBound + length / 2]) << 40 | UInt64(bytes[range.upperBound - 1]) << 48
+    }
+
+    /// Every pair of names compared as Swift strings: for objects with escaped or non-ASCII names.
+    private func repeatsANameSlowly(_ tokens: UnsafeBufferPointer<JSONTape.Token>, object: Int) -> Bool {
         func past(_ value: Int) -> Int {
             switch tokens[value].kind {
             case .object, .repeatingObject, .array: return tokens[value].a
@@ -822,8 +898,7 @@ extension JSONTextParser {
         if x.kind == .asciiString && y.kind == .asciiString {
             let count = x.b - x.a
             guard count == y.b - y.a else { return false }
-            for offset in 0..<count where bytes[x.a + offset] != bytes[y.a + offset] { return false }
-            return true
+            return JSONTape.equalBytes(bytes, at: x.a, UnsafeBufferPointer(rebasing: bytes[y.a..<y.b]))
         }
         // Otherwise canonical equivalence decides (U+212A KELVIN SIGN equals `K`).
         return Self.decodeString(bytes, contentStart: x.a) == Self.decodeString(bytes, contentStart: y.a)

@@ -136,7 +136,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// A decimal array index per RFC 6901: `0` or digits without a leading zero.
     static func arrayIndex(_ token: String) -> Int? {
         guard !token.isEmpty, token.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        if token.count > 1 && token.first == "0" { return nil }
+        // All ASCII digits here, so bytes count as characters do (without grapheme breaking).
+        if token.utf8.count > 1 && token.utf8.first == 48 { return nil }
         return Int(token)
     }
 }

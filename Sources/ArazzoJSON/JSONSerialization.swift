@@ -54,14 +54,19 @@ extension JSONValue {
                 return
             }
             out.append(UInt8(ascii: "{"))
-            let keys = options.sortedKeys ? o.keys.sorted() : Array(o.keys)
-            for (i, key) in keys.enumerated() {
+            func member(_ i: Int, _ key: String, _ value: JSONValue) {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 if options.prettyPrinted { JSONValue.newline(&out, depth + 1) }
                 JSONValue.writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 if options.prettyPrinted { out.append(UInt8(ascii: " ")) }
-                o[key, default: .null].write(to: &out, options: options, depth: depth + 1)
+                value.write(to: &out, options: options, depth: depth + 1)
+            }
+            if options.sortedKeys {
+                for (i, key) in o.keys.sorted().enumerated() { member(i, key, o[key, default: .null]) }
+            } else {
+                // In order, value beside key: no array of keys and no hash lookup per member.
+                for (i, pair) in o.enumerated() { member(i, pair.key, pair.value) }
             }
             if options.prettyPrinted { JSONValue.newline(&out, depth) }
             out.append(UInt8(ascii: "}"))
@@ -92,11 +97,25 @@ extension JSONValue {
             // writing a request body); UTF-8 continuation and lead bytes are copied as they are,
             // so the output stays UTF-8.
             var runStart = 0
-            for i in 0..<bytes.count {
+            var i = 0
+            while i < bytes.count {
+                // Eight bytes at a time to the next byte that needs an escape: the parser's word
+                // test flags exactly those (quote, backslash, below 0x20), and its lowest flag is
+                // exact (decision JF1).
+                if let base = bytes.baseAddress, i + 8 <= bytes.count {
+                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    let flags = JSONTextParser.runEnds(UInt64(littleEndian: word))
+                    if flags == 0 {
+                        i += 8
+                        continue
+                    }
+                    i += flags.trailingZeroBitCount >> 3
+                }
                 let byte = bytes[i]
+                i += 1
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                runStart = i + 1
+                if runStart < i - 1 { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i - 1])) }
+                runStart = i
                 switch byte {
                 case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
                 case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))

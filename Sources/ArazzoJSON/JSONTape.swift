@@ -167,32 +167,53 @@ public final class JSONTape: Sendable {
                     ascii = false
                     break
                 }
-                let tokens = tape.tokens
-                return tape.bytes.withUnsafeBufferPointer { bytes -> Node? in
-                    var found: Node?
-                    var current = index + 1
-                    for _ in 0..<tokens[index].b {
-                        let key = tokens[current]
-                        let matches: Bool
-                        if ascii && key.kind == .asciiString {
-                            if key.b - key.a == wanted.count {
-                                var offset = 0
-                                while offset < wanted.count && bytes[key.a + offset] == wanted[offset] { offset += 1 }
-                                matches = offset == wanted.count
+                // One borrow of each buffer for the whole walk: no array copy, retain or bounds
+                // check per member (this runs once per `required` name and pointer step).
+                return tape.tokens.withUnsafeBufferPointer { tokens in
+                    tape.bytes.withUnsafeBufferPointer { bytes -> Node? in
+                        var found: Int?
+                        var current = index + 1
+                        for _ in 0..<tokens[index].b {
+                            let key = tokens[current]
+                            let matches: Bool
+                            if ascii && key.kind == .asciiString {
+                                matches = key.b - key.a == wanted.count && JSONTape.equalBytes(bytes, at: key.a, wanted)
                             } else {
-                                matches = false
+                                matches = tape.string(key) == String(decoding: wanted, as: UTF8.self)
                             }
-                        } else {
-                            matches = tape.string(key) == String(decoding: wanted, as: UTF8.self)
+                            let value = current + 1
+                            if matches { found = value }
+                            switch tokens[value].kind {
+                            case .object, .repeatingObject, .array: current = tokens[value].a
+                            default: current = value + 1
+                            }
                         }
+                        return found.map { Node(tape: tape, index: $0) }
+                    }
+                }
+            }
+        }
+
+        /// Calls `body` with each member name of an object in document order, repeats included:
+        /// its bytes when it is a raw ASCII name, nil otherwise (escaped or non-ASCII: decode it
+        /// to compare). Stops when `body` returns false. One borrow of the tape for the whole
+        /// walk, so a caller matching names against a table pays no retain per member.
+        public func forEachMemberName(_ body: (UnsafeBufferPointer<UInt8>?) -> Bool) {
+            let token = token
+            guard token.kind == .object || token.kind == .repeatingObject else { return }
+            tape.tokens.withUnsafeBufferPointer { tokens in
+                tape.bytes.withUnsafeBufferPointer { bytes in
+                    var current = index + 1
+                    for _ in 0..<token.b {
+                        let key = tokens[current]
+                        let ascii = key.kind == .asciiString ? UnsafeBufferPointer(rebasing: bytes[key.a..<key.b]) : nil
+                        if !body(ascii) { return }
                         let value = current + 1
-                        if matches { found = Node(tape: tape, index: value) }
                         switch tokens[value].kind {
                         case .object, .repeatingObject, .array: current = tokens[value].a
                         default: current = value + 1
                         }
                     }
-                    return found
                 }
             }
         }
@@ -294,6 +315,33 @@ public final class JSONTape: Sendable {
             let token = tape.tokens[index]
             return Iterator(tape: tape, current: index + 1, remaining: token.kind == .array ? token.b : 0)
         }
+    }
+
+    /// Whether `bytes[start...]` begins with `wanted` (the caller has checked that it is long
+    /// enough): eight bytes at a time, the last word overlapping the one before, since names are
+    /// mostly 8–24 bytes and a byte loop was most of a name lookup.
+    @inline(__always)
+    static func equalBytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = wanted.count
+        guard count > 0 else { return true }
+        precondition(start >= 0 && start + count <= bytes.count)
+        guard let x = bytes.baseAddress.map({ UnsafeRawPointer($0 + start) }), let y = wanted.baseAddress.map(UnsafeRawPointer.init) else {
+            return false
+        }
+        if count < 8 {
+            for offset in 0..<count where x.load(fromByteOffset: offset, as: UInt8.self) != y.load(fromByteOffset: offset, as: UInt8.self) {
+                return false
+            }
+            return true
+        }
+        var offset = 0
+        while offset + 8 < count {
+            if x.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != y.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
 
     // MARK: - Decoding

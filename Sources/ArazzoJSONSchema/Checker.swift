@@ -237,7 +237,7 @@ struct Checker {
     ) -> Bool {
         var valid = true
         var decided: Bool { stopped || trials == 0 }
-        for name in node.required where !instance.hasMember(name) {
+        if !instance.hasRequiredMembers(of: node) {
             valid = false
             if decided { return false }
         }

@@ -53,6 +53,12 @@ final class SchemaNode: Sendable {
     let constValue: JSONValue?
     // Objects.
     let required: [String]
+    /// The distinct `required` names as a byte table whose answer is the name's bit in a mask,
+    /// so a tape object is checked in one walk of its names (decision JF3); nil unless all are
+    /// ASCII (and at most 64).
+    let requiredTable: ASCIIPropertyTable?
+    /// One bit per distinct `required` name: what that walk must see.
+    let requiredMask: UInt64
     let properties: [(name: String, node: Int)]
     /// `properties` by name, for the per-member lookup of names the byte table cannot answer.
     let propertyLookup: [String: Int]
@@ -124,6 +130,10 @@ final class SchemaNode: Sendable {
         enumValues = b.enumValues
         constValue = b.constValue
         required = b.required
+        var distinct: [String] = []
+        for name in b.required where !distinct.contains(name) { distinct.append(name) }
+        requiredTable = ASCIIPropertyTable(distinct.enumerated().map { (name: $0.element, node: $0.offset) })
+        requiredMask = distinct.count >= 64 ? ~0 : (1 << UInt64(distinct.count)) - 1
         properties = b.properties
         var lookup: [String: Int] = [:]
         for property in b.properties { lookup[property.name] = property.node }
@@ -252,16 +262,26 @@ final class SchemaNode: Sendable {
 
 /// `properties` whose names are all ASCII, as bytes with a one-word signature each (length,
 /// first and last byte), so a member name is matched by comparing words and then bytes, without
-/// hashing (decision PA2).
+/// hashing the string (decision PA2). The signatures are placed in a small open-addressing table
+/// (one multiply picks the slot), so a lookup reads one or two slots whatever the number of
+/// names, instead of scanning every signature (decision JF1).
 ///
 /// Two ASCII names are equal as Swift strings exactly when their bytes are; a name with other
 /// bytes can still equal an ASCII one canonically (U+212A KELVIN SIGN is `K`), so for such a name
 /// that is not found byte for byte the table says `ask`, and the dictionary decides.
-struct ASCIIPropertyTable: Sendable {
-    private let signatures: [UInt64]
-    private let starts: [Int]
+///
+/// A final class over two arrays: reading it from a `SchemaNode` per member costs one retain, not
+/// one per array a struct would hold.
+final class ASCIIPropertyTable: Sendable {
+    /// `slotCount` slots (a name's index + 1, 0 for empty; at most half full, so a probe for an
+    /// absent name meets an empty slot soon), then per name its signature, its first byte in
+    /// `bytes`, its node, and one last start (the end of the last name).
+    private let words: [UInt64]
     private let bytes: [UInt8]
-    private let nodes: [Int]
+    private let slotCount: Int
+    private let nameCount: Int
+    /// `64 - log2(slotCount)`: the slot is the top bits of the multiplied signature.
+    private let shift: UInt64
 
     enum Lookup {
         case found(Int)
@@ -269,27 +289,37 @@ struct ASCIIPropertyTable: Sendable {
         case ask
     }
 
-    /// Nil when a name is not ASCII, or when there are too many names for a linear scan to beat a
-    /// hash (then the dictionary alone answers).
+    /// Nil when a name is not ASCII, or when there are too many names for the table to be worth
+    /// building (then the dictionary alone answers). A repeated name keeps its first node.
     init?(_ properties: [(name: String, node: Int)]) {
         guard !properties.isEmpty, properties.count <= 64 else { return nil }
         var signatures: [UInt64] = []
-        var starts: [Int] = []
+        var starts: [UInt64] = []
+        var nodes: [UInt64] = []
         var bytes: [UInt8] = []
-        var nodes: [Int] = []
         for property in properties {
             let name = Array(property.name.utf8)
             guard name.allSatisfy({ $0 < 0x80 }) else { return nil }
             signatures.append(Self.signature(name[...]))
-            starts.append(bytes.count)
+            starts.append(UInt64(bytes.count))
             bytes += name
-            nodes.append(property.node)
+            nodes.append(UInt64(property.node))
         }
-        starts.append(bytes.count)
-        self.signatures = signatures
-        self.starts = starts
+        starts.append(UInt64(bytes.count))
+        var bits: UInt64 = 2
+        while (1 << bits) < 2 * properties.count { bits += 1 }
+        var slots = [UInt64](repeating: 0, count: 1 << bits)
+        let mask = slots.count - 1
+        for (i, signature) in signatures.enumerated() {
+            var slot = Self.slot(signature, shift: 64 - bits)
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = UInt64(i + 1)
+        }
+        self.words = slots + signatures + nodes + starts
         self.bytes = bytes
-        self.nodes = nodes
+        self.slotCount = slots.count
+        self.nameCount = properties.count
+        self.shift = 64 - bits
     }
 
     @inline(__always)
@@ -297,26 +327,72 @@ struct ASCIIPropertyTable: Sendable {
         UInt64(truncatingIfNeeded: name.count) | UInt64(name.first ?? 0) << 48 | UInt64(name.reversed().first ?? 0) << 56
     }
 
+    /// `JSONTape.equalBytes`, repeated here so that it inlines: across modules it was a call
+    /// through the tape's type metadata per lookup.
+    @inline(__always)
+    private static func equalBytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = wanted.count
+        guard count > 0 else { return true }
+        precondition(start >= 0 && start + count <= bytes.count)
+        guard let x = bytes.baseAddress.map({ UnsafeRawPointer($0 + start) }), let y = wanted.baseAddress.map(UnsafeRawPointer.init) else {
+            return false
+        }
+        if count < 8 {
+            for offset in 0..<count where x.load(fromByteOffset: offset, as: UInt8.self) != y.load(fromByteOffset: offset, as: UInt8.self) {
+                return false
+            }
+            return true
+        }
+        var offset = 0
+        while offset + 8 < count {
+            if x.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != y.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+
+    /// Fibonacci hashing: the multiply mixes length, first and last byte into the top bits.
+    @inline(__always)
+    private static func slot(_ signature: UInt64, shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (signature &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
     func lookup(_ name: UnsafeBufferPointer<UInt8>) -> Lookup {
+        if let found = node(forASCII: name) { return .found(found) }
+        for byte in name where byte >= 0x80 { return .ask }
+        return .absent
+    }
+
+    /// The node of `name` found byte for byte, else nil. For a name known to be ASCII (a raw
+    /// ASCII name of a tape), nil is the answer and `lookup`'s scan for other bytes is skipped.
+    func node(forASCII name: UnsafeBufferPointer<UInt8>) -> Int? {
         let count = name.count
         let wanted = UInt64(truncatingIfNeeded: count)
             | UInt64(count > 0 ? name[0] : 0) << 48 | UInt64(count > 0 ? name[count - 1] : 0) << 56
-        let found: Int? = signatures.withUnsafeBufferPointer { signatures in
+        let slotCount = slotCount
+        let nameCount = nameCount
+        let shift = shift
+        let found: Int? = words.withUnsafeBufferPointer { words in
             bytes.withUnsafeBufferPointer { bytes in
-                starts.withUnsafeBufferPointer { starts in
-                    for (i, signature) in signatures.enumerated() where signature == wanted {
-                        var offset = 0
-                        let start = starts[i]
-                        while offset < count && bytes[start + offset] == name[offset] { offset += 1 }
-                        if offset == count { return i }
+                let signatures = slotCount
+                let nodes = signatures + nameCount
+                let starts = nodes + nameCount
+                var slot = Self.slot(wanted, shift: shift)
+                while words[slot] != 0 {
+                    let i = Int(truncatingIfNeeded: words[slot]) - 1
+                    if words[signatures + i] == wanted {
+                        let start = Int(truncatingIfNeeded: words[starts + i])
+                        // The earliest of equal names was placed first along the probe.
+                        if Self.equalBytes(bytes, at: start, name) { return Int(truncatingIfNeeded: words[nodes + i]) }
                     }
-                    return nil
+                    slot = (slot + 1) & (slotCount - 1)
                 }
+                return nil
             }
         }
-        if let found { return .found(nodes[found]) }
-        for byte in name where byte >= 0x80 { return .ask }
-        return .absent
+        return found
     }
 }
 

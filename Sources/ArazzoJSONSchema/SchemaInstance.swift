@@ -30,6 +30,8 @@ protocol SchemaInstance {
     var repeatsNames: Bool { get }
     /// Whether an object has a member named `name` (Swift string equality).
     func hasMember(_ name: String) -> Bool
+    /// Whether an object has a member for each of `node.required` (Swift string equality).
+    func hasRequiredMembers(of node: SchemaNode) -> Bool
     /// The members, in document order.
     var instanceMembers: MemberSequence { get }
     /// The elements.
@@ -67,6 +69,7 @@ extension JSONValue: SchemaInstance {
         if case .object(let members) = self { return members[name] != nil }
         return false
     }
+    func hasRequiredMembers(of node: SchemaNode) -> Bool { node.required.allSatisfy(hasMember) }
     var instanceMembers: LazyMapSequence<JSONObject, (String, JSONValue)> {
         if case .object(let members) = self { return members.lazy.map { ($0.key, $0.value) } }
         return JSONObject().lazy.map { ($0.key, $0.value) }
@@ -86,6 +89,26 @@ extension JSONTape.Node: SchemaInstance {
     var instanceString: String? { stringValue }
     var instanceCount: Int { count }
     func hasMember(_ name: String) -> Bool { member(named: name) != nil }
+    func hasRequiredMembers(of node: SchemaNode) -> Bool {
+        if node.required.isEmpty { return true }
+        // One walk of the object's names, each looked up among the required ones, instead of a
+        // walk of the whole object per required name (decision JF3). An escaped or non-ASCII
+        // name could equal a required one only as decoded Swift strings: the lookup by name
+        // decides then.
+        guard let table = node.requiredTable else { return node.required.allSatisfy(hasMember) }
+        var seen: UInt64 = 0
+        var bytesDecide = true
+        forEachMemberName { ascii in
+            guard let ascii else {
+                bytesDecide = false
+                return false
+            }
+            if let bit = table.node(forASCII: ascii) { seen |= 1 << UInt64(bit) }
+            return seen != node.requiredMask
+        }
+        if !bytesDecide { return node.required.allSatisfy(hasMember) }
+        return seen == node.requiredMask
+    }
     var instanceMembers: LazyMapSequence<JSONTape.Members, (JSONTape.Name, JSONTape.Node)> {
         members.lazy.map { ($0.name, $0.value) }
     }
@@ -93,12 +116,9 @@ extension JSONTape.Node: SchemaInstance {
     static func string(of name: JSONTape.Name) -> String { name.string }
     static func property(_ name: JSONTape.Name, in node: SchemaNode) -> Int? {
         if node.properties.isEmpty { return nil }
-        if let table = node.asciiProperties, let found = name.withASCII({ table.lookup($0) }) {
-            switch found {
-            case .found(let index): return index
-            case .absent: return nil
-            case .ask: break
-            }
+        // A raw ASCII name is all ASCII, so the table's answer is final, found or not.
+        if let table = node.asciiProperties, let found = name.withASCII({ table.node(forASCII: $0) }) {
+            return found
         }
         return node.property(named: name.string)
     }

@@ -1,5 +1,6 @@
 import ArazzoJSON
 import ArazzoJSONSchema
+import OrderedCollections
 import Testing
 
 /// The verdict pass on a tape (decision TP3) where the tape's reading differs from the tree's:
@@ -21,5 +22,35 @@ import Testing
         #expect(try Self.agree(["required": ["K", "a"]], text))
         #expect(try Self.agree(["required": ["é"], "properties": ["a": ["type": "string"]]], text))
         #expect(try Self.agree(["type": "object", "properties": ["a": ["type": "integer", "minimum": 2]], "additionalProperties": false], text))
+    }
+
+    /// `required` checked in one walk of the names against a table (decision JF3), and
+    /// `properties` found through the hashed table (JF1): names sharing prefixes, lengths and
+    /// signatures, repeated and missing names, escaped names, more than 64 names.
+    @Test func requiredAndPropertiesTablesAgreeWithTheTree() throws {
+        let similar = (0..<12).map { "a\($0 % 10)\($0 / 10)b" } + ["a", "ab", "abb", "", "b"]
+        let many = (0..<70).map { "p\($0)" }
+        let schemas: [JSONValue] = [
+            ["required": .array(similar.map { .string($0) })],
+            ["required": .array((similar + similar.prefix(3)).map { .string($0) })],
+            ["required": ["ab", "a", "ab"]],
+            ["required": .array(many.map { .string($0) })],
+            ["required": .array(many.prefix(64).map { .string($0) })],
+            ["required": .array(many.prefix(63).map { .string($0) })],
+            ["properties": .object(JSONObject(uniqueKeysWithValues: similar.map { ($0, ["type": "integer", "minimum": 1] as JSONValue) })), "additionalProperties": false],
+            ["properties": .object(JSONObject(uniqueKeysWithValues: many.map { ($0, ["type": "integer"] as JSONValue) })), "required": ["p0"]],
+        ]
+        func text(_ names: [String]) -> String {
+            "{" + names.enumerated().map { "\"\($0.element)\":\($0.offset)" }.joined(separator: ",") + "}"
+        }
+        var texts: [String] = [text(similar), text(similar.reversed()), text(Array(similar.dropLast())), text(Array(similar.dropFirst(3))),
+            text(many), text(Array(many.dropLast())), text(Array(many.prefix(64))), text(Array(many.prefix(63))), text(["ab", "a"]),
+            text(["ab", "a", "abc", "a0b"]), #"{"\u0061b":1,"a":2}"#, #"{"ab":1,"ab":2,"a":0}"#, "{}"]
+        texts.append(text(similar + ["a00b"]))
+        for schema in schemas {
+            for text in texts {
+                #expect(try Self.agree(schema, text), "\(schema) on \(text)")
+            }
+        }
     }
 }

@@ -187,6 +187,70 @@ import OrderedCollections
         }
     }
 
+    /// The wide scan stops at the lowest byte its word test flags (decision JF1's string part):
+    /// the same specials at every alignment of the string in the text (offset mod 8), with
+    /// ASCII, non-ASCII and a second special after the first.
+    @Test func theWideScanEndsAtTheFirstSpecialAtEveryAlignment() {
+        let specials: [[UInt8]] = [[0x22], [0x5C, 0x22], [0x5C, 0x75, 0x30, 0x30, 0x34, 0x31], [0x0A], [0x00], [0xC3, 0xA9], [0xFF], [0xE2, 0x82]]
+        for lead in 0..<8 {
+            for length in 0...17 {
+                for special in specials {
+                    for tail: [UInt8] in [[], [0x22], [0x01, 0x22], [0xC3, 0xA9, 0x22], [0x5C, 0x22, 0x22]] {
+                        var content = Array("abcdefghijklmnopq".utf8.prefix(length))
+                        content += special + tail
+                        let text: [UInt8] = Array(repeating: 0x20, count: lead) + [0x22] + content + [0x22]
+                        #expect(Self.disagreement(text) == nil, "\(text)")
+                        let member = Array(repeating: 0x20, count: lead) + [0x7B, 0x22] + content + [0x22, 0x3A, 0x30, 0x7D]
+                        #expect(Self.disagreement(member) == nil, "\(member)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Repeated names found by word signatures (decision JF2): names sharing length, first,
+    /// middle and last byte, prefixes, the empty name, escaped and non-ASCII names, in objects
+    /// below and above the pairwise limit, with the repeat at each position.
+    @Test func repeatedNamesAreFoundInSmallAndLargeObjects() throws {
+        let pools: [[String]] = [
+            (0..<40).map { "k\($0)" },
+            (0..<40).map { (i: Int) -> String in
+                let pad = String(repeating: "x", count: i % 5)
+                let middle = String(UnicodeScalar(UInt8(65 + i / 5)))
+                return "a" + pad + middle + pad + "b"
+            },
+            (0..<40).map { (i: Int) -> String in "ab\(i % 10)\(i / 10)cb" },
+            (0..<40).map { String(repeating: "q", count: $0) },
+        ]
+        for pool in pools {
+            for count in [1, 2, 3, 15, 16, 17, 40] {
+                let names = Array(pool.prefix(count))
+                var variants: [[String]] = [names]
+                for position in Set([0, count / 2, count - 1]) where count > 1 {
+                    var repeated = names
+                    repeated.insert(names[(position + 1) % count], at: position)
+                    variants.append(repeated)
+                    var escaped = names
+                    escaped[position] = names[position].isEmpty ? "\\u0041" : "\\u00" + String(names[position].utf8.first!, radix: 16) + String(names[position].dropFirst())
+                    variants.append(escaped)
+                }
+                for variant in variants {
+                    let text = "{" + variant.enumerated().map { "\"\($0.element)\":\($0.offset)" }.joined(separator: ",") + "}"
+                    let tape = try JSONTape(parsing: Array(text.utf8))
+                    guard case .object(let object) = try JSONValue(parsing: text) else {
+                        Issue.record("not an object: \(text)")
+                        continue
+                    }
+                    #expect(tape.root.repeatsNames == (object.count != variant.count), "\(text)")
+                    #expect(Self.disagreement(Array(text.utf8)) == nil)
+                }
+            }
+        }
+        // Canonically equal names without equal bytes in a large object.
+        let large = "{" + (0..<20).map { "\"n\($0)\":0" }.joined(separator: ",") + ",\"K\":1,\"\u{212A}\":2}"
+        #expect(try JSONTape(parsing: Array(large.utf8)).root.repeatsNames)
+    }
+
     @Test func pointersOnRepeatedAndCanonicallyEqualNamesTakeTheLastValue() throws {
         let text = #"{"a":1,"K":2,"a":3,"\u212A":4,"arr":[10,20]}"#
         let tape = try JSONTape(parsing: Array(text.utf8))

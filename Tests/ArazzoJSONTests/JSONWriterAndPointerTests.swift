@@ -25,6 +25,43 @@ struct JSONWriterTests {
         #expect(JSONValue.string("😀\\😀").jsonText() == #""😀\\😀""#)
     }
 
+    @Test("escapes found eight bytes at a time at every offset, as byte by byte (decision JF1)")
+    func escapesAtEveryOffset() {
+        // The reference: RFC 8259's escapes, one character at a time.
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{08}": out += "\\b"
+                case "\u{0C}": out += "\\f"
+                case "\u{00}"..."\u{1F}": out += "\\u00" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let specials = ["\"", "\\", "\n", "\u{00}", "\u{1F}", "é", "😀", " ", "\u{7F}"]
+        for length in 0...20 {
+            for position in 0...length {
+                for special in specials {
+                    for tail in ["", "\"", "é\\", "abcdefghij\n"] {
+                        var text = String(repeating: "a", count: length)
+                        text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: position))
+                        text += tail
+                        #expect(JSONValue.string(text).jsonText() == reference(text), "\(Array(text.utf8))")
+                        let object: JSONValue = .object([text: .string(text), "k": 1])
+                        #expect(object.jsonText() == "{" + reference(text) + ":" + reference(text) + ",\"k\":1}")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("pretty printing and sorted keys")
     func pretty() {
         let value: JSONValue = ["b": [1, 2], "a": [:], "c": []]
