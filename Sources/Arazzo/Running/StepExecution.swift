@@ -303,8 +303,9 @@ extension RunSession {
         if hasResponse {
             var passed = true
             var firstFailure: CriterionVerdict?
-            for criterion in step.criteria {
-                let verdict = criterion.evaluate(in: scope)
+            // By index: iterating copied each compiled criterion out of the step.
+            for index in step.criteria.indices {
+                let verdict = step.criteria[index].evaluate(in: scope)
                 execution.trace.criteria.append(verdict)
                 if !verdict.passed {
                     passed = false
