@@ -22,3 +22,16 @@ extension HTTPRequest {
         return copy
     }
 }
+
+/// Whether any instrument is active, answered without the search `InstrumentationSystem.tracer`
+/// makes: that one casts the instrument to `any Tracer` (a protocol-conformance lookup) on every
+/// read, which cost the engine about 3,300 instructions per run and the HTTP executor as much per
+/// request (docs/performance.md). When neither a `withTracer` scope nor a bootstrap set one, the
+/// instrument is the library's `NoOpInstrument`, so no tracer can record; anything else is handed
+/// to the full search. Read at each use: a bootstrap may come after an engine or executor exists.
+package enum ActiveInstrument {
+    /// True when the active instrument is the default `NoOpInstrument` (nothing records).
+    package static var isNone: Bool {
+        ObjectIdentifier(type(of: InstrumentationSystem.instrument)) == ObjectIdentifier(NoOpInstrument.self)
+    }
+}

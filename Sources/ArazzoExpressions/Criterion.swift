@@ -372,6 +372,14 @@ public struct CompiledCriterion: Sendable {
     /// Evaluates the criterion. Never throws: any error makes it fail with the reason in the
     /// verdict.
     public func evaluate(in context: any ExpressionContext) -> CriterionVerdict {
+        // The common case first, as the switch below answers it: a simple condition has no
+        // substitution, so neither the engine nor the condition is copied into variables.
+        if case .simple(let c) = engine {
+            let v = c.evaluateKeepingOperands(in: context)
+            return CriterionVerdict(
+                passed: v.passed, explanationSource: .condition(v.explanation), unresolved: v.unresolved, error: v.failure,
+                kind: kind, condition: condition)
+        }
         var engine = self.engine
         var resolvedCondition = condition
         if case .templated(let template) = engine {

@@ -234,6 +234,8 @@ public final class AsyncHTTPExecutor: StepExecutor {
     /// a tracer records, the exchange is an HTTP client span under the current one, and that
     /// span's context is what the request carries (HTTPClientSpan.swift).
     public func execute(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        // The default instrument first: `InstrumentationSystem.tracer` casts to `any Tracer`.
+        if ActiveInstrument.isNone { return try await send(request) }
         let tracer = InstrumentationSystem.tracer
         if tracer is NoOpTracer { return try await send(request) }
         return try await send(request, in: tracer)

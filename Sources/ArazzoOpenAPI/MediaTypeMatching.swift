@@ -42,12 +42,13 @@ extension OpenAPIMediaType {
     /// The most specific declared media type `actual` falls under.
     package static func bestMatch(_ actual: String, in content: [OpenAPIMediaType]) -> OpenAPIMediaType? {
         // The common case, a media type sent exactly as declared, needs no parsing.
-        if let exact = content.first(where: { $0.mediaType == actual }) { return exact }
-        var best: (rank: Int, media: OpenAPIMediaType)?
-        for media in content {
-            guard let rank = matchRank(media.mediaType, actual), rank > (best?.rank ?? 0) else { continue }
-            best = (rank, media)
+        // By index, the one found copied once: iterating copied every media type passed.
+        for index in content.indices where content[index].mediaType == actual { return content[index] }
+        var best: (rank: Int, index: Int)?
+        for index in content.indices {
+            guard let rank = matchRank(content[index].mediaType, actual), rank > (best?.rank ?? 0) else { continue }
+            best = (rank, index)
         }
-        return best?.media
+        return best.map { content[$0.index] }
     }
 }

@@ -306,7 +306,10 @@ public struct RequestBuilding: Sendable {
 
     /// The request as built so far: URL from the server base, path and query; cookies joined
     /// into one `Cookie` header.
-    public func request(timeout: Duration, maxResponseBytes: Int) -> BuiltHTTPRequest {
+    ///
+    /// Consuming: the builder's header fields, notes and values move into the result instead of
+    /// being copied (a caller that goes on using the builder gets a copy made for it).
+    public consuming func request(timeout: Duration, maxResponseBytes: Int) -> BuiltHTTPRequest {
         var headers = headers
         if !cookiePieces.isEmpty {
             headers.set(name: "Cookie", value: cookiePieces.joined(separator: "; "))

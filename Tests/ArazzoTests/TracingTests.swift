@@ -2,6 +2,7 @@ import Testing
 import Arazzo
 import ArazzoTestSupport
 import Tracing
+import ArazzoExecutor
 
 /// Spans of a run (docs/observability.md, "Tracing"), through the public API with an in-memory
 /// tracer scoped to each test (`withTracer`; nothing is bootstrapped).
@@ -165,5 +166,32 @@ struct TracingTests {
         #expect(polls.map { $0.attributes["arazzo.step.attempt"] } == ["1", "2", "3"])
         let workflow = try #require(tracer.span(named: "workflow wf"))
         #expect(polls.allSatisfy { $0.parentSpanID == workflow.spanID })
+    }
+
+    @Test("a tracer that appears after the engine was made traces the engine's next run; the run before starts no span")
+    func tracerAfterEngine() async throws {
+        let document = try await petsDocument(Self.workflows)
+        let executor = InMemoryExecutor(routes: [
+            .init("GET", "/v1/status", .json(["ok": true])),
+            .init("GET", "/v1/pets/{id}", .json(["id": 987_654, "name": "Rex"])),
+        ])
+        let run = engine(document, executor)
+        let tracer = RecordingTracer()
+        _ = try await run.run(workflowId: "parent", inputs: ["pin": "987654"])
+        #expect(tracer.spans.isEmpty)
+        _ = try await withTracer(tracer) { try await run.run(workflowId: "parent", inputs: ["pin": "987654"]) }
+        #expect(tracer.span(named: "workflow parent") != nil)
+        #expect(tracer.spans.contains { $0.name == "step status" })
+        let sent = await executor.requests
+        #expect(sent.count == 4)
+        #expect(sent.prefix(2).allSatisfy { $0.headers["traceparent"] == nil })
+        #expect(sent.suffix(2).allSatisfy { $0.headers["traceparent"] != nil })
+    }
+
+    @Test("the default instrument reads as none; inside a tracer's scope it does not")
+    func activeInstrument() {
+        #expect(ActiveInstrument.isNone)
+        withTracer(RecordingTracer()) { #expect(!ActiveInstrument.isNone) }
+        #expect(ActiveInstrument.isNone)
     }
 }

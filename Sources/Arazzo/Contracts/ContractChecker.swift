@@ -44,8 +44,12 @@ final class ContractSubject: Sendable {
     func schema(
         place: String, direction: ContractDirection, compile: () -> Result<JSONSchema, SchemaError>
     ) -> Result<JSONSchema, SchemaError> {
-        let known = compiled.withLock { places in
-            places.first { $0.direction == direction && $0.place == place }?.result
+        // By index: `first(where:)` copied each entry it passed (its place and schema) out.
+        let known = compiled.withLock { places -> Result<JSONSchema, SchemaError>? in
+            for index in places.indices where places[index].direction == direction && places[index].place == place {
+                return places[index].result
+            }
+            return nil
         }
         if let known { return known }
         let result = compile()
@@ -205,7 +209,8 @@ struct ContractChecker {
         let checkContentType = policy.level(of: .contentType) != .off
         let checkBody = policy.level(of: .body) != .off
         guard checkContentType || checkBody else { return findings }
-        let declared = matched.content.map(\.mediaType).joined(separator: ", ")
+        // Written only for a finding: joining the media types cost every conforming response.
+        var declared: String { matched.content.map(\.mediaType).joined(separator: ", ") }
         guard !response.body.isEmpty else {
             if checkBody {
                 findings.append(finding(.body, "the response has no body; status \(matched.status) declares \(declared)",

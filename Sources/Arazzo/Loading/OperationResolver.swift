@@ -19,6 +19,14 @@ struct WorkflowKey: Sendable, Hashable, CustomStringConvertible {
     let unitURL: String
     let workflowId: String
     var description: String { workflowId }
+
+    /// Hashes the workflow id alone; equality still compares both. A run looks its workflow up
+    /// about six times (plan, completed and running workflows), and hashing the unit's URL (an
+    /// absolute path or URL, often a hundred bytes) each time cost more than the rest of the
+    /// lookups. Two workflows of one id in different units only share a bucket.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(workflowId)
+    }
 }
 
 /// Why a reference did not resolve: a message and optional notes ("did you mean").

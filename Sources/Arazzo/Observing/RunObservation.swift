@@ -1,3 +1,4 @@
+import Logging
 /// The one place a run reports what it does: the session calls it when a workflow run or a step
 /// attempt starts and finishes, and it hands that, with the run ids, to the event handler of the
 /// current entry, the observers of ``RunOptions/observers`` and the run's logger
@@ -19,9 +20,10 @@ final class RunObservation {
     private var counter = 0
     private var frames: [Frame] = []
 
-    init(options: RunOptions) {
-        var observers = options.observers
-        if let logging = RunLogging(logger: options.logger) { observers.append(logging) }
+    /// The options' observers and logger, passed alone: passing the options copied them all.
+    init(observers: [any RunObserver], logger: Logger) {
+        var observers = observers
+        if let logging = RunLogging(logger: logger) { observers.append(logging) }
         self.observers = observers
     }
 

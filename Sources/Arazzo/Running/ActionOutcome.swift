@@ -214,10 +214,11 @@ extension RunSession {
             // actions are not followed), then retry.
             let side = state.workflow.steps[index]
             if let failure = guardFailure(stepId: side.stepId) { return failure }
-            var execution = await perform(side, attempt: 1, state: &state)
+            var execution = newExecution(of: side, attempt: 1, state: state)
+            await perform(side, state: &state, into: &execution)
             execution.trace.action = .sideStep
             execution.trace.notes.append("run by retry action '\(retry.actionName)' of step \(step.stepId); control returns to it")
-            record(execution.takeTrace(), into: &state.result)
+            record(execution.takeTrace(), into: &state.result)  // a rare side trip: copied
         case .workflow(let key, let inputs):
             if let target = plan.workflows[key] {
                 state.result.workflows.append(await runChild(target, inputs: inputs, depth: state.depth + 1))
@@ -237,18 +238,21 @@ extension RunSession {
 
     /// Executes one attempt of `step` and keeps what later steps read: its outputs, whether it
     /// completed, the run of a workflow it called. Counts toward ``RunLimits/maxSteps``.
-    func perform(_ step: CompiledStep, attempt: Int, state: inout WorkflowState) async -> StepExecution {
+    ///
+    /// The attempt is the caller's variable (``newExecution(of:attempt:state:)``), filled in
+    /// here: returned through the async calls, it was copied whole at each return.
+    func perform(_ step: CompiledStep, state: inout WorkflowState, into execution: inout StepExecution) async {
         let workflow = state.workflow
+        let attempt = execution.trace.attempt
         stepsExecuted += 1
         observation.stepStarted(stepId: step.stepId, attempt: attempt)
-        let execution = await traced(step, of: workflow, attempt: attempt) {
-            await executeStep(
-                step, workflow: workflow, inputs: state.inputs, stepOutputs: state.stepOutputs, succeeded: state.succeeded,
-                depth: state.depth, attempt: attempt)
+        let succeeded = state.succeeded
+        let depth = state.depth
+        await traced(step, of: workflow, attempt: attempt, &execution) { execution in
+            await executeStep(step, workflow: workflow, succeeded: succeeded, depth: depth, into: &execution)
         }
         state.stepOutputs[step.stepId] = execution.outputs
         noteCompletion(of: step.stepId, in: workflow.key, succeeded: execution.succeeded, into: &state.succeeded)
         if let child = execution.child { state.result.workflows.append(child) }
-        return execution
     }
 }

@@ -145,7 +145,8 @@ extension WorkflowEngine {
     /// are refused: by default the document's load-time ``LoadedDocument/diagnostics``; pass
     /// ``LoadedDocument/validate(policy:)`` to refuse by the full check, as `arazzo-run` does.
     public func startRun(diagnostics: Diagnostics? = nil) -> DocumentRun {
-        DocumentRun(engine: self, plan: plan, redactor: redactor, diagnostics: diagnostics ?? document.diagnostics)
+        // The diagnostics alone: `document` returns a copy of the whole loaded document.
+        DocumentRun(engine: self, plan: plan, redactor: redactor, diagnostics: diagnostics ?? documentDiagnostics)
     }
 
     /// Runs `workflowIds` (default: every workflow of the document, in ``LoadedDocument/runOrder``)

@@ -77,17 +77,37 @@ final class WorkflowValues {
 }
 
 /// The engine's view of the run for the expression layer.
-struct EvaluationContext: ExpressionContext {
+///
+/// A class: the expression layer takes `any ExpressionContext`, and a struct of these fields
+/// did not fit an existential's inline buffer, so each call boxed a heap copy of it (a retain of
+/// every field, then their releases): three or four per step. A reference boxes as a retain.
+/// One context belongs to one step attempt (or one workflow's outputs) of one task; the step
+/// sets its exchange, message or called workflow's outputs as they become known.
+final class EvaluationContext: ExpressionContext {
     var exchange: Exchange?
     var inputsValue: JSONValue?
     var outputsValue: JSONObject?
     var steps: [String: JSONObject]
-    var workflowValues: WorkflowValues
-    var sourceURLs: [String: String]
+    let workflowValues: WorkflowValues
+    let sourceURLs: [String: String]
     /// `$self` (Arazzo 1.1, decision E2); nil leaves it unresolved.
-    var selfURI: String? = nil
+    let selfURI: String?
     /// The message an AsyncAPI step sent or received (`$message.*`, Arazzo 1.1).
     var message: TransportMessage?
+
+    init(
+        exchange: Exchange?, inputsValue: JSONValue?, outputsValue: JSONObject?, steps: [String: JSONObject],
+        workflowValues: WorkflowValues, sourceURLs: [String: String], selfURI: String? = nil, message: TransportMessage? = nil
+    ) {
+        self.exchange = exchange
+        self.inputsValue = inputsValue
+        self.outputsValue = outputsValue
+        self.steps = steps
+        self.workflowValues = workflowValues
+        self.sourceURLs = sourceURLs
+        self.selfURI = selfURI
+        self.message = message
+    }
 
     var url: String? { exchange?.url }
     var method: String? { exchange?.method }

@@ -206,16 +206,24 @@ extension RunSession {
     /// here are left to the step, which reports them located at itself.
     func subscribeReceiveChannels(of workflow: CompiledWorkflow, inputs: JSONValue) async {
         guard !options.dryRun else { return }
-        let context = EvaluationContext(
-            exchange: nil, inputsValue: inputs, outputsValue: nil, steps: [:],
-            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs)
+        // Made at the first receive step: most workflows have none, and every run came here.
+        var context: EvaluationContext?
         var done: Set<ChannelEndpoint> = []
         for step in workflow.steps {
             guard case .success(.message(let target)) = step.target, target.action == .receive else { continue }
+            let scope: EvaluationContext
+            if let context {
+                scope = context
+            } else {
+                scope = EvaluationContext(
+                    exchange: nil, inputsValue: inputs, outputsValue: nil, steps: [:],
+                    workflowValues: workflowValues, sourceURLs: workflow.sourceURLs)
+                context = scope
+            }
             var values: [String: String] = [:]
             var complete = true
             for parameter in step.parameters where parameter.location == .channel {
-                guard let value = parameter.value.evaluate(in: context).value else { complete = false; break }
+                guard let value = parameter.value.evaluate(in: scope).value else { complete = false; break }
                 values[parameter.name] = Self.text(of: value)
             }
             guard complete, let endpoint = try? target.source.index.endpoint(

@@ -153,11 +153,15 @@ final class OperationTarget: Sendable {
     let sourceName: String
     let document: OpenAPIDocument
     let operation: OpenAPIOperation
+    /// The description's security schemes in the order of their names: where a credential bound
+    /// to the source finds its scheme (``SecurityApplier``), sorted once instead of per request.
+    let schemesByName: [SecurityScheme]
 
     init(sourceName: String, document: OpenAPIDocument, operation: OpenAPIOperation) {
         self.sourceName = sourceName
         self.document = document
         self.operation = operation
+        schemesByName = document.securitySchemes.keys.sorted().compactMap { document.securitySchemes[$0] }
     }
 }
 

@@ -10,6 +10,13 @@ struct BuiltRequest {
     var request: HTTPRequest
     var exchange: Exchange
     var notes: [String]
+
+    /// Takes the request and notes of `built` (consumed: its fields move, not copied).
+    init(_ built: consuming BuiltHTTPRequest, exchange: Exchange) {
+        self.exchange = exchange
+        notes = built.notes
+        request = built.request
+    }
 }
 
 /// Why a request could not be built (the step fails with kind `request`).
@@ -25,19 +32,21 @@ extension RunSession {
     /// parameter that cannot be sent fails the step before later expressions are evaluated and
     /// before any token is fetched.
     func buildRequest(
-        step: CompiledStep, sourceName: String, document: OpenAPIDocument, operation: OpenAPIOperation,
-        context: EvaluationContext
+        step: CompiledStep, target: OperationTarget, context: EvaluationContext
     ) async -> Result<BuiltRequest, RequestBuildFailure> {
+        // The operation is read through the target (a reference) at each use: a local copy of
+        // it, kept across the awaits below, retained and released each of its fields.
+        let sourceName = target.sourceName
         // Server: the per-source override replaces the server URL entirely.
         let base: String
-        switch serverBase(sourceName: sourceName, operation: operation) {
+        switch serverBase(sourceName: sourceName, operation: target.operation) {
         case .success(let b): base = b
         case .failure(let f): return .failure(f)
         }
-        var builder = RequestBuilding(operation: operation, serverBase: base)
+        var builder = RequestBuilding(operation: target.operation, serverBase: base)
         do throws(RequestBuildError) {
             for parameter in step.parameters {
-                switch resolveParameter(parameter, operation: operation, context: context, notes: &builder.notes) {
+                switch resolveParameter(parameter, operation: target.operation, context: context, notes: &builder.notes) {
                 case .failure(let failure): return .failure(failure)
                 case .success(nil): continue
                 case .success(let resolved?): try builder.add(resolved)
@@ -45,7 +54,7 @@ extension RunSession {
             }
             try builder.finishParameters()
             if let body = step.body, let payloadTemplate = body.payload {
-                switch resolveBody(body, payloadTemplate, operation: operation, context: context, notes: &builder.notes) {
+                switch resolveBody(body, payloadTemplate, operation: target.operation, context: context, notes: &builder.notes) {
                 case .failure(let failure): return .failure(failure)
                 case .success(nil): break
                 case .success(let resolved?): try builder.setBody(resolved)
@@ -54,16 +63,18 @@ extension RunSession {
         } catch {
             return .failure(RequestBuildFailure(message: error.message))
         }
-        if let failure = await applySecurity(of: operation, in: document, sourceName: sourceName, to: &builder) {
+        if let failure = await applySecurity(of: target, to: &builder) {
             return .failure(failure)
         }
-        var built = builder.request(
-            timeout: min(requestTimeout(), step.timeout ?? requestTimeout()), maxResponseBytes: options.limits.maxResponseBytes)
+        let timeout = min(requestTimeout(), step.timeout ?? requestTimeout())
+        // Consumed: the builder's fields move into the request (borrowing it copied the request
+        // and everything it holds once more per step).
+        var built = (consume builder).request(timeout: timeout, maxResponseBytes: options.limits.maxResponseBytes)
         addCookies(to: &built.request, notes: &built.notes)
         let exchange = Exchange(
-            url: built.request.url, method: operation.method, requestHeaders: built.request.headers,
+            url: built.request.url, method: target.operation.method, requestHeaders: built.request.headers,
             query: built.queryValues, path: built.pathValues, requestBody: built.bodyValue)
-        return .success(BuiltRequest(request: built.request, exchange: exchange, notes: built.notes))
+        return .success(BuiltRequest(built, exchange: exchange))
     }
 
     /// One parameter of an operation step, evaluated: its value, or why it is left out; nil when
@@ -134,10 +145,8 @@ extension RunSession {
 
     /// Fetches the credentials the operation's security asks for (a token request may go out)
     /// and adds them to the request; their values become secrets of the run.
-    private func applySecurity(
-        of operation: OpenAPIOperation, in document: OpenAPIDocument, sourceName: String, to builder: inout RequestBuilding
-    ) async -> RequestBuildFailure? {
-        let applied = await security.apply(operation: operation, document: document, sourceName: sourceName)
+    private func applySecurity(of target: OperationTarget, to builder: inout RequestBuilding) async -> RequestBuildFailure? {
+        let applied = await security.apply(to: target)
         // Secrets first: a failed token request's message may quote what it received.
         redactor.add(applied.secrets)
         if let failure = applied.failure { return RequestBuildFailure(message: failure) }

@@ -75,33 +75,39 @@ final class RunSession {
     /// tracer out (a lazy optional existential was copied at every read).
     var isTracing: Bool {
         readTracer()
-        return activeTracer != nil
+        return tracing
     }
     private var tracerRead = false
+    /// Whether ``activeTracer`` is set, kept apart: testing the optional existential copied and
+    /// destroyed it at every read.
+    private var tracing = false
     private var activeTracer: (any Tracer)?
     private func readTracer() {
         guard !tracerRead else { return }
         activeTracer = Self.activeTracer()
+        tracing = activeTracer != nil
         tracerRead = true
     }
 
     init(
-        plan: EnginePlan, options: RunOptions, redactor: Redactor, basicAuthorizations: [Credential: String] = [:],
+        plan: EnginePlan, options: consuming RunOptions, redactor: Redactor, basicAuthorizations: BasicAuthorizations = BasicAuthorizations(),
         events: (@Sendable (RunEvent) -> Void)?
     ) {
         self.plan = plan
+        // Moved in, then read from here on: reading the parameter after storing it kept both
+        // alive, and the options (a few dozen references) were copied once more per run.
         self.options = options
-        let observation = RunObservation(options: options)
+        let observation = RunObservation(observers: self.options.observers, logger: self.options.logger)
         observation.setHandler(events)
         self.observation = observation
-        let clock = RunClock(options.clock)
+        let clock = RunClock(self.options.clock)
         self.security = SecurityApplier(
-            credentials: options.credentials, tokens: TokenCache(clock: clock, oauth: options.oauth), executor: options.executor,
-            timeout: options.limits.requestTimeout, maxBytes: options.limits.maxResponseBytes,
-            basicAuthorizations: basicAuthorizations)
+            credentials: self.options.credentials, tokens: TokenCache(clock: clock, oauth: self.options.oauth),
+            executor: self.options.executor, timeout: self.options.limits.requestTimeout,
+            maxBytes: self.options.limits.maxResponseBytes, basicAuthorizations: basicAuthorizations)
         self.redactor = redactor
         self.clock = clock
-        self.deadline = options.limits.runDeadline.map { clock.now + $0 }
+        self.deadline = self.options.limits.runDeadline.map { clock.now + $0 }
     }
 
     /// Starts the next entry workflow of the run: its own events, step count and deadline (the
@@ -292,10 +298,11 @@ final class RunSession {
                 state.result.outcome = .failed(failure)
                 break loop
             }
-            var execution = await perform(step, attempt: state.attempt, state: &state)
+            var execution = newExecution(of: step, attempt: state.attempt, state: state)
+            await perform(step, state: &state, into: &execution)
             execution.context.steps = state.stepOutputs
             let outcome = decide(after: &execution, of: step, state: state)
-            record(execution.takeTrace(), into: &state.result)
+            record((consume execution).takeTrace(), into: &state.result)
             switch outcome {
             case .next:
                 state.move(to: state.pc + 1)
@@ -427,26 +434,29 @@ final class RunSession {
         }
     }
 
-    private func finish(_ result: RunResult, started: RunClock.Instant, observed: RunEventContext) -> RunResult {
-        var done = result
+    /// The result, finished in place (consumed: a copy of it, its traces included, was made and
+    /// dropped per workflow run).
+    private func finish(_ result: consuming RunResult, started: RunClock.Instant, observed: RunEventContext) -> RunResult {
+        // Later expressions (`$workflows.<id>.outputs`) read the outputs as they are, unredacted.
+        workflowValues.outputs[result.workflowId] = result.outputs
         if !redactor.isEmpty {
-            done.outputs = redactor.redact(result.outputs)
-            done.warnings = result.warnings.map { redactor.redact($0) }
-            if case .failed(var reason) = done.outcome {
+            result.outputs = redactor.redact(result.outputs)
+            result.warnings = result.warnings.map { redactor.redact($0) }
+            if case .failed(var reason) = result.outcome {
                 reason.message = redactor.redact(reason.message)
-                done.outcome = .failed(reason)
+                result.outcome = .failed(reason)
             }
         }
-        done.duration = clock.now - started
-        workflowValues.outputs[result.workflowId] = result.outputs
-        observation.workflowFinished(done, context: observed)
-        return done
+        result.duration = clock.now - started
+        observation.workflowFinished(result, context: observed)
+        return result
     }
 
     /// Evaluates `outputs`; those that do not resolve are left out (A24) with a warning when
     /// `warn` (an output of a step that never ran is named as such).
     func evaluateOutputs(_ outputs: [CompiledOutput], context: EvaluationContext, ranSteps: Set<String>?, warn: Bool) -> (JSONObject, [String]) {
         var values = JSONObject()
+        values.reserveCapacity(outputs.count)  // not regrown output by output
         var warnings: [String] = []
         let scope: any ExpressionContext = context  // boxed once, not per output
         for output in outputs {

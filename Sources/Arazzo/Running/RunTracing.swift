@@ -45,6 +45,8 @@ enum RunSpanAttribute {
 extension RunSession {
     /// The tracer spans go to, nil when none records (`NoOpTracer`).
     static func activeTracer() -> (any Tracer)? {
+        // The default instrument first: the full search below casts to `any Tracer` each time.
+        if ActiveInstrument.isNone { return nil }
         let tracer = InstrumentationSystem.tracer
         return tracer is NoOpTracer ? nil : tracer
     }
@@ -74,9 +76,10 @@ extension RunSession {
     /// Runs `body` (one attempt of `step`) inside a `step <id>` span that ends with the attempt's
     /// outcome and criteria verdict; the request the attempt sends is made inside it.
     func traced(
-        _ step: CompiledStep, of workflow: CompiledWorkflow, attempt: Int, _ body: () async -> StepExecution
-    ) async -> StepExecution {
-        guard isTracing, let tracer else { return await body() }
+        _ step: CompiledStep, of workflow: CompiledWorkflow, attempt: Int, _ execution: inout StepExecution,
+        _ body: (inout StepExecution) async -> Void
+    ) async {
+        guard isTracing, let tracer else { return await body(&execution) }
         let span = tracer.startSpan("step \(step.stepId)", ofKind: .internal)
         span.attributes[RunSpanAttribute.workflowId] = workflow.workflowId
         span.attributes[RunSpanAttribute.stepId] = step.stepId
@@ -98,7 +101,7 @@ extension RunSession {
         case .failure:
             span.attributes[RunSpanAttribute.stepKind] = "unresolved"
         }
-        let execution = await InstrumentationContext.withValue(span.context) { await body() }
+        await InstrumentationContext.withValue(span.context) { await body(&execution) }
         let trace = execution.trace
         if let request = trace.request {
             span.attributes[RunSpanAttribute.method] = request.method
@@ -123,7 +126,6 @@ extension RunSession {
             span.setStatus(SpanStatus(code: .error, message: redactor.redact(execution.failureMessage)))
         }
         span.end()
-        return execution
     }
 
     /// The request as it is sent while a tracer records: the current context (the step span)

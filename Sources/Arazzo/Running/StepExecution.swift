@@ -20,53 +20,55 @@ struct StepExecution {
     /// The run of the called workflow, for workflow steps.
     var child: RunResult?
 
-    /// Moves the trace out (to be recorded), leaving an empty one: `swap` moves the bits, where
-    /// reading `trace` and dropping the execution later retained and released every reference
-    /// the trace holds.
-    mutating func takeTrace() -> StepTrace {
-        var taken = StepTrace(stepId: "", operation: "", attempt: 0)
-        swap(&taken, &trace)
-        return taken
+    /// The trace, moved out (to be recorded) of the execution, which ends here: reading `trace`
+    /// and dropping the execution later retained and released every reference the trace holds.
+    consuming func takeTrace() -> StepTrace {
+        // The execution is consumed: its trace moves out and the rest is dropped. Swapping an
+        // empty trace in copied one (a dozen empty collections retained) per step.
+        trace
     }
 }
 
 extension RunSession {
-    func executeStep(
-        _ step: CompiledStep, workflow: CompiledWorkflow, inputs: JSONValue, stepOutputs: [String: JSONObject],
-        succeeded: Set<String>, depth: Int, attempt: Int
-    ) async -> StepExecution {
-        let started = clock.now
-        var context = EvaluationContext(
-            exchange: nil, inputsValue: inputs, outputsValue: nil, steps: stepOutputs,
-            workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
-        // The execution gets `context` when the attempt ends (each return below): handing it a
-        // copy here, and the final context over it later, retained and released its fields twice.
-        var execution = StepExecution(
+    /// A new attempt of `step` in the workflow execution `state`, before it runs: its trace and
+    /// the context its expressions read (the workflow's inputs and the step outputs so far).
+    func newExecution(of step: CompiledStep, attempt: Int, state: WorkflowState) -> StepExecution {
+        let context = EvaluationContext(
+            exchange: nil, inputsValue: state.inputs, outputsValue: nil, steps: state.stepOutputs,
+            workflowValues: workflowValues, sourceURLs: state.workflow.sourceURLs, selfURI: state.workflow.selfURI)
+        return StepExecution(
             trace: StepTrace(stepId: step.stepId, operation: step.operationText, attempt: attempt),
-            succeeded: false, outputs: [:],
-            context: EvaluationContext(
-                exchange: nil, inputsValue: nil, outputsValue: nil, steps: [:], workflowValues: workflowValues, sourceURLs: [:]))
+            succeeded: false, outputs: [:], context: context)
+    }
 
-        if let unmet = unmetPrerequisite(of: step, in: workflow, succeeded: succeeded, ran: stepOutputs) {
+    /// Runs the attempt `execution` (from ``newExecution(of:attempt:state:)``) of `step`, filling
+    /// it in. It is the caller's variable, passed along: an attempt returned through the async
+    /// calls was copied whole (a few dozen references) at each return.
+    func executeStep(
+        _ step: CompiledStep, workflow: CompiledWorkflow, succeeded: Set<String>, depth: Int,
+        into execution: inout StepExecution
+    ) async {
+        let started = clock.now
+        // The context is a reference: the execution holds the one the attempt fills in.
+        var context = execution.context
+
+        if let unmet = unmetPrerequisite(of: step, in: workflow, succeeded: succeeded, ran: context.steps) {
             // V10: the step does not start; it fails, and its onFailure actions apply.
             execution.failureKind = .dependency
             execution.failureMessage = unmet
             execution.trace.notes.append(unmet)
             execution.trace.duration = clock.now - started
             execution.context = context
-            return execution
+            return
         }
         if let target = step.operationTarget {
-            await executeOperationStep(
-                step, sourceName: target.sourceName, document: target.document, operation: target.operation,
-                context: &context, execution: &execution)
+            await executeOperationStep(step, target: target, context: &context, execution: &execution)
         } else {
             await executeOtherStep(step, context: &context, execution: &execution, depth: depth)
         }
         execution.context = context
         execution.trace.duration = clock.now - started
         markSecretOutputs(of: step, in: workflow, outputs: execution.outputs)
-        return execution
     }
 
     /// A step that is not an operation step (``CompiledStep/operationTarget`` is nil): a workflow
@@ -85,8 +87,8 @@ extension RunSession {
             await executeMessageStep(step, target: target, context: &context, execution: &execution)
         case .success(.operation(let sourceName, let document, let operation)):
             await executeOperationStep(
-                step, sourceName: sourceName, document: document, operation: operation, context: &context,
-                execution: &execution)
+                step, target: OperationTarget(sourceName: sourceName, document: document, operation: operation),
+                context: &context, execution: &execution)
         }
     }
 
@@ -127,12 +129,14 @@ extension RunSession {
         }
     }
 
+    /// An operation step's attempt. The target is passed as the reference it is: its document
+    /// and operation, read out as arguments of the async calls below, were copied (a dozen
+    /// references each) for every call.
     private func executeOperationStep(
-        _ step: CompiledStep, sourceName: String, document: OpenAPIDocument, operation: OpenAPIOperation,
-        context: inout EvaluationContext, execution: inout StepExecution
+        _ step: CompiledStep, target: OperationTarget, context: inout EvaluationContext, execution: inout StepExecution
     ) async {
-        let built: BuiltRequest
-        switch await buildRequest(step: step, sourceName: sourceName, document: document, operation: operation, context: context) {
+        var built: BuiltRequest
+        switch await buildRequest(step: step, target: target, context: context) {
         case .failure(let failure):
             execution.failureKind = .request
             execution.failureMessage = "the request could not be built: \(failure.message)"
@@ -144,12 +148,15 @@ extension RunSession {
         }
         // Which operation this is, for an executor that answers from the descriptions: a URL
         // alone can match operations of several sources, or none (`/{Bucket}?uploads`).
-        var request = built.request
-        request.operation = OperationReference(document: document.url, pointer: operation.pointer, sourceName: sourceName)
-        execution.trace.request = request
+        built.request.operation = OperationReference(
+            document: target.document.url, pointer: target.operation.pointer, sourceName: target.sourceName)
+        // The trace keeps one copy; the one built is sent (a local copy of it was a third).
+        execution.trace.request = built.request
         execution.trace.notes.append(contentsOf: built.notes)
         context.exchange = built.exchange
-        if requestViolatesContract(built, of: step, document: document, operation: operation, execution: &execution) { return }
+        if requestViolatesContract(built, of: step, document: target.document, operation: target.operation, execution: &execution) {
+            return
+        }
 
         if options.dryRun {
             execution.succeeded = true
@@ -162,9 +169,9 @@ extension RunSession {
         do {
             // Without a tracer the request goes as it is: `outgoing` returned a copy of it.
             if isTracing {
-                response = try await options.executor.execute(outgoing(request))
+                response = try await options.executor.execute(outgoing(built.request))
             } else {
-                response = try await options.executor.execute(request)
+                response = try await options.executor.execute(built.request)
             }
         } catch {
             // A12: a transport error is a step failure; $statusCode and $response.* stay
@@ -178,7 +185,7 @@ extension RunSession {
             evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: false)
             return
         }
-        storeCookies(of: response, for: request, notes: &execution.trace.notes)
+        storeCookies(of: response, for: built.request, notes: &execution.trace.notes)
         if response.body.count > options.limits.maxResponseBytes {
             let error = TransportError(.bodyTooLarge, "the response body has \(response.body.count) bytes, more than the \(options.limits.maxResponseBytes) allowed")
             execution.trace.transportError = error
@@ -188,8 +195,13 @@ extension RunSession {
         }
         built.exchange.response = response
         execution.trace.response = response
-        execution.retryAfterHeader = response.headers["Retry-After"].flatMap(Self.parseRetryAfter)
-        checkResponseContract(built.exchange, method: request.method, of: step, document: document, operation: operation, execution: &execution)
+        // Only a retry action reads it: a step without one does not look the header up.
+        if step.onFailure.contains(where: { $0.kind == .retry }) {
+            execution.retryAfterHeader = response.headers["Retry-After"].flatMap(Self.parseRetryAfter)
+        }
+        checkResponseContract(
+            built.exchange, method: built.request.method, of: step, document: target.document, operation: target.operation,
+            execution: &execution)
         evaluateCriteriaAndOutputs(step, context: context, execution: &execution, hasResponse: true)
         applyContractErrors(&execution)
     }
@@ -291,8 +303,9 @@ extension RunSession {
         if hasResponse {
             var passed = true
             var firstFailure: CriterionVerdict?
-            for criterion in step.criteria {
-                let verdict = criterion.evaluate(in: scope)
+            // By index: iterating copied each compiled criterion out of the step.
+            for index in step.criteria.indices {
+                let verdict = step.criteria[index].evaluate(in: scope)
                 execution.trace.criteria.append(verdict)
                 if !verdict.passed {
                     passed = false
@@ -306,6 +319,9 @@ extension RunSession {
             }
         }
         execution.trace.succeeded = execution.succeeded
+        // Room for every output at once: grown one by one, the keys' and values' storage was
+        // reallocated at the first, second and third output.
+        if execution.outputs.isEmpty { execution.outputs.reserveCapacity(step.outputs.count) }
         for output in step.outputs {
             if let selection = output.selection {
                 // An output whose selector selects nothing is left out, like an output expression

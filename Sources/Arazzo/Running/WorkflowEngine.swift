@@ -16,12 +16,14 @@ public struct WorkflowEngine: Sendable {
     /// adds its own secrets).
     var redactor: Redactor { storage.redactor }
     /// The bound Basic credentials' header values, written once (each run's requests send them).
-    var basicAuthorizations: [Credential: String] { storage.basicAuthorizations }
+    var basicAuthorizations: BasicAuthorizations { storage.basicAuthorizations }
     /// The server overrides' base URLs, resolved once (each run's first request of a source used to).
     var overrideBaseURLs: [String: String] { storage.overrideBaseURLs }
     /// The document's URL, read without copying the document (``document`` returns a copy of
     /// the loaded document, a dozen references, and each run read it).
     var documentURL: String { storage.document.url }
+    /// The document's diagnostics, read without copying the document.
+    var documentDiagnostics: Diagnostics { storage.document.diagnostics }
     /// Whether the document was loaded without the source descriptions it names, so it cannot
     /// run: answered once, not by a look-up of the entry unit per run.
     var lacksSources: Bool { storage.lacksSources }
@@ -33,7 +35,7 @@ public struct WorkflowEngine: Sendable {
         let options: RunOptions
         let plan: EnginePlan
         let redactor: Redactor
-        let basicAuthorizations: [Credential: String]
+        let basicAuthorizations: BasicAuthorizations
         /// The server overrides' base URLs, resolved once.
         let overrideBaseURLs: [String: String]
         let lacksSources: Bool

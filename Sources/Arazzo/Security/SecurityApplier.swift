@@ -17,6 +17,24 @@ struct AppliedSecurity: Sendable {
 }
 
 /// Applies the operation's security requirement (or the source's bound credentials) to a request.
+/// The `Authorization` values of the bound Basic credentials, found by comparing the credential
+/// (a few at most), not by hashing it: hashing the user name and password per request cost about
+/// 1,900 instructions a step, and the credential a request sends is the engine's own copy, whose
+/// strings compare equal at their first word.
+struct BasicAuthorizations: Sendable {
+    private var entries: [(username: String, password: String, value: String)] = []
+
+    /// The value written for this user name and password, when one was.
+    func value(username: String, password: String) -> String? {
+        for entry in entries where entry.username == username && entry.password == password { return entry.value }
+        return nil
+    }
+
+    mutating func add(username: String, password: String, value: String) {
+        entries.append((username, password, value))
+    }
+}
+
 struct SecurityApplier: Sendable {
     let credentials: Credentials
     let tokens: TokenCache
@@ -25,14 +43,14 @@ struct SecurityApplier: Sendable {
     let maxBytes: Int
     /// The `Authorization` value of each bound Basic credential, written once per engine
     /// (``basicAuthorizations(for:)``): every request of every run sends it.
-    var basicAuthorizations: [Credential: String] = [:]
+    var basicAuthorizations = BasicAuthorizations()
 
     /// The `Authorization` header value of each Basic credential in `credentials`.
-    static func basicAuthorizations(for credentials: Credentials) -> [Credential: String] {
-        var values: [Credential: String] = [:]
+    static func basicAuthorizations(for credentials: Credentials) -> BasicAuthorizations {
+        var values = BasicAuthorizations()
         for credential in Array(credentials.sources.values) + Array(credentials.schemes.values) {
-            if case .basic(let username, let password) = credential, values[credential] == nil {
-                values[credential] = basicAuthorization(username: username, password: password)
+            if case .basic(let username, let password) = credential, values.value(username: username, password: password) == nil {
+                values.add(username: username, password: password, value: basicAuthorization(username: username, password: password))
             }
         }
         return values
@@ -43,10 +61,13 @@ struct SecurityApplier: Sendable {
         "Basic " + Base64.encode(Array((username + ":" + password).utf8))
     }
 
-    func apply(operation: OpenAPIOperation, document: OpenAPIDocument, sourceName: String) async -> AppliedSecurity {
+    func apply(to target: OperationTarget) async -> AppliedSecurity {
+        // Read through the target (a reference): local copies of the operation and document,
+        // kept across the awaits below, retained and released each of their fields per request.
         var applied = AppliedSecurity()
+        let sourceName = target.sourceName
         guard !credentials.isEmpty else {
-            if let requirements = operation.security ?? document.security, !requirements.isEmpty,
+            if let requirements = target.operation.security ?? target.document.security, !requirements.isEmpty,
                !requirements.contains(where: { $0.schemes.isEmpty }) {
                 applied.notes.append("no credentials supplied for security requirement \(describe(requirements)); sending without")
             }
@@ -60,11 +81,11 @@ struct SecurityApplier: Sendable {
             return nil
         }
 
-        if let requirements = operation.security ?? document.security {
+        if let requirements = target.operation.security ?? target.document.security {
             if requirements.isEmpty { return applied }  // `security: []` switches security off.
             for requirement in requirements where !requirement.schemes.isEmpty {
                 let resolved = requirement.schemes.map { entry -> (SecurityScheme, Credential, [String])? in
-                    guard let scheme = document.securitySchemes[entry.name], let c = credential(for: scheme) else { return nil }
+                    guard let scheme = target.document.securitySchemes[entry.name], let c = credential(for: scheme) else { return nil }
                     return (scheme, c, entry.scopes)
                 }
                 if resolved.allSatisfy({ $0 != nil }) {
@@ -83,24 +104,24 @@ struct SecurityApplier: Sendable {
         // No requirement declared: use what the user bound to this source; and when the
         // description declares no requirement anywhere (it has schemes but attaches none, as the
         // Stytch description does), what the user bound to its schemes.
+        // The schemes bound by name apply only when the description declares no requirement;
+        // without any, the names used need no set (hashing a name per request).
+        let bindsSchemes = !target.document.declaresSecurityRequirements && !credentials.schemes.isEmpty
         var used: Set<String> = []
         if let sourceCredential {
-            // The lazy sequence's closure escapes: capturing `document` there copied the whole
-            // description into a box on every request; the table alone is one reference.
-            let schemes = document.securitySchemes
-            let scheme = schemes.keys.sorted().lazy
-                .compactMap { schemes[$0] }
-                .first { compatible(sourceCredential, $0) }
+            // The schemes in name order, sorted once per compiled step (the names were sorted
+            // and looked up again for every request).
+            let scheme = target.schemesByName.first { compatible(sourceCredential, $0) }
             if let scheme {
-                used.insert(scheme.name)
+                if bindsSchemes { used.insert(scheme.name) }
                 await applyOne(sourceCredential, scheme: scheme, scopes: [], to: &applied)
             } else {
                 await applyOne(sourceCredential, scheme: nil, scopes: [], to: &applied)
             }
         }
-        guard !document.declaresSecurityRequirements else { return applied }
+        guard bindsSchemes else { return applied }
         for name in credentials.schemes.keys.sorted() where !used.contains(name) {
-            guard let scheme = document.securitySchemes[name], let c = credentials.schemes[name] else { continue }
+            guard let scheme = target.document.securitySchemes[name], let c = credentials.schemes[name] else { continue }
             await applyOne(c, scheme: scheme, scopes: [], to: &applied)
         }
         return applied
@@ -121,7 +142,8 @@ struct SecurityApplier: Sendable {
     private func applyOne(_ credential: Credential, scheme: SecurityScheme?, scopes: [String], to applied: inout AppliedSecurity) async {
         switch credential {
         case .basic(let username, let password):
-            let value = basicAuthorizations[credential] ?? Self.basicAuthorization(username: username, password: password)
+            let value = basicAuthorizations.value(username: username, password: password)
+                ?? Self.basicAuthorization(username: username, password: password)
             applied.headers.append(("Authorization", value))
             applied.secretHeaders.append("Authorization")
         case .bearer(let token):
