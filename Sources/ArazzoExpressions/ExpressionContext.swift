@@ -95,11 +95,7 @@ extension ExpressionContext {
     /// Resolves `pointer` on `responseBody`.
     public func responseBody(at pointer: JSONPointer) -> Result<JSONValue, JSONPointer.Failure>? {
         guard let body = responseBody else { return nil }
-        do {
-            return .success(try pointer.resolve(in: body))
-        } catch {
-            return .failure(error)
-        }
+        return Result { () throws(JSONPointer.Failure) in try pointer.resolve(in: body) }
     }
     /// Not available by default.
     public var inputs: JSONValue? { nil }

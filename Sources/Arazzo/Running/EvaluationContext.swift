@@ -55,18 +55,10 @@ final class Exchange {
     /// `$response.body#pointer`: resolved on the index, materialising only the node reached.
     func responseBody(at pointer: JSONPointer) -> Result<JSONValue, JSONPointer.Failure>? {
         if parsedBody == nil, let tape = responseTape {
-            do {
-                return .success(try pointer.resolve(in: tape.root).value)
-            } catch {
-                return .failure(error)
-            }
+            return Result { () throws(JSONPointer.Failure) in try pointer.resolve(in: tape.root).value }
         }
         guard let body = responseBody else { return nil }
-        do {
-            return .success(try pointer.resolve(in: body))
-        } catch {
-            return .failure(error)
-        }
+        return Result { () throws(JSONPointer.Failure) in try pointer.resolve(in: body) }
     }
 }
 
