@@ -78,21 +78,14 @@ STARTED=$(date +%s)
 
 # --- set-up: the server and the work directory -------------------------------------------------
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/arazzo-bench.XXXXXX")"
-SERVER_PID=""
+# shellcheck source=bench/stytch-server.sh
+. "$ROOT/bench/stytch-server.sh"
 cleanup() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    stop_stytch_server
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-"$BENCH" serve-stytch >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-    grep -q '^listening ' "$WORK/server.log" 2>/dev/null && break
-    sleep 0.05
-done
-URL="$(sed -n 's/^listening //p' "$WORK/server.log" | head -1)"
-[ -n "$URL" ] || { echo "compare.sh: the server did not start:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+start_stytch_server "$WORK"
 log "loopback Stytch server at $URL (pid $SERVER_PID)"
 
 # A copy of the OpenAPI description whose top-level `servers` is the loopback URL, with a
@@ -120,13 +113,8 @@ if [ -f "$FULL_OPENAPI" ]; then
     REAL="$WORK/real/arazzo/$WORKFLOW_NAME"
 fi
 
-# Credentials and inputs, identical on both sides (the values live in StytchFixture.swift/peer.py).
-PROJECT_ID=project-test-11111111-2222-4333-8444-555555555555
-PROJECT_SECRET=secret-test-bench-0123456789abcdef0123456789ab
+# Credentials and inputs, identical on both sides (bench/stytch-server.sh).
 export STYTCH_BASICAUTH_USERNAME="$PROJECT_ID" STYTCH_BASICAUTH_PASSWORD="$PROJECT_SECRET"
-inputs_json() {
-    printf '{"organization_id":"organization-test-d5a3b680-e8a3-40c0-b815-ab79986666d0","member_id":"member-test-d5a3b680-e8a3-40c0-b815-ab79986666d0","code":"%s","session_duration_minutes":60}' "$("$BENCH" totp)"
-}
 
 # --- helpers -----------------------------------------------------------------------------------
 # field NAME: the value of NAME=... on the `result` line of standard input.

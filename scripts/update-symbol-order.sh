@@ -13,9 +13,11 @@ cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "update-symbol-order: valgrind is missing (apt-get install valgrind)" >&2; exit 1; }
 bin="$(scripts/build-release.sh arazzo-run arazzo-bench | tail -1)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/arazzo-order.XXXXXX")"
-server=""
+BENCH="$bin/arazzo-bench"
+# shellcheck source=bench/stytch-server.sh
+. bench/stytch-server.sh
 cleanup() {
-    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+    stop_stytch_server
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -23,17 +25,9 @@ trap cleanup EXIT
 cp "$bin/arazzo-run" "$work/arazzo-run"
 strip --strip-debug "$work/arazzo-run"
 
-"$bin/arazzo-bench" serve-stytch >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do grep -q '^listening ' "$work/server.log" 2>/dev/null && break; sleep 0.05; done
-url="$(sed -n 's/^listening //p' "$work/server.log" | head -1)"
-[ -n "$url" ] || { echo "update-symbol-order: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
-
+start_stytch_server "$work"
 workflow=Fixtures/stytch/arazzo/stytch-b2b-totp-enrollment-workflow.yml
-user=project-test-11111111-2222-4333-8444-555555555555
-password=secret-test-bench-0123456789abcdef0123456789ab
-printf '{"organization_id":"organization-test-d5a3b680-e8a3-40c0-b815-ab79986666d0","member_id":"member-test-d5a3b680-e8a3-40c0-b815-ab79986666d0","code":"%s","session_duration_minutes":60}' \
-    "$("$bin/arazzo-bench" totp)" >"$work/inputs.json"
+inputs_json >"$work/inputs.json"
 profile() {  # name, arguments…: one callgrind run of arazzo-run
     local name="$1"; shift
     valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/$name.cg" "$work/arazzo-run" "$@" >"$work/$name.log" 2>&1 \
@@ -44,7 +38,7 @@ profile help --help
 profile validate validate "$workflow"
 profile mock run "$workflow" --mock --inputs Fixtures/stytch/inputs.example.yaml
 profile http run "$workflow" --workflow totp-enrollment --inputs "$work/inputs.json" \
-    --server "stytchB2bApi=$url" --auth "stytchB2bApi=basic:$user:$password"
+    --server "stytchB2bApi=$URL" --auth "stytchB2bApi=basic:$PROJECT_ID:$PROJECT_SECRET"
 # Callgrind names a function where it first lists it (fn= or cfn=); later references use the number.
 for name in help validate mock http; do
     grep -oE '^c?fn=\([0-9]+\) .+' "$work/$name.cg" | sed -E 's/^c?fn=\([0-9]+\) //'
