@@ -35,6 +35,38 @@ public final class JSONTape: Sendable {
         var a: Int
         /// The count, the string's end, the `Int` or the `Double`'s bit pattern.
         var b: Int
+
+        /// The JSON type of the node this token starts.
+        @inline(__always)
+        var nodeKind: JSONTape.Kind {
+            switch kind {
+            case .null: return .null
+            case .true, .false: return .bool
+            case .int: return .int
+            case .double: return .double
+            case .asciiString, .string, .escapedString: return .string
+            case .array: return .array
+            case .object, .repeatingObject: return .object
+            }
+        }
+
+        /// Members or elements as written; 0 for other values.
+        @inline(__always)
+        var containerCount: Int {
+            switch kind {
+            case .object, .repeatingObject, .array: return b
+            default: return 0
+            }
+        }
+
+        /// The token index just past the node this token starts, it being at `index`.
+        @inline(__always)
+        func end(at index: Int) -> Int {
+            switch kind {
+            case .object, .repeatingObject, .array: return a
+            default: return index + 1
+            }
+        }
     }
 
     /// Indexes RFC 8259 JSON text; the grammar, limits and errors of `JSONValue(parsing:maxDepth:)`.
@@ -199,20 +231,16 @@ public final class JSONTape: Sendable {
         /// to compare). Stops when `body` returns false. One borrow of the tape for the whole
         /// walk, so a caller matching names against a table pays no retain per member.
         public func forEachMemberName(_ body: (UnsafeBufferPointer<UInt8>?) -> Bool) {
-            let token = token
-            guard token.kind == .object || token.kind == .repeatingObject else { return }
-            tape.tokens.withUnsafeBufferPointer { tokens in
-                tape.bytes.withUnsafeBufferPointer { bytes in
-                    var current = index + 1
-                    for _ in 0..<token.b {
-                        let key = tokens[current]
-                        let ascii = key.kind == .asciiString ? UnsafeBufferPointer(rebasing: bytes[key.a..<key.b]) : nil
-                        if !body(ascii) { return }
-                        let value = current + 1
-                        switch tokens[value].kind {
-                        case .object, .repeatingObject, .array: current = tokens[value].a
-                        default: current = value + 1
-                        }
+            withBorrowed { $0.forEachMemberName(body) }
+        }
+
+        /// Calls `body` with this node over the tape's borrowed buffers: a walk whose node, member
+        /// and element copies retain nothing (decision JG1). The node must not escape `body`.
+        package func withBorrowed<R>(_ body: (Borrowed) -> R) -> R {
+            withExtendedLifetime(tape) {
+                tape.tokens.withUnsafeBufferPointer { tokens in
+                    tape.bytes.withUnsafeBufferPointer { bytes in
+                        body(Borrowed(tokens: tokens, bytes: bytes, tape: .passUnretained(tape), index: index))
                     }
                 }
             }
@@ -225,6 +253,145 @@ public final class JSONTape: Sendable {
             var current = index + 1
             for _ in 0..<position { current = Node(tape: tape, index: current).end }
             return Node(tape: tape, index: current)
+        }
+    }
+
+    /// A node read over buffers borrowed from its tape: copying it, or a member or element
+    /// iterator over it, retains nothing, where each `Node` copy retains the tape (decision JG1).
+    /// Made only by `Node.withBorrowed`, and valid only inside its closure, which keeps the tape
+    /// alive and its buffers borrowed; the verdict pass makes a node per member and element and a
+    /// name per member, and those retains and releases were a large share of a step's.
+    package struct Borrowed {
+        let tokens: UnsafeBufferPointer<Token>
+        let bytes: UnsafeBufferPointer<UInt8>
+        /// For the reads that materialise (`node`), not per member.
+        let tape: Unmanaged<JSONTape>
+        /// The node's token.
+        let index: Int
+
+        @inline(__always)
+        var token: Token { tokens[index] }
+
+        /// The same node, holding its tape: for the reads that are not per member.
+        package var node: Node { Node(tape: tape.takeUnretainedValue(), index: index) }
+
+        /// The node's JSON type.
+        package var kind: Kind { token.nodeKind }
+
+        /// Whether two of an object's names are equal (see `Node.repeatsNames`).
+        package var repeatsNames: Bool { token.kind == .repeatingObject }
+
+        /// Members or elements as written; 0 for other values.
+        package var count: Int { token.containerCount }
+
+        /// The number, as the tree holds it; nil for other values.
+        package var numberValue: NumberValue? {
+            let token = token
+            switch token.kind {
+            case .int: return .int(token.b)
+            case .double: return .double(Double(bitPattern: UInt64(UInt(bitPattern: token.b))))
+            default: return nil
+            }
+        }
+
+        /// The decoded string, for a string node.
+        package var stringValue: String? {
+            let token = token
+            switch token.kind {
+            case .asciiString, .string, .escapedString: return JSONTape.string(token, in: bytes)
+            default: return nil
+            }
+        }
+
+        /// See `Node.forEachMemberName`.
+        package func forEachMemberName(_ body: (UnsafeBufferPointer<UInt8>?) -> Bool) {
+            let token = token
+            guard token.kind == .object || token.kind == .repeatingObject else { return }
+            var current = index + 1
+            for _ in 0..<token.b {
+                let key = tokens[current]
+                let ascii = key.kind == .asciiString ? UnsafeBufferPointer(rebasing: bytes[key.a..<key.b]) : nil
+                if !body(ascii) { return }
+                current = tokens[current + 1].end(at: current + 1)
+            }
+        }
+
+        /// The members of an object (nothing for other values), in document order, repeats
+        /// included.
+        package var members: BorrowedMembers { BorrowedMembers(node: self) }
+
+        /// The elements of an array (nothing for other values), in order.
+        package var elements: BorrowedElements { BorrowedElements(node: self) }
+    }
+
+    /// A member name read over the tape's borrowed bytes (see `Borrowed`).
+    package struct BorrowedName {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let token: Token
+
+        /// The decoded name.
+        package var string: String { JSONTape.string(token, in: bytes) }
+
+        /// Calls `body` with the name's bytes when it is a raw ASCII name, else returns nil.
+        package func withASCII<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+            guard token.kind == .asciiString else { return nil }
+            return body(UnsafeBufferPointer(rebasing: bytes[token.a..<token.b]))
+        }
+    }
+
+    /// The members of a borrowed object node.
+    package struct BorrowedMembers: Sequence {
+        let node: Borrowed
+
+        /// Walks name and value tokens.
+        package struct Iterator: IteratorProtocol {
+            let node: Borrowed
+            var current: Int
+            var remaining: Int
+
+            /// The next member.
+            package mutating func next() -> (BorrowedName, Borrowed)? {
+                guard remaining > 0 else { return nil }
+                remaining -= 1
+                let name = BorrowedName(bytes: node.bytes, token: node.tokens[current])
+                let value = current + 1
+                current = node.tokens[value].end(at: value)
+                return (name, Borrowed(tokens: node.tokens, bytes: node.bytes, tape: node.tape, index: value))
+            }
+        }
+
+        /// Starts at the first member.
+        package func makeIterator() -> Iterator {
+            let token = node.token
+            let isObject = token.kind == .object || token.kind == .repeatingObject
+            return Iterator(node: node, current: node.index + 1, remaining: isObject ? token.b : 0)
+        }
+    }
+
+    /// The elements of a borrowed array node.
+    package struct BorrowedElements: Sequence {
+        let node: Borrowed
+
+        /// Walks element tokens.
+        package struct Iterator: IteratorProtocol {
+            let node: Borrowed
+            var current: Int
+            var remaining: Int
+
+            /// The next element.
+            package mutating func next() -> Borrowed? {
+                guard remaining > 0 else { return nil }
+                remaining -= 1
+                let element = current
+                current = node.tokens[element].end(at: element)
+                return Borrowed(tokens: node.tokens, bytes: node.bytes, tape: node.tape, index: element)
+            }
+        }
+
+        /// Starts at the first element.
+        package func makeIterator() -> Iterator {
+            let token = node.token
+            return Iterator(node: node, current: node.index + 1, remaining: token.kind == .array ? token.b : 0)
         }
     }
 
@@ -348,13 +515,16 @@ public final class JSONTape: Sendable {
 
     /// A string token's text, decoded as the tree parser decodes it.
     func string(_ token: Token) -> String {
-        bytes.withUnsafeBufferPointer { buffer in
-            if token.kind == .escapedString {
-                return JSONTextParser.decodeString(buffer, contentStart: token.a)
-            }
-            // Validated while indexing: decoding cannot repair anything here.
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[token.a..<token.b]), as: UTF8.self)
+        bytes.withUnsafeBufferPointer { JSONTape.string(token, in: $0) }
+    }
+
+    /// A string token's text, decoded from the tape's bytes `buffer`.
+    static func string(_ token: Token, in buffer: UnsafeBufferPointer<UInt8>) -> String {
+        if token.kind == .escapedString {
+            return JSONTextParser.decodeString(buffer, contentStart: token.a)
         }
+        // Validated while indexing: decoding cannot repair anything here.
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[token.a..<token.b]), as: UTF8.self)
     }
 
     /// The tree of token `index`; recursion is bounded by the depth limit the tape was built with.

@@ -166,15 +166,22 @@ package struct JSONSchema: Sendable, Hashable {
     /// and only an instance that is not valid is materialised for the full evaluator, so the
     /// violations are exactly those of `validate(node.value)` (decision TP3).
     package func validate(_ node: JSONTape.Node) -> [SchemaViolation] {
-        var checker = Checker(program: program, options: options)
-        if checker.verdict(0, node) == .valid { return [] }
+        if verdict(node) == .valid { return [] }
         return violations(node.value)
+    }
+
+    /// The verdict pass on a tape, over nodes that do not retain it: the tape is kept alive and
+    /// its buffers borrowed around the whole pass (decision JG1).
+    private func verdict(_ node: JSONTape.Node) -> Checker.Verdict {
+        node.withBorrowed { borrowed in
+            var checker = Checker(program: program, options: options)
+            return checker.verdict(0, borrowed)
+        }
     }
 
     /// The verdict-only pass alone, on a tape: for the tests that hold it to the tree's.
     package func verdictIsValid(_ node: JSONTape.Node) -> Bool? {
-        var checker = Checker(program: program, options: options)
-        switch checker.verdict(0, node) {
+        switch verdict(node) {
         case .valid: return true
         case .invalid: return false
         case .undecided: return nil

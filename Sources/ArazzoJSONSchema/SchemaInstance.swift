@@ -66,10 +66,19 @@ extension JSONValue: SchemaInstance {
     }
     var repeatsNames: Bool { false }
     func hasMember(_ name: String) -> Bool {
-        if case .object(let members) = self { return members[name] != nil }
+        // The key's position, not its value: no copy of the member (decision JG2).
+        if case .object(let members) = self { return members.index(forKey: name) != nil }
         return false
     }
-    func hasRequiredMembers(of node: SchemaNode) -> Bool { node.required.allSatisfy(hasMember) }
+    func hasRequiredMembers(of node: SchemaNode) -> Bool {
+        if node.required.isEmpty { return true }
+        // The object taken out once for all the names, not once per name as `hasMember` does,
+        // and each name looked up by position (decision JG2): the request body's check ran this
+        // per object of a tree the engine had just built, copying the object and each value.
+        guard case .object(let members) = self else { return false }
+        for name in node.required where members.index(forKey: name) == nil { return false }
+        return true
+    }
     var instanceMembers: LazyMapSequence<JSONObject, (String, JSONValue)> {
         if case .object(let members) = self { return members.lazy.map { ($0.key, $0.value) } }
         return JSONObject().lazy.map { ($0.key, $0.value) }
@@ -115,6 +124,46 @@ extension JSONTape.Node: SchemaInstance {
     var instanceElements: JSONTape.Elements { elements }
     static func string(of name: JSONTape.Name) -> String { name.string }
     static func property(_ name: JSONTape.Name, in node: SchemaNode) -> Int? {
+        if node.properties.isEmpty { return nil }
+        // A raw ASCII name is all ASCII, so the table's answer is final, found or not.
+        if let table = node.asciiProperties, let found = name.withASCII({ table.node(forASCII: $0) }) {
+            return found
+        }
+        return node.property(named: name.string)
+    }
+}
+
+/// The tape node the verdict pass walks: the same reads as `JSONTape.Node`, on copies that do not
+/// retain the tape, which `JSONTape.Node.withBorrowed` keeps alive around the whole pass
+/// (decision JG1).
+extension JSONTape.Borrowed: SchemaInstance {
+    var instanceKind: JSONTape.Kind { kind }
+    var jsonValue: JSONValue { node.value }
+    var instanceNumber: NumberValue? { numberValue }
+    var instanceString: String? { stringValue }
+    var instanceCount: Int { count }
+    func hasMember(_ name: String) -> Bool { node.member(named: name) != nil }
+    func hasRequiredMembers(of schema: SchemaNode) -> Bool {
+        if schema.required.isEmpty { return true }
+        // As `JSONTape.Node` does (decision JF3): one walk of the names against the table.
+        guard let table = schema.requiredTable else { return schema.required.allSatisfy(hasMember) }
+        var seen: UInt64 = 0
+        var bytesDecide = true
+        forEachMemberName { ascii in
+            guard let ascii else {
+                bytesDecide = false
+                return false
+            }
+            if let bit = table.node(forASCII: ascii) { seen |= 1 << UInt64(bit) }
+            return seen != schema.requiredMask
+        }
+        if !bytesDecide { return schema.required.allSatisfy(hasMember) }
+        return seen == schema.requiredMask
+    }
+    var instanceMembers: JSONTape.BorrowedMembers { members }
+    var instanceElements: JSONTape.BorrowedElements { elements }
+    static func string(of name: JSONTape.BorrowedName) -> String { name.string }
+    static func property(_ name: JSONTape.BorrowedName, in node: SchemaNode) -> Int? {
         if node.properties.isEmpty { return nil }
         // A raw ASCII name is all ASCII, so the table's answer is final, found or not.
         if let table = node.asciiProperties, let found = name.withASCII({ table.node(forASCII: $0) }) {

@@ -53,4 +53,31 @@ import Testing
             }
         }
     }
+
+    /// The verdict pass over borrowed tape nodes (decision JG1) reads escaped, non-ASCII and
+    /// nested names and values as the tree does, and the tree's `required` by key position (JG2)
+    /// meets canonically equal names as its dictionary does: both agree with the full evaluator.
+    @Test func borrowedWalkAndTreeRequiredAgreeWithTheEvaluator() throws {
+        let schemas: [JSONValue] = [
+            ["type": "object", "required": ["\u{e9}", "a"], "properties": ["a": ["type": "array", "items": ["type": "object", "required": ["k"], "properties": ["k": ["type": "string", "minLength": 2]]]]]],
+            ["propertyNames": ["pattern": "^[a-z\u{e9}]+$"], "additionalProperties": ["enum": [1, "x", ["y": [true]]]]],
+            ["properties": ["s": ["const": "a\"b\u{e9}"], "n": ["type": "number", "maximum": 2.5]], "unevaluatedProperties": false],
+            ["type": "array", "prefixItems": [["type": "integer"]], "items": ["required": ["z"]], "contains": ["type": "object"]],
+            ["required": ["a"], "dependentRequired": ["a": ["b"]], "minProperties": 2],
+        ]
+        let texts = [
+            #"{"\u00e9":1,"a":[{"k":"ab"},{"k":"\u0061b"}]}"#, #"{"e\u0301":1,"a":[{"k":"ab"}]}"#, #"{"a":[{"k":"a"}],"é":2}"#,
+            #"{"a":[{"j":1}]}"#, #"{"ab":1,"c":"x","d":{"y":[true]}}"#, #"{"ab":1,"C":"x"}"#, #"{"s":"a\"b\u00e9","n":2.5}"#,
+            #"{"s":"a\"bé","n":3}"#, #"{"s":"a\"bé","m":1}"#, #"[1,{"z":0},{"z":1}]"#, #"[1,2]"#, #"["x"]"#, "5", #""é""#, "[]",
+            #"{"a":1,"b":2}"#, #"{"a":1,"c":2}"#, #"{"\u0061":1,"a":2}"#,
+        ]
+        for schema in schemas {
+            let compiled = try JSONSchema(schema)
+            for text in texts {
+                #expect(try Self.agree(schema, text), "\(schema) on \(text)")
+                let tree = try JSONValue(parsing: Array(text.utf8))
+                #expect(compiled.isValid(tree) == compiled.violations(tree).isEmpty, "\(schema) on \(text)")
+            }
+        }
+    }
 }
