@@ -342,27 +342,29 @@ public struct StepTrace: Sendable, Codable {
     private var storage: Storage
 
     /// The fields. Mutated only through a uniquely referenced instance (``makeUnique()``), so a
-    /// trace keeps value semantics; `@unchecked Sendable` rests on that.
+    /// trace keeps value semantics; `@unchecked Sendable` rests on that. Every access goes
+    /// through the struct, whose own accesses are checked statically, so the fields need no
+    /// dynamic exclusivity check.
     private final class Storage: @unchecked Sendable {
-        var stepId: String
-        var operation: String
-        var attempt: Int
-        var storedRequest: HTTPRequest?
-        var storedResponse: HTTPResponse?
-        var transportError: TransportError?
-        var message: MessageTrace?
-        var criteria: [CriterionVerdict]
-        var storedOutputs: JSONObject
-        var action: StepAction
-        var actionName: String?
-        var notes: [String]
-        var succeeded: Bool
-        var duration: Duration
-        var contract: [ContractFinding] = []
+        @exclusivity(unchecked) var stepId: String
+        @exclusivity(unchecked) var operation: String
+        @exclusivity(unchecked) var attempt: Int
+        @exclusivity(unchecked) var storedRequest: HTTPRequest?
+        @exclusivity(unchecked) var storedResponse: HTTPResponse?
+        @exclusivity(unchecked) var transportError: TransportError?
+        @exclusivity(unchecked) var message: MessageTrace?
+        @exclusivity(unchecked) var criteria: [CriterionVerdict]
+        @exclusivity(unchecked) var storedOutputs: JSONObject
+        @exclusivity(unchecked) var action: StepAction
+        @exclusivity(unchecked) var actionName: String?
+        @exclusivity(unchecked) var notes: [String]
+        @exclusivity(unchecked) var succeeded: Bool
+        @exclusivity(unchecked) var duration: Duration
+        @exclusivity(unchecked) var contract: [ContractFinding] = []
         /// The redaction the request, response and outputs still owe (decision PB1): the run
         /// records a trace with its redactor, and the values are redacted each time they are
         /// read — every read goes through the getters above. A value set after recording owes none.
-        var owed: OwedRedaction?
+        @exclusivity(unchecked) var owed: OwedRedaction?
 
         init(
             stepId: String, operation: String, attempt: Int, storedRequest: HTTPRequest?, storedResponse: HTTPResponse?,
