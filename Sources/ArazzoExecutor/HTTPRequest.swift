@@ -98,28 +98,98 @@ public struct HeaderFields: Sendable, Hashable, Codable, Sequence, ExpressibleBy
 }
 
 /// A fully built HTTP request, ready for a ``StepExecutor`` to send.
+///
+/// A value type whose fields sit behind one copy-on-write reference: the engine hands the
+/// request to the executor, the trace and the tracer, and each of those moves or copies is a
+/// retain instead of an outlined copy of eight fields (decision RB1).
 public struct HTTPRequest: Sendable, Hashable, Codable {
     /// The method in upper case (`GET`, `POST`, ...).
-    public var method: String
+    public var method: String {
+        get { storage.method }
+        _modify { makeUnique(); yield &storage.method }
+    }
     /// The absolute URL, query string included, already percent-encoded.
-    public var url: String
+    public var url: String {
+        get { storage.url }
+        _modify { makeUnique(); yield &storage.url }
+    }
     /// The header fields (including `Content-Type` when there is a body).
-    public var headers: HeaderFields
+    public var headers: HeaderFields {
+        get { storage.headers }
+        _modify { makeUnique(); yield &storage.headers }
+    }
     /// The body bytes, if any.
-    public var body: [UInt8]?
+    public var body: [UInt8]? {
+        get { storage.body }
+        _modify { makeUnique(); yield &storage.body }
+    }
     /// How long the executor may take for the whole exchange.
-    public var timeout: Duration
+    public var timeout: Duration {
+        get { storage.timeout }
+        _modify { makeUnique(); yield &storage.timeout }
+    }
     /// The most response-body bytes the executor may accept before failing with `.bodyTooLarge`.
-    public var maxResponseBytes: Int
+    public var maxResponseBytes: Int {
+        get { storage.maxResponseBytes }
+        _modify { makeUnique(); yield &storage.maxResponseBytes }
+    }
     /// The description operation the request was built from, when the engine built it for an
     /// operation step. Executors that send bytes ignore it; one that answers from the
     /// descriptions (the OpenAPI mock) reads it instead of guessing the operation back from the
     /// URL, which several operations or sources can share.
-    public var operation: OperationReference?
+    public var operation: OperationReference? {
+        get { storage.operation }
+        _modify { makeUnique(); yield &storage.operation }
+    }
     /// The URL with the run's secrets masked (as the run's records and HAR show it), set by the
     /// engine on the request it sends while a tracer records. An executor that puts the URL in a
     /// span or a log uses this, never ``url``; nil when nothing redacted it.
-    public var redactedURL: String?
+    public var redactedURL: String? {
+        get { storage.redactedURL }
+        _modify { makeUnique(); yield &storage.redactedURL }
+    }
+
+    private var storage: Storage
+
+    /// The fields. Mutated only through a uniquely referenced instance (``makeUnique()``), so a
+    /// request keeps value semantics; `@unchecked Sendable` rests on that. Every access goes
+    /// through the struct, whose own accesses are checked statically, so the fields need no
+    /// dynamic exclusivity check (`swift_beginAccess` at each read was ~30 instructions).
+    private final class Storage: @unchecked Sendable {
+        @exclusivity(unchecked) var method: String
+        @exclusivity(unchecked) var url: String
+        @exclusivity(unchecked) var headers: HeaderFields
+        @exclusivity(unchecked) var body: [UInt8]?
+        @exclusivity(unchecked) var timeout: Duration
+        @exclusivity(unchecked) var maxResponseBytes: Int
+        @exclusivity(unchecked) var operation: OperationReference?
+        @exclusivity(unchecked) var redactedURL: String?
+
+        init(
+            method: String, url: String, headers: HeaderFields, body: [UInt8]?, timeout: Duration,
+            maxResponseBytes: Int, operation: OperationReference?, redactedURL: String?
+        ) {
+            self.method = method
+            self.url = url
+            self.headers = headers
+            self.body = body
+            self.timeout = timeout
+            self.maxResponseBytes = maxResponseBytes
+            self.operation = operation
+            self.redactedURL = redactedURL
+        }
+
+        func copy() -> Storage {
+            Storage(
+                method: method, url: url, headers: headers, body: body, timeout: timeout,
+                maxResponseBytes: maxResponseBytes, operation: operation, redactedURL: redactedURL)
+        }
+    }
+
+    /// Gives this request its own storage before a write when another copy shares it.
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
 
     /// Creates a request.
     public init(
@@ -127,14 +197,63 @@ public struct HTTPRequest: Sendable, Hashable, Codable {
         timeout: Duration = .seconds(30), maxResponseBytes: Int = 16 << 20, operation: OperationReference? = nil,
         redactedURL: String? = nil
     ) {
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-        self.timeout = timeout
-        self.maxResponseBytes = maxResponseBytes
-        self.operation = operation
-        self.redactedURL = redactedURL
+        storage = Storage(
+            method: method, url: url, headers: headers, body: body, timeout: timeout,
+            maxResponseBytes: maxResponseBytes, operation: operation, redactedURL: redactedURL)
+    }
+
+    /// Whether two requests have the same fields.
+    public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        let l = lhs.storage, r = rhs.storage
+        return l.method == r.method && l.url == r.url && l.headers == r.headers && l.body == r.body
+            && l.timeout == r.timeout && l.maxResponseBytes == r.maxResponseBytes && l.operation == r.operation
+            && l.redactedURL == r.redactedURL
+    }
+
+    /// Hashes the fields that ``==`` compares.
+    public func hash(into hasher: inout Hasher) {
+        let s = storage
+        hasher.combine(s.method)
+        hasher.combine(s.url)
+        hasher.combine(s.headers)
+        hasher.combine(s.body)
+        hasher.combine(s.timeout)
+        hasher.combine(s.maxResponseBytes)
+        hasher.combine(s.operation)
+        hasher.combine(s.redactedURL)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case method, url, headers, body, timeout, maxResponseBytes, operation, redactedURL
+    }
+
+    /// Decodes a request from the keys ``encode(to:)`` writes (the field names).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        storage = Storage(
+            method: try c.decode(String.self, forKey: .method),
+            url: try c.decode(String.self, forKey: .url),
+            headers: try c.decode(HeaderFields.self, forKey: .headers),
+            body: try c.decodeIfPresent([UInt8].self, forKey: .body),
+            timeout: try c.decode(Duration.self, forKey: .timeout),
+            maxResponseBytes: try c.decode(Int.self, forKey: .maxResponseBytes),
+            operation: try c.decodeIfPresent(OperationReference.self, forKey: .operation),
+            redactedURL: try c.decodeIfPresent(String.self, forKey: .redactedURL))
+    }
+
+    /// Encodes the fields under their names, an absent optional left out.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let s = storage
+        try c.encode(s.method, forKey: .method)
+        try c.encode(s.url, forKey: .url)
+        try c.encode(s.headers, forKey: .headers)
+        try c.encodeIfPresent(s.body, forKey: .body)
+        try c.encode(s.timeout, forKey: .timeout)
+        try c.encode(s.maxResponseBytes, forKey: .maxResponseBytes)
+        try c.encodeIfPresent(s.operation, forKey: .operation)
+        try c.encodeIfPresent(s.redactedURL, forKey: .redactedURL)
     }
 }
 

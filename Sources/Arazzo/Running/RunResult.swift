@@ -226,79 +226,183 @@ public struct LimitReached: Sendable, Hashable, Codable, CustomStringConvertible
 }
 
 /// One attempt of one step.
+///
+/// A value type whose fields sit behind one copy-on-write reference (decision RB1): the run
+/// moves each attempt's trace twice and keeps it in the result, and a move or copy of the
+/// reference is one retain where the fields' outlined copy was several hundred instructions.
 public struct StepTrace: Sendable, Codable {
     /// The step.
-    public var stepId: String
+    public var stepId: String {
+        get { storage.stepId }
+        _modify { makeUnique(); yield &storage.stepId }
+    }
     /// The `operationId`, `operationPath` or `workflowId` as written.
-    public var operation: String
+    public var operation: String {
+        get { storage.operation }
+        _modify { makeUnique(); yield &storage.operation }
+    }
     /// 1 for the first attempt, 2 for the first retry, ...
-    public var attempt: Int
+    public var attempt: Int {
+        get { storage.attempt }
+        _modify { makeUnique(); yield &storage.attempt }
+    }
     /// The request sent (secrets redacted); nil for workflow steps or when it could not be built.
     public var request: HTTPRequest? {
         get {
-            guard let owed, owed.request, let storedRequest else { return storedRequest }
+            guard let owed = storage.owed, owed.request, let storedRequest = storage.storedRequest else {
+                return storage.storedRequest
+            }
             return owed.redactor.redact(storedRequest)
         }
         set {
-            storedRequest = newValue
-            owed?.request = false
+            makeUnique()
+            storage.storedRequest = newValue
+            storage.owed?.request = false
         }
     }
     /// Whether a request was sent (``request`` is not nil), without redacting a copy of it:
     /// what a caller that only counts requests reads (a load summary counts every run's).
-    public var sentRequest: Bool { storedRequest != nil }
+    public var sentRequest: Bool { storage.storedRequest != nil }
     /// The response received (secrets redacted).
     public var response: HTTPResponse? {
         get {
-            guard let owed, owed.response, let storedResponse else { return storedResponse }
+            guard let owed = storage.owed, owed.response, let storedResponse = storage.storedResponse else {
+                return storage.storedResponse
+            }
             return owed.redactor.redact(storedResponse)
         }
         set {
-            storedResponse = newValue
-            owed?.response = false
+            makeUnique()
+            storage.storedResponse = newValue
+            storage.owed?.response = false
         }
     }
     /// Why no response arrived, when none did.
-    public var transportError: TransportError?
+    public var transportError: TransportError? {
+        get { storage.transportError }
+        _modify { makeUnique(); yield &storage.transportError }
+    }
     /// What an AsyncAPI step (Arazzo 1.1) sent or received, or why it could not (secrets
     /// redacted); nil for HTTP and workflow steps.
-    public var message: MessageTrace?
+    public var message: MessageTrace? {
+        get { storage.message }
+        _modify { makeUnique(); yield &storage.message }
+    }
     /// Each success criterion's verdict, in order.
-    public var criteria: [CriterionVerdict]
+    public var criteria: [CriterionVerdict] {
+        get { storage.criteria }
+        _modify { makeUnique(); yield &storage.criteria }
+    }
     /// The step's outputs (those that resolved).
     public var outputs: JSONObject {
         get {
-            guard let owed, owed.outputs else { return storedOutputs }
-            return owed.redactor.redact(storedOutputs)
+            guard let owed = storage.owed, owed.outputs else { return storage.storedOutputs }
+            return owed.redactor.redact(storage.storedOutputs)
         }
         set {
-            storedOutputs = newValue
-            owed?.outputs = false
+            makeUnique()
+            storage.storedOutputs = newValue
+            storage.owed?.outputs = false
         }
     }
     /// What happened next (written in reports as `next`, `end`, `goto step X`, `goto workflow X`,
     /// `retry after 2s`, `fail`, or empty for a step a retry action ran on the side).
-    public var action: StepAction
+    public var action: StepAction {
+        get { storage.action }
+        _modify { makeUnique(); yield &storage.action }
+    }
     /// The name of the success/failure action chosen, if one was.
-    public var actionName: String?
+    public var actionName: String? {
+        get { storage.actionName }
+        _modify { makeUnique(); yield &storage.actionName }
+    }
     /// Things worth knowing, e.g. "payload member /session_duration_minutes omitted: input not supplied".
-    public var notes: [String]
+    public var notes: [String] {
+        get { storage.notes }
+        _modify { makeUnique(); yield &storage.notes }
+    }
     /// Whether the step succeeded.
-    public var succeeded: Bool
+    public var succeeded: Bool {
+        get { storage.succeeded }
+        _modify { makeUnique(); yield &storage.succeeded }
+    }
     /// How long the attempt took on the run's clock (``RunOptions/clock``; wall time by default).
-    public var duration: Duration
+    public var duration: Duration {
+        get { storage.duration }
+        _modify { makeUnique(); yield &storage.duration }
+    }
     /// How the request and response depart from the operation's OpenAPI description (contract
     /// checks, docs/contracts.md), in the order found: request findings first. Empty when they
     /// conform, when checks are off, and for workflow and AsyncAPI steps.
-    public var contract: [ContractFinding] = []
+    public var contract: [ContractFinding] {
+        get { storage.contract }
+        _modify { makeUnique(); yield &storage.contract }
+    }
 
-    private var storedRequest: HTTPRequest?
-    private var storedResponse: HTTPResponse?
-    private var storedOutputs: JSONObject
-    /// The redaction the request, response and outputs still owe (decision PB1): the run records
-    /// a trace with its redactor, and the values are redacted each time they are read — every
-    /// read goes through the getters above. A value set after recording owes none.
-    private var owed: OwedRedaction?
+    private var storage: Storage
+
+    /// The fields. Mutated only through a uniquely referenced instance (``makeUnique()``), so a
+    /// trace keeps value semantics; `@unchecked Sendable` rests on that. Every access goes
+    /// through the struct, whose own accesses are checked statically, so the fields need no
+    /// dynamic exclusivity check.
+    private final class Storage: @unchecked Sendable {
+        @exclusivity(unchecked) var stepId: String
+        @exclusivity(unchecked) var operation: String
+        @exclusivity(unchecked) var attempt: Int
+        @exclusivity(unchecked) var storedRequest: HTTPRequest?
+        @exclusivity(unchecked) var storedResponse: HTTPResponse?
+        @exclusivity(unchecked) var transportError: TransportError?
+        @exclusivity(unchecked) var message: MessageTrace?
+        @exclusivity(unchecked) var criteria: [CriterionVerdict]
+        @exclusivity(unchecked) var storedOutputs: JSONObject
+        @exclusivity(unchecked) var action: StepAction
+        @exclusivity(unchecked) var actionName: String?
+        @exclusivity(unchecked) var notes: [String]
+        @exclusivity(unchecked) var succeeded: Bool
+        @exclusivity(unchecked) var duration: Duration
+        @exclusivity(unchecked) var contract: [ContractFinding] = []
+        /// The redaction the request, response and outputs still owe (decision PB1): the run
+        /// records a trace with its redactor, and the values are redacted each time they are
+        /// read — every read goes through the getters above. A value set after recording owes none.
+        @exclusivity(unchecked) var owed: OwedRedaction?
+
+        init(
+            stepId: String, operation: String, attempt: Int, storedRequest: HTTPRequest?, storedResponse: HTTPResponse?,
+            transportError: TransportError?, message: MessageTrace?, criteria: [CriterionVerdict],
+            storedOutputs: JSONObject, action: StepAction, actionName: String?, notes: [String], succeeded: Bool,
+            duration: Duration, contract: [ContractFinding], owed: OwedRedaction?
+        ) {
+            self.stepId = stepId
+            self.operation = operation
+            self.attempt = attempt
+            self.storedRequest = storedRequest
+            self.storedResponse = storedResponse
+            self.transportError = transportError
+            self.message = message
+            self.criteria = criteria
+            self.storedOutputs = storedOutputs
+            self.action = action
+            self.actionName = actionName
+            self.notes = notes
+            self.succeeded = succeeded
+            self.duration = duration
+            self.contract = contract
+            self.owed = owed
+        }
+
+        func copy() -> Storage {
+            Storage(
+                stepId: stepId, operation: operation, attempt: attempt, storedRequest: storedRequest,
+                storedResponse: storedResponse, transportError: transportError, message: message, criteria: criteria,
+                storedOutputs: storedOutputs, action: action, actionName: actionName, notes: notes,
+                succeeded: succeeded, duration: duration, contract: contract, owed: owed)
+        }
+    }
+
+    /// Gives this trace its own storage before a write when another copy shares it.
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
 
     private struct OwedRedaction: Sendable {
         let redactor: Redactor
@@ -311,8 +415,10 @@ public struct StepTrace: Sendable, Codable {
     /// same values as assigning their redacted forms now (decision PB1), without the scan of
     /// two bodies and the outputs for the traces nobody reads.
     mutating func redactOnRead(with redactor: Redactor) {
-        owed = OwedRedaction(
-            redactor: redactor, request: storedRequest != nil, response: storedResponse != nil, outputs: !storedOutputs.isEmpty)
+        makeUnique()
+        storage.owed = OwedRedaction(
+            redactor: redactor, request: storage.storedRequest != nil, response: storage.storedResponse != nil,
+            outputs: !storage.storedOutputs.isEmpty)
     }
 
     /// Creates a trace.
@@ -322,19 +428,10 @@ public struct StepTrace: Sendable, Codable {
         action: StepAction = .sideStep, actionName: String? = nil, notes: [String] = [], succeeded: Bool = false,
         duration: Duration = .zero
     ) {
-        self.stepId = stepId
-        self.operation = operation
-        self.attempt = attempt
-        self.storedRequest = request
-        self.storedResponse = response
-        self.transportError = transportError
-        self.criteria = criteria
-        self.storedOutputs = outputs
-        self.action = action
-        self.actionName = actionName
-        self.notes = notes
-        self.succeeded = succeeded
-        self.duration = duration
+        storage = Storage(
+            stepId: stepId, operation: operation, attempt: attempt, storedRequest: request, storedResponse: response,
+            transportError: transportError, message: nil, criteria: criteria, storedOutputs: outputs, action: action,
+            actionName: actionName, notes: notes, succeeded: succeeded, duration: duration, contract: [], owed: nil)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -345,21 +442,23 @@ public struct StepTrace: Sendable, Codable {
     /// Decodes a trace (durations are seconds as numbers).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        stepId = try c.decode(String.self, forKey: .stepId)
-        operation = try c.decode(String.self, forKey: .operation)
-        attempt = try c.decode(Int.self, forKey: .attempt)
-        storedRequest = try c.decodeIfPresent(HTTPRequest.self, forKey: .request)
-        storedResponse = try c.decodeIfPresent(HTTPResponse.self, forKey: .response)
-        transportError = try c.decodeIfPresent(TransportError.self, forKey: .transportError)
-        message = try c.decodeIfPresent(MessageTrace.self, forKey: .message)
-        criteria = try c.decode([CriterionVerdict].self, forKey: .criteria)
-        storedOutputs = try c.decode(JSONValue.self, forKey: .outputs).objectValue ?? [:]
-        action = try c.decode(StepAction.self, forKey: .action)
-        actionName = try c.decodeIfPresent(String.self, forKey: .actionName)
-        notes = try c.decode([String].self, forKey: .notes)
-        succeeded = try c.decode(Bool.self, forKey: .succeeded)
-        duration = .seconds(try c.decode(Double.self, forKey: .duration))
-        contract = try c.decodeIfPresent([ContractFinding].self, forKey: .contract) ?? []
+        storage = Storage(
+            stepId: try c.decode(String.self, forKey: .stepId),
+            operation: try c.decode(String.self, forKey: .operation),
+            attempt: try c.decode(Int.self, forKey: .attempt),
+            storedRequest: try c.decodeIfPresent(HTTPRequest.self, forKey: .request),
+            storedResponse: try c.decodeIfPresent(HTTPResponse.self, forKey: .response),
+            transportError: try c.decodeIfPresent(TransportError.self, forKey: .transportError),
+            message: try c.decodeIfPresent(MessageTrace.self, forKey: .message),
+            criteria: try c.decode([CriterionVerdict].self, forKey: .criteria),
+            storedOutputs: try c.decode(JSONValue.self, forKey: .outputs).objectValue ?? [:],
+            action: try c.decode(StepAction.self, forKey: .action),
+            actionName: try c.decodeIfPresent(String.self, forKey: .actionName),
+            notes: try c.decode([String].self, forKey: .notes),
+            succeeded: try c.decode(Bool.self, forKey: .succeeded),
+            duration: .seconds(try c.decode(Double.self, forKey: .duration)),
+            contract: try c.decodeIfPresent([ContractFinding].self, forKey: .contract) ?? [],
+            owed: nil)
     }
 
     /// Encodes the trace; durations are written as seconds.
