@@ -898,7 +898,7 @@ extension JSONTextParser {
         if x.kind == .asciiString && y.kind == .asciiString {
             let count = x.b - x.a
             guard count == y.b - y.a else { return false }
-            return JSONTape.equalBytes(bytes, at: x.a, UnsafeBufferPointer(rebasing: bytes[y.a..<y.b]))
+            return bytes.bytes(at: x.a, equal: UnsafeBufferPointer(rebasing: bytes[y.a..<y.b]))
         }
         // Otherwise canonical equivalence decides (U+212A KELVIN SIGN equals `K`).
         return Self.decodeString(bytes, contentStart: x.a) == Self.decodeString(bytes, contentStart: y.a)

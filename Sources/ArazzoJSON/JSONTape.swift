@@ -209,7 +209,7 @@ public final class JSONTape: Sendable {
                             let key = tokens[current]
                             let matches: Bool
                             if ascii && key.kind == .asciiString {
-                                matches = key.b - key.a == wanted.count && JSONTape.equalBytes(bytes, at: key.a, wanted)
+                                matches = key.b - key.a == wanted.count && bytes.bytes(at: key.a, equal: wanted)
                             } else {
                                 matches = tape.string(key) == String(decoding: wanted, as: UTF8.self)
                             }
@@ -484,33 +484,6 @@ public final class JSONTape: Sendable {
         }
     }
 
-    /// Whether `bytes[start...]` begins with `wanted` (the caller has checked that it is long
-    /// enough): eight bytes at a time, the last word overlapping the one before, since names are
-    /// mostly 8–24 bytes and a byte loop was most of a name lookup.
-    @inline(__always)
-    static func equalBytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
-        let count = wanted.count
-        guard count > 0 else { return true }
-        precondition(start >= 0 && start + count <= bytes.count)
-        guard let x = bytes.baseAddress.map({ UnsafeRawPointer($0 + start) }), let y = wanted.baseAddress.map(UnsafeRawPointer.init) else {
-            return false
-        }
-        if count < 8 {
-            for offset in 0..<count where x.load(fromByteOffset: offset, as: UInt8.self) != y.load(fromByteOffset: offset, as: UInt8.self) {
-                return false
-            }
-            return true
-        }
-        var offset = 0
-        while offset + 8 < count {
-            if x.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != y.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
-                return false
-            }
-            offset += 8
-        }
-        return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-    }
-
     // MARK: - Decoding
 
     /// A string token's text, decoded as the tree parser decodes it.
@@ -560,5 +533,35 @@ public final class JSONTape: Sendable {
             }
             return .object(JSONTextParser.object(keys: keys, values: values))
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether `self[start...]` begins with `wanted` (the caller has checked that it is long
+    /// enough): eight bytes at a time, the last word overlapping the one before, since names are
+    /// mostly 8–24 bytes and a byte loop was most of a name lookup. Inlinable, so that the schema
+    /// checker's property tables (ArazzoJSONSchema) compare names without a call per lookup.
+    @inlinable @inline(__always)
+    package func bytes(at start: Int, equal wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = wanted.count
+        guard count > 0 else { return true }
+        precondition(start >= 0 && start + count <= self.count)
+        guard let x = baseAddress.map({ UnsafeRawPointer($0 + start) }), let y = wanted.baseAddress.map(UnsafeRawPointer.init) else {
+            return false
+        }
+        if count < 8 {
+            for offset in 0..<count where x.load(fromByteOffset: offset, as: UInt8.self) != y.load(fromByteOffset: offset, as: UInt8.self) {
+                return false
+            }
+            return true
+        }
+        var offset = 0
+        while offset + 8 < count {
+            if x.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != y.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
 }

@@ -327,31 +327,6 @@ final class ASCIIPropertyTable: Sendable {
         UInt64(truncatingIfNeeded: name.count) | UInt64(name.first ?? 0) << 48 | UInt64(name.reversed().first ?? 0) << 56
     }
 
-    /// `JSONTape.equalBytes`, repeated here so that it inlines: across modules it was a call
-    /// through the tape's type metadata per lookup.
-    @inline(__always)
-    private static func equalBytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
-        let count = wanted.count
-        guard count > 0 else { return true }
-        precondition(start >= 0 && start + count <= bytes.count)
-        guard let x = bytes.baseAddress.map({ UnsafeRawPointer($0 + start) }), let y = wanted.baseAddress.map(UnsafeRawPointer.init) else {
-            return false
-        }
-        if count < 8 {
-            for offset in 0..<count where x.load(fromByteOffset: offset, as: UInt8.self) != y.load(fromByteOffset: offset, as: UInt8.self) {
-                return false
-            }
-            return true
-        }
-        var offset = 0
-        while offset + 8 < count {
-            if x.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != y.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
-                return false
-            }
-            offset += 8
-        }
-        return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-    }
 
     /// Fibonacci hashing: the multiply mixes length, first and last byte into the top bits.
     @inline(__always)
@@ -385,7 +360,7 @@ final class ASCIIPropertyTable: Sendable {
                     if words[signatures + i] == wanted {
                         let start = Int(truncatingIfNeeded: words[starts + i])
                         // The earliest of equal names was placed first along the probe.
-                        if Self.equalBytes(bytes, at: start, name) { return Int(truncatingIfNeeded: words[nodes + i]) }
+                        if bytes.bytes(at: start, equal: name) { return Int(truncatingIfNeeded: words[nodes + i]) }
                     }
                     slot = (slot + 1) & (slotCount - 1)
                 }
