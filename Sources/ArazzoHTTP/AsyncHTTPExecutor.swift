@@ -85,6 +85,10 @@ public final class AsyncHTTPExecutor: StepExecutor {
     /// One client per pool: direct or through one proxy, with one client identity, verifying or
     /// not. Created on first use, shut down together.
     private let pools = Mutex(Pools())
+    /// Exchanges under way, for ``preferredTaskExecutor()``.
+    private let requestsInFlight = Atomic<Int>(0)
+    /// The runs this executor placed on its clients' loops (one per loop).
+    private let places = EventLoopPlaces(HTTPClient.defaultEventLoopGroup)
     /// Plain-`http` requests through a proxy, in absolute form (decision NET1).
     let forwarder: ForwardProxyClient
 
@@ -243,6 +247,8 @@ public final class AsyncHTTPExecutor: StepExecutor {
 
     /// Sends `request` as it is.
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        requestsInFlight.add(1, ordering: .relaxed)
+        defer { requestsInFlight.subtract(1, ordering: .relaxed) }
         let started = ContinuousClock.now
         let clientRequest: HTTPClient.Request
         do {
@@ -293,13 +299,23 @@ public final class AsyncHTTPExecutor: StepExecutor {
         return collected.response(since: started)
     }
 
-    /// One of the clients' event loops, unless ``Configuration/runsOnEventLoops`` is off: the
-    /// engine runs each workflow run on it, so a run's requests are written and its responses
-    /// resumed on the thread their connection lives on (decision EL1). Successive runs started
-    /// outside the loops take the loops in turn; a run started on a loop stays on it.
+    /// One of the clients' event loops, for a run that starts while this executor has no request
+    /// in flight and some loop is held by no other run, unless ``Configuration/runsOnEventLoops``
+    /// is off: the engine runs the workflow run on it, so the run's requests are written and its
+    /// responses resumed on the thread their connection lives on (decision EL1). The run holds
+    /// that loop until it ends. Runs that start beside others get nil and execute on Swift's
+    /// global pool, where their work does not delay the other runs' exchanges.
     public func preferredTaskExecutor() -> (any TaskExecutor)? {
-        guard configuration.runsOnEventLoops else { return nil }
-        return EventLoopTaskExecutor(eventLoop: HTTPClient.defaultEventLoopGroup.any())
+        // A run placed beside other runs' exchanges delays them: only a run that starts while
+        // nothing is in flight takes a loop.
+        guard configuration.runsOnEventLoops, requestsInFlight.load(ordering: .relaxed) == 0 else { return nil }
+        return places.place()
+    }
+
+    /// An executor on the next of the clients' event loops, held by nothing: for the benchmark's
+    /// bare loop with every worker on the loops (`arazzo-bench throughput --bare-on-loops`).
+    package static func unplacedLoopExecutor() -> any TaskExecutor {
+        EventLoopTaskExecutor(eventLoop: HTTPClient.defaultEventLoopGroup.next())
     }
 
     /// Framing is the client's job: it sets `Content-Length` from the body it actually sends.

@@ -65,9 +65,10 @@ public struct LoadProgress: Sendable {
 public struct LoadGenerator: Sendable {
     /// The plan.
     public let plan: LoadPlan
-    /// Where each virtual user's task runs, asked once per VU (per run in the open model): pass
-    /// the run executor's ``StepExecutor/preferredTaskExecutor()`` so that a VU starts where its
-    /// runs execute and does not hop onto and off that thread around every run (decision EL1).
+    /// Where the virtual user's task runs when the plan has one VU (each run's task in the open
+    /// model): pass the run executor's ``StepExecutor/preferredTaskExecutor()`` so that the VU
+    /// starts where its runs execute and does not hop onto and off that thread around every run
+    /// (decision EL1). With more VUs it is not asked: the executor places each run as it starts.
     public let taskExecutor: @Sendable () -> (any TaskExecutor)?
 
     /// A generator for `plan`; `taskExecutor` places the VUs (default: Swift's global executor).
@@ -86,7 +87,8 @@ public struct LoadGenerator: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let plan = self.plan
-        let placement = taskExecutor
+        let unplaced: @Sendable () -> (any TaskExecutor)? = { nil }
+        let placement = plan.virtualUsers == 1 ? taskExecutor : unplaced
         await withTaskGroup(of: Bool.self) { group in
             // Child 1: the load itself (true when it ended by itself).
             group.addTask {

@@ -105,11 +105,11 @@ enum ThroughputBenchmark {
             document: document, options: WorkflowBenchmark.options(executor: executor, server: server))
         let rate: Double
         do {
-            // Each worker starts on the loop its runs prefer, as `arazzo-run load` starts its
-            // virtual users (decision EL1): a run then has no loop to hop onto and back from.
+            // A single worker starts on the loop its runs prefer, as `arazzo-run load` starts a
+            // single virtual user (decision EL1): a run then has no loop to hop onto and back from.
             rate = try await measureRate(
                 concurrency: concurrency, seconds: seconds, workflows: workflows,
-                executor: { executor.preferredTaskExecutor() }
+                executor: concurrency == 1 ? { executor.preferredTaskExecutor() } : nil
             ) { inputs in
                 let result = try await engine.run(workflowId: StytchFixture.workflowId, inputs: inputs)
                 try WorkflowBenchmark.check(result)
@@ -125,7 +125,6 @@ enum ThroughputBenchmark {
     static func bareRate(
         template: [HTTPRequest], concurrency: Int, seconds: Double, workflows: Int? = nil, onLoops: Bool = false
     ) async throws -> Double {
-        let loops = AsyncHTTPExecutor()  // sends nothing: only its choice of event loop is used
         var settings = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: nil), decompression: .disabled)
         settings.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
@@ -134,7 +133,7 @@ enum ThroughputBenchmark {
         do {
             rate = try await measureRate(
                 concurrency: concurrency, seconds: seconds, workflows: workflows,
-                executor: onLoops ? { loops.preferredTaskExecutor() } : nil
+                executor: onLoops ? { AsyncHTTPExecutor.unplacedLoopExecutor() } : nil
             ) { inputs in
                 for (index, original) in template.enumerated() {
                     var headers = HTTPHeaders()

@@ -30,7 +30,7 @@ import Testing
         func preferredTaskExecutor() -> (any TaskExecutor)? { base.preferredTaskExecutor() }
     }
 
-    static func run(runsOnEventLoops: Bool) async throws -> (RunResult, [Bool]) {
+    static func run(runsOnEventLoops: Bool, holdingEveryLoop: Bool = false) async throws -> (RunResult, [Bool]) {
         let secret = StytchWorkflowOverHTTPTests.secret
         let clock = StytchWorkflowOverHTTPTests.clock
         let code = try #require(TOTP.code(secretBase32: secret, at: clock))
@@ -39,6 +39,10 @@ import Testing
         return try await withServer(StytchWorkflowOverHTTPTests.server()) { server in
             try await withTestExecutor(.init(runsOnEventLoops: runsOnEventLoops)) { http in
                 let observing = Observing(http)
+                // Other runs holding every loop, as under concurrency: this run gets none.
+                var held: [any TaskExecutor] = []
+                while holdingEveryLoop, held.count < 1_024, let place = http.preferredTaskExecutor() { held.append(place) }
+                defer { withExtendedLifetime(held) {} }
                 var options = RunOptions(executor: PolicyEnforcingExecutor(observing, policy: try HostPolicy(allowing: ["127.0.0.1"])))
                 options.serverOverrides = ["stytchB2bApi": server.baseURL]
                 options.credentials.bind(.basic(username: "project-test-e2e", password: "secret-test-e2e-canary"), toSource: "stytchB2bApi")
@@ -57,6 +61,16 @@ import Testing
         let (result, observed) = try await Self.run(runsOnEventLoops: true)
         #expect(result.succeeded, "\(result.outcome)")
         #expect(observed == [true, true, true, true])
+    }
+
+    @Test func aRunStartedWhileEveryLoopIsHeldStaysOnTheGlobalExecutor() async throws {
+        let (result, observed) = try await Self.run(runsOnEventLoops: true, holdingEveryLoop: true)
+        #expect(result.succeeded, "\(result.outcome)")
+        #expect(observed == [false, false, false, false])
+        // Released places are given out again.
+        let (again, observedAgain) = try await Self.run(runsOnEventLoops: true)
+        #expect(again.succeeded, "\(again.outcome)")
+        #expect(observedAgain == [true, true, true, true])
     }
 
     @Test func runsStayOnTheGlobalExecutorWhenTurnedOff() async throws {
