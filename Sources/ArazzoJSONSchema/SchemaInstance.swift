@@ -98,26 +98,6 @@ extension JSONTape.Node: SchemaInstance {
     var instanceString: String? { stringValue }
     var instanceCount: Int { count }
     func hasMember(_ name: String) -> Bool { member(named: name) != nil }
-    func hasRequiredMembers(of node: SchemaNode) -> Bool {
-        if node.required.isEmpty { return true }
-        // One walk of the object's names, each looked up among the required ones, instead of a
-        // walk of the whole object per required name (decision JF3). An escaped or non-ASCII
-        // name could equal a required one only as decoded Swift strings: the lookup by name
-        // decides then.
-        guard let table = node.requiredTable else { return node.required.allSatisfy(hasMember) }
-        var seen: UInt64 = 0
-        var bytesDecide = true
-        forEachMemberName { ascii in
-            guard let ascii else {
-                bytesDecide = false
-                return false
-            }
-            if let bit = table.node(forASCII: ascii) { seen |= 1 << UInt64(bit) }
-            return seen != node.requiredMask
-        }
-        if !bytesDecide { return node.required.allSatisfy(hasMember) }
-        return seen == node.requiredMask
-    }
     var instanceMembers: LazyMapSequence<JSONTape.Members, (JSONTape.Name, JSONTape.Node)> {
         members.lazy.map { ($0.name, $0.value) }
     }
@@ -143,23 +123,6 @@ extension JSONTape.Borrowed: SchemaInstance {
     var instanceString: String? { stringValue }
     var instanceCount: Int { count }
     func hasMember(_ name: String) -> Bool { node.member(named: name) != nil }
-    func hasRequiredMembers(of schema: SchemaNode) -> Bool {
-        if schema.required.isEmpty { return true }
-        // As `JSONTape.Node` does (decision JF3): one walk of the names against the table.
-        guard let table = schema.requiredTable else { return schema.required.allSatisfy(hasMember) }
-        var seen: UInt64 = 0
-        var bytesDecide = true
-        forEachMemberName { ascii in
-            guard let ascii else {
-                bytesDecide = false
-                return false
-            }
-            if let bit = table.node(forASCII: ascii) { seen |= 1 << UInt64(bit) }
-            return seen != schema.requiredMask
-        }
-        if !bytesDecide { return schema.required.allSatisfy(hasMember) }
-        return seen == schema.requiredMask
-    }
     var instanceMembers: JSONTape.BorrowedMembers { members }
     var instanceElements: JSONTape.BorrowedElements { elements }
     static func string(of name: JSONTape.BorrowedName) -> String { name.string }
@@ -172,3 +135,37 @@ extension JSONTape.Borrowed: SchemaInstance {
         return node.property(named: name.string)
     }
 }
+
+/// The two tape instances, which read an object's names as raw bytes.
+protocol TapeInstance: SchemaInstance {
+    /// Calls `body` with each member name's bytes as written, or nil for an escaped or non-ASCII
+    /// name, until it returns false.
+    func forEachMemberName(_ body: (UnsafeBufferPointer<UInt8>?) -> Bool)
+}
+
+extension TapeInstance {
+    /// `required` in one walk of the object's names, each looked up among the required ones,
+    /// instead of a walk of the whole object per required name (decision JF3). An escaped or
+    /// non-ASCII name could equal a required one only as decoded Swift strings: the lookup by
+    /// name decides then.
+    @inline(__always)
+    func hasRequiredMembers(of node: SchemaNode) -> Bool {
+        if node.required.isEmpty { return true }
+        guard let table = node.requiredTable else { return node.required.allSatisfy(hasMember) }
+        var seen: UInt64 = 0
+        var bytesDecide = true
+        forEachMemberName { ascii in
+            guard let ascii else {
+                bytesDecide = false
+                return false
+            }
+            if let bit = table.node(forASCII: ascii) { seen |= 1 << UInt64(bit) }
+            return seen != node.requiredMask
+        }
+        if !bytesDecide { return node.required.allSatisfy(hasMember) }
+        return seen == node.requiredMask
+    }
+}
+
+extension JSONTape.Node: TapeInstance {}
+extension JSONTape.Borrowed: TapeInstance {}
