@@ -51,9 +51,10 @@ public final class AsyncHTTPExecutor: StepExecutor {
         public var proxy: ProxyConfiguration?
         /// Trusted certificate authorities, client certificates, hosts not verified.
         public var tls: TLS
-        /// Whether the engine runs each workflow run on one of the clients' event loops (the
-        /// default; decision EL1). Turn it off when run events are handled with blocking work,
-        /// which would hold up the other connections of that loop.
+        /// Whether a workflow run that starts while nothing else is in flight executes on one of
+        /// the clients' event loops (the default; decision EL1, ``preferredTaskExecutor()``). Turn
+        /// it off when run events are handled with blocking work, which would hold up the other
+        /// connections of that loop.
         public var runsOnEventLoops: Bool
 
         /// Creates a configuration.

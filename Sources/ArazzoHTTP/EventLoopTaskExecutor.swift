@@ -1,7 +1,5 @@
 #if Networking  // Package.swift: this file needs the Networking trait (docs/embedding.md)
-import AsyncHTTPClient
 import NIOCore
-import NIOPosix
 import Synchronization
 
 /// A Swift `TaskExecutor` that runs jobs on one NIO event loop.
@@ -11,7 +9,7 @@ import Synchronization
 /// switch, and its next request is written from the loop without waking it. Each switch between
 /// Swift's cooperative pool and an event loop costs a wake-up of a sleeping thread, which is most
 /// of what a workflow run adds to its round trips at low concurrency (docs/performance.md).
-public final class EventLoopTaskExecutor: TaskExecutor {
+final class EventLoopTaskExecutor: TaskExecutor {
     /// The loop the jobs run on.
     let eventLoop: any EventLoop
     /// Called once nothing holds the executor any more: the run it placed has ended.
@@ -26,7 +24,7 @@ public final class EventLoopTaskExecutor: TaskExecutor {
     deinit { onRelease?() }
 
     /// Runs `job` on the loop, in order with the loop's other work.
-    public func enqueue(_ job: consuming ExecutorJob) {
+    func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         eventLoop.execute {
             job.runSynchronously(on: self.asUnownedTaskExecutor())

@@ -109,7 +109,7 @@ enum ThroughputBenchmark {
             // single virtual user (decision EL1): a run then has no loop to hop onto and back from.
             rate = try await measureRate(
                 concurrency: concurrency, seconds: seconds, workflows: workflows,
-                executor: concurrency == 1 ? { executor.preferredTaskExecutor() } : nil
+                executor: concurrency == 1 ? { executor.preferredTaskExecutor() } : { nil }
             ) { inputs in
                 let result = try await engine.run(workflowId: StytchFixture.workflowId, inputs: inputs)
                 try WorkflowBenchmark.check(result)
@@ -133,7 +133,7 @@ enum ThroughputBenchmark {
         do {
             rate = try await measureRate(
                 concurrency: concurrency, seconds: seconds, workflows: workflows,
-                executor: onLoops ? { AsyncHTTPExecutor.unplacedLoopExecutor() } : nil
+                executor: onLoops ? { AsyncHTTPExecutor.unplacedLoopExecutor() } : { nil }
             ) { inputs in
                 for (index, original) in template.enumerated() {
                     var headers = HTTPHeaders()
@@ -178,7 +178,7 @@ enum ThroughputBenchmark {
     /// Runs `concurrency` workers for `seconds` (or until they have run `workflows` between them),
     /// each repeating `body`; returns completions per second.
     static func measureRate(
-        concurrency: Int, seconds: Double, workflows: Int? = nil, executor: (() -> (any TaskExecutor)?)? = nil,
+        concurrency: Int, seconds: Double, workflows: Int? = nil, executor: () -> (any TaskExecutor)? = { nil },
         _ body: @escaping @Sendable (JSONValue) async throws -> Void
     ) async throws -> Double {
         let clock = ContinuousClock()
@@ -188,7 +188,7 @@ enum ThroughputBenchmark {
             for worker in 0..<concurrency {
                 // With a workflow count, worker k runs its share of it (the first ones one more).
                 let share = workflows.map { $0 / concurrency + (worker < $0 % concurrency ? 1 : 0) }
-                group.addTask(executorPreference: executor?() ?? nil) {
+                group.addTask(executorPreference: executor()) {
                     var inputs = InputsCache()
                     var count = 0
                     while share.map({ count < $0 }) ?? (clock.now < deadline) {
