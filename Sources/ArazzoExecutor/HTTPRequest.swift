@@ -37,6 +37,11 @@ public struct HeaderFields: Sendable, Hashable, Codable, Sequence, ExpressibleBy
         fields.filter { Self.namesMatch($0.name, name) }.map(\.value)
     }
 
+    /// Makes room for `count` fields in all, so adding them one by one allocates once.
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Appends a field (keeping any existing ones of the same name).
     public mutating func append(name: String, value: String) {
         fields.append(Field(name: name, value: value))

@@ -380,17 +380,23 @@ public struct ValueTemplate: Sendable, Hashable {
     /// ``init(_:version:slots:)`` is (`null` where none is given).
     public func evaluate(in context: any ExpressionContext, slots: [JSONValue]) -> Evaluation {
         if case .literal(let v) = root { return Evaluation(value: v, omitted: []) }
-        var omitted: [Omission] = []
-        var path: [String] = []
-        let value = Self.evaluate(root, path: &path, context: context, slots: slots, omitted: &omitted)
-        return Evaluation(value: value, omitted: omitted)
+        var unresolved: [Unresolved] = []
+        let value = Self.evaluate(root, context: context, slots: slots, unresolved: &unresolved)
+        return Evaluation(value: value, omitted: unresolved.map { u in
+            Omission(path: JSONPointer(tokens: u.reversedPath.reversed()).description, unresolved: u.expression)
+        })
     }
 
-    /// `path` holds the unescaped tokens of the node being evaluated; the pointer text is built
-    /// only when a member is omitted (building it for every member of every payload on every run
-    /// was a measurable share of the engine's time).
+    /// A member or element left out while evaluating, its place written from the innermost token
+    /// out: each container adds its own token as the evaluation returns through it, so no path
+    /// is kept while nothing is left out (keeping one cost an allocation per payload per run).
+    struct Unresolved {
+        var reversedPath: [String]
+        let expression: UnresolvedExpression
+    }
+
     static func evaluate(
-        _ node: Node, path: inout [String], context: any ExpressionContext, slots: [JSONValue], omitted: inout [Omission]
+        _ node: Node, context: any ExpressionContext, slots: [JSONValue], unresolved: inout [Unresolved]
     ) -> JSONValue? {
         switch node {
         case .literal(let v): return v
@@ -399,36 +405,41 @@ public struct ValueTemplate: Sendable, Hashable {
             switch e.evaluate(in: context) {
             case .success(let v): return v
             case .failure(let f):
-                omitted.append(Omission(path: JSONPointer(tokens: path).description, unresolved: f))
+                unresolved.append(Unresolved(reversedPath: [], expression: f))
                 return nil
             }
         case .template(let t):
             switch t.render(in: context) {
             case .success(let s): return .string(s)
             case .failure(let f):
-                omitted.append(Omission(path: JSONPointer(tokens: path).description, unresolved: f))
+                unresolved.append(Unresolved(reversedPath: [], expression: f))
                 return nil
             }
         case .array(let nodes):
             var out: [JSONValue] = []
             out.reserveCapacity(nodes.count)
             for (i, n) in nodes.enumerated() {
-                path.append(String(i))
-                if let v = evaluate(n, path: &path, context: context, slots: slots, omitted: &omitted) { out.append(v) }
-                path.removeLast()
+                let before = unresolved.count
+                if let v = evaluate(n, context: context, slots: slots, unresolved: &unresolved) { out.append(v) }
+                for j in before..<unresolved.count { unresolved[j].reversedPath.append(String(i)) }
             }
             return .array(out)
         case .object(let members):
-            var out = JSONObject()
-            out.reserveCapacity(members.count)
+            // Keys and values side by side, then one object over them: the template's keys are
+            // already unique (they come from one mapping), so no key is looked up as it is added.
+            var keys: ContiguousArray<String> = []
+            var values: ContiguousArray<JSONValue> = []
+            keys.reserveCapacity(members.count)
+            values.reserveCapacity(members.count)
             for (k, n) in members {
-                path.append(k)
-                if let v = evaluate(n, path: &path, context: context, slots: slots, omitted: &omitted) {
-                    out[k] = v
+                let before = unresolved.count
+                if let v = evaluate(n, context: context, slots: slots, unresolved: &unresolved) {
+                    keys.append(k)
+                    values.append(v)
                 }
-                path.removeLast()
+                for j in before..<unresolved.count { unresolved[j].reversedPath.append(k) }
             }
-            return .object(out)
+            return .object(JSONObject(uncheckedUniqueKeys: keys, values: values))
         }
     }
 }

@@ -163,6 +163,9 @@ public struct RequestBuilding: Sendable {
         self.operation = operation
         self.serverBase = serverBase
         self.pathText = operation.path
+        // A body's Content-Type and a credential at least: room for them and a few parameters
+        // at once, not an allocation per field as the list grows.
+        headers.reserveCapacity(4)
     }
 
     /// Builds the request in one call.

@@ -204,7 +204,7 @@ extension RunSession {
 
     /// Carries out a retry once the failed attempt is recorded: the budget, the side trip, the
     /// delay. Returns why the workflow fails instead, if it does; the caller then retries.
-    func prepareRetry(_ retry: RetryPlan, of step: CompiledStep, state: inout WorkflowState) async -> FailureReason? {
+    nonisolated(nonsending) func prepareRetry(_ retry: RetryPlan, of step: CompiledStep, state: inout WorkflowState) async -> FailureReason? {
         state.budgets[retry.actionName, default: 0] += 1
         switch retry.sideTrip {
         case .none:
@@ -241,7 +241,7 @@ extension RunSession {
     ///
     /// The attempt is the caller's variable (``newExecution(of:attempt:state:)``), filled in
     /// here: returned through the async calls, it was copied whole at each return.
-    func perform(_ step: CompiledStep, state: inout WorkflowState, into execution: inout StepExecution) async {
+    nonisolated(nonsending) func perform(_ step: CompiledStep, state: inout WorkflowState, into execution: inout StepExecution) async {
         let workflow = state.workflow
         let attempt = execution.trace.attempt
         stepsExecuted += 1
@@ -251,6 +251,9 @@ extension RunSession {
         await traced(step, of: workflow, attempt: attempt, &execution) { execution in
             await executeStep(step, workflow: workflow, succeeded: succeeded, depth: depth, into: &execution)
         }
+        // The attempt's context is the dictionary's other holder: it lets go first, so the
+        // insert does not copy the whole dictionary (the caller hands it the new one after).
+        execution.context.steps = [:]
         state.stepOutputs[step.stepId] = execution.outputs
         noteCompletion(of: step.stepId, in: workflow.key, succeeded: execution.succeeded, into: &state.succeeded)
         if let child = execution.child { state.result.workflows.append(child) }

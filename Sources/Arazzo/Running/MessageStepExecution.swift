@@ -20,7 +20,7 @@ extension RunSession {
     /// completes once the message is handed to the transport; a receive waits up to the step's
     /// `timeout` (else the run's request timeout) for a message whose correlation id matches,
     /// then its success criteria are judged against that message.
-    func executeMessageStep(
+    nonisolated(nonsending) func executeMessageStep(
         _ step: CompiledStep, target: MessageTarget, context: inout EvaluationContext, execution: inout StepExecution
     ) async {
         var trace = MessageTrace(action: target.action.rawValue, channel: target.channel.key)
@@ -204,7 +204,7 @@ extension RunSession {
     /// that arrives before its receive step starts then waits in the channel's buffer. Channels
     /// whose address needs values only later steps give are subscribed by their receive; errors
     /// here are left to the step, which reports them located at itself.
-    func subscribeReceiveChannels(of workflow: CompiledWorkflow, inputs: JSONValue) async {
+    nonisolated(nonsending) func subscribeReceiveChannels(of workflow: CompiledWorkflow, inputs: JSONValue) async {
         guard !options.dryRun else { return }
         // Made at the first receive step: most workflows have none, and every run came here.
         var context: EvaluationContext?

@@ -31,7 +31,7 @@ extension RunSession {
     /// pure ``RequestBuilding`` (ArazzoOpenAPI) serialises them. The steps interleave so that a
     /// parameter that cannot be sent fails the step before later expressions are evaluated and
     /// before any token is fetched.
-    func buildRequest(
+    nonisolated(nonsending) func buildRequest(
         step: CompiledStep, target: OperationTarget, context: EvaluationContext
     ) async -> Result<BuiltRequest, RequestBuildFailure> {
         // The operation is read through the target (a reference) at each use: a local copy of
@@ -145,14 +145,14 @@ extension RunSession {
 
     /// Fetches the credentials the operation's security asks for (a token request may go out)
     /// and adds them to the request; their values become secrets of the run.
-    private func applySecurity(of target: OperationTarget, to builder: inout RequestBuilding) async -> RequestBuildFailure? {
+    nonisolated(nonsending) private func applySecurity(of target: OperationTarget, to builder: inout RequestBuilding) async -> RequestBuildFailure? {
         let applied = await security.apply(to: target)
         // Secrets first: a failed token request's message may quote what it received.
         redactor.add(applied.secrets)
         if let failure = applied.failure { return RequestBuildFailure(message: failure) }
-        for name in applied.secretHeaders { redactor.addSecretHeader(name) }
+        for header in applied.headers { redactor.addSecretHeader(header.name) }
         builder.apply(SecurityValues(
-            headers: applied.headers.map { SecurityValues.Header(name: $0.name, value: $0.value) },
+            headers: applied.headers,
             queryPairs: applied.queryPairs, cookiePairs: applied.cookiePairs, notes: applied.notes))
         return nil
     }

@@ -264,19 +264,20 @@ final class RunSession {
     // MARK: - Workflows
 
     /// Runs a workflow whose inputs are already prepared, in its span (RunTracing.swift).
-    func runWorkflow(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
+    nonisolated(nonsending) func runWorkflow(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
         await traced(workflow, depth: depth) { await runWorkflowSteps(workflow, inputs: inputs, depth: depth) }
     }
 
     /// Runs a workflow whose inputs are already prepared: its dependencies, then its steps, one
     /// attempt at a time, each followed by the action it leads to (``decide(after:of:state:)``).
-    private func runWorkflowSteps(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
+    nonisolated(nonsending) private func runWorkflowSteps(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
         let started = clock.now
         let observed = observation.workflowStarted(workflow.workflowId)
         var state = WorkflowState(
             workflow: workflow, inputs: inputs, depth: depth, result: RunResult(workflowId: workflow.workflowId, outcome: .succeeded))
         // One trace per step at least: room for them at once, not regrown at the second.
         state.result.steps.reserveCapacity(workflow.steps.count)
+        state.stepOutputs.reserveCapacity(workflow.steps.count)
         workflowValues.inputs[workflow.workflowId] = inputs
         running.insert(workflow.key)
         defer { running.remove(workflow.key) }
@@ -337,7 +338,7 @@ final class RunSession {
     /// Runs the workflows `workflow` depends on that have not run yet (A18: each once per run;
     /// one that ran earlier, as an entry or as another workflow's dependency, is not run again),
     /// adding their results to `result`. Returns why `workflow` cannot run, if it cannot.
-    private func runDependencies(
+    nonisolated(nonsending) private func runDependencies(
         of workflow: CompiledWorkflow, inputs: JSONValue, depth: Int, into result: inout RunResult
     ) async -> FailureReason? {
         for dependency in workflow.dependsOn {
@@ -370,7 +371,7 @@ final class RunSession {
 
     /// A `goto workflowId` (A17): the target runs with `inputs` (``actionInputs(_:to:inputs:context:notes:)``),
     /// and the current workflow ends with the target's outcome and outputs.
-    private func transfer(
+    nonisolated(nonsending) private func transfer(
         to key: WorkflowKey, from current: RunResult, inputs: JSONValue, depth: Int, started: RunClock.Instant,
         observed: RunEventContext
     ) async -> RunResult {
@@ -416,7 +417,7 @@ final class RunSession {
 
     /// Runs a workflow reached from another (dependency, goto, retry side trip, workflow step):
     /// its inputs are prepared here, and a violation fails it.
-    func runChild(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
+    nonisolated(nonsending) func runChild(_ workflow: CompiledWorkflow, inputs: JSONValue, depth: Int) async -> RunResult {
         switch prepareInputs(workflow, inputs) {
         case .success(let prepared):
             return await runWorkflow(workflow, inputs: prepared, depth: depth)

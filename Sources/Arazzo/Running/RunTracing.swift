@@ -52,7 +52,7 @@ extension RunSession {
     }
 
     /// Runs `body` (one workflow run) inside a `workflow <id>` span that ends with its outcome.
-    func traced(_ workflow: CompiledWorkflow, depth: Int, _ body: () async -> RunResult) async -> RunResult {
+    nonisolated(nonsending) func traced(_ workflow: CompiledWorkflow, depth: Int, _ body: nonisolated(nonsending) () async -> RunResult) async -> RunResult {
         guard isTracing, let tracer else { return await body() }
         let span = tracer.startSpan("workflow \(workflow.workflowId)", ofKind: .internal)
         span.attributes[RunSpanAttribute.workflowId] = workflow.workflowId
@@ -75,9 +75,9 @@ extension RunSession {
 
     /// Runs `body` (one attempt of `step`) inside a `step <id>` span that ends with the attempt's
     /// outcome and criteria verdict; the request the attempt sends is made inside it.
-    func traced(
+    nonisolated(nonsending) func traced(
         _ step: CompiledStep, of workflow: CompiledWorkflow, attempt: Int, _ execution: inout StepExecution,
-        _ body: (inout StepExecution) async -> Void
+        _ body: nonisolated(nonsending) (inout StepExecution) async -> Void
     ) async {
         guard isTracing, let tracer else { return await body(&execution) }
         let span = tracer.startSpan("step \(step.stepId)", ofKind: .internal)

@@ -44,7 +44,7 @@ extension RunSession {
     /// Runs the attempt `execution` (from ``newExecution(of:attempt:state:)``) of `step`, filling
     /// it in. It is the caller's variable, passed along: an attempt returned through the async
     /// calls was copied whole (a few dozen references) at each return.
-    func executeStep(
+    nonisolated(nonsending) func executeStep(
         _ step: CompiledStep, workflow: CompiledWorkflow, succeeded: Set<String>, depth: Int,
         into execution: inout StepExecution
     ) async {
@@ -73,7 +73,7 @@ extension RunSession {
 
     /// A step that is not an operation step (``CompiledStep/operationTarget`` is nil): a workflow
     /// or message step, or one whose target did not resolve.
-    private func executeOtherStep(
+    nonisolated(nonsending) private func executeOtherStep(
         _ step: CompiledStep, context: inout EvaluationContext, execution: inout StepExecution, depth: Int
     ) async {
         switch step.target {
@@ -132,7 +132,7 @@ extension RunSession {
     /// An operation step's attempt. The target is passed as the reference it is: its document
     /// and operation, read out as arguments of the async calls below, were copied (a dozen
     /// references each) for every call.
-    private func executeOperationStep(
+    nonisolated(nonsending) private func executeOperationStep(
         _ step: CompiledStep, target: OperationTarget, context: inout EvaluationContext, execution: inout StepExecution
     ) async {
         var built: BuiltRequest
@@ -206,7 +206,7 @@ extension RunSession {
         applyContractErrors(&execution)
     }
 
-    private func executeWorkflowStep(
+    nonisolated(nonsending) private func executeWorkflowStep(
         _ step: CompiledStep, key: WorkflowKey, context: inout EvaluationContext, execution: inout StepExecution, depth: Int
     ) async {
         guard let target = plan.workflows[key] else {
@@ -303,6 +303,7 @@ extension RunSession {
         if hasResponse {
             var passed = true
             var firstFailure: CriterionVerdict?
+            if execution.trace.criteria.isEmpty { execution.trace.criteria.reserveCapacity(step.criteria.count) }
             // By index: iterating copied each compiled criterion out of the step.
             for index in step.criteria.indices {
                 let verdict = step.criteria[index].evaluate(in: scope)

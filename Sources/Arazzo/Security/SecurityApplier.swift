@@ -4,14 +4,14 @@ import ArazzoExecutor
 
 /// What applying security to one request adds.
 struct AppliedSecurity: Sendable {
-    var headers: [(name: String, value: String)] = []
+    /// Credential headers, every one secret as a whole; in the request builder's own type, handed
+    /// over as they are.
+    var headers: [SecurityValues.Header] = []
     var queryPairs: [String] = []
     var cookiePairs: [String] = []
     var notes: [String] = []
     /// Secrets produced while applying (fetched tokens), to add to the run's redactor.
     var secrets: [String] = []
-    /// Header names whose values are secret as a whole.
-    var secretHeaders: [String] = []
     /// A failure that prevents sending (e.g. the oauth2 token request failed).
     var failure: String?
 }
@@ -61,7 +61,7 @@ struct SecurityApplier: Sendable {
         "Basic " + Base64.encode(Array((username + ":" + password).utf8))
     }
 
-    func apply(to target: OperationTarget) async -> AppliedSecurity {
+    nonisolated(nonsending) func apply(to target: OperationTarget) async -> AppliedSecurity {
         // Read through the target (a reference): local copies of the operation and document,
         // kept across the awaits below, retained and released each of their fields per request.
         var applied = AppliedSecurity()
@@ -139,16 +139,14 @@ struct SecurityApplier: Sendable {
         }
     }
 
-    private func applyOne(_ credential: Credential, scheme: SecurityScheme?, scopes: [String], to applied: inout AppliedSecurity) async {
+    nonisolated(nonsending) private func applyOne(_ credential: Credential, scheme: SecurityScheme?, scopes: [String], to applied: inout AppliedSecurity) async {
         switch credential {
         case .basic(let username, let password):
             let value = basicAuthorizations.value(username: username, password: password)
                 ?? Self.basicAuthorization(username: username, password: password)
-            applied.headers.append(("Authorization", value))
-            applied.secretHeaders.append("Authorization")
+            applied.headers.append(SecurityValues.Header(name: "Authorization", value: value))
         case .bearer(let token):
-            applied.headers.append(("Authorization", "Bearer " + token))
-            applied.secretHeaders.append("Authorization")
+            applied.headers.append(SecurityValues.Header(name: "Authorization", value: "Bearer " + token))
         case .apiKey(let value):
             guard let scheme, case .apiKey(let name, let location) = scheme.kind else {
                 applied.notes.append("an apiKey credential is bound, but the description declares no apiKey scheme saying where it goes; not sent")
@@ -156,8 +154,7 @@ struct SecurityApplier: Sendable {
             }
             switch location {
             case .header:
-                applied.headers.append((name, value))
-                applied.secretHeaders.append(name)
+                applied.headers.append(SecurityValues.Header(name: name, value: value))
             case .query:
                 applied.queryPairs.append(PercentEncoding.encode(name) + "=" + PercentEncoding.encode(value))
             case .cookie:
@@ -212,8 +209,7 @@ struct SecurityApplier: Sendable {
             applied.secrets.append(contentsOf: outcome.secrets)
             switch outcome.result {
             case .success(let token):
-                applied.headers.append(("Authorization", "Bearer " + token))
-                applied.secretHeaders.append("Authorization")
+                applied.headers.append(SecurityValues.Header(name: "Authorization", value: "Bearer " + token))
                 applied.secrets.append(token)
             case .failure(let error):
                 applied.failure = error.message
