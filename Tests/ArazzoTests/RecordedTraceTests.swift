@@ -97,6 +97,17 @@ struct RecordedTraceTests {
         #expect(trace.criteria[0].explanation == "set by hand \(Self.canary)")
     }
 
+    @Test("Changing another field of a recorded verdict keeps its explanation redacted")
+    func verdictWriteKeepsRedaction() async throws {
+        var trace = try #require(try await Self.run().steps.first)
+        trace.criteria[0].condition = "edited"
+        #expect(trace.criteria[0].condition == "edited")
+        #expect(trace.criteria[0].explanation.contains("[REDACTED]"))
+        #expect(!trace.criteria[0].explanation.contains(Self.canary))
+        trace.criteria.append(trace.criteria[0])
+        #expect(trace.criteria.allSatisfy { !$0.explanation.contains(Self.canary) })
+    }
+
     @Test("A recorded trace decodes from its JSON to the same reads")
     func codingRoundTrip() async throws {
         let trace = try #require(try await Self.run().steps.first)

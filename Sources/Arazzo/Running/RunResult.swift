@@ -290,8 +290,28 @@ public struct StepTrace: Sendable, Codable {
     }
     /// Each success criterion's verdict, in order.
     public var criteria: [CriterionVerdict] {
-        get { storage.criteria }
-        _modify { makeUnique(); yield &storage.criteria }
+        get {
+            guard let owed = storage.owed, owed.criteria else { return storage.criteria }
+            return Self.explanationsRedacted(storage.criteria, by: owed.redactor)
+        }
+        _modify {
+            makeUnique()
+            if let owed = storage.owed, owed.criteria {
+                storage.criteria = Self.explanationsRedacted(storage.criteria, by: owed.redactor)
+                storage.owed?.criteria = false
+            }
+            yield &storage.criteria
+        }
+    }
+
+    /// `verdicts` whose explanations read redacted by `redactor` (still written only when read).
+    private static func explanationsRedacted(_ verdicts: [CriterionVerdict], by redactor: Redactor) -> [CriterionVerdict] {
+        let redact: @Sendable (String) -> String = { redactor.redact($0) }
+        return verdicts.map { verdict in
+            var redacted = verdict
+            redacted.transformExplanation(redact)
+            return redacted
+        }
     }
     /// The step's outputs (those that resolved).
     public var outputs: JSONObject {
@@ -409,16 +429,18 @@ public struct StepTrace: Sendable, Codable {
         var request: Bool
         var response: Bool
         var outputs: Bool
+        var criteria: Bool
     }
 
-    /// Makes the request, response and outputs read redacted by `redactor` from now on; the
-    /// same values as assigning their redacted forms now (decision PB1), without the scan of
-    /// two bodies and the outputs for the traces nobody reads.
+    /// Makes the request, response, outputs and criteria explanations read redacted by
+    /// `redactor` from now on; the same values as assigning their redacted forms now (decision
+    /// PB1), without the scan of two bodies and the outputs, or a redaction closure per
+    /// verdict, for the traces nobody reads.
     mutating func redactOnRead(with redactor: Redactor) {
         makeUnique()
         storage.owed = OwedRedaction(
             redactor: redactor, request: storage.storedRequest != nil, response: storage.storedResponse != nil,
-            outputs: !storage.storedOutputs.isEmpty)
+            outputs: !storage.storedOutputs.isEmpty, criteria: !storage.criteria.isEmpty)
     }
 
     /// Creates a trace.

@@ -216,8 +216,9 @@ final class RunSession {
             if let request = trace.request { trace.request?.headers = redactor.redact(request.headers) }
             if let response = trace.response { trace.response?.headers = redactor.redact(response.headers) }
         } else {
-            // The request, response and outputs are redacted when read (decision PB1): the scan
-            // of both bodies was most of recording a step, and most traces are never read.
+            // The request, response, outputs and criteria explanations are redacted when read
+            // (decision PB1): the scan of both bodies was most of recording a step, and most
+            // traces are never read.
             trace.redactOnRead(with: redactor)
             if var message = trace.message {
                 // A message is redacted as an HTTP body is: every secret value, wherever it is.
@@ -238,11 +239,6 @@ final class RunSession {
                 trace.message = message
             }
             trace.notes = trace.notes.map { redactor.redact($0) }
-            if !trace.criteria.isEmpty {
-                // Redacted when read (decision PB1): most explanations are never read.
-                let redact: @Sendable (String) -> String = { redactor.redact($0) }
-                for index in trace.criteria.indices { trace.criteria[index].transformExplanation(redact) }
-            }
             if var error = trace.transportError {
                 error.message = redactor.redact(error.message)
                 trace.transportError = error
@@ -329,7 +325,7 @@ final class RunSession {
             exchange: nil, inputsValue: inputs, outputsValue: nil, steps: state.stepOutputs,
             workflowValues: workflowValues, sourceURLs: workflow.sourceURLs, selfURI: workflow.selfURI)
         let (outputs, warnings) = evaluateOutputs(
-            workflow.outputs, context: context, ranSteps: Set(state.stepOutputs.keys), warn: state.result.succeeded)
+            workflow.outputs, context: context, ranSteps: state.stepOutputs, warn: state.result.succeeded)
         state.result.outputs = outputs
         state.result.warnings.append(contentsOf: warnings)
         return finish(state.result, started: started, observed: observed)
@@ -454,8 +450,9 @@ final class RunSession {
     }
 
     /// Evaluates `outputs`; those that do not resolve are left out (A24) with a warning when
-    /// `warn` (an output of a step that never ran is named as such).
-    func evaluateOutputs(_ outputs: [CompiledOutput], context: EvaluationContext, ranSteps: Set<String>?, warn: Bool) -> (JSONObject, [String]) {
+    /// `warn` (an output of a step that never ran is named as such: `ranSteps` holds the outputs
+    /// of the steps that ran, read only then, so no set of their names is built per run).
+    func evaluateOutputs(_ outputs: [CompiledOutput], context: EvaluationContext, ranSteps: [String: JSONObject]?, warn: Bool) -> (JSONObject, [String]) {
         var values = JSONObject()
         values.reserveCapacity(outputs.count)  // not regrown output by output
         var warnings: [String] = []
@@ -475,7 +472,7 @@ final class RunSession {
                 case .success(let value): values[output.name] = value
                 case .failure(let unresolved):
                     guard warn else { continue }
-                    if case .stepOutput(let stepId, _) = expression.source, let ranSteps, !ranSteps.contains(stepId) {
+                    if case .stepOutput(let stepId, _) = expression.source, let ranSteps, ranSteps[stepId] == nil {
                         warnings.append("output '\(output.name)' omitted: step '\(stepId)' never ran")
                     } else {
                         warnings.append("output '\(output.name)' omitted: \(unresolved.description)")
