@@ -59,20 +59,49 @@ public struct CompiledCriterion: Sendable {
     }
 
     /// The `condition` text.
-    public let condition: String
+    public var condition: String { storage.condition }
     /// The `context` text, if given.
-    public let contextText: String?
+    public var contextText: String? { storage.contextText }
     /// The condition language (``Kind/simple`` when the type was missing or invalid).
-    public let kind: Kind
+    public var kind: Kind { storage.kind }
     /// The expression-type version, if given.
-    public let version: String?
+    public var version: String? { storage.version }
     /// The document's edition (runtime-expression grammar).
-    public let arazzoVersion: ExpressionVersion
+    public var arazzoVersion: ExpressionVersion { storage.arazzoVersion }
     /// Everything found while compiling; errors make the criterion always fail.
-    public let issues: [ExpressionIssue]
+    public var issues: [ExpressionIssue] { storage.issues }
     /// The parsed `context`, if given and valid.
-    public let context: RuntimeExpression?
-    let engine: Engine
+    public var context: RuntimeExpression? { storage.context }
+    var engine: Engine { storage.engine }
+
+    /// The compiled fields, shared by every copy: a step's criteria are read out of its plan at
+    /// every evaluation, and a copy of the fields retained and released each of their references.
+    private final class Storage: Sendable {
+        let condition: String
+        let contextText: String?
+        let kind: Kind
+        let version: String?
+        let arazzoVersion: ExpressionVersion
+        let issues: [ExpressionIssue]
+        let context: RuntimeExpression?
+        let engine: Engine
+
+        init(
+            condition: String, contextText: String?, kind: Kind, version: String?, arazzoVersion: ExpressionVersion,
+            issues: [ExpressionIssue], context: RuntimeExpression?, engine: Engine
+        ) {
+            self.condition = condition
+            self.contextText = contextText
+            self.kind = kind
+            self.version = version
+            self.arazzoVersion = arazzoVersion
+            self.issues = issues
+            self.context = context
+            self.engine = engine
+        }
+    }
+
+    private let storage: Storage
 
     /// Whether the criterion compiled without errors.
     public var isValid: Bool { !issues.contains { $0.severity == .error } }
@@ -112,10 +141,6 @@ public struct CompiledCriterion: Sendable {
         condition: String, context: String? = nil, type: String? = nil, version: String? = nil,
         arazzoVersion: ExpressionVersion = .v1_0
     ) {
-        self.condition = condition
-        self.contextText = context
-        self.version = version
-        self.arazzoVersion = arazzoVersion
         var issues: [ExpressionIssue] = []
 
         // type
@@ -140,7 +165,6 @@ public struct CompiledCriterion: Sendable {
                 issues.append(ExpressionIssue(.error, message, offset: 0, code: "criterion-type", field: .type))
             }
         }
-        self.kind = kind
 
         // context
         var parsedContext: RuntimeExpression? = nil
@@ -157,7 +181,6 @@ public struct CompiledCriterion: Sendable {
                 .error, "a `\(kind.rawValue)` criterion needs a `context` (e.g. `context: $response.body`)", offset: 0,
                 code: "criterion-context-missing", field: .type))
         }
-        self.context = parsedContext
 
         // version
         var versionError: String? = nil
@@ -220,8 +243,9 @@ public struct CompiledCriterion: Sendable {
         } else if let first = issues.first(where: { $0.severity == .error }) {
             engine = .invalid(first.message)
         }
-        self.engine = engine
-        self.issues = issues
+        storage = Storage(
+            condition: condition, contextText: context, kind: kind, version: version, arazzoVersion: arazzoVersion,
+            issues: issues, context: parsedContext, engine: engine)
     }
 
     /// `(?i)`, `(?ms)`, … at the very start of a pattern: the distinct flags among `i`, `m`, `s`

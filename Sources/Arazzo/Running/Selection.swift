@@ -5,7 +5,10 @@ import ArazzoExpressions
 /// A Selector Object (Arazzo 1.1), compiled once: its `context` runtime expression and its
 /// selector (decisions S1–S4). Used for parameter values, payload replacement values and
 /// outputs.
-struct CompiledSelection: Sendable {
+///
+/// A class: the plan's parameters, outputs and replacements hold it as an optional that is tested
+/// at every step, and testing an optional struct copied it (its selector and expression) each time.
+final class CompiledSelection: Sendable {
     /// The `context` text, for messages.
     let contextText: String
     let context: Result<RuntimeExpression, ExpressionError>
