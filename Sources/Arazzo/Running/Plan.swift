@@ -246,8 +246,9 @@ final class CompiledStep: Sendable {
     }
 }
 
-/// A parameter with its value compiled.
-struct CompiledParameter: Sendable {
+/// A parameter with its value compiled. Classes, this and the body and replacement below: the
+/// plan's step holds them, and each step read them out of it, copying every field.
+final class CompiledParameter: Sendable {
     let name: String
     let location: Parameter.Location?
     let value: ValueTemplate
@@ -263,7 +264,7 @@ struct CompiledParameter: Sendable {
 }
 
 /// A request body with its payload and replacement values compiled.
-struct CompiledBody: Sendable {
+final class CompiledBody: Sendable {
     let contentType: String?
     let payload: ValueTemplate?
     /// The Selector Objects inside the payload (1.1, decision S6), in the order of the payload's
@@ -301,7 +302,7 @@ extension CompiledBody {
 
 /// A payload replacement: where (`target`, in the language of `targetSelectorType` when given)
 /// and what (`value`, a Selector Object in 1.1 when written as a mapping).
-struct CompiledReplacement: Sendable {
+final class CompiledReplacement: Sendable {
     let target: String
     /// `targetSelectorType` (Arazzo 1.1) compiled with `target`; nil: JSON Pointer for JSON and
     /// form payloads, XPath for XML (A21).
