@@ -92,6 +92,43 @@ public final class AsyncHTTPExecutor: StepExecutor {
     private let places = EventLoopPlaces(HTTPClient.defaultEventLoopGroup)
     /// Plain-`http` requests through a proxy, in absolute form (decision NET1).
     let forwarder: ForwardProxyClient
+    /// Requests already parsed, by method and URL, without headers or body (decision EL2).
+    private let parsedRequests = Mutex(ParsedRequests())
+
+    /// AsyncHTTPClient's request for a method and URL, parsed once: parsing the URL (Foundation's
+    /// `URL`, then AsyncHTTPClient's deconstruction of it) was about 15,000 instructions a request,
+    /// and a workflow sends the same few URLs run after run. A request holds its headers and body
+    /// as given, so a parsed one with others set is the request parsing would have made.
+    private struct ParsedRequests {
+        struct Key: Hashable {
+            var method: String
+            var url: String
+        }
+
+        /// At most this many: URLs with path or query values differ per request, so the table is
+        /// emptied when full rather than grown without bound.
+        static let capacity = 256
+        var byKey: [Key: HTTPClient.Request] = [:]
+    }
+
+    /// `request` for AsyncHTTPClient: parsed (or the parse that failed, thrown) as the client
+    /// would parse it.
+    private func clientRequest(for request: HTTPRequest, headers: HTTPHeaders) throws -> HTTPClient.Request {
+        let key = ParsedRequests.Key(method: request.method, url: request.url)
+        var parsed: HTTPClient.Request
+        if let known = parsedRequests.withLock({ $0.byKey[key] }) {
+            parsed = known
+        } else {
+            parsed = try HTTPClient.Request(url: request.url, method: HTTPMethod(rawValue: request.method))
+            parsedRequests.withLock { table in
+                if table.byKey.count >= ParsedRequests.capacity { table.byKey.removeAll(keepingCapacity: true) }
+                table.byKey[key] = parsed
+            }
+        }
+        parsed.headers = headers
+        parsed.body = request.body.map { .bytes($0) }
+        return parsed
+    }
 
     private struct Pools {
         var clients: [PoolKey: HTTPClient] = [:]
@@ -258,9 +295,7 @@ public final class AsyncHTTPExecutor: StepExecutor {
             for field in request.headers.fields where !Self.isFramingHeader(field.name) {
                 headers.add(name: field.name, value: field.value)
             }
-            clientRequest = try HTTPClient.Request(
-                url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
-                body: request.body.map { .bytes($0) })
+            clientRequest = try self.clientRequest(for: request, headers: headers)
         } catch {
             throw Self.classify(error, target: nil, request: request)
         }

@@ -69,6 +69,33 @@ struct ExecutorTests {
         #expect(server.problems == [])
     }
 
+    @Test("Requests to one URL carry their own method, headers and body (EL2: the URL is parsed once)")
+    func sameURLOwnHeadersAndBodies() async throws {
+        let exchanges = (1...3).map { i in
+            Exchange(
+                request: ExpectedRequest(
+                    method: "POST", path: "/v1/items", headers: [HTTPHeaderField(name: "X-Run", value: "run-\(i)")],
+                    json: ["n": .int(i)]),
+                response: ScriptedResponse(status: 200 + i))
+        } + [Exchange(request: ExpectedRequest(method: "GET", path: "/v1/items"), response: ScriptedResponse(status: 204))]
+        let server = ScriptedServer(script: ExchangeScript(exchanges: exchanges))
+        try await withServer(server) { server in
+            try await withTestExecutor { executor in
+                for i in 1...3 {
+                    let response = try await executor.execute(HTTPRequest(
+                        method: "POST", url: server.baseURL + "/v1/items",
+                        headers: ["Content-Type": "application/json", "X-Run": "run-\(i)"], body: Array(#"{"n":\#(i)}"#.utf8)))
+                    #expect(response.status == 200 + i)
+                }
+                let response = try await executor.execute(HTTPRequest(method: "GET", url: server.baseURL + "/v1/items"))
+                #expect(response.status == 204)
+            }
+        }
+        #expect(server.problems == [])
+        #expect(server.receivedRequests.map { $0.header("x-run") } == ["run-1", "run-2", "run-3", nil])
+        #expect(server.receivedRequests.last?.header("content-length") == nil)
+    }
+
     @Test("A redirect is returned to the caller, not followed")
     func redirectNotFollowed() async throws {
         let server = FaultServer(fault: .redirectLoop)
@@ -236,6 +263,8 @@ struct ExecutorTests {
         try await withTestExecutor { executor in
             let error = await expectFailure(executor, HTTPRequest(method: "GET", url: url))
             #expect(error?.kind == .invalidURL)
+            // A URL that failed to parse is not remembered: it fails the same way again.
+            #expect(await expectFailure(executor, HTTPRequest(method: "GET", url: url))?.kind == .invalidURL)
         }
     }
 
