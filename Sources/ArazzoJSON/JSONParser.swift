@@ -797,6 +797,8 @@ extension JSONTextParser {
         var count = 0
         var open = -1
         var depth = 0
+        /// Whether a member name comes next.
+        var named = false
     }
 
     /// The tape's loop over values, writing tokens at `tokens[state.count...]`. Returns true at
@@ -821,80 +823,40 @@ extension JSONTextParser {
         var n = state.count
         var open = state.open
         var depth = state.depth
+        // A member name comes before the value: read at the top of the loop, so the name's
+        // code (the string scan and the repeat check) is inlined once.
+        var named = state.named
         defer {
             index = i
             state.count = n
             state.open = open
             state.depth = depth
-        }
-
-        // The four JSON whitespace bytes as bits of a word indexed by byte (all are ≤ 0x20).
-        @inline(__always) func isSpace(_ byte: UInt8) -> Bool {
-            byte <= 0x20 && (UInt64(1) &<< UInt64(byte)) & 0x1_0000_2600 != 0
-        }
-        @inline(__always) func skipSpace() {
-            while i < end, isSpace(base[i]) { i += 1 }
-        }
-        /// A member name at `i` (an opening quote is required there) and the `:` after it.
-        @inline(__always) func key() throws(Failure) {
-            guard i < end, base[i] == UInt8(ascii: "\"") else {
-                index = i
-                throw unexpected(expecting: "a member name in double quotes")
-            }
-            let name = try string(&i)
-            tokens[n] = name
-            n += 1
-            if depth <= Self.filteredDepth { checkName(name, at: n - 1) }
-            skipSpace()
-            guard i < end, base[i] == UInt8(ascii: ":") else {
-                index = i
-                throw unexpected(expecting: "`:` after a member name")
-            }
-            i += 1
-        }
-
-        /// Whether the name token `name` at `nameIndex` repeats an earlier name of the innermost
-        /// open object, asked as it arrives (decision JP1): each of the object's first 16 raw ASCII
-        /// names sets one of 63 bits of the object's filter by its signature (length, first,
-        /// middle and last byte, as JF2), and only a name whose bit is already set is compared
-        /// with the earlier names, so an object without a repeat (the usual case) is never walked.
-        /// An escaped or non-ASCII name sets the top bit: such an object, and one with more names,
-        /// is checked when it closes.
-        @inline(__always) func checkName(_ name: JSONTape.Token, at nameIndex: Int) {
-            guard name.kind == .asciiString else {
-                filters[depth] |= 1 &<< 63
-                return
-            }
-            guard tokens[open].b < 16 else { return }
-            let length = name.b &- name.a
-            var signature: UInt64 = 0
-            if length > 0 {
-                signature = UInt64(truncatingIfNeeded: length) | UInt64(base[name.a]) &<< 32
-                    | UInt64(base[name.a &+ length &>> 1]) &<< 40 | UInt64(base[name.b &- 1]) &<< 48
-            }
-            let bit: UInt64 = 1 &<< (((signature &* 0x9E37_79B9_7F4A_7C15) &>> 32) &* 63 &>> 32)
-            if filters[depth] & bit != 0 && tokens[open].kind == .object {
-                let wanted = UnsafeBufferPointer(start: base + name.a, count: length)
-                var earlier = open + 1
-                while earlier < nameIndex {
-                    let other = tokens[earlier]
-                    if other.kind == .asciiString, other.b &- other.a == length, bytes.bytes(at: other.a, equal: wanted) {
-                        tokens[open].kind = .repeatingObject
-                        break
-                    }
-                    let value = earlier + 1
-                    switch tokens[value].kind {
-                    case .object, .repeatingObject, .array: earlier = tokens[value].a
-                    default: earlier = value + 1
-                    }
-                }
-            }
-            filters[depth] |= bit
+            state.named = named
         }
 
         nextValue: while true {
             if n + 2 > capacity { return false }
-            skipSpace()
+            if named {
+                // The member name (an opening quote is required here) and the `:` after it.
+                named = false
+                guard i < end, base[i] == UInt8(ascii: "\"") else {
+                    index = i
+                    throw unexpected(expecting: "a member name in double quotes")
+                }
+                let name = try string(&i)
+                tokens[n] = name
+                n &+= 1
+                if depth <= Self.filteredDepth {
+                    Self.checkName(name, at: n &- 1, tokens, base, open: open, filter: &filters[depth])
+                }
+                Self.skipSpace(base, end, &i)
+                guard i < end, base[i] == UInt8(ascii: ":") else {
+                    index = i
+                    throw unexpected(expecting: "`:` after a member name")
+                }
+                i &+= 1
+            }
+            Self.skipSpace(base, end, &i)
             guard i < end else {
                 throw Failure(message: open < 0 ? "the JSON text is empty" : "unexpected end of input; expected a value", offset: i)
             }
@@ -910,7 +872,7 @@ extension JSONTextParser {
                 let isObject = byte == UInt8(ascii: "{")
                 let kind: JSONTape.Token.Kind = isObject ? .object : .array
                 i += 1
-                skipSpace()
+                Self.skipSpace(base, end, &i)
                 if i < end, base[i] == byte &+ 2 {  // `}` is `{` + 2, `]` is `[` + 2
                     i += 1
                     tokens[n] = JSONTape.Token(kind: kind, a: n + 1, b: 0)
@@ -922,7 +884,7 @@ extension JSONTextParser {
                     depth += 1
                     if isObject {
                         if depth <= Self.filteredDepth { filters[depth] = 0 }
-                        try key()
+                        named = true
                     }
                     continue nextValue
                 }
@@ -960,16 +922,16 @@ extension JSONTextParser {
                 // An open object is `.object`, or `.repeatingObject` once a name has repeated.
                 let isObject = tokens[open].kind != .array
                 tokens[open].b += 1
-                skipSpace()
+                Self.skipSpace(base, end, &i)
                 let separator = i < end ? base[i] : 0
                 let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 if separator == UInt8(ascii: ",") {
                     i += 1
-                    skipSpace()
+                    Self.skipSpace(base, end, &i)
                     if i < end, base[i] == close {
                         throw Failure(message: isObject ? "trailing comma before `}`" : "trailing comma before `]`", offset: i - 1)
                     }
-                    if isObject { try key() }
+                    named = isObject
                     continue nextValue
                 }
                 guard separator == close else {
@@ -990,11 +952,70 @@ extension JSONTextParser {
             }
             break
         }
-        skipSpace()
+        Self.skipSpace(base, end, &i)
         guard i == end else {
             throw Failure(message: "unexpected text after the JSON value", offset: i)
         }
         return true
+    }
+
+    /// Whether `byte` is one of the four JSON whitespace bytes (bits of a word indexed by byte;
+    /// all four are ≤ 0x20).
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte <= 0x20 && (UInt64(1) &<< UInt64(byte)) & 0x1_0000_2600 != 0
+    }
+
+    /// Moves `i` past whitespace.
+    @inline(__always)
+    private static func skipSpace(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) {
+        while i < end, isSpace(base[i]) { i &+= 1 }
+    }
+
+    /// Whether the name token `name` at `nameIndex` repeats an earlier name of the innermost
+    /// open object `open`, asked as it arrives (decision JP1): each of the object's first 16 raw
+    /// ASCII names sets one of 63 bits of the object's `filter` by its signature (length, first,
+    /// middle and last byte, as JF2), and only a name whose bit is already set is compared with
+    /// the earlier names, so an object without a repeat (the usual case) is never walked. An
+    /// escaped or non-ASCII name sets the top bit: such an object, and one with more names, is
+    /// checked when it closes.
+    @inline(__always)
+    private static func checkName(
+        _ name: JSONTape.Token, at nameIndex: Int, _ tokens: UnsafeMutablePointer<JSONTape.Token>,
+        _ base: UnsafePointer<UInt8>, open: Int, filter: inout UInt64
+    ) {
+        guard name.kind == .asciiString else {
+            filter |= 1 &<< 63
+            return
+        }
+        guard tokens[open].b < 16 else { return }
+        let length = name.b &- name.a
+        var signature: UInt64 = 0
+        if length > 0 {
+            signature = UInt64(truncatingIfNeeded: length) | UInt64(base[name.a]) &<< 32
+                | UInt64(base[name.a &+ length &>> 1]) &<< 40 | UInt64(base[name.b &- 1]) &<< 48
+        }
+        // The hash's top 32 bits scaled to 0..<63 (bit 63 is the flag above).
+        let bit: UInt64 = 1 &<< ((((signature &* 0x9E37_79B9_7F4A_7C15) &>> 32) &* 63) &>> 32)
+        if filter & bit != 0 && tokens[open].kind == .object {
+            var earlier = open &+ 1
+            while earlier < nameIndex {
+                let other = tokens[earlier]
+                if other.kind == .asciiString, other.b &- other.a == length,
+                    UnsafeBufferPointer(start: base + other.a, count: length)
+                        .bytes(at: 0, equal: UnsafeBufferPointer(start: base + name.a, count: length))
+                {
+                    tokens[open].kind = .repeatingObject
+                    break
+                }
+                let value = earlier &+ 1
+                switch tokens[value].kind {
+                case .object, .repeatingObject, .array: earlier = tokens[value].a
+                default: earlier = value &+ 1
+                }
+            }
+        }
+        filter |= bit
     }
 
     /// The string token at the opening quote `position`, which moves past the closing quote: its
