@@ -52,6 +52,19 @@ extension JSONValue {
     }
 }
 
+/// Where a string's decoded bytes go: an array for the tree, nowhere for the tape (which only
+/// validates escapes; it decodes on demand).
+protocol DecodedBytes {
+    mutating func append(_ byte: UInt8)
+}
+
+extension Array: DecodedBytes where Element == UInt8 {}
+
+/// Keeps no bytes.
+struct DiscardingSink: DecodedBytes {
+    @inline(__always) mutating func append(_ byte: UInt8) {}
+}
+
 /// The parser proper: one pass over a byte buffer with an explicit container stack. It builds
 /// either a `JSONValue` tree (`parseDocument`) or a `JSONTape` index (`parseTape`); both apply the
 /// same helpers, so the two accept the same texts, fail with the same errors and decode strings
@@ -448,6 +461,17 @@ struct JSONTextParser {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(prefixEnd - start + 16)
         buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<prefixEnd]))
+        try scanEscapedString(from: start, prefixEnd: prefixEnd, into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// Reads the rest of a string whose content starts at `start`, from `prefixEnd` (the first
+    /// escape, control byte or end), appending the decoded bytes after the prefix to `buffer`
+    /// and moving past the closing quote. The tree passes an array; the tape, which only
+    /// validates, a sink that keeps nothing, so both check a string with the same code.
+    private mutating func scanEscapedString<Sink: DecodedBytes>(
+        from start: Int, prefixEnd: Int, into buffer: inout Sink
+    ) throws(Failure) {
         var position = prefixEnd
         // Where each raw (unescaped) run began in the input, to report bad UTF-8 exactly.
         var rawRunStart = start
@@ -460,7 +484,7 @@ struct JSONTextParser {
             case UInt8(ascii: "\""):
                 try checkUTF8(rawRunStart..<position)
                 index = position + 1
-                return String(decoding: buffer, as: UTF8.self)
+                return
             case UInt8(ascii: "\\"):
                 try checkUTF8(rawRunStart..<position)
                 let escapeStart = position
@@ -546,7 +570,7 @@ struct JSONTextParser {
         return value
     }
 
-    private func appendUTF8(_ scalar: UInt32, to buffer: inout [UInt8]) {
+    private func appendUTF8<Sink: DecodedBytes>(_ scalar: UInt32, to buffer: inout Sink) {
         switch scalar {
         case 0..<0x80:
             buffer.append(UInt8(scalar))
@@ -727,141 +751,438 @@ struct JSONTextParser {
 extension JSONTextParser {
     /// Parses the whole text into tape tokens: the same grammar, limits and errors as
     /// `parseDocument`, with containers, strings and numbers recorded instead of built.
+    ///
+    /// The tokens are written straight into the array's storage (decision JP1). The first
+    /// allocation holds a typical API body (about one token per 12 bytes); when a text needs
+    /// more, the parse stops at the next value, the tokens move to an array twice the size and
+    /// the parse resumes where it stopped, so the array is never copied token by token.
     mutating func parseTapeDocument() -> Result<ContiguousArray<JSONTape.Token>, JSONParseError> {
-        kinds.reserveCapacity(16)
-        starts.reserveCapacity(16)
-        do {
-            return .success(try parseTape())
-        } catch {
-            return .failure(locate(error))
+        skipByteOrderMark()
+        var state = TapeState()
+        var capacity = bytes.count / 8 + 8
+        var tokens = ContiguousArray<JSONTape.Token>()
+        // One name filter per open object up to `filteredDepth`, on the stack, kept across a resume.
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.filteredDepth + 1) { filters in
+            while true {
+                var failure: Failure?
+                var done = false
+                let previous = tokens
+                tokens = ContiguousArray(unsafeUninitializedCapacity: capacity) { buffer, count in
+                    guard let storage = buffer.baseAddress else { return }
+                    previous.withUnsafeBufferPointer { old in
+                        if let source = old.baseAddress { storage.initialize(from: source, count: old.count) }
+                    }
+                    state.count = previous.count
+                    do throws(Failure) {
+                        done = try fillTape(storage, capacity: buffer.count, state: &state, filters: filters)
+                    } catch {
+                        failure = error
+                    }
+                    count = state.count
+                }
+                if let failure { return .failure(locate(failure)) }
+                if done { return .success(tokens) }
+                capacity = max(capacity * 2, tokens.count + 8)
+            }
         }
     }
 
-    /// `parseAll`'s loop over tokens. `kinds` holds whether each open container is an object,
-    /// `starts` the index of its token, whose `a` (index past the end) and `b` (count) are filled
-    /// in as its contents arrive.
-    private mutating func parseTape() throws(Failure) -> ContiguousArray<JSONTape.Token> {
-        skipByteOrderMark()
-        var tokens = ContiguousArray<JSONTape.Token>()
-        // A ~1 KB API body holds about one token per 12 bytes: one allocation in the usual case.
-        tokens.reserveCapacity(bytes.count / 8 + 4)
+    /// Objects nested at most this deep have their names checked for repeats as they arrive;
+    /// deeper ones when they close.
+    static var filteredDepth: Int { 32 }
+
+    /// Where a stopped tape parse resumes: tokens written, the innermost open container's token
+    /// (-1 when none) and how many containers are open.
+    struct TapeState {
+        var count = 0
+        var open = -1
+        var depth = 0
+        /// Whether a member name comes next.
+        var named = false
+    }
+
+    /// The tape's loop over values, writing tokens at `tokens[state.count...]`. Returns true at
+    /// the end of the text, false when fewer than two token slots are left before a value (the
+    /// value, and the name of the member after it): then `index` and `state` are where to resume.
+    ///
+    /// Everything a value needs is read through one base pointer with the position in a local:
+    /// no `Array` append (uniqueness and capacity checks), no stack arrays, no `self.index`
+    /// round trip per byte. An open container's token keeps its parent's index in `a` (its end
+    /// is known only when it closes), so the container stack lives in the tape itself. Errors
+    /// leave through the tree parser's own helpers, with `index` set first, so messages and
+    /// offsets are the tree parser's.
+    private mutating func fillTape(
+        _ tokens: UnsafeMutablePointer<JSONTape.Token>, capacity: Int, state: inout TapeState,
+        filters: UnsafeMutableBufferPointer<UInt64>
+    ) throws(Failure) -> Bool {
+        let end = bytes.count
+        guard let base = bytes.baseAddress else {
+            throw Failure(message: "the JSON text is empty", offset: index)
+        }
+        var i = index
+        var n = state.count
+        var open = state.open
+        var depth = state.depth
+        // A member name comes before the value: read at the top of the loop, so the name's
+        // code (the string scan and the repeat check) is inlined once.
+        var named = state.named
+        defer {
+            index = i
+            state.count = n
+            state.open = open
+            state.depth = depth
+            state.named = named
+        }
+
         nextValue: while true {
-            switch try valueStart() {
-            case UInt8(ascii: "{"):
-                if try openContainer(closedBy: UInt8(ascii: "}")) {
-                    tokens.append(JSONTape.Token(kind: .object, a: tokens.count + 1, b: 0))
-                } else {
-                    kinds.append(true)
-                    starts.append(tokens.count)
-                    tokens.append(JSONTape.Token(kind: .object, a: 0, b: 0))
-                    try appendKey(to: &tokens)
-                    continue nextValue
+            if n + 2 > capacity { return false }
+            if named {
+                // The member name (an opening quote is required here) and the `:` after it.
+                named = false
+                guard i < end, base[i] == UInt8(ascii: "\"") else {
+                    index = i
+                    throw unexpected(expecting: "a member name in double quotes")
                 }
-            case UInt8(ascii: "["):
-                if try openContainer(closedBy: UInt8(ascii: "]")) {
-                    tokens.append(JSONTape.Token(kind: .array, a: tokens.count + 1, b: 0))
-                } else {
-                    kinds.append(false)
-                    starts.append(tokens.count)
-                    tokens.append(JSONTape.Token(kind: .array, a: 0, b: 0))
-                    continue nextValue
+                let name = try string(&i)
+                tokens[n] = name
+                n &+= 1
+                if depth <= Self.filteredDepth {
+                    Self.checkName(name, at: n &- 1, tokens, base, open: open, filter: &filters[depth])
                 }
+                Self.skipSpace(base, end, &i)
+                guard i < end, base[i] == UInt8(ascii: ":") else {
+                    index = i
+                    throw unexpected(expecting: "`:` after a member name")
+                }
+                i &+= 1
+            }
+            Self.skipSpace(base, end, &i)
+            guard i < end else {
+                throw Failure(message: open < 0 ? "the JSON text is empty" : "unexpected end of input; expected a value", offset: i)
+            }
+            let byte = base[i]
+            switch byte {
             case UInt8(ascii: "\""):
-                tokens.append(try stringToken())
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                switch try parseNumber() {
-                case .int(let value): tokens.append(JSONTape.Token(kind: .int, a: 0, b: value))
-                case .double(let value): tokens.append(JSONTape.Token(kind: .double, a: 0, b: Int(bitPattern: UInt(value.bitPattern))))
-                default: break
+                tokens[n] = try string(&i)
+                n += 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard depth < maxDepth else {
+                    throw Failure(message: "containers are nested deeper than \(maxDepth) levels", offset: i)
                 }
-            case UInt8(ascii: "t"):
-                try expectLiteral("true")
-                tokens.append(JSONTape.Token(kind: .true, a: 0, b: 0))
-            case UInt8(ascii: "f"):
-                try expectLiteral("false")
-                tokens.append(JSONTape.Token(kind: .false, a: 0, b: 0))
-            case UInt8(ascii: "n"):
-                try expectLiteral("null")
-                tokens.append(JSONTape.Token(kind: .null, a: 0, b: 0))
+                let isObject = byte == UInt8(ascii: "{")
+                let kind: JSONTape.Token.Kind = isObject ? .object : .array
+                i += 1
+                Self.skipSpace(base, end, &i)
+                if i < end, base[i] == byte &+ 2 {  // `}` is `{` + 2, `]` is `[` + 2
+                    i += 1
+                    tokens[n] = JSONTape.Token(kind: kind, a: n + 1, b: 0)
+                    n += 1
+                } else {
+                    tokens[n] = JSONTape.Token(kind: kind, a: open, b: 0)
+                    open = n
+                    n += 1
+                    depth += 1
+                    if isObject {
+                        if depth <= Self.filteredDepth { filters[depth] = 0 }
+                        named = true
+                    }
+                    continue nextValue
+                }
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                index = i
+                let number = try parseNumber()
+                i = index
+                switch number {
+                case .int(let value):
+                    tokens[n] = JSONTape.Token(kind: .int, a: 0, b: value)
+                    n += 1
+                case .double(let value):
+                    tokens[n] = JSONTape.Token(kind: .double, a: 0, b: Int(bitPattern: UInt(value.bitPattern)))
+                    n += 1
+                default: break  // `parseNumber` gives only these two
+                }
+            case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                index = i
+                let kind: JSONTape.Token.Kind
+                switch byte {
+                case UInt8(ascii: "t"): try expectLiteral("true"); kind = .true
+                case UInt8(ascii: "f"): try expectLiteral("false"); kind = .false
+                default: try expectLiteral("null"); kind = .null
+                }
+                i = index
+                tokens[n] = JSONTape.Token(kind: kind, a: 0, b: 0)
+                n += 1
             default:
+                index = i
                 throw unexpected(expecting: "a value")
             }
 
-            while let isObject = kinds.last {
-                let container = starts[starts.count - 1]
-                tokens[container].b += 1
-                if try continuesContainer(isObject: isObject) {
-                    if isObject { try appendKey(to: &tokens) }
+            // Count the finished value in the open containers, closing as many as end here.
+            while open >= 0 {
+                // An open object is `.object`, or `.repeatingObject` once a name has repeated.
+                let isObject = tokens[open].kind != .array
+                tokens[open].b += 1
+                Self.skipSpace(base, end, &i)
+                let separator = i < end ? base[i] : 0
+                let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                if separator == UInt8(ascii: ",") {
+                    i += 1
+                    Self.skipSpace(base, end, &i)
+                    if i < end, base[i] == close {
+                        throw Failure(message: isObject ? "trailing comma before `}`" : "trailing comma before `]`", offset: i - 1)
+                    }
+                    named = isObject
                     continue nextValue
                 }
-                kinds.removeLast()
-                starts.removeLast()
-                tokens[container].a = tokens.count
-                if isObject && repeatsAName(tokens, object: container) {
+                guard separator == close else {
+                    index = i
+                    throw unexpected(expecting: isObject ? "`,` or `}` after an object member" : "`,` or `]` after an array element")
+                }
+                i += 1
+                let container = open
+                open = tokens[container].a
+                tokens[container].a = n
+                if isObject && tokens[container].kind == .object
+                    && (depth > Self.filteredDepth || tokens[container].b > 16 || filters[depth] &>> 63 != 0)
+                    && Self.repeatsAName(bytes, UnsafeBufferPointer(start: tokens, count: n), object: container)
+                {
                     tokens[container].kind = .repeatingObject
                 }
+                depth -= 1
             }
             break
         }
-        try expectEndOfText()
-        return tokens
+        Self.skipSpace(base, end, &i)
+        guard i == end else {
+            throw Failure(message: "unexpected text after the JSON value", offset: i)
+        }
+        return true
+    }
+
+    /// Whether `byte` is one of the four JSON whitespace bytes (bits of a word indexed by byte;
+    /// all four are ≤ 0x20).
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte <= 0x20 && (UInt64(1) &<< UInt64(byte)) & 0x1_0000_2600 != 0
+    }
+
+    /// Moves `i` past whitespace.
+    @inline(__always)
+    private static func skipSpace(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) {
+        while i < end, isSpace(base[i]) { i &+= 1 }
+    }
+
+    /// Whether the name token `name` at `nameIndex` repeats an earlier name of the innermost
+    /// open object `open`, asked as it arrives (decision JP1): each of the object's first 16 raw
+    /// ASCII names sets one of 63 bits of the object's `filter` by its signature (length, first,
+    /// middle and last byte, as JF2), and only a name whose bit is already set is compared with
+    /// the earlier names, so an object without a repeat (the usual case) is never walked. An
+    /// escaped or non-ASCII name sets the top bit: such an object, and one with more names, is
+    /// checked when it closes.
+    @inline(__always)
+    private static func checkName(
+        _ name: JSONTape.Token, at nameIndex: Int, _ tokens: UnsafeMutablePointer<JSONTape.Token>,
+        _ base: UnsafePointer<UInt8>, open: Int, filter: inout UInt64
+    ) {
+        guard name.kind == .asciiString else {
+            filter |= 1 &<< 63
+            return
+        }
+        guard tokens[open].b < 16 else { return }
+        let length = name.b &- name.a
+        var signature: UInt64 = 0
+        if length > 0 {
+            signature = UInt64(truncatingIfNeeded: length) | UInt64(base[name.a]) &<< 32
+                | UInt64(base[name.a &+ length &>> 1]) &<< 40 | UInt64(base[name.b &- 1]) &<< 48
+        }
+        // The hash's top 32 bits scaled to 0..<63 (bit 63 is the flag above).
+        let bit: UInt64 = 1 &<< ((((signature &* 0x9E37_79B9_7F4A_7C15) &>> 32) &* 63) &>> 32)
+        if filter & bit != 0 && tokens[open].kind == .object {
+            var earlier = open &+ 1
+            while earlier < nameIndex {
+                let other = tokens[earlier]
+                if other.kind == .asciiString, other.b &- other.a == length,
+                    UnsafeBufferPointer(start: base + other.a, count: length)
+                        .bytes(at: 0, equal: UnsafeBufferPointer(start: base + name.a, count: length))
+                {
+                    tokens[open].kind = .repeatingObject
+                    break
+                }
+                let value = earlier &+ 1
+                switch tokens[value].kind {
+                case .object, .repeatingObject, .array: earlier = tokens[value].a
+                default: earlier = value &+ 1
+                }
+            }
+        }
+        filter |= bit
+    }
+
+    /// The string token at the opening quote `position`, which moves past the closing quote: its
+    /// content's byte range (`a..<b`), and whether it must be decoded (escapes) or is raw UTF-8
+    /// (and then whether it is all ASCII). One pass over a raw string: the word scan finds its
+    /// end and ORs its bytes, and only a string with a high bit set is validated as UTF-8.
+    @inline(__always)
+    private mutating func string(_ position: inout Int) throws(Failure) -> JSONTape.Token {
+        let start = position + 1
+        var p = start
+        let end = bytes.count
+        // `bytes` is not empty here (there is a quote at `position`).
+        let base = bytes.baseAddress.unsafelyUnwrapped
+        var wide: UInt64 = 0
+        #if _endian(little)
+        // Sixteen bytes at a time: the word test of `runEnds` on both halves of an SSE register
+        // (each half's borrows stay in its half, so each half's lowest flag is exact). Most names
+        // and values end within their first block or two, and the end is read from the flags
+        // without a second pass (decision JP1).
+        let ones = SIMD2<UInt64>(repeating: 0x0101_0101_0101_0101)
+        let quotes = ones &* 0x22
+        let backslashes = ones &* 0x5C
+        let controls = ones &* 0x20
+        var blocks = SIMD2<UInt64>(repeating: 0)
+        while p + 16 <= end {
+            let block = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD2<UInt64>.self)
+            let quote = block ^ quotes
+            let backslash = block ^ backslashes
+            let flags = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((block &- controls) & ~block))
+                & SIMD2(repeating: 0x8080_8080_8080_8080)
+            let low = flags[0]
+            if low | flags[1] != 0 {
+                // The bytes before the end still count for the ASCII test.
+                wide = blocks[0] | blocks[1]
+                if low != 0 {
+                    let offset = low.trailingZeroBitCount &>> 3
+                    wide |= block[0] & ((1 &<< (UInt64(offset) &* 8)) &- 1)
+                    p += offset
+                } else {
+                    let offset = flags[1].trailingZeroBitCount &>> 3
+                    wide |= block[0] | block[1] & ((1 &<< (UInt64(offset) &* 8)) &- 1)
+                    p += 8 + offset
+                }
+                return try stringEnd(start: start, at: p, wide: wide, &position)
+            }
+            blocks |= block
+            p += 16
+        }
+        wide = blocks[0] | blocks[1]
+        #endif
+        // Eight bytes at a time to the lowest byte the word test flags (decision JF1).
+        while p + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+            let flags = Self.runEnds(word)
+            if flags != 0 {
+                let offset = flags.trailingZeroBitCount &>> 3
+                wide |= word & ((1 &<< (UInt64(offset) &* 8)) &- 1)
+                p += offset
+                return try stringEnd(start: start, at: p, wide: wide, &position)
+            }
+            wide |= word
+            p += 8
+        }
+        while p < end {
+            let byte = base[p]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            wide |= UInt64(byte)
+            p += 1
+        }
+        return try stringEnd(start: start, at: p, wide: wide, &position)
+    }
+
+    /// `string` at the first quote, backslash or control byte `p` (or the end of the text).
+    @inline(__always)
+    private mutating func stringEnd(start: Int, at p: Int, wide: UInt64, _ position: inout Int) throws(Failure) -> JSONTape.Token {
+        if p < bytes.count, bytes[p] == UInt8(ascii: "\"") {
+            position = p + 1
+            if wide & 0x8080_8080_8080_8080 == 0 {
+                return JSONTape.Token(kind: .asciiString, a: start, b: p)
+            }
+            if let failure = invalidUTF8(in: start..<p) { throw failure }
+            return JSONTape.Token(kind: .string, a: start, b: p)
+        }
+        // Escapes (or an error): validated without building the string; the tape keeps only the
+        // range and decodes on demand.
+        var sink = DiscardingSink()
+        try scanEscapedString(from: start, prefixEnd: p, into: &sink)
+        position = index
+        return JSONTape.Token(kind: .escapedString, a: start, b: index - 1)
     }
 
     /// Whether two names of the (closed) object at token `object` are equal as Swift strings, as
     /// `repeatsAName` asks of the tree's keys: then the tape's members are not the tree's, and
     /// readers that count or walk members read the materialised object instead.
-    private func repeatsAName(_ tokens: ContiguousArray<JSONTape.Token>, object: Int) -> Bool {
+    private static func repeatsAName(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<JSONTape.Token>, object: Int
+    ) -> Bool {
         let count = tokens[object].b
         if count < 2 { return false }
-        return tokens.withUnsafeBufferPointer { tokens in
-            // The usual object has only raw ASCII names: each gets a one-word signature (length,
-            // first, middle and last byte), and only names with equal signatures are compared
-            // byte by byte. Pairwise over words for a small object; sorted for a large one, so
-            // a big object costs n log n, not n² name comparisons (decision JF2).
-            withUnsafeTemporaryAllocation(of: (signature: UInt64, token: Int).self, capacity: count) { buffer in
-                // The buffer's elements are mutable through a `var` copy of the pointer.
-                var names = buffer
-                var name = object + 1
-                // One bit per signature (its hash's top six bits): a small object's name whose bit
-                // is new cannot repeat an earlier one, so only the rest are compared pairwise.
-                var filter: UInt64 = 0
-                for i in 0..<count {
-                    let token = tokens[name]
-                    guard token.kind == .asciiString else {
-                        return repeatsANameSlowly(tokens, object: object)
-                    }
-                    let signature = Self.signature(bytes, token.a..<token.b)
-                    names[i] = (signature, name)
-                    if count <= 16 {
-                        let bit: UInt64 = 1 &<< ((signature &* 0x9E37_79B9_7F4A_7C15) >> 58)
-                        if filter & bit != 0 {
-                            // Two equal ASCII names repeat whatever the other names are.
-                            for j in 0..<i where names[j].signature == signature && sameName(token, tokens[names[j].token]) {
-                                return true
-                            }
-                        }
-                        filter |= bit
-                    }
-                    let value = name + 1
-                    switch tokens[value].kind {
-                    case .object, .repeatingObject, .array: name = tokens[value].a
-                    default: name = value + 1
-                    }
-                }
-                if count <= 16 { return false }
-                names.sort { $0.signature < $1.signature }
-                var runStart = 0
-                for i in 1..<count {
-                    if names[i].signature != names[runStart].signature {
-                        runStart = i
-                        continue
-                    }
-                    for j in runStart..<i where sameName(tokens[names[i].token], tokens[names[j].token]) {
-                        return true
-                    }
-                }
-                return false
+        @inline(__always) func past(_ value: Int) -> Int {
+            let token = tokens[value]
+            switch token.kind {
+            case .object, .repeatingObject, .array: return token.a
+            default: return value + 1
             }
+        }
+        // The usual object has only raw ASCII names: each gets a one-word signature (length,
+        // first, middle and last byte), and only names with equal signatures are compared byte
+        // by byte (decision JF2).
+        if count <= 16 {
+            // One bit per signature (its hash's top seven bits, in two words): a name whose bit is
+            // new cannot repeat an earlier one. Only a name whose bit is taken walks the earlier
+            // names again, so a small object needs no buffer of signatures (decision JP1).
+            var filter: (UInt64, UInt64) = (0, 0)
+            var name = object + 1
+            for _ in 0..<count {
+                let token = tokens[name]
+                guard token.kind == .asciiString else {
+                    return repeatsANameSlowly(bytes, tokens, object: object)
+                }
+                let signature = Self.signature(bytes, token.a..<token.b)
+                let hash = signature &* 0x9E37_79B9_7F4A_7C15
+                let bit: UInt64 = 1 &<< (hash >> 58)
+                let taken = hash >> 63 == 0 ? filter.0 & bit : filter.1 & bit
+                if taken != 0 {
+                    // Two equal ASCII names repeat whatever the other names are.
+                    var earlier = object + 1
+                    while earlier < name {
+                        let other = tokens[earlier]
+                        if other.kind == .asciiString, Self.signature(bytes, other.a..<other.b) == signature,
+                            sameName(bytes, token, other)
+                        {
+                            return true
+                        }
+                        earlier = past(earlier + 1)
+                    }
+                }
+                if hash >> 63 == 0 { filter.0 |= bit } else { filter.1 |= bit }
+                name = past(name + 1)
+            }
+            return false
+        }
+        // A large object: the signatures sorted, so it costs n log n, not n² name comparisons.
+        return withUnsafeTemporaryAllocation(of: (signature: UInt64, token: Int).self, capacity: count) { buffer in
+            // The buffer's elements are mutable through a `var` copy of the pointer.
+            var names = buffer
+            var name = object + 1
+            for i in 0..<count {
+                let token = tokens[name]
+                guard token.kind == .asciiString else {
+                    return repeatsANameSlowly(bytes, tokens, object: object)
+                }
+                names[i] = (Self.signature(bytes, token.a..<token.b), name)
+                name = past(name + 1)
+            }
+            names.sort { $0.signature < $1.signature }
+            var runStart = 0
+            for i in 1..<count {
+                if names[i].signature != names[runStart].signature {
+                    runStart = i
+                    continue
+                }
+                for j in runStart..<i where sameName(bytes, tokens[names[i].token], tokens[names[j].token]) {
+                    return true
+                }
+            }
+            return false
         }
     }
 
@@ -875,7 +1196,9 @@ extension JSONTextParser {
     }
 
     /// Every pair of names compared as Swift strings: for objects with escaped or non-ASCII names.
-    private func repeatsANameSlowly(_ tokens: UnsafeBufferPointer<JSONTape.Token>, object: Int) -> Bool {
+    private static func repeatsANameSlowly(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<JSONTape.Token>, object: Int
+    ) -> Bool {
         func past(_ value: Int) -> Int {
             switch tokens[value].kind {
             case .object, .repeatingObject, .array: return tokens[value].a
@@ -886,7 +1209,7 @@ extension JSONTextParser {
         for _ in 0..<tokens[object].b {
             var earlier = object + 1
             while earlier < name {
-                if sameName(tokens[earlier], tokens[name]) { return true }
+                if sameName(bytes, tokens[earlier], tokens[name]) { return true }
                 earlier = past(earlier + 1)
             }
             name = past(name + 1)
@@ -894,39 +1217,14 @@ extension JSONTextParser {
         return false
     }
 
-    private func sameName(_ x: JSONTape.Token, _ y: JSONTape.Token) -> Bool {
+    private static func sameName(_ bytes: UnsafeBufferPointer<UInt8>, _ x: JSONTape.Token, _ y: JSONTape.Token) -> Bool {
         if x.kind == .asciiString && y.kind == .asciiString {
             let count = x.b - x.a
             guard count == y.b - y.a else { return false }
             return bytes.bytes(at: x.a, equal: UnsafeBufferPointer(rebasing: bytes[y.a..<y.b]))
         }
         // Otherwise canonical equivalence decides (U+212A KELVIN SIGN equals `K`).
-        return Self.decodeString(bytes, contentStart: x.a) == Self.decodeString(bytes, contentStart: y.a)
-    }
-
-    /// `parseKey` for the tape: the name's string token, then past the `:`.
-    private mutating func appendKey(to tokens: inout ContiguousArray<JSONTape.Token>) throws(Failure) {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-            throw unexpected(expecting: "a member name in double quotes")
-        }
-        tokens.append(try stringToken())
-        skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-            throw unexpected(expecting: "`:` after a member name")
-        }
-        index += 1
-    }
-
-    /// A string's token: its content's byte range (`a..<b`), and whether it must be decoded
-    /// (escapes) or is raw UTF-8 (and then whether it is all ASCII).
-    private mutating func stringToken() throws(Failure) -> JSONTape.Token {
-        let start = index + 1
-        if let highBits = try scanPlainString() {
-            return JSONTape.Token(kind: highBits & 0x80 == 0 ? .asciiString : .string, a: start, b: index - 1)
-        }
-        // Validated by decoding; the tape keeps only the range and decodes again on demand.
-        _ = try parseEscapedString(from: start, prefixEnd: index)
-        return JSONTape.Token(kind: .escapedString, a: start, b: index - 1)
+        return decodeString(bytes, contentStart: x.a) == decodeString(bytes, contentStart: y.a)
     }
 
     /// The string whose content starts at `start` in `bytes`, already validated by the tape:

@@ -72,7 +72,7 @@ public final class JSONTape: Sendable {
     /// Indexes RFC 8259 JSON text; the grammar, limits and errors of `JSONValue(parsing:maxDepth:)`.
     public init(parsing bytes: [UInt8], maxDepth: Int = 512) throws(JSONParseError) {
         let result = bytes.withUnsafeBufferPointer { buffer in
-            // The tape uses only the container stacks, reserved in `parseTapeDocument`.
+            // The tape keeps its open containers in its own tokens: no stacks to reserve.
             var parser = JSONTextParser(buffer, maxDepth: maxDepth, reserving: false)
             return parser.parseTapeDocument()
         }

@@ -281,4 +281,67 @@ import OrderedCollections
         #expect(list.element(at: 3) == nil)
         #expect(root.members.map(\.name.string) == ["id", "n", "x", "ok", "list"])
     }
+
+    /// The tape's storage starts at about one token per eight bytes and grows by stopping before a
+    /// value and resuming in a larger array (decision JP1): texts far denser than that, cut off at
+    /// every byte and with an error at every position, agree with the tree parser.
+    @Test func theTapeGrowsAndResumesAtEveryPoint() {
+        for count in [0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 64, 200] {
+            for (open, close, item) in [("[", "]", "1"), ("[", "]", "[]"), ("[", "]", "{}"), ("{", "}", "")] {
+                let items = (0..<count).map { open == "{" ? "\"\($0)\":0" : item }
+                let text = Array((open + items.joined(separator: ",") + close).utf8)
+                #expect(Self.disagreement(text) == nil, "\(String(decoding: text, as: UTF8.self))")
+                guard count <= 31 else { continue }
+                for cut in 0..<text.count {
+                    #expect(Self.disagreement(Array(text.prefix(cut))) == nil, "\(String(decoding: text.prefix(cut), as: UTF8.self))")
+                    var broken = text
+                    broken[cut] = UInt8(ascii: ",")
+                    #expect(Self.disagreement(broken) == nil, "\(String(decoding: broken, as: UTF8.self))")
+                }
+            }
+        }
+        // Nested containers, each level holding a dense array, across several growths.
+        let nested = String(repeating: #"{"a":[1,2,3,4,5,6,7,8],"b":"#, count: 40) + "0" + String(repeating: "}", count: 40)
+        #expect(Self.disagreement(Array(nested.utf8)) == nil)
+        #expect(Self.disagreement(Array(nested.utf8), maxDepth: 30) == nil)
+    }
+
+    /// Escaped strings are validated, not built, while indexing (decision JP1): escapes,
+    /// surrogate pairs and their errors, control bytes and bad UTF-8 around escapes, in names and
+    /// in values, fail or decode as the tree parser does.
+    @Test func escapedNamesAndValuesAgree() {
+        let strings: [[UInt8]] = [
+            Array(#"\u00e9\n\"x\\"#.utf8), Array(#"\uD83D\uDE00"#.utf8), Array(#"a\uD83D"#.utf8), Array(#"\uDE00b"#.utf8),
+            Array(#"\uD83D\u0041"#.utf8), Array(#"\uD83Dx"#.utf8), Array(#"\u12"#.utf8), Array(#"\u12G4"#.utf8),
+            Array(#"\q"#.utf8), Array(#"abc\"#.utf8), [0x5C, 0x6E, 0xFF], [0xC3, 0xA9, 0x5C, 0x6E, 0xC3], [0x5C, 0x6E, 0x01],
+            [0xFF, 0x5C, 0x6E], [0xE2, 0x82, 0xAC, 0x5C, 0x2F, 0xF0, 0x9F, 0x98, 0x80], [0x5C, 0x75, 0x30, 0x30, 0x34, 0x31, 0xED, 0xA0, 0x80],
+        ]
+        for content in strings {
+            let string: [UInt8] = [0x22] + content + [0x22]
+            let texts: [[UInt8]] = [
+                string, [0x5B] + string + [0x5D], [0x7B] + string + Array(#":1}"#.utf8),
+                Array(#"{"a":{"b":["#.utf8) + string + Array("]}}".utf8), Array(#"{"k":1,"#.utf8) + string + Array(#":2}"#.utf8),
+            ]
+            for text in texts {
+                #expect(Self.disagreement(text) == nil, "\(text)")
+            }
+        }
+    }
+
+    /// A repeated name deep inside a large object, inside nested objects and arrays, is found
+    /// wherever it is, and only the object that repeats is marked.
+    @Test func repeatedNamesDeepInLargeObjectsAreMarked() throws {
+        let names = (0..<40).map { "name_\($0)_field" }
+        for repeatAt in [1, 16, 17, 39] {
+            var members = names.map { "\"\($0)\":{\"inner\":[1,{\"x\":1,\"y\":2}]}" }
+            members.insert("\"\(names[repeatAt - 1])\":\"again\"", at: repeatAt)
+            let large = "{" + members.joined(separator: ",") + "}"
+            let text = #"{"outer":[{"a":1},"# + large + #",{"b":2,"c":3}],"tail":true}"#
+            #expect(Self.disagreement(Array(text.utf8)) == nil)
+            let tape = try JSONTape(parsing: Array(text.utf8))
+            #expect(!tape.root.repeatsNames)
+            let outer = try #require(tape.root.member(named: "outer"))
+            #expect(outer.elements.map(\.repeatsNames) == [false, true, false])
+        }
+    }
 }
