@@ -457,11 +457,13 @@ struct ContractChecker {
 
     /// Where a schema lives, as its cache key: a lone `$ref` is keyed by its target, so every
     /// operation that references one schema shares its compiled form.
-    private func schemaPlace(_ schema: JSONValue, fallback: String) -> String {
+    /// The fallback is built only when it is the key: joining it for every check cost two
+    /// allocations per body (docs/performance.md).
+    private func schemaPlace(_ schema: JSONValue, fallback: @autoclosure () -> String) -> String {
         if case .object(let members) = schema, members.count == 1, case .string(let reference)? = members["$ref"] {
             return reference
         }
-        return fallback
+        return fallback()
     }
 
     private func validate(
