@@ -51,7 +51,9 @@ struct Checker {
     ) -> Bool {
         // An object whose text repeats a name is checked as the tree it materialises to, whose
         // members follow the repeated-name rule.
-        if instance.repeatsNames {
+        // Only an object can repeat a name: other kinds skip that read.
+        let kind = instance.instanceKind
+        if kind == .object, instance.repeatsNames {
             return check(index, instance.jsonValue, depth: depth, evaluated: &seen)
         }
         if stopped { return false }
@@ -94,7 +96,6 @@ struct Checker {
                 if decided { return false }
             }
         }
-        let kind = instance.instanceKind
         // One mask test (decision JC1): `SchemaType.admits` over the node's types.
         if !node.admitsType(kind, { instance.instanceNumber }) {
             valid = false
