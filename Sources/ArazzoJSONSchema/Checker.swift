@@ -255,8 +255,8 @@ struct Checker {
     ) -> Bool {
         var valid = true
         var decided: Bool { stopped || trials == 0 }
-        // On a tape, `properties` and `required` are answered from one table in one walk of the
-        // names (decision JC1), so `required` is decided after the walk: a body that breaks it
+        // `properties` and `required` are answered from one table in one walk of the names
+        // (decision JC1), so `required` is decided after the walk: a body that breaks it
         // outside a trial may then count the steps of its members first, which can only turn
         // the verdict "invalid" into "undecided", and both send the body to the evaluator.
         let table = Instance.namesAsBytes ? node.memberTable : nil
@@ -290,13 +290,29 @@ struct Checker {
             var failed = false
             instance.forEachMember { ascii, member, value in
                 var property: Int?
-                if let table, let ascii {
-                    if let code = table.node(forASCII: ascii) {
+                // Answered by the table: a raw ASCII tape name found or not, a tree name found
+                // byte for byte or all ASCII and not found. Else (escaped, or other bytes not
+                // found: U+212A KELVIN SIGN equals `K`) the name is compared as a string.
+                var answered = false
+                if let table, let bytes = ascii {
+                    let code: Int?
+                    if Instance.namesAreASCII {
+                        code = table.node(forASCII: bytes)
+                        answered = true
+                    } else {
+                        switch table.lookup(bytes) {
+                        case .found(let found): code = found; answered = true
+                        case .absent: code = nil; answered = true
+                        case .ask: code = nil
+                        }
+                    }
+                    if let code {
                         let answer = SchemaNode.memberCode(code)
                         property = answer.property
                         requiredSeen |= answer.requiredBit
                     }
-                } else {
+                }
+                if !answered {
                     if table != nil { namesDecide = false }
                     if checksMembers { property = Instance.property(member, in: node) }
                 }

@@ -439,6 +439,7 @@ final class ASCIIPropertyTable: @unchecked Sendable {
         Int(truncatingIfNeeded: (signature &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
+    @inline(__always)
     func lookup(_ name: UnsafeBufferPointer<UInt8>) -> Lookup {
         if let found = node(forASCII: name) { return .found(found) }
         for byte in name where byte >= 0x80 { return .ask }
