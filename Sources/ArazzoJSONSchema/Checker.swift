@@ -119,7 +119,7 @@ struct Checker {
         switch kind {
         case .object: admitted = checkObject(node, instance, next, &seen)
         case .array: admitted = checkArray(node, instance, next, &seen)
-        case .string: admitted = checkString(node, instance)
+        case .string: admitted = !node.checksStrings || checkString(node, instance)
         case .int, .double:
             if let number = instance.instanceNumber { admitted = checkNumber(node, number) } else { admitted = true }
         default: admitted = true

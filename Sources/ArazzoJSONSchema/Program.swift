@@ -131,6 +131,8 @@ final class SchemaNode: Sendable {
     /// Whether the node has none of the in-place applicators (`allOf`, `anyOf`, `oneOf`, `not`,
     /// `if`, `unevaluated*`), so the checker skips reading each (decision JC1).
     let hasNoApplicators: Bool
+    /// Whether `minLength`, `maxLength` or `pattern` is present: a string is read only then.
+    let checksStrings: Bool
 
     init(_ b: Builder) {
         schemaPath = b.schemaPath
@@ -235,6 +237,7 @@ final class SchemaNode: Sendable {
         } else {
             enumStrings = nil
         }
+        checksStrings = b.minLength != nil || b.maxLength != nil || b.pattern != nil
         hasNoApplicators = b.allOf.isEmpty && b.anyOf.isEmpty && b.oneOf.isEmpty && b.not == nil && b.ifNode == nil
             && b.unevaluatedProperties == nil && b.unevaluatedItems == nil
     }
