@@ -565,3 +565,31 @@ extension UnsafeBufferPointer<UInt8> {
         return x.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
 }
+
+extension JSONTape.Borrowed {
+    /// The bytes of a string written without escapes and all ASCII, else nil (another string, or
+    /// not a string): what an `enum` of ASCII strings compares byte for byte (decision JC1).
+    package var asciiStringBytes: UnsafeBufferPointer<UInt8>? {
+        let token = token
+        guard token.kind == .asciiString else { return nil }
+        return UnsafeBufferPointer(rebasing: bytes[token.a..<token.b])
+    }
+
+    /// Calls `body` with each member of an object in document order, repeats included: its
+    /// name's bytes when the name is raw ASCII (nil when escaped or non-ASCII), the name, the
+    /// value; stops when `body` returns false. One call per member, where the member iterator
+    /// cost a protocol witness and a name closure per member (decision JC1).
+    package func forEachMember(_ body: (UnsafeBufferPointer<UInt8>?, JSONTape.BorrowedName, JSONTape.Borrowed) -> Bool) {
+        let token = token
+        guard token.kind == .object || token.kind == .repeatingObject else { return }
+        var current = index + 1
+        for _ in 0..<token.b {
+            let key = tokens[current]
+            let ascii = key.kind == .asciiString ? UnsafeBufferPointer(rebasing: bytes[key.a..<key.b]) : nil
+            let value = current + 1
+            let member = JSONTape.Borrowed(tokens: tokens, bytes: bytes, tape: tape, index: value)
+            if !body(ascii, JSONTape.BorrowedName(bytes: bytes, token: key), member) { return }
+            current = tokens[value].end(at: value)
+        }
+    }
+}

@@ -51,7 +51,9 @@ struct Checker {
     ) -> Bool {
         // An object whose text repeats a name is checked as the tree it materialises to, whose
         // members follow the repeated-name rule.
-        if instance.repeatsNames {
+        // Only an object can repeat a name: other kinds skip that read.
+        let kind = instance.instanceKind
+        if kind == .object, instance.repeatsNames {
             return check(index, instance.jsonValue, depth: depth, evaluated: &seen)
         }
         if stopped { return false }
@@ -94,12 +96,12 @@ struct Checker {
                 if decided { return false }
             }
         }
-        let kind = instance.instanceKind
-        if let types = node.types, !types.contains(where: { $0.admits(kind, instance.instanceNumber) }) {
+        // One mask test (decision JC1): `SchemaType.admits` over the node's types.
+        if !node.admitsType(kind, { instance.instanceNumber }) {
             valid = false
             if decided { return false }
         }
-        if let values = node.enumValues, !values.contains(instance.jsonValue) {
+        if let values = node.enumValues, !admitsEnum(node, values, kind, instance) {
             valid = false
             if decided { return false }
         }
@@ -117,7 +119,7 @@ struct Checker {
         switch kind {
         case .object: admitted = checkObject(node, instance, next, &seen)
         case .array: admitted = checkArray(node, instance, next, &seen)
-        case .string: admitted = checkString(node, instance)
+        case .string: admitted = !node.checksStrings || checkString(node, instance)
         case .int, .double:
             if let number = instance.instanceNumber { admitted = checkNumber(node, number) } else { admitted = true }
         default: admitted = true
@@ -127,6 +129,8 @@ struct Checker {
             if decided { return false }
         }
 
+        // Most nodes have none of the applicators below; one flag skips reading them all.
+        if node.hasNoApplicators { return valid }
         for sub in node.allOf where !inPlace(sub, instance, next, &seen) {
             valid = false
             if decided { return false }
@@ -216,6 +220,20 @@ struct Checker {
         return valid
     }
 
+    /// `enum`: an `enum` of ASCII strings matches a raw ASCII tape string by its bytes, and no
+    /// value that is not a string; anything else is compared as the tree's value (decision JC1).
+    /// Two ASCII strings are equal as Swift strings exactly when their bytes are.
+    @inline(__always)
+    private func admitsEnum<Instance: SchemaInstance>(
+        _ node: SchemaNode, _ values: [JSONValue], _ kind: JSONTape.Kind, _ instance: Instance
+    ) -> Bool {
+        if let table = node.enumStrings {
+            if kind != .string { return false }
+            if let bytes = instance.asciiStringBytes { return table.node(forASCII: bytes) != nil }
+        }
+        return values.contains(instance.jsonValue)
+    }
+
     /// A subschema on the same instance; its evaluated locations count when it passed.
     private mutating func inPlace<Instance: SchemaInstance>(
         _ sub: Int, _ instance: Instance, _ depth: Int, _ seen: inout Set<JSONSchema.PathComponent>
@@ -237,7 +255,13 @@ struct Checker {
     ) -> Bool {
         var valid = true
         var decided: Bool { stopped || trials == 0 }
-        if !instance.hasRequiredMembers(of: node) {
+        // `properties` and `required` are answered from one table in one walk of the names
+        // (decision JC1), so `required` is decided after the walk: a body that breaks it
+        // outside a trial may then count the steps of its members first, which can only turn
+        // the verdict "invalid" into "undecided", and both send the body to the evaluator.
+        let table = Instance.namesAsBytes ? node.memberTable : nil
+        let requiredInWalk = table != nil && !node.required.isEmpty
+        if !requiredInWalk, !instance.hasRequiredMembers(of: node) {
             valid = false
             if decided { return false }
         }
@@ -256,36 +280,81 @@ struct Checker {
             if decided { return false }
         }
         let track = program.tracksEvaluation
-        if node.checksMembers {
-            for (member, value) in instance.instanceMembers {
+        let checksMembers = node.checksMembers
+        if checksMembers || requiredInWalk {
+            var requiredSeen: UInt64 = 0
+            // False once a name is not raw ASCII: it may equal a required name only decoded.
+            var namesDecide = true
+            // The name as a string only where a keyword reads it.
+            let needsName = track || !node.patternProperties.isEmpty || node.propertyNames != nil
+            var failed = false
+            instance.forEachMember { ascii, member, value in
+                var property: Int?
+                // Answered by the table: a raw ASCII tape name found or not, a tree name found
+                // byte for byte or all ASCII and not found. Else (escaped, or other bytes not
+                // found: U+212A KELVIN SIGN equals `K`) the name is compared as a string.
+                var answered = false
+                if let table, let bytes = ascii {
+                    let code: Int?
+                    if Instance.namesAreASCII {
+                        code = table.node(forASCII: bytes)
+                        answered = true
+                    } else {
+                        switch table.lookup(bytes) {
+                        case .found(let found): code = found; answered = true
+                        case .absent: code = nil; answered = true
+                        case .ask: code = nil
+                        }
+                    }
+                    if let code {
+                        let answer = SchemaNode.memberCode(code)
+                        property = answer.property
+                        requiredSeen |= answer.requiredBit
+                    }
+                }
+                if !answered {
+                    if table != nil { namesDecide = false }
+                    if checksMembers { property = Instance.property(member, in: node) }
+                }
+                guard checksMembers else {
+                    // Only `required` reads the names: stop once every one is seen.
+                    return namesDecide && requiredSeen != node.requiredMask
+                }
                 var matched = false
-                if let property = Instance.property(member, in: node) {
+                if let property {
                     matched = true
                     if !apply(property, value, depth) {
                         valid = false
-                        if decided { return false }
+                        if decided { failed = true; return false }
                     }
                 }
-                // The name as a string only where a keyword reads it.
-                let needsName = track || !node.patternProperties.isEmpty || node.propertyNames != nil
                 let name = needsName ? Instance.string(of: member) : ""
                 for entry in node.patternProperties where entry.pattern.matches(name) {
                     matched = true
                     if !apply(entry.node, value, depth) {
                         valid = false
-                        if decided { return false }
+                        if decided { failed = true; return false }
                     }
                 }
                 if !matched, let additional = node.additionalProperties {
                     matched = true
                     if program.nodes[additional].boolean == false || !apply(additional, value, depth) {
                         valid = false
-                        if decided { return false }
+                        if decided { failed = true; return false }
                     }
                 }
                 if matched && track { seen.insert(.key(name)) }
                 // A failing name is reported by the evaluator, so it is no trial here.
                 if let names = node.propertyNames, !apply(names, JSONValue.string(name), depth) {
+                    valid = false
+                    if decided { failed = true; return false }
+                }
+                return true
+            }
+            if failed { return false }
+            if requiredInWalk {
+                let met = namesDecide ? requiredSeen == node.requiredMask : node.required.allSatisfy(instance.hasMember)
+                if !met {
                     valid = false
                     if decided { return false }
                 }

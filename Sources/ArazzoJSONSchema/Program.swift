@@ -118,6 +118,21 @@ final class SchemaNode: Sendable {
     /// Whether the node has any keyword that looks at an object's members, so evaluation can skip
     /// the member loop otherwise.
     let checksMembers: Bool
+    /// The JSON types `type` admits, one bit per `JSONTape.Kind` (`typeBit`), all of them without
+    /// `type`; `integerDoubles` when a `.double` is admitted only if integral (decision JC1).
+    let typeMask: UInt8
+    /// The `properties` and distinct `required` names in one byte table, so the verdict pass
+    /// answers both in one walk of a tape object's names; the answer is `memberCode`'s (decision
+    /// JC1). Nil unless every name is ASCII and there are at most 64, or when neither keyword is.
+    let memberTable: ASCIIPropertyTable?
+    /// `enum` when every value is an ASCII string (at most 64), as a byte table, so a raw ASCII
+    /// tape string is matched without being decoded (decision JC1).
+    let enumStrings: ASCIIPropertyTable?
+    /// Whether the node has none of the in-place applicators (`allOf`, `anyOf`, `oneOf`, `not`,
+    /// `if`, `unevaluated*`), so the checker skips reading each (decision JC1).
+    let hasNoApplicators: Bool
+    /// Whether `minLength`, `maxLength` or `pattern` is present: a string is read only then.
+    let checksStrings: Bool
 
     init(_ b: Builder) {
         schemaPath = b.schemaPath
@@ -181,6 +196,85 @@ final class SchemaNode: Sendable {
         defaultValue = b.defaultValue
         checksMembers = !b.properties.isEmpty || !b.patternProperties.isEmpty
             || b.additionalProperties != nil || b.propertyNames != nil
+        if let types = b.types {
+            var mask: UInt8 = 0
+            for type in types {
+                switch type {
+                case .null: mask |= Self.typeBit(.null)
+                case .boolean: mask |= Self.typeBit(.bool)
+                case .object: mask |= Self.typeBit(.object)
+                case .array: mask |= Self.typeBit(.array)
+                case .string: mask |= Self.typeBit(.string)
+                case .number: mask |= Self.typeBit(.int) | Self.typeBit(.double)
+                case .integer: mask |= Self.typeBit(.int) | Self.integerDoubles
+                }
+            }
+            typeMask = mask
+        } else {
+            typeMask = 0x7F
+        }
+        // Each name once: a property's first node (as `propertyLookup` and the table keep it),
+        // a required name's bit in `requiredMask`.
+        var memberNames: [String] = []
+        var memberCodes: [String: Int] = [:]
+        for property in b.properties where memberCodes[property.name] == nil {
+            memberNames.append(property.name)
+            memberCodes[property.name] = property.node + 1
+        }
+        for (bit, name) in distinct.enumerated() {
+            if memberCodes[name] == nil { memberNames.append(name) }
+            memberCodes[name, default: 0] |= (bit + 1) << 32
+        }
+        memberTable = distinct.count <= 64
+            ? ASCIIPropertyTable(memberNames.map { (name: $0, node: memberCodes[$0] ?? 0) }) : nil
+        if let values = b.enumValues {
+            var strings: [(name: String, node: Int)] = []
+            for value in values {
+                guard case .string(let text) = value else { break }
+                strings.append((name: text, node: 0))
+            }
+            enumStrings = strings.count == values.count ? ASCIIPropertyTable(strings) : nil
+        } else {
+            enumStrings = nil
+        }
+        checksStrings = b.minLength != nil || b.maxLength != nil || b.pattern != nil
+        hasNoApplicators = b.allOf.isEmpty && b.anyOf.isEmpty && b.oneOf.isEmpty && b.not == nil && b.ifNode == nil
+            && b.unevaluatedProperties == nil && b.unevaluatedItems == nil
+    }
+
+    /// The bit of `kind` in `typeMask`.
+    @inline(__always)
+    static func typeBit(_ kind: JSONTape.Kind) -> UInt8 {
+        switch kind {
+        case .null: return 1
+        case .bool: return 2
+        case .int: return 4
+        case .double: return 8
+        case .string: return 16
+        case .array: return 32
+        case .object: return 64
+        }
+    }
+
+    /// In `typeMask`: `integer` admits a `.double` whose value is integral.
+    static let integerDoubles: UInt8 = 0x80
+
+    /// `type` for an instance of `kind` (and `number`, for a `.double`): `SchemaType.admits` over
+    /// the node's types, as one mask test.
+    @inline(__always)
+    func admitsType(_ kind: JSONTape.Kind, _ number: () -> NumberValue?) -> Bool {
+        if typeMask & Self.typeBit(kind) != 0 { return true }
+        guard kind == .double, typeMask & Self.integerDoubles != 0, case .double(let d)? = number() else { return false }
+        return d.isFinite && d.rounded() == d
+    }
+
+    /// The `properties` node (nil: none) and the `required` bit (0: not required) of a
+    /// `memberTable` answer.
+    @inline(__always)
+    static func memberCode(_ code: Int) -> (property: Int?, requiredBit: UInt64) {
+        let node = code & 0xFFFF_FFFF
+        let bit = code >> 32
+        return (node == 0 ? nil : node - 1, bit == 0 ? 0 : 1 << UInt64(bit - 1))
     }
 
     /// The `properties` subschema for a member named `name`, if one is declared.
@@ -270,14 +364,18 @@ final class SchemaNode: Sendable {
 /// bytes can still equal an ASCII one canonically (U+212A KELVIN SIGN is `K`), so for such a name
 /// that is not found byte for byte the table says `ask`, and the dictionary decides.
 ///
-/// A final class over two arrays: reading it from a `SchemaNode` per member costs one retain, not
-/// one per array a struct would hold.
-final class ASCIIPropertyTable: Sendable {
+/// A final class over one allocation it owns (the words, then the bytes), written in `init` and
+/// only read after: a lookup reads it through two pointers, where reading two arrays cost a
+/// closure and a bounds check per access (decision JC1). `@unchecked Sendable` for the pointers;
+/// nothing writes them once the table is built.
+final class ASCIIPropertyTable: @unchecked Sendable {
     /// `slotCount` slots (a name's index + 1, 0 for empty; at most half full, so a probe for an
-    /// absent name meets an empty slot soon), then per name its signature, its first byte in
-    /// `bytes`, its node, and one last start (the end of the last name).
-    private let words: [UInt64]
-    private let bytes: [UInt8]
+    /// absent name meets an empty slot soon), then per name its signature, its node, and its
+    /// first byte in `bytes` (then one last start: the end of the last name).
+    private let words: UnsafeMutablePointer<UInt64>
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let wordCount: Int
+    private let byteCount: Int
     private let slotCount: Int
     private let nameCount: Int
     /// `64 - log2(slotCount)`: the slot is the top bits of the multiplied signature.
@@ -303,7 +401,7 @@ final class ASCIIPropertyTable: Sendable {
             signatures.append(Self.signature(name[...]))
             starts.append(UInt64(bytes.count))
             bytes += name
-            nodes.append(UInt64(property.node))
+            nodes.append(UInt64(truncatingIfNeeded: property.node))
         }
         starts.append(UInt64(bytes.count))
         var bits: UInt64 = 2
@@ -315,11 +413,22 @@ final class ASCIIPropertyTable: Sendable {
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = UInt64(i + 1)
         }
-        self.words = slots + signatures + nodes + starts
-        self.bytes = bytes
+        let words = slots + signatures + nodes + starts
+        self.words = UnsafeMutablePointer<UInt64>.allocate(capacity: words.count)
+        self.words.initialize(from: words, count: words.count)
+        self.wordCount = words.count
+        // At least one byte, so the pointer is never of an empty allocation.
+        self.bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
+        self.bytes.initialize(from: bytes, count: bytes.count)
+        self.byteCount = bytes.count
         self.slotCount = slots.count
         self.nameCount = properties.count
         self.shift = 64 - bits
+    }
+
+    deinit {
+        words.deallocate()
+        bytes.deallocate()
     }
 
     @inline(__always)
@@ -327,13 +436,13 @@ final class ASCIIPropertyTable: Sendable {
         UInt64(truncatingIfNeeded: name.count) | UInt64(name.first ?? 0) << 48 | UInt64(name.reversed().first ?? 0) << 56
     }
 
-
     /// Fibonacci hashing: the multiply mixes length, first and last byte into the top bits.
     @inline(__always)
     private static func slot(_ signature: UInt64, shift: UInt64) -> Int {
         Int(truncatingIfNeeded: (signature &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
+    @inline(__always)
     func lookup(_ name: UnsafeBufferPointer<UInt8>) -> Lookup {
         if let found = node(forASCII: name) { return .found(found) }
         for byte in name where byte >= 0x80 { return .ask }
@@ -342,32 +451,27 @@ final class ASCIIPropertyTable: Sendable {
 
     /// The node of `name` found byte for byte, else nil. For a name known to be ASCII (a raw
     /// ASCII name of a tape), nil is the answer and `lookup`'s scan for other bytes is skipped.
+    @inline(__always)
     func node(forASCII name: UnsafeBufferPointer<UInt8>) -> Int? {
         let count = name.count
         let wanted = UInt64(truncatingIfNeeded: count)
             | UInt64(count > 0 ? name[0] : 0) << 48 | UInt64(count > 0 ? name[count - 1] : 0) << 56
-        let slotCount = slotCount
-        let nameCount = nameCount
-        let shift = shift
-        let found: Int? = words.withUnsafeBufferPointer { words in
-            bytes.withUnsafeBufferPointer { bytes in
-                let signatures = slotCount
-                let nodes = signatures + nameCount
-                let starts = nodes + nameCount
-                var slot = Self.slot(wanted, shift: shift)
-                while words[slot] != 0 {
-                    let i = Int(truncatingIfNeeded: words[slot]) - 1
-                    if words[signatures + i] == wanted {
-                        let start = Int(truncatingIfNeeded: words[starts + i])
-                        // The earliest of equal names was placed first along the probe.
-                        if bytes.bytes(at: start, equal: name) { return Int(truncatingIfNeeded: words[nodes + i]) }
-                    }
-                    slot = (slot + 1) & (slotCount - 1)
-                }
-                return nil
+        let words = UnsafeBufferPointer(start: self.words, count: wordCount)
+        let bytes = UnsafeBufferPointer(start: self.bytes, count: byteCount)
+        let signatures = slotCount
+        let nodes = signatures + nameCount
+        let starts = nodes + nameCount
+        var slot = Self.slot(wanted, shift: shift)
+        while words[slot] != 0 {
+            let i = Int(truncatingIfNeeded: words[slot]) - 1
+            if words[signatures + i] == wanted {
+                let start = Int(truncatingIfNeeded: words[starts + i])
+                // The earliest of equal names was placed first along the probe.
+                if bytes.bytes(at: start, equal: name) { return Int(truncatingIfNeeded: words[nodes + i]) }
             }
+            slot = (slot + 1) & (slotCount - 1)
         }
-        return found
+        return nil
     }
 }
 

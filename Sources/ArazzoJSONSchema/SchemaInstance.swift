@@ -40,6 +40,18 @@ protocol SchemaInstance {
     static func string(of name: MemberName) -> String
     /// The `properties` subschema of `node` for `name`.
     static func property(_ name: MemberName, in node: SchemaNode) -> Int?
+    /// Whether `forEachMember` hands over the names' bytes, so the checker answers `properties`
+    /// and `required` from `SchemaNode.memberTable` in that walk (decision JC1).
+    static var namesAsBytes: Bool { get }
+    /// Whether the bytes `forEachMember` hands over are always ASCII (a tape's raw names), so a
+    /// name not found in a table is absent; else a name with other bytes is asked as a string.
+    static var namesAreASCII: Bool { get }
+    /// Calls `body` with each member in document order: the name's bytes when `namesAsBytes` (nil
+    /// for a name the instance cannot give so: on a tape, one escaped or non-ASCII), the name, the
+    /// value; stops when `body` returns false.
+    func forEachMember(_ body: (UnsafeBufferPointer<UInt8>?, MemberName, Self) -> Bool)
+    /// The bytes of a string the instance holds as raw ASCII, else nil (decision JC1).
+    var asciiStringBytes: UnsafeBufferPointer<UInt8>? { get }
 }
 
 extension JSONValue: SchemaInstance {
@@ -89,6 +101,17 @@ extension JSONValue: SchemaInstance {
     }
     static func string(of name: String) -> String { name }
     static func property(_ name: String, in node: SchemaNode) -> Int? { node.property(named: name) }
+    static var namesAsBytes: Bool { true }
+    static var namesAreASCII: Bool { false }
+    func forEachMember(_ body: (UnsafeBufferPointer<UInt8>?, String, JSONValue) -> Bool) {
+        guard case .object(let members) = self else { return }
+        for (name, value) in members {
+            // A native or small string's UTF-8 in place (a small one is copied to the stack).
+            let goOn = name.utf8.withContiguousStorageIfAvailable { body($0, name, value) } ?? body(nil, name, value)
+            if !goOn { return }
+        }
+    }
+    var asciiStringBytes: UnsafeBufferPointer<UInt8>? { nil }
 }
 
 extension JSONTape.Node: SchemaInstance {
@@ -111,6 +134,12 @@ extension JSONTape.Node: SchemaInstance {
         }
         return node.property(named: name.string)
     }
+    static var namesAsBytes: Bool { false }
+    static var namesAreASCII: Bool { false }
+    func forEachMember(_ body: (UnsafeBufferPointer<UInt8>?, JSONTape.Name, JSONTape.Node) -> Bool) {
+        for member in members where !body(nil, member.name, member.value) { return }
+    }
+    var asciiStringBytes: UnsafeBufferPointer<UInt8>? { nil }
 }
 
 /// The tape node the verdict pass walks: the same reads as `JSONTape.Node`, on copies that do not
@@ -134,6 +163,9 @@ extension JSONTape.Borrowed: SchemaInstance {
         }
         return node.property(named: name.string)
     }
+    static var namesAsBytes: Bool { true }
+    static var namesAreASCII: Bool { true }
+    // `forEachMember` and `asciiStringBytes` are the borrowed node's own (decision JC1).
 }
 
 /// The two tape instances, which read an object's names as raw bytes.

@@ -54,6 +54,39 @@ import Testing
         }
     }
 
+    /// One walk answers `properties` and `required` from one table (decision JC1): names that are
+    /// both, either, or neither; a required name met only escaped or by a repeat; a walk that
+    /// stops once every required name is seen; more than 64 names together. `enum` of ASCII
+    /// strings matched by bytes against raw, escaped and non-ASCII strings and other types; the
+    /// type mask with integral and fractional doubles.
+    @Test func oneMemberWalkEnumBytesAndTypeMaskAgreeWithTheTree() throws {
+        let many = (0..<40).map { "p\($0)" }
+        let schemas: [JSONValue] = [
+            ["properties": ["a": ["type": "integer"], "b": ["type": "string"]], "required": ["b", "c"]],
+            ["properties": ["a": ["type": "integer"]], "required": ["b", "c"], "additionalProperties": ["type": "integer"]],
+            ["required": ["a", "b"], "minProperties": 1],
+            ["properties": .object(JSONObject(uniqueKeysWithValues: many.map { ($0, ["type": "integer"] as JSONValue) })),
+             "required": .array((0..<30).map { .string("q\($0)") })],
+            ["properties": .object(JSONObject(uniqueKeysWithValues: many.prefix(30).map { ($0, ["type": "integer"] as JSONValue) })),
+             "required": .array((0..<30).map { .string("q\($0)") } + ["p3"])],
+            ["properties": ["a": ["enum": ["x", "yz", "", "K"]], "b": ["enum": ["x", 1, "é"]], "c": ["type": ["integer", "null"]],
+                            "d": ["type": "number"], "e": ["type": "integer", "enum": [1, 2.0]]]],
+            ["anyOf": [["required": ["a"]], ["required": ["b"]]], "properties": ["a": ["enum": ["x"]]]],
+        ]
+        let texts = [
+            #"{"a":1,"b":"s","c":0}"#, #"{"b":"s"}"#, #"{"a":1,"c":2}"#, #"{"\u0062":"s","c":0}"#, #"{"c":0,"b":1,"b":"s"}"#,
+            #"{"a":"x","b":"x"}"#, #"{"a":"\u0078","b":1}"#, #"{"a":"","b":"é"}"#, "{\"a\":\"\u{212A}\"}", #"{"a":"xy"}"#,
+            #"{"a":1.0,"c":2.0,"d":1.5,"e":2}"#, #"{"c":2.5}"#, #"{"c":null,"e":1.0}"#, #"{"e":3}"#, #"{"a":["x"]}"#, "{}",
+            "{" + (0..<30).map { "\"q\($0)\":\($0)" }.joined(separator: ",") + ",\"p3\":\"s\"}",
+            "{" + (0..<30).map { "\"q\($0)\":\($0)" }.joined(separator: ",") + "}",
+        ]
+        for schema in schemas {
+            for text in texts {
+                #expect(try Self.agree(schema, text), "\(schema) on \(text)")
+            }
+        }
+    }
+
     /// The verdict pass over borrowed tape nodes (decision JG1) reads escaped, non-ASCII and
     /// nested names and values as the tree does, and the tree's `required` by key position (JG2)
     /// meets canonically equal names as its dictionary does: both agree with the full evaluator.

@@ -177,7 +177,11 @@ struct ContractChecker {
         case .other: return []
         }
         let place = schemaPlace(schema, fallback: operation.pointer + "/requestBody/" + media.mediaType)
-        return findings + validate(instance, schema: schema, place: place, direction: .request, check: .requestBody, subject: "the request body")
+        // Joined only when the XML reading found something: a copy of the array per check else.
+        guard findings.isEmpty else {
+            return findings + validate(instance, schema: schema, place: place, direction: .request, check: .requestBody, subject: "the request body")
+        }
+        return validate(instance, schema: schema, place: place, direction: .request, check: .requestBody, subject: "the request body")
     }
 
     // MARK: - Responses
@@ -199,7 +203,7 @@ struct ContractChecker {
                             expected: operation.responses.map(\.status).joined(separator: ", "), found: String(response.status))]
         }
         var findings: [ContractFinding] = []
-        if policy.level(of: .header) != .off {
+        if policy.level(of: .header) != .off, !matched.headers.isEmpty {
             findings += checkHeaders(matched, response: response)
         }
         // HEAD answers describe the GET's body without sending one; 204 and 304 have none (decision CT2).
@@ -219,7 +223,9 @@ struct ContractChecker {
             return findings
         }
         let media: OpenAPIMediaType
-        if let contentType = response.headers["Content-Type"] {
+        // Read once: each header look-up compares names case-insensitively.
+        let contentType = response.headers["Content-Type"]
+        if let contentType {
             guard let found = OpenAPIMediaType.bestMatch(contentType, in: matched.content) else {
                 if checkContentType {
                     findings.append(finding(.contentType, "Content-Type '\(contentType)' is not declared for status \(matched.status)",
@@ -237,15 +243,17 @@ struct ContractChecker {
             media = only
         }
         guard checkBody, let schema = media.schema else { return findings }
-        let actualType = response.headers["Content-Type"] ?? media.mediaType
+        let actualType = contentType ?? media.mediaType
         let instance: JSONValue
         switch Self.bodyKind(actualType) {
         case .json:
             if let bodyTape {
                 let place = schemaPlace(schema, fallback: operation.pointer + "/responses/" + matched.status + "/" + media.mediaType)
-                findings += validate(
+                let violations = validate(
                     bodyTape.root.value, tape: bodyTape.root, schema: schema, place: place, direction: .response,
                     check: .body, subject: "the body")
+                // Appended only when there are some: an append of nothing still cost a call.
+                if !violations.isEmpty { findings += violations }
                 return findings
             }
             // A string may be the run's fallback for text that is not JSON: parse it here then.
@@ -457,11 +465,13 @@ struct ContractChecker {
 
     /// Where a schema lives, as its cache key: a lone `$ref` is keyed by its target, so every
     /// operation that references one schema shares its compiled form.
-    private func schemaPlace(_ schema: JSONValue, fallback: String) -> String {
+    /// The fallback is built only when it is the key: joining it for every check cost two
+    /// allocations per body (docs/performance.md).
+    private func schemaPlace(_ schema: JSONValue, fallback: @autoclosure () -> String) -> String {
         if case .object(let members) = schema, members.count == 1, case .string(let reference)? = members["$ref"] {
             return reference
         }
-        return fallback
+        return fallback()
     }
 
     private func validate(

@@ -22,6 +22,8 @@ extension RunSession {
         let findings = contractChecker(step, document: document, operation: operation).checkRequest(
             headers: built.request.headers, query: built.exchange.query, path: built.exchange.path,
             body: built.exchange.requestBody, hasBody: built.request.body != nil)
+        // No write to the trace (a uniqueness check of its storage) for a request that conforms.
+        guard !findings.isEmpty else { return false }
         execution.trace.contract.append(contentsOf: findings)
         guard let first = findings.first(where: { $0.severity == .error }) else { return false }
         execution.failureKind = .contract
@@ -45,9 +47,10 @@ extension RunSession {
         // which the checker parses to report why (decision TP4).
         let tape = isJSON ? exchange.responseTape : nil
         let parsed = isJSON && tape == nil ? exchange.responseBody : nil
-        execution.trace.contract.append(contentsOf:
-            contractChecker(step, document: document, operation: operation).checkResponse(
-                method: method, response: response, parsedBody: parsed, bodyTape: tape))
+        let findings = contractChecker(step, document: document, operation: operation).checkResponse(
+            method: method, response: response, parsedBody: parsed, bodyTape: tape)
+        // No write to the trace (a uniqueness check of its storage) for a response that conforms.
+        if !findings.isEmpty { execution.trace.contract.append(contentsOf: findings) }
     }
 
     /// In `error` mode a response finding fails a step whose criteria passed: the failure names
