@@ -79,6 +79,9 @@ public struct HeaderFields: Sendable, Hashable, Codable, Sequence, ExpressibleBy
     public static func namesMatch(_ a: String, _ b: String) -> Bool {
         let count = a.utf8.count
         guard count == b.utf8.count else { return false }
+        // A name is usually looked up as it was written: equal strings are answered by comparing
+        // their representations (two words for a name of up to 15 bytes), before any byte is read.
+        if a == b { return true }
         var a = a
         var b = b
         return a.withUTF8 { x in

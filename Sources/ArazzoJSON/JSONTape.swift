@@ -205,6 +205,9 @@ public final class JSONTape: Sendable {
                     tape.bytes.withUnsafeBufferPointer { bytes -> Node? in
                         var found: Int?
                         var current = index + 1
+                        // Without a repeated name (as Swift strings compare, which the parser
+                        // marks), the first match is the only one: the walk stops there.
+                        let repeating = tokens[index].kind == .repeatingObject
                         for _ in 0..<tokens[index].b {
                             let key = tokens[current]
                             let matches: Bool
@@ -214,7 +217,10 @@ public final class JSONTape: Sendable {
                                 matches = tape.string(key) == String(decoding: wanted, as: UTF8.self)
                             }
                             let value = current + 1
-                            if matches { found = value }
+                            if matches {
+                                found = value
+                                if !repeating { break }
+                            }
                             switch tokens[value].kind {
                             case .object, .repeatingObject, .array: current = tokens[value].a
                             default: current = value + 1
