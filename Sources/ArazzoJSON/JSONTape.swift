@@ -311,15 +311,7 @@ public final class JSONTape: Sendable {
 
         /// See `Node.forEachMemberName`.
         package func forEachMemberName(_ body: (UnsafeBufferPointer<UInt8>?) -> Bool) {
-            let token = token
-            guard token.kind == .object || token.kind == .repeatingObject else { return }
-            var current = index + 1
-            for _ in 0..<token.b {
-                let key = tokens[current]
-                let ascii = key.kind == .asciiString ? UnsafeBufferPointer(rebasing: bytes[key.a..<key.b]) : nil
-                if !body(ascii) { return }
-                current = tokens[current + 1].end(at: current + 1)
-            }
+            forEachMember { ascii, _, _ in body(ascii) }
         }
 
         /// The members of an object (nothing for other values), in document order, repeats
