@@ -1009,10 +1009,7 @@ extension JSONTextParser {
                     break
                 }
                 let value = earlier &+ 1
-                switch tokens[value].kind {
-                case .object, .repeatingObject, .array: earlier = tokens[value].a
-                default: earlier = value &+ 1
-                }
+                earlier = tokens[value].end(at: value)
             }
         }
         filter |= bit
@@ -1115,13 +1112,7 @@ extension JSONTextParser {
     ) -> Bool {
         let count = tokens[object].b
         if count < 2 { return false }
-        @inline(__always) func past(_ value: Int) -> Int {
-            let token = tokens[value]
-            switch token.kind {
-            case .object, .repeatingObject, .array: return token.a
-            default: return value + 1
-            }
-        }
+        @inline(__always) func past(_ value: Int) -> Int { tokens[value].end(at: value) }
         // The usual object has only raw ASCII names: each gets a one-word signature (length,
         // first, middle and last byte), and only names with equal signatures are compared byte
         // by byte (decision JF2).
@@ -1199,12 +1190,7 @@ extension JSONTextParser {
     private static func repeatsANameSlowly(
         _ bytes: UnsafeBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<JSONTape.Token>, object: Int
     ) -> Bool {
-        func past(_ value: Int) -> Int {
-            switch tokens[value].kind {
-            case .object, .repeatingObject, .array: return tokens[value].a
-            default: return value + 1
-            }
-        }
+        func past(_ value: Int) -> Int { tokens[value].end(at: value) }
         var name = object + 1
         for _ in 0..<tokens[object].b {
             var earlier = object + 1

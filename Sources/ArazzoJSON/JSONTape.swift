@@ -59,6 +59,25 @@ public final class JSONTape: Sendable {
             }
         }
 
+        /// The number this token holds, as the tree holds it; nil for other tokens.
+        @inline(__always)
+        var numberValue: NumberValue? {
+            switch kind {
+            case .int: return .int(b)
+            case .double: return .double(Double(bitPattern: UInt64(UInt(bitPattern: b))))
+            default: return nil
+            }
+        }
+
+        /// Whether this token is a string (raw ASCII, raw UTF-8 or escaped).
+        @inline(__always)
+        var isString: Bool {
+            switch kind {
+            case .asciiString, .string, .escapedString: return true
+            default: return false
+            }
+        }
+
         /// The token index just past the node this token starts, it being at `index`.
         @inline(__always)
         func end(at index: Int) -> Int {
@@ -112,17 +131,7 @@ public final class JSONTape: Sendable {
         var token: Token { tape.tokens[index] }
 
         /// The node's JSON type.
-        public var kind: Kind {
-            switch token.kind {
-            case .null: return .null
-            case .true, .false: return .bool
-            case .int: return .int
-            case .double: return .double
-            case .asciiString, .string, .escapedString: return .string
-            case .array: return .array
-            case .object, .repeatingObject: return .object
-            }
-        }
+        public var kind: Kind { token.nodeKind }
 
         /// Whether two of an object's names are equal: its `members` then repeat names, and
         /// `count` counts the repeats.
@@ -130,23 +139,11 @@ public final class JSONTape: Sendable {
 
         /// The token index just past this node and everything in it.
         @inline(__always)
-        var end: Int {
-            let token = token
-            switch token.kind {
-            case .object, .repeatingObject, .array: return token.a
-            default: return index + 1
-            }
-        }
+        var end: Int { token.end(at: index) }
 
         /// Members of an object (as written, repeats included) or elements of an array; 0 for
         /// other values.
-        public var count: Int {
-            let token = token
-            switch token.kind {
-            case .object, .repeatingObject, .array: return token.b
-            default: return 0
-            }
-        }
+        public var count: Int { token.containerCount }
 
         /// The boolean, for `true` and `false`.
         public var boolValue: Bool? {
@@ -158,22 +155,12 @@ public final class JSONTape: Sendable {
         }
 
         /// The number, as the tree holds it (`.int` or `.double`); nil for other values.
-        public var numberValue: NumberValue? {
-            let token = token
-            switch token.kind {
-            case .int: return .int(token.b)
-            case .double: return .double(Double(bitPattern: UInt64(UInt(bitPattern: token.b))))
-            default: return nil
-            }
-        }
+        public var numberValue: NumberValue? { token.numberValue }
 
         /// The decoded string, for a string node.
         public var stringValue: String? {
             let token = token
-            switch token.kind {
-            case .asciiString, .string, .escapedString: return tape.string(token)
-            default: return nil
-            }
+            return token.isString ? tape.string(token) : nil
         }
 
         /// The node as the `JSONValue` the tree parser builds for it.
@@ -221,10 +208,7 @@ public final class JSONTape: Sendable {
                                 found = value
                                 if !repeating { break }
                             }
-                            switch tokens[value].kind {
-                            case .object, .repeatingObject, .array: current = tokens[value].a
-                            default: current = value + 1
-                            }
+                            current = tokens[value].end(at: value)
                         }
                         return found.map { Node(tape: tape, index: $0) }
                     }
@@ -291,22 +275,12 @@ public final class JSONTape: Sendable {
         package var count: Int { token.containerCount }
 
         /// The number, as the tree holds it; nil for other values.
-        package var numberValue: NumberValue? {
-            let token = token
-            switch token.kind {
-            case .int: return .int(token.b)
-            case .double: return .double(Double(bitPattern: UInt64(UInt(bitPattern: token.b))))
-            default: return nil
-            }
-        }
+        package var numberValue: NumberValue? { token.numberValue }
 
         /// The decoded string, for a string node.
         package var stringValue: String? {
             let token = token
-            switch token.kind {
-            case .asciiString, .string, .escapedString: return JSONTape.string(token, in: bytes)
-            default: return nil
-            }
+            return token.isString ? JSONTape.string(token, in: bytes) : nil
         }
 
         /// See `Node.forEachMemberName`.
