@@ -59,24 +59,24 @@ public struct CompiledCriterion: Sendable {
     }
 
     /// The `condition` text.
-    public var condition: String { storage.condition }
+    public var condition: String { storage.fields.condition }
     /// The `context` text, if given.
-    public var contextText: String? { storage.contextText }
+    public var contextText: String? { storage.fields.contextText }
     /// The condition language (``Kind/simple`` when the type was missing or invalid).
-    public var kind: Kind { storage.kind }
+    public var kind: Kind { storage.fields.kind }
     /// The expression-type version, if given.
-    public var version: String? { storage.version }
+    public var version: String? { storage.fields.version }
     /// The document's edition (runtime-expression grammar).
-    public var arazzoVersion: ExpressionVersion { storage.arazzoVersion }
+    public var arazzoVersion: ExpressionVersion { storage.fields.arazzoVersion }
     /// Everything found while compiling; errors make the criterion always fail.
-    public var issues: [ExpressionIssue] { storage.issues }
+    public var issues: [ExpressionIssue] { storage.fields.issues }
     /// The parsed `context`, if given and valid.
-    public var context: RuntimeExpression? { storage.context }
-    var engine: Engine { storage.engine }
+    public var context: RuntimeExpression? { storage.fields.context }
+    var engine: Engine { storage.fields.engine }
 
     /// The compiled fields, shared by every copy: a step's criteria are read out of its plan at
     /// every evaluation, and a copy of the fields retained and released each of their references.
-    private final class Storage: Sendable {
+    private struct Fields: Sendable {
         let condition: String
         let contextText: String?
         let kind: Kind
@@ -85,23 +85,9 @@ public struct CompiledCriterion: Sendable {
         let issues: [ExpressionIssue]
         let context: RuntimeExpression?
         let engine: Engine
-
-        init(
-            condition: String, contextText: String?, kind: Kind, version: String?, arazzoVersion: ExpressionVersion,
-            issues: [ExpressionIssue], context: RuntimeExpression?, engine: Engine
-        ) {
-            self.condition = condition
-            self.contextText = contextText
-            self.kind = kind
-            self.version = version
-            self.arazzoVersion = arazzoVersion
-            self.issues = issues
-            self.context = context
-            self.engine = engine
-        }
     }
 
-    private let storage: Storage
+    private let storage: SharedFields<Fields>
 
     /// Whether the criterion compiled without errors.
     public var isValid: Bool { !issues.contains { $0.severity == .error } }
@@ -243,9 +229,9 @@ public struct CompiledCriterion: Sendable {
         } else if let first = issues.first(where: { $0.severity == .error }) {
             engine = .invalid(first.message)
         }
-        storage = Storage(
+        storage = SharedFields(Fields(
             condition: condition, contextText: context, kind: kind, version: version, arazzoVersion: arazzoVersion,
-            issues: issues, context: parsedContext, engine: engine)
+            issues: issues, context: parsedContext, engine: engine))
     }
 
     /// `(?i)`, `(?ms)`, … at the very start of a pattern: the distinct flags among `i`, `m`, `s`

@@ -83,45 +83,36 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The expression text exactly as written (without surrounding braces).
-    public var text: String { storage.text }
+    public var text: String { storage.fields.text }
     /// What the expression refers to.
-    public var source: Source { storage.source }
+    public var source: Source { storage.fields.source }
     /// The JSON pointer after `#`, if one was written (`#` alone is the empty pointer).
-    public var pointer: JSONPointer? { storage.pointer }
+    public var pointer: JSONPointer? { storage.fields.pointer }
     /// Offset (in Unicode scalars, within ``text``) of the step, workflow or source description
     /// id, for the forms that have one.
-    public var idOffset: Int? { storage.idOffset }
+    public var idOffset: Int? { storage.fields.idOffset }
     /// Offset (in Unicode scalars, within ``text``) of the name (input, output, header, parameter,
     /// component name or source reference), for the forms that have one.
-    public var nameOffset: Int? { storage.nameOffset }
+    public var nameOffset: Int? { storage.fields.nameOffset }
     /// Forms outside the letter of the 1.0.1 ABNF whose meaning is evident (a JSON pointer
     /// without its leading `/`, `.`/`[n]` navigation into a body); the parser already applied
     /// their meaning, and the static check reports them with the canonical text.
-    var lenientForms: [LenientForm] { storage.lenientForms }
+    var lenientForms: [LenientForm] { storage.fields.lenientForms }
 
     /// The parsed fields, shared by every copy: a compiled expression is copied out of its
     /// criterion, output or payload template each time it is evaluated, and a copy of the fields
     /// themselves retained and released each of their strings and arrays (about five a copy,
     /// eleven copies a step). Immutable, so sharing changes nothing a holder can see.
-    private final class Storage: Sendable {
+    private struct Fields: Sendable, Hashable {
         let text: String
         let source: Source
         let pointer: JSONPointer?
         let idOffset: Int?
         let nameOffset: Int?
         let lenientForms: [LenientForm]
-
-        init(text: String, source: Source, pointer: JSONPointer?, idOffset: Int?, nameOffset: Int?, lenientForms: [LenientForm]) {
-            self.text = text
-            self.source = source
-            self.pointer = pointer
-            self.idOffset = idOffset
-            self.nameOffset = nameOffset
-            self.lenientForms = lenientForms
-        }
     }
 
-    private let storage: Storage
+    private let storage: SharedFields<Fields>
 
     /// Parses `text`, which must be one runtime expression and nothing else, with the grammar of
     /// `version` (1.0.1 unless the document declares 1.1).
@@ -142,26 +133,19 @@ public struct RuntimeExpression: Sendable, Hashable, CustomStringConvertible {
         text: String, source: Source, pointer: JSONPointer?, idOffset: Int?, nameOffset: Int?,
         lenientForms: [LenientForm] = []
     ) {
-        storage = Storage(
-            text: text, source: source, pointer: pointer, idOffset: idOffset, nameOffset: nameOffset, lenientForms: lenientForms)
+        storage = SharedFields(Fields(
+            text: text, source: source, pointer: pointer, idOffset: idOffset, nameOffset: nameOffset, lenientForms: lenientForms))
     }
 
     /// Whether two expressions were parsed alike: every field equal (the same expression shared
     /// by two copies without reading them).
     public static func == (lhs: RuntimeExpression, rhs: RuntimeExpression) -> Bool {
-        if lhs.storage === rhs.storage { return true }
-        return lhs.text == rhs.text && lhs.source == rhs.source && lhs.pointer == rhs.pointer
-            && lhs.idOffset == rhs.idOffset && lhs.nameOffset == rhs.nameOffset && lhs.lenientForms == rhs.lenientForms
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
     /// Hashes every field, as the synthesised conformance did.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(text)
-        hasher.combine(source)
-        hasher.combine(pointer)
-        hasher.combine(idOffset)
-        hasher.combine(nameOffset)
-        hasher.combine(lenientForms)
+        hasher.combine(storage.fields)
     }
 
     /// Whether the text reads the way the 1.0.1 ABNF writes it (no lenient form was accepted).
